@@ -184,7 +184,11 @@ typedef struct gr_grid {
     double *br_tap;     /* 1.0 for lines */
     double *br_shift;   /* rad */
     double *rate_a, *rate_b, *rate_c;  /* pu (MVA / base); 0 = unlimited */
+    int *bus_order;     /* bus indices sorted by bus_id (for gr_grid_bus_index) */
 } gr_grid;
+
+/* Kinds of grid element, shared by outage specs, contingencies and event logs. */
+enum { GR_ELEM_BRANCH = 0, GR_ELEM_GEN = 1, GR_ELEM_BUS = 2, GR_ELEM_ISLAND = 3 };
 
 /* Build a grid from a case: maps bus numbers to indices, converts to per unit.
  * Errors (GR_EPARSE): unknown bus number in gen/branch, duplicate bus number. */
@@ -260,6 +264,9 @@ typedef struct gr_pf_result {
     double *pf, *qf, *pt, *qt;
     double loss_p, loss_q; /* total losses, pu */
     double dark_load_p;    /* load in dark islands and isolated buses, pu */
+    int *bus_island;       /* nb: island of each bus (-1 isolated) */
+    int *island_converged; /* n_islands: 1 converged, 0 not, -1 dark (no generation) */
+    int *island_ref;       /* n_islands: final reference bus, -1 if dark */
 } gr_pf_result;
 
 /* AC power flow by Newton-Raphson (polar, KLU). Each island with generation
@@ -276,6 +283,605 @@ void gr_pf_result_free(gr_pf_result *r);
  * and generator outputs through Ybus: an independent residual check. */
 int gr_pf_residual(const gr_grid *g, const gr_pf_result *r, double *max_p,
                    double *max_q);
+
+/* ------------------------------------------------------------------------
+ * Synthetic regional grid (src/sim/synth). [section owned by the synth module]
+ * ------------------------------------------------------------------------ */
+/* @@synth@@ */
+/* Scenario overlay (scenario.json, documented in docs/scenario.md): what a
+ * MATPOWER case lacks and the later stages need — geography, people and
+ * critical sites per bus, plants and their types, cities with their heat
+ * districts, defended zones and crew bases. Structs of arrays; every array
+ * of the bus (generator, branch) table has one entry per row of the case, in
+ * the case's row order. Indices are 0-based; -1 means "none". */
+
+/* Critical facility classes (priority load, DESIGN §5 and §8). */
+enum { GR_FAC_HOSPITAL = 0, GR_FAC_WATER = 1, GR_FAC_HEATING = 2, GR_FAC_N = 3 };
+/* Plant types. */
+enum {
+    GR_PLANT_NUCLEAR = 0, GR_PLANT_THERMAL, GR_PLANT_CHP, GR_PLANT_HYDRO,
+    GR_PLANT_GAS, GR_PLANT_WIND, GR_PLANT_SOLAR, GR_PLANT_OTHER, GR_PLANT_N
+};
+/* Substation kinds: distribution (110 kV load), transmission (750/330 kV
+ * autotransformers), plant (a power station's switchyard). */
+enum { GR_SUB_DISTRIBUTION = 0, GR_SUB_TRANSMISSION, GR_SUB_PLANT, GR_SUB_N };
+
+/* JSON names of the enums ("hospital", "nuclear", "transmission"); "?" when
+ * out of range. */
+const char *gr_facility_name(int fac);
+const char *gr_plant_type_name(int type);
+const char *gr_substation_kind_name(int kind);
+
+typedef struct gr_overlay {
+    int version;                /* format version (1) */
+    char *case_file;            /* case file the overlay belongs to, or NULL */
+    int64_t seed;               /* generator seed, -1 when not generated */
+    double width_km, height_km; /* region: x in [0, width], y in [0, height] */
+    double population;          /* people in the region */
+    double kw_per_person;       /* peak load per person (kW) */
+    double load_pf;             /* load power factor */
+    double fac_mw[GR_FAC_N];    /* peak MW of one facility of each class */
+
+    /* buses: nb entries in the case's bus row order */
+    int nb;
+    int *bus_id;                /* external bus number (as in the case) */
+    double *bus_x_km, *bus_y_km;
+    double *bus_kv;             /* voltage level (kV) */
+    int *bus_substation;        /* substation index */
+    int *bus_city;              /* city index, or -1 (rural, transmission) */
+    double *bus_population;     /* people supplied from this bus */
+    int *bus_heat_district;     /* heat district index, or -1 */
+    double *bus_heat_population;/* people on this bus heated by that district */
+    int *bus_fac;               /* nb * GR_FAC_N, row-major: facility counts */
+
+    /* substations */
+    int nsub;
+    char **sub_name;
+    int *sub_kind;              /* GR_SUB_* */
+    double *sub_x_km, *sub_y_km;
+
+    /* plants (a plant has one or more generator rows) */
+    int nplant;
+    char **plant_name;
+    int *plant_type;            /* GR_PLANT_* */
+    int *plant_substation;      /* substation of its switchyard */
+    int *plant_city;            /* city it stands in, or -1 */
+
+    /* generators: ng entries in the case's gen row order */
+    int ng;
+    int *gen_bus;               /* external bus number (as in the case) */
+    int *gen_plant;             /* plant index */
+
+    /* cities */
+    int ncity;
+    char **city_name;
+    double *city_population;
+    double *city_x_km, *city_y_km, *city_radius_km;
+
+    /* heat districts: the people a CHP plant heats */
+    int nheat;
+    int *heat_city, *heat_plant;
+    double *heat_population;
+
+    /* defended zones (air defence cover) */
+    int nzone;
+    char **zone_name;
+    int *zone_city;             /* city it protects, or -1 */
+    double *zone_x_km, *zone_y_km, *zone_radius_km;
+
+    /* repair crew bases */
+    int ncrew;
+    char **crew_name;
+    int *crew_substation;       /* substation it stands at, or -1 */
+    int *crew_count;            /* crews stationed there */
+    double *crew_x_km, *crew_y_km;
+
+    /* branches (optional): route length per case branch row (0 for
+     * transformers); the arrays are NULL when absent (nl = 0) */
+    int nl;
+    int *branch_from, *branch_to; /* external bus numbers (as in the case) */
+    double *branch_length_km;
+} gr_overlay;
+
+/* Read and validate scenario.json. Every field is checked (type, range,
+ * references between tables); with `c` given, the buses must be exactly the
+ * case's buses and the generators its generator rows. Errors (GR_EPARSE, exit
+ * 2 in the CLI) name the file and the JSON path:
+ * "scenario.json: $.buses[12].population: expected a number, found string";
+ * JSON syntax errors give "scenario.json:3:14: …". GR_EIO when the file cannot
+ * be read. The caller frees *out with gr_overlay_free. */
+int gr_overlay_read(const char *path, const gr_case *c, gr_overlay **out, gr_error *err);
+/* Same, from a buffer of len bytes; `name` is used in messages. */
+int gr_overlay_parse(const char *text, size_t len, const char *name, const gr_case *c,
+                     gr_overlay **out, gr_error *err);
+/* Write the overlay as JSON (one bus, generator, … per line; the same overlay
+ * gives the same bytes). Fails with GR_EINVAL when the overlay is
+ * inconsistent (the checks of the reader). */
+int gr_overlay_write(const gr_overlay *ov, const char *path, gr_error *err);
+void gr_overlay_free(gr_overlay *ov);
+/* Critical load (MW) at bus row `bus`: facility counts times fac_mw, per class
+ * into mw[GR_FAC_N] (may be NULL); returns the total. */
+double gr_overlay_critical_mw(const gr_overlay *ov, int bus, double *mw);
+
+/* Synthetic regional grid (DESIGN §9; docs/synth.md): cities with Zipf
+ * populations, substations placed by population, a 750/330 kV backbone and a
+ * 110 kV network from Delaunay + minimum-spanning-tree candidates (Birchfield
+ * et al., IEEE TPWRS 2017), nuclear/thermal/CHP/hydro plants dispatched in
+ * merit order, shunts and transformer taps tuned by AC power flows. The same
+ * options give the same case and overlay, bit for bit. */
+typedef struct gr_synth_options {
+    int n_bus;              /* buses (default 2000; 100 .. 50000) */
+    int n_cities;           /* cities; 0: by size (8 for 2000 buses) */
+    uint64_t seed;          /* default 1 */
+    double population;      /* people; 0: 5000 per bus (10 million for 2000) */
+    double region_km;       /* side of the square region; 0: 400 km * sqrt(n_bus/2000) */
+    double kw_per_person;   /* winter evening peak per person (default 0.55 kW) */
+    double load_pf;         /* load power factor (default 0.95) */
+    double capacity_ratio;  /* installed capacity / peak load (default 1.22) */
+    int tune;               /* 1 (default): AC power flows set shunts, taps and
+                               ratings and store the solved voltages; 0: skip
+                               (faster, no quality guarantee) */
+} gr_synth_options;
+
+void gr_synth_options_default(gr_synth_options *opt);
+
+/* Generate the grid. On success *case_out (free with gr_case_free) holds the
+ * MATPOWER case (solved voltages and dispatch) and *overlay_out (free with
+ * gr_overlay_free) its overlay; either pointer may be NULL when not wanted.
+ * GR_EINVAL for options out of range; GR_EINFEASIBLE when tuning could not
+ * make the AC power flow converge. */
+int gr_synth(const gr_synth_options *opt, gr_case **case_out, gr_overlay **overlay_out,
+             gr_error *err);
+
+/* ------------------------------------------------------------------------
+ * Sensitivities and contingencies (src/solve/sens, src/sim/contingency).
+ * ------------------------------------------------------------------------ */
+/* @@contingency@@ */
+/* DC sensitivities of MATPOWER's DC model (makeBdc; see gr_pf_dc): computed
+ * by sparse solves with the factorised reduced B, in blocks of right-hand
+ * sides; never a dense inverse. Each island has its own slack: its
+ * reference bus (gr_islands_find). Documented in docs/contingency.md. */
+typedef struct gr_sens gr_sens;
+
+/* Build the DC model of the energised network and factorise it. The handle
+ * copies what it needs from g (g is not kept). GR_ESINGULAR when the reduced
+ * B is singular (a branch with x = 0). Free with gr_sens_free. */
+int gr_sens_create(const gr_grid *g, gr_sens **out, gr_error *err);
+void gr_sens_free(gr_sens *s);
+
+/* PTDF rows of the nmon branches mon[] (0-based rows) into ptdf (nmon x nb,
+ * row-major): ptdf[i*nb + b] = change of the from-end flow of branch mon[i]
+ * (pu) per 1 pu injected at bus b and taken out at the reference bus of b's
+ * island. 0 for reference, dark and isolated buses, buses in another island,
+ * and rows of branches that are not energised. One solve per monitored
+ * branch. Not thread-safe on one handle. */
+int gr_sens_ptdf(gr_sens *s, int nmon, const int *mon, double *ptdf);
+
+/* LODF of monitored branches mon[] for outages of branches out[] into lodf
+ * (nmon x nout, row-major): lodf[i*nout + j] = change of the flow on mon[i]
+ * per pu of pre-outage flow on out[j]; -1 where mon[i] == out[j]; 0 for a
+ * monitored branch that is not energised; NaN for an outage that splits an
+ * island (a bridge: the LODF is undefined) or of a branch that is not
+ * energised. One solve per outage. Not thread-safe on one handle. */
+int gr_sens_lodf(gr_sens *s, int nmon, const int *mon, int nout, const int *out, double *lodf);
+
+/* 1 when removing energised branch k alone splits its island, else 0. */
+int gr_sens_is_bridge(const gr_sens *s, int k);
+
+/* Contingency analysis (DESIGN §3; docs/contingency.md). A contingency is a
+ * set of elements taken out of service together. */
+/* (element kinds GR_ELEM_* are defined with the grid model) */
+/* Which element kinds gr_ctg_list_n1/n2 enumerate (bit mask). */
+enum { GR_CTG_BRANCHES = 1, GR_CTG_GENS = 2 };
+
+typedef struct gr_ctg_list {
+    int n;              /* contingencies */
+    int *ptr;           /* n+1: elements of contingency c are ptr[c] .. ptr[c+1]-1 */
+    int *kind;          /* ptr[n]: GR_ELEM_BRANCH or GR_ELEM_GEN */
+    int *index;         /* ptr[n]: 0-based row of the branch or generator table */
+    int *label;         /* n: id in reports (1.. in order, or a contab label) */
+    int n_ignored;      /* contab rows skipped as unsupported (see the reader) */
+    char ignored_msg[GR_ERROR_MAX]; /* the first of them, "file:line: …", or "" */
+} gr_ctg_list;
+
+/* Every in-service element of the kinds in `elements` (GR_CTG_BRANCHES |
+ * GR_CTG_GENS) alone: branches in row order, then generators. */
+int gr_ctg_list_n1(const gr_grid *g, int elements, gr_ctg_list **out);
+/* Every unordered pair of those elements, in the order (i, j), i < j, of the
+ * N-1 list. GR_EINVAL when there would be more than 2^28 pairs. */
+int gr_ctg_list_n2(const gr_grid *g, int elements, gr_ctg_list **out);
+/* Read a contingency file. Either one contingency per line, elements
+ * separated by commas: "branch:12", "branch:12,branch:40", "gen:3" (1-based
+ * rows of the case file; '#' or '%' starts a comment, blank lines are
+ * skipped), or a MATPOWER change table (contab: `chgtab = [label prob table
+ * row col chgtype newval; …]`, rows with one label form one contingency):
+ * branch and generator status set to 0 (CT_TBRCH/BR_STATUS, CT_TGEN/
+ * GEN_STATUS, CT_REP 0) are read; other changes are skipped, counted in
+ * n_ignored and the first one named in ignored_msg. Errors (GR_EPARSE,
+ * "file:line:col: …"): unknown element kind, row out of range, bad syntax.
+ * g gives the table sizes. Free with gr_ctg_list_free. */
+int gr_ctg_list_read(const char *path, const gr_grid *g, gr_ctg_list **out, gr_error *err);
+int gr_ctg_list_parse(const char *text, size_t len, const char *name, const gr_grid *g,
+                      gr_ctg_list **out, gr_error *err);
+void gr_ctg_list_free(gr_ctg_list *l);
+
+typedef struct gr_ctg_options {
+    int ac;             /* 1: AC (default), 0: DC */
+    gr_pf_options pf;   /* AC tolerance, iterations, Q limits (off by default) */
+    int threads;        /* worker threads; 0: OpenMP's default */
+    int keep_flows;     /* 1: store every contingency's branch flows (n x nl) */
+} gr_ctg_options;
+
+void gr_ctg_options_default(gr_ctg_options *opt);
+
+/* How a contingency was solved. */
+enum {
+    GR_CTG_NOOP = 0,    /* no element was in service: the base case */
+    GR_CTG_LODF = 1,    /* DC: line outage distribution factors (N-k formula) */
+    GR_CTG_FAST = 2,    /* AC: warm start on the base pattern and symbolic LU */
+    GR_CTG_ISLANDS = 3, /* AC: the same, islands split off or dark masked out */
+    GR_CTG_FULL = 4     /* an independent power flow of the outaged grid */
+};
+/* Violation kinds. */
+enum { GR_VIOL_FLOW = 0, GR_VIOL_VMIN = 1, GR_VIOL_VMAX = 2, GR_VIOL_NOCONV = 3 };
+
+typedef struct gr_ctg_violation {
+    int ctg;            /* contingency index (0-based, list order) */
+    int kind;           /* GR_VIOL_* */
+    int element;        /* branch (FLOW) or bus (VMIN/VMAX) index, -1 for NOCONV */
+    double value;       /* FLOW: max(|Sf|, |St|) (DC |Pf|), pu; V*: Vm, pu; NOCONV: mismatch */
+    double limit;       /* FLOW: rateA, pu; VMIN/VMAX: the bus limit, pu */
+} gr_ctg_violation;
+
+typedef struct gr_ctg_result {
+    int n, nl;
+    int ac;                  /* the model used */
+    int *converged;          /* n: 1 solved (every live island), 0 not */
+    int *method;             /* n: GR_CTG_* */
+    int *iterations;         /* n: Newton iterations (AC), 1 (DC), 0 (no-op) */
+    int *islands;            /* n: islands after the outage */
+    double *dark_load_p;     /* n: load in dark islands and isolated buses, pu */
+    double *max_loading;     /* n: max flow / rateA over rated energised branches
+                                (1 = 100 %), NaN when none or not converged */
+    int *max_loading_branch; /* n: its branch, -1 when none */
+    int *n_overloaded;       /* n: branches above rateA */
+    double *vm_min, *vm_max; /* n: over energised buses of live islands (DC: 1), NaN if none */
+    int nviol;
+    gr_ctg_violation *viol;  /* nviol, in contingency order, then element order */
+    double *pf, *qf, *pt, *qt; /* n x nl (row per contingency), pu, when keep_flows; else NULL */
+    double base_max_loading; /* the base case's max loading (NaN if none) */
+    int base_converged;
+    double solve_s;          /* wall time of the whole run */
+    int threads;             /* threads used */
+} gr_ctg_result;
+
+/* Solve every contingency of `list` on g (not modified). AC: the base case
+ * is solved once; each branch outage restarts Newton from the base solution
+ * on the base Jacobian pattern and symbolic LU (only values change and are
+ * refactored); outages that split islands are solved island by island (new
+ * references per DESIGN §1, dark islands reported with their load); what
+ * that cannot handle (generator outages that change bus roles, Q limits,
+ * non-convergence) is re-solved by an independent gr_pf_ac of the outaged
+ * grid. DC: LODF, N-k by the multiple-outage formula, islanding outages by
+ * gr_pf_dc of the outaged grid. Results are the same for any thread count.
+ * Non-convergence is a result. Errors: GR_EINVAL (bad list), GR_ENOMEM,
+ * GR_ESINGULAR / a base case that does not converge (message in err).
+ * Free with gr_ctg_result_free. */
+int gr_ctg_run(const gr_grid *g, const gr_ctg_list *list, const gr_ctg_options *opt,
+               gr_ctg_result **out, gr_error *err);
+void gr_ctg_result_free(gr_ctg_result *r);
+
+/* ------------------------------------------------------------------------
+ * Cascades and emergency shedding (src/sim/cascade, src/sim/shed).
+ * ------------------------------------------------------------------------ */
+/* Priority classes of load (DESIGN §5): critical (hospitals, water,
+ * heating), residential, other. */
+enum { GR_LOAD_CRITICAL = 0, GR_LOAD_RESIDENTIAL = 1, GR_LOAD_OTHER = 2, GR_LOAD_NCLASS = 3 };
+
+/* Share of each bus's load in each class (rows sum to 1). */
+typedef struct gr_load_classes {
+    int nb;
+    double *share;      /* nb * GR_LOAD_NCLASS, row-major: share[b * 3 + class] */
+} gr_load_classes;
+
+/* Default classes when no overlay is given: 5 % critical, 60 % residential,
+ * 35 % other at every bus. Free with gr_load_classes_free. */
+int gr_load_classes_default(int nb, gr_load_classes **out);
+void gr_load_classes_free(gr_load_classes *c);
+/* Classes from a scenario overlay (docs/shedding.md): at bus b with load
+ * pd > 0 (MW), critical = min(pd, facility MW of the bus,
+ * gr_overlay_critical_mw); residential = min(pd - critical,
+ * GR_HOUSEHOLD_PEAK_SHARE * population * kw_per_person / 1000); other = the
+ * rest. Buses with pd <= 0 get share (0, 0, 1). The overlay's buses must be
+ * the grid's (same count, same numbers in the same order): else GR_EINVAL. */
+#define GR_HOUSEHOLD_PEAK_SHARE 0.5
+int gr_load_classes_from_overlay(const gr_grid *g, const gr_overlay *ov, gr_load_classes **out,
+                                 gr_error *err);
+
+typedef struct gr_shed_options {
+    char rating;            /* 'A' (rateA, default) or 'B' (emergency rateB, falls back to rateA) */
+    double weight[GR_LOAD_NCLASS]; /* value of 1 MW served per class (default 1000, 10, 1) */
+    double gen_cost;        /* small cost per MW generated (default 1e-3) */
+} gr_shed_options;
+
+void gr_shed_options_default(gr_shed_options *opt);
+
+typedef struct gr_shed_result {
+    int nb, ng, nl;
+    double *served_p;       /* nb: load served per bus, pu */
+    double *shed_p;         /* nb: load shed per bus, pu */
+    double *shed_class_p;   /* nb * GR_LOAD_NCLASS: shed per bus and class, pu */
+    double *pg;             /* ng: dispatch, pu */
+    double *flow_p;         /* nl: DC branch flows, pu */
+    double *va;             /* nb: DC angles, rad */
+    double shed_total_p;    /* pu */
+    double shed_by_class_p[GR_LOAD_NCLASS];
+    double objective;       /* weighted load served minus generation cost */
+    double solve_s;         /* LP solve time */
+    int lp_iterations;
+    /* added after the first draft (appended, so positional users are unaffected) */
+    double dark_p;          /* part of shed_total_p on dark islands and isolated buses, pu */
+    int lp_rows, lp_cols;   /* size of the LP that was solved */
+    double total_s;         /* wall time of the whole call (islands, build, solve) */
+} gr_shed_result;
+
+/* Emergency load shedding as an LP in DC-OPF form (DESIGN §5), solved with
+ * COIN-OR CLP: maximise priority-weighted load served minus a small
+ * generation cost, subject to nodal balance, branch limits (rateA or rateB;
+ * 0 = unlimited), generator limits [pmin, pmax] (pmin relaxed to 0 so a
+ * unit may be dispatched down) and one reference angle per island. Dark
+ * islands shed everything. classes may be NULL (defaults). Returns
+ * GR_EINFEASIBLE or GR_ELP with a message when the LP has no solution. */
+int gr_shed_solve(const gr_grid *g, const gr_load_classes *classes, const gr_shed_options *opt,
+                  gr_shed_result **out, gr_error *err);
+void gr_shed_result_free(gr_shed_result *r);
+
+/* @@cascade@@ */
+
+/* Quasi-steady-state cascading-failure simulation (DESIGN §4; docs/cascade.md):
+ * DCSIMSEP (Eppstein & Hines, IEEE TPWRS 2012) and AC-CFM (Noebels, Preece &
+ * Panteli, IEEE Systems Journal 2020). From a damage set: islands → per-island
+ * rebalance (generator pick-up within headroom and ramp, staged UFLS,
+ * over-frequency generator tripping) → power flow (AC or DC) → under-voltage
+ * shedding and voltage collapse of AC islands that do not converge → optional
+ * operator shedding LP (gr_shed_solve) → time-overcurrent relays; time jumps
+ * to the next trip until no branch is overloaded. */
+
+/* Kinds of element in the event log: GR_ELEM_* (defined with the grid model). */
+
+/* Causes of events (gr_cascade_cause_name gives the CSV/JSON names). */
+#define GR_CASCADE_CAUSE_MAP(X)                                                     \
+    X(DAMAGE, "damage")                 /* initiating event (the damage set) */      \
+    X(OVERLOAD, "overload")             /* time-overcurrent relay */                 \
+    X(OVERLOAD_INSTANT, "overload_instant") /* above relay_instant x rating */      \
+    X(ISLANDING, "islanding")           /* island left without generation: dark */  \
+    X(UFLS, "ufls")                     /* under-frequency load shedding stage */    \
+    X(LOAD_RELIEF, "load_relief")       /* load relief of a small deficit (damping) */ \
+    X(FREQ_COLLAPSE, "frequency_collapse") /* deficit below f_collapse_hz */        \
+    X(OVERFREQUENCY, "overfrequency")   /* generator tripped by a surplus */         \
+    X(UVLS, "uvls")                     /* under-voltage load shedding step (AC) */  \
+    X(VOLTAGE_COLLAPSE, "voltage_collapse") /* AC island did not converge */        \
+    X(OPERATOR_SHED, "operator_shed")   /* emergency shedding LP (control = shed) */
+
+typedef enum {
+#define GR_CASCADE_CAUSE_ENUM(name, text) GR_CAUSE_##name,
+    GR_CASCADE_CAUSE_MAP(GR_CASCADE_CAUSE_ENUM)
+#undef GR_CASCADE_CAUSE_ENUM
+    GR_CAUSE_N
+} gr_cascade_cause;
+
+/* Categories of lost load (each cause maps to one: gr_cascade_cause_category). */
+enum {
+    GR_LOSS_ISLANDING = 0,  /* dark islands and destroyed buses */
+    GR_LOSS_UFLS,           /* under-frequency load shedding */
+    GR_LOSS_UVLS,           /* under-voltage load shedding */
+    GR_LOSS_VOLTAGE_COLLAPSE,
+    GR_LOSS_OPERATOR,       /* operator emergency shedding */
+    GR_LOSS_OTHER,          /* load relief, frequency collapse */
+    GR_LOSS_N
+};
+
+const char *gr_cascade_cause_name(int cause);   /* "overload"; "?" out of range */
+int gr_cascade_cause_category(int cause);       /* GR_LOSS_*, -1 if it sheds no load */
+const char *gr_cascade_loss_name(int category); /* "islanding", "ufls", … "other" */
+const char *gr_elem_kind_name(int kind);        /* "branch", "gen", "bus", "island" */
+
+enum { GR_CASCADE_CONTROL_NONE = 0, GR_CASCADE_CONTROL_SHED = 1 };
+/* Branches already over their relay rating in the undamaged base case. */
+enum {
+    GR_CASCADE_BASE_RAISE = 0, /* relay rating = max(rating, base flow): the operator has
+                                  accepted the base point (default) */
+    GR_CASCADE_BASE_KEEP = 1   /* keep the rating: the base case may cascade by itself */
+};
+
+/* Called after every power flow of a cascade (the grid as solved, its result and
+ * the simulated time); for tests and tracing. Must not keep the pointers. */
+typedef void (*gr_cascade_step_fn)(void *user, const gr_grid *g, const gr_pf_result *r,
+                                   double t_s);
+
+/* Every parameter of the model; defaults (gr_cascade_options_default) and their
+ * sources are listed in docs/cascade.md. */
+typedef struct gr_cascade_options {
+    int ac;                     /* 0: DC power flow (default), 1: AC Newton-Raphson */
+    gr_pf_options pf;           /* AC options (default: gr_pf_options_default with
+                                   enforce_q_lims = 1, as AC-CFM) */
+    /* protection: time-overcurrent relays (DCSIMSEP) and instantaneous trip (Grid2Op) */
+    char rating;                /* relay rating: 'B' (default) rateB, else rateC, else rateA;
+                                   'C' rateC, else rateB, else rateA; 'A' rateA. 0 = unlimited */
+    int base_overload;          /* GR_CASCADE_BASE_RAISE (default) or _KEEP */
+    double relay_ref_overload;  /* overload (fraction above rating) of the calibration
+                                   point: 0.5 (DCSIMSEP) */
+    double relay_ref_time_s;    /* its trip time: 15 s (DCSIMSEP); the relay trips when
+                                   ∫(loading - 1) dt reaches ref_overload * ref_time */
+    double relay_instant;       /* loading (x rating) tripped at once: 2.0 (Grid2Op) */
+    int relay_memory;           /* 1 (default): the integral is kept when the overload
+                                   ends; 0: it resets */
+    double t_max_s;             /* stop simulating after this time: 3600 s */
+    int max_steps;              /* power flows per cascade at most: 10000 */
+    /* rebalance of each island (primary frequency response) */
+    double ramp_frac;           /* a unit moves at most ramp_frac * pmax from its base
+                                   dispatch: 0.2 (where ramp_mw gives no value) */
+    const double *ramp_mw;      /* optional ng values (MW, > 0 used; NULL: none), e.g.
+                                   the case's RAMP_10; borrowed */
+    double f0_hz;               /* nominal frequency: 50 */
+    double load_damping_pct_per_hz; /* load self-regulation: 1 %/Hz (ENTSO-E) */
+    double ufls_f_start_hz;     /* first UFLS stage: 49.0 Hz (ENTSO-E NC ER) */
+    double ufls_f_step_hz;      /* between stages: 0.2 Hz (last stage at 48.0 Hz) */
+    int ufls_stages;            /* 6 (ENTSO-E: at least 6) */
+    double ufls_stage_frac;     /* load shed per stage, of the bus's base load: 0.08
+                                   (6 x 8 % = 48 %, ENTSO-E 45 % ± 7 %) */
+    double f_collapse_hz;       /* a deficit that leaves f below this blacks the island
+                                   out: 47.5 Hz (ENTSO-E RfG generator limit) */
+    double overfreq_surplus;    /* surplus over this fraction of the island's load trips
+                                   its smallest generators: 0.15 */
+    /* voltage (AC) */
+    double uvls_step_frac;      /* UVLS step, fraction of the island's load: 0.05 */
+    int uvls_max_steps;         /* 5; then the island collapses */
+    /* operator emergency control (DESIGN §4-5) */
+    int control;                /* GR_CASCADE_CONTROL_NONE (default) or _SHED */
+    const gr_load_classes *classes; /* priority classes for the LP (NULL: defaults); borrowed */
+    double shed_margin;         /* the LP keeps flows under (1 - shed_margin) x relay
+                                   rating: 0 (DC), AC adds 2 % per retry */
+    int shed_max_rounds;        /* LP rounds per power flow at most: 3 */
+    /* observer */
+    gr_cascade_step_fn on_step; /* NULL: none */
+    void *user;
+} gr_cascade_options;
+
+void gr_cascade_options_default(gr_cascade_options *opt);
+
+/* The initiating damage: 0-based rows (branch, gen) and bus indices of the grid. */
+typedef struct gr_cascade_damage {
+    int n_branch, n_gen, n_bus;
+    const int *branch, *gen, *bus;
+} gr_cascade_damage;
+
+typedef struct gr_cascade_event {
+    double t_s;         /* simulated time */
+    int kind;           /* GR_ELEM_* */
+    int index;          /* 0-based branch/gen row or bus index; for an island, its
+                           lowest bus index */
+    int cause;          /* gr_cascade_cause */
+    double mw_lost;     /* load lost by this event, MW (≥ 0; 0 for most trips) */
+    double value;       /* relay trips: loading (x rating); UFLS, load relief and
+                           frequency collapse: frequency (Hz); over-frequency trips:
+                           the surplus (fraction of the island's load); else 0 */
+} gr_cascade_event;
+
+typedef struct gr_cascade_result {
+    int nb, ng, nl;
+    int n_events;
+    gr_cascade_event *events;   /* in time order */
+    double load0_mw;            /* load served before the damage */
+    double served_mw;           /* load served at the end */
+    double lost_mw;             /* load0_mw - served_mw */
+    double lost_by_cat_mw[GR_LOSS_N]; /* sums to lost_mw */
+    double operator_shed_mw;    /* = lost_by_cat_mw[GR_LOSS_OPERATOR] */
+    int n_trips;                /* branches and generators tripped by the cascade */
+    int n_steps;                /* power flows solved */
+    double t_end_s;             /* time of the last event */
+    int stop_reason;            /* 0: no overload left, 1: t_max_s, 2: max_steps */
+    int n_islands;              /* final islands with generation (live) */
+    int n_dark_islands;
+    int *bus_island;            /* nb: final island (-1: isolated); numbered as gr_islands */
+    int *island_live;           /* n_islands + n_dark_islands: 1 live, 0 dark */
+    double *pd_mw;              /* nb: final load served per bus */
+    double *pg_mw;              /* ng: final dispatch (0 when off) */
+    int *br_on, *gen_on;        /* final statuses (nl, ng) */
+} gr_cascade_result;
+
+/* Simulate one cascade on a copy of g (g is not changed). damage may be NULL.
+ * The base case (no damage) is solved first; GR_EINFEASIBLE when its power flow
+ * does not converge. Free *out with gr_cascade_result_free. */
+int gr_cascade_run(const gr_grid *g, const gr_cascade_damage *damage,
+                   const gr_cascade_options *opt, gr_cascade_result **out, gr_error *err);
+void gr_cascade_result_free(gr_cascade_result *r);
+
+/* Monte Carlo of random N-2 branch outages (DESIGN §4 validation): event e
+ * removes two distinct in-service branches drawn with gr_rng_stream(seed, e);
+ * events run in parallel (OpenMP, `threads`; 0: the OpenMP default) and each
+ * writes its own slot, so the result is the same for any thread count. */
+typedef struct gr_cascade_mc_result {
+    int n;                      /* events */
+    double load0_mw;            /* base-case served load */
+    int *branch1, *branch2;     /* n: 0-based branch rows removed */
+    double *mw_lost;            /* n: load lost (all causes) */
+    double *fraction;           /* n: mw_lost / load0_mw */
+    int *n_trips;               /* n: cascade trips */
+    double *operator_mw;        /* n: shed by the operator (part of mw_lost) */
+    double *lost_by_cat_mw;     /* n * GR_LOSS_N, row-major */
+    int *status;                /* n: GR_OK, or the error of that event (e.g. GR_ESINGULAR) */
+    double wall_s;
+} gr_cascade_mc_result;
+
+int gr_cascade_random_n2(const gr_grid *g, const gr_cascade_options *opt, int n_events,
+                         uint64_t seed, int threads, gr_cascade_mc_result **out,
+                         gr_error *err);
+void gr_cascade_mc_result_free(gr_cascade_mc_result *r);
+
+/* Empirical CCDF of x[0..n-1]: the distinct values v ascending (out_x) and
+ * P(X > v) (out_p); returns the count m (≤ n), or -1 when out of memory.
+ * The caller frees *out_x and *out_p with gr_free. */
+int gr_ccdf(const double *x, int n, double **out_x, double **out_p);
+
+/* Outage sets ("branch:12,gen:3,bus:45"), shared by the shed, schedule and
+ * cascade commands. Branch and gen are 1-based rows of the case (= grid
+ * index + 1); bus is an external bus number. */
+enum { GR_OUTAGE_BRANCH = 0, GR_OUTAGE_GEN = 1, GR_OUTAGE_BUS = 2 };
+typedef struct gr_outage {
+    int n;
+    int *kind;      /* n: GR_OUTAGE_* */
+    int *id;        /* n: 1-based row (branch, gen) or bus number (bus) */
+} gr_outage;
+/* Parse a comma-separated list of KIND:ID (KIND branch, gen or bus; spaces
+ * around items allowed; an empty string is an empty set). GR_EPARSE with a
+ * message naming the item on bad input. Free with gr_outage_free. */
+int gr_outage_parse(const char *spec, gr_outage **out, gr_error *err);
+/* Apply to g in place: a branch or generator goes out of service; a bus
+ * becomes isolated (type 4) with all its branches and generators out of
+ * service, so its load is unserved (dark). GR_ENOTFOUND (message naming the
+ * item) when a row or bus does not exist; g is unchanged then. */
+int gr_outage_apply(const gr_outage *o, gr_grid *g, gr_error *err);
+void gr_outage_free(gr_outage *o);
+
+/* Rotating outage schedule (DESIGN §5; docs/shedding.md): the residential
+ * and other load of every bus is split into `queues` equal slices (its
+ * feeders, spread round-robin over the queues), so queue q is the q-th
+ * slice of every bus: queues are balanced by MW exactly. Each block a
+ * contiguous window (cyclic) of k queues is dark, the window advancing by k
+ * per block, so dark time per queue differs by at most one block. Critical
+ * load is never scheduled. */
+typedef struct gr_schedule_options {
+    int queues;             /* default 6 */
+    int hours;              /* default 24 */
+    int block_min;          /* block length in minutes (default 30); divides hours*60 */
+    double deficit_mw;      /* deficit to cover each block, MW (>= 0); ignored with check_lp */
+    int check_lp;           /* 1: deficit = what gr_shed_solve sheds on g, and each
+                               block's dark set is checked by the LP (no further
+                               shedding needed); k grows until it holds */
+    gr_shed_options shed;   /* LP options when check_lp */
+} gr_schedule_options;
+void gr_schedule_options_default(gr_schedule_options *opt);
+
+typedef struct gr_schedule {
+    int queues, blocks, block_min;
+    int k;                  /* dark queues per block */
+    unsigned char *dark;    /* queues * blocks, row-major: dark[q * blocks + t] */
+    double queue_mw;        /* sheddable MW per queue (all equal) */
+    double critical_mw;     /* load never scheduled (critical), MW */
+    double deficit_mw;      /* deficit to cover per block, MW */
+    double *dark_mw;        /* blocks: load dark in each block, MW */
+    double *extra_shed_mw;  /* blocks: further shedding the LP needed with the block's
+                               dark set (0 when check_lp holds; NULL without check_lp) */
+    int *dark_blocks;       /* queues: blocks dark per queue */
+    double lp_s;            /* time spent in LP checks */
+} gr_schedule;
+/* Build a schedule for grid g (with any outage already applied). classes
+ * may be NULL (defaults). GR_EINFEASIBLE with a message when even all
+ * queues dark cannot cover the deficit. Free with gr_schedule_free. */
+int gr_schedule_build(const gr_grid *g, const gr_load_classes *classes,
+                      const gr_schedule_options *opt, gr_schedule **out, gr_error *err);
+void gr_schedule_free(gr_schedule *s);
 
 /* ------------------------------------------------------------------------
  * Utilities.

@@ -1,0 +1,130 @@
+/* bench_pf.c — AC power-flow speed on large MATPOWER cases, and how close it is to its own KLU limit.
+ *
+ * For each case: median wall time of gr_pf_ac from MATPOWER's default start
+ * (the case's voltages, generator set points at PV buses; GRIDRES_FLAT=1 for a
+ * flat start) (parsing and
+ * grid building excluded; Ybus, islands, Jacobian pattern, KLU analysis and
+ * all Newton iterations included), its iterations, and the ratio
+ *   solve time / (iterations x (one klu_refactor + one klu_solve of the final Jacobian)),
+ * i.e. how much the solver spends beyond the linear algebra it cannot avoid.
+ * Usage: bench_pf [reps] [case names...] */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gridres.h"
+#include "model/islands_internal.h"
+#include "solve/newton.h"
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* Median time of one refactor + solve of the Jacobian at the solution. */
+static double lu_step_time(const gr_grid *g, const gr_pf_result *r, int reps)
+{
+    gr_islands *isl = NULL;
+    gr_csc *Y = NULL;
+    gr_islands_find(g, 0, &isl, NULL);
+    gr_ybus_build(g, &Y, NULL, NULL);
+    int *kind = calloc((size_t)g->nb, sizeof(int)), *bus = malloc((size_t)g->nb * sizeof(int));
+    int *has_gen = calloc((size_t)g->nb, sizeof(int));
+    for (int k = 0; k < g->ng; k++)
+        has_gen[g->gen_bus[k]] |= gen_energisable(g, k);
+    int nbus = 0, main_island = isl->bus_island[isl->ref[0] >= 0 ? isl->ref[0] : 0];
+    for (int b = 0; b < g->nb; b++) {
+        if (isl->bus_island[b] != main_island)
+            continue;
+        bus[nbus++] = b;
+        int t = r->bus_type[b];
+        kind[b] = b == isl->ref[main_island] ? NR_FIXED
+                  : ((t == GR_BUS_PV || t == GR_BUS_REF) && has_gen[b]) ? NR_PV
+                                                                         : NR_PQ;
+    }
+    nr_ws w;
+    nr_setup(&w, Y, g->nb, nbus, bus, kind);
+    double *vm = malloc((size_t)g->nb * sizeof(double)), *va = malloc((size_t)g->nb * sizeof(double));
+    double *sp = calloc((size_t)g->nb, sizeof(double)), *sq = calloc((size_t)g->nb, sizeof(double));
+    memcpy(vm, r->vm, (size_t)g->nb * sizeof(double));
+    memcpy(va, r->va, (size_t)g->nb * sizeof(double));
+    int conv, it;
+    double mis;
+    nr_solve(&w, sp, sq, vm, va, -1.0, 1, &conv, &it, &mis); /* fills J at the solution, factors once */
+    double *t = malloc((size_t)reps * sizeof(double));
+    double *rhs = malloc((size_t)w.n * sizeof(double));
+    for (int k = 0; k < reps; k++) {
+        for (int j = 0; j < w.n; j++)
+            rhs[j] = 1.0;
+        double t0 = gr_time_s();
+        lu_factor(w.lu, w.J->p, w.J->i, w.J->x);
+        lu_solve(w.lu, rhs);
+        t[k] = gr_time_s() - t0;
+    }
+    double m = median(t, reps);
+    free(t);
+    free(rhs);
+    free(vm);
+    free(va);
+    free(sp);
+    free(sq);
+    free(kind);
+    free(bus);
+    free(has_gen);
+    nr_free(&w);
+    gr_csc_free(Y);
+    gr_islands_free(isl);
+    return m;
+}
+
+int main(int argc, char **argv)
+{
+    int reps = argc > 1 ? atoi(argv[1]) : 21;
+    const char *defaults[] = {"case2383wp", "case9241pegase", "case13659pegase", "case_ACTIVSg10k"};
+    const char **names = argc > 2 ? (const char **)argv + 2 : defaults;
+    int ncases = argc > 2 ? argc - 2 : 4;
+    printf("%-18s %7s %5s %10s %10s %12s %7s\n", "case", "buses", "iter", "solve_ms", "lu_ms",
+           "ratio", "conv");
+    for (int c = 0; c < ncases; c++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/cases/matpower/%s.m", GRIDRES_SHARED_DIR, names[c]);
+        gr_case *cs = NULL;
+        gr_grid *g = NULL;
+        gr_error err = {0};
+        if (gr_case_read(path, &cs, &err) || gr_grid_from_case(cs, &g, &err)) {
+            fprintf(stderr, "bench_pf: %s\n", err.msg);
+            return 1;
+        }
+        gr_pf_options opt;
+        gr_pf_options_default(&opt);
+        opt.flat_start = getenv("GRIDRES_FLAT") && atoi(getenv("GRIDRES_FLAT"));
+        double *t = malloc((size_t)reps * sizeof(double));
+        gr_pf_result *r = NULL;
+        int iters = 0, conv = 0;
+        for (int k = 0; k < reps; k++) {
+            gr_pf_result_free(r);
+            double t0 = gr_time_s();
+            gr_pf_ac(g, &opt, &r, &err);
+            t[k] = gr_time_s() - t0;
+            iters = r->iterations;
+            conv = r->converged;
+        }
+        double solve = median(t, reps);
+        double lu = lu_step_time(g, r, reps);
+        printf("%-18s %7d %5d %10.2f %10.3f %12.2f %7s\n", names[c], g->nb, iters, solve * 1e3,
+               lu * 1e3, solve / (iters * lu), conv ? "yes" : "NO");
+        free(t);
+        gr_pf_result_free(r);
+        gr_grid_free(g);
+        gr_case_free(cs);
+    }
+    return 0;
+}

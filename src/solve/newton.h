@@ -1,0 +1,47 @@
+/* newton.h — Newton-Raphson power-flow kernel (polar) for one set of buses. */
+#ifndef GRIDRES_NEWTON_H
+#define GRIDRES_NEWTON_H
+
+#include "gridres.h"
+#include "solve/lu.h"
+
+/* Bus roles inside the kernel. */
+enum { NR_FIXED = 0, NR_PV = 1, NR_PQ = 2 };
+
+/* Workspace for one island (or any bus set closed under Ybus): Jacobian
+ * pattern and slot map built once by nr_setup, KLU analysed once; each
+ * iteration refills values and refactors. */
+typedef struct nr_ws {
+    const gr_csc *Y;      /* borrowed Ybus (complex) */
+    int nb;               /* buses in the whole grid */
+    int nbus;             /* buses in the set */
+    int *bus;             /* nbus: the set, sorted */
+    int npvpq, npq, n;    /* unknowns: angles of PV+PQ, magnitudes of PQ */
+    int *arow;            /* nb: row/column of the bus's P equation / angle, or -1 */
+    int *qrow;            /* nb: row/column of the bus's Q equation / magnitude, or -1 */
+    gr_csc *J;            /* n x n, real */
+    int *slot;            /* 4 per Ybus entry of the set's columns: J11, J12, J21, J22 positions or -1 */
+    int *yfirst;          /* nbus: first slot index of each set column (slot base) */
+    lu_solver *lu;
+    double *F, *dx;       /* n */
+    double *vr, *vi, *ir, *ii; /* nb: V and I = Y V (only set entries used) */
+    double lu_time_s;     /* time spent in factor + solve, summed */
+    int n_factor;         /* factorizations done */
+} nr_ws;
+
+/* Build the workspace for buses `bus[0..nbus-1]` (sorted ascending) with
+ * roles kind[b] (indexed by bus, NR_FIXED/NR_PV/NR_PQ). */
+int nr_setup(nr_ws *w, const gr_csc *Y, int nb, int nbus, const int *bus, const int *kind);
+void nr_free(nr_ws *w);
+
+/* Newton iterations from the voltages vm/va (indexed by bus, pu/rad; only
+ * the set's entries are read and written). sp/sq: scheduled injections
+ * (pu). Stops when max |mismatch| <= tol or after max_iter iterations.
+ * Returns GR_OK (check *converged) or GR_ENOMEM. */
+int nr_solve(nr_ws *w, const double *sp, const double *sq, double *vm, double *va, double tol,
+             int max_iter, int *converged, int *iterations, double *mismatch);
+
+/* Complex injections S = V conj(Y V) at the set's buses into p/q (indexed by bus). */
+void nr_injections(nr_ws *w, const double *vm, const double *va, double *p, double *q);
+
+#endif

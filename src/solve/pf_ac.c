@@ -1,0 +1,454 @@
+/* pf_ac.c — AC power flow: islands, reactive limits and slack handling around the Newton kernel, as MATPOWER's runpf/pfsoln. */
+#include <math.h>
+#include <string.h>
+
+#include "gridres.h"
+#include "model/islands_internal.h"
+#include "solve/newton.h"
+#include "solve/pf_internal.h"
+
+void gr_pf_options_default(gr_pf_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->tol = 1e-8;
+    opt->max_iter = 10;
+    opt->enforce_q_lims = 0;
+    opt->max_q_rounds = 50;
+    opt->flat_start = 0;
+    opt->distributed_slack = 0;
+}
+
+/* Working state of one AC solve; arrays indexed by bus or generator. */
+typedef struct ac_solve {
+    const gr_grid *g;
+    const gr_pf_options *opt;
+    const gr_csc *Y;
+    gr_pf_result *r;     /* vm, va, bus_type, pg, qg live here */
+    int *gen_ptr, *gen_list; /* generators of bus b: gen_list[gen_ptr[b] .. gen_ptr[b+1]-1] */
+    int *active;         /* ng: in service, energised, not held at a Q limit */
+    int *limited;        /* ng: held at a Q limit (MATPOWER turns it into a fixed injection) */
+    int *kind;           /* nb: NR_FIXED / NR_PV / NR_PQ */
+    int *group;          /* ng: scratch for the active units of one bus */
+    double *sp, *sq;     /* nb: scheduled injections */
+    double *pinj, *qinj; /* nb: computed injections V conj(I) */
+} ac_solve;
+
+/* MATPOWER's "opf.violation" tolerance for Q-limit checks: 5e-6 MVAr. */
+#define QLIM_VIOLATION_MVAR 5e-6
+/* Outer rounds of the distributed-slack update. */
+#define DSLACK_MAX_ROUNDS 30
+
+/* Finite stand-in for an infinite Q limit (MATPOWER pfsoln). */
+static double q_limit_proxy(double lim, double proxy)
+{
+    return isfinite(lim) ? lim : (lim > 0 ? proxy : -proxy);
+}
+
+/* Split the total generator Q at one bus among its active units, each at the
+ * same fraction of its own range (MATPOWER pfsoln; the rule is restated in
+ * shared/reference/README.md). */
+static void split_bus_q(ac_solve *s, double q_total, const int *gens, int n)
+{
+    const gr_grid *g = s->g;
+    double *qg = s->r->qg;
+    if (n == 1) {
+        qg[gens[0]] = q_total;
+        return;
+    }
+    double proxy = 0.0;
+    for (int j = 0; j < n; j++) {
+        int k = gens[j];
+        proxy += fabs(q_total / n);
+        proxy += isfinite(g->qmax[k]) ? fabs(g->qmax[k]) : 0.0;
+        proxy += isfinite(g->qmin[k]) ? fabs(g->qmin[k]) : 0.0;
+    }
+    double qmin_tot = 0.0, qmax_tot = 0.0;
+    for (int j = 0; j < n; j++) {
+        qmin_tot += q_limit_proxy(g->qmin[gens[j]], proxy);
+        qmax_tot += q_limit_proxy(g->qmax[gens[j]], proxy);
+    }
+    const double eps = 2.220446049250313e-16;
+    for (int j = 0; j < n; j++) {
+        int k = gens[j];
+        double lo = q_limit_proxy(g->qmin[k], proxy), hi = q_limit_proxy(g->qmax[k], proxy);
+        if (fabs(qmax_tot - qmin_tot) < 10 * eps)
+            qg[k] = lo + (q_total - qmin_tot) / n;
+        else
+            qg[k] = lo + (q_total - qmin_tot) / (qmax_tot - qmin_tot + eps) * (hi - lo);
+    }
+}
+
+/* Active units at bus b into s->group; returns how many. */
+static int active_units(const ac_solve *s, int b)
+{
+    int n = 0;
+    for (int q = s->gen_ptr[b]; q < s->gen_ptr[b + 1]; q++)
+        if (s->active[s->gen_list[q]])
+            s->group[n++] = s->gen_list[q];
+    return n;
+}
+
+/* Roles, set points and scheduled injections of one island's buses. */
+static void prepare_island(ac_solve *s, const int *bus, int nbus, int ref)
+{
+    const gr_grid *g = s->g;
+    gr_pf_result *r = s->r;
+    for (int j = 0; j < nbus; j++) {
+        int b = bus[j], t = r->bus_type[b], n_active = 0;
+        s->sp[b] = -g->pd[b];
+        s->sq[b] = -g->qd[b];
+        for (int q = s->gen_ptr[b]; q < s->gen_ptr[b + 1]; q++) {
+            int k = s->gen_list[q];
+            if (!gen_energisable(g, k))
+                continue;
+            s->sp[b] += r->pg[k];
+            s->sq[b] += r->qg[k];
+            n_active += s->active[k];
+        }
+        if (b == ref)
+            s->kind[b] = NR_FIXED;
+        else if ((t == GR_BUS_PV || t == GR_BUS_REF) && n_active > 0)
+            s->kind[b] = NR_PV;
+        else
+            s->kind[b] = NR_PQ;
+        /* Generator buses hold the set point of their last active unit (as MATPOWER). */
+        if (s->kind[b] != NR_PQ)
+            for (int q = s->gen_ptr[b]; q < s->gen_ptr[b + 1]; q++)
+                if (s->active[s->gen_list[q]])
+                    r->vm[b] = g->vg[s->gen_list[q]];
+    }
+}
+
+/* After a converged solve: slack P and generator Q as MATPOWER's pfsoln. */
+static void update_generators(ac_solve *s, nr_ws *w, const int *bus, int nbus, int ref)
+{
+    const gr_grid *g = s->g;
+    gr_pf_result *r = s->r;
+    nr_injections(w, r->vm, r->va, s->pinj, s->qinj);
+    /* The first active unit at the reference takes what the others there do not. */
+    int n = active_units(s, ref);
+    if (n > 0) {
+        double others = 0.0;
+        for (int j = 1; j < n; j++)
+            others += r->pg[s->group[j]];
+        r->pg[s->group[0]] = s->pinj[ref] + g->pd[ref] - others;
+    }
+    for (int j = 0; j < nbus; j++) {
+        int b = bus[j];
+        if (s->kind[b] == NR_PQ)
+            continue;
+        n = active_units(s, b);
+        if (n > 0)
+            split_bus_q(s, s->qinj[b] + g->qd[b], s->group, n);
+    }
+}
+
+/* Distributed slack: share the reference's extra P among the island's
+ * active units in proportion to apf (pmax when no unit has one). Returns the
+ * amount moved (pu). */
+static double distribute_slack(ac_solve *s, const int *bus, int nbus, int ref)
+{
+    const gr_grid *g = s->g;
+    gr_pf_result *r = s->r;
+    double sched = 0.0;
+    int n = active_units(s, ref);
+    for (int j = 0; j < n; j++)
+        sched += r->pg[s->group[j]];
+    /* What the reference produces beyond its schedule (pinj is current): */
+    double delta = s->pinj[ref] + g->pd[ref] - sched;
+    double use_apf = 0.0, sum_w = 0.0;
+    for (int j = 0; j < nbus; j++)
+        for (int q = s->gen_ptr[bus[j]]; q < s->gen_ptr[bus[j] + 1]; q++)
+            if (s->active[s->gen_list[q]])
+                use_apf += g->apf[s->gen_list[q]] > 0;
+    for (int j = 0; j < nbus; j++)
+        for (int q = s->gen_ptr[bus[j]]; q < s->gen_ptr[bus[j] + 1]; q++) {
+            int k = s->gen_list[q];
+            if (s->active[k])
+                sum_w += use_apf > 0 ? fmax(g->apf[k], 0.0) : fmax(g->pmax[k], 0.0);
+        }
+    if (sum_w <= 0.0)
+        return 0.0;
+    for (int j = 0; j < nbus; j++)
+        for (int q = s->gen_ptr[bus[j]]; q < s->gen_ptr[bus[j] + 1]; q++) {
+            int k = s->gen_list[q];
+            if (s->active[k])
+                r->pg[k] += delta * (use_apf > 0 ? fmax(g->apf[k], 0.0) : fmax(g->pmax[k], 0.0)) /
+                            sum_w;
+        }
+    return delta;
+}
+
+/* Newton solve of one island for the current roles, with the distributed
+ * slack loop around it when asked for. */
+static int solve_roles(ac_solve *s, const int *bus, int nbus, int ref, int *converged,
+                       int *iterations, double *mismatch)
+{
+    const gr_pf_options *opt = s->opt;
+    gr_pf_result *r = s->r;
+    nr_ws w;
+    int st = nr_setup(&w, s->Y, s->g->nb, nbus, bus, s->kind);
+    if (st)
+        return st;
+    for (int round = 0;; round++) {
+        int it = 0;
+        st = nr_solve(&w, s->sp, s->sq, r->vm, r->va, opt->tol, opt->max_iter, converged, &it,
+                      mismatch);
+        *iterations += it;
+        if (st || !*converged)
+            break;
+        if (!opt->distributed_slack) {
+            update_generators(s, &w, bus, nbus, ref);
+            break;
+        }
+        nr_injections(&w, r->vm, r->va, s->pinj, s->qinj);
+        double delta = distribute_slack(s, bus, nbus, ref);
+        if (fabs(delta) <= opt->tol || round >= DSLACK_MAX_ROUNDS) {
+            update_generators(s, &w, bus, nbus, ref);
+            break;
+        }
+        for (int j = 0; j < nbus; j++) {
+            int b = bus[j];
+            s->sp[b] = -s->g->pd[b];
+            for (int q = s->gen_ptr[b]; q < s->gen_ptr[b + 1]; q++)
+                if (gen_energisable(s->g, s->gen_list[q]))
+                    s->sp[b] += r->pg[s->gen_list[q]];
+        }
+    }
+    nr_free(&w);
+    return st;
+}
+
+/* MATPOWER enforce_q_lims = 1: every unit beyond a limit is held there and its
+ * bus turns PQ; if the reference turns PQ, the island's first PV bus becomes
+ * the reference. Returns 1 to solve again, 0 when done, -1 when infeasible. */
+static int enforce_q_limits(ac_solve *s, const int *bus, int nbus, int *ref)
+{
+    const gr_grid *g = s->g;
+    gr_pf_result *r = s->r;
+    double viol = QLIM_VIOLATION_MVAR / g->base_mva;
+    int n_viol = 0, n_max = 0, n_min = 0, n_remaining = 0, n_viol_remaining = 0;
+    for (int j = 0; j < nbus; j++)
+        for (int q = s->gen_ptr[bus[j]]; q < s->gen_ptr[bus[j] + 1]; q++) {
+            int k = s->gen_list[q];
+            if (!s->active[k])
+                continue;
+            int t = r->bus_type[bus[j]];
+            int at_pv = t == GR_BUS_PV || t == GR_BUS_REF;
+            int over = r->qg[k] > g->qmax[k] + viol, under = r->qg[k] < g->qmin[k] - viol;
+            n_remaining += at_pv;
+            n_viol += over || under;
+            n_viol_remaining += (over || under) && at_pv;
+            n_max += over;
+            n_min += under;
+        }
+    if (n_viol == 0)
+        return 0;
+    /* All units at PV/REF buses at limits, all on one side: no solution. */
+    if (n_viol == n_remaining && n_viol_remaining == n_viol && (n_max == 0 || n_min == 0))
+        return -1;
+    for (int j = 0; j < nbus; j++)
+        for (int q = s->gen_ptr[bus[j]]; q < s->gen_ptr[bus[j] + 1]; q++) {
+            int k = s->gen_list[q];
+            if (!s->active[k])
+                continue;
+            int over = r->qg[k] > g->qmax[k] + viol, under = r->qg[k] < g->qmin[k] - viol;
+            if (!over && !under)
+                continue;
+            r->qg[k] = over ? g->qmax[k] : g->qmin[k];
+            s->active[k] = 0;
+            s->limited[k] = 1;
+            r->bus_type[bus[j]] = GR_BUS_PQ;
+        }
+    if (r->bus_type[*ref] == GR_BUS_PQ) {
+        int new_ref = -1;
+        for (int j = 0; j < nbus && new_ref < 0; j++) {
+            int b = bus[j];
+            if (r->bus_type[b] == GR_BUS_PV && active_units(s, b) > 0)
+                new_ref = b;
+        }
+        if (new_ref < 0)
+            return -1;
+        r->bus_type[new_ref] = GR_BUS_REF;
+        *ref = new_ref;
+    }
+    return 1;
+}
+
+/* Solve one island with generation; fills r->island_converged[isl]. */
+static int solve_island(ac_solve *s, int isl, const int *bus, int nbus)
+{
+    gr_pf_result *r = s->r;
+    int ref = r->island_ref[isl], ref0 = ref;
+    double va_ref0 = r->va[ref0];
+    int converged = 0, st = GR_OK;
+    double mismatch = 0.0;
+    r->bus_type[ref] = GR_BUS_REF;
+    for (int round = 0; round <= s->opt->max_q_rounds; round++) {
+        prepare_island(s, bus, nbus, ref);
+        st = solve_roles(s, bus, nbus, ref, &converged, &r->iterations, &mismatch);
+        if (st || !converged || !s->opt->enforce_q_lims)
+            break;
+        int again = enforce_q_limits(s, bus, nbus, &ref);
+        if (again <= 0) {
+            converged = again == 0;
+            break;
+        }
+        if (round == s->opt->max_q_rounds)
+            converged = 0;
+    }
+    if (ref != ref0) { /* keep the original reference's angle (MATPOWER runpf) */
+        double shift = r->va[ref0] - va_ref0;
+        for (int j = 0; j < nbus; j++)
+            r->va[bus[j]] -= shift;
+    }
+    r->island_ref[isl] = ref;
+    r->island_converged[isl] = converged;
+    if (!(mismatch <= r->max_mismatch))
+        r->max_mismatch = mismatch;
+    return st;
+}
+
+static void ac_solve_free(ac_solve *s)
+{
+    gr_free(s->gen_ptr);
+    gr_free(s->gen_list);
+    gr_free(s->active);
+    gr_free(s->limited);
+    gr_free(s->kind);
+    gr_free(s->group);
+    gr_free(s->sp);
+    gr_free(s->sq);
+    gr_free(s->pinj);
+    gr_free(s->qinj);
+}
+
+static int ac_solve_init(ac_solve *s, const gr_grid *g)
+{
+    size_t nb = (size_t)g->nb + 1, ng = (size_t)g->ng + 1;
+    s->gen_ptr = gr_calloc(nb + 1, sizeof(int));
+    s->gen_list = gr_malloc(ng * sizeof(int));
+    s->active = gr_calloc(ng, sizeof(int));
+    s->limited = gr_calloc(ng, sizeof(int));
+    s->group = gr_malloc(ng * sizeof(int));
+    s->kind = gr_calloc(nb, sizeof(int));
+    s->sp = gr_calloc(nb, sizeof(double));
+    s->sq = gr_calloc(nb, sizeof(double));
+    s->pinj = gr_calloc(nb, sizeof(double));
+    s->qinj = gr_calloc(nb, sizeof(double));
+    if (!s->gen_ptr || !s->gen_list || !s->active || !s->limited || !s->group || !s->kind ||
+        !s->sp || !s->sq || !s->pinj || !s->qinj)
+        return GR_ENOMEM;
+    /* generators grouped by bus, in case-file order within a bus */
+    for (int k = 0; k < g->ng; k++)
+        s->gen_ptr[g->gen_bus[k] + 1]++;
+    for (int b = 0; b < g->nb; b++)
+        s->gen_ptr[b + 1] += s->gen_ptr[b];
+    for (int k = 0; k < g->ng; k++) {
+        int b = g->gen_bus[k];
+        s->gen_list[s->gen_ptr[b] + s->kind[b]++] = k; /* kind used as a fill counter */
+    }
+    memset(s->kind, 0, nb * sizeof(int));
+    return GR_OK;
+}
+
+int gr_pf_ac(const gr_grid *g, const gr_pf_options *opt_in, gr_pf_result **out, gr_error *err)
+{
+    double t0 = gr_time_s();
+    *out = NULL;
+    gr_pf_options defaults;
+    if (!opt_in) {
+        gr_pf_options_default(&defaults);
+        opt_in = &defaults;
+    }
+    gr_islands *isl = NULL;
+    gr_csc *Y = NULL;
+    gr_pf_result *r = NULL;
+    ac_solve s = {.g = g, .opt = opt_in};
+    int *island_bus = NULL, *island_ptr = NULL;
+    int st = gr_islands_find(g, 0, &isl, err);
+    if (st)
+        return st;
+    if ((st = gr_ybus_build(g, &Y, NULL, NULL)) || (st = gr_pf_result_alloc(g->nb, g->ng, g->nl, &r)) ||
+        (st = pf_result_set_islands(r, isl)) || (st = ac_solve_init(&s, g)))
+        goto done;
+    s.Y = Y;
+    s.r = r;
+    island_bus = gr_malloc(((size_t)g->nb + 1) * sizeof(int));
+    island_ptr = gr_calloc((size_t)isl->n + 2, sizeof(int));
+    if (!island_bus || !island_ptr) {
+        st = GR_ENOMEM;
+        goto done;
+    }
+    /* Buses of each island, ascending (counting sort by island). */
+    for (int b = 0; b < g->nb; b++)
+        if (isl->bus_island[b] >= 0)
+            island_ptr[isl->bus_island[b] + 1]++;
+    for (int i = 0; i < isl->n; i++)
+        island_ptr[i + 1] += island_ptr[i];
+    for (int b = 0, *fill = s.kind; b < g->nb; b++)
+        if (isl->bus_island[b] >= 0)
+            island_bus[island_ptr[isl->bus_island[b]] + fill[isl->bus_island[b]]++] = b;
+    memset(s.kind, 0, ((size_t)g->nb + 1) * sizeof(int));
+
+    for (int b = 0; b < g->nb; b++) {
+        r->bus_type[b] = g->bus_type[b];
+        r->vm[b] = opt_in->flat_start ? 1.0 : g->vm0[b];
+        r->va[b] = opt_in->flat_start ? 0.0 : g->va0[b];
+    }
+    for (int k = 0; k < g->ng; k++) {
+        int on = gen_energisable(g, k) && isl->ref[isl->bus_island[g->gen_bus[k]]] >= 0;
+        s.active[k] = on;
+        r->pg[k] = on ? g->pg[k] : 0.0;
+        r->qg[k] = on ? g->qg[k] : 0.0;
+    }
+    r->converged = 1;
+    for (int i = 0; i < isl->n; i++) {
+        const int *bus = island_bus + island_ptr[i];
+        int nbus = island_ptr[i + 1] - island_ptr[i];
+        if (isl->ref[i] < 0) { /* dark island: no generation, no voltage */
+            for (int j = 0; j < nbus; j++) {
+                r->vm[bus[j]] = r->va[bus[j]] = 0.0;
+                r->dark_load_p += g->pd[bus[j]];
+            }
+            continue;
+        }
+        if ((st = solve_island(&s, i, bus, nbus)))
+            goto done;
+        r->converged &= r->island_converged[i] == 1;
+    }
+    for (int b = 0; b < g->nb; b++)
+        if (isl->bus_island[b] < 0) {
+            r->vm[b] = r->va[b] = 0.0;
+            r->dark_load_p += g->pd[b];
+        }
+    /* An island that did not converge has no solution: its numbers are NaN,
+     * never the last iterate. */
+    for (int b = 0; b < g->nb; b++) {
+        int i = isl->bus_island[b];
+        if (i >= 0 && r->island_converged[i] == 0)
+            r->vm[b] = r->va[b] = NAN;
+    }
+    for (int k = 0; k < g->ng; k++) {
+        int i = isl->bus_island[g->gen_bus[k]];
+        if (i >= 0 && r->island_converged[i] == 0)
+            r->pg[k] = r->qg[k] = NAN;
+    }
+    pf_branch_flows(g, r);
+    r->n_islands = isl->n;
+    r->solve_s = gr_time_s() - t0;
+done:
+    gr_free(island_bus);
+    gr_free(island_ptr);
+    ac_solve_free(&s);
+    gr_islands_free(isl);
+    gr_csc_free(Y);
+    if (st) {
+        gr_pf_result_free(r);
+        if (st == GR_ENOMEM)
+            gr_error_set(err, st, "out of memory in the AC power flow");
+        return st;
+    }
+    *out = r;
+    return GR_OK;
+}
