@@ -274,6 +274,18 @@ typedef struct gr_pf_result {
  * (converged = 0), not an error. Caller frees *out with gr_pf_result_free. */
 int gr_pf_ac(const gr_grid *g, const gr_pf_options *opt, gr_pf_result **out,
              gr_error *err);
+/* A reusable AC solver for repeated solves of one topology (loads, dispatch
+ * and set points may change between solves; branch and generator statuses
+ * and impedances may not). Islands, Ybus, the Jacobian pattern, the KLU
+ * analysis and pivots are kept, so a repeated solve only refactors.
+ * One solver per thread. gr_pf_ac is create + solve + free. */
+typedef struct gr_pf_solver gr_pf_solver;
+int gr_pf_solver_create(const gr_grid *g, gr_pf_solver **out, gr_error *err);
+/* Solve g (same topology as at create) with opt (NULL: defaults). */
+int gr_pf_solver_solve(gr_pf_solver *s, const gr_grid *g, const gr_pf_options *opt,
+                       gr_pf_result **out, gr_error *err);
+void gr_pf_solver_free(gr_pf_solver *s);
+
 /* DC power flow (B-theta, with phase shifters and shunts), MATPOWER's model. */
 int gr_pf_dc(const gr_grid *g, gr_pf_result **out, gr_error *err);
 int gr_pf_result_alloc(int nb, int ng, int nl, gr_pf_result **out);

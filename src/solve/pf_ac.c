@@ -18,20 +18,30 @@ void gr_pf_options_default(gr_pf_options *opt)
     opt->distributed_slack = 0;
 }
 
-/* Working state of one AC solve; arrays indexed by bus or generator. */
-typedef struct ac_solve {
-    const gr_grid *g;
+/* A reusable AC solver for one topology; arrays indexed by bus or generator.
+ * Everything that depends only on the topology (islands, Ybus, generators
+ * per bus) is built once; each island keeps its Newton workspace (Jacobian
+ * pattern, KLU analysis and pivots) for as long as its bus roles stay the
+ * same, so a repeated solve only refactors. */
+typedef struct gr_pf_solver {
+    const gr_grid *g;    /* the grid of the current solve (borrowed) */
     const gr_pf_options *opt;
-    const gr_csc *Y;
+    gr_csc *Y;
+    gr_islands *isl;
+    int *island_ptr, *island_bus; /* buses of island i: island_bus[island_ptr[i] .. ] */
+    nr_ws *ws;           /* n islands: cached Newton workspaces */
+    int *ws_ready;       /* n islands: 1 when ws[i] is set up */
+    int *ws_kind;        /* nb: the roles ws of the bus's island was built for */
     gr_pf_result *r;     /* vm, va, bus_type, pg, qg live here */
     int *gen_ptr, *gen_list; /* generators of bus b: gen_list[gen_ptr[b] .. gen_ptr[b+1]-1] */
     int *active;         /* ng: in service, energised, not held at a Q limit */
-    int *limited;        /* ng: held at a Q limit (MATPOWER turns it into a fixed injection) */
     int *kind;           /* nb: NR_FIXED / NR_PV / NR_PQ */
     int *group;          /* ng: scratch for the active units of one bus */
     double *sp, *sq;     /* nb: scheduled injections */
     double *pinj, *qinj; /* nb: computed injections V conj(I) */
-} ac_solve;
+} gr_pf_solver;
+
+
 
 /* MATPOWER's "opf.violation" tolerance for Q-limit checks: 5e-6 MVAr. */
 #define QLIM_VIOLATION_MVAR 5e-6
@@ -47,7 +57,7 @@ static double q_limit_proxy(double lim, double proxy)
 /* Split the total generator Q at one bus among its active units, each at the
  * same fraction of its own range (MATPOWER pfsoln; the rule is restated in
  * shared/reference/README.md). */
-static void split_bus_q(ac_solve *s, double q_total, const int *gens, int n)
+static void split_bus_q(gr_pf_solver *s, double q_total, const int *gens, int n)
 {
     const gr_grid *g = s->g;
     double *qg = s->r->qg;
@@ -79,7 +89,7 @@ static void split_bus_q(ac_solve *s, double q_total, const int *gens, int n)
 }
 
 /* Active units at bus b into s->group; returns how many. */
-static int active_units(const ac_solve *s, int b)
+static int active_units(const gr_pf_solver *s, int b)
 {
     int n = 0;
     for (int q = s->gen_ptr[b]; q < s->gen_ptr[b + 1]; q++)
@@ -89,7 +99,7 @@ static int active_units(const ac_solve *s, int b)
 }
 
 /* Roles, set points and scheduled injections of one island's buses. */
-static void prepare_island(ac_solve *s, const int *bus, int nbus, int ref)
+static void prepare_island(gr_pf_solver *s, const int *bus, int nbus, int ref)
 {
     const gr_grid *g = s->g;
     gr_pf_result *r = s->r;
@@ -120,7 +130,7 @@ static void prepare_island(ac_solve *s, const int *bus, int nbus, int ref)
 }
 
 /* After a converged solve: slack P and generator Q as MATPOWER's pfsoln. */
-static void update_generators(ac_solve *s, nr_ws *w, const int *bus, int nbus, int ref)
+static void update_generators(gr_pf_solver *s, nr_ws *w, const int *bus, int nbus, int ref)
 {
     const gr_grid *g = s->g;
     gr_pf_result *r = s->r;
@@ -146,7 +156,7 @@ static void update_generators(ac_solve *s, nr_ws *w, const int *bus, int nbus, i
 /* Distributed slack: share the reference's extra P among the island's
  * active units in proportion to apf (pmax when no unit has one). Returns the
  * amount moved (pu). */
-static double distribute_slack(ac_solve *s, const int *bus, int nbus, int ref)
+static double distribute_slack(gr_pf_solver *s, const int *bus, int nbus, int ref)
 {
     const gr_grid *g = s->g;
     gr_pf_result *r = s->r;
@@ -179,32 +189,55 @@ static double distribute_slack(ac_solve *s, const int *bus, int nbus, int ref)
     return delta;
 }
 
+/* The island's Newton workspace for the current roles s->kind: the cached
+ * one when the roles are those it was built for, else a new one. */
+static int island_workspace(gr_pf_solver *s, int isl, const int *bus, int nbus)
+{
+    if (s->ws_ready[isl]) {
+        int same = 1;
+        for (int j = 0; j < nbus && same; j++)
+            same = s->ws_kind[bus[j]] == s->kind[bus[j]];
+        if (same)
+            return GR_OK;
+        nr_free(&s->ws[isl]);
+        s->ws_ready[isl] = 0;
+    }
+    int st = nr_setup(&s->ws[isl], s->Y, s->isl->nb, nbus, bus, s->kind);
+    if (st)
+        return st;
+    for (int j = 0; j < nbus; j++)
+        s->ws_kind[bus[j]] = s->kind[bus[j]];
+    s->ws_ready[isl] = 1;
+    return GR_OK;
+}
+
 /* Newton solve of one island for the current roles, with the distributed
  * slack loop around it when asked for. */
-static int solve_roles(ac_solve *s, const int *bus, int nbus, int ref, int *converged,
+static int solve_roles(gr_pf_solver *s, const int *bus, int nbus, int ref, int *converged,
                        int *iterations, double *mismatch)
 {
     const gr_pf_options *opt = s->opt;
     gr_pf_result *r = s->r;
-    nr_ws w;
-    int st = nr_setup(&w, s->Y, s->g->nb, nbus, bus, s->kind);
+    int isl = s->isl->bus_island[ref];
+    int st = island_workspace(s, isl, bus, nbus);
     if (st)
         return st;
+    nr_ws *w = &s->ws[isl];
     for (int round = 0;; round++) {
         int it = 0;
-        st = nr_solve(&w, s->sp, s->sq, r->vm, r->va, opt->tol, opt->max_iter, converged, &it,
+        st = nr_solve(w, s->sp, s->sq, r->vm, r->va, opt->tol, opt->max_iter, converged, &it,
                       mismatch);
         *iterations += it;
         if (st || !*converged)
             break;
         if (!opt->distributed_slack) {
-            update_generators(s, &w, bus, nbus, ref);
+            update_generators(s, w, bus, nbus, ref);
             break;
         }
-        nr_injections(&w, r->vm, r->va, s->pinj, s->qinj);
+        nr_injections(w, r->vm, r->va, s->pinj, s->qinj);
         double delta = distribute_slack(s, bus, nbus, ref);
         if (fabs(delta) <= opt->tol || round >= DSLACK_MAX_ROUNDS) {
-            update_generators(s, &w, bus, nbus, ref);
+            update_generators(s, w, bus, nbus, ref);
             break;
         }
         for (int j = 0; j < nbus; j++) {
@@ -215,14 +248,13 @@ static int solve_roles(ac_solve *s, const int *bus, int nbus, int ref, int *conv
                     s->sp[b] += r->pg[s->gen_list[q]];
         }
     }
-    nr_free(&w);
     return st;
 }
 
 /* MATPOWER enforce_q_lims = 1: every unit beyond a limit is held there and its
  * bus turns PQ; if the reference turns PQ, the island's first PV bus becomes
  * the reference. Returns 1 to solve again, 0 when done, -1 when infeasible. */
-static int enforce_q_limits(ac_solve *s, const int *bus, int nbus, int *ref)
+static int enforce_q_limits(gr_pf_solver *s, const int *bus, int nbus, int *ref)
 {
     const gr_grid *g = s->g;
     gr_pf_result *r = s->r;
@@ -257,7 +289,6 @@ static int enforce_q_limits(ac_solve *s, const int *bus, int nbus, int *ref)
                 continue;
             r->qg[k] = over ? g->qmax[k] : g->qmin[k];
             s->active[k] = 0;
-            s->limited[k] = 1;
             r->bus_type[bus[j]] = GR_BUS_PQ;
         }
     if (r->bus_type[*ref] == GR_BUS_PQ) {
@@ -276,7 +307,7 @@ static int enforce_q_limits(ac_solve *s, const int *bus, int nbus, int *ref)
 }
 
 /* Solve one island with generation; fills r->island_converged[isl]. */
-static int solve_island(ac_solve *s, int isl, const int *bus, int nbus)
+static int solve_island(gr_pf_solver *s, int isl, const int *bus, int nbus)
 {
     gr_pf_result *r = s->r;
     int ref = r->island_ref[isl], ref0 = ref;
@@ -309,36 +340,64 @@ static int solve_island(ac_solve *s, int isl, const int *bus, int nbus)
     return st;
 }
 
-static void ac_solve_free(ac_solve *s)
+void gr_pf_solver_free(gr_pf_solver *s)
 {
+    if (!s)
+        return;
+    for (int i = 0; s->ws && s->ws_ready && s->isl && i < s->isl->n; i++)
+        if (s->ws_ready[i])
+            nr_free(&s->ws[i]);
+    gr_free(s->ws);
+    gr_free(s->ws_ready);
+    gr_free(s->ws_kind);
+    gr_free(s->island_ptr);
+    gr_free(s->island_bus);
+    gr_islands_free(s->isl);
+    gr_csc_free(s->Y);
     gr_free(s->gen_ptr);
     gr_free(s->gen_list);
     gr_free(s->active);
-    gr_free(s->limited);
     gr_free(s->kind);
     gr_free(s->group);
     gr_free(s->sp);
     gr_free(s->sq);
     gr_free(s->pinj);
     gr_free(s->qinj);
+    gr_free(s);
 }
 
-static int ac_solve_init(ac_solve *s, const gr_grid *g)
+int gr_pf_solver_create(const gr_grid *g, gr_pf_solver **out, gr_error *err)
 {
-    size_t nb = (size_t)g->nb + 1, ng = (size_t)g->ng + 1;
+    *out = NULL;
+    gr_pf_solver *s = gr_calloc(1, sizeof *s);
+    if (!s)
+        return gr_error_set(err, GR_ENOMEM, "out of memory in the AC power flow");
+    int st = gr_islands_find(g, 0, &s->isl, err);
+    if (st) {
+        gr_pf_solver_free(s);
+        return st;
+    }
+    size_t nb = (size_t)g->nb + 1, ng = (size_t)g->ng + 1, ni = (size_t)s->isl->n + 1;
     s->gen_ptr = gr_calloc(nb + 1, sizeof(int));
     s->gen_list = gr_malloc(ng * sizeof(int));
     s->active = gr_calloc(ng, sizeof(int));
-    s->limited = gr_calloc(ng, sizeof(int));
     s->group = gr_malloc(ng * sizeof(int));
     s->kind = gr_calloc(nb, sizeof(int));
     s->sp = gr_calloc(nb, sizeof(double));
     s->sq = gr_calloc(nb, sizeof(double));
     s->pinj = gr_calloc(nb, sizeof(double));
     s->qinj = gr_calloc(nb, sizeof(double));
-    if (!s->gen_ptr || !s->gen_list || !s->active || !s->limited || !s->group || !s->kind ||
-        !s->sp || !s->sq || !s->pinj || !s->qinj)
-        return GR_ENOMEM;
+    s->ws = gr_calloc(ni, sizeof(nr_ws));
+    s->ws_ready = gr_calloc(ni, sizeof(int));
+    s->ws_kind = gr_calloc(nb, sizeof(int));
+    s->island_ptr = gr_calloc(ni + 1, sizeof(int));
+    s->island_bus = gr_malloc(nb * sizeof(int));
+    if (!s->gen_ptr || !s->gen_list || !s->active || !s->group || !s->kind ||
+        !s->sp || !s->sq || !s->pinj || !s->qinj || !s->ws || !s->ws_ready || !s->ws_kind ||
+        !s->island_ptr || !s->island_bus || gr_ybus_build(g, &s->Y, NULL, NULL) != GR_OK) {
+        gr_pf_solver_free(s);
+        return gr_error_set(err, GR_ENOMEM, "out of memory in the AC power flow");
+    }
     /* generators grouped by bus, in case-file order within a bus */
     for (int k = 0; k < g->ng; k++)
         s->gen_ptr[g->gen_bus[k] + 1]++;
@@ -349,10 +408,23 @@ static int ac_solve_init(ac_solve *s, const gr_grid *g)
         s->gen_list[s->gen_ptr[b] + s->kind[b]++] = k; /* kind used as a fill counter */
     }
     memset(s->kind, 0, nb * sizeof(int));
+    /* buses of each island, ascending (counting sort by island) */
+    const int *bi = s->isl->bus_island;
+    for (int b = 0; b < g->nb; b++)
+        if (bi[b] >= 0)
+            s->island_ptr[bi[b] + 1]++;
+    for (int i = 0; i < s->isl->n; i++)
+        s->island_ptr[i + 1] += s->island_ptr[i];
+    for (int b = 0; b < g->nb; b++)
+        if (bi[b] >= 0)
+            s->island_bus[s->island_ptr[bi[b]] + s->kind[bi[b]]++] = b;
+    memset(s->kind, 0, nb * sizeof(int));
+    *out = s;
     return GR_OK;
 }
 
-int gr_pf_ac(const gr_grid *g, const gr_pf_options *opt_in, gr_pf_result **out, gr_error *err)
+int gr_pf_solver_solve(gr_pf_solver *s, const gr_grid *g, const gr_pf_options *opt_in,
+                       gr_pf_result **out, gr_error *err)
 {
     double t0 = gr_time_s();
     *out = NULL;
@@ -361,36 +433,16 @@ int gr_pf_ac(const gr_grid *g, const gr_pf_options *opt_in, gr_pf_result **out, 
         gr_pf_options_default(&defaults);
         opt_in = &defaults;
     }
-    gr_islands *isl = NULL;
-    gr_csc *Y = NULL;
+    const gr_islands *isl = s->isl;
+    if (g->nb != isl->nb)
+        return gr_error_set(err, GR_EINVAL, "AC power flow: grid does not match its solver");
     gr_pf_result *r = NULL;
-    ac_solve s = {.g = g, .opt = opt_in};
-    int *island_bus = NULL, *island_ptr = NULL;
-    int st = gr_islands_find(g, 0, &isl, err);
-    if (st)
-        return st;
-    if ((st = gr_ybus_build(g, &Y, NULL, NULL)) || (st = gr_pf_result_alloc(g->nb, g->ng, g->nl, &r)) ||
-        (st = pf_result_set_islands(r, isl)) || (st = ac_solve_init(&s, g)))
+    int st = gr_pf_result_alloc(g->nb, g->ng, g->nl, &r);
+    if (st || (st = pf_result_set_islands(r, isl)))
         goto done;
-    s.Y = Y;
-    s.r = r;
-    island_bus = gr_malloc(((size_t)g->nb + 1) * sizeof(int));
-    island_ptr = gr_calloc((size_t)isl->n + 2, sizeof(int));
-    if (!island_bus || !island_ptr) {
-        st = GR_ENOMEM;
-        goto done;
-    }
-    /* Buses of each island, ascending (counting sort by island). */
-    for (int b = 0; b < g->nb; b++)
-        if (isl->bus_island[b] >= 0)
-            island_ptr[isl->bus_island[b] + 1]++;
-    for (int i = 0; i < isl->n; i++)
-        island_ptr[i + 1] += island_ptr[i];
-    for (int b = 0, *fill = s.kind; b < g->nb; b++)
-        if (isl->bus_island[b] >= 0)
-            island_bus[island_ptr[isl->bus_island[b]] + fill[isl->bus_island[b]]++] = b;
-    memset(s.kind, 0, ((size_t)g->nb + 1) * sizeof(int));
-
+    s->g = g;
+    s->opt = opt_in;
+    s->r = r;
     for (int b = 0; b < g->nb; b++) {
         r->bus_type[b] = g->bus_type[b];
         r->vm[b] = opt_in->flat_start ? 1.0 : g->vm0[b];
@@ -398,14 +450,14 @@ int gr_pf_ac(const gr_grid *g, const gr_pf_options *opt_in, gr_pf_result **out, 
     }
     for (int k = 0; k < g->ng; k++) {
         int on = gen_energisable(g, k) && isl->ref[isl->bus_island[g->gen_bus[k]]] >= 0;
-        s.active[k] = on;
+        s->active[k] = on;
         r->pg[k] = on ? g->pg[k] : 0.0;
         r->qg[k] = on ? g->qg[k] : 0.0;
     }
     r->converged = 1;
     for (int i = 0; i < isl->n; i++) {
-        const int *bus = island_bus + island_ptr[i];
-        int nbus = island_ptr[i + 1] - island_ptr[i];
+        const int *bus = s->island_bus + s->island_ptr[i];
+        int nbus = s->island_ptr[i + 1] - s->island_ptr[i];
         if (isl->ref[i] < 0) { /* dark island: no generation, no voltage */
             for (int j = 0; j < nbus; j++) {
                 r->vm[bus[j]] = r->va[bus[j]] = 0.0;
@@ -413,7 +465,7 @@ int gr_pf_ac(const gr_grid *g, const gr_pf_options *opt_in, gr_pf_result **out, 
             }
             continue;
         }
-        if ((st = solve_island(&s, i, bus, nbus)))
+        if ((st = solve_island(s, i, bus, nbus)))
             goto done;
         r->converged &= r->island_converged[i] == 1;
     }
@@ -435,14 +487,10 @@ int gr_pf_ac(const gr_grid *g, const gr_pf_options *opt_in, gr_pf_result **out, 
             r->pg[k] = r->qg[k] = NAN;
     }
     pf_branch_flows(g, r);
-    r->n_islands = isl->n;
     r->solve_s = gr_time_s() - t0;
 done:
-    gr_free(island_bus);
-    gr_free(island_ptr);
-    ac_solve_free(&s);
-    gr_islands_free(isl);
-    gr_csc_free(Y);
+    s->g = NULL;
+    s->r = NULL;
     if (st) {
         gr_pf_result_free(r);
         if (st == GR_ENOMEM)
@@ -451,4 +499,18 @@ done:
     }
     *out = r;
     return GR_OK;
+}
+
+int gr_pf_ac(const gr_grid *g, const gr_pf_options *opt, gr_pf_result **out, gr_error *err)
+{
+    double t0 = gr_time_s();
+    gr_pf_solver *s = NULL;
+    *out = NULL;
+    int st = gr_pf_solver_create(g, &s, err);
+    if (st == GR_OK)
+        st = gr_pf_solver_solve(s, g, opt, out, err);
+    gr_pf_solver_free(s);
+    if (*out)
+        (*out)->solve_s = gr_time_s() - t0;
+    return st;
 }
