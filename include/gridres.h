@@ -54,6 +54,9 @@ int gr_error_set(gr_error *err, int status, const char *fmt, ...)
 #endif
     ;
 
+/* Deterministic random-number generator state (defined under Utilities). */
+typedef struct gr_rng gr_rng;
+
 /* ------------------------------------------------------------------------
  * Allocation. Every allocation in the library goes through these, so that
  * tests can make the Nth allocation fail (gr_alloc_fail_after).
@@ -139,17 +142,24 @@ typedef struct gr_case {
 } gr_case;
 
 /* Read a MATPOWER version-2 case. `path` names the file in messages.
+ * Unit conversions appended to a case (`mpc.bus(:, [PD, QD]) = ... / 1e3;`
+ * after `[...] = idx_bus;`, as MATPOWER's distribution cases) are evaluated,
+ * so the data match MATPOWER's loadcase; unknown fields are skipped.
  * On error returns GR_EPARSE/GR_EIO/GR_ENOMEM, sets *out = NULL and writes
  * "path:line:col: …" into err. The caller frees *out with gr_case_free. */
 int gr_case_read(const char *path, gr_case **out, gr_error *err);
-/* Same, from a memory buffer of len bytes; `name` is used in messages. */
+/* Same, from a memory buffer of len bytes (need not be NUL-terminated);
+ * `name` is used in messages; c->path stays NULL. */
 int gr_case_parse(const char *text, size_t len, const char *name, gr_case **out,
                   gr_error *err);
-/* Write a MATPOWER version-2 case that gr_case_read reads back identically
- * (numbers printed with %.17g). `fname` is the function name, or NULL. */
+/* Write a MATPOWER version-2 case that gr_case_read reads back bit-identically
+ * (each number in the shortest of %.15g/%.16g/%.17g that reads back exactly;
+ * Inf, -Inf, NaN). The function name is c->name, else the file's base name.
+ * Writes PATH.tmp.* beside `path`, then renames it over `path`. */
 int gr_case_write(const gr_case *c, const char *path, gr_error *err);
-/* Allocate an empty case with the given table sizes (all zeros, defaults for
- * angmin/angmax, vm = 1, gen status 1, branch status 1, gen column count 21). */
+/* Allocate an empty case with the given table sizes: all zeros except
+ * baseMVA 100, bus type PQ, vm = 1, gen vg = 1 and status 1, branch status 1,
+ * angmin/angmax -360/360, gen column count 21, branch column count 13. */
 int gr_case_alloc(int nb, int ng, int nl, gr_case **out);
 /* Deep copy. */
 int gr_case_copy(const gr_case *c, gr_case **out);
@@ -295,6 +305,63 @@ void gr_pf_result_free(gr_pf_result *r);
  * and generator outputs through Ybus: an independent residual check. */
 int gr_pf_residual(const gr_grid *g, const gr_pf_result *r, double *max_p,
                    double *max_q);
+
+/* ------------------------------------------------------------------------
+ * Threats and air defence (src/sim/threats). A planning model at the level
+ * of public operations research, not fire control (DESIGN §7).
+ * ------------------------------------------------------------------------ */
+enum { GR_THREAT_DRONE = 0, GR_THREAT_CRUISE = 1, GR_THREAT_BALLISTIC = 2, GR_THREAT_NTYPES = 3 };
+/* Outcome of one threat. */
+enum { GR_OUT_INTERCEPTED = 0, GR_OUT_EW = 1, GR_OUT_LEAKED = 2, GR_OUT_NOUTCOMES = 3 };
+
+typedef struct gr_threat_type {
+    char name[24];
+    double speed_kmh;   /* drone ~150-200, cruise ~800, ballistic ~3000 */
+    double p_ew;        /* probability of being lost to electronic warfare before engagement */
+    double engage_min;  /* minutes a fire channel is busy per engagement of this type */
+} gr_threat_type;
+
+/* The built-in threat types (Shahed-type drone, cruise missile, ballistic missile). */
+void gr_threat_types_default(gr_threat_type types[GR_THREAT_NTYPES]);
+
+/* A defended zone: a circle around a city with air-defence systems. */
+typedef struct gr_ad_zone {
+    double x_km, y_km, radius_km;
+    int channels;                   /* simultaneous engagements (fire channels) */
+    int stock;                      /* interceptors available now */
+    int stock_max;                  /* magazine size (resupply fills up to it) */
+    int resupply;                   /* interceptors delivered per night */
+    double pk[GR_THREAT_NTYPES];    /* kill probability of one interceptor per type */
+    int shots[GR_THREAT_NTYPES];    /* interceptors fired per engagement, per type */
+    int shoot_look_shoot;           /* 1: re-engage a survivor while time and stock remain */
+} gr_ad_zone;
+
+/* One threat on its way to a target. The caller fills type, arrival_h,
+ * x_km/y_km (its target's location) and target; gr_ad_engage fills the rest. */
+typedef struct gr_threat {
+    int type;           /* GR_THREAT_* */
+    double arrival_h;   /* when it reaches its target, hours */
+    double x_km, y_km;  /* target location */
+    int target;         /* caller's asset index (not used by the engagement) */
+    int outcome;        /* GR_OUT_* */
+    int zone;           /* zone that engaged it, -1 when undefended */
+    int interceptors;   /* interceptors fired at it */
+    int engagements;    /* engagements against it */
+} gr_threat;
+
+/* Discrete-event engagement of n threats by the zones, in order of zone
+ * entry (arrival minus the time to cross the zone's radius; ties by arrival,
+ * then by index). A threat whose target lies in no zone leaks. Otherwise it
+ * is lost to EW with p_ew; else while it is inside the zone a free fire
+ * channel with enough interceptors engages it (channel busy engage_min;
+ * kill probability 1-(1-pk)^shots), again after a miss when shoot-look-shoot
+ * is on and the threat has not yet arrived. No channel or stock in time: it
+ * leaks. Zones' stock is drawn down. Deterministic for a given rng state. */
+int gr_ad_engage(gr_ad_zone *zones, int nzones, const gr_threat_type *types, gr_threat *threats,
+                 int n, gr_rng *rng, gr_error *err);
+
+/* Nightly resupply: stock += resupply, capped at stock_max. */
+void gr_ad_resupply(gr_ad_zone *zones, int nzones);
 
 /* ------------------------------------------------------------------------
  * Synthetic regional grid (src/sim/synth). [section owned by the synth module]
@@ -563,6 +630,8 @@ typedef struct gr_ctg_result {
     double *pf, *qf, *pt, *qt; /* n x nl (row per contingency), pu, when keep_flows; else NULL */
     double base_max_loading; /* the base case's max loading (NaN if none) */
     int base_converged;
+    double *time_s;          /* n: wall time of each contingency (not part of the results
+                                that are identical across thread counts) */
     double solve_s;          /* wall time of the whole run */
     int threads;             /* threads used */
 } gr_ctg_result;
@@ -715,8 +784,8 @@ typedef void (*gr_cascade_step_fn)(void *user, const gr_grid *g, const gr_pf_res
  * sources are listed in docs/cascade.md. */
 typedef struct gr_cascade_options {
     int ac;                     /* 0: DC power flow (default), 1: AC Newton-Raphson */
-    gr_pf_options pf;           /* AC options (default: gr_pf_options_default with
-                                   enforce_q_lims = 1, as AC-CFM) */
+    gr_pf_options pf;           /* AC options (default: gr_pf_options_default, so no
+                                   reactive limits; see docs/cascade.md) */
     /* protection: time-overcurrent relays (DCSIMSEP) and instantaneous trip (Grid2Op) */
     char rating;                /* relay rating: 'B' (default) rateB, else rateC, else rateA;
                                    'C' rateC, else rateB, else rateA; 'A' rateA. 0 = unlimited */
@@ -746,6 +815,8 @@ typedef struct gr_cascade_options {
                                    out: 47.5 Hz (ENTSO-E RfG generator limit) */
     double overfreq_surplus;    /* surplus over this fraction of the island's load trips
                                    its smallest generators: 0.15 */
+    double f_overfreq_trip_hz;  /* so does a surplus the units cannot back down that
+                                   raises f above this: 51.5 Hz (ENTSO-E RfG) */
     /* voltage (AC) */
     double uvls_step_frac;      /* UVLS step, fraction of the island's load: 0.05 */
     int uvls_max_steps;         /* 5; then the island collapses */
@@ -896,13 +967,211 @@ int gr_schedule_build(const gr_grid *g, const gr_load_classes *classes,
 void gr_schedule_free(gr_schedule *s);
 
 /* ------------------------------------------------------------------------
+ * Restoration planning (src/sim/restore).
+ * ------------------------------------------------------------------------ */
+/* Repair planning after damage (DESIGN §6; docs/restore.md): crews with bases,
+ * travel and shifts, spares with stock and lead times, precedence (a branch or
+ * generator at a damaged bus waits for the bus), load served after each repair
+ * from the shedding LP (gr_shed_solve's model), minimising energy not served.
+ * Methods: greedy, RAD-like randomized block re-optimisation (Rhodes, Coffrin
+ * et al., PowerModelsRestoration) and an exact MIP (COIN-OR CBC) for small
+ * instances. Times are hours on one absolute clock (opt.start_h is "now"). */
+
+/* Damage classes: default repair hours and reporting. */
+enum {
+    GR_DMG_LINE = 0,        /* a branch that is a line */
+    GR_DMG_TRANSFORMER = 1, /* a branch with tap != 0 in the case or different base kV
+                               at its ends */
+    GR_DMG_GEN = 2,         /* a generator (unit of a plant) */
+    GR_DMG_BUS = 3,         /* a bus: a substation (its branches and units go dark) */
+    GR_DMG_NCLASS = 4
+};
+/* "line", "transformer", "gen", "bus"; "?" out of range. */
+const char *gr_damage_class_name(int cls);
+/* Class of element (kind GR_ELEM_BRANCH/GEN/BUS, 0-based index) of g. */
+int gr_damage_classify(const gr_grid *g, int kind, int index);
+
+/* A class of spare equipment (e.g. "AT-750/330", 750/330 kV autotransformers). */
+typedef struct gr_spare_class {
+    char *name;             /* unique, non-empty */
+    int stock;              /* units in stock at the plan start (>= 0) */
+    double lead_h;          /* hours from the plan start until a unit ordered now
+                               arrives; INFINITY: no new unit can be had */
+    int n_on_order;
+    double *on_order_h;     /* n_on_order arrival times of units already ordered,
+                               hours after the plan start (>= 0) */
+} gr_spare_class;
+
+typedef struct gr_damage_elem {
+    int kind;               /* GR_ELEM_BRANCH, GR_ELEM_GEN or GR_ELEM_BUS */
+    int index;              /* 0-based branch or generator row, or bus index */
+    int cls;                /* GR_DMG_* (default repair hours) */
+    double repair_h;        /* work hours on site (>= 0); NaN: the class default of
+                               gr_restore_options */
+    int spare;              /* index into gr_damage.spare, -1: needs none */
+    int spare_count;        /* units of it needed (>= 1 when spare >= 0) */
+    double x_km, y_km;      /* site; NaN: from the overlay (bus; branch midpoint) */
+    int n_after;
+    int *after;             /* n_after elements (indices into gr_damage.elem) that must be
+                               repaired before this one starts (besides the automatic
+                               rule: a branch or generator at a damaged bus waits for it) */
+    char *label;            /* name in reports, or NULL */
+} gr_damage_elem;
+
+/* A damage set to repair. Build one with gr_damage_read/parse, or with
+ * gr_damage_alloc and filling the elements (the campaign loop). */
+typedef struct gr_damage {
+    int n;
+    gr_damage_elem *elem;   /* n */
+    int nspare;
+    gr_spare_class *spare;  /* nspare */
+} gr_damage;
+
+/* n elements (kind branch, index 0, cls line, repair_h NaN, spare -1, x/y NaN,
+ * no precedence, no label) and nspare spare classes (name NULL, stock 0, lead
+ * INFINITY, none on order), all owned by *out. Free with gr_damage_free. */
+int gr_damage_alloc(int n, int nspare, gr_damage **out);
+void gr_damage_free(gr_damage *d);
+/* Check a damage set against g: indices in range, no element twice, hours
+ * >= 0, spares known, precedence without cycles, and no spare class short of
+ * units when none can be ordered. GR_EINVAL with a message otherwise. */
+int gr_damage_check(const gr_damage *d, const gr_grid *g, gr_error *err);
+
+/* Read damage.json (format in docs/restore.md) for grid g. Every field is
+ * checked; errors (GR_EPARSE) name the file and the JSON path:
+ * "damage.json: $.elements[3].repair_h: expected a non-negative number";
+ * JSON syntax errors "damage.json:3:14: …"; GR_EIO when the file cannot be
+ * read. Free *out with gr_damage_free. */
+int gr_damage_read(const char *path, const gr_grid *g, gr_damage **out, gr_error *err);
+int gr_damage_parse(const char *text, size_t len, const char *name, const gr_grid *g,
+                    gr_damage **out, gr_error *err);
+
+enum { GR_RESTORE_GREEDY = 0, GR_RESTORE_RAD = 1, GR_RESTORE_MIP = 2 };
+/* "greedy", "rad", "mip"; "?" out of range. */
+const char *gr_restore_method_name(int method);
+
+/* How the load served by a set of repairs is computed. */
+enum {
+    GR_RESTORE_EVAL_WARM = 0, /* the shedding LP of gr_shed_solve with branch flows as
+                                 variables, built once; each state changes bounds only and
+                                 re-solves by warm-started dual simplex (default) */
+    GR_RESTORE_EVAL_SHED = 1  /* gr_shed_solve on a copy of the grid per state (reference;
+                                 slow on large grids) */
+};
+
+typedef struct gr_restore_options {
+    int method;             /* GR_RESTORE_* (default GR_RESTORE_RAD) */
+    int crews;              /* crews (default 4) */
+    double start_h;         /* absolute time of the plan start (default 0) */
+    double clock_h;         /* time of day at absolute time 0, hours (default 6) */
+    double horizon_h;       /* report ENS over [start_h, start_h + horizon_h]; 0: until
+                               full restoration (default). The methods minimise weighted
+                               ENS until full restoration either way */
+    double speed_kmh;       /* crew travel speed (default 60) */
+    double road_factor;     /* road distance / straight line (default 1.3) */
+    double work_h_per_day;  /* crew working hours a day, travel included (default 16;
+                               24: around the clock) */
+    double shift_start_h;   /* time of day a shift starts (default 6) */
+    double repair_h[GR_DMG_NCLASS]; /* default work hours per class: line 24, transformer
+                               504 (swap from a spare, ~3 weeks), gen 1440 (>= 2 months),
+                               bus 336 (~2 weeks) */
+    /* crews' positions and availability (NULL: every crew free at start_h, at the
+       overlay's crew bases in turn, else at the first damaged element's site) */
+    const double *crew_x_km, *crew_y_km; /* crews entries, borrowed */
+    const double *crew_free_h;           /* crews entries: absolute time free, borrowed */
+    /* load classes and weights */
+    const gr_load_classes *classes; /* NULL: from the overlay, else the defaults; borrowed */
+    gr_shed_options shed;   /* LP options and class weights (gr_shed_options_default) */
+    int eval;               /* GR_RESTORE_EVAL_* */
+    /* RAD */
+    uint64_t seed;          /* default 1 */
+    int rad_iters;          /* window re-optimisations (default 0: 4 x elements, >= 40) */
+    int rad_window;         /* elements per window, 2..8 (default 5) */
+    double rad_time_s;      /* stop after this wall time (0: no limit; the result then
+                               depends on the machine) */
+    /* MIP */
+    int mip_max_elems;      /* refuse larger instances (default 10) */
+    double mip_time_s;      /* CBC time limit (default 60) */
+} gr_restore_options;
+
+void gr_restore_options_default(gr_restore_options *opt);
+
+/* One repair in the schedule. Times are absolute hours. */
+typedef struct gr_restore_task {
+    int elem;               /* index into gr_damage.elem */
+    int crew;               /* 0-based */
+    double depart_h;        /* the crew sets off (from its base or last site) */
+    double arrive_h;        /* on site */
+    double start_h, end_h;  /* work (pauses outside shifts); the element is back in
+                               service at end_h */
+    int spare_used;         /* units of its spare class used (0: none) */
+    double spare_ready_h;   /* when the last of them was available (NaN: none) */
+} gr_restore_task;
+
+/* The served-load curve: state k holds from t_h[k] to t_h[k+1] (the last until
+ * the end of the window). */
+typedef struct gr_restore_step {
+    double t_h;
+    int repaired;           /* elements back in service */
+    double served_mw;
+    double served_critical_mw;
+    double served_weighted; /* sum over classes of weight x MW served */
+    double people_out;      /* people without power: per bus population x the
+                               fraction of its load not served (0 without an overlay) */
+} gr_restore_step;
+
+typedef struct gr_restore_result {
+    int method;
+    int n;                  /* elements = tasks */
+    gr_restore_task *task;  /* n, in order of start time */
+    int n_steps;
+    gr_restore_step *step;  /* n_steps: the damaged state at start_h, then one per
+                               distinct completion time */
+    double start_h, end_h;  /* plan start; last repair done (full restoration) */
+    double window_end_h;    /* end of the reported window */
+    double demand_mw;       /* load of the grid (all classes) */
+    double demand_weighted; /* weighted load */
+    double ens_mwh;         /* energy not served over the window */
+    double ens_weighted;    /* priority-weighted ENS over the window (weight x MWh) */
+    double people_out_h;    /* people-hours without power over the window */
+    double objective;       /* weighted ENS from start_h to end_h: what is minimised */
+    /* MIP (method GR_RESTORE_MIP; else NaN / -1) */
+    int mip_optimal;        /* 1 proven optimal, 0 time limit, -1 not run */
+    double mip_objective;   /* the MIP's objective (weighted ENS to full restoration) */
+    double mip_bound;       /* its lower bound */
+    /* effort */
+    int lp_solves;          /* served-load LPs solved */
+    int cache_hits;         /* states found in the cache */
+    double lp_s, wall_s;
+} gr_restore_result;
+
+/* Plan the repair of d on g (the grid before the damage: every damaged element
+ * is out of service until its repair ends, then in service; other elements
+ * keep their status in g). ov (nullable) gives sites, crew bases and
+ * population; its buses must be g's. Errors: GR_EINVAL (bad options, damage
+ * that fails gr_damage_check, MIP on a too large instance), GR_EINFEASIBLE /
+ * GR_ELP (a state's LP), GR_ENOMEM. Free *out with gr_restore_result_free. */
+int gr_restore_plan(const gr_grid *g, const gr_overlay *ov, const gr_damage *d,
+                    const gr_restore_options *opt, gr_restore_result **out, gr_error *err);
+void gr_restore_result_free(gr_restore_result *r);
+
+/* The damage left at absolute time t_h under plan r (for a campaign that
+ * replans each day): elements whose repair ends after t_h, with repair_h
+ * reduced by the work already done on them; spare stock reduced by the units
+ * taken by repairs started by t_h and on-order arrivals shifted so that t_h is
+ * the new plan start. Precedence is kept among the elements left. Free *out
+ * with gr_damage_free. */
+int gr_restore_remaining(const gr_damage *d, const gr_restore_result *r, double t_h,
+                         gr_damage **out, gr_error *err);
+
+/* ------------------------------------------------------------------------
  * Utilities.
  * ------------------------------------------------------------------------ */
 /* Monotonic wall clock, seconds. */
 double gr_time_s(void);
 
 /* Deterministic random numbers (xoshiro256**, seeded by splitmix64). */
-typedef struct gr_rng { uint64_t s[4]; } gr_rng;
+struct gr_rng { uint64_t s[4]; };
 void gr_rng_seed(gr_rng *r, uint64_t seed);
 uint64_t gr_rng_next(gr_rng *r);
 double gr_rng_uniform(gr_rng *r);              /* [0, 1) */

@@ -214,6 +214,91 @@ static void test_ac_conservation_and_residual(void **state)
     gr_case_free(c);
 }
 
+/* Distributed slack: the imbalance (losses + schedule error) is shared in
+ * proportion to the participation factors, and the books still balance. */
+static void test_distributed_slack_shares_by_apf(void **state)
+{
+    (void)state;
+    gr_case *c1 = six_bus_case(), *c = NULL;
+    assert_int_equal(gr_case_alloc(6, 2, 4, &c), GR_OK);
+    c->base_mva = 100;
+    for (int b = 0; b < 6; b++) {
+        c->bus.bus_i[b] = c1->bus.bus_i[b];
+        c->bus.type[b] = c1->bus.type[b];
+        c->bus.pd_mw[b] = c1->bus.pd_mw[b];
+        c->bus.qd_mvar[b] = 10;
+        c->bus.vm_pu[b] = 1;
+    }
+    c->bus.type[1] = GR_BUS_PV;
+    for (int k = 0; k < 4; k++) {
+        c->branch.f_bus[k] = c1->branch.f_bus[k];
+        c->branch.t_bus[k] = c1->branch.t_bus[k];
+        c->branch.r_pu[k] = 0.02;
+        c->branch.x_pu[k] = c1->branch.x_pu[k];
+    }
+    int gb[2] = {10, 20};
+    double apf[2] = {1, 3};
+    for (int k = 0; k < 2; k++) {
+        c->gen.bus[k] = gb[k];
+        c->gen.pg_mw[k] = 40;
+        c->gen.pmax_mw[k] = 200;
+        c->gen.qmax_mvar[k] = 100;
+        c->gen.qmin_mvar[k] = -100;
+        c->gen.vg_pu[k] = 1.02;
+        c->gen.apf[k] = apf[k];
+    }
+    gr_grid *g = NULL;
+    assert_int_equal(gr_grid_from_case(c, &g, NULL), GR_OK);
+    gr_pf_options opt;
+    gr_pf_options_default(&opt);
+    opt.distributed_slack = 1;
+    gr_pf_result *r = NULL;
+    assert_int_equal(gr_pf_ac(g, &opt, &r, NULL), GR_OK);
+    assert_int_equal(r->converged, 1);
+    double d1 = r->pg[0] - 0.4, d2 = r->pg[1] - 0.4;
+    assert_near(d2, 3.0 * d1, 1e-7, 0);
+    assert_near(r->pg[0] + r->pg[1], 1.0 + r->loss_p, 1e-8, 0);
+    double mp, mq;
+    assert_int_equal(gr_pf_residual(g, r, &mp, &mq), GR_OK);
+    assert_true(mp < 1e-7 && mq < 1e-7);
+    gr_pf_result_free(r);
+    gr_grid_free(g);
+    gr_case_free(c);
+    gr_case_free(c1);
+}
+
+/* A solver reused for a second solve (only refactoring) gives the same answer
+ * as a fresh one after the loads change. */
+static void test_solver_reuse_matches_fresh_solve(void **state)
+{
+    (void)state;
+    gr_case *c = six_bus_case();
+    for (int k = 0; k < 3; k++)
+        c->branch.r_pu[k] = 0.02, c->branch.b_pu[k] = 0.05;
+    gr_grid *g = NULL;
+    assert_int_equal(gr_grid_from_case(c, &g, NULL), GR_OK);
+    gr_pf_solver *s = NULL;
+    assert_int_equal(gr_pf_solver_create(g, &s, NULL), GR_OK);
+    gr_pf_result *r1 = NULL, *r2 = NULL, *fresh = NULL;
+    assert_int_equal(gr_pf_solver_solve(s, g, NULL, &r1, NULL), GR_OK);
+    g->pd[2] *= 1.3;
+    g->qd[2] = 0.2;
+    assert_int_equal(gr_pf_solver_solve(s, g, NULL, &r2, NULL), GR_OK);
+    assert_int_equal(gr_pf_ac(g, NULL, &fresh, NULL), GR_OK);
+    assert_int_equal(r2->converged, 1);
+    for (int b = 0; b < 3; b++) {
+        assert_near(r2->vm[b], fresh->vm[b], 1e-12, 0);
+        assert_near(r2->va[b], fresh->va[b], 1e-12, 0);
+    }
+    assert_true(fabs(r2->va[2] - r1->va[2]) > 1e-3); /* the load change did move the angle */
+    gr_pf_result_free(r1);
+    gr_pf_result_free(r2);
+    gr_pf_result_free(fresh);
+    gr_pf_solver_free(s);
+    gr_grid_free(g);
+    gr_case_free(c);
+}
+
 static void test_out_of_memory_paths(void **state)
 {
     (void)state;
@@ -252,6 +337,8 @@ int main(void)
         cmocka_unit_test(test_ybus_by_hand),
         cmocka_unit_test(test_dc_flow_by_hand),
         cmocka_unit_test(test_ac_conservation_and_residual),
+        cmocka_unit_test(test_distributed_slack_shares_by_apf),
+        cmocka_unit_test(test_solver_reuse_matches_fresh_solve),
         cmocka_unit_test(test_out_of_memory_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
