@@ -1,0 +1,113 @@
+# test_bad_input.sh — `gridres pf` on bad command lines and bad case files: exit 2 with a
+# message naming file:line:col, never a crash. Bad files are made from examples/example6.m.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+# --- bad command lines -------------------------------------------------------------------
+run 2 opt_unknown "$G" pf --foo &&
+  expect_in "$W/opt_unknown.err" "^gridres pf: unknown option '--foo' \(see gridres pf --help\)$" opt_unknown
+run 2 opt_unknown_eq "$G" pf --foo=3 && expect_in "$W/opt_unknown_eq.err" "unknown option '--foo'" opt_unknown_eq
+run 2 opt_short "$G" pf -x && expect_in "$W/opt_short.err" "unknown option '-x'" opt_short
+run 2 opt_noval "$G" pf --tol && expect_in "$W/opt_noval.err" "'--tol' needs a value" opt_noval
+run 2 opt_noval2 "$G" pf --out --force && expect_in "$W/opt_noval2.err" "'--out' needs a value" opt_noval2
+run 2 opt_empty "$G" pf --out= && expect_in "$W/opt_empty.err" "'--out' needs a value" opt_empty
+run 2 opt_nan "$G" pf --tol abc && expect_in "$W/opt_nan.err" "'--tol' expects a number" opt_nan
+run 2 opt_tol0 "$G" pf --tol=0
+run 2 opt_tolinf "$G" pf --tol inf
+run 2 opt_iter0 "$G" pf --max-iter 0 && expect_in "$W/opt_iter0.err" "'--max-iter' expects an integer" opt_iter0
+run 2 opt_iterx "$G" pf --max-iter 5x
+run 2 opt_iterbig "$G" pf --max-iter 99999999999999999999
+run 2 opt_flagval "$G" pf --dc=1 && expect_in "$W/opt_flagval.err" "'--dc' takes no value" opt_flagval
+run 2 opt_twocases "$G" pf a.m b.m && expect_in "$W/opt_twocases.err" "unexpected argument 'b.m'" opt_twocases
+run 2 opt_dcqlim "$G" pf --dc --max-iter 5
+run 0 opt_eqform "$G" pf --tol=1e-9 --max-iter=20
+
+# --- bad case files ------------------------------------------------------------------------
+# bad NAME EXPECTED_REGEX: pf on $W/NAME.m exits 2 with "gridres: error: NAME.m:LINE:COL: ..."
+bad() {
+  local f="$W/$1.m"
+  if run 2 "$1" "$G" pf "$f"; then
+    expect_in "$W/$1.err" "^gridres: error: [^ ]*$1\.m:[0-9]+:[0-9]+: " "$1 (file:line:col)"
+    [ -z "${2:-}" ] || expect_in "$W/$1.err" "$2" "$1"
+  fi
+}
+
+# Edit one row of a matrix: field FIELD (1-based) of data row ROW (1-based) set to VALUE,
+# or, with FIELD = 0, the whole row replaced by VALUE.
+edit_row() {   # MATRIX ROW FIELD VALUE < example > out
+  awk -v name="$1" -v row="$2" -v field="$3" -v val="$4" '
+    $0 ~ "^[ \t]*mpc\\." name "[ \t]*=[ \t]*\\[" { inside = 1; print; next }
+    inside && /^[ \t]*\]/ { inside = 0 }
+    inside && /[0-9]/ && ++r == row {
+      if (field == 0) { print val; next }
+      n = split($0, a, /\t/); out = ""; k = 0
+      for (i = 1; i <= n; i++) { if (a[i] != "") { k++; if (k == field) a[i] = val } out = out (i > 1 ? "\t" : "") a[i] }
+      print out; next
+    }
+    { print }'
+}
+
+# truncated: cut in the middle of the third branch row.
+awk '/^[ \t]*mpc\.branch/ { b = 1 } { if (b && /[0-9]/ && ++r == 4) { printf "%s", substr($0, 1, 12); exit } print }' \
+  "$EXAMPLE" >"$W/trunc.m"
+bad trunc
+# a file that stops right after "mpc.bus = ["
+awk '{ print } /^mpc\.bus/ { exit }' "$EXAMPLE" >"$W/trunc_open.m"
+bad trunc_open
+# a bus row with too few columns
+edit_row bus 4 0 $'\t4\t1\t95\t32\t0;' <"$EXAMPLE" >"$W/short_row.m"
+bad short_row
+# a branch to a bus that does not exist (branch 6: 4 -> 55)
+edit_row branch 6 2 55 <"$EXAMPLE" >"$W/no_bus.m"
+bad no_bus '55'
+# a generator on a bus that does not exist
+edit_row gen 3 1 77 <"$EXAMPLE" >"$W/gen_no_bus.m"
+bad gen_no_bus '77'
+# two reference buses in one island (bus 2 made type 3)
+edit_row bus 2 2 3 <"$EXAMPLE" >"$W/two_ref.m"
+bad two_ref 'reference'
+# text where a number belongs (Pd of bus 5)
+edit_row bus 5 3 abc <"$EXAMPLE" >"$W/text_num.m"
+bad text_num
+# the same bus number twice
+edit_row bus 3 1 2 <"$EXAMPLE" >"$W/dup_bus.m"
+bad dup_bus
+# the error points at the right line: two_ref is bus row 2
+line=$(grep -n $'^\t2\t3\t' "$W/two_ref.m" | cut -d: -f1)
+expect_in "$W/two_ref.err" "two_ref\.m:$line:" "two_ref line"
+
+# nonexistent file, directory, empty file, binary garbage
+run 2 missing "$G" pf "$W/no_such_file.m" && expect_in "$W/missing.err" "^gridres: error: .*no_such_file\.m" missing
+run 2 directory "$G" pf "$W"
+: >"$W/empty.m"
+run 2 empty "$G" pf "$W/empty.m"
+head -c 4096 "$G" >"$W/binary.m"
+run 2 binary "$G" pf "$W/binary.m"
+
+# --- never crash: every line deleted in turn, and every truncation in 97-byte steps ---------
+size=$(wc -c <"$EXAMPLE")
+lines=$(wc -l <"$EXAMPLE")
+crash=0
+check_rc() {   # RC WHAT
+  case "$1" in 0|2|3) ;; *) crash=$((crash + 1)); fail "exit $1 on $2"; cp "$W/mut.m" "$W/crash_$crash.m" ;; esac
+}
+for ((i = 1; i <= lines; i++)); do
+  sed "${i}d" "$EXAMPLE" >"$W/mut.m"
+  "$G" pf "$W/mut.m" >/dev/null 2>"$W/mut.err"
+  check_rc $? "example6.m without line $i"
+done
+for ((n = 0; n < size; n += 97)); do
+  head -c "$n" "$EXAMPLE" >"$W/mut.m"
+  "$G" pf "$W/mut.m" >/dev/null 2>"$W/mut.err"
+  check_rc $? "example6.m cut at byte $n"
+done
+# A matrix assigned to a plain variable (found by fuzzing: use-after-free in the reader).
+sed 's/^mpc\.gen = \[/foo = [/' "$EXAMPLE" >"$W/mut.m"
+"$G" pf "$W/mut.m" >/dev/null 2>"$W/mut.err"
+check_rc $? "mpc.gen renamed to a plain variable"
+printf 'x = [1 2; 3 4];\ny = 3;\n' >"$W/mut.m"
+"$G" pf "$W/mut.m" >/dev/null 2>"$W/mut.err"
+check_rc $? "x = [1 2; 3 4]; y = 3;"
+[ "$crash" = 0 ] && pass
+
+finish
