@@ -1,0 +1,372 @@
+/* cmd_restore.c — `gridres restore`: plan repairs of a damage set with crews and spares; schedule, served-load curve, ENS. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli_util.h"
+#include "gridres.h"
+
+int cmd_restore(int argc, char **argv);
+
+static void restore_help(FILE *f)
+{
+    gr_restore_options d;
+    gr_restore_options_default(&d);
+    fprintf(f,
+            "usage: gridres restore CASE.m --damage damage.json [options]\n"
+            "\n"
+            "Plan the repair of damaged branches, transformers, generators and buses by\n"
+            "repair crews, minimising the priority-weighted energy not served; the load\n"
+            "served after each repair comes from the emergency shedding LP. Prints a\n"
+            "summary and the schedule; damage.json is described in docs/restore.md.\n"
+            "\n"
+            "options:\n"
+            "  --damage FILE       damaged elements, repair hours, spares (required)\n"
+            "  --overlay FILE      scenario.json: bus sites (km), crew bases, population,\n"
+            "                      critical load (without it: default load classes, no\n"
+            "                      travel unless damage.json gives sites, people = 0)\n"
+            "  --crews K           repair crews (default %d)\n"
+            "  --method M          greedy, rad (default) or mip (exact, small instances:\n"
+            "                      at most %d elements)\n"
+            "  --horizon-h H       report ENS over the first H hours (default 0: until\n"
+            "                      every element is repaired)\n"
+            "  --seed S            seed of the RAD heuristic (default %llu)\n"
+            "  --speed-kmh V       crew travel speed (default %g km/h; roads are %g x the\n"
+            "                      straight distance)\n"
+            "  --work-h H          crew working hours a day, travel included (default %g;\n"
+            "                      24 = around the clock); shifts start at %02.0f:00\n"
+            "  --start-h T         plan start on the absolute clock (default 0 = %02.0f:00)\n"
+            "  --rad-iters N       RAD windows at most (default: 2 x elements, >= 40)\n"
+            "  --rad-window W      elements per RAD window, 2..8 (default %d)\n"
+            "  --mip-time-s S      CBC time limit (default %g s)\n"
+            "  --out DIR           write DIR/schedule.csv and DIR/served.csv\n"
+            "  --json              print the summary, schedule and curve as JSON\n"
+            "  --force             overwrite existing output files\n"
+            "  -h, --help          show this help\n"
+            "\n"
+            "Times are hours from the plan start. exit status: 0 success, 2 bad command\n"
+            "line or input file (message names the file and JSON path), 1 other failure.\n",
+            d.crews, d.mip_max_elems, (unsigned long long)d.seed, d.speed_kmh, d.road_factor,
+            d.work_h_per_day, d.shift_start_h, d.clock_h, d.rad_window, d.mip_time_s);
+}
+
+static int input_exit(int st) { return st == GR_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE; }
+
+/* "branch:12" (1-based row), "gen:3", "bus:45" (external number). */
+static void elem_name(const gr_grid *g, const gr_damage_elem *e, char *buf, size_t len)
+{
+    if (e->kind == GR_ELEM_BUS)
+        snprintf(buf, len, "bus:%d", g->bus_id[e->index]);
+    else
+        snprintf(buf, len, "%s:%d", e->kind == GR_ELEM_GEN ? "gen" : "branch", e->index + 1);
+}
+
+static const char *const out_names[2] = {"schedule.csv", "served.csv"};
+
+static void csv_str(FILE *f, const char *s, char sep)
+{
+    int quote = strpbrk(s, ",\"\n") != NULL;
+    if (quote) {
+        fputc('"', f);
+        for (const char *p = s; *p; p++) {
+            if (*p == '"')
+                fputc('"', f);
+            fputc(*p, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(s, f);
+    }
+    fputc(sep, f);
+}
+
+static int write_csvs(const char *dir, int force, const gr_grid *g, const gr_damage *d,
+                      const gr_restore_result *r)
+{
+    char path[4096], name[64];
+    FILE *f;
+    double t0 = r->start_h;
+    if (cli_path_join(path, sizeof path, dir, out_names[0]) != 0 ||
+        !(f = cli_open_out("restore", path, force)))
+        return -1;
+    fputs("crew,element,depart_h,arrive_h,start_h,end_h,spare_used\n", f);
+    for (int k = 0; k < r->n; k++) {
+        const gr_restore_task *t = &r->task[k];
+        const gr_damage_elem *e = &d->elem[t->elem];
+        cli_csv_int(f, t->crew + 1, ',');
+        elem_name(g, e, name, sizeof name);
+        csv_str(f, name, ',');
+        cli_csv_num(f, t->depart_h - t0, ',');
+        cli_csv_num(f, t->arrive_h - t0, ',');
+        cli_csv_num(f, t->start_h - t0, ',');
+        cli_csv_num(f, t->end_h - t0, ',');
+        if (t->spare_used > 0) {
+            char sp[256];
+            if (t->spare_used > 1)
+                snprintf(sp, sizeof sp, "%s*%d", d->spare[e->spare].name, t->spare_used);
+            else
+                snprintf(sp, sizeof sp, "%s", d->spare[e->spare].name);
+            csv_str(f, sp, '\n');
+        } else {
+            fputc('\n', f);
+        }
+    }
+    if (cli_close_out("restore", f, path) != 0)
+        return -1;
+    if (cli_path_join(path, sizeof path, dir, out_names[1]) != 0 ||
+        !(f = cli_open_out("restore", path, force)))
+        return -1;
+    fputs("t_h,served_mw,served_critical_mw,people_without_power\n", f);
+    for (int k = 0; k < r->n_steps; k++) {
+        const gr_restore_step *s = &r->step[k];
+        cli_csv_num(f, s->t_h - t0, ',');
+        cli_csv_num(f, s->served_mw, ',');
+        cli_csv_num(f, s->served_critical_mw, ',');
+        cli_csv_num(f, s->people_out, '\n');
+    }
+    return cli_close_out("restore", f, path);
+}
+
+static json_t *result_json(const char *case_name, const gr_grid *g, const gr_damage *d,
+                           const gr_restore_options *o, const gr_restore_result *r)
+{
+    json_t *root = json_object(), *tasks = json_array(), *curve = json_array();
+    char name[64];
+    int bad = !root || !tasks || !curve;
+    double t0 = r->start_h;
+    if (bad) {
+        json_decref(root);
+        json_decref(tasks);
+        json_decref(curve);
+        return NULL;
+    }
+    bad |= json_object_set_new(root, "case", json_string(case_name));
+    bad |= json_object_set_new(root, "method", json_string(gr_restore_method_name(r->method)));
+    bad |= json_object_set_new(root, "elements", json_integer(r->n));
+    bad |= json_object_set_new(root, "crews", json_integer(o->crews));
+    bad |= json_object_set_new(root, "demand_mw", cli_json_num(r->demand_mw));
+    bad |= json_object_set_new(root, "served_start_mw",
+                               cli_json_num(r->n_steps ? r->step[0].served_mw : NAN));
+    bad |= json_object_set_new(root, "restored_h", cli_json_num(r->end_h - t0));
+    bad |= json_object_set_new(root, "window_h", cli_json_num(r->window_end_h - t0));
+    bad |= json_object_set_new(root, "ens_mwh", cli_json_num(r->ens_mwh));
+    bad |= json_object_set_new(root, "ens_weighted", cli_json_num(r->ens_weighted));
+    bad |= json_object_set_new(root, "people_hours", cli_json_num(r->people_out_h));
+    bad |= json_object_set_new(root, "objective", cli_json_num(r->objective));
+    if (r->mip_optimal >= 0) {
+        bad |= json_object_set_new(root, "mip_optimal", json_boolean(r->mip_optimal));
+        bad |= json_object_set_new(root, "mip_objective", cli_json_num(r->mip_objective));
+        bad |= json_object_set_new(root, "mip_bound", cli_json_num(r->mip_bound));
+    }
+    bad |= json_object_set_new(root, "lp_solves", json_integer(r->lp_solves));
+    bad |= json_object_set_new(root, "cache_hits", json_integer(r->cache_hits));
+    bad |= json_object_set_new(root, "lp_s", cli_json_num(r->lp_s));
+    bad |= json_object_set_new(root, "wall_s", cli_json_num(r->wall_s));
+    for (int k = 0; k < r->n && !bad; k++) {
+        const gr_restore_task *t = &r->task[k];
+        const gr_damage_elem *e = &d->elem[t->elem];
+        json_t *o2 = json_object();
+        if (!o2) {
+            bad = 1;
+            break;
+        }
+        elem_name(g, e, name, sizeof name);
+        bad |= json_object_set_new(o2, "crew", json_integer(t->crew + 1));
+        bad |= json_object_set_new(o2, "element", json_string(name));
+        bad |= json_object_set_new(o2, "index", json_integer(t->elem));
+        bad |= json_object_set_new(o2, "class", json_string(gr_damage_class_name(e->cls)));
+        if (e->label)
+            bad |= json_object_set_new(o2, "label", json_string(e->label));
+        bad |= json_object_set_new(o2, "depart_h", cli_json_num(t->depart_h - t0));
+        bad |= json_object_set_new(o2, "arrive_h", cli_json_num(t->arrive_h - t0));
+        bad |= json_object_set_new(o2, "start_h", cli_json_num(t->start_h - t0));
+        bad |= json_object_set_new(o2, "end_h", cli_json_num(t->end_h - t0));
+        bad |= json_object_set_new(o2, "spare", t->spare_used ? json_string(d->spare[e->spare].name)
+                                                              : json_null());
+        bad |= json_object_set_new(o2, "spare_used", json_integer(t->spare_used));
+        bad |= json_array_append_new(tasks, o2);
+    }
+    for (int k = 0; k < r->n_steps && !bad; k++) {
+        const gr_restore_step *s = &r->step[k];
+        json_t *o2 = json_object();
+        if (!o2) {
+            bad = 1;
+            break;
+        }
+        bad |= json_object_set_new(o2, "t_h", cli_json_num(s->t_h - t0));
+        bad |= json_object_set_new(o2, "repaired", json_integer(s->repaired));
+        bad |= json_object_set_new(o2, "served_mw", cli_json_num(s->served_mw));
+        bad |= json_object_set_new(o2, "served_critical_mw", cli_json_num(s->served_critical_mw));
+        bad |= json_object_set_new(o2, "people_without_power", cli_json_num(s->people_out));
+        bad |= json_array_append_new(curve, o2);
+    }
+    bad |= json_object_set_new(root, "schedule", tasks);
+    bad |= json_object_set_new(root, "served", curve);
+    if (bad) {
+        json_decref(root);
+        return NULL;
+    }
+    return root;
+}
+
+static void print_summary(FILE *f, const char *case_name, const gr_grid *g, const gr_damage *d,
+                          const gr_restore_options *o, const gr_restore_result *r)
+{
+    char name[64];
+    double t0 = r->start_h;
+    fprintf(f, "case       %s (%d buses, %d generators, %d branches)\n", case_name, g->nb, g->ng,
+            g->nl);
+    fprintf(f, "damage     %d elements, %d spare classes\n", d->n, d->nspare);
+    fprintf(f, "method     %s, %d crew%s\n", gr_restore_method_name(r->method), o->crews,
+            o->crews == 1 ? "" : "s");
+    fprintf(f, "load       %.3f MW demand, %.3f MW served after the damage\n", r->demand_mw,
+            r->n_steps ? r->step[0].served_mw : 0.0);
+    fprintf(f, "restored   all repairs done at %.2f h\n", r->end_h - t0);
+    fprintf(f, "ens        %.3f MWh (weighted %.6g) over %.2f h\n", r->ens_mwh, r->ens_weighted,
+            r->window_end_h - t0);
+    fprintf(f, "people     %.6g person-hours without power\n", r->people_out_h);
+    if (r->mip_optimal >= 0)
+        fprintf(f, "mip        %s, objective %.6g, bound %.6g\n",
+                r->mip_optimal ? "optimal" : "time limit", r->mip_objective, r->mip_bound);
+    fprintf(f, "effort     %d LP solves, %d cache hits, %.3f s LP, %.3f s total\n", r->lp_solves,
+            r->cache_hits, r->lp_s, r->wall_s);
+    fprintf(f, "\n%5s  %-14s %-12s %9s %9s %9s %9s  %s\n", "crew", "element", "class", "depart_h",
+            "arrive_h", "start_h", "end_h", "spare");
+    for (int k = 0; k < r->n; k++) {
+        const gr_restore_task *t = &r->task[k];
+        const gr_damage_elem *e = &d->elem[t->elem];
+        elem_name(g, e, name, sizeof name);
+        fprintf(f, "%5d  %-14s %-12s %9.2f %9.2f %9.2f %9.2f  %s\n", t->crew + 1, name,
+                gr_damage_class_name(e->cls), t->depart_h - t0, t->arrive_h - t0,
+                t->start_h - t0, t->end_h - t0, t->spare_used ? d->spare[e->spare].name : "-");
+    }
+}
+
+int cmd_restore(int argc, char **argv)
+{
+    gr_restore_options opt;
+    gr_restore_options_default(&opt);
+    const char *damage_path = NULL, *overlay_path = NULL, *method = NULL, *out_dir = NULL;
+    int json = 0, force = 0;
+    double seed_d = (double)opt.seed;
+    const char *pos[1];
+    int npos = 0, rc;
+    gr_case *c = NULL;
+    gr_grid *g = NULL;
+    gr_overlay *ov = NULL;
+    gr_damage *d = NULL;
+    gr_restore_result *r = NULL;
+    gr_error err = {0};
+    const cli_opt opts[] = {
+        {"damage", CLI_STRING, &damage_path, 0, 0, 0, NULL},
+        {"overlay", CLI_STRING, &overlay_path, 0, 0, 0, NULL},
+        {"crews", CLI_INT, &opt.crews, 0, 1, 10000, NULL},
+        {"method", CLI_STRING, &method, 0, 0, 0, NULL},
+        {"horizon-h", CLI_DOUBLE, &opt.horizon_h, 0, 0, 1e7, NULL},
+        {"seed", CLI_DOUBLE, &seed_d, 0, 0, 9007199254740992.0, NULL},
+        {"speed-kmh", CLI_DOUBLE, &opt.speed_kmh, 0, 1e-3, 1e4, NULL},
+        {"work-h", CLI_DOUBLE, &opt.work_h_per_day, 0, 0.25, 24, NULL},
+        {"start-h", CLI_DOUBLE, &opt.start_h, 0, 0, 1e7, NULL},
+        {"rad-iters", CLI_INT, &opt.rad_iters, 0, 0, 100000000, NULL},
+        {"rad-window", CLI_INT, &opt.rad_window, 0, 2, 8, NULL},
+        {"mip-time-s", CLI_DOUBLE, &opt.mip_time_s, 0, 0.01, 1e6, NULL},
+        {"out", CLI_STRING, &out_dir, 0, 0, 0, NULL},
+        {"json", CLI_FLAG, &json, 1, 0, 0, NULL},
+        {"force", CLI_FLAG, &force, 1, 0, 0, NULL},
+    };
+    rc = cli_parse("restore", argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 1,
+                   &npos);
+    if (rc == CLI_PARSE_HELP) {
+        restore_help(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (rc != CLI_PARSE_OK)
+        return rc;
+    if (npos != 1) {
+        cli_errorf("restore", "expected one CASE.m (see gridres restore --help)");
+        return CLI_EXIT_USAGE;
+    }
+    if (!damage_path) {
+        cli_errorf("restore", "--damage damage.json is required (see gridres restore --help)");
+        return CLI_EXIT_USAGE;
+    }
+    if (seed_d != floor(seed_d)) {
+        cli_errorf("restore", "--seed expects a non-negative integer");
+        return CLI_EXIT_USAGE;
+    }
+    opt.seed = (uint64_t)seed_d;
+    if (method) {
+        if (strcmp(method, "greedy") == 0)
+            opt.method = GR_RESTORE_GREEDY;
+        else if (strcmp(method, "rad") == 0)
+            opt.method = GR_RESTORE_RAD;
+        else if (strcmp(method, "mip") == 0)
+            opt.method = GR_RESTORE_MIP;
+        else {
+            cli_errorf("restore", "--method expects greedy, rad or mip, not '%s'", method);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (out_dir && !force) {
+        char path[4096];
+        for (int k = 0; k < 2; k++) {
+            if (cli_path_join(path, sizeof path, out_dir, out_names[k]) != 0) {
+                cli_errorf("restore", "output path too long: '%s'", out_dir);
+                return CLI_EXIT_USAGE;
+            }
+            if (cli_check_new("restore", path, 0) != 0)
+                return CLI_EXIT_USAGE;
+        }
+    }
+
+    int st = gr_case_read(pos[0], &c, &err);
+    if (st == GR_OK && c->bus.n <= 0)
+        st = gr_error_set(&err, GR_EPARSE, "%s: the case has no buses", pos[0]);
+    if (st == GR_OK)
+        st = gr_grid_from_case(c, &g, &err);
+    if (st == GR_OK && overlay_path)
+        st = gr_overlay_read(overlay_path, c, &ov, &err);
+    if (st == GR_OK)
+        st = gr_damage_read(damage_path, g, &d, &err);
+    if (st != GR_OK) {
+        cli_errorf("restore", "%s", err.msg[0] ? err.msg : gr_strerror(st));
+        rc = input_exit(st);
+        goto done;
+    }
+    const char *case_name = c->name ? c->name : pos[0];
+    st = gr_restore_plan(g, ov, d, &opt, &r, &err);
+    if (st != GR_OK) {
+        const char *msg = err.msg[0] ? err.msg : gr_strerror(st);
+        if (strncmp(msg, "restore: ", 9) == 0)
+            msg += 9;
+        cli_errorf("restore", "%s", msg);
+        rc = st == GR_EINVAL || st == GR_EPARSE ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+        goto done;
+    }
+    if (json) {
+        json_t *o = result_json(case_name, g, d, &opt, r);
+        if (!o || cli_json_print(stdout, o) != 0) {
+            cli_errorf("restore", "cannot print JSON");
+            json_decref(o);
+            rc = CLI_EXIT_FAIL;
+            goto done;
+        }
+        json_decref(o);
+    } else {
+        print_summary(stdout, case_name, g, d, &opt, r);
+    }
+    fflush(stdout);
+    if (out_dir && (cli_mkdir_p("restore", out_dir) != 0 || write_csvs(out_dir, force, g, d, r) != 0)) {
+        rc = CLI_EXIT_FAIL;
+        goto done;
+    }
+    rc = CLI_EXIT_OK;
+done:
+    gr_restore_result_free(r);
+    gr_damage_free(d);
+    gr_overlay_free(ov);
+    gr_grid_free(g);
+    gr_case_free(c);
+    return rc;
+}

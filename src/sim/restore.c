@@ -1,0 +1,1092 @@
+/* restore.c — restoration planning (DESIGN §6): instance, shift calendar, schedule decoder, greedy, results, remaining damage.
+ *
+ * DESIGN
+ * Problem. n damaged elements, each with work hours p_i, a site, spare
+ * units it needs and predecessors (elements that must be back before its
+ * work starts: explicit "after" lists, and a branch or generator at a
+ * damaged bus waits for the bus). C crews, each free from some time at some
+ * place; they travel at speed_kmh over road_factor x the straight distance
+ * and work and travel only during a daily shift of work_h_per_day hours.
+ * Spare units of a class are available at the plan start (stock), at given
+ * arrival times (on order) or, beyond those, lead_h after the plan start
+ * (ordered at once). The load served in a state (set of elements repaired)
+ * is the shedding LP's (restore_eval.c). Objective: priority-weighted energy
+ * not served from the plan start until the last repair,
+ *     sum over the served-load steps of (weighted demand - weighted served) x duration,
+ * PowerModelsRestoration's ROP objective with crews, travel and spares added.
+ *
+ * Working time. Everything a crew does is timed in working hours phi (hours
+ * of shift since the day-0 shift start), so shifts are invisible to the
+ * scheduling: work that reaches the end of a shift goes on next morning. Only
+ * completion times (for the served-load curve) and the report are mapped
+ * back to the clock (rs_cal_end / rs_cal_start).
+ *
+ * Decoder (serial schedule generation). A priority order of the elements
+ * becomes a schedule: in that order (repaired to respect precedence), each
+ * element goes to the crew that would finish it first, starting when the
+ * crew has arrived, its predecessors are done and its spare units are in
+ * (units of a class go to elements in order, earliest units first). Greedy
+ * and RAD search over orders; decode(order) is the schedule.
+ *
+ * Greedy: repeatedly take the element with the largest marginal weighted
+ * load regained (LP value of the assigned set plus it, minus without) per
+ * crew-hour it costs (travel, waiting and work of the crew that finishes it
+ * first). When no element regains load by itself (e.g. a line whose far
+ * end is still dark), the tie is broken by what it is worth at the end
+ * (value of all repaired minus all but it) per crew-hour. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/restore_internal.h"
+
+static const char *const method_names[3] = {"greedy", "rad", "mip"};
+
+const char *gr_restore_method_name(int method)
+{
+    return method >= 0 && method < 3 ? method_names[method] : "?";
+}
+
+void gr_restore_options_default(gr_restore_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->method = GR_RESTORE_RAD;
+    opt->crews = 4;
+    opt->start_h = 0.0;
+    opt->clock_h = 6.0;
+    opt->horizon_h = 0.0;
+    opt->speed_kmh = 60.0;
+    opt->road_factor = 1.3;
+    opt->work_h_per_day = 16.0;
+    opt->shift_start_h = 6.0;
+    opt->repair_h[GR_DMG_LINE] = 24.0;
+    opt->repair_h[GR_DMG_TRANSFORMER] = 504.0;
+    opt->repair_h[GR_DMG_GEN] = 1440.0;
+    opt->repair_h[GR_DMG_BUS] = 336.0;
+    gr_shed_options_default(&opt->shed);
+    opt->eval = GR_RESTORE_EVAL_SHED;
+    opt->seed = 1;
+    opt->rad_iters = 0;
+    opt->rad_window = 5;
+    opt->rad_time_s = 0.0;
+    opt->mip_max_elems = 10;
+    opt->mip_time_s = 60.0;
+}
+
+/* ------------------------------------------------------------------------
+ * Calendar.
+ * ------------------------------------------------------------------------ */
+void rs_cal_init(rs_cal *c, double clock_h, double shift_start_h, double work_h)
+{
+    c->W = work_h >= 24.0 ? 24.0 : work_h;
+    c->u0 = clock_h - shift_start_h;
+}
+
+static double cal_F(double W, double u)
+{
+    double d = floor(u / 24.0), r = u - 24.0 * d;
+    return d * W + (r < W ? r : W);
+}
+
+double rs_cal_phi(const rs_cal *c, double t)
+{
+    if (c->W >= 24.0)
+        return t;
+    return cal_F(c->W, t + c->u0);
+}
+
+double rs_cal_start(const rs_cal *c, double phi)
+{
+    if (c->W >= 24.0)
+        return phi;
+    double q = phi / c->W, d = floor(q + 1e-9 * (1.0 + fabs(q)));
+    double r = phi - d * c->W;
+    if (r < 0.0)
+        r = 0.0;
+    return 24.0 * d + r - c->u0;
+}
+
+double rs_cal_end(const rs_cal *c, double phi)
+{
+    if (c->W >= 24.0)
+        return phi;
+    double q = phi / c->W, d = ceil(q - 1e-9 * (1.0 + fabs(q))) - 1.0;
+    double r = phi - d * c->W;
+    if (r > c->W)
+        r = c->W;
+    return 24.0 * d + r - c->u0;
+}
+
+/* ------------------------------------------------------------------------
+ * Schedules.
+ * ------------------------------------------------------------------------ */
+int rs_sched_alloc(int n, rs_sched *s)
+{
+    memset(s, 0, sizeof *s);
+    size_t m = (size_t)n + 1;
+    s->crew = gr_malloc(m * sizeof(int));
+    s->order = gr_malloc(m * sizeof(int));
+    s->dep = gr_malloc(m * sizeof(double));
+    s->arr = gr_malloc(m * sizeof(double));
+    s->st = gr_malloc(m * sizeof(double));
+    s->en = gr_malloc(m * sizeof(double));
+    s->spare_abs = gr_malloc(m * sizeof(double));
+    s->t_done = gr_malloc(m * sizeof(double));
+    if (!s->crew || !s->order || !s->dep || !s->arr || !s->st || !s->en || !s->spare_abs ||
+        !s->t_done) {
+        rs_sched_free(s);
+        return GR_ENOMEM;
+    }
+    s->objective = HUGE_VAL;
+    return GR_OK;
+}
+
+void rs_sched_free(rs_sched *s)
+{
+    gr_free(s->crew);
+    gr_free(s->order);
+    gr_free(s->dep);
+    gr_free(s->arr);
+    gr_free(s->st);
+    gr_free(s->en);
+    gr_free(s->spare_abs);
+    gr_free(s->t_done);
+    memset(s, 0, sizeof *s);
+}
+
+void rs_sched_copy(rs_sched *dst, const rs_sched *src, int n)
+{
+    size_t di = (size_t)n * sizeof(int), dd = (size_t)n * sizeof(double);
+    memcpy(dst->crew, src->crew, di);
+    memcpy(dst->order, src->order, di);
+    memcpy(dst->dep, src->dep, dd);
+    memcpy(dst->arr, src->arr, dd);
+    memcpy(dst->st, src->st, dd);
+    memcpy(dst->en, src->en, dd);
+    memcpy(dst->spare_abs, src->spare_abs, dd);
+    memcpy(dst->t_done, src->t_done, dd);
+    dst->objective = src->objective;
+}
+
+/* Decoder state: crews and spare counters while elements are placed. */
+typedef struct rs_dstate {
+    double *free_phi;   /* C */
+    int *loc;           /* C: last site (element) or n + c (start) */
+    int *used;          /* nspare: units taken */
+    unsigned char *done;/* n */
+} rs_dstate;
+
+static int dstate_alloc(const rs_inst *in, rs_dstate *s)
+{
+    s->free_phi = gr_malloc(((size_t)in->C + 1) * sizeof(double));
+    s->loc = gr_malloc(((size_t)in->C + 1) * sizeof(int));
+    s->used = gr_malloc(((size_t)in->nspare + 1) * sizeof(int));
+    s->done = gr_malloc((size_t)in->n + 1);
+    if (!s->free_phi || !s->loc || !s->used || !s->done) {
+        gr_free(s->free_phi);
+        gr_free(s->loc);
+        gr_free(s->used);
+        gr_free(s->done);
+        return GR_ENOMEM;
+    }
+    return GR_OK;
+}
+
+static void dstate_free(rs_dstate *s)
+{
+    gr_free(s->free_phi);
+    gr_free(s->loc);
+    gr_free(s->used);
+    gr_free(s->done);
+}
+
+static void dstate_reset(const rs_inst *in, rs_dstate *s)
+{
+    for (int c = 0; c < in->C; c++) {
+        s->free_phi[c] = in->crew_phi[c];
+        s->loc[c] = in->n + c;
+    }
+    for (int k = 0; k < in->nspare; k++)
+        s->used[k] = 0;
+    memset(s->done, 0, (size_t)in->n);
+}
+
+static double travel_h(const rs_inst *in, int from, int to)
+{
+    return in->travel[(size_t)from * (size_t)in->n + (size_t)to];
+}
+
+/* phi (and absolute time) at which the `count` units after `used` of class k are in. */
+static double spare_phi(const rs_inst *in, int k, int used, int count, double *abs_t)
+{
+    int have = in->unit_p[k + 1] - in->unit_p[k], last = used + count - 1;
+    if (last < have) {
+        *abs_t = in->unit_abs[in->unit_p[k] + last];
+        return in->unit_phi[in->unit_p[k] + last];
+    }
+    *abs_t = in->new_abs[k];
+    return in->new_phi[k];
+}
+
+/* Where element i would go from state ds: best crew, its times. */
+typedef struct rs_place {
+    int crew;
+    double dep, arr, st, en, spare_abs;
+} rs_place;
+
+static void place(const rs_inst *in, const rs_dstate *ds, const rs_sched *s, int i, rs_place *pl)
+{
+    const gr_damage_elem *e = &in->d->elem[i];
+    double ready = -HUGE_VAL;
+    for (int q = in->pred_p[i]; q < in->pred_p[i + 1]; q++)
+        if (s->en[in->pred_i[q]] > ready)
+            ready = s->en[in->pred_i[q]];
+    pl->spare_abs = NAN;
+    if (e->spare >= 0) {
+        double sp = spare_phi(in, e->spare, ds->used[e->spare], e->spare_count, &pl->spare_abs);
+        if (sp > ready)
+            ready = sp;
+    }
+    pl->crew = -1;
+    for (int c = 0; c < in->C; c++) {
+        double arr = ds->free_phi[c] + travel_h(in, ds->loc[c], i);
+        double st = arr > ready ? arr : ready, en = st + in->p[i];
+        if (pl->crew < 0 || en < pl->en - 1e-9 || (en <= pl->en + 1e-9 && arr < pl->arr - 1e-9)) {
+            pl->crew = c;
+            pl->dep = ds->free_phi[c];
+            pl->arr = arr;
+            pl->st = st;
+            pl->en = en;
+        }
+    }
+}
+
+static void commit(const rs_inst *in, rs_dstate *ds, rs_sched *s, int i, const rs_place *pl)
+{
+    const gr_damage_elem *e = &in->d->elem[i];
+    s->crew[i] = pl->crew;
+    s->dep[i] = pl->dep;
+    s->arr[i] = pl->arr;
+    s->st[i] = pl->st;
+    s->en[i] = pl->en;
+    s->spare_abs[i] = pl->spare_abs;
+    s->t_done[i] = in->p[i] > 0.0 ? rs_cal_end(&in->cal, pl->en) : rs_cal_start(&in->cal, pl->st);
+    if (s->t_done[i] < in->start_h)
+        s->t_done[i] = in->start_h;
+    ds->free_phi[pl->crew] = pl->en;
+    ds->loc[pl->crew] = i;
+    if (e->spare >= 0)
+        ds->used[e->spare] += e->spare_count;
+    ds->done[i] = 1;
+}
+
+static int preds_done(const rs_inst *in, const rs_dstate *ds, int i)
+{
+    for (int q = in->pred_p[i]; q < in->pred_p[i + 1]; q++)
+        if (!ds->done[in->pred_i[q]])
+            return 0;
+    return 1;
+}
+
+/* The decoder needs a state; one per call keeps it re-entrant (small). */
+void rs_decode(const rs_inst *in, const int *order, rs_sched *s)
+{
+    rs_dstate ds;
+    double fp[64];
+    int lc[64], us[64];
+    unsigned char dn[256];
+    int heap = in->C > 64 || in->nspare > 64 || in->n > 256;
+    if (heap) {
+        if (dstate_alloc(in, &ds)) {   /* cannot happen in practice: sizes were allocated before */
+            s->objective = HUGE_VAL;
+            return;
+        }
+    } else {
+        ds.free_phi = fp;
+        ds.loc = lc;
+        ds.used = us;
+        ds.done = dn;
+    }
+    dstate_reset(in, &ds);
+    int n = in->n, next = 0;
+    for (int k = 0; k < n; k++) {
+        /* first element of the order not placed whose predecessors are */
+        int i = -1;
+        for (int q = 0; q < n; q++) {
+            int c = order[q];
+            if (!ds.done[c] && preds_done(in, &ds, c)) {
+                i = c;
+                break;
+            }
+        }
+        if (i < 0)
+            break;   /* cycle: excluded by gr_damage_check */
+        rs_place pl;
+        place(in, &ds, s, i, &pl);
+        commit(in, &ds, s, i, &pl);
+        s->order[next++] = i;
+    }
+    s->objective = HUGE_VAL;
+    if (heap)
+        dstate_free(&ds);
+}
+
+/* Sort indices by t_done (insertion sort: n is small, orders nearly sorted). */
+static void sort_by_done(const rs_sched *s, int n, int *idx)
+{
+    for (int i = 0; i < n; i++)
+        idx[i] = i;
+    for (int i = 1; i < n; i++) {
+        int x = idx[i], j = i - 1;
+        while (j >= 0 && (s->t_done[idx[j]] > s->t_done[x] ||
+                          (s->t_done[idx[j]] == s->t_done[x] && idx[j] > x))) {
+            idx[j + 1] = idx[j];
+            j--;
+        }
+        idx[j + 1] = x;
+    }
+}
+
+int rs_objective(const rs_inst *in, rs_sched *s, gr_error *err)
+{
+    int n = in->n, nw = in->nw, st;
+    int ib[256];
+    uint64_t mb[8];
+    int *idx = n <= 256 ? ib : gr_malloc((size_t)n * sizeof(int));
+    uint64_t *mask = nw <= 8 ? mb : gr_calloc((size_t)nw, sizeof(uint64_t));
+    if (!idx || !mask) {
+        if (idx != ib)
+            gr_free(idx);
+        if (mask != mb)
+            gr_free(mask);
+        return gr_error_set(err, GR_ENOMEM, "restore: out of memory");
+    }
+    memset(mask, 0, (size_t)nw * sizeof(uint64_t));
+    sort_by_done(s, n, idx);
+    rs_value v;
+    double area = 0.0, t_prev = in->start_h;
+    if ((st = rs_eval_get(in->ev, mask, &v, err)))
+        goto done;
+    for (int k = 0; k < n;) {
+        double t = s->t_done[idx[k]];
+        area += (in->demand_weighted - v.weighted) * (t - t_prev);
+        t_prev = t;
+        while (k < n && s->t_done[idx[k]] == t) {
+            mask[idx[k] >> 6] |= (uint64_t)1 << (idx[k] & 63);
+            k++;
+        }
+        if (k < n && (st = rs_eval_get(in->ev, mask, &v, err)))
+            goto done;
+    }
+    s->objective = area;
+done:
+    if (idx != ib)
+        gr_free(idx);
+    if (mask != mb)
+        gr_free(mask);
+    return st;
+}
+
+/* ------------------------------------------------------------------------
+ * Greedy.
+ * ------------------------------------------------------------------------ */
+int rs_greedy(const rs_inst *in, int *order_out, gr_error *err)
+{
+    int n = in->n, nw = in->nw, st = GR_OK;
+    rs_dstate ds;
+    rs_sched s;
+    uint64_t *mask = gr_calloc((size_t)nw, sizeof(uint64_t));
+    double *final_gain = gr_malloc(((size_t)n + 1) * sizeof(double));
+    if (!mask || !final_gain || dstate_alloc(in, &ds)) {
+        gr_free(mask);
+        gr_free(final_gain);
+        return gr_error_set(err, GR_ENOMEM, "restore: out of memory");
+    }
+    if (rs_sched_alloc(n, &s)) {
+        gr_free(mask);
+        gr_free(final_gain);
+        dstate_free(&ds);
+        return gr_error_set(err, GR_ENOMEM, "restore: out of memory");
+    }
+    dstate_reset(in, &ds);
+    double tol = 1e-9 * (in->demand_weighted > 1.0 ? in->demand_weighted : 1.0);
+    rs_value v_all, v;
+
+    /* worth of each element at the end: v(all) - v(all but it) */
+    for (int i = 0; i < n; i++)
+        mask[i >> 6] |= (uint64_t)1 << (i & 63);
+    if ((st = rs_eval_get(in->ev, mask, &v_all, err)))
+        goto done;
+    for (int i = 0; i < n; i++) {
+        mask[i >> 6] ^= (uint64_t)1 << (i & 63);
+        if ((st = rs_eval_get(in->ev, mask, &v, err)))
+            goto done;
+        final_gain[i] = v_all.weighted - v.weighted;
+        mask[i >> 6] ^= (uint64_t)1 << (i & 63);
+    }
+    memset(mask, 0, (size_t)nw * sizeof(uint64_t));
+    rs_value v_cur;
+    if ((st = rs_eval_get(in->ev, mask, &v_cur, err)))
+        goto done;
+
+    for (int k = 0; k < n; k++) {
+        int best = -1, best_tier = 0;
+        double best_score = 0.0, best_en = 0.0;
+        rs_place best_pl = {0};
+        for (int i = 0; i < n; i++) {
+            if (ds.done[i] || !preds_done(in, &ds, i))
+                continue;
+            rs_place pl;
+            place(in, &ds, &s, i, &pl);
+            double hours = pl.en - pl.dep;
+            if (hours < 1e-6)
+                hours = 1e-6;
+            mask[i >> 6] |= (uint64_t)1 << (i & 63);
+            st = rs_eval_get(in->ev, mask, &v, err);
+            mask[i >> 6] ^= (uint64_t)1 << (i & 63);
+            if (st)
+                goto done;
+            double gain = v.weighted - v_cur.weighted;
+            int tier = gain > tol ? 2 : final_gain[i] > tol ? 1 : 0;
+            double score = tier == 2 ? gain / hours : tier == 1 ? final_gain[i] / hours : 0.0;
+            if (best < 0 || tier > best_tier ||
+                (tier == best_tier && (score > best_score * (1.0 + 1e-12) ||
+                                       (score >= best_score * (1.0 - 1e-12) &&
+                                        pl.en < best_en)))) {
+                best = i;
+                best_tier = tier;
+                best_score = score;
+                best_en = pl.en;
+                best_pl = pl;
+            }
+        }
+        if (best < 0)
+            break;
+        commit(in, &ds, &s, best, &best_pl);
+        order_out[k] = best;
+        mask[best >> 6] |= (uint64_t)1 << (best & 63);
+        if ((st = rs_eval_get(in->ev, mask, &v_cur, err)))
+            goto done;
+    }
+done:
+    rs_sched_free(&s);
+    dstate_free(&ds);
+    gr_free(mask);
+    gr_free(final_gain);
+    return st;
+}
+
+/* ------------------------------------------------------------------------
+ * Instance.
+ * ------------------------------------------------------------------------ */
+static void inst_free(rs_inst *in)
+{
+    gr_free(in->p);
+    gr_free(in->travel);
+    gr_free(in->crew_phi);
+    gr_free(in->pred_p);
+    gr_free(in->pred_i);
+    gr_free(in->unit_p);
+    gr_free(in->unit_phi);
+    gr_free(in->unit_abs);
+    gr_free(in->new_phi);
+    gr_free(in->new_abs);
+    memset(in, 0, sizeof *in);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Site of each element (x, y; NaN when unknown) from the damage and overlay.
+ * bus_x/bus_y: per grid bus, or NULL. */
+static void element_site(const gr_grid *g, const gr_damage_elem *e, const double *bus_x,
+                         const double *bus_y, double *x, double *y)
+{
+    *x = e->x_km;
+    *y = e->y_km;
+    if (!isnan(*x) || !bus_x)
+        return;
+    if (e->kind == GR_ELEM_BUS) {
+        *x = bus_x[e->index];
+        *y = bus_y[e->index];
+    } else if (e->kind == GR_ELEM_GEN) {
+        *x = bus_x[g->gen_bus[e->index]];
+        *y = bus_y[g->gen_bus[e->index]];
+    } else {
+        int f = g->br_f[e->index], t = g->br_t[e->index];
+        *x = 0.5 * (bus_x[f] + bus_x[t]);
+        *y = 0.5 * (bus_y[f] + bus_y[t]);
+    }
+}
+
+static int inst_build(const gr_grid *g, const gr_overlay *ov, const gr_damage *d,
+                      const gr_restore_options *opt, const double *bus_x, const double *bus_y,
+                      rs_inst *in, gr_error *err)
+{
+    int n = d->n, C = opt->crews;
+    memset(in, 0, sizeof *in);
+    in->n = n;
+    in->C = C;
+    in->d = d;
+    in->nspare = d->nspare;
+    in->start_h = opt->start_h;
+    rs_cal_init(&in->cal, opt->clock_h, opt->shift_start_h, opt->work_h_per_day);
+    size_t n1 = (size_t)n + 1;
+    in->p = gr_malloc(n1 * sizeof(double));
+    in->travel = gr_malloc(((size_t)n + (size_t)C) * n1 * sizeof(double));
+    in->crew_phi = gr_malloc(((size_t)C + 1) * sizeof(double));
+    in->pred_p = gr_calloc(n1 + 1, sizeof(int));
+    in->unit_p = gr_calloc((size_t)d->nspare + 2, sizeof(int));
+    in->new_phi = gr_malloc(((size_t)d->nspare + 1) * sizeof(double));
+    in->new_abs = gr_malloc(((size_t)d->nspare + 1) * sizeof(double));
+    double *sx = gr_malloc(((size_t)n + (size_t)C + 1) * sizeof(double));
+    double *sy = gr_malloc(((size_t)n + (size_t)C + 1) * sizeof(double));
+    int *bus_elem = gr_malloc(((size_t)g->nb + 1) * sizeof(int));
+    if (!in->p || !in->travel || !in->crew_phi || !in->pred_p || !in->unit_p || !in->new_phi ||
+        !in->new_abs || !sx || !sy || !bus_elem)
+        goto oom;
+
+    for (int i = 0; i < n; i++) {
+        const gr_damage_elem *e = &d->elem[i];
+        in->p[i] = isnan(e->repair_h) ? opt->repair_h[e->cls] : e->repair_h;
+        element_site(g, e, bus_x, bus_y, &sx[i], &sy[i]);
+    }
+    /* crews: given positions, else the overlay's bases (each base's crews in
+       turn, round robin over bases), else the first damaged element's site */
+    int *base_left = NULL;
+    if (!opt->crew_x_km && ov && ov->ncrew > 0) {
+        base_left = gr_malloc((size_t)ov->ncrew * sizeof(int));
+        if (!base_left)
+            goto oom;
+        int total = 0;
+        for (int b = 0; b < ov->ncrew; b++)
+            total += base_left[b] = ov->crew_count[b] > 0 ? ov->crew_count[b] : 0;
+        int b = 0;
+        for (int c = 0; c < C; c++) {
+            if (total <= 0) {   /* every base emptied: start over */
+                for (int q = 0; q < ov->ncrew; q++)
+                    total += base_left[q] = ov->crew_count[q] > 0 ? ov->crew_count[q] : 0;
+                if (total <= 0)
+                    for (int q = 0; q < ov->ncrew; q++)
+                        total += base_left[q] = 1;
+            }
+            while (base_left[b] <= 0)
+                b = (b + 1) % ov->ncrew;
+            sx[n + c] = ov->crew_x_km[b];
+            sy[n + c] = ov->crew_y_km[b];
+            base_left[b]--;
+            total--;
+            b = (b + 1) % ov->ncrew;
+        }
+        gr_free(base_left);
+    } else {
+        for (int c = 0; c < C; c++) {
+            sx[n + c] = opt->crew_x_km ? opt->crew_x_km[c] : n > 0 ? sx[0] : NAN;
+            sy[n + c] = opt->crew_y_km ? opt->crew_y_km[c] : n > 0 ? sy[0] : NAN;
+        }
+    }
+    double kmh = opt->speed_kmh / opt->road_factor;
+    for (int a = 0; a < n + C; a++)
+        for (int i = 0; i < n; i++) {
+            double t = 0.0;
+            if (!isnan(sx[a]) && !isnan(sx[i]))
+                t = hypot(sx[a] - sx[i], sy[a] - sy[i]) / kmh;
+            in->travel[(size_t)a * (size_t)n + (size_t)i] = a == i ? 0.0 : t;
+        }
+    for (int c = 0; c < C; c++) {
+        double t = opt->crew_free_h && opt->crew_free_h[c] > opt->start_h ? opt->crew_free_h[c]
+                                                                           : opt->start_h;
+        in->crew_phi[c] = rs_cal_phi(&in->cal, t);
+    }
+
+    /* precedence: explicit, and branch/gen at a damaged bus after the bus */
+    for (int b = 0; b < g->nb; b++)
+        bus_elem[b] = -1;
+    for (int i = 0; i < n; i++)
+        if (d->elem[i].kind == GR_ELEM_BUS)
+            bus_elem[d->elem[i].index] = i;
+    for (int pass = 0; pass < 2; pass++) {
+        int cnt = 0;
+        for (int i = 0; i < n; i++) {
+            const gr_damage_elem *e = &d->elem[i];
+            int add[3], na = 0;
+            if (e->kind == GR_ELEM_BRANCH) {
+                add[na++] = bus_elem[g->br_f[e->index]];
+                if (g->br_t[e->index] != g->br_f[e->index])
+                    add[na++] = bus_elem[g->br_t[e->index]];
+            } else if (e->kind == GR_ELEM_GEN) {
+                add[na++] = bus_elem[g->gen_bus[e->index]];
+            }
+            if (pass == 1)
+                in->pred_p[i] = cnt;
+            for (int a = 0; a < e->n_after + na; a++) {
+                int j = a < e->n_after ? e->after[a] : add[a - e->n_after];
+                if (j < 0)
+                    continue;
+                int dup = 0;   /* explicit and automatic may coincide */
+                if (pass == 1)
+                    for (int q = in->pred_p[i]; q < cnt; q++)
+                        dup |= in->pred_i[q] == j;
+                if (dup)
+                    continue;
+                if (pass == 1)
+                    in->pred_i[cnt] = j;
+                cnt++;
+            }
+        }
+        if (pass == 0) {
+            in->pred_i = gr_malloc(((size_t)cnt + 1) * sizeof(int));
+            if (!in->pred_i)
+                goto oom;
+        } else {
+            in->pred_p[n] = cnt;
+        }
+    }
+
+    /* spare units */
+    int units = 0;
+    for (int k = 0; k < d->nspare; k++) {
+        in->unit_p[k] = units;
+        units += d->spare[k].stock + d->spare[k].n_on_order;
+    }
+    in->unit_p[d->nspare] = units;
+    in->unit_phi = gr_malloc(((size_t)units + 1) * sizeof(double));
+    in->unit_abs = gr_malloc(((size_t)units + 1) * sizeof(double));
+    if (!in->unit_phi || !in->unit_abs)
+        goto oom;
+    for (int k = 0; k < d->nspare; k++) {
+        const gr_spare_class *sc = &d->spare[k];
+        double *a = in->unit_abs + in->unit_p[k];
+        for (int u = 0; u < sc->stock; u++)
+            a[u] = opt->start_h;
+        for (int u = 0; u < sc->n_on_order; u++)
+            a[sc->stock + u] = opt->start_h + sc->on_order_h[u];
+        qsort(a, (size_t)(sc->stock + sc->n_on_order), sizeof(double), cmp_double);
+        for (int u = in->unit_p[k]; u < in->unit_p[k + 1]; u++)
+            in->unit_phi[u] = rs_cal_phi(&in->cal, in->unit_abs[u]);
+        in->new_abs[k] = isfinite(sc->lead_h) ? opt->start_h + sc->lead_h : HUGE_VAL;
+        in->new_phi[k] = isfinite(sc->lead_h) ? rs_cal_phi(&in->cal, in->new_abs[k]) : HUGE_VAL;
+    }
+    gr_free(sx);
+    gr_free(sy);
+    gr_free(bus_elem);
+    return GR_OK;
+oom:
+    gr_free(sx);
+    gr_free(sy);
+    gr_free(bus_elem);
+    inst_free(in);
+    return gr_error_set(err, GR_ENOMEM, "restore: out of memory");
+}
+
+/* ------------------------------------------------------------------------
+ * Results.
+ * ------------------------------------------------------------------------ */
+void gr_restore_result_free(gr_restore_result *r)
+{
+    if (!r)
+        return;
+    gr_free(r->task);
+    gr_free(r->step);
+    gr_free(r);
+}
+
+static int build_result(const rs_inst *in, const rs_sched *s, const gr_restore_options *opt,
+                        gr_restore_result **out, gr_error *err)
+{
+    int n = in->n, nw = in->nw, st = GR_OK;
+    gr_restore_result *r = gr_calloc(1, sizeof *r);
+    int *idx = gr_malloc(((size_t)n + 1) * sizeof(int));
+    uint64_t *mask = gr_calloc((size_t)nw, sizeof(uint64_t));
+    if (!r || !idx || !mask ||
+        !(r->task = gr_calloc((size_t)n + 1, sizeof *r->task)) ||
+        !(r->step = gr_calloc((size_t)n + 1, sizeof *r->step))) {
+        gr_restore_result_free(r);
+        gr_free(idx);
+        gr_free(mask);
+        return gr_error_set(err, GR_ENOMEM, "restore: out of memory");
+    }
+    r->method = opt->method;
+    r->n = n;
+    r->start_h = in->start_h;
+    r->mip_optimal = -1;
+    r->mip_objective = NAN;
+    r->mip_bound = NAN;
+    double crit;
+    rs_eval_demand(in->ev, &r->demand_mw, &r->demand_weighted, &crit);
+
+    /* tasks in order of start, then crew */
+    for (int i = 0; i < n; i++) {
+        gr_restore_task *t = &r->task[i];
+        const gr_damage_elem *e = &in->d->elem[i];
+        t->elem = i;
+        t->crew = s->crew[i];
+        double tr = s->arr[i] - s->dep[i];
+        t->depart_h = rs_cal_start(&in->cal, s->dep[i]);
+        t->arrive_h = tr > 0.0 ? rs_cal_end(&in->cal, s->arr[i]) : t->depart_h;
+        t->start_h = rs_cal_start(&in->cal, s->st[i]);
+        t->end_h = s->t_done[i];
+        if (t->depart_h < in->start_h)
+            t->depart_h = in->start_h;
+        if (t->arrive_h < t->depart_h)
+            t->arrive_h = t->depart_h;
+        if (t->start_h < t->arrive_h)
+            t->start_h = t->arrive_h;
+        if (t->end_h < t->start_h)
+            t->end_h = t->start_h;
+        t->spare_used = e->spare >= 0 ? e->spare_count : 0;
+        t->spare_ready_h = e->spare >= 0 ? s->spare_abs[i] : NAN;
+    }
+    for (int i = 1; i < n; i++) {   /* insertion sort by (start, crew) */
+        gr_restore_task x = r->task[i];
+        int j = i - 1;
+        while (j >= 0 && (r->task[j].start_h > x.start_h ||
+                          (r->task[j].start_h == x.start_h && r->task[j].crew > x.crew))) {
+            r->task[j + 1] = r->task[j];
+            j--;
+        }
+        r->task[j + 1] = x;
+    }
+
+    /* served-load curve */
+    sort_by_done(s, n, idx);
+    rs_value v;
+    if ((st = rs_eval_get(in->ev, mask, &v, err)))
+        goto fail;
+    int ns = 0;
+    r->step[ns].t_h = in->start_h;
+    r->step[ns].repaired = 0;
+    r->step[ns].served_mw = v.served_mw;
+    r->step[ns].served_critical_mw = v.critical_mw;
+    r->step[ns].served_weighted = v.weighted;
+    r->step[ns++].people_out = v.people_out;
+    r->end_h = in->start_h;
+    for (int k = 0; k < n;) {
+        double t = s->t_done[idx[k]];
+        while (k < n && s->t_done[idx[k]] == t) {
+            mask[idx[k] >> 6] |= (uint64_t)1 << (idx[k] & 63);
+            k++;
+        }
+        if ((st = rs_eval_get(in->ev, mask, &v, err)))
+            goto fail;
+        gr_restore_step *p = &r->step[ns - 1];
+        if (t <= p->t_h)   /* done at the start: replaces the first step */
+            ns--;
+        r->step[ns].t_h = t > in->start_h ? t : in->start_h;
+        r->step[ns].repaired = k;
+        r->step[ns].served_mw = v.served_mw;
+        r->step[ns].served_critical_mw = v.critical_mw;
+        r->step[ns].served_weighted = v.weighted;
+        r->step[ns++].people_out = v.people_out;
+        r->end_h = t;
+    }
+    r->n_steps = ns;
+    r->window_end_h = opt->horizon_h > 0.0 ? in->start_h + opt->horizon_h : r->end_h;
+    double obj = 0.0;
+    for (int k = 0; k < ns; k++) {
+        double a = r->step[k].t_h, b = k + 1 < ns ? r->step[k + 1].t_h : r->window_end_h;
+        double bo = k + 1 < ns ? r->step[k + 1].t_h : r->end_h;
+        obj += (r->demand_weighted - r->step[k].served_weighted) * (bo - a);
+        if (b > r->window_end_h)
+            b = r->window_end_h;
+        if (k + 1 == ns && r->window_end_h > b)
+            b = r->window_end_h;
+        if (b <= a)
+            continue;
+        r->ens_mwh += (r->demand_mw - r->step[k].served_mw) * (b - a);
+        r->ens_weighted += (r->demand_weighted - r->step[k].served_weighted) * (b - a);
+        r->people_out_h += r->step[k].people_out * (b - a);
+    }
+    r->objective = obj;
+    gr_free(idx);
+    gr_free(mask);
+    *out = r;
+    return GR_OK;
+fail:
+    gr_free(idx);
+    gr_free(mask);
+    gr_restore_result_free(r);
+    return st;
+}
+
+/* ------------------------------------------------------------------------
+ * The planner.
+ * ------------------------------------------------------------------------ */
+static int check_options(const gr_restore_options *o, gr_error *err)
+{
+    if (o->method < GR_RESTORE_GREEDY || o->method > GR_RESTORE_MIP)
+        return gr_error_set(err, GR_EINVAL, "restore: unknown method %d", o->method);
+    if (o->crews < 1 || o->crews > 10000)
+        return gr_error_set(err, GR_EINVAL, "restore: crews must be 1..10000, not %d", o->crews);
+    if (!isfinite(o->start_h) || !isfinite(o->clock_h) || !(o->horizon_h >= 0.0) ||
+        !isfinite(o->horizon_h))
+        return gr_error_set(err, GR_EINVAL,
+                            "restore: start, clock and horizon must be finite, horizon >= 0");
+    if (!(o->speed_kmh > 0.0) || !isfinite(o->speed_kmh) || !(o->road_factor >= 1.0) ||
+        !isfinite(o->road_factor))
+        return gr_error_set(err, GR_EINVAL,
+                            "restore: speed must be > 0 km/h and road factor >= 1");
+    if (!(o->work_h_per_day > 0.0 && o->work_h_per_day <= 24.0) ||
+        !(o->shift_start_h >= 0.0 && o->shift_start_h < 24.0))
+        return gr_error_set(err, GR_EINVAL,
+                            "restore: work hours a day must be in (0, 24], shift start in [0, 24)");
+    for (int c = 0; c < GR_DMG_NCLASS; c++)
+        if (!(o->repair_h[c] >= 0.0) || !isfinite(o->repair_h[c]))
+            return gr_error_set(err, GR_EINVAL, "restore: default repair hours of %s: %g",
+                                gr_damage_class_name(c), o->repair_h[c]);
+    if (o->eval != GR_RESTORE_EVAL_WARM && o->eval != GR_RESTORE_EVAL_SHED)
+        return gr_error_set(err, GR_EINVAL, "restore: unknown evaluator %d", o->eval);
+    if (o->rad_window < 2 || o->rad_window > 8 || o->rad_iters < 0 || !(o->rad_time_s >= 0.0))
+        return gr_error_set(err, GR_EINVAL,
+                            "restore: RAD window must be 2..8, iterations and time >= 0");
+    if (o->mip_max_elems < 1 || o->mip_max_elems > 16 || !(o->mip_time_s > 0.0))
+        return gr_error_set(err, GR_EINVAL,
+                            "restore: MIP element limit must be 1..16 and time limit > 0");
+    if ((o->crew_x_km == NULL) != (o->crew_y_km == NULL))
+        return gr_error_set(err, GR_EINVAL, "restore: give crew_x_km and crew_y_km together");
+    return GR_OK;
+}
+
+int gr_restore_plan(const gr_grid *g, const gr_overlay *ov, const gr_damage *d,
+                    const gr_restore_options *opt_in, gr_restore_result **out, gr_error *err)
+{
+    double t0 = gr_time_s();
+    gr_restore_options opt;
+    if (!out)
+        return gr_error_set(err, GR_EINVAL, "gr_restore_plan: out is NULL");
+    *out = NULL;
+    if (!g || !d)
+        return gr_error_set(err, GR_EINVAL, "gr_restore_plan: grid or damage is NULL");
+    if (opt_in)
+        opt = *opt_in;
+    else
+        gr_restore_options_default(&opt);
+    int st = check_options(&opt, err);
+    if (st || (st = gr_damage_check(d, g, err)))
+        return st;
+    if (opt.method == GR_RESTORE_MIP && d->n > opt.mip_max_elems)
+        return gr_error_set(err, GR_EINVAL,
+                            "restore: the MIP is for small instances: %d elements, limit %d "
+                            "(use greedy or rad)",
+                            d->n, opt.mip_max_elems);
+    if (ov && ov->nb != g->nb)
+        return gr_error_set(err, GR_EINVAL, "restore: the overlay has %d buses, the grid %d",
+                            ov->nb, g->nb);
+
+    gr_load_classes *own_cl = NULL;
+    const gr_load_classes *cl = opt.classes;
+    double *pop = NULL, *bx = NULL, *by = NULL;
+    rs_eval *ev = NULL;
+    rs_inst in;
+    rs_sched s = {0}, s2 = {0};
+    int *order = NULL;
+    gr_restore_result *r = NULL;
+    memset(&in, 0, sizeof in);
+    if (ov) {
+        if (!cl && (st = gr_load_classes_from_overlay(g, ov, &own_cl, err)))
+            return st;
+        if (!cl)
+            cl = own_cl;
+        pop = gr_calloc((size_t)g->nb + 1, sizeof(double));
+        bx = gr_malloc(((size_t)g->nb + 1) * sizeof(double));
+        by = gr_malloc(((size_t)g->nb + 1) * sizeof(double));
+        if (!pop || !bx || !by) {
+            st = gr_error_set(err, GR_ENOMEM, "restore: out of memory");
+            goto done;
+        }
+        for (int row = 0; row < ov->nb; row++) {
+            int b = gr_grid_bus_index(g, ov->bus_id[row]);
+            if (b < 0) {
+                st = gr_error_set(err, GR_EINVAL, "restore: overlay bus %d is not in the grid",
+                                  ov->bus_id[row]);
+                goto done;
+            }
+            pop[b] = ov->bus_population[row];
+            bx[b] = ov->bus_x_km[row];
+            by[b] = ov->bus_y_km[row];
+        }
+    }
+    if ((st = rs_eval_create(g, d, cl, &opt.shed, pop, opt.eval, &ev, err)))
+        goto done;
+    if ((st = inst_build(g, ov, d, &opt, bx, by, &in, err)))
+        goto done;
+    in.ev = ev;
+    in.nw = rs_eval_words(ev);
+    rs_eval_demand(ev, &in.demand_mw, &in.demand_weighted, NULL);
+    order = gr_malloc(((size_t)d->n + 1) * sizeof(int));
+    if (!order || rs_sched_alloc(d->n, &s) || rs_sched_alloc(d->n, &s2)) {
+        st = gr_error_set(err, GR_ENOMEM, "restore: out of memory");
+        goto done;
+    }
+    if ((st = rs_greedy(&in, order, err)))
+        goto done;
+    rs_decode(&in, order, &s);
+    if ((st = rs_objective(&in, &s, err)))
+        goto done;
+    if (opt.method == GR_RESTORE_RAD || opt.method == GR_RESTORE_MIP) {
+        if ((st = rs_rad(&in, &opt, order, &s, err)))
+            goto done;
+    }
+    int mip_opt = -1;
+    double mip_obj = NAN, mip_bound = NAN;
+    if (opt.method == GR_RESTORE_MIP) {
+        if ((st = rs_mip(&in, &opt, &s, &s2, &mip_opt, &mip_obj, &mip_bound, err)))
+            goto done;
+        if ((st = rs_objective(&in, &s2, err)))
+            goto done;
+        if (s2.objective <= s.objective)   /* else keep RAD's (the MIP ran out of time) */
+            rs_sched_copy(&s, &s2, d->n);
+    }
+    if ((st = build_result(&in, &s, &opt, &r, err)))
+        goto done;
+    r->mip_optimal = mip_opt;
+    r->mip_objective = mip_obj;
+    r->mip_bound = mip_bound;
+    rs_eval_stats(ev, &r->lp_solves, &r->cache_hits, &r->lp_s);
+    r->wall_s = gr_time_s() - t0;
+    *out = r;
+done:
+    rs_sched_free(&s);
+    rs_sched_free(&s2);
+    gr_free(order);
+    inst_free(&in);
+    rs_eval_free(ev);
+    gr_free(pop);
+    gr_free(bx);
+    gr_free(by);
+    gr_load_classes_free(own_cl);
+    return st;
+}
+
+/* ------------------------------------------------------------------------
+ * What is left at time t (campaign carry-over).
+ * ------------------------------------------------------------------------ */
+int gr_restore_remaining(const gr_damage *d, const gr_restore_result *r,
+                         const gr_restore_options *opt_in, double t_h, gr_damage **out,
+                         gr_error *err)
+{
+    gr_restore_options opt;
+    if (!out)
+        return gr_error_set(err, GR_EINVAL, "gr_restore_remaining: out is NULL");
+    *out = NULL;
+    if (!d || !r || r->n != d->n)
+        return gr_error_set(err, GR_EINVAL, "gr_restore_remaining: plan and damage differ");
+    if (opt_in)
+        opt = *opt_in;
+    else
+        gr_restore_options_default(&opt);
+    rs_cal cal;
+    rs_cal_init(&cal, opt.clock_h, opt.shift_start_h, opt.work_h_per_day);
+    const gr_restore_task **task_of = gr_calloc((size_t)d->n + 1, sizeof *task_of);
+    int *map = gr_malloc(((size_t)d->n + 1) * sizeof(int));
+    long *used = gr_calloc((size_t)d->nspare + 1, sizeof(long));
+    long *need = gr_calloc((size_t)d->nspare + 1, sizeof(long));
+    gr_damage *o = NULL;
+    int st = GR_OK;
+    if (!task_of || !map || !used || !need)
+        goto oom;
+    for (int k = 0; k < r->n; k++)
+        if (r->task[k].elem >= 0 && r->task[k].elem < d->n)
+            task_of[r->task[k].elem] = &r->task[k];
+    int left = 0;
+    for (int i = 0; i < d->n; i++) {
+        const gr_restore_task *t = task_of[i];
+        if (!t) {
+            st = gr_error_set(err, GR_EINVAL, "gr_restore_remaining: element %d has no task",
+                              i + 1);
+            goto done;
+        }
+        map[i] = t->end_h > t_h ? left++ : -1;
+        const gr_damage_elem *e = &d->elem[i];
+        if (e->spare >= 0) {
+            need[e->spare] += e->spare_count;
+            if (t->start_h <= t_h)
+                used[e->spare] += e->spare_count;
+        }
+    }
+    if (gr_damage_alloc(left, d->nspare, &o))
+        goto oom;
+    /* spare classes: units in hand by t_h less those used; later ones on order */
+    for (int k = 0; k < d->nspare; k++) {
+        const gr_spare_class *sc = &d->spare[k];
+        gr_spare_class *nc = &o->spare[k];
+        size_t len = strlen(sc->name ? sc->name : "") + 1;
+        if (!(nc->name = gr_malloc(len)))
+            goto oom;
+        memcpy(nc->name, sc->name ? sc->name : "", len);
+        nc->lead_h = sc->lead_h;
+        long listed = (long)sc->stock + sc->n_on_order;
+        long ordered = need[k] > listed && isfinite(sc->lead_h) ? need[k] - listed : 0;
+        long total = listed + ordered, in_hand = 0, later = 0;
+        nc->on_order_h = gr_malloc(((size_t)total + 1) * sizeof(double));
+        if (!nc->on_order_h)
+            goto oom;
+        for (long u = 0; u < total; u++) {
+            double at = u < sc->stock ? r->start_h
+                        : u < listed  ? r->start_h + sc->on_order_h[u - sc->stock]
+                                      : r->start_h + sc->lead_h;
+            if (at <= t_h)
+                in_hand++;
+            else
+                nc->on_order_h[later++] = at - t_h;
+        }
+        nc->stock = (int)(in_hand - used[k] > 0 ? in_hand - used[k] : 0);
+        nc->n_on_order = (int)later;
+    }
+    for (int i = 0; i < d->n; i++) {
+        if (map[i] < 0)
+            continue;
+        const gr_damage_elem *e = &d->elem[i];
+        gr_damage_elem *ne = &o->elem[map[i]];
+        const gr_restore_task *t = task_of[i];
+        double p = isnan(e->repair_h) ? opt.repair_h[e->cls] : e->repair_h;
+        ne->kind = e->kind;
+        ne->index = e->index;
+        ne->cls = e->cls;
+        ne->x_km = e->x_km;
+        ne->y_km = e->y_km;
+        if (t->start_h <= t_h) {   /* in progress: its spares are fitted */
+            double done = rs_cal_phi(&cal, t_h) - rs_cal_phi(&cal, t->start_h);
+            p -= done > 0.0 ? done : 0.0;
+            if (p < 0.0)
+                p = 0.0;
+            ne->spare = -1;
+            ne->spare_count = 0;
+        } else {
+            ne->spare = e->spare;
+            ne->spare_count = e->spare_count;
+        }
+        ne->repair_h = p;
+        if (e->label) {
+            size_t len = strlen(e->label) + 1;
+            if (!(ne->label = gr_malloc(len)))
+                goto oom;
+            memcpy(ne->label, e->label, len);
+        }
+        int na = 0;
+        for (int a = 0; a < e->n_after; a++)
+            na += map[e->after[a]] >= 0;
+        if (na) {
+            if (!(ne->after = gr_malloc((size_t)na * sizeof(int))))
+                goto oom;
+            for (int a = 0; a < e->n_after; a++)
+                if (map[e->after[a]] >= 0)
+                    ne->after[ne->n_after++] = map[e->after[a]];
+        }
+    }
+    *out = o;
+    o = NULL;
+    goto done;
+oom:
+    st = gr_error_set(err, GR_ENOMEM, "restore: out of memory");
+done:
+    gr_damage_free(o);
+    gr_free(task_of);
+    gr_free(map);
+    gr_free(used);
+    gr_free(need);
+    return st;
+}

@@ -1,0 +1,133 @@
+# test_restore.sh — end-to-end tests of `gridres restore`: example6 damage with every method,
+# CSV and JSON output, no-clobber, MIP <= RAD <= greedy, bad damage files (JSON paths, exit 2),
+# a synthetic grid with its overlay (crew bases, people without power).
+set -u
+. "$(dirname "$0")/lib.sh"
+D="$ROOT/tests/data/restore"
+DMG="$D/example6_damage.json"
+
+# --- help and command line ----------------------------------------------------------------
+run 0 help "$G" restore --help && expect_in "$W/help.out" '^usage: gridres restore' help
+expect_in "$W/help.out" '--damage' help
+run 0 list "$G" --help && expect_in "$W/list.out" '^  restore ' list
+run 2 nodamage "$G" restore "$EXAMPLE" && expect_in "$W/nodamage.err" 'damage.*required' nodamage
+run 2 nocase "$G" restore --damage "$DMG" && expect_in "$W/nocase.err" 'CASE' nocase
+run 2 badmethod "$G" restore "$EXAMPLE" --damage "$DMG" --method best &&
+  expect_in "$W/badmethod.err" "greedy, rad or mip" badmethod
+run 2 badcrews "$G" restore "$EXAMPLE" --damage "$DMG" --crews 0
+run 2 nofile "$G" restore "$EXAMPLE" --damage "$W/none.json" && expect_in "$W/nofile.err" 'none\.json: cannot open' nofile
+
+# --- example6: every method --------------------------------------------------------------
+for m in greedy rad mip; do
+  if run 0 "$m" "$G" restore "$EXAMPLE" --damage "$DMG" --crews 2 --method "$m"; then
+    expect_in "$W/$m.out" "^method +$m, 2 crews" "$m"
+    expect_in "$W/$m.out" '^load +375\.000 MW demand, 150\.000 MW served after the damage' "$m"
+    expect_in "$W/$m.out" '^ens +[0-9.]+ MWh' "$m"
+    [ "$(grep -cE '^ +[12] +(branch|bus):' "$W/$m.out")" = 5 ] && pass || fail "$m: schedule rows"
+  fi
+  if run 0 "${m}_json" "$G" restore "$EXAMPLE" --damage "$DMG" --crews 2 --method "$m" --json; then
+    json_valid "$W/${m}_json.out" && pass || fail "$m --json: not valid JSON"
+    [ "$(json_get "$W/${m}_json.out" elements)" = 5 ] && pass || fail "$m json: elements"
+    [ "$(json_get "$W/${m}_json.out" method)" = "$m" ] && pass || fail "$m json: method"
+  fi
+done
+og=$(json_get "$W/greedy_json.out" objective)
+orad=$(json_get "$W/rad_json.out" objective)
+om=$(json_get "$W/mip_json.out" objective)
+[ "$(json_get "$W/mip_json.out" mip_optimal)" = true ] && pass || fail "mip: not proven optimal"
+awk -v g="$og" -v r="$orad" -v m="$om" 'BEGIN { exit !(m <= r * (1 + 1e-9) && r <= g * (1 + 1e-9)) }' &&
+  pass || fail "objectives not ordered: mip $om rad $orad greedy $og"
+# the MIP's own objective is the evaluator's value of its schedule
+near "$(json_get "$W/mip_json.out" mip_objective)" "$om" 1e-3 && pass || fail "mip objective differs from the schedule's"
+
+# --- files ---------------------------------------------------------------------------------
+O="$W/out"
+if run 0 out "$G" restore "$EXAMPLE" --damage "$DMG" --crews 2 --out "$O"; then
+  [ "$(head -n 1 "$O/schedule.csv")" = "crew,element,depart_h,arrive_h,start_h,end_h,spare_used" ] &&
+    pass || fail "schedule.csv header"
+  [ "$(head -n 1 "$O/served.csv")" = "t_h,served_mw,served_critical_mw,people_without_power" ] &&
+    pass || fail "served.csv header"
+  [ "$(($(wc -l <"$O/schedule.csv") - 1))" = 5 ] && pass || fail "schedule.csv rows"
+  grep -q '^[12],branch:4,' "$O/schedule.csv" && pass || fail "schedule.csv: branch:4 missing"
+  # one spare unit in stock: exactly two rows use AT-330/110, one of them after the lead time
+  [ "$(grep -c ',AT-330/110$' "$O/schedule.csv")" = 2 ] && pass || fail "spare_used column"
+  awk -F, 'NR > 1 && $7 == "AT-330/110" && $5 >= 2000 { n++ } END { exit n != 1 }' "$O/schedule.csv" &&
+    pass || fail "the second autotransformer does not wait for its lead time"
+  # precedence: branch:8 (5-6) starts after bus:5 ends
+  awk -F, '$2 == "bus:5" { be = $6 } $2 == "branch:8" { bs = $5 } END { exit !(bs >= be - 1e-9) }' \
+    "$O/schedule.csv" && pass || fail "branch:8 starts before bus:5 is back"
+  # crews: no overlap, in order
+  sort -t, -k1,1n -k5,5g <(tail -n +2 "$O/schedule.csv") |
+    awk -F, '$1 == c && $3 < e - 1e-9 { bad = 1 } { c = $1; e = $6 } END { exit bad }' &&
+    pass || fail "a crew is in two places at once"
+  head -n 2 "$O/served.csv" | tail -n 1 | grep -q '^0,150,' && pass || fail "served.csv first row"
+  tail -n 1 "$O/served.csv" | grep -q ',375,' && pass || fail "served.csv: not all load back at the end"
+  echo sentinel >"$O/served.csv"
+  run 2 noforce "$G" restore "$EXAMPLE" --damage "$DMG" --out "$O" &&
+    expect_in "$W/noforce.err" 'schedule\.csv.*exists.*--force' noforce
+  [ "$(cat "$O/served.csv")" = sentinel ] && pass || fail "refused run changed served.csv"
+  run 0 force "$G" restore "$EXAMPLE" --damage "$DMG" --out "$O" --force
+  [ "$(head -n 1 "$O/served.csv")" = "t_h,served_mw,served_critical_mw,people_without_power" ] &&
+    pass || fail "--force did not rewrite served.csv"
+fi
+
+# --- horizon and shifts ----------------------------------------------------------------------
+if run 0 hz "$G" restore "$EXAMPLE" --damage "$DMG" --crews 2 --horizon-h 48 --json; then
+  [ "$(json_get "$W/hz.out" window_h)" = 48.0 ] && pass || fail "horizon: window_h"
+  # 225 MW dark from 0 to 48 h at least until the first transformer is back (72 h of work)
+  awk -v e="$(json_get "$W/hz.out" ens_mwh)" 'BEGIN { exit !(e > 225 * 48 - 1e-6 && e <= 225 * 48 + 1e-6) }' &&
+    pass || fail "horizon: ens_mwh $(json_get "$W/hz.out" ens_mwh)"
+fi
+run 0 work24 "$G" restore "$EXAMPLE" --damage "$DMG" --crews 2 --work-h 24 --json &&
+  awk -v a="$(json_get "$W/work24.out" restored_h)" -v b="$(json_get "$W/rad_json.out" restored_h)" \
+    'BEGIN { exit !(a < b) }' && pass || fail "work around the clock is not faster"
+
+# --- bad damage files: clear message with the JSON path, exit 2 ----------------------------
+bad() {   # NAME REGEX
+  run 2 "$1" "$G" restore "$EXAMPLE" --damage "$D/$1.json" && expect_in "$W/$1.err" "$2" "$1"
+}
+bad bad_negative_hours 'bad_negative_hours\.json: \$\.elements\[3\]\.repair_h: expected a non-negative number'
+bad bad_no_element 'bad_no_element\.json: \$\.elements\[1\]\.row: branch 42 does not exist'
+bad bad_spares '\$\.elements\[1\]\.spare: more "AT-330/110" units used than exist'
+bad bad_spare_class '\$\.elements\[0\]\.spare: unknown spare class "AT-750/330"'
+bad bad_type '\$\.elements\[0\]\.bus: expected a bus number, found string'
+bad bad_syntax 'bad_syntax\.json:[0-9]+:[0-9]+: '
+# the MIP refuses large instances (every branch and generator: 12 elements)
+printf '{"elements": [%s]}\n' "$(for r in 1 2 3 4 5 6 7 8; do printf '{"kind": "branch", "row": %d}, ' $r; done; \
+  printf '{"kind": "gen", "row": 1}, {"kind": "gen", "row": 2}, {"kind": "gen", "row": 3}, {"kind": "gen", "row": 4}')" \
+  >"$W/big.json"
+run 2 mipbig "$G" restore "$EXAMPLE" --damage "$W/big.json" --method mip &&
+  expect_in "$W/mipbig.err" 'MIP is for small instances: 12 elements' mipbig
+run 0 big_greedy "$G" restore "$EXAMPLE" --damage "$W/big.json" --method greedy --crews 3
+run 2 badov "$G" restore "$EXAMPLE" --damage "$DMG" --overlay "$D/bad_type.json"
+
+# --- synthetic grid with its overlay -------------------------------------------------------
+S="$W/syn"
+if run 0 synth "$G" synth --buses 200 --out "$S" --quiet; then
+  # two loaded buses, one 330 kV bus and two branches
+  loads=$(awk '/^mpc.bus = \[/{f=1;next} /^\];/{f=0} f && $3 > 0 {print $1}' "$S/grid.m" | head -n 2)
+  hv=$(awk '/^mpc.bus = \[/{f=1;next} /^\];/{f=0} f && $10 >= 300 {print $1}' "$S/grid.m" | head -n 1)
+  set -- $loads
+  cat >"$S/damage.json" <<JSON
+{"elements": [
+  {"kind": "bus", "bus": $1, "repair_h": 30},
+  {"kind": "bus", "bus": $2, "repair_h": 50},
+  {"kind": "bus", "bus": $hv, "repair_h": 80},
+  {"kind": "branch", "row": 1},
+  {"kind": "branch", "row": 2}
+]}
+JSON
+  if run 0 syn_rad "$G" restore "$S/grid.m" --overlay "$S/scenario.json" --damage "$S/damage.json" \
+      --crews 3 --out "$S/out" --json; then
+    awk -F, 'NR == 2 { exit !($4 > 0) }' "$S/out/served.csv" && pass || fail "synth: nobody without power"
+    awk -F, 'END { exit !($4 < 1e-6) }' "$S/out/served.csv" && pass || fail "synth: people still out at the end"
+    awk -F, 'NR > 1 && $4 > $3 { t = 1 } END { exit !t }' "$S/out/schedule.csv" && pass ||
+      fail "synth: no crew travelled from a base"
+    [ "$(json_get "$W/syn_rad.out" people_hours)" != 0.0 ] && pass || fail "synth: people_hours"
+  fi
+  run 0 syn_mip "$G" restore "$S/grid.m" --overlay "$S/scenario.json" --damage "$S/damage.json" \
+    --crews 2 --method mip --json &&
+    [ "$(json_get "$W/syn_mip.out" mip_optimal)" = true ] && pass || fail "synth mip not optimal"
+fi
+
+finish
