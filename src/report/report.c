@@ -1,0 +1,293 @@
+/* report.c — gr_report_write: read a campaign folder, draw each chart as PNG and SVG with cairo, write report.html. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cairo-svg.h>
+
+#include "report/report_internal.h"
+
+enum { CH_SERVED = 0, CH_NIGHTS, CH_MAP, CH_FAN, CH_CCDF, CH_N };
+
+void gr_report_options_default(gr_report_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    opt->run = 1;
+    opt->width_px = 1100;
+    opt->height_px = 560;
+    opt->map_px = 900;
+}
+
+static int exists(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+
+/* Replace `path` by tmp (written beside it). */
+static int commit(const char *tmp, const char *path, gr_error *err)
+{
+    if (rename(tmp, path) != 0) {
+        int e = errno;
+        remove(tmp);
+        return gr_error_set(err, GR_EIO, "%s: cannot rename into place: %s", path, strerror(e));
+    }
+    return GR_OK;
+}
+
+static int tmp_name(char *buf, size_t len, const char *path, gr_error *err)
+{
+    int n = snprintf(buf, len, "%s.tmp.%ld", path, (long)getpid());
+    if (n < 0 || (size_t)n >= len)
+        return gr_error_set(err, GR_EINVAL, "path too long: '%s'", path);
+    return GR_OK;
+}
+
+static int cairo_fail(cairo_status_t cs, const char *path, gr_error *err)
+{
+    return gr_error_set(err, cs == CAIRO_STATUS_NO_MEMORY ? GR_ENOMEM : GR_EIO, "%s: %s", path,
+                        cairo_status_to_string(cs));
+}
+
+/* Draw chart c as PNG and SVG under DIR/charts. */
+static int render(const rp_data *d, const rp_chart *c, gr_error *err)
+{
+    char path[RP_PATH_MAX + 16], tmp[RP_PATH_MAX + 48];
+    int st;
+    cairo_status_t cs;
+
+    /* PNG */
+    snprintf(path, sizeof path, "%s/charts/%s.png", d->dir, c->name);
+    if ((st = tmp_name(tmp, sizeof tmp, path, err)))
+        return st;
+    cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, c->width, c->height);
+    cairo_t *cr = cairo_create(sf);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    c->draw(cr, d, c->width, c->height);
+    cs = cairo_status(cr);
+    cairo_destroy(cr);
+    if (cs == CAIRO_STATUS_SUCCESS)
+        cs = cairo_surface_write_to_png(sf, tmp);
+    cairo_surface_destroy(sf);
+    if (cs != CAIRO_STATUS_SUCCESS) {
+        remove(tmp);
+        return cairo_fail(cs, path, err);
+    }
+    if ((st = commit(tmp, path, err)))
+        return st;
+
+    /* SVG (text as glyph outlines: no fonts needed to view it) */
+    snprintf(path, sizeof path, "%s/charts/%s.svg", d->dir, c->name);
+    if ((st = tmp_name(tmp, sizeof tmp, path, err)))
+        return st;
+    sf = cairo_svg_surface_create(tmp, c->width, c->height);
+    cairo_svg_surface_restrict_to_version(sf, CAIRO_SVG_VERSION_1_1);
+    cr = cairo_create(sf);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    c->draw(cr, d, c->width, c->height);
+    cs = cairo_status(cr);
+    cairo_destroy(cr);
+    cairo_surface_finish(sf);
+    if (cs == CAIRO_STATUS_SUCCESS)
+        cs = cairo_surface_status(sf);
+    cairo_surface_destroy(sf);
+    if (cs != CAIRO_STATUS_SUCCESS) {
+        remove(tmp);
+        return cairo_fail(cs, path, err);
+    }
+    return commit(tmp, path, err);
+}
+
+static void add_name(char *buf, size_t len, const char *s)
+{
+    size_t n = strlen(buf);
+    snprintf(buf + n, len - n, "%s%s", n ? ", " : "", s);
+}
+
+int gr_report_write(const char *dir, const gr_report_options *opt, gr_error *err)
+{
+    return gr_report_write_info(dir, opt, NULL, err);
+}
+
+int gr_report_write_info(const char *dir, const gr_report_options *opt, gr_report_info *info,
+                         gr_error *err)
+{
+    gr_report_options o;
+    rp_data d;
+    rp_chart charts[CH_N];
+    rp_chart_out out[CH_N];
+    char path[RP_PATH_MAX + 16], tmp[RP_PATH_MAX + 48], title[512];
+    struct stat sb;
+    int st;
+
+    if (info)
+        memset(info, 0, sizeof *info);
+    if (opt)
+        o = *opt;
+    else
+        gr_report_options_default(&o);
+    if (!dir || !*dir)
+        return gr_error_set(err, GR_EINVAL, "no campaign folder given");
+    if (o.run < 1 || o.width_px < 300 || o.width_px > 8000 || o.height_px < 300 ||
+        o.height_px > 8000 || o.map_px < 300 || o.map_px > 8000)
+        return gr_error_set(err, GR_EINVAL,
+                            "report options out of range (run >= 1, chart sizes 300 .. 8000 px)");
+    if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        return gr_error_set(err, GR_ENOTFOUND, "%s: no such folder", dir);
+
+    memset(&d, 0, sizeof d);
+    if ((st = rp_data_read(&d, dir, o.run, err)))
+        goto done;
+
+    /* which charts can be drawn */
+    static const char *const names[CH_N] = {"served", "nights", "map", "fan", "ccdf"};
+    static const char *const titles[CH_N] = {
+        "Load served over the campaign", "People without power and heat per night",
+        "Map of the grid", "Monte Carlo: served load per night", "Monte Carlo: loss CCDF"};
+    static void (*const draws[CH_N])(cairo_t *, const rp_data *, int, int) = {
+        rp_draw_served, rp_draw_nights, rp_draw_map, rp_draw_fan, rp_draw_ccdf};
+    memset(out, 0, sizeof out);
+    for (int k = 0; k < CH_N; k++) {
+        charts[k].name = names[k];
+        charts[k].title = titles[k];
+        charts[k].width = o.width_px;
+        charts[k].height = o.height_px;
+        charts[k].draw = draws[k];
+        out[k].chart = &charts[k];
+        out[k].drawn = 1;
+    }
+    int has_night_people = 0;
+    for (int k = 0; k < d.nights_ncol; k++)
+        if (strcmp(d.nights_names[k], "customer_hours") == 0 ||
+            strcmp(d.nights_names[k], "people_without_heat_max") == 0)
+            has_night_people = 1;
+    const char *run_word = d.runs > 1 ? "the selected run" : "the run";
+    if (!d.has_hourly) {
+        out[CH_SERVED].drawn = 0;
+        snprintf(out[CH_SERVED].note, sizeof out[0].note, "hourly.csv is missing.");
+    } else {
+        snprintf(out[CH_SERVED].caption, sizeof out[0].caption,
+                 "Run %d, %d nights: hourly demand, load served and critical load served "
+                 "(top, MW) and the level served / demand (bottom) with each night's "
+                 "resilience trapezoid.",
+                 d.run, d.nights);
+    }
+    if (!(d.has_hourly && d.has_ppl) && !(d.has_nights && has_night_people)) {
+        out[CH_NIGHTS].drawn = 0;
+        snprintf(out[CH_NIGHTS].note, sizeof out[0].note,
+                 "neither hourly.csv (with people_without_power) nor nights.csv (with "
+                 "customer_hours) is there.");
+    } else {
+        snprintf(out[CH_NIGHTS].caption, sizeof out[0].caption,
+                 "Run %d: %s in each night%s.", d.run,
+                 d.has_hourly && d.has_ppl ? "the most people without power and without heat in "
+                                             "one hour"
+                                           : "people without power on average (customer-hours / "
+                                             "24) and the most people without heat",
+                 d.has_hourly && d.has_ppl && d.runs > 1 ? "; whiskers p5–p95 over all runs" : "");
+    }
+    if (!d.has_grid) {
+        out[CH_MAP].drawn = 0;
+        snprintf(out[CH_MAP].note, sizeof out[0].note, "grid.m and scenario.json are needed.");
+    } else {
+        charts[CH_MAP].width = o.map_px;
+        charts[CH_MAP].height = rp_map_height(&d, o.map_px);
+        snprintf(out[CH_MAP].caption, sizeof out[0].caption,
+                 "%d buses and %d branches; damage in %s%s; %d buses dark %s.", d.grid->nb,
+                 d.grid->nl, run_word, d.has_events ? "" : " (events.csv is missing: none shown)",
+                 d.n_dark,
+                 d.worst_hour >= 0 ? "at the worst hour" : "at the end");
+    }
+    if (!d.fan) {
+        out[CH_FAN].drawn = 0;
+        snprintf(out[CH_FAN].note, sizeof out[0].note, "%s",
+                 d.has_hourly ? "a single run (Monte Carlo charts need two runs or more)."
+                              : "hourly.csv is missing.");
+    } else {
+        snprintf(out[CH_FAN].caption, sizeof out[0].caption,
+                 "Energy served / energy demanded in each night over %d runs.", d.runs);
+    }
+    if (d.nccdf <= 0) {
+        out[CH_CCDF].drawn = 0;
+        snprintf(out[CH_CCDF].note, sizeof out[0].note, "%s",
+                 !d.has_runs ? "runs.csv is missing."
+                 : d.nrun_rows < 2 ? "a single run (Monte Carlo charts need two runs or more)."
+                                   : "runs.csv has no energy-not-served values.");
+    } else {
+        snprintf(out[CH_CCDF].caption, sizeof out[0].caption,
+                 "Share of the %d runs whose energy not served exceeds x (ens_mwh of runs.csv).",
+                 d.nrun_rows);
+    }
+
+    /* refuse to overwrite before writing anything */
+    if (!o.force) {
+        snprintf(path, sizeof path, "%s/report.html", d.dir);
+        int clash = exists(path);
+        for (int k = 0; k < CH_N && !clash; k++)
+            for (int e = 0; e < 2 && out[k].drawn && !clash; e++) {
+                snprintf(path, sizeof path, "%s/charts/%s.%s", d.dir, names[k], e ? "svg" : "png");
+                clash = exists(path);
+            }
+        if (clash) {
+            st = gr_error_set(err, GR_EEXIST, "'%s' exists; not overwriting it (use --force)", path);
+            goto done;
+        }
+    }
+    snprintf(path, sizeof path, "%s/charts", d.dir);
+    if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+        st = gr_error_set(err, GR_EIO, "%s: cannot create: %s", path, strerror(errno));
+        goto done;
+    }
+    for (int k = 0; k < CH_N; k++)
+        if (out[k].drawn && (st = render(&d, &charts[k], err)))
+            goto done;
+
+    /* the page */
+    const char *scen = d.summary ? json_string_value(json_object_get(d.summary, "scenario")) : NULL;
+    if (o.title)
+        snprintf(title, sizeof title, "%s", o.title);
+    else if (scen)
+        snprintf(title, sizeof title, "Campaign report: %s", scen);
+    else
+        snprintf(title, sizeof title, "Campaign report");
+    snprintf(path, sizeof path, "%s/report.html", d.dir);
+    if ((st = tmp_name(tmp, sizeof tmp, path, err)))
+        goto done;
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        st = gr_error_set(err, GR_EIO, "%s: cannot write: %s", tmp, strerror(errno));
+        goto done;
+    }
+    st = rp_html_write(f, &d, title, out, CH_N, err);
+    if (fclose(f) != 0 && st == GR_OK)
+        st = gr_error_set(err, GR_EIO, "%s: error writing: %s", tmp, strerror(errno));
+    if (st) {
+        remove(tmp);
+        goto done;
+    }
+    if ((st = commit(tmp, path, err)))
+        goto done;
+    if (info) {
+        for (int k = 0; k < CH_N; k++) {
+            if (out[k].drawn) {
+                info->n_charts++;
+                add_name(info->charts, sizeof info->charts, names[k]);
+            } else {
+                char b[300];
+                info->n_skipped++;
+                snprintf(b, sizeof b, "%s: %s", names[k], out[k].note);
+                size_t n = strlen(info->skipped);
+                snprintf(info->skipped + n, sizeof info->skipped - n, "%s%s", n ? " " : "", b);
+            }
+        }
+    }
+    st = GR_OK;
+done:
+    rp_data_free(&d);
+    return st;
+}

@@ -1,0 +1,232 @@
+/* report_internal.h — private types of the campaign report: CSV reader, the data read from a campaign folder, chart drawing helpers. */
+#ifndef GRIDRES_REPORT_INTERNAL_H
+#define GRIDRES_REPORT_INTERNAL_H
+
+#include <stdio.h>
+
+#include <cairo.h>
+#include <jansson.h>
+
+#include "gridres.h"
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+#define RP_HOURS 24
+#define RP_FONT "DejaVu Sans" /* cairo's toy font API; fontconfig falls back to any sans */
+#define RP_PATH_MAX 4096
+
+/* ------------------------------------------------------------------------
+ * CSV files read by header name (report_csv.c). Fields may be quoted
+ * ("a,b", "" for a quote); blank lines are skipped; \r\n is fine. Messages
+ * are "PATH:LINE: …".
+ * ------------------------------------------------------------------------ */
+typedef struct rp_csv {
+    FILE *f;
+    const char *path;       /* borrowed, for messages */
+    long line;              /* line number of the current row (header: 1) */
+    char *buf;              /* the current line, split in place */
+    size_t cap;
+    int ncol;
+    char **head;            /* ncol column names (into hbuf) */
+    char *hbuf;
+    char **cell;            /* ncol fields of the current row (into buf) */
+    long data_pos;          /* file offset of the first data line (for rp_csv_rewind) */
+} rp_csv;
+
+/* Open `path` and read its header. GR_EIO (cannot open), GR_EPARSE (empty
+ * file, empty or duplicate column name), GR_ENOMEM. */
+int rp_csv_open(rp_csv *c, const char *path, gr_error *err);
+void rp_csv_close(rp_csv *c);
+/* Index of column `name`, or -1. */
+int rp_csv_col(const rp_csv *c, const char *name);
+/* The same, GR_EPARSE "PATH:1: no column 'NAME'" when absent. */
+int rp_csv_require(const rp_csv *c, const char *name, int *col, gr_error *err);
+/* Next row: 1, 0 at the end, or a negative status (wrong field count, I/O). */
+int rp_csv_next(rp_csv *c, gr_error *err);
+/* Back to the first data row. */
+int rp_csv_rewind(rp_csv *c, gr_error *err);
+/* Field `col` of the current row as a number ("nan" allowed), or as an
+ * integer in [lo, hi]; GR_EPARSE naming line and column otherwise. */
+int rp_csv_num(const rp_csv *c, int col, double *x, gr_error *err);
+int rp_csv_int(const rp_csv *c, int col, long lo, long hi, int *x, gr_error *err);
+
+/* ------------------------------------------------------------------------
+ * The data of a campaign folder (report_data.c).
+ * ------------------------------------------------------------------------ */
+enum { RP_EV_DAMAGE = 0, RP_EV_HIT, RP_EV_TRIP, RP_EV_SHED, RP_EV_RECLOSE, RP_EV_REPAIR,
+       RP_EV_OTHER };
+
+typedef struct rp_event {
+    int night;
+    double t_h;
+    int kind;               /* RP_EV_* */
+    int elem_kind;          /* GR_ELEM_*, -1 when the element has another form */
+    int elem_id;            /* branch/gen: 1-based row; bus/island: external bus number */
+    double mw_lost;
+} rp_event;
+
+/* A per-night statistic of one run (from hourly.csv, rows sum or max). */
+typedef struct rp_data {
+    char dir[RP_PATH_MAX];  /* the folder, without trailing slashes */
+    int run;                /* the run drawn by the time charts and the map (1-based) */
+
+    /* hourly.csv */
+    int has_hourly;
+    int runs, nights;       /* largest run and night numbers in hourly.csv */
+    int has_crit, has_ppl, has_heat; /* optional columns present */
+    double *load, *served, *crit, *ppl, *heat; /* nights*24 of the selected run (NaN: no row) */
+    double *e_served, *e_load;  /* runs*nights: energy served and demanded per night */
+    double *ppl_max, *heat_max; /* runs*nights: largest hourly value per night (NaN: none) */
+
+    /* nights.csv: rows of the selected run, by night */
+    int has_nights;
+    int n_nights;           /* largest night number of the selected run */
+    int nights_ncol;        /* columns kept (known names present in the file) */
+    const char *nights_names[16];
+    double *nights_val;     /* n_nights * nights_ncol (NaN: no row) */
+
+    /* events.csv: events of the selected run */
+    int has_events;
+    int nev;
+    rp_event *ev;
+
+    /* runs.csv */
+    int has_runs;
+    int nrun_rows;
+    double *run_ens;        /* nrun_rows values of ens_mwh */
+
+    /* summary.json */
+    json_t *summary;        /* NULL when absent */
+
+    /* grid.m + scenario.json */
+    int has_grid;
+    gr_case *gcase;
+    gr_overlay *ov;
+    gr_grid *grid;
+
+    /* map layers (with the grid): per element 0 untouched, 1 damaged and not
+       repaired at the end, 2 damaged and repaired by the end */
+    unsigned char *br_dmg, *gen_dmg, *bus_dmg;
+    unsigned char *dark;    /* nb: 1 when the bus is dark at worst_hour (destroyed, or in
+                               an island without generation) */
+    int worst_hour;         /* campaign hour (0-based) of the selected run with the largest
+                               load - served; -1 when nothing was lost (dark: at the end) */
+    int n_dark;
+
+    /* statistics over runs (hourly.csv with two runs or more; else NULL) */
+    double *fan;            /* nights * 6: mean, p5, p25, p50, p75, p95 of the share of
+                               demand served per night, % */
+    double *ppl_band, *heat_band; /* nights * 2: p5, p95 of the nightly peaks */
+    /* runs.csv with two rows or more */
+    int nccdf;
+    double *ccdf_x, *ccdf_p; /* gr_ccdf of run_ens */
+    double ens_stat[3];     /* mean, p50, p95 of run_ens */
+} rp_data;
+
+/* Read what the folder holds. Absent optional files are flagged, not errors;
+ * a malformed one is GR_EPARSE with "DIR/FILE:LINE: …". */
+int rp_data_read(rp_data *d, const char *dir, int run, gr_error *err);
+void rp_data_free(rp_data *d);
+
+/* The trapezoid drawn for night n (1-based) of the selected run: the level
+ * curve (served / load) with the hour before prepended, as the campaign
+ * computes it; 0 when the night had no wave (no damage or hit event; without
+ * events.csv the first hour the level fell). */
+int rp_night_trapezoid(const rp_data *d, int night, gr_trapezoid *tz, int *first_hour);
+
+/* ------------------------------------------------------------------------
+ * Chart drawing (report_draw.c): a plot box mapping data to pixels, nice
+ * ticks, text, legends.
+ * ------------------------------------------------------------------------ */
+typedef struct rp_plot {
+    double x0, y0, x1, y1;  /* pixel box (x0 < x1 left to right, y0 < y1 top to bottom) */
+    double xlo, xhi, ylo, yhi;
+    int ylog;               /* y on a log10 scale (ylo, yhi > 0) */
+} rp_plot;
+
+double rp_px(const rp_plot *p, double x);
+double rp_py(const rp_plot *p, double y);
+/* Round [lo, hi] out to multiples of a 1-2-5 step giving about n ticks. */
+void rp_nice(double lo, double hi, int n, double *nlo, double *nhi, double *step);
+/* "1.2 M", "350 k", "12.5", "0.25" */
+void rp_fmt_si(char *buf, size_t len, double x);
+void rp_rgb(cairo_t *cr, unsigned hex);
+void rp_rgba(cairo_t *cr, unsigned hex, double a);
+/* Text at (x, y): ha -1 left, 0 centre, 1 right; va -1 top, 0 middle, 1
+ * baseline-ish bottom. */
+void rp_text(cairo_t *cr, double x, double y, const char *s, double size, int bold, int ha,
+             int va);
+/* The same, rotated 90° counter-clockwise (centred on (x, y)). */
+void rp_text_vertical(cairo_t *cr, double x, double y, const char *s, double size);
+/* Text with a white halo (map labels). */
+void rp_text_halo(cairo_t *cr, double x, double y, const char *s, double size, int ha, int va);
+/* Frame, grid lines and tick labels of a plot. x ticks: every xstep from
+ * xlo (xfmt NULL: rp_fmt_si), or none when xstep <= 0; y ticks: every ystep,
+ * or decades when ylog. */
+void rp_axes(cairo_t *cr, const rp_plot *p, double xstep, double ystep, const char *xlabel,
+             const char *ylabel, const char *ysuffix);
+/* Legend entries drawn in a row starting at (x, y). */
+enum { RP_LEG_LINE = 0, RP_LEG_DASH, RP_LEG_BOX, RP_LEG_DOT, RP_LEG_CROSS, RP_LEG_CIRCLE };
+typedef struct rp_legend_item {
+    const char *label;
+    unsigned color;
+    int kind;               /* RP_LEG_* */
+    double width;           /* line width (lines), alpha (boxes) */
+} rp_legend_item;
+/* Draw the items left to right from (x, y), wrapping at x_max; returns the
+ * y below the last row. */
+double rp_legend(cairo_t *cr, double x, double y, double x_max, const rp_legend_item *it,
+                 int n);
+
+/* ------------------------------------------------------------------------
+ * The charts (report_charts.c, report_map.c).
+ * ------------------------------------------------------------------------ */
+typedef struct rp_chart {
+    const char *name;       /* file name without extension: charts/NAME.png|svg */
+    const char *title;
+    int width, height;      /* pixels */
+    void (*draw)(cairo_t *cr, const rp_data *d, int w, int h);
+} rp_chart;
+
+void rp_draw_served(cairo_t *cr, const rp_data *d, int w, int h);
+void rp_draw_nights(cairo_t *cr, const rp_data *d, int w, int h);
+void rp_draw_map(cairo_t *cr, const rp_data *d, int w, int h);
+void rp_draw_fan(cairo_t *cr, const rp_data *d, int w, int h);
+void rp_draw_ccdf(cairo_t *cr, const rp_data *d, int w, int h);
+/* Height of the map for width w (the region's aspect plus the legend). */
+int rp_map_height(const rp_data *d, int w);
+
+/* Colours shared by charts and the page legend. */
+#define RP_C_LOAD 0x555555u
+#define RP_C_SERVED 0x1f77b4u
+#define RP_C_CRIT 0xd62728u
+#define RP_C_LOST 0xf4a6a6u
+#define RP_C_POWER 0x1f77b4u
+#define RP_C_HEAT 0xe6550du
+#define RP_C_KV750 0x7b1fa2u
+#define RP_C_KV330 0xd32f2fu
+#define RP_C_KV110 0x2e9e8fu
+#define RP_C_KVOTHER 0x9e9e9eu
+#define RP_C_DAMAGED 0xe53935u
+#define RP_C_REPAIRED 0xfb8c00u
+#define RP_C_DARK 0x212121u
+#define RP_C_ZONE 0x1565c0u
+#define RP_C_CITY 0xffe082u
+
+/* ------------------------------------------------------------------------
+ * The page (report_html.c).
+ * ------------------------------------------------------------------------ */
+typedef struct rp_chart_out {
+    const rp_chart *chart;
+    int drawn;              /* 1: charts/NAME.png and .svg written */
+    char note[256];         /* why not drawn, or "" */
+    char caption[512];
+} rp_chart_out;
+
+/* Write the page to f. */
+int rp_html_write(FILE *f, const rp_data *d, const char *title, const rp_chart_out *charts,
+                  int n, gr_error *err);
+
+#endif /* GRIDRES_REPORT_INTERNAL_H */
