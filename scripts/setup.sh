@@ -23,12 +23,13 @@ done
 cd "$(dirname "$0")/.."
 
 # Build tools, the libraries gridres links (KLU from SuiteSparse, COIN-OR CLP/CBC,
-# jansson, cairo, OpenMPI), cmocka for the unit tests, python3 for the CLI tests.
+# jansson, cairo, OpenMPI), cmocka for the unit tests, python3 for the CLI tests,
+# chromium to check in a headless browser that the campaign report renders.
 packages=(
   build-essential cmake pkg-config
   libsuitesparse-dev coinor-libclp-dev coinor-libcbc-dev
   libjansson-dev libcairo2-dev libopenmpi-dev openmpi-bin
-  libcmocka-dev python3
+  libcmocka-dev python3 chromium
 )
 
 missing=()
