@@ -490,10 +490,12 @@ double gr_overlay_critical_mw(const gr_overlay *ov, int bus, double *mw);
  * options give the same case and overlay, bit for bit. */
 typedef struct gr_synth_options {
     int n_bus;              /* buses (default 2000; 100 .. 50000) */
-    int n_cities;           /* cities; 0: by size (8 for 2000 buses) */
-    uint64_t seed;          /* default 1 */
-    double population;      /* people; 0: 5000 per bus (10 million for 2000) */
-    double region_km;       /* side of the square region; 0: 400 km * sqrt(n_bus/2000) */
+    int n_cities;           /* cities, <= n_bus / 10; 0: 8 * sqrt(n_bus/2000) */
+    uint64_t seed;          /* default 1 (the overlay records it modulo 2^63) */
+    double population;      /* people, 1000 .. 20000 per bus; 0: 5000 per bus
+                               (10 million for 2000 buses) */
+    double region_km;       /* side of the square region, 5 .. 500 km^2 per bus and
+                               <= 2500 km; 0: 400 km * sqrt(n_bus/2000) */
     double kw_per_person;   /* winter evening peak per person (default 0.55 kW) */
     double load_pf;         /* load power factor (default 0.95) */
     double capacity_ratio;  /* installed capacity / peak load (default 1.22) */
@@ -589,6 +591,10 @@ typedef struct gr_ctg_options {
     gr_pf_options pf;   /* AC tolerance, iterations, Q limits (off by default) */
     int threads;        /* worker threads; 0: OpenMP's default */
     int keep_flows;     /* 1: store every contingency's branch flows (n x nl) */
+    /* checkpoint/resume (NULL: none; `every` counts contingencies, rounded up
+       to the blocks of 8 that are the sweep's items); under MPI the
+       contingencies spread over the ranks either way (docs/cluster.md) */
+    const struct gr_sweep_options *sweep;
 } gr_ctg_options;
 
 void gr_ctg_options_default(gr_ctg_options *opt);
@@ -683,6 +689,12 @@ typedef struct gr_shed_options {
     char rating;            /* 'A' (rateA, default) or 'B' (emergency rateB, falls back to rateA) */
     double weight[GR_LOAD_NCLASS]; /* value of 1 MW served per class (default 1000, 10, 1) */
     double gen_cost;        /* small cost per MW generated (default 1e-3) */
+    /* appended: cost per MW that a unit moves away from its case dispatch
+     * (scaled to the island's demand), default 0. A small value (1e-4)
+     * makes the dispatch unique and cuts LP iterations several times on
+     * large, heavily congested grids, at the price of sometimes shedding
+     * slightly more instead of a large redispatch. */
+    double redispatch_cost;
 } gr_shed_options;
 
 void gr_shed_options_default(gr_shed_options *opt);
@@ -800,8 +812,9 @@ typedef struct gr_cascade_options {
     double t_max_s;             /* stop simulating after this time: 3600 s */
     int max_steps;              /* power flows per cascade at most: 10000 */
     /* rebalance of each island (primary frequency response) */
-    double ramp_frac;           /* a unit moves at most ramp_frac * pmax from its base
-                                   dispatch: 0.2 (where ramp_mw gives no value) */
+    double ramp_frac;           /* a unit picks up at most ramp_frac * pmax above its
+                                   base dispatch: 0.2 (where ramp_mw gives no value);
+                                   backing down is limited by pmin only */
     const double *ramp_mw;      /* optional ng values (MW, > 0 used; NULL: none), e.g.
                                    the case's RAMP_10; borrowed */
     double f0_hz;               /* nominal frequency: 50 */
@@ -824,11 +837,16 @@ typedef struct gr_cascade_options {
     int control;                /* GR_CASCADE_CONTROL_NONE (default) or _SHED */
     const gr_load_classes *classes; /* priority classes for the LP (NULL: defaults); borrowed */
     double shed_margin;         /* the LP keeps flows under (1 - shed_margin) x relay
-                                   rating: 0 (DC), AC adds 2 % per retry */
-    int shed_max_rounds;        /* LP rounds per power flow at most: 3 */
+                                   rating: 0; AC: minus the reactive part, sqrt(limit^2
+                                   - Q^2), and 2 % tighter per retry */
+    int shed_max_rounds;        /* LP rounds per power flow at most: 6 (AC may need
+                                   several; DC clears every overload in one) */
     /* observer */
     gr_cascade_step_fn on_step; /* NULL: none */
     void *user;
+    /* gr_cascade_random_n2 only: checkpoint/resume of the events (NULL:
+       none); under MPI the events spread over the ranks either way */
+    const struct gr_sweep_options *sweep;
 } gr_cascade_options;
 
 void gr_cascade_options_default(gr_cascade_options *opt);
@@ -847,7 +865,8 @@ typedef struct gr_cascade_event {
     int cause;          /* gr_cascade_cause */
     double mw_lost;     /* load lost by this event, MW (≥ 0; 0 for most trips) */
     double value;       /* relay trips: loading (x rating); UFLS, load relief and
-                           frequency collapse: frequency (Hz); over-frequency trips:
+                           frequency collapse: the frequency the deficit would settle
+                           at (Hz; linear model, floored at 0); over-frequency trips:
                            the surplus (fraction of the island's load); else 0 */
 } gr_cascade_event;
 
@@ -928,9 +947,11 @@ int gr_outage_apply(const gr_outage *o, gr_grid *g, gr_error *err);
 void gr_outage_free(gr_outage *o);
 
 /* Rotating outage schedule (DESIGN §5; docs/shedding.md): the residential
- * and other load of every bus is split into `queues` equal slices (its
- * feeders, spread round-robin over the queues), so queue q is the q-th
- * slice of every bus: queues are balanced by MW exactly. Each block a
+ * and other load of every bus of the area is split into `queues` equal
+ * slices (its feeders, spread round-robin over the queues), so queue q is
+ * the q-th slice of every area bus: queues are balanced by MW exactly. The
+ * area is every bus of a live island; with check_lp, the buses where the
+ * shedding LP sheds instead when that darkens fewer MW. Each block a
  * contiguous window (cyclic) of k queues is dark, the window advancing by k
  * per block, so dark time per queue differs by at most one block. Critical
  * load is never scheduled. */
@@ -958,6 +979,8 @@ typedef struct gr_schedule {
                                dark set (0 when check_lp holds; NULL without check_lp) */
     int *dark_blocks;       /* queues: blocks dark per queue */
     double lp_s;            /* time spent in LP checks */
+    unsigned char *in_area; /* nb: 1 when the bus's non-critical load is in the queues */
+    int n_area;             /* buses in the area */
 } gr_schedule;
 /* Build a schedule for grid g (with any outage already applied). classes
  * may be NULL (defaults). GR_EINFEASIBLE with a message when even all
@@ -1052,11 +1075,11 @@ const char *gr_restore_method_name(int method);
 
 /* How the load served by a set of repairs is computed. */
 enum {
-    GR_RESTORE_EVAL_WARM = 0, /* the shedding LP of gr_shed_solve with branch flows as
-                                 variables, built once; each state changes bounds only and
-                                 re-solves by warm-started dual simplex (default) */
-    GR_RESTORE_EVAL_SHED = 1  /* gr_shed_solve on a copy of the grid per state (reference;
-                                 slow on large grids) */
+    GR_RESTORE_EVAL_SHED = 0, /* gr_shed_solve on a copy of the grid per state (default) */
+    GR_RESTORE_EVAL_WARM = 1  /* the same LP with branch flows as variables, loaded once;
+                                 each state changes column bounds only and re-solves by
+                                 dual simplex from the last state's basis (same optimum;
+                                 today ~1.7x slower than _SHED on the synthetic grid) */
 };
 
 typedef struct gr_restore_options {
@@ -1085,7 +1108,9 @@ typedef struct gr_restore_options {
     int eval;               /* GR_RESTORE_EVAL_* */
     /* RAD */
     uint64_t seed;          /* default 1 */
-    int rad_iters;          /* window re-optimisations (default 0: 4 x elements, >= 40) */
+    int rad_iters;          /* window re-optimisations at most (default 0: 2 x elements,
+                               at least 40); it also stops after 2 x (window positions)
+                               windows in a row without improvement */
     int rad_window;         /* elements per window, 2..8 (default 5) */
     double rad_time_s;      /* stop after this wall time (0: no limit; the result then
                                depends on the machine) */
@@ -1159,10 +1184,539 @@ void gr_restore_result_free(gr_restore_result *r);
  * replans each day): elements whose repair ends after t_h, with repair_h
  * reduced by the work already done on them; spare stock reduced by the units
  * taken by repairs started by t_h and on-order arrivals shifted so that t_h is
- * the new plan start. Precedence is kept among the elements left. Free *out
- * with gr_damage_free. */
-int gr_restore_remaining(const gr_damage *d, const gr_restore_result *r, double t_h,
-                         gr_damage **out, gr_error *err);
+ * the new plan start. Precedence is kept among the elements left. opt: the
+ * options r was planned with (class hours, shifts). Free *out with
+ * gr_damage_free. */
+int gr_restore_remaining(const gr_damage *d, const gr_restore_result *r,
+                         const gr_restore_options *opt, double t_h, gr_damage **out,
+                         gr_error *err);
+
+/* ------------------------------------------------------------------------
+ * Strike campaigns (src/sim/campaign).
+ * ------------------------------------------------------------------------ */
+/* A multi-night strike campaign (DESIGN §7-8; docs/campaign.md, the scenario
+ * format in docs/scenario.md): each night waves of drones and missiles fly
+ * from launch areas to grid assets, the air defence engages them
+ * (gr_ad_engage), leakers damage what they hit, the grid cascades with or
+ * without the operator's emergency shedding (gr_cascade_run), and over the
+ * day crews repair with the spares at hand before the next night. Load served
+ * is tracked hour by hour (the shedding LP of gr_shed_solve on the damaged
+ * grid at that hour's winter load). Times are hours: night k (1-based) covers
+ * t_h in [24 (k-1), 24 k), t_h = 0 being the evening of night 1 at clock
+ * hour start_h (18:00 by default). */
+
+/* Asset classes a strike can target. Plants are GR_ASSET_PLANT + GR_PLANT_*. */
+enum {
+    GR_ASSET_SUB750 = 0,    /* transmission substation with a 750 kV bus */
+    GR_ASSET_SUB330 = 1,    /* other transmission substation (330/110 kV) */
+    GR_ASSET_SUB110 = 2,    /* 110 kV distribution substation (its bus) */
+    GR_ASSET_LINE = 3,      /* a line (a branch row that is not a transformer) */
+    GR_ASSET_PLANT = 4,     /* a power plant of type GR_PLANT_*: GR_ASSET_PLANT + type */
+    GR_ASSET_NCLASS = GR_ASSET_PLANT + GR_PLANT_N
+};
+/* "sub750", "sub330", "sub110", "line", then the plant type names ("nuclear",
+ * "thermal", "chp", …); "?" out of range. */
+const char *gr_asset_class_name(int cls);
+
+/* Repair kinds (what a crew repairs; each has a repair-time distribution).
+ * Plants: GR_REPAIR_PLANT + GR_PLANT_* (one generating unit). */
+enum {
+    GR_REPAIR_LINE = 0,     /* a line */
+    GR_REPAIR_SUB110 = 1,   /* a 110 kV distribution substation */
+    GR_REPAIR_AUTOTRANSFORMER = 2, /* a transformer unit of a 750/330 kV substation */
+    GR_REPAIR_SWITCHYARD = 3, /* the high-voltage bus of a 750/330 kV substation */
+    GR_REPAIR_PLANT = 4,    /* a generating unit: GR_REPAIR_PLANT + plant type */
+    GR_REPAIR_NKIND = GR_REPAIR_PLANT + GR_PLANT_N
+};
+/* "line", "sub110", "autotransformer", "switchyard", then plant type names. */
+const char *gr_repair_kind_name(int kind);
+
+/* A probability distribution of a duration, hours. */
+enum { GR_DIST_FIXED = 0, GR_DIST_LOGNORMAL = 1, GR_DIST_TRIANGULAR = 2 };
+typedef struct gr_dist {
+    int kind;               /* GR_DIST_* */
+    double a, b, c;         /* FIXED: a = value; LOGNORMAL: a = median (> 0), b = sigma of
+                               the log (>= 0); TRIANGULAR: a = min <= b = mode <= c = max */
+} gr_dist;
+/* Draw from d (uses one or two uniforms of r). */
+double gr_dist_sample(const gr_dist *d, gr_rng *r);
+/* Mean of d. */
+double gr_dist_mean(const gr_dist *d);
+
+/* A launch area: threats start at a uniform point of the disc. */
+typedef struct gr_launch_area {
+    double x_km, y_km, radius_km;   /* region coordinates (may lie outside the region) */
+    double share;                   /* relative share of the wave's threats (> 0) */
+} gr_launch_area;
+
+/* A wave: threats launched together. Each flies straight from its launch point
+ * to its target: arrival = time_h + distance / speed + U(-spread_h, spread_h). */
+typedef struct gr_wave {
+    double time_h;                  /* launch, hours after the night's start (start_h) */
+    int count[GR_THREAT_NTYPES];    /* threats of each type */
+    double spread_h;                /* half-width of the arrival spread, hours (>= 0) */
+    int nlaunch;
+    gr_launch_area *launch;         /* nlaunch areas */
+} gr_wave;
+
+/* A night plan: the waves of the nights it applies to. Night k uses the last
+ * plan of the scenario that matches it: k listed in nights[], or
+ * (k - first) % every == 0 with k >= first when every > 0. */
+typedef struct gr_night_plan {
+    char *name;
+    int every, first;               /* every-th night from `first` (every 0: off) */
+    int nnights;
+    int *nights;                    /* explicit 1-based nights */
+    int nwaves;
+    gr_wave *waves;
+} gr_night_plan;
+
+/* Target policies. */
+enum {
+    GR_TARGET_CAPACITY = 0, /* each salvo draws a target with probability proportional
+                               to class_weight x capacity (MW or MVA) */
+    GR_TARGET_WORST = 1,    /* worst case for the defender: salvos go down the ranking
+                               of assets by load lost at peak if the asset is lost
+                               (precomputed: shedding LP for substations >= 330 kV and
+                               plants, dark islands for 110 kV substations and lines) */
+    GR_TARGET_LIST = 2      /* the listed assets, drawn in proportion to their weights */
+};
+
+/* The asset table: what can be targeted, built from the grid and overlay. */
+typedef struct gr_campaign_assets {
+    int n;
+    int *cls;               /* GR_ASSET_* */
+    char **name;            /* substation or plant name from the overlay; "line:ROW" */
+    double *x_km, *y_km;    /* site (line: midpoint) */
+    int *city;              /* city whose radius holds the site, or -1 */
+    double *capacity_mw;    /* substations >= 330 kV: transformer rating (MVA); 110 kV:
+                               peak load; plants: pmax; lines: rateA */
+    double *loss_mw;        /* load lost at peak if the whole asset is lost */
+    double *protection;     /* passive protection level in [0, 1] */
+    int *elem_ptr;          /* n + 1: its elements elem_*[elem_ptr[a] .. elem_ptr[a+1]-1] */
+    int *elem_kind;         /* GR_ELEM_BRANCH/GEN/BUS */
+    int *elem_index;        /* 0-based row or bus index */
+    int *switchyard;        /* substations >= 330 kV: the high-voltage bus index, else -1 */
+} gr_campaign_assets;
+
+/* The day's repair step. */
+enum {
+    GR_CAMPAIGN_REPAIR_DISPATCH = 0, /* free crews take the waiting job of the asset with the
+                                        largest loss at peak, then the shortest, nearest
+                                        crew first (fast; the Monte Carlo default) */
+    GR_CAMPAIGN_REPAIR_PLANNER = 1   /* each morning gr_restore_plan (greedy) orders the most
+                                        important waiting jobs for the free crews; the
+                                        dispatch rule for the rest (slow: LPs per job pair) */
+};
+
+/* A spare-part class (e.g. 330 kV autotransformers) with its stock and
+ * deliveries. */
+typedef struct gr_campaign_spare {
+    char *name;
+    int kinds;              /* bit mask of GR_REPAIR_* kinds that need one unit */
+    int stock;              /* units at the start */
+    double every_days;      /* a delivery every so many days (0: none) */
+    int units;              /* units per delivery */
+} gr_campaign_spare;
+
+/* A campaign scenario (read by gr_campaign_scenario_read; every field and its
+ * default in docs/scenario.md). Owns everything it points to. */
+typedef struct gr_campaign_scenario {
+    char *name;
+    char *source;           /* file it was read from, or "built-in" */
+    /* the grid */
+    gr_case *grid_case;     /* the MATPOWER case */
+    gr_grid *grid;          /* its grid, load at peak x load_scale */
+    gr_overlay *overlay;    /* geography, people, plants, zones, crews */
+    char *grid_path, *overlay_path; /* where they came from (NULL: built in / embedded) */
+    /* campaign */
+    int nights;             /* default 30 */
+    double start_h;         /* clock hour of t = 0 of each night (default 18) */
+    gr_threat_type types[GR_THREAT_NTYPES];
+    double p_damage[GR_THREAT_NTYPES][GR_ASSET_NCLASS]; /* damage probability of a hit */
+    double p_switchyard;    /* a damaging hit on a >= 330 kV substation takes out the
+                               switchyard (else one transformer unit): default 0.2 */
+    int nplans;
+    gr_night_plan *plans;
+    /* targets */
+    int target_policy;      /* GR_TARGET_* */
+    int salvo[GR_THREAT_NTYPES];       /* threats aimed at one target together */
+    double class_weight[GR_ASSET_NCLASS];
+    int ntarget;            /* GR_TARGET_LIST */
+    int *target_asset;      /* ntarget asset indices */
+    double *target_weight;  /* ntarget weights */
+    /* air defence: zones in engagement priority (the first zone holding a target
+       engages it); their stock is the stock on night 1 */
+    double detect_km;       /* detection line: the region border pushed out by this */
+    int nzones;
+    gr_ad_zone *zones;
+    char **zone_name;
+    /* assets and their protection */
+    gr_campaign_assets assets;
+    /* repair */
+    int repair_method;      /* GR_CAMPAIGN_REPAIR_* (default DISPATCH) */
+    int planner_max_jobs;   /* PLANNER: jobs planned each morning at most (default 10) */
+    gr_dist repair[GR_REPAIR_NKIND];
+    int crews;              /* crews (default: the overlay's crew bases) */
+    double *crew_x_km, *crew_y_km; /* crews entries: home base */
+    double work_start_h;    /* clock hour a shift starts (default 6) */
+    double work_h_per_day;  /* default 16 (24: around the clock) */
+    double speed_kmh, road_factor; /* crew travel (default 60 km/h, 1.3) */
+    int nspares;
+    gr_campaign_spare *spares;
+    /* load and metrics */
+    double load_scale;      /* multiplies the case's load (its winter peak): default 1 */
+    double profile[24];     /* load per clock hour 0..23, fraction of the peak */
+    double heat_loss_h;     /* power lost this long in a heat district stops its heat:
+                               default 4 h */
+    /* cascade */
+    int control;            /* GR_CASCADE_CONTROL_SHED (default) or _NONE */
+    double reclose_h;       /* tripped (undamaged) elements are back after this: 2 h */
+    char *text;             /* the scenario JSON as read (or the built-in text) */
+} gr_campaign_scenario;
+
+/* The built-in default scenario as JSON text (static, NUL-terminated): the
+ * default synthetic grid (gr_synth defaults), its overlay and a 30-night winter
+ * campaign with public-range numbers (docs/campaign.md). */
+const char *gr_campaign_default_json(void);
+
+/* Read a campaign scenario. NULL path: the built-in default. "grid" and
+ * "overlay" paths are relative to the scenario file's directory; without
+ * "grid" the synthetic grid is generated (gr_synth with the "synth" options).
+ * Every field is checked; errors (GR_EPARSE, exit 2 in the CLI) name the file
+ * and the JSON path: "campaign.json: $.schedule[0].waves[1].counts.drone:
+ * expected an integer, found string"; unknown fields and names are errors.
+ * GR_EIO when a file cannot be read. Free *out with gr_campaign_scenario_free. */
+int gr_campaign_scenario_read(const char *path, gr_campaign_scenario **out, gr_error *err);
+/* Same from a buffer; `name` in messages, `base_dir` (NULL: ".") resolves
+ * relative paths. */
+int gr_campaign_scenario_parse(const char *text, size_t len, const char *name,
+                               const char *base_dir, gr_campaign_scenario **out,
+                               gr_error *err);
+void gr_campaign_scenario_free(gr_campaign_scenario *s);
+/* Waves of night k (1-based): the matching plan, or NULL (a quiet night). */
+const gr_night_plan *gr_campaign_night_plan(const gr_campaign_scenario *s, int night);
+
+/* Resilience trapezoid of one event (Panteli & Mancarella, IEEE TPWRS 2017) from
+ * a level curve R (fraction of load served, one value per step of dt_h). The
+ * disturbance starts at step t_event; R0 = R[t_event - 1] (R[0] if t_event = 0). */
+typedef struct gr_trapezoid {
+    double r0;              /* level before the event */
+    double r_min;           /* lowest level at or after t_event */
+    double r_end;           /* level at the last step (regained before the next event) */
+    double t_oe, t_ee;      /* event start, end of the fall (step of the minimum), h */
+    double t_or, t_pr;      /* start of recovery (last step at the minimum), end of
+                               recovery (first step at r_end after t_or), h */
+    double phi;             /* Φ: how fast it drops, (r0 - r_min) / (t_ee - t_oe + dt), per h */
+    double lambda;          /* Λ: how far, r0 - r_min */
+    double e_h;             /* E: how long degraded at the bottom, t_or - t_ee + dt, h */
+    double pi;              /* Π: how fast it recovers, (r_end - r_min) / (t_pr - t_or), per h
+                               (0 when it does not recover) */
+    double area;            /* ∫ max(r0 - R, 0) dt from t_oe to the end, level x h */
+} gr_trapezoid;
+/* Compute the trapezoid; n >= 1, 0 <= t_event < n, dt_h > 0; GR_EINVAL otherwise. */
+int gr_trapezoid_compute(const double *level, int n, double dt_h, int t_event,
+                         gr_trapezoid *out);
+/* Least-squares slope of y[0..n-1] against 0..n-1 (NaN values skipped; 0 when
+ * fewer than two). */
+double gr_trend_slope(const double *y, int n);
+/* Mean and the p-th percentiles (linear interpolation between order statistics,
+ * p in [0, 100]) of x[0..n-1], NaN skipped: out[0] = mean, out[1 + j] =
+ * percentile p[j]. NaN everywhere when no value. GR_ENOMEM on failure. */
+int gr_stats(const double *x, int n, const double *p, int np, double *out);
+
+/* Options of a campaign run. */
+typedef struct gr_campaign_options {
+    int nights;             /* 0: the scenario's */
+    int runs;               /* Monte Carlo runs (default 1) */
+    uint64_t seed;          /* run r draws from gr_rng_stream(seed, r) (default 1) */
+    int threads;            /* OpenMP threads over runs (0: the OpenMP default) */
+    int control;            /* -1: the scenario's; else GR_CASCADE_CONTROL_* */
+    int keep_hourly;        /* 1 (default): keep the hourly curves of every run */
+    int keep_events;        /* 1 (default): keep the event log of every run */
+    /* called after each night of each run with the nights done so far over all
+       runs and runs x nights (from any thread, under a lock); may be NULL */
+    void (*progress)(void *user, int done, int total);
+    void *user;
+    /* checkpoint/resume of the runs (NULL: none); under MPI the runs spread
+       over the ranks either way (src/util/sweep, docs/cluster.md); progress
+       then counts the nights of this rank's runs only */
+    const struct gr_sweep_options *sweep;
+} gr_campaign_options;
+void gr_campaign_options_default(gr_campaign_options *opt);
+
+/* Hourly values, rows (run, night, hour) in that order. */
+enum {
+    GR_HOUR_LOAD_MW = 0, GR_HOUR_SERVED_MW, GR_HOUR_SERVED_CRITICAL_MW,
+    GR_HOUR_PEOPLE_NO_POWER, GR_HOUR_PEOPLE_NO_HEAT, GR_HOUR_NFIELD
+};
+
+/* One night of one run. */
+typedef struct gr_campaign_night {
+    int drones, missiles;           /* launched (missiles: cruise + ballistic) */
+    int intercepted, ew, hits;      /* outcomes; hits = threats that reached their target */
+    int damaged;                    /* elements damaged this night */
+    double ens_mwh;                 /* energy not served over the night's 24 h */
+    double peak_lost_mw;            /* largest hourly load - served */
+    double customer_hours;          /* people-hours without power (a person = a customer) */
+    double people_without_heat_max;
+    double critical_dark_h;         /* facility-hours without power (hospitals, water,
+                                       heating: count x unserved fraction of their load) */
+    int interceptors_used;
+    int spares_left;                /* spare units in stock at the night's end */
+    double level_before_wave;       /* served / load the hour before the first impact */
+    gr_trapezoid trap;              /* this night's event (level = served / load) */
+    int has_event;                  /* 1 when some threat arrived */
+} gr_campaign_night;
+
+/* One row of the event log. */
+enum {
+    GR_CEV_DAMAGE = 0,      /* an element damaged by a hit (cause: threat type) */
+    GR_CEV_HIT = 1,         /* a hit that did no damage (element: the asset's main one) */
+    GR_CEV_TRIP = 2,        /* the cascade tripped an element (cause: cascade cause) */
+    GR_CEV_SHED = 3,        /* the cascade shed load (cause: cascade cause) */
+    GR_CEV_RECLOSE = 4,     /* a tripped element back in service (cause "operator") */
+    GR_CEV_REPAIR = 5,      /* a damaged element repaired (cause: repair kind) */
+    GR_CEV_NKIND = 6
+};
+const char *gr_campaign_event_kind_name(int kind); /* "damage", "hit", "trip", … */
+typedef struct gr_campaign_event {
+    int night;              /* 1-based */
+    double t_h;             /* campaign time */
+    int kind;               /* GR_CEV_* */
+    int elem_kind, elem_index; /* GR_ELEM_* and 0-based index (island: lowest bus) */
+    int cause;              /* DAMAGE, HIT: GR_THREAT_*; TRIP, SHED: gr_cascade_cause;
+                               REPAIR: GR_REPAIR_*; RECLOSE: 0 */
+    double mw_lost;
+} gr_campaign_event;
+
+/* Totals of one run. */
+typedef struct gr_campaign_total {
+    double ens_mwh, customer_hours, critical_dark_h;
+    double peak_lost_mw;                /* worst hour */
+    double people_without_power_max, people_without_power_mean;
+    double people_without_heat_max;
+    double worst_week_hours_per_day;    /* hours without power per person and day,
+                                           averaged over the worst 7 consecutive nights */
+    double saidi_h;                     /* customer_hours / population */
+    double final_level;                 /* served / load in the last hour */
+    int worst_night;                    /* 1-based night with the largest ENS */
+    int launched[GR_THREAT_NTYPES];
+    int outcome[GR_THREAT_NTYPES][GR_OUT_NOUTCOMES]; /* intercepted, EW, leaked */
+    int damaged, interceptors_used, spares_left;
+    int repairs_done[GR_REPAIR_NKIND];
+    double repair_work_h[GR_REPAIR_NKIND];  /* sum of sampled work hours (damaged) */
+    int damaged_kind[GR_REPAIR_NKIND];
+    double restore_h[GR_REPAIR_NKIND];      /* sum of damage-to-repair times (repaired) */
+    double phi_trend, e_trend, pi_trend, level_trend; /* slopes per night (erosion) */
+} gr_campaign_total;
+
+typedef struct gr_campaign_result {
+    int runs, nights;
+    uint64_t seed;
+    int control;
+    int nb;
+    double population, peak_mw;         /* of the grid (peak x load_scale) */
+    double *hourly;                     /* runs * nights * 24 * GR_HOUR_NFIELD, or NULL */
+    gr_campaign_night *night;           /* runs * nights */
+    gr_campaign_total *total;           /* runs */
+    int ncity;
+    double *warn_mean_min;              /* runs * ncity: mean warning time, minutes, from
+                                           detection (a threat aimed at the city crossing
+                                           the detection line) to the first arrival in the
+                                           city, over nights with arrivals (NaN: none) */
+    double *warn_short_min;             /* runs * ncity: the shortest such warning */
+    int *n_events;                      /* runs (0 without keep_events) */
+    gr_campaign_event **events;         /* runs arrays, or NULL entries */
+    int *status;                        /* runs: GR_OK or the run's error */
+    int lp_solves;                      /* shedding LPs solved over all runs */
+    /* effort (machine dependent, not part of the results that are identical
+       across thread counts) */
+    double *run_s;                      /* runs: wall time of each run */
+    double wall_s;
+    int threads;
+} gr_campaign_result;
+
+/* Run the campaign: opt->runs independent runs, in parallel over threads, each
+ * with its own grid copy and rng stream gr_rng_stream(seed, run); every run
+ * writes its own slot, so the result is identical for any thread count.
+ * GR_EINVAL for bad options; the first failing run's error otherwise (status[]
+ * has each run's). Free *out with gr_campaign_result_free. */
+int gr_campaign_run(const gr_campaign_scenario *s, const gr_campaign_options *opt,
+                    gr_campaign_result **out, gr_error *err);
+void gr_campaign_result_free(gr_campaign_result *r);
+
+/* ------------------------------------------------------------------------
+ * Reports (src/report).
+ * ------------------------------------------------------------------------ */
+/* An HTML report of a campaign output folder (DESIGN §10; docs/report.md):
+ * reads DIR/hourly.csv, nights.csv, events.csv, runs.csv, summary.json,
+ * grid.m and scenario.json as `gridres campaign` writes them (CSV columns by
+ * header name) and writes DIR/report.html and DIR/charts/NAME.png and .svg,
+ * drawn with cairo, for each chart whose inputs are there:
+ *   served  hourly load, served and critical served load of one run, with
+ *           each night's resilience trapezoid (drop, degraded level, recovery)
+ *   nights  per-night bars of people without power and without heat
+ *   map     the grid on the overlay's coordinates: lines by voltage level,
+ *           damaged elements, dark areas at the worst hour, cities, defended zones
+ *   fan     Monte Carlo (two runs or more): share of demand served per night,
+ *           p5-p95 and p25-p75 bands and the median over runs
+ *   ccdf    Monte Carlo: CCDF of the energy not served per run (log y)
+ * A chart whose input file is absent is skipped with a note in the page. The
+ * page is self-contained (no external resources) and the same folder gives
+ * the same bytes. */
+typedef struct gr_report_options {
+    const char *title;      /* page title; NULL: "Campaign report: " + the scenario name */
+    int run;                /* run shown by the served-load curve, the night bars and the
+                               map (1-based; default 1) */
+    int width_px, height_px;/* size of the served, nights, fan and ccdf charts (default
+                               1100 x 560; 300 .. 8000 each) */
+    int map_px;             /* width of the map (default 900; 300 .. 8000); its height
+                               follows the region's aspect ratio */
+    int force;              /* 1: replace an existing report.html and charts; 0 (default):
+                               GR_EEXIST when any of them exists, before writing anything */
+} gr_report_options;
+
+void gr_report_options_default(gr_report_options *opt);
+
+/* What gr_report_write_info wrote. */
+typedef struct gr_report_info {
+    int n_charts;           /* charts drawn (each a PNG and an SVG) */
+    int n_skipped;          /* charts skipped for missing inputs */
+    char charts[128];       /* names of the charts drawn, comma-separated */
+    char skipped[GR_ERROR_MAX]; /* "fan: a single run; …", or "" */
+} gr_report_info;
+
+/* Write the report of campaign folder `dir` (opt NULL: defaults). Errors:
+ * GR_ENOTFOUND (dir is not a folder, or holds none of hourly.csv, nights.csv
+ * and summary.json), GR_EPARSE (a malformed input: "DIR/hourly.csv:12: column
+ * 'served_mw': expected a number, found 'x'", JSON errors with line and column,
+ * grid.m and scenario.json errors of their readers), GR_EINVAL (bad options,
+ * a run not in the data), GR_EEXIST (outputs exist and !force), GR_EIO (cannot
+ * write), GR_ENOMEM. Output files are written beside their final name and
+ * renamed into place. */
+int gr_report_write(const char *dir, const gr_report_options *opt, gr_error *err);
+/* The same; info (nullable) tells which charts were drawn and skipped. */
+int gr_report_write_info(const char *dir, const gr_report_options *opt, gr_report_info *info,
+                         gr_error *err);
+
+/* ------------------------------------------------------------------------
+ * Sweeps: threads, MPI ranks, checkpoints (src/util/sweep).
+ * ------------------------------------------------------------------------ */
+/* A sweep runs n independent items (a Monte Carlo event, a block of
+ * contingencies, a campaign run): item i is computed from i alone (seeded per
+ * item), so the result never depends on how the items are split. Inside one
+ * process the items go to threads; under `mpirun -n P` (library built with
+ * GRIDRES_WITH_MPI) rank 0 hands out chunks of items on demand, every rank
+ * runs its chunks on its own threads, and the records come back to rank 0,
+ * which puts them in item order: what rank 0 returns is identical to a
+ * single-process run. Other ranks return only what they computed and must
+ * not write outputs (see gr_sweep_rank). Completed records can be
+ * checkpointed to DIR/checkpoint/ and a killed sweep resumed from there with
+ * nothing lost and nothing counted twice. docs/cluster.md has the details. */
+
+/* A growable byte buffer a record is serialised into (gr_sweep_spec.pack). */
+typedef struct gr_sweep_buf gr_sweep_buf;
+/* Append len bytes to b. GR_ENOMEM. */
+int gr_sweep_put(gr_sweep_buf *b, const void *data, size_t len);
+/* Read len bytes from a record into dst and advance *data, *left past them
+ * (for gr_sweep_spec.unpack). GR_EPARSE when fewer than len bytes are left. */
+int gr_sweep_get(const void **data, size_t *left, void *dst, size_t len);
+
+/* Checkpoint and resume of one sweep (all optional). */
+typedef struct gr_sweep_options {
+    const char *dir;        /* output directory of the sweep: records are checkpointed
+                               to dir/checkpoint/ (created); NULL: no checkpoints */
+    long every;             /* checkpoint after this many completed items (0: not by count) */
+    double every_s;         /* ... and/or after this many seconds (0: not by time); both
+                               0 with dir set: every 60 s. A last one when the sweep ends. */
+    int resume;             /* 1: read dir/checkpoint/ and run only the missing items
+                               (nothing there: run all). 0: start afresh (an old
+                               checkpoint in dir is removed) */
+    const char *job;        /* one line naming everything the results depend on (the
+                               command, its inputs' checksums, N, seed, options); a
+                               resume with a different job, item count or record kind is
+                               refused with GR_EINVAL and a message saying what differs */
+    struct gr_sweep_stats *stats; /* optional: filled by the sweep (written, not read) */
+} gr_sweep_options;
+void gr_sweep_options_default(gr_sweep_options *opt);
+
+typedef struct gr_sweep_stats {
+    long n;                 /* items of the sweep */
+    long resumed;           /* items read back from the checkpoint (rank 0) */
+    long run_here;          /* items run by this process */
+    long run_total;         /* items run by all ranks in this call (rank 0; others: run_here) */
+    int checkpoints;        /* checkpoints written (rank 0) */
+    int ranks, threads;     /* MPI ranks (1 without MPI) and threads of this rank */
+    double wall_s;
+} gr_sweep_stats;
+
+/* What to sweep. Records: either fixed-size, plain bytes in a caller array
+ * (record_size > 0, records; pack = unpack = NULL), or anything the caller
+ * stores itself and serialises with pack/unpack (variable size, e.g. a list
+ * of violations). */
+typedef struct gr_sweep_spec {
+    long n;                 /* items 0 .. n-1 (>= 0) */
+    int threads;            /* threads per process; 0: OpenMP's default (under MPI
+                               without OMP_NUM_THREADS: cores / ranks on the node) */
+    void *ctx;              /* passed to every callback */
+    /* compute item `item` on worker thread `thread` (0 .. threads-1) and store
+       its result: in record (fixed-size mode: records + item * record_size,
+       zeroed) or where ctx says (record is NULL). Called concurrently for
+       distinct items. Nonzero (a gr_status) stops the whole sweep with that
+       error: return it only for fatal errors (a per-item failure belongs in
+       the record). */
+    int (*run)(void *ctx, long item, void *record, int thread);
+    /* optional: set up / free a worker thread's scratch, on that thread,
+       before its first and after its last item; nonzero stops the sweep */
+    int (*thread_init)(void *ctx, int thread);
+    void (*thread_free)(void *ctx, int thread);
+    size_t record_size;     /* fixed-size mode: bytes per record */
+    void *records;          /* fixed-size mode: n * record_size bytes (every rank) */
+    /* serialised mode: append item's stored result to out (after its run, from
+       any thread, concurrently with runs of other items) / store a record
+       read back (on rank 0 and during a resume; one call at a time, while
+       other items run). GR_ENOMEM / GR_EPARSE. */
+    int (*pack)(void *ctx, long item, gr_sweep_buf *out);
+    int (*unpack)(void *ctx, long item, const void *data, size_t len);
+    const char *kind;       /* the kernel and its record layout, e.g. "cascade-random-n2/1";
+                               part of the checkpoint's identity */
+    const gr_sweep_options *opt; /* NULL: no checkpoint */
+    int local;              /* 1: this process only, even under mpirun */
+} gr_sweep_spec;
+
+/* Run the sweep. Collective under MPI: every rank calls it with the same n,
+ * kind and job (checked: GR_EINVAL). Returns the same status on every rank:
+ * GR_OK; the first fatal error of run/thread_init/pack/unpack (message in
+ * err); GR_EIO when a checkpoint cannot be written; GR_EINVAL for a bad spec
+ * or a refused resume; GR_EPARSE for a damaged checkpoint (bad checksum).
+ * Checkpoint files are written to a temporary name, fsync'ed and renamed,
+ * so a kill at any moment leaves the previous checkpoint intact.
+ * Test hook (not for production): with GRIDRES_TEST_KILL_AFTER=K in the
+ * environment, the process of rank GRIDRES_TEST_KILL_RANK (default 0) raises
+ * SIGKILL on itself once K items are checkpointed (rank 0), or once it holds
+ * K computed items, before sending the last of them to rank 0 (other ranks). */
+int gr_sweep_run(const gr_sweep_spec *spec, gr_sweep_stats *stats, gr_error *err);
+/* Threads gr_sweep_run will use on this process for spec (>= 1; the `thread`
+ * argument of the callbacks is below it): spec->threads or its default,
+ * at most n. For sizing per-thread scratch in ctx. */
+int gr_sweep_threads(const gr_sweep_spec *spec);
+
+/* This process's MPI rank and the number of ranks: 0 and 1 without MPI (not
+ * built with it, or not started by an MPI launcher: mpirun, srun). The first
+ * call initialises MPI (thread level FUNNELED) when an MPI launcher started
+ * the process, or GRIDRES_MPI=1; GRIDRES_MPI=0 keeps it off. Call from the
+ * main thread. */
+int gr_sweep_rank(void);
+int gr_sweep_size(void);
+/* "Open MPI v4.1.4, ..." when built with MPI, else NULL. */
+const char *gr_sweep_mpi_library(void);
+/* End MPI if gr_sweep_* initialised it (else nothing); call once before the
+ * program exits (harmless more than once). exit_code 0, or a failure of the
+ * last sweep (which every rank shares): MPI_Finalize; another failure with
+ * several ranks: MPI_Abort(exit_code), so that a rank failing alone does not
+ * leave the others waiting for it (MPI_Finalize would hang). */
+void gr_sweep_finalize(int exit_code);
 
 /* ------------------------------------------------------------------------
  * Utilities.

@@ -18,7 +18,10 @@
     X(info, "statistics of a MATPOWER case (and its scenario overlay)")                      \
     X(cascade, "cascading failure from an outage set, or a random N-2 Monte Carlo (CCDF)")  \
     X(shed, "emergency load shedding LP after an outage (priority classes, flow limits)")    \
-    X(schedule, "rotating outage schedule: queues x blocks of who is dark when")
+    X(schedule, "rotating outage schedule: queues x blocks of who is dark when")          \
+    X(restore, "plan repairs by crews with travel and spares: schedule, served load, ENS") \
+    X(campaign, "multi-night strike campaign: waves, air defence, damage, cascades, repairs") \
+    X(report, "HTML report with charts (PNG/SVG) of a campaign output folder")
 
 #define DECLARE_CMD(name, help) int cmd_##name(int argc, char **argv);
 GRIDRES_COMMANDS(DECLARE_CMD)
@@ -77,6 +80,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
         printf("gridres %s\n", GRIDRES_VERSION);
+        const char *mpi = gr_sweep_mpi_library();
+        printf("mpi %s\n", mpi ? mpi : "no (built without GRIDRES_WITH_MPI)");
         return 0;
     }
     if (strcmp(argv[1], "help") == 0) {
@@ -101,5 +106,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "gridres: unknown command '%s' (see gridres --help)\n", argv[1]);
         return 2;
     }
-    return c->run(argc - 1, argv + 1);
+    int rc = c->run(argc - 1, argv + 1);
+    gr_sweep_finalize(rc); /* MPI, when a sweep started it (docs/cluster.md) */
+    return rc;
 }

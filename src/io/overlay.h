@@ -1,0 +1,25 @@
+/* overlay.h — private helpers of the scenario overlay: allocation by table sizes and the consistency check shared by reader and writer. */
+#ifndef GRIDRES_IO_OVERLAY_H
+#define GRIDRES_IO_OVERLAY_H
+
+#include "gridres.h"
+
+/* Table sizes of an overlay. nl = 0: no branch lengths. */
+typedef struct gr_overlay_sizes {
+    int nb, nsub, nplant, ng, ncity, nheat, nzone, ncrew, nl;
+} gr_overlay_sizes;
+
+/* Allocate an overlay with zeroed tables of the given sizes (indices set to
+ * -1 where -1 means "none", names NULL, version 1, seed -1). */
+int gr_overlay_alloc(const gr_overlay_sizes *sz, gr_overlay **out);
+
+/* Duplicate a string with gr_malloc (NULL on failure or for NULL). */
+char *gr_overlay_strdup(const char *s);
+
+/* The reader's rules on an in-memory overlay (ranges, references, names
+ * present), and with `c` its agreement with the case (bus numbers in row
+ * order, generator and branch counts). GR_EINVAL with a message naming the
+ * JSON path of the first violation. */
+int gr_overlay_check(const gr_overlay *ov, const gr_case *c, gr_error *err);
+
+#endif /* GRIDRES_IO_OVERLAY_H */
