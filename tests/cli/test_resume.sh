@@ -1,0 +1,145 @@
+# test_resume.sh — checkpoint and --resume (docs/cluster.md): a sweep killed mid-way with
+# SIGKILL (the test-only hook GRIDRES_TEST_KILL_AFTER=K makes the process kill itself once
+# K items are checkpointed) resumes to outputs byte-identical to an uninterrupted run, for
+# cascade --random-n2, contingency --n-2 / --n-1 and campaign --runs; a resume with another
+# seed or N, or from a damaged checkpoint, is refused; under MPI, killing one rank mid-way
+# and resuming gives the same outputs too.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+CASE="$SHARED/cases/matpower/case118.m"
+[ -f "$CASE" ] || CASE="$EXAMPLE"
+
+same_files() {
+  local a="$1" b="$2" name="$3" f
+  shift 3
+  for f in "$@"; do
+    n_check=$((n_check + 1))
+    if ! cmp -s "$a/$f" "$b/$f"; then
+      fail "$name: $f differs between $a and $b"
+      cmp "$a/$f" "$b/$f" 2>&1 | head -2 >&2
+    fi
+  done
+}
+
+# killed NAME CMD... : CMD must die of SIGKILL (exit 137) with no outputs written.
+killed() {
+  local name="$1" got
+  shift
+  { GRIDRES_TEST_KILL_AFTER="$KILL" "$@" >"$W/$name.out" 2>"$W/$name.err"; got=$?; } 2>/dev/null
+  n_check=$((n_check + 1))
+  if [ "$got" != 137 ]; then
+    fail "$name: exit $got, expected 137 (SIGKILL by GRIDRES_TEST_KILL_AFTER=$KILL): $*"
+    sed 's/^/    stderr: /' "$W/$name.err" | head -10 >&2
+    return 1
+  fi
+}
+
+# --- cascade --random-n2: one thread, a checkpoint every 25 events, killed after 100 ----------
+N=300
+run 0 casc_ref "$G" cascade "$CASE" --random-n2 $N --seed 5 --out "$W/casc_ref"
+KILL=100
+if killed casc_kill "$G" cascade "$CASE" --random-n2 $N --seed 5 --threads 1 \
+     --checkpoint-every 25 --out "$W/casc"; then
+  expect_in "$W/casc/checkpoint/manifest" '^done 0-99$' casc_manifest
+  n_check=$((n_check + 1))
+  [ ! -e "$W/casc/losses.csv" ] || fail "casc_kill: losses.csv written by a killed run"
+  # refused: another seed, another N (nothing is written)
+  run 2 casc_seed "$G" cascade "$CASE" --random-n2 $N --seed 6 --resume "$W/casc" &&
+    expect_in "$W/casc_seed.err" 'different sweep.*seed=5.*seed=6' casc_seed
+  run 2 casc_n "$G" cascade "$CASE" --random-n2 400 --seed 5 --resume "$W/casc" &&
+    expect_in "$W/casc_n.err" "N '300' there, '400' here" casc_n
+  run 2 casc_model "$G" cascade "$CASE" --ac --random-n2 $N --seed 5 --resume "$W/casc" &&
+    expect_in "$W/casc_model.err" 'different sweep' casc_model
+  # resumed on two threads
+  if run 0 casc_resume "$G" cascade "$CASE" --random-n2 $N --seed 5 --threads 2 \
+       --resume "$W/casc"; then
+    expect_in "$W/casc_resume.err" "resumed 100 of $N events .* ran 200" casc_resume
+    same_files "$W/casc_ref" "$W/casc" casc_resume losses.csv ccdf.csv
+  fi
+fi
+
+# a damaged checkpoint is refused with a message naming the file
+KILL=50
+if killed casc_kill2 "$G" cascade "$CASE" --random-n2 $N --seed 5 --threads 1 \
+     --checkpoint-every 25 --out "$W/casc2"; then
+  part="$W/casc2/checkpoint/part-000001.bin"
+  printf '\377' | dd of="$part" bs=1 seek=30 conv=notrunc status=none
+  run 2 casc_damaged "$G" cascade "$CASE" --random-n2 $N --seed 5 --resume "$W/casc2" &&
+    expect_in "$W/casc_damaged.err" 'part-000001.bin: damaged' casc_damaged
+fi
+
+# --- contingency --n-2 (DC) and --n-1 (AC) -------------------------------------------------
+# items are blocks of 8 contingencies: every 80 contingencies = 10 blocks
+run 0 n2_ref "$G" contingency "$CASE" --dc --n-2 --flows --out "$W/n2_ref"
+KILL=200
+if killed n2_kill "$G" contingency "$CASE" --dc --n-2 --flows --threads 1 \
+     --checkpoint-every 80 --out "$W/n2"; then
+  expect_in "$W/n2/checkpoint/manifest" '^done 0-199$' n2_manifest
+  run 2 n2_noflows "$G" contingency "$CASE" --dc --n-2 --resume "$W/n2" &&
+    expect_in "$W/n2_noflows.err" 'different sweep' n2_noflows
+  if run 0 n2_resume "$G" contingency "$CASE" --dc --n-2 --flows --threads 2 --resume "$W/n2"; then
+    expect_in "$W/n2_resume.err" 'resumed 200 of [0-9]+ blocks' n2_resume
+    same_files "$W/n2_ref" "$W/n2" n2_resume contingencies.csv violations.csv flows.csv
+  fi
+fi
+run 0 n1_ref "$G" contingency "$CASE" --ac --n-1 --out "$W/n1_ref"
+KILL=10
+if killed n1_kill "$G" contingency "$CASE" --ac --n-1 --threads 1 --checkpoint-every 16 \
+     --out "$W/n1"; then
+  run 0 n1_resume "$G" contingency "$CASE" --ac --n-1 --resume "$W/n1" &&
+    same_files "$W/n1_ref" "$W/n1" n1_resume contingencies.csv violations.csv
+fi
+
+# --- campaign --runs -------------------------------------------------------------------------
+if "$G" campaign --help 2>/dev/null | grep -q -- '--resume'; then
+  CAMP=(campaign --nights 2 --runs 6 --seed 3 --quiet)
+  run 0 camp_ref "$G" "${CAMP[@]}" --out "$W/camp_ref"
+  KILL=2
+  if killed camp_kill "$G" "${CAMP[@]}" --threads 1 --checkpoint-every 1 --out "$W/camp"; then
+    if run 0 camp_resume "$G" "${CAMP[@]}" --threads 2 --resume "$W/camp"; then
+      expect_in "$W/camp_resume.err" 'resumed 2 of 6 runs' camp_resume
+      same_files "$W/camp_ref" "$W/camp" camp_resume hourly.csv nights.csv events.csv runs.csv
+    fi
+  fi
+fi
+
+# --- MPI: kill one rank (or the whole job) mid-way, resume ------------------------------------
+if "$G" --version 2>/dev/null | grep -q '^mpi Open MPI' && command -v mpirun >/dev/null &&
+   mpirun --version 2>/dev/null | grep -q 'Open MPI'; then
+  export OMPI_MCA_rmaps_base_oversubscribe=1
+  export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+  MPIRUN=(mpirun --allow-run-as-root --oversubscribe --bind-to none
+          --mca btl self,vader --mca btl_vader_single_copy_mechanism none -x OMP_NUM_THREADS=1)
+  N=3000
+  run 0 mpi_ref "$G" cascade "$CASE" --random-n2 $N --seed 9 --out "$W/mpi_ref"
+  # rank 1 dies holding 100 or more events not yet sent to rank 0; mpirun then ends the job
+  "${MPIRUN[@]}" -n 3 -x GRIDRES_TEST_KILL_AFTER=100 -x GRIDRES_TEST_KILL_RANK=1 \
+    "$G" cascade "$CASE" --random-n2 $N --seed 9 --checkpoint-every 20 --out "$W/mpi1" \
+    >"$W/mpi1_kill.out" 2>"$W/mpi1_kill.err"
+  rc=$?
+  n_check=$((n_check + 1))
+  [ "$rc" != 0 ] || fail "mpi1_kill: the job was not killed"
+  n_check=$((n_check + 1))
+  [ ! -e "$W/mpi1/losses.csv" ] || fail "mpi1_kill: losses.csv written by a killed job"
+  if run 0 mpi1_resume "${MPIRUN[@]}" -n 3 "$G" cascade "$CASE" --random-n2 $N --seed 9 \
+       --resume "$W/mpi1"; then
+    expect_in "$W/mpi1_resume.err" "resumed [0-9]+ of $N events" mpi1_resume
+    same_files "$W/mpi_ref" "$W/mpi1" mpi1_resume losses.csv ccdf.csv
+  fi
+  # rank 0 dies after 500 events checkpointed; resumed by 2 ranks
+  "${MPIRUN[@]}" -n 3 -x GRIDRES_TEST_KILL_AFTER=500 "$G" cascade "$CASE" --random-n2 $N \
+    --seed 9 --checkpoint-every 100 --out "$W/mpi0" >"$W/mpi0_kill.out" 2>"$W/mpi0_kill.err"
+  rc=$?
+  n_check=$((n_check + 1))
+  [ "$rc" != 0 ] || fail "mpi0_kill: the job was not killed"
+  if run 0 mpi0_resume "${MPIRUN[@]}" -n 2 "$G" cascade "$CASE" --random-n2 $N --seed 9 \
+       --resume "$W/mpi0"; then
+    expect_in "$W/mpi0_resume.err" "resumed [0-9]+ of $N events" mpi0_resume
+    same_files "$W/mpi_ref" "$W/mpi0" mpi0_resume losses.csv ccdf.csv
+  fi
+else
+  echo "note: MPI part skipped (gridres built without MPI or no Open MPI mpirun)"
+fi
+
+finish
