@@ -604,7 +604,8 @@ enum {
     GR_CTG_NOOP = 0,    /* no element was in service: the base case */
     GR_CTG_LODF = 1,    /* DC: line outage distribution factors (N-k formula) */
     GR_CTG_FAST = 2,    /* AC: warm start on the base pattern and symbolic LU */
-    GR_CTG_ISLANDS = 3, /* AC: the same, islands split off or dark masked out */
+    GR_CTG_ISLANDS = 3, /* the outage split the grid: AC as FAST with islands split
+                           off or dark masked out; DC a single bridge on the base factors */
     GR_CTG_FULL = 4     /* an independent power flow of the outaged grid */
 };
 /* Violation kinds. */
@@ -643,17 +644,21 @@ typedef struct gr_ctg_result {
 } gr_ctg_result;
 
 /* Solve every contingency of `list` on g (not modified). AC: the base case
- * is solved once; each branch outage restarts Newton from the base solution
- * on the base Jacobian pattern and symbolic LU (only values change and are
- * refactored); outages that split islands are solved island by island (new
- * references per DESIGN §1, dark islands reported with their load); what
- * that cannot handle (generator outages that change bus roles, Q limits,
- * non-convergence) is re-solved by an independent gr_pf_ac of the outaged
- * grid. DC: LODF, N-k by the multiple-outage formula, islanding outages by
- * gr_pf_dc of the outaged grid. Results are the same for any thread count.
- * Non-convergence is a result. Errors: GR_EINVAL (bad list), GR_ENOMEM,
- * GR_ESINGULAR / a base case that does not converge (message in err).
- * Free with gr_ctg_result_free. */
+ * is solved once (gr_pf_ac, opt->pf); each outage restarts from the base
+ * solution on the base Jacobian pattern and symbolic LU (values change; the
+ * first operator comes from the base factors by a low-rank update, later
+ * ones by refactoring), to the same tolerance; when that does not converge,
+ * plain Newton from the same start decides. Outages that split islands are
+ * solved island by island (new references per DESIGN §1, dark islands
+ * reported with their load); generator outages that change bus roles, and
+ * every contingency with Q limits, by an independent gr_pf_ac of the
+ * outaged grid started from the base solution. DC: LODF, N-k by the
+ * multiple-outage formula, a single bridge by the cut-off side's import,
+ * other islanding outages by gr_pf_dc of the outaged grid. Results are the
+ * same for any thread count. Non-convergence is a result (converged = 0, a
+ * GR_VIOL_NOCONV violation). Errors: GR_EINVAL (bad list), GR_ENOMEM,
+ * GR_ESINGULAR, GR_EINFEASIBLE (the AC base case does not converge); the
+ * message is in err. Free with gr_ctg_result_free. */
 int gr_ctg_run(const gr_grid *g, const gr_ctg_list *list, const gr_ctg_options *opt,
                gr_ctg_result **out, gr_error *err);
 void gr_ctg_result_free(gr_ctg_result *r);
@@ -1717,6 +1722,195 @@ const char *gr_sweep_mpi_library(void);
  * several ranks: MPI_Abort(exit_code), so that a rank failing alone does not
  * leave the others waiting for it (MPI_Finalize would hang). */
 void gr_sweep_finalize(int exit_code);
+
+/* ------------------------------------------------------------------------
+ * Protection planning (src/sim/protect).
+ * ------------------------------------------------------------------------ */
+/* What to protect first (docs/protect.md): with a budget, choose shelters for
+ * assets, spare transformer units and extra repair crews so that an expected
+ * campaign loss is smallest: priority-weighted energy not served (default),
+ * people-hours without heat, or critical facility-hours dark, estimated over
+ * Monte Carlo campaigns (gr_campaign_run) with common random numbers: run r
+ * of every option uses the same campaign seed. Greedy by marginal benefit per
+ * cost with lazy re-evaluation (CELF: Leskovec et al., KDD 2007), compared
+ * with the rules a planner would use (largest capacity first, most connected
+ * first, random) spending the same budget on the same runs. */
+
+/* Option types (costs.json "type"). */
+enum { GR_OPTION_SHELTER = 0, GR_OPTION_SPARE = 1, GR_OPTION_CREW = 2, GR_OPTION_NTYPES = 3 };
+/* "shelter", "spare", "crew"; "?" out of range. */
+const char *gr_option_type_name(int type);
+
+/* One option of the catalogue. Costs are in the catalogue's currency
+ * (million UAH in the built-in one). */
+typedef struct gr_protect_option {
+    int type;                           /* GR_OPTION_* */
+    char *name;                         /* "drone shelter", "spare autotransformer" */
+    /* shelter: a passive protection level of one asset */
+    int level;                          /* 1, 2, …: a higher level replaces a lower one */
+    double class_cost[GR_ASSET_NCLASS]; /* cost per asset of the class; NaN: not offered */
+    double effect[GR_THREAT_NTYPES];    /* share of damaging hits it stops, per threat type */
+    /* spare: units added to the scenario's spare class that serves `kind` */
+    int kind;                           /* GR_REPAIR_* */
+    /* spare and crew */
+    double cost;                        /* per purchase */
+    int units;                          /* spare: units per purchase */
+    int max;                            /* purchases at most (per spare class / per base) */
+    int bases;                          /* crew: candidate crew bases (the most needed) */
+} gr_protect_option;
+
+/* The cost catalogue (costs.json; every field, unit, default and source in
+ * docs/protect.md). Owns everything it points to. */
+typedef struct gr_protect_costs {
+    char *currency;                     /* "million UAH" (informative) */
+    double usd_uah;                     /* exchange rate of the USD figures (informative) */
+    int noptions;
+    gr_protect_option *options;
+    int shortlist;                      /* shelter candidates: the K most exposed assets (12) */
+    double critical_weight;             /* weight of critical load in the ens objective (10) */
+    int rule_level;                     /* shelter level the rules buy (0: the highest offered) */
+    char *source;                       /* the file, or "built-in" */
+} gr_protect_costs;
+
+/* The built-in catalogue as JSON text (static, NUL-terminated). */
+const char *gr_protect_costs_default_json(void);
+/* Read costs.json (NULL path: the built-in catalogue). Every field is checked;
+ * errors (GR_EPARSE) name the file and the JSON path ("costs.json:
+ * $.options[1].cost.sub330: expected a number, found string"; "…: $.options[3]
+ * .type: unknown option type \"moat\" (expected shelter, spare or crew)");
+ * JSON syntax errors give "costs.json:3:14: …". GR_EIO when the file cannot be
+ * read. Free *out with gr_protect_costs_free. */
+int gr_protect_costs_read(const char *path, gr_protect_costs **out, gr_error *err);
+/* Same from a buffer; `name` is used in messages. */
+int gr_protect_costs_parse(const char *text, size_t len, const char *name,
+                           gr_protect_costs **out, gr_error *err);
+void gr_protect_costs_free(gr_protect_costs *c);
+
+/* Objectives: what the plan minimises (expected value per campaign). */
+enum {
+    GR_PROTECT_OBJ_ENS = 0,      /* priority-weighted energy not served, MWh: ENS +
+                                    (critical_weight - 1) x critical ENS */
+    GR_PROTECT_OBJ_HEAT = 1,     /* people-hours without heat (Σ hourly people_without_heat) */
+    GR_PROTECT_OBJ_CRITICAL = 2, /* critical facility-hours dark (critical_dark_h) */
+    GR_PROTECT_NOBJ = 3
+};
+/* "ens", "heat", "critical"; "?" out of range. */
+const char *gr_protect_objective_name(int obj);
+
+/* Per-run campaign metrics the planner keeps (the first three are the
+ * objectives, in the order above). */
+enum {
+    GR_PM_WEIGHTED_ENS = 0, GR_PM_HEAT_PH, GR_PM_CRITICAL_H, GR_PM_ENS, GR_PM_CRITICAL_ENS,
+    GR_PM_CUSTOMER_H, GR_PM_NO_POWER_MAX, GR_PM_NO_HEAT_MAX, GR_PM_PEAK_LOST, GR_PM_DAMAGED,
+    GR_PM_WORST_WEEK, GR_PM_N
+};
+/* "weighted_ens_mwh", "heat_people_hours", "critical_dark_h", "ens_mwh",
+ * "critical_ens_mwh", "customer_hours", "people_without_power_max",
+ * "people_without_heat_max", "peak_lost_mw", "damaged",
+ * "worst_week_hours_per_day"; "?" out of range. */
+const char *gr_protect_metric_name(int m);
+
+/* The simple rules. */
+enum { GR_RULE_CAPACITY = 0, GR_RULE_DEGREE = 1, GR_RULE_RANDOM = 2, GR_RULE_N = 3 };
+/* "capacity", "degree", "random"; "?" out of range. */
+const char *gr_protect_rule_name(int rule);
+
+typedef struct gr_protect_options {
+    double budget;          /* in the catalogue's currency, >= 0 */
+    int objective;          /* GR_PROTECT_OBJ_* (default ENS) */
+    int runs;               /* Monte Carlo runs (default 20) */
+    int nights;             /* 0: the scenario's */
+    uint64_t seed;          /* master seed (default 1): run r is the campaign run of seed
+                               gr_protect_run_seed(seed, r) */
+    int threads;            /* OpenMP threads over runs (0: the OpenMP default) */
+    int rules;              /* 1 (default): evaluate the simple rules as well */
+    int validate;           /* > 0: also judge the plan and the rules' purchases on this
+                               many fresh runs (R .. R + validate - 1), not used to choose:
+                               an out-of-sample check (default 0) */
+    /* called after each batch of campaign runs with a short description of the
+       stage and the runs simulated so far (main thread); may be NULL */
+    void (*progress)(void *user, const char *stage, long runs_done);
+    void *user;
+} gr_protect_options;
+void gr_protect_options_default(gr_protect_options *opt);
+
+/* Campaign seed of run r (0-based) of a plan with master seed `seed`:
+ * (seed x 2^20 + r) mod 2^63. Run r is exactly `gridres campaign --runs 1
+ * --seed gr_protect_run_seed(seed, r)` with the options of that run applied. */
+uint64_t gr_protect_run_seed(uint64_t seed, int run);
+
+/* One purchase of a plan or of a rule. */
+typedef struct gr_protect_step {
+    int type;               /* GR_OPTION_* */
+    int option;             /* index into the catalogue's options */
+    int target;             /* shelter: asset index; spare: the scenario's spare class;
+                               crew: overlay crew base */
+    char option_name[64];   /* the option's name */
+    char target_name[96];   /* asset, spare class or crew base name */
+    double protection;      /* shelter: the asset's protection level after it (0..1) */
+    double cost;            /* of this step */
+    double benefit;         /* marginal: mean over runs of the objective before minus after */
+    double benefit_ci;      /* 1.96 s / sqrt(R), s the std. deviation of the paired differences */
+    double cum_cost;        /* spent after this step */
+    double cum_benefit, cum_benefit_ci; /* against no protection */
+    int runs_simulated;     /* runs simulated for it (the others are identical: no hit on it) */
+} gr_protect_step;
+
+typedef struct gr_protect_rule {
+    int rule;               /* GR_RULE_* */
+    int nsteps;
+    gr_protect_step *steps; /* the shelters it buys, in order */
+    double cost;            /* spent */
+    double objective;       /* mean objective with its shelters */
+    double benefit, benefit_ci;     /* against no protection (paired) */
+    double plan_gain, plan_gain_ci; /* the plan's benefit minus the rule's (paired) */
+    double val_benefit, val_benefit_ci, val_plan_gain, val_plan_gain_ci; /* the same on the
+                                       validation runs (NaN without them) */
+} gr_protect_rule;
+
+typedef struct gr_protect_result {
+    int runs, nights, objective;
+    uint64_t seed;
+    double budget, spent;
+    int nplan;
+    gr_protect_step *plan;  /* the purchases, in the order chosen */
+    double obj_none, obj_plan;          /* mean objective without / with the plan */
+    double benefit, benefit_ci;         /* obj_none - obj_plan (paired) */
+    int validate_runs;                  /* opt->validate */
+    double val_obj_none, val_obj_plan;  /* on the validation runs (NaN without them) */
+    double val_benefit, val_benefit_ci;
+    int nrules;                         /* GR_RULE_N, or 0 without rules */
+    gr_protect_rule rules[GR_RULE_N];
+    /* per run r: metric m without / with the plan at [r * GR_PM_N + m] */
+    double *metric_none, *metric_plan;
+    double *protection;     /* assets.n: protection level of every asset with the plan */
+    int nshort;
+    int *shortlist;         /* nshort shelter candidate assets, most exposed first */
+    double *exposure;       /* nshort: their expected damaging hits x loss at peak, MW per
+                               campaign */
+    int ncandidates;        /* options the greedy considered */
+    int evaluations;        /* option evaluations (each on the runs it can change) */
+    long runs_simulated;    /* single campaign runs simulated in all */
+    long runs_total;        /* ... of evaluations x runs (the rest were skipped as identical) */
+    double wall_s;          /* machine dependent */
+    int threads;            /* threads used over runs */
+} gr_protect_result;
+
+/* Plan the protection of scenario s with catalogue c (NULL: built-in) and
+ * options opt (NULL: defaults). s is read only (its own protection levels are
+ * the starting point). Errors: GR_EINVAL for bad options (negative budget,
+ * runs < 1, unknown objective) or under MPI with more than one rank; a failed
+ * campaign run's error. Free *out with gr_protect_result_free. */
+int gr_protect_plan(const gr_campaign_scenario *s, const gr_protect_costs *c,
+                    const gr_protect_options *opt, gr_protect_result **out, gr_error *err);
+void gr_protect_result_free(gr_protect_result *r);
+
+/* The benefit curve (cairo): objective reduction against money spent, the plan
+ * and each rule, as a PNG (png_path) and an SVG (svg_path); either may be NULL.
+ * `unit` labels the money axis ("million UAH"). GR_EIO when a file cannot be
+ * written. */
+int gr_protect_chart(const gr_protect_result *r, const char *unit, const char *png_path,
+                     const char *svg_path, gr_error *err);
 
 /* ------------------------------------------------------------------------
  * Utilities.

@@ -21,6 +21,7 @@
     X(schedule, "rotating outage schedule: queues x blocks of who is dark when")          \
     X(restore, "plan repairs by crews with travel and spares: schedule, served load, ENS") \
     X(campaign, "multi-night strike campaign: waves, air defence, damage, cascades, repairs") \
+    X(protect, "what to protect first: shelters, spares, crews under a budget vs simple rules") \
     X(report, "HTML report with charts (PNG/SVG) of a campaign output folder")
 
 #define DECLARE_CMD(name, help) int cmd_##name(int argc, char **argv);

@@ -1,0 +1,801 @@
+/* cmd_campaign.c — `gridres campaign`: a multi-night strike campaign (waves, air defence, damage, cascades, repairs), Monte Carlo over runs, CSV/JSON outputs for `gridres report`. */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli_sweep.h"
+#include "cli_util.h"
+#include "gridres.h"
+
+int cmd_campaign(int argc, char **argv);
+
+#define CMD "campaign"
+
+static void campaign_help(FILE *f)
+{
+    fputs("usage: gridres campaign [SCENARIO.json] [options]\n"
+          "\n"
+          "Simulate a multi-night strike campaign on a power grid (docs/campaign.md): each\n"
+          "night waves of drones and missiles fly to grid assets, the air defence engages\n"
+          "them, leakers damage substations, plants and lines, the grid cascades with or\n"
+          "without the operator's emergency shedding, and crews repair with the spares at\n"
+          "hand over the day. Load served is tracked hour by hour. Without SCENARIO.json\n"
+          "the built-in default runs: 30 winter nights on the built-in synthetic region\n"
+          "(2000 buses, 10 million people); the scenario format is in docs/scenario.md.\n"
+          "\n"
+          "options:\n"
+          "  --nights N          nights to simulate (default: the scenario's, 30)\n"
+          "  --runs R            Monte Carlo runs (default 1); run r draws from the random\n"
+          "                      stream (seed, r - 1)\n"
+          "  --seed S            master seed, 0 .. 2^63-1 (default 1)\n"
+          "  --threads T         OpenMP threads over runs (default: all); the output files\n"
+          "                      are byte-identical for any T\n"
+          "  --control shed|none operator emergency shedding in the cascades (default: the\n"
+          "                      scenario's, shed)\n"
+          "  --out DIR           output directory (default: a new gridres-out-DATE-TIME)\n"
+          "  --force             overwrite existing output files in DIR\n"
+          "  --json              print summary.json on stdout instead of the summary block\n"
+          "  --quiet             no progress bar and no summary\n"
+          "  --write-scenario F  write the built-in default scenario to F and exit\n"
+          "  -h, --help          show this help\n",
+          f);
+    cli_sweep_help(f, "runs");
+    fputs("\n"
+          "outputs in DIR: hourly.csv, nights.csv, events.csv, runs.csv, summary.json,\n"
+          "grid.m and scenario.json (the grid and its overlay, for the map), campaign.json\n"
+          "(the scenario as read). Formats: docs/campaign.md.\n"
+          "\n"
+          "exit status: 0 success, 2 bad command line, bad scenario (the message names the\n"
+          "JSON path) or existing output, 1 other failure.\n",
+          f);
+}
+
+/* Strict unsigned decimal in [0, 2^63 - 1]. */
+static int parse_seed(const char *s, uint64_t *out)
+{
+    char *end;
+    if (!s || !*s)
+        return -1;
+    for (const char *p = s; *p; p++)
+        if (*p < '0' || *p > '9')
+            return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || v > (unsigned long long)INT64_MAX)
+        return -1;
+    *out = (uint64_t)v;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Progress bar (stderr is a terminal, after one second, not --quiet).
+ * ------------------------------------------------------------------------ */
+typedef struct bar {
+    double t0;
+    int shown;
+    double last;
+} bar;
+
+static void bar_update(void *user, int done, int total)
+{
+    bar *b = user;
+    double now = gr_time_s(), el = now - b->t0;
+    if (el < 1.0 || (now - b->last < 0.1 && done < total))
+        return;
+    b->last = now;
+    b->shown = 1;
+    int width = 30, fill = total > 0 ? (int)((double)width * done / total) : width;
+    double eta = done > 0 ? el * (total - done) / done : 0.0;
+    char line[128];
+    int p = snprintf(line, sizeof line, "\r[");
+    for (int k = 0; k < width; k++)
+        line[p++] = k < fill ? '#' : '.';
+    snprintf(line + p, sizeof line - (size_t)p, "] %3d%% %d/%d nights  ETA %4.0f s ",
+             total > 0 ? 100 * done / total : 100, done, total, eta);
+    fputs(line, stderr);
+    fflush(stderr);
+}
+
+static void bar_end(bar *b)
+{
+    if (b->shown) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Output files.
+ * ------------------------------------------------------------------------ */
+static void element_name(char *buf, size_t len, const gr_grid *g, int kind, int index)
+{
+    int id = kind == GR_ELEM_BRANCH || kind == GR_ELEM_GEN ? index + 1
+             : index >= 0 && index < g->nb                ? g->bus_id[index]
+                                                           : index;
+    snprintf(buf, len, "%s:%d", gr_elem_kind_name(kind), id);
+}
+
+static const char *threat_name(int t)
+{
+    return t == GR_THREAT_DRONE ? "drone" : t == GR_THREAT_CRUISE ? "cruise" : "ballistic";
+}
+
+static const char *cause_name(const gr_campaign_event *e)
+{
+    switch (e->kind) {
+    case GR_CEV_DAMAGE:
+    case GR_CEV_HIT: return threat_name(e->cause);
+    case GR_CEV_TRIP:
+    case GR_CEV_SHED: return gr_cascade_cause_name(e->cause);
+    case GR_CEV_REPAIR: return gr_repair_kind_name(e->cause);
+    default: return "operator";
+    }
+}
+
+static int write_hourly(const char *path, int force, const gr_campaign_result *r)
+{
+    FILE *f = cli_open_out(CMD, path, force);
+    if (!f)
+        return -1;
+    fputs("run,night,hour,t_h,load_mw,served_mw,served_critical_mw,people_without_power,"
+          "people_without_heat\n",
+          f);
+    for (int i = 0; i < r->runs; i++)
+        for (int n = 0; n < r->nights; n++)
+            for (int h = 0; h < 24; h++) {
+                const double *row =
+                    r->hourly + (((size_t)i * (size_t)r->nights + (size_t)n) * 24 + (size_t)h) *
+                                    GR_HOUR_NFIELD;
+                fprintf(f, "%d,%d,%d,%d,", i + 1, n + 1, h, n * 24 + h);
+                for (int c = 0; c < GR_HOUR_NFIELD; c++)
+                    cli_csv_num(f, row[c], c + 1 < GR_HOUR_NFIELD ? ',' : '\n');
+            }
+    return cli_close_out(CMD, f, path);
+}
+
+static int write_nights(const char *path, int force, const gr_campaign_result *r)
+{
+    FILE *f = cli_open_out(CMD, path, force);
+    if (!f)
+        return -1;
+    fputs("run,night,drones,missiles,intercepted,ew,hits,damaged,ens_mwh,peak_lost_mw,"
+          "customer_hours,people_without_heat_max,critical_dark_h,interceptors_used,"
+          "spares_left,level_before_wave\n",
+          f);
+    for (int i = 0; i < r->runs; i++)
+        for (int n = 0; n < r->nights; n++) {
+            const gr_campaign_night *x = &r->night[(size_t)i * (size_t)r->nights + (size_t)n];
+            fprintf(f, "%d,%d,%d,%d,%d,%d,%d,%d,", i + 1, n + 1, x->drones, x->missiles,
+                    x->intercepted, x->ew, x->hits, x->damaged);
+            cli_csv_num(f, x->ens_mwh, ',');
+            cli_csv_num(f, x->peak_lost_mw, ',');
+            cli_csv_num(f, x->customer_hours, ',');
+            cli_csv_num(f, x->people_without_heat_max, ',');
+            cli_csv_num(f, x->critical_dark_h, ',');
+            fprintf(f, "%d,%d,", x->interceptors_used, x->spares_left);
+            cli_csv_num(f, x->level_before_wave, '\n');
+        }
+    return cli_close_out(CMD, f, path);
+}
+
+static int write_events(const char *path, int force, const gr_campaign_result *r,
+                        const gr_grid *g)
+{
+    char name[64];
+    FILE *f = cli_open_out(CMD, path, force);
+    if (!f)
+        return -1;
+    fputs("run,night,t_h,element,kind,cause,mw_lost\n", f);
+    for (int i = 0; i < r->runs; i++)
+        for (int k = 0; k < r->n_events[i]; k++) {
+            const gr_campaign_event *e = &r->events[i][k];
+            element_name(name, sizeof name, g, e->elem_kind, e->elem_index);
+            fprintf(f, "%d,%d,", i + 1, e->night);
+            cli_csv_num(f, e->t_h, ',');
+            fprintf(f, "%s,%s,%s,", name, gr_campaign_event_kind_name(e->kind), cause_name(e));
+            cli_csv_num(f, e->mw_lost, '\n');
+        }
+    return cli_close_out(CMD, f, path);
+}
+
+static int total_drones(const gr_campaign_total *t) { return t->launched[GR_THREAT_DRONE]; }
+static int total_missiles(const gr_campaign_total *t)
+{
+    return t->launched[GR_THREAT_CRUISE] + t->launched[GR_THREAT_BALLISTIC];
+}
+static int total_outcome(const gr_campaign_total *t, int o)
+{
+    int n = 0;
+    for (int ty = 0; ty < GR_THREAT_NTYPES; ty++)
+        n += t->outcome[ty][o];
+    return n;
+}
+
+/* The per-run totals, as named columns (runs.csv) and summary metrics. */
+#define RUN_METRICS(X)                                                                       \
+    X(ens_mwh, t->ens_mwh)                                                                   \
+    X(customer_hours, t->customer_hours)                                                     \
+    X(peak_lost_mw, t->peak_lost_mw)                                                         \
+    X(people_without_power_max, t->people_without_power_max)                                 \
+    X(people_without_power_mean, t->people_without_power_mean)                               \
+    X(people_without_heat_max, t->people_without_heat_max)                                   \
+    X(critical_dark_h, t->critical_dark_h)                                                   \
+    X(worst_week_hours_per_day, t->worst_week_hours_per_day)                                 \
+    X(saidi_h, t->saidi_h)                                                                   \
+    X(final_level, t->final_level)                                                           \
+    X(worst_night, (double)t->worst_night)                                                   \
+    X(drones, (double)total_drones(t))                                                       \
+    X(missiles, (double)total_missiles(t))                                                   \
+    X(intercepted, (double)total_outcome(t, GR_OUT_INTERCEPTED))                             \
+    X(ew, (double)total_outcome(t, GR_OUT_EW))                                               \
+    X(hits, (double)total_outcome(t, GR_OUT_LEAKED))                                         \
+    X(damaged, (double)t->damaged)                                                           \
+    X(interceptors_used, (double)t->interceptors_used)                                       \
+    X(spares_left, (double)t->spares_left)                                                   \
+    X(level_trend_per_night, t->level_trend)                                                 \
+    X(e_trend_h_per_night, t->e_trend)                                                       \
+    X(pi_trend_per_night, t->pi_trend)
+
+/* A number as cli_csv_num prints it, without a separator. */
+static void put_num(FILE *f, double x)
+{
+    if (isnan(x))
+        fputs("nan", f);
+    else if (x == 0.0)
+        fputc('0', f);
+    else
+        fprintf(f, "%.10g", x);
+}
+
+static int write_runs(const char *path, int force, const gr_campaign_result *r)
+{
+    FILE *f = cli_open_out(CMD, path, force);
+    if (!f)
+        return -1;
+    fputs("run", f);
+#define HEAD(name, expr) fputs("," #name, f);
+    RUN_METRICS(HEAD)
+#undef HEAD
+    fputc('\n', f);
+    for (int i = 0; i < r->runs; i++) {
+        const gr_campaign_total *t = &r->total[i];
+        fprintf(f, "%d", i + 1);
+#define VAL(name, expr) \
+    fputc(',', f);      \
+    put_num(f, (expr));
+        RUN_METRICS(VAL)
+#undef VAL
+        fputc('\n', f);
+    }
+    return cli_close_out(CMD, f, path);
+}
+
+/* ------------------------------------------------------------------------
+ * summary.json
+ * ------------------------------------------------------------------------ */
+static const double pct[3] = {5.0, 50.0, 95.0};
+
+/* {"mean", "p5", "p50", "p95"} of x[0..n-1] (NaN skipped; null when none). */
+static json_t *stats_json(const double *x, int n)
+{
+    double s[4];
+    json_t *o = json_object();
+    if (!o || gr_stats(x, n, pct, 3, s) != GR_OK) {
+        json_decref(o);
+        return NULL;
+    }
+    json_object_set_new(o, "mean", cli_json_num(s[0]));
+    json_object_set_new(o, "p5", cli_json_num(s[1]));
+    json_object_set_new(o, "p50", cli_json_num(s[2]));
+    json_object_set_new(o, "p95", cli_json_num(s[3]));
+    return o;
+}
+
+static double mean_of(const double *x, int n)
+{
+    double s[1];
+    gr_stats(x, n, NULL, 0, s);
+    return s[0];
+}
+
+static json_t *num_array(const double *x, int n)
+{
+    json_t *a = json_array();
+    for (int k = 0; a && k < n; k++)
+        json_array_append_new(a, cli_json_num(x[k]));
+    return a;
+}
+
+static json_t *summary_json(const gr_campaign_scenario *s, const gr_campaign_result *r)
+{
+    const gr_overlay *ov = s->overlay;
+    int R = r->runs, N = r->nights;
+    double *x = malloc(((size_t)R * (size_t)N + (size_t)R + 1) * sizeof(double));
+    json_t *o = json_object();
+    if (!x || !o) {
+        free(x);
+        json_decref(o);
+        return NULL;
+    }
+    json_object_set_new(o, "scenario", json_string(s->name));
+    json_object_set_new(o, "source", json_string(s->source));
+    json_object_set_new(o, "nights", json_integer(N));
+    json_object_set_new(o, "runs", json_integer(R));
+    json_object_set_new(o, "seed", json_integer((json_int_t)r->seed));
+    json_object_set_new(o, "control", json_string(r->control ? "shed" : "none"));
+    json_t *grid = json_object();
+    json_object_set_new(grid, "buses", json_integer(s->grid->nb));
+    json_object_set_new(grid, "branches", json_integer(s->grid->nl));
+    json_object_set_new(grid, "generators", json_integer(s->grid->ng));
+    json_object_set_new(grid, "population", cli_json_num(r->population));
+    json_object_set_new(grid, "peak_mw", cli_json_num(r->peak_mw));
+    json_object_set_new(grid, "case", json_string("grid.m"));
+    json_object_set_new(grid, "overlay", json_string("scenario.json"));
+    json_object_set_new(o, "grid", grid);
+
+    /* totals */
+    json_t *tot = json_object();
+#define TOT(name, expr)                                \
+    for (int i = 0; i < R; i++) {                      \
+        const gr_campaign_total *t = &r->total[i];     \
+        x[i] = (expr);                                 \
+    }                                                  \
+    json_object_set_new(tot, #name, stats_json(x, R));
+    RUN_METRICS(TOT)
+#undef TOT
+    json_object_set_new(o, "totals", tot);
+
+    /* per night: means over runs, for the erosion and trapezoid charts */
+    json_t *pn = json_object();
+#define PER_NIGHT(name, expr)                                                  \
+    {                                                                          \
+        double *m = x + R;                                                     \
+        (void)m;                                                               \
+        double *col = x;                                                       \
+        double *means = malloc((size_t)N * sizeof(double));                    \
+        for (int n = 0; means && n < N; n++) {                                 \
+            for (int i = 0; i < R; i++) {                                      \
+                const gr_campaign_night *v = &r->night[(size_t)i * N + n];     \
+                col[i] = (expr);                                               \
+            }                                                                  \
+            means[n] = mean_of(col, R);                                        \
+        }                                                                      \
+        if (means)                                                             \
+            json_object_set_new(pn, #name, num_array(means, N));               \
+        free(means);                                                           \
+    }
+    PER_NIGHT(ens_mwh, v->ens_mwh)
+    PER_NIGHT(peak_lost_mw, v->peak_lost_mw)
+    PER_NIGHT(customer_hours, v->customer_hours)
+    PER_NIGHT(level_before_wave, v->level_before_wave)
+    PER_NIGHT(phi_per_h, v->has_event ? v->trap.phi : NAN)
+    PER_NIGHT(lambda, v->has_event ? v->trap.lambda : NAN)
+    PER_NIGHT(e_h, v->has_event ? v->trap.e_h : NAN)
+    PER_NIGHT(pi_per_h, v->has_event ? v->trap.pi : NAN)
+    PER_NIGHT(area_h, v->has_event ? v->trap.area : NAN)
+    PER_NIGHT(level_end, v->trap.r_end)
+#undef PER_NIGHT
+    json_object_set_new(o, "per_night", pn);
+
+    /* trapezoid over all events (run, night with arrivals) */
+    json_t *tz = json_object();
+    int ne = 0;
+#define TRAP(name, expr)                                                      \
+    ne = 0;                                                                   \
+    for (int i = 0; i < R * N; i++) {                                         \
+        const gr_campaign_night *v = &r->night[i];                            \
+        if (v->has_event)                                                     \
+            x[ne++] = (expr);                                                 \
+    }                                                                         \
+    json_object_set_new(tz, #name, stats_json(x, ne));
+    TRAP(phi_per_h, v->trap.phi)
+    TRAP(lambda, v->trap.lambda)
+    TRAP(e_h, v->trap.e_h)
+    TRAP(pi_per_h, v->trap.pi)
+    TRAP(area_h, v->trap.area)
+#undef TRAP
+    json_object_set_new(tz, "events", json_integer(ne));
+    json_t *er = json_object();
+#define ERO(name, expr)                            \
+    for (int i = 0; i < R; i++) {                  \
+        const gr_campaign_total *t = &r->total[i]; \
+        x[i] = (expr);                             \
+    }                                              \
+    json_object_set_new(er, #name, stats_json(x, R));
+    ERO(phi_trend_per_night, t->phi_trend)
+    ERO(e_trend_h_per_night, t->e_trend)
+    ERO(pi_trend_per_night, t->pi_trend)
+    ERO(level_trend_per_night, t->level_trend)
+#undef ERO
+    json_object_set_new(tz, "erosion", er);
+    json_object_set_new(o, "trapezoid", tz);
+
+    /* interception shares per threat type (over all runs) */
+    json_t *ic = json_object();
+    for (int ty = 0; ty < GR_THREAT_NTYPES; ty++) {
+        long n = 0, oc[GR_OUT_NOUTCOMES] = {0};
+        for (int i = 0; i < R; i++) {
+            n += r->total[i].launched[ty];
+            for (int q = 0; q < GR_OUT_NOUTCOMES; q++)
+                oc[q] += r->total[i].outcome[ty][q];
+        }
+        json_t *t = json_object();
+        double d = n > 0 ? (double)n : NAN;
+        json_object_set_new(t, "launched", json_integer(n));
+        json_object_set_new(t, "intercepted", json_integer(oc[GR_OUT_INTERCEPTED]));
+        json_object_set_new(t, "ew", json_integer(oc[GR_OUT_EW]));
+        json_object_set_new(t, "hits", json_integer(oc[GR_OUT_LEAKED]));
+        json_object_set_new(t, "intercepted_share", cli_json_num((double)oc[GR_OUT_INTERCEPTED] / d));
+        json_object_set_new(t, "ew_share", cli_json_num((double)oc[GR_OUT_EW] / d));
+        json_object_set_new(t, "downed_share",
+                            cli_json_num((double)(oc[GR_OUT_INTERCEPTED] + oc[GR_OUT_EW]) / d));
+        json_object_set_new(t, "hit_share", cli_json_num((double)oc[GR_OUT_LEAKED] / d));
+        json_object_set_new(ic, threat_name(ty), t);
+    }
+    json_object_set_new(o, "interception", ic);
+
+    /* warning times per city */
+    json_t *wa = json_array();
+    for (int c = 0; c < r->ncity; c++) {
+        json_t *w = json_object();
+        double shortest = NAN;
+        for (int i = 0; i < R; i++) {
+            x[i] = r->warn_mean_min[(size_t)i * r->ncity + c];
+            double v = r->warn_short_min[(size_t)i * r->ncity + c];
+            if (!isnan(v) && (isnan(shortest) || v < shortest))
+                shortest = v;
+        }
+        json_object_set_new(w, "city", json_string(ov->city_name[c]));
+        json_object_set_new(w, "population", cli_json_num(ov->city_population[c]));
+        json_object_set_new(w, "mean_min", stats_json(x, R));
+        json_object_set_new(w, "shortest_min", cli_json_num(shortest));
+        json_array_append_new(wa, w);
+    }
+    json_object_set_new(o, "warning_times", wa);
+
+    /* repairs by kind */
+    json_t *rp = json_object();
+    for (int k = 0; k < GR_REPAIR_NKIND; k++) {
+        long dmg = 0, done = 0;
+        double work = 0.0, rest = 0.0;
+        for (int i = 0; i < R; i++) {
+            dmg += r->total[i].damaged_kind[k];
+            done += r->total[i].repairs_done[k];
+            work += r->total[i].repair_work_h[k];
+            rest += r->total[i].restore_h[k];
+        }
+        if (dmg == 0)
+            continue;
+        json_t *t = json_object();
+        json_object_set_new(t, "damaged_per_run", cli_json_num((double)dmg / R));
+        json_object_set_new(t, "repaired_per_run", cli_json_num((double)done / R));
+        json_object_set_new(t, "mean_repair_h", cli_json_num(work / (double)dmg));
+        json_object_set_new(t, "mean_restore_h", done ? cli_json_num(rest / (double)done)
+                                                      : json_null());
+        json_object_set_new(rp, gr_repair_kind_name(k), t);
+    }
+    json_object_set_new(o, "repairs", rp);
+    json_object_set_new(o, "lp_solves", json_integer(r->lp_solves));
+    json_t *files = json_array();
+    static const char *const names[] = {"hourly.csv", "nights.csv", "events.csv", "runs.csv",
+                                        "summary.json", "grid.m", "scenario.json",
+                                        "campaign.json"};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+        json_array_append_new(files, json_string(names[k]));
+    json_object_set_new(o, "files", files);
+    free(x);
+    return o;
+}
+
+/* ------------------------------------------------------------------------
+ * The terminal summary.
+ * ------------------------------------------------------------------------ */
+/* "12.3" or "12.3 [9.1-15.2]" (mean and p5-p95 over runs). */
+static void fmt_stat(char *buf, size_t len, const double *x, int n, double scale, int prec)
+{
+    double s[4];
+    gr_stats(x, n, pct, 3, s);
+    if (n > 1)
+        snprintf(buf, len, "%.*f [%.*f-%.*f]", prec, s[0] * scale, prec, s[1] * scale, prec,
+                 s[3] * scale);
+    else
+        snprintf(buf, len, "%.*f", prec, s[0] * scale);
+}
+
+static void print_block(FILE *f, const gr_campaign_scenario *s, const gr_campaign_result *r,
+                        const char *dir)
+{
+    int R = r->runs;
+    double *x = malloc(((size_t)R + (size_t)r->nights + 1) * sizeof(double));
+    char a[96], b[96], c[96];
+    if (!x)
+        return;
+#define COL(expr)                                  \
+    for (int i = 0; i < R; i++) {                  \
+        const gr_campaign_total *t = &r->total[i]; \
+        x[i] = (expr);                             \
+    }
+    fprintf(f, "gridres campaign: %s\n", s->name);
+    fprintf(f, "  grid        %d buses, %d branches, %d units; %.1f M people, peak %.0f MW\n",
+            s->grid->nb, s->grid->nl, s->grid->ng, r->population / 1e6, r->peak_mw);
+    fprintf(f, "  campaign    %d nights x %d run%s, seed %llu, control %s (%.1f s, %d thread%s)\n",
+            r->nights, R, R > 1 ? "s" : "", (unsigned long long)r->seed,
+            r->control ? "shed" : "none", r->wall_s, r->threads, r->threads > 1 ? "s" : "");
+    long launched[GR_THREAT_NTYPES] = {0}, down[GR_THREAT_NTYPES] = {0};
+    for (int i = 0; i < R; i++)
+        for (int ty = 0; ty < GR_THREAT_NTYPES; ty++) {
+            launched[ty] += r->total[i].launched[ty];
+            down[ty] += r->total[i].outcome[ty][GR_OUT_INTERCEPTED] +
+                        r->total[i].outcome[ty][GR_OUT_EW];
+        }
+    fprintf(f, "  attacks     %.0f drones, %.0f cruise, %.0f ballistic missiles per run\n",
+            (double)launched[0] / R, (double)launched[1] / R, (double)launched[2] / R);
+    fprintf(f, "  downed      ");
+    for (int ty = 0; ty < GR_THREAT_NTYPES; ty++)
+        if (launched[ty])
+            fprintf(f, "%s %.0f %%%s", threat_name(ty), 100.0 * (double)down[ty] / (double)launched[ty],
+                    ty + 1 < GR_THREAT_NTYPES ? "  " : "");
+    fputc('\n', f);
+    COL(t->damaged)
+    fmt_stat(a, sizeof a, x, R, 1.0, 0);
+    fprintf(f, "  damage      %s elements damaged\n", a);
+    COL(t->people_without_power_max)
+    fmt_stat(a, sizeof a, x, R, 1e-6, 2);
+    COL(t->people_without_power_mean)
+    fmt_stat(b, sizeof b, x, R, 1e-6, 2);
+    fprintf(f, "  no power    peak %s M people, average %s M\n", a, b);
+    COL(t->ens_mwh)
+    fmt_stat(a, sizeof a, x, R, 1e-3, 1);
+    COL(t->peak_lost_mw)
+    fmt_stat(b, sizeof b, x, R, 1.0, 0);
+    fprintf(f, "  energy      %s GWh not served, worst hour %s MW lost\n", a, b);
+    COL(t->worst_week_hours_per_day)
+    fmt_stat(a, sizeof a, x, R, 1.0, 1);
+    COL(t->saidi_h)
+    fmt_stat(b, sizeof b, x, R, 1.0, 1);
+    fprintf(f, "  per person  %s h/day without power in the worst week, %s h in all\n", a, b);
+    /* worst night: the night with the largest mean ENS */
+    int worst = 1;
+    double wmax = -1.0;
+    for (int n = 0; n < r->nights; n++) {
+        double e = 0.0;
+        for (int i = 0; i < R; i++)
+            e += r->night[(size_t)i * r->nights + n].ens_mwh;
+        if (e > wmax) {
+            wmax = e;
+            worst = n + 1;
+        }
+    }
+    fprintf(f, "  worst night %d: %.1f GWh not served (mean)\n", worst, wmax / R / 1e3);
+    COL(t->people_without_heat_max)
+    fmt_stat(a, sizeof a, x, R, 1e-6, 2);
+    COL(t->critical_dark_h)
+    fmt_stat(c, sizeof c, x, R, 1.0, 0);
+    fprintf(f, "  heat        up to %s M people without heat; critical sites dark %s "
+               "facility-hours\n",
+            a, c);
+    fprintf(f, "  warning     ");
+    int shown = 0;
+    for (int k = 0; k < r->ncity && shown < 4; k++) {
+        int ok = 0;
+        for (int i = 0; i < R; i++) {
+            x[i] = r->warn_mean_min[(size_t)i * r->ncity + k];
+            ok |= !isnan(x[i]);
+        }
+        if (!ok)
+            continue;
+        fmt_stat(a, sizeof a, x, R, 1.0, 0);
+        fprintf(f, "%s%s %s min", shown ? ", " : "", s->overlay->city_name[k], a);
+        shown++;
+    }
+    fprintf(f, "%s\n", shown ? "" : "no arrivals in cities");
+    if (dir)
+        fprintf(f, "  output      %s/\n", dir);
+#undef COL
+    free(x);
+}
+
+/* ------------------------------------------------------------------------
+ * The command.
+ * ------------------------------------------------------------------------ */
+static const char *const out_files[] = {"hourly.csv", "nights.csv", "events.csv", "runs.csv",
+                                        "summary.json", "grid.m", "scenario.json",
+                                        "campaign.json"};
+#define N_OUT ((int)(sizeof out_files / sizeof out_files[0]))
+
+static int write_text(const char *path, int force, const char *text)
+{
+    FILE *f = cli_open_out(CMD, path, force);
+    if (!f)
+        return -1;
+    fputs(text, f);
+    return cli_close_out(CMD, f, path);
+}
+
+int cmd_campaign(int argc, char **argv)
+{
+    gr_campaign_options opt;
+    gr_campaign_scenario *s = NULL;
+    gr_campaign_result *r = NULL;
+    gr_error err = {0, ""};
+    const char *seed_s = NULL, *out_dir = NULL, *control_s = NULL, *write_s = NULL;
+    int nights = 0, runs = 1, threads = 0, force = 0, as_json = 0, quiet = 0, npos = 0, rc;
+    const char *pos[1] = {NULL};
+    char dir[4096], path[4096];
+
+    gr_campaign_options_default(&opt);
+    cli_sweep cs;
+    memset(&cs, 0, sizeof cs);
+    const cli_opt opts[] = {
+        CLI_SWEEP_OPTS(cs),
+        {"nights", CLI_INT, &nights, 0, 1, 10000, NULL},
+        {"runs", CLI_INT, &runs, 0, 1, 1000000, NULL},
+        {"seed", CLI_STRING, &seed_s, 0, 0, 0, NULL},
+        {"threads", CLI_INT, &threads, 0, 1, 4096, NULL},
+        {"control", CLI_STRING, &control_s, 0, 0, 0, NULL},
+        {"out", CLI_STRING, &out_dir, 0, 0, 0, NULL},
+        {"force", CLI_FLAG, &force, 1, 0, 0, NULL},
+        {"json", CLI_FLAG, &as_json, 1, 0, 0, NULL},
+        {"quiet", CLI_FLAG, &quiet, 1, 0, 0, NULL},
+        {"write-scenario", CLI_STRING, &write_s, 0, 0, 0, NULL},
+    };
+    rc = cli_parse(CMD, argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 1, &npos);
+    if (rc == CLI_PARSE_HELP) {
+        campaign_help(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (rc != CLI_PARSE_OK)
+        return rc;
+    if (write_s) {
+        if (write_text(write_s, force, gr_campaign_default_json()) != 0)
+            return cli_exists(write_s) && !force ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+        if (!quiet)
+            printf("wrote the built-in default scenario to %s\n", write_s);
+        return CLI_EXIT_OK;
+    }
+    if (seed_s && parse_seed(seed_s, &opt.seed) != 0) {
+        cli_errorf(CMD, "--seed expects an integer in [0, 2^63-1], got '%s'", seed_s);
+        return CLI_EXIT_USAGE;
+    }
+    if (control_s) {
+        if (strcmp(control_s, "shed") == 0)
+            opt.control = GR_CASCADE_CONTROL_SHED;
+        else if (strcmp(control_s, "none") == 0)
+            opt.control = GR_CASCADE_CONTROL_NONE;
+        else {
+            cli_errorf(CMD, "--control expects shed or none, got '%s'", control_s);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    opt.nights = nights;
+    opt.runs = runs;
+    opt.threads = threads;
+    if ((rc = cli_sweep_setup(CMD, &cs, argc, argv, &out_dir, &opt.sweep)) != CLI_EXIT_OK)
+        return rc;
+
+    /* the output directory: given (existing files refused without --force),
+       or a new one that does not exist yet */
+    if (out_dir) {
+        if (strlen(out_dir) + 32 > sizeof dir) {
+            cli_errorf(CMD, "output path too long: '%s'", out_dir);
+            return CLI_EXIT_USAGE;
+        }
+        snprintf(dir, sizeof dir, "%s", out_dir);
+        for (int k = 0; k < N_OUT; k++) {
+            if (cli_path_join(path, sizeof path, dir, out_files[k]) != 0 ||
+                cli_check_new(CMD, path, force) != 0)
+                return CLI_EXIT_USAGE;
+        }
+    } else {
+        time_t now = time(NULL);
+        struct tm tmv;
+        char stamp[32];
+        localtime_r(&now, &tmv);
+        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tmv);
+        snprintf(dir, sizeof dir, "gridres-out-%s", stamp);
+        for (int k = 2; cli_exists(dir) && k < 1000; k++)
+            snprintf(dir, sizeof dir, "gridres-out-%s-%d", stamp, k);
+        if (cli_exists(dir)) {
+            cli_errorf(CMD, "cannot find a new output directory name (use --out)");
+            return CLI_EXIT_USAGE;
+        }
+    }
+
+    int st = gr_campaign_scenario_read(npos > 0 ? pos[0] : NULL, &s, &err);
+    if (st != GR_OK) {
+        cli_errorf(CMD, "%s", err.msg[0] ? err.msg : gr_strerror(st));
+        return st == GR_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+    }
+    bar pb = {gr_time_s(), 0, 0.0};
+    if (!quiet && isatty(STDERR_FILENO)) {
+        opt.progress = bar_update;
+        opt.user = &pb;
+    }
+    st = gr_campaign_run(s, &opt, &r, &err);
+    bar_end(&pb);
+    if (st != GR_OK) {
+        if (cli_sweep_root())
+            cli_errorf(CMD, "%s", err.msg[0] ? err.msg : gr_strerror(st));
+        gr_campaign_scenario_free(s);
+        return st == GR_EINVAL || st == GR_EPARSE ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+    }
+    if (!cli_sweep_root()) { /* MPI: rank 0 prints and writes the outputs */
+        gr_campaign_result_free(r);
+        gr_campaign_scenario_free(s);
+        return CLI_EXIT_OK;
+    }
+    cli_sweep_report(CMD, &cs, "runs");
+    rc = CLI_EXIT_FAIL;
+    json_t *sum = summary_json(s, r);
+    if (!sum) {
+        cli_errorf(CMD, "out of memory");
+        goto done;
+    }
+    if (cli_mkdir_p(CMD, dir) != 0)
+        goto done;
+#define JOIN(name)                                                      \
+    if (cli_path_join(path, sizeof path, dir, name) != 0) {             \
+        cli_errorf(CMD, "output path too long: '%s'", dir);             \
+        goto done;                                                      \
+    }
+    JOIN("hourly.csv")
+    if (write_hourly(path, force, r) != 0)
+        goto done;
+    JOIN("nights.csv")
+    if (write_nights(path, force, r) != 0)
+        goto done;
+    JOIN("events.csv")
+    if (write_events(path, force, r, s->grid) != 0)
+        goto done;
+    JOIN("runs.csv")
+    if (write_runs(path, force, r) != 0)
+        goto done;
+    JOIN("summary.json")
+    {
+        FILE *f = cli_open_out(CMD, path, force);
+        if (!f)
+            goto done;
+        if (cli_json_print(f, sum) != 0) {
+            fclose(f);
+            cli_errorf(CMD, "error writing '%s'", path);
+            goto done;
+        }
+        if (cli_close_out(CMD, f, path) != 0)
+            goto done;
+    }
+    JOIN("grid.m")
+    if (force && cli_exists(path))
+        remove(path);
+    if ((st = gr_case_write(s->grid_case, path, &err)) != GR_OK) {
+        cli_errorf(CMD, "%s", err.msg[0] ? err.msg : gr_strerror(st));
+        goto done;
+    }
+    JOIN("scenario.json")
+    if (force && cli_exists(path))
+        remove(path);
+    if ((st = gr_overlay_write(s->overlay, path, &err)) != GR_OK) {
+        cli_errorf(CMD, "%s", err.msg[0] ? err.msg : gr_strerror(st));
+        goto done;
+    }
+    JOIN("campaign.json")
+    if (write_text(path, force, s->text) != 0)
+        goto done;
+#undef JOIN
+    if (as_json) {
+        if (cli_json_print(stdout, sum) != 0)
+            goto done;
+    } else if (!quiet) {
+        print_block(stdout, s, r, dir);
+    }
+    rc = CLI_EXIT_OK;
+done:
+    json_decref(sum);
+    gr_campaign_result_free(r);
+    gr_campaign_scenario_free(s);
+    return rc;
+}

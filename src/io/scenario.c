@@ -1,0 +1,1359 @@
+/* scenario.c — the campaign scenario (campaign JSON): validating reader, the built-in default scenario, defaults and lifetime.
+ *
+ * DESIGN. A campaign scenario extends the scenario overlay: it names (or
+ * embeds) the grid and its overlay, or omits them for the built-in synthetic
+ * region, and adds the campaign: nights, threat types, night plans of waves,
+ * air defence, targeting, passive protection, repair and the load profile.
+ * Every field is optional with a documented default (docs/scenario.md)
+ * except the format tag, the version and the schedule; every field present is
+ * checked for its type and range, unknown fields and names are errors, and
+ * the first problem is reported with its JSON path, as the overlay reader
+ * does. The built-in default is itself a JSON document read by the same code,
+ * so it cannot drift from the format. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "gridres.h"
+#include "io/overlay.h"
+#include "sim/campaign_internal.h"
+
+#define CAMP_FORMAT "gridres-campaign"
+#define CAMP_VERSION 1
+#define PATHLEN 256
+
+/* ------------------------------------------------------------------------
+ * The built-in default scenario (numbers and their sources: docs/campaign.md).
+ * ------------------------------------------------------------------------ */
+static const char default_json[] =
+    "{\n"
+    "  \"format\": \"gridres-campaign\",\n"
+    "  \"version\": 1,\n"
+    "  \"name\": \"default: 30 winter nights on the synthetic region\",\n"
+    "  \"synth\": {\"buses\": 2000, \"seed\": 1},\n"
+    "  \"nights\": 30,\n"
+    "  \"start_h\": 18,\n"
+    "  \"threat_types\": {\n"
+    "    \"drone\": {\"speed_kmh\": 185, \"p_ew\": 0.30, \"engage_min\": 3,\n"
+    "      \"p_damage\": {\"sub750\": 0.5, \"sub330\": 0.5, \"sub110\": 0.6, \"line\": 0.3,\n"
+    "        \"nuclear\": 0, \"thermal\": 0.4, \"chp\": 0.4, \"hydro\": 0.2, \"gas\": 0.4,\n"
+    "        \"wind\": 0.5, \"solar\": 0.5, \"other\": 0.4}},\n"
+    "    \"cruise\": {\"speed_kmh\": 800, \"p_ew\": 0.02, \"engage_min\": 1.5,\n"
+    "      \"p_damage\": {\"sub750\": 0.8, \"sub330\": 0.8, \"sub110\": 0.9, \"line\": 0.6,\n"
+    "        \"nuclear\": 0, \"thermal\": 0.7, \"chp\": 0.7, \"hydro\": 0.5, \"gas\": 0.7,\n"
+    "        \"wind\": 0.8, \"solar\": 0.8, \"other\": 0.7}},\n"
+    "    \"ballistic\": {\"speed_kmh\": 3000, \"p_ew\": 0, \"engage_min\": 0.25,\n"
+    "      \"p_damage\": {\"sub750\": 0.85, \"sub330\": 0.85, \"sub110\": 0.9, \"line\": 0.6,\n"
+    "        \"nuclear\": 0, \"thermal\": 0.75, \"chp\": 0.75, \"hydro\": 0.5, \"gas\": 0.75,\n"
+    "        \"wind\": 0.8, \"solar\": 0.8, \"other\": 0.75}}\n"
+    "  },\n"
+    "  \"p_switchyard\": 0.2,\n"
+    "  \"schedule\": [\n"
+    "    {\"name\": \"harassment\", \"every\": 1, \"first\": 1, \"waves\": [\n"
+    "      {\"time_h\": 4.0, \"spread_h\": 1.5, \"counts\": {\"drone\": 12},\n"
+    "       \"launch\": [{\"x_km\": 650, \"y_km\": 250, \"radius_km\": 60},\n"
+    "                  {\"x_km\": 300, \"y_km\": 650, \"radius_km\": 60}]}]},\n"
+    "    {\"name\": \"medium strike\", \"nights\": [5, 12, 20, 27], \"waves\": [\n"
+    "      {\"time_h\": 3.0, \"spread_h\": 1.5, \"counts\": {\"drone\": 60},\n"
+    "       \"launch\": [{\"x_km\": 650, \"y_km\": 250, \"radius_km\": 60},\n"
+    "                  {\"x_km\": 300, \"y_km\": 650, \"radius_km\": 60}]},\n"
+    "      {\"time_h\": 8.5, \"spread_h\": 0.4, \"counts\": {\"cruise\": 4},\n"
+    "       \"launch\": [{\"x_km\": 1200, \"y_km\": 350, \"radius_km\": 100}]}]},\n"
+    "    {\"name\": \"massive combined strike\", \"nights\": [2, 9, 16, 23, 30], \"waves\": [\n"
+    "      {\"time_h\": 2.0, \"spread_h\": 1.5, \"counts\": {\"drone\": 150},\n"
+    "       \"launch\": [{\"x_km\": 650, \"y_km\": 250, \"radius_km\": 60, \"share\": 2},\n"
+    "                  {\"x_km\": 300, \"y_km\": 650, \"radius_km\": 60, \"share\": 1}]},\n"
+    "      {\"time_h\": 8.5, \"spread_h\": 0.4, \"counts\": {\"cruise\": 10},\n"
+    "       \"launch\": [{\"x_km\": 1200, \"y_km\": 350, \"radius_km\": 100}]},\n"
+    "      {\"time_h\": 10.0, \"spread_h\": 0.1, \"counts\": {\"ballistic\": 4},\n"
+    "       \"launch\": [{\"x_km\": 650, \"y_km\": 150, \"radius_km\": 30}]}]}\n"
+    "  ],\n"
+    "  \"air_defence\": {\n"
+    "    \"detect_km\": 0,\n"
+    "    \"default\": {\"channels\": 4, \"stock\": 40, \"stock_max\": 60, \"resupply\": 8,\n"
+    "      \"pk\": {\"drone\": 0.6, \"cruise\": 0.65, \"ballistic\": 0.15},\n"
+    "      \"shots\": {\"drone\": 1, \"cruise\": 2, \"ballistic\": 2}, \"shoot_look_shoot\": true},\n"
+    "    \"zones\": [\n"
+    "      {\"zone\": 0, \"channels\": 8, \"stock\": 120, \"stock_max\": 160, \"resupply\": 20,\n"
+    "       \"pk\": {\"drone\": 0.75, \"cruise\": 0.75, \"ballistic\": 0.6},\n"
+    "       \"shots\": {\"drone\": 1, \"cruise\": 2, \"ballistic\": 2}, \"shoot_look_shoot\": true},\n"
+    "      {\"name\": \"mobile fire groups\", \"x_km\": 200, \"y_km\": 200, \"radius_km\": 300,\n"
+    "       \"channels\": 24, \"stock\": 5000, \"stock_max\": 5000, \"resupply\": 5000,\n"
+    "       \"pk\": {\"drone\": 0.72, \"cruise\": 0.55, \"ballistic\": 0},\n"
+    "       \"shots\": {\"drone\": 1, \"cruise\": 1, \"ballistic\": 1}, \"shoot_look_shoot\": false}\n"
+    "    ]\n"
+    "  },\n"
+    "  \"targets\": {\"policy\": \"capacity\",\n"
+    "    \"salvo\": {\"drone\": 3, \"cruise\": 1, \"ballistic\": 1},\n"
+    "    \"class_weight\": {\"sub750\": 1, \"sub330\": 1, \"sub110\": 0.5, \"line\": 0,\n"
+    "      \"nuclear\": 0, \"thermal\": 1, \"chp\": 1, \"hydro\": 1, \"gas\": 1,\n"
+    "      \"wind\": 0.2, \"solar\": 0.2, \"other\": 0.5}},\n"
+    "  \"protection\": {\"class\": {\"sub750\": 0.85}},\n"
+    "  \"repair\": {\n"
+    "    \"crews\": null, \"work_start_h\": 6, \"work_h_per_day\": 16,\n"
+    "    \"speed_kmh\": 60, \"road_factor\": 1.3,\n"
+    "    \"times\": {\n"
+    "      \"line\": {\"dist\": \"lognormal\", \"median_h\": 12, \"sigma\": 0.6},\n"
+    "      \"sub110\": {\"dist\": \"lognormal\", \"median_h\": 48, \"sigma\": 0.6},\n"
+    "      \"autotransformer\": {\"dist\": \"triangular\", \"min_h\": 240, \"mode_h\": 504,"
+    " \"max_h\": 840},\n"
+    "      \"switchyard\": {\"dist\": \"lognormal\", \"median_h\": 312, \"sigma\": 0.35},\n"
+    "      \"nuclear\": {\"dist\": \"lognormal\", \"median_h\": 2160, \"sigma\": 0.5},\n"
+    "      \"thermal\": {\"dist\": \"lognormal\", \"median_h\": 1440, \"sigma\": 0.5},\n"
+    "      \"chp\": {\"dist\": \"lognormal\", \"median_h\": 1800, \"sigma\": 0.4},\n"
+    "      \"hydro\": {\"dist\": \"lognormal\", \"median_h\": 1440, \"sigma\": 0.6},\n"
+    "      \"gas\": {\"dist\": \"lognormal\", \"median_h\": 720, \"sigma\": 0.5},\n"
+    "      \"wind\": {\"dist\": \"lognormal\", \"median_h\": 336, \"sigma\": 0.5},\n"
+    "      \"solar\": {\"dist\": \"lognormal\", \"median_h\": 168, \"sigma\": 0.5},\n"
+    "      \"other\": {\"dist\": \"lognormal\", \"median_h\": 720, \"sigma\": 0.5}\n"
+    "    },\n"
+    "    \"spares\": [\n"
+    "      {\"name\": \"AT-330/750\", \"for\": [\"autotransformer\"], \"stock\": 6,"
+    " \"every_days\": 10, \"units\": 1},\n"
+    "      {\"name\": \"T-110\", \"for\": [\"sub110\"], \"stock\": 40, \"every_days\": 7,"
+    " \"units\": 4}\n"
+    "    ]\n"
+    "  },\n"
+    "  \"load\": {\"scale\": 1.0, \"profile\": [0.78, 0.74, 0.72, 0.70, 0.70, 0.72, 0.78, 0.87,\n"
+    "    0.93, 0.95, 0.95, 0.94, 0.93, 0.92, 0.91, 0.92, 0.95, 0.99, 1.00, 1.00, 0.98, 0.94,\n"
+    "    0.89, 0.83]},\n"
+    "  \"cascade\": {\"control\": \"shed\", \"reclose_h\": 2},\n"
+    "  \"metrics\": {\"heat_loss_h\": 4}\n"
+    "}\n";
+
+const char *gr_campaign_default_json(void) { return default_json; }
+
+/* ------------------------------------------------------------------------
+ * Defaults and lifetime.
+ * ------------------------------------------------------------------------ */
+void camp_scenario_defaults(gr_campaign_scenario *s)
+{
+    s->nights = 30;
+    s->start_h = 18.0;
+    gr_threat_types_default(s->types);
+    for (int t = 0; t < GR_THREAT_NTYPES; t++)
+        for (int c = 0; c < GR_ASSET_NCLASS; c++)
+            s->p_damage[t][c] = 0.5;
+    s->p_switchyard = 0.2;
+    s->target_policy = GR_TARGET_CAPACITY;
+    for (int t = 0; t < GR_THREAT_NTYPES; t++)
+        s->salvo[t] = 1;
+    for (int c = 0; c < GR_ASSET_NCLASS; c++)
+        s->class_weight[c] = 1.0;
+    s->class_weight[GR_ASSET_LINE] = 0.0;
+    s->class_weight[GR_ASSET_PLANT + GR_PLANT_NUCLEAR] = 0.0;
+    s->detect_km = 0.0;
+    for (int k = 0; k < GR_REPAIR_NKIND; k++)
+        s->repair[k] = (gr_dist){GR_DIST_LOGNORMAL, 720.0, 0.5, 0.0};
+    s->repair[GR_REPAIR_LINE] = (gr_dist){GR_DIST_LOGNORMAL, 12.0, 0.6, 0.0};
+    s->repair[GR_REPAIR_SUB110] = (gr_dist){GR_DIST_LOGNORMAL, 48.0, 0.6, 0.0};
+    s->repair[GR_REPAIR_AUTOTRANSFORMER] = (gr_dist){GR_DIST_TRIANGULAR, 240.0, 504.0, 840.0};
+    s->repair[GR_REPAIR_SWITCHYARD] = (gr_dist){GR_DIST_LOGNORMAL, 312.0, 0.35, 0.0};
+    s->repair[GR_REPAIR_PLANT + GR_PLANT_THERMAL] = (gr_dist){GR_DIST_LOGNORMAL, 1440.0, 0.5, 0};
+    s->repair[GR_REPAIR_PLANT + GR_PLANT_CHP] = (gr_dist){GR_DIST_LOGNORMAL, 1800.0, 0.4, 0};
+    s->repair[GR_REPAIR_PLANT + GR_PLANT_NUCLEAR] = (gr_dist){GR_DIST_LOGNORMAL, 2160.0, 0.5, 0};
+    s->repair[GR_REPAIR_PLANT + GR_PLANT_HYDRO] = (gr_dist){GR_DIST_LOGNORMAL, 1440.0, 0.6, 0};
+    s->repair_method = GR_CAMPAIGN_REPAIR_DISPATCH;
+    s->planner_max_jobs = 10;
+    s->work_start_h = 6.0;
+    s->work_h_per_day = 16.0;
+    s->speed_kmh = 60.0;
+    s->road_factor = 1.3;
+    s->load_scale = 1.0;
+    static const double profile[24] = {0.78, 0.74, 0.72, 0.70, 0.70, 0.72, 0.78, 0.87,
+                                       0.93, 0.95, 0.95, 0.94, 0.93, 0.92, 0.91, 0.92,
+                                       0.95, 0.99, 1.00, 1.00, 0.98, 0.94, 0.89, 0.83};
+    memcpy(s->profile, profile, sizeof profile);
+    s->heat_loss_h = 4.0;
+    s->control = GR_CASCADE_CONTROL_SHED;
+    s->reclose_h = 2.0;
+}
+
+void gr_campaign_scenario_free(gr_campaign_scenario *s)
+{
+    if (!s)
+        return;
+    gr_free(s->name);
+    gr_free(s->source);
+    gr_case_free(s->grid_case);
+    gr_grid_free(s->grid);
+    gr_overlay_free(s->overlay);
+    gr_free(s->grid_path);
+    gr_free(s->overlay_path);
+    if (s->plans)
+        for (int p = 0; p < s->nplans; p++) {
+            gr_night_plan *pl = &s->plans[p];
+            gr_free(pl->name);
+            gr_free(pl->nights);
+            if (pl->waves)
+                for (int w = 0; w < pl->nwaves; w++)
+                    gr_free(pl->waves[w].launch);
+            gr_free(pl->waves);
+        }
+    gr_free(s->plans);
+    gr_free(s->target_asset);
+    gr_free(s->target_weight);
+    gr_free(s->zones);
+    if (s->zone_name)
+        for (int z = 0; z < s->nzones; z++)
+            gr_free(s->zone_name[z]);
+    gr_free(s->zone_name);
+    camp_assets_free(&s->assets);
+    gr_free(s->crew_x_km);
+    gr_free(s->crew_y_km);
+    if (s->spares)
+        for (int k = 0; k < s->nspares; k++)
+            gr_free(s->spares[k].name);
+    gr_free(s->spares);
+    gr_free(s->text);
+    gr_free(s);
+}
+
+const gr_night_plan *gr_campaign_night_plan(const gr_campaign_scenario *s, int night)
+{
+    const gr_night_plan *found = NULL;
+    for (int p = 0; p < s->nplans; p++) {
+        const gr_night_plan *pl = &s->plans[p];
+        int match = 0;
+        for (int j = 0; j < pl->nnights; j++)
+            if (pl->nights[j] == night)
+                match = 1;
+        if (pl->every > 0 && night >= pl->first && (night - pl->first) % pl->every == 0)
+            match = 1;
+        if (match)
+            found = pl;
+    }
+    return found;
+}
+
+double camp_clock_h(const gr_campaign_scenario *s, double t_h)
+{
+    double c = fmod(s->start_h + t_h, 24.0);
+    return c < 0 ? c + 24.0 : c;
+}
+
+/* ------------------------------------------------------------------------
+ * Distributions.
+ * ------------------------------------------------------------------------ */
+double gr_dist_sample(const gr_dist *d, gr_rng *r)
+{
+    switch (d->kind) {
+    case GR_DIST_LOGNORMAL:
+        return d->a * exp(d->b * gr_rng_normal(r));
+    case GR_DIST_TRIANGULAR: {
+        double u = gr_rng_uniform(r), lo = d->a, mode = d->b, hi = d->c;
+        if (hi <= lo)
+            return lo;
+        double f = (mode - lo) / (hi - lo);
+        if (u < f)
+            return lo + sqrt(u * (hi - lo) * (mode - lo));
+        return hi - sqrt((1.0 - u) * (hi - lo) * (hi - mode));
+    }
+    default:
+        return d->a;
+    }
+}
+
+double gr_dist_mean(const gr_dist *d)
+{
+    switch (d->kind) {
+    case GR_DIST_LOGNORMAL: return d->a * exp(0.5 * d->b * d->b);
+    case GR_DIST_TRIANGULAR: return (d->a + d->b + d->c) / 3.0;
+    default: return d->a;
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * JSON reading helpers: every failure names the file and the JSON path.
+ * ------------------------------------------------------------------------ */
+typedef struct rd {
+    const char *name;
+    gr_error *err;
+} rd;
+
+static int fail(rd *r, const char *path, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static int fail(rd *r, const char *path, const char *fmt, ...)
+{
+    char msg[GR_ERROR_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return gr_error_set(r->err, GR_EPARSE, "%s: %s: %s", r->name, path, msg);
+}
+
+static int oom(rd *r) { return gr_error_set(r->err, GR_ENOMEM, "%s: out of memory", r->name); }
+
+static const char *jtype(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return "object";
+    case JSON_ARRAY: return "array";
+    case JSON_STRING: return "string";
+    case JSON_INTEGER: return "integer";
+    case JSON_REAL: return "number";
+    case JSON_TRUE:
+    case JSON_FALSE: return "boolean";
+    default: return "null";
+    }
+}
+
+static void kpath(char *buf, const char *path, const char *key)
+{
+    int n = snprintf(buf, PATHLEN, "%s.%s", path, key);
+    if (n < 0 || n >= PATHLEN)
+        memcpy(buf + PATHLEN - 4, "...", 4);
+}
+
+static void ipath(char *buf, const char *path, size_t i)
+{
+    int n = snprintf(buf, PATHLEN, "%s[%zu]", path, i);
+    if (n < 0 || n >= PATHLEN)
+        memcpy(buf + PATHLEN - 4, "...", 4);
+}
+
+/* `v` must be an object whose keys are all in `names` (NULL-terminated). */
+static int keys(rd *r, const json_t *v, const char *path, const char *const *names)
+{
+    const char *key;
+    json_t *val;
+    if (!json_is_object(v))
+        return fail(r, path, "expected an object, found %s", jtype(v));
+    json_object_foreach((json_t *)v, key, val) {
+        int known = 0;
+        for (const char *const *n = names; *n && !known; n++)
+            known = strcmp(*n, key) == 0;
+        if (!known) {
+            char list[320] = "";
+            for (const char *const *n = names; *n; n++) {
+                strncat(list, *n, sizeof list - strlen(list) - 1);
+                if (n[1])
+                    strncat(list, ", ", sizeof list - strlen(list) - 1);
+            }
+            return fail(r, path, "unknown field \"%s\" (known: %s)", key, list);
+        }
+    }
+    return GR_OK;
+}
+
+/* Field `key` of obj: *v = NULL when absent and optional. */
+static int field(rd *r, const json_t *obj, const char *path, const char *key, int required,
+                 const json_t **v)
+{
+    *v = json_object_get(obj, key);
+    if (!*v && required)
+        return fail(r, path, "missing field \"%s\"", key);
+    return GR_OK;
+}
+
+static int num_value(rd *r, const json_t *v, const char *p, double min, double max, double *out)
+{
+    if (!json_is_number(v))
+        return fail(r, p, "expected a number, found %s", jtype(v));
+    double x = json_number_value(v);
+    if (!isfinite(x))
+        return fail(r, p, "expected a finite number");
+    if (x < min || x > max)
+        return fail(r, p, "%.10g is out of range [%.10g, %.10g]", x, min, max);
+    *out = x;
+    return GR_OK;
+}
+
+static int num(rd *r, const json_t *obj, const char *path, const char *key, int required,
+               double min, double max, double *out)
+{
+    const json_t *v;
+    char p[PATHLEN];
+    int st = field(r, obj, path, key, required, &v);
+    if (st || !v)
+        return st;
+    kpath(p, path, key);
+    return num_value(r, v, p, min, max, out);
+}
+
+static int int_value(rd *r, const json_t *v, const char *p, long long min, long long max,
+                     int *out)
+{
+    if (!json_is_integer(v))
+        return fail(r, p, "expected an integer, found %s", jtype(v));
+    long long x = (long long)json_integer_value(v);
+    if (x < min || x > max)
+        return fail(r, p, "%lld is out of range [%lld, %lld]", x, min, max);
+    *out = (int)x;
+    return GR_OK;
+}
+
+static int integer(rd *r, const json_t *obj, const char *path, const char *key, int required,
+                   long long min, long long max, int *out)
+{
+    const json_t *v;
+    char p[PATHLEN];
+    int st = field(r, obj, path, key, required, &v);
+    if (st || !v)
+        return st;
+    kpath(p, path, key);
+    return int_value(r, v, p, min, max, out);
+}
+
+static int boolean(rd *r, const json_t *obj, const char *path, const char *key, int *out)
+{
+    const json_t *v;
+    char p[PATHLEN];
+    int st = field(r, obj, path, key, 0, &v);
+    if (st || !v)
+        return st;
+    kpath(p, path, key);
+    if (!json_is_boolean(v))
+        return fail(r, p, "expected true or false, found %s", jtype(v));
+    *out = json_is_true(v);
+    return GR_OK;
+}
+
+/* A non-empty string (borrowed from the JSON tree). */
+static int string(rd *r, const json_t *obj, const char *path, const char *key, int required,
+                  const char **out)
+{
+    const json_t *v;
+    char p[PATHLEN];
+    int st = field(r, obj, path, key, required, &v);
+    if (st || !v)
+        return st;
+    kpath(p, path, key);
+    if (!json_is_string(v))
+        return fail(r, p, "expected a string, found %s", jtype(v));
+    if (json_string_length(v) == 0 || strlen(json_string_value(v)) != json_string_length(v))
+        return fail(r, p, "expected a non-empty string without NUL characters");
+    *out = json_string_value(v);
+    return GR_OK;
+}
+
+static int dup(rd *r, const char *src, char **dst)
+{
+    gr_free(*dst);
+    *dst = gr_overlay_strdup(src);
+    return *dst ? GR_OK : oom(r);
+}
+
+/* One of n names; *out gets its index. */
+static int name_in(rd *r, const char *p, const char *s, int n, const char *(*name_of)(int),
+                   const char *what, int *out)
+{
+    for (int k = 0; k < n; k++)
+        if (strcmp(s, name_of(k)) == 0) {
+            *out = k;
+            return GR_OK;
+        }
+    char list[400] = "";
+    for (int k = 0; k < n; k++) {
+        strncat(list, name_of(k), sizeof list - strlen(list) - 1);
+        if (k + 1 < n)
+            strncat(list, ", ", sizeof list - strlen(list) - 1);
+    }
+    return fail(r, p, "unknown %s \"%s\" (expected one of: %s)", what, s, list);
+}
+
+static const char *threat_name(int t)
+{
+    static const char *const names[GR_THREAT_NTYPES] = {"drone", "cruise", "ballistic"};
+    return t >= 0 && t < GR_THREAT_NTYPES ? names[t] : "?";
+}
+
+/* An object keyed by names (threat types, asset classes, repair kinds) with
+ * number values in [min, max] written into out[index]. */
+static int name_map(rd *r, const json_t *obj, const char *path, const char *key, int n,
+                    const char *(*name_of)(int), const char *what, double min, double max,
+                    double *out)
+{
+    const json_t *v;
+    char p[PATHLEN], q[PATHLEN];
+    int st = field(r, obj, path, key, 0, &v);
+    if (st || !v)
+        return st;
+    kpath(p, path, key);
+    if (!json_is_object(v))
+        return fail(r, p, "expected an object, found %s", jtype(v));
+    const char *k;
+    json_t *val;
+    json_object_foreach((json_t *)v, k, val) {
+        int idx = 0;
+        if ((st = name_in(r, p, k, n, name_of, what, &idx)))
+            return st;
+        kpath(q, p, k);
+        if ((st = num_value(r, val, q, min, max, &out[idx])))
+            return st;
+    }
+    return GR_OK;
+}
+
+static int int_map(rd *r, const json_t *obj, const char *path, const char *key, long long min,
+                   long long max, int *out)
+{
+    const json_t *v;
+    char p[PATHLEN], q[PATHLEN];
+    int st = field(r, obj, path, key, 0, &v);
+    if (st || !v)
+        return st;
+    kpath(p, path, key);
+    if (!json_is_object(v))
+        return fail(r, p, "expected an object, found %s", jtype(v));
+    const char *k;
+    json_t *val;
+    json_object_foreach((json_t *)v, k, val) {
+        int idx = 0;
+        if ((st = name_in(r, p, k, GR_THREAT_NTYPES, threat_name, "threat type", &idx)))
+            return st;
+        kpath(q, p, k);
+        if ((st = int_value(r, val, q, min, max, &out[idx])))
+            return st;
+    }
+    return GR_OK;
+}
+
+/* An array field (optional when !required: *arr NULL, *n 0). */
+static int array(rd *r, const json_t *obj, const char *path, const char *key, int required,
+                 const json_t **arr, size_t *n)
+{
+    char p[PATHLEN];
+    *n = 0;
+    int st = field(r, obj, path, key, required, arr);
+    if (st || !*arr)
+        return st;
+    kpath(p, path, key);
+    if (!json_is_array(*arr))
+        return fail(r, p, "expected an array, found %s", jtype(*arr));
+    *n = json_array_size(*arr);
+    if (*n > 10000000u)
+        return fail(r, p, "too many entries");
+    return GR_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * Sections.
+ * ------------------------------------------------------------------------ */
+static char *path_in(const char *base_dir, const char *rel)
+{
+    if (rel[0] == '/' || !base_dir || !base_dir[0] || strcmp(base_dir, ".") == 0)
+        return gr_overlay_strdup(rel);
+    size_t n = strlen(base_dir) + strlen(rel) + 2;
+    char *p = gr_malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", base_dir, rel);
+    return p;
+}
+
+static const char *const synth_fields[] = {"buses", "seed", NULL};
+
+/* The grid, its overlay, the grid model with the load scale, and the assets. */
+static int read_grid(rd *r, const json_t *root, const char *base_dir, gr_campaign_scenario *s)
+{
+    const json_t *gv, *ov, *sv;
+    int st;
+    field(r, root, "$", "grid", 0, &gv);
+    field(r, root, "$", "overlay", 0, &ov);
+    field(r, root, "$", "synth", 0, &sv);
+    if (gv && json_is_null(gv))
+        gv = NULL;
+    if (ov && json_is_null(ov))
+        ov = NULL;
+    if (gv) {
+        const char *rel;
+        if (sv)
+            return fail(r, "$.synth", "not allowed together with $.grid");
+        if ((st = string(r, root, "$", "grid", 1, &rel)))
+            return st;
+        if (!(s->grid_path = path_in(base_dir, rel)))
+            return oom(r);
+        if ((st = gr_case_read(s->grid_path, &s->grid_case, r->err)))
+            return st;
+        if (!ov)
+            return fail(r, "$", "missing field \"overlay\" (a campaign needs the grid's "
+                                "scenario overlay: places, people, zones)");
+        if (json_is_string(ov)) {
+            if ((st = string(r, root, "$", "overlay", 1, &rel)))
+                return st;
+            if (!(s->overlay_path = path_in(base_dir, rel)))
+                return oom(r);
+            if ((st = gr_overlay_read(s->overlay_path, s->grid_case, &s->overlay, r->err)))
+                return st;
+        } else if (json_is_object(ov)) {
+            char *text = json_dumps(ov, JSON_COMPACT);
+            char nm[PATHLEN];
+            if (!text)
+                return oom(r);
+            snprintf(nm, sizeof nm, "%s: $.overlay", r->name);
+            st = gr_overlay_parse(text, strlen(text), nm, s->grid_case, &s->overlay, r->err);
+            free(text);
+            if (st)
+                return st;
+        } else {
+            return fail(r, "$.overlay", "expected a file name or an object, found %s",
+                        jtype(ov));
+        }
+    } else {
+        gr_synth_options so;
+        gr_synth_options_default(&so);
+        if (ov)
+            return fail(r, "$.overlay", "needs $.grid (without a grid the synthetic region "
+                                        "and its own overlay are used)");
+        if (sv) {
+            double seed = (double)so.seed;
+            if ((st = keys(r, sv, "$.synth", synth_fields)) ||
+                (st = integer(r, sv, "$.synth", "buses", 0, 100, 50000, &so.n_bus)) ||
+                (st = num(r, sv, "$.synth", "seed", 0, 0, 9007199254740991.0, &seed)))
+                return st;
+            if (seed != floor(seed))
+                return fail(r, "$.synth.seed", "expected an integer");
+            so.seed = (uint64_t)seed;
+        }
+        if ((st = gr_synth(&so, &s->grid_case, &s->overlay, r->err)))
+            return st;
+    }
+    if ((st = gr_grid_from_case(s->grid_case, &s->grid, r->err)))
+        return st;
+    return GR_OK;
+}
+
+static const char *const type_fields[] = {"speed_kmh", "p_ew", "engage_min", "p_damage", NULL};
+
+static int read_types(rd *r, const json_t *root, gr_campaign_scenario *s)
+{
+    const json_t *v;
+    char p[PATHLEN];
+    int st = field(r, root, "$", "threat_types", 0, &v);
+    if (st || !v)
+        return st;
+    if (!json_is_object(v))
+        return fail(r, "$.threat_types", "expected an object, found %s", jtype(v));
+    const char *k;
+    json_t *o;
+    json_object_foreach((json_t *)v, k, o) {
+        int t = 0;
+        if ((st = name_in(r, "$.threat_types", k, GR_THREAT_NTYPES, threat_name, "threat type",
+                          &t)))
+            return st;
+        kpath(p, "$.threat_types", k);
+        if ((st = keys(r, o, p, type_fields)) ||
+            (st = num(r, o, p, "speed_kmh", 0, 1.0, 1e5, &s->types[t].speed_kmh)) ||
+            (st = num(r, o, p, "p_ew", 0, 0.0, 1.0, &s->types[t].p_ew)) ||
+            (st = num(r, o, p, "engage_min", 0, 0.0, 1440.0, &s->types[t].engage_min)) ||
+            (st = name_map(r, o, p, "p_damage", GR_ASSET_NCLASS, gr_asset_class_name,
+                           "asset class", 0.0, 1.0, s->p_damage[t])))
+            return st;
+    }
+    return GR_OK;
+}
+
+static const char *const plan_fields[] = {"name", "every", "first", "nights", "waves", NULL};
+static const char *const wave_fields[] = {"time_h", "spread_h", "counts", "launch", NULL};
+static const char *const launch_fields[] = {"x_km", "y_km", "radius_km", "share", NULL};
+
+static int read_wave(rd *r, const json_t *o, const char *p, gr_wave *w)
+{
+    int st;
+    const json_t *arr;
+    size_t n;
+    char q[PATHLEN], e[PATHLEN];
+    if ((st = keys(r, o, p, wave_fields)) ||
+        (st = num(r, o, p, "time_h", 1, 0.0, 24.0, &w->time_h)) ||
+        (st = num(r, o, p, "spread_h", 0, 0.0, 12.0, &w->spread_h)))
+        return st;
+    const json_t *cv;
+    if ((st = field(r, o, p, "counts", 1, &cv)))
+        return st;
+    if ((st = int_map(r, o, p, "counts", 0, 100000, w->count)))
+        return st;
+    int total = 0;
+    for (int t = 0; t < GR_THREAT_NTYPES; t++)
+        total += w->count[t];
+    if ((st = array(r, o, p, "launch", 1, &arr, &n)))
+        return st;
+    kpath(q, p, "launch");
+    if (n == 0 && total > 0)
+        return fail(r, q, "a wave with threats needs at least one launch area");
+    w->launch = gr_calloc(n ? n : 1, sizeof *w->launch);
+    if (!w->launch)
+        return oom(r);
+    w->nlaunch = (int)n;
+    for (size_t j = 0; j < n; j++) {
+        const json_t *a = json_array_get(arr, j);
+        gr_launch_area *la = &w->launch[j];
+        ipath(e, q, j);
+        la->share = 1.0;
+        if ((st = keys(r, a, e, launch_fields)) ||
+            (st = num(r, a, e, "x_km", 1, -1e5, 1e5, &la->x_km)) ||
+            (st = num(r, a, e, "y_km", 1, -1e5, 1e5, &la->y_km)) ||
+            (st = num(r, a, e, "radius_km", 0, 0.0, 1e4, &la->radius_km)) ||
+            (st = num(r, a, e, "share", 0, 1e-9, 1e9, &la->share)))
+            return st;
+    }
+    return GR_OK;
+}
+
+static int read_schedule(rd *r, const json_t *root, gr_campaign_scenario *s)
+{
+    const json_t *arr;
+    size_t n;
+    char p[PATHLEN], q[PATHLEN], e[PATHLEN];
+    int st = array(r, root, "$", "schedule", 1, &arr, &n);
+    if (st)
+        return st;
+    s->plans = gr_calloc(n ? n : 1, sizeof *s->plans);
+    if (!s->plans)
+        return oom(r);
+    s->nplans = (int)n;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *o = json_array_get(arr, i);
+        gr_night_plan *pl = &s->plans[i];
+        const char *nm = NULL;
+        const json_t *na, *wa;
+        size_t nn, nw;
+        ipath(p, "$.schedule", i);
+        pl->first = 1;
+        if ((st = keys(r, o, p, plan_fields)) || (st = string(r, o, p, "name", 0, &nm)) ||
+            (st = integer(r, o, p, "every", 0, 0, 100000, &pl->every)) ||
+            (st = integer(r, o, p, "first", 0, 1, 100000, &pl->first)) ||
+            (st = array(r, o, p, "nights", 0, &na, &nn)) ||
+            (st = array(r, o, p, "waves", 1, &wa, &nw)))
+            return st;
+        char defname[32];
+        snprintf(defname, sizeof defname, "plan %zu", i + 1);
+        if ((st = dup(r, nm ? nm : defname, &pl->name)))
+            return st;
+        if (!na && pl->every == 0)
+            return fail(r, p, "needs \"nights\" or \"every\" to say which nights it covers");
+        pl->nights = gr_calloc(nn ? nn : 1, sizeof(int));
+        pl->waves = gr_calloc(nw ? nw : 1, sizeof *pl->waves);
+        if (!pl->nights || !pl->waves)
+            return oom(r);
+        pl->nnights = (int)nn;
+        pl->nwaves = (int)nw;
+        kpath(q, p, "nights");
+        for (size_t j = 0; j < nn; j++) {
+            ipath(e, q, j);
+            if ((st = int_value(r, json_array_get(na, j), e, 1, 100000, &pl->nights[j])))
+                return st;
+        }
+        kpath(q, p, "waves");
+        for (size_t j = 0; j < nw; j++) {
+            ipath(e, q, j);
+            if ((st = read_wave(r, json_array_get(wa, j), e, &pl->waves[j])))
+                return st;
+        }
+    }
+    return GR_OK;
+}
+
+static const char *const ad_fields[] = {"detect_km", "default", "zones", NULL};
+static const char *const sys_fields[] = {"zone", "name", "x_km", "y_km", "radius_km",
+                                         "channels", "stock", "stock_max", "resupply", "pk",
+                                         "shots", "shoot_look_shoot", NULL};
+
+/* The system fields of a zone entry (or of "default") into z. */
+static int read_system(rd *r, const json_t *o, const char *p, gr_ad_zone *z)
+{
+    int st, stock_max_seen, inherited_max = z->stock_max;
+    double pk[GR_THREAT_NTYPES];
+    for (int t = 0; t < GR_THREAT_NTYPES; t++)
+        pk[t] = z->pk[t];
+    z->stock_max = -1;
+    if ((st = integer(r, o, p, "channels", 0, 0, 100000, &z->channels)) ||
+        (st = integer(r, o, p, "stock", 0, 0, 100000000, &z->stock)) ||
+        (st = integer(r, o, p, "stock_max", 0, 0, 100000000, &z->stock_max)) ||
+        (st = integer(r, o, p, "resupply", 0, 0, 100000000, &z->resupply)) ||
+        (st = name_map(r, o, p, "pk", GR_THREAT_NTYPES, threat_name, "threat type", 0.0, 1.0,
+                       pk)) ||
+        (st = int_map(r, o, p, "shots", 1, 100, z->shots)) ||
+        (st = boolean(r, o, p, "shoot_look_shoot", &z->shoot_look_shoot)))
+        return st;
+    for (int t = 0; t < GR_THREAT_NTYPES; t++)
+        z->pk[t] = pk[t];
+    stock_max_seen = z->stock_max >= 0;
+    if (!stock_max_seen) /* default: the larger of the stock and the inherited magazine */
+        z->stock_max = z->stock > inherited_max ? z->stock : inherited_max;
+    if (z->stock > z->stock_max) {
+        char q[PATHLEN];
+        kpath(q, p, "stock");
+        return fail(r, q, "%d exceeds stock_max %d", z->stock, z->stock_max);
+    }
+    return GR_OK;
+}
+
+static void system_default(gr_ad_zone *z)
+{
+    memset(z, 0, sizeof *z);
+    for (int t = 0; t < GR_THREAT_NTYPES; t++)
+        z->shots[t] = 1;
+    z->shoot_look_shoot = 1;
+}
+
+static int read_air_defence(rd *r, const json_t *root, gr_campaign_scenario *s)
+{
+    const json_t *v, *dv = NULL, *arr = NULL;
+    size_t n = 0;
+    char p[PATHLEN], q[PATHLEN];
+    const gr_overlay *ov = s->overlay;
+    int st = field(r, root, "$", "air_defence", 0, &v);
+    if (st)
+        return st;
+    gr_ad_zone def;
+    int have_def = 0;
+    system_default(&def);
+    if (v) {
+        if ((st = keys(r, v, "$.air_defence", ad_fields)) ||
+            (st = num(r, v, "$.air_defence", "detect_km", 0, 0.0, 1e5, &s->detect_km)) ||
+            (st = field(r, v, "$.air_defence", "default", 0, &dv)) ||
+            (st = array(r, v, "$.air_defence", "zones", 0, &arr, &n)))
+            return st;
+        if (dv) {
+            static const char *const def_fields[] = {"channels", "stock", "stock_max",
+                                                     "resupply", "pk", "shots",
+                                                     "shoot_look_shoot", NULL};
+            if ((st = keys(r, dv, "$.air_defence.default", def_fields)) ||
+                (st = read_system(r, dv, "$.air_defence.default", &def)))
+                return st;
+            have_def = 1;
+        }
+    }
+    /* overlay zones first (in overlay order), then the extra zones listed */
+    int nextra = 0;
+    int *listed = gr_calloc((size_t)ov->nzone + 1, sizeof(int)); /* entry index + 1 */
+    if (!listed)
+        return oom(r);
+    for (size_t j = 0; j < n; j++) {
+        const json_t *o = json_array_get(arr, j), *zv;
+        ipath(p, "$.air_defence.zones", j);
+        if ((st = keys(r, o, p, sys_fields)))
+            goto done;
+        zv = json_object_get(o, "zone");
+        if (!zv) {
+            nextra++;
+            continue;
+        }
+        int z = -1;
+        kpath(q, p, "zone");
+        if (json_is_integer(zv)) {
+            if ((st = int_value(r, zv, q, 0, ov->nzone - 1, &z)))
+                goto done;
+        } else if (json_is_string(zv)) {
+            for (int k = 0; k < ov->nzone; k++)
+                if (strcmp(ov->zone_name[k], json_string_value(zv)) == 0)
+                    z = k;
+            if (z < 0) {
+                st = fail(r, q, "no defended zone named \"%s\" in the overlay",
+                          json_string_value(zv));
+                goto done;
+            }
+        } else {
+            st = fail(r, q, "expected an overlay zone name or index, found %s", jtype(zv));
+            goto done;
+        }
+        if (listed[z]) {
+            st = fail(r, q, "zone %d is already configured by $.air_defence.zones[%d]", z,
+                      listed[z] - 1);
+            goto done;
+        }
+        if (json_object_get(o, "x_km") || json_object_get(o, "y_km") ||
+            json_object_get(o, "name")) {
+            st = fail(r, p, "an overlay zone takes its name and centre from the overlay");
+            goto done;
+        }
+        listed[z] = (int)j + 1;
+    }
+    s->nzones = ov->nzone + nextra;
+    s->zones = gr_calloc((size_t)s->nzones + 1, sizeof *s->zones);
+    s->zone_name = gr_calloc((size_t)s->nzones + 1, sizeof(char *));
+    if (!s->zones || !s->zone_name) {
+        st = oom(r);
+        goto done;
+    }
+    for (int z = 0; z < ov->nzone; z++) {
+        gr_ad_zone *zz = &s->zones[z];
+        if (listed[z]) {
+            const json_t *o = json_array_get(arr, (size_t)listed[z] - 1);
+            ipath(p, "$.air_defence.zones", (size_t)listed[z] - 1);
+            *zz = have_def ? def : (gr_ad_zone){0};
+            if (!have_def)
+                system_default(zz);
+            if ((st = read_system(r, o, p, zz)))
+                goto done;
+            zz->radius_km = ov->zone_radius_km[z];
+            if ((st = num(r, o, p, "radius_km", 0, 0.0, 1e5, &zz->radius_km)))
+                goto done;
+        } else if (have_def) {
+            *zz = def;
+            zz->radius_km = ov->zone_radius_km[z];
+        } else {
+            system_default(zz);
+            zz->radius_km = ov->zone_radius_km[z];
+        }
+        zz->x_km = ov->zone_x_km[z];
+        zz->y_km = ov->zone_y_km[z];
+        if ((st = dup(r, ov->zone_name[z], &s->zone_name[z])))
+            goto done;
+    }
+    int zi = ov->nzone;
+    for (size_t j = 0; j < n; j++) {
+        const json_t *o = json_array_get(arr, j);
+        if (json_object_get(o, "zone"))
+            continue;
+        const char *nm;
+        gr_ad_zone *zz = &s->zones[zi];
+        ipath(p, "$.air_defence.zones", j);
+        system_default(zz);
+        if ((st = string(r, o, p, "name", 1, &nm)) ||
+            (st = num(r, o, p, "x_km", 1, -1e5, 1e5, &zz->x_km)) ||
+            (st = num(r, o, p, "y_km", 1, -1e5, 1e5, &zz->y_km)) ||
+            (st = num(r, o, p, "radius_km", 1, 0.0, 1e5, &zz->radius_km)) ||
+            (st = read_system(r, o, p, zz)) || (st = dup(r, nm, &s->zone_name[zi])))
+            goto done;
+        zi++;
+    }
+    st = GR_OK;
+done:
+    gr_free(listed);
+    return st;
+}
+
+static const char *policy_name(int k)
+{
+    static const char *const names[] = {"capacity", "worst", "list"};
+    return k >= 0 && k < 3 ? names[k] : "?";
+}
+
+static const char *control_name(int k) { return k == 0 ? "none" : k == 1 ? "shed" : "?"; }
+
+static const char *const target_fields[] = {"policy", "salvo", "class_weight", "assets", NULL};
+static const char *const tlist_fields[] = {"asset", "weight", NULL};
+
+/* An asset name into its index. */
+static int asset_ref(rd *r, const json_t *o, const char *p, const gr_campaign_scenario *s,
+                     int *out)
+{
+    const char *nm;
+    char q[PATHLEN];
+    int st = string(r, o, p, "asset", 1, &nm);
+    if (st)
+        return st;
+    *out = camp_asset_find(&s->assets, nm);
+    if (*out < 0) {
+        kpath(q, p, "asset");
+        return fail(r, q, "no asset named \"%s\" (a substation or plant name of the overlay, "
+                          "or line:ROW)", nm);
+    }
+    return GR_OK;
+}
+
+static int read_targets(rd *r, const json_t *root, gr_campaign_scenario *s)
+{
+    const json_t *v, *arr;
+    size_t n;
+    char p[PATHLEN];
+    const char *pol = NULL;
+    int st = field(r, root, "$", "targets", 0, &v);
+    if (st || !v)
+        return st;
+    if ((st = keys(r, v, "$.targets", target_fields)) ||
+        (st = string(r, v, "$.targets", "policy", 0, &pol)) ||
+        (pol && (st = name_in(r, "$.targets.policy", pol, 3, policy_name, "policy",
+                              &s->target_policy))) ||
+        (st = int_map(r, v, "$.targets", "salvo", 1, 1000, s->salvo)) ||
+        (st = name_map(r, v, "$.targets", "class_weight", GR_ASSET_NCLASS, gr_asset_class_name,
+                       "asset class", 0.0, 1e6, s->class_weight)) ||
+        (st = array(r, v, "$.targets", "assets", 0, &arr, &n)))
+        return st;
+    if (s->target_policy == GR_TARGET_LIST && n == 0)
+        return fail(r, "$.targets", "policy \"list\" needs a non-empty \"assets\" list");
+    if (s->target_policy != GR_TARGET_LIST && arr)
+        return fail(r, "$.targets.assets", "only used with policy \"list\"");
+    s->target_asset = gr_calloc(n ? n : 1, sizeof(int));
+    s->target_weight = gr_calloc(n ? n : 1, sizeof(double));
+    if (!s->target_asset || !s->target_weight)
+        return oom(r);
+    s->ntarget = (int)n;
+    for (size_t j = 0; j < n; j++) {
+        const json_t *o = json_array_get(arr, j);
+        ipath(p, "$.targets.assets", j);
+        s->target_weight[j] = 1.0;
+        if ((st = keys(r, o, p, tlist_fields)) || (st = asset_ref(r, o, p, s, &s->target_asset[j])) ||
+            (st = num(r, o, p, "weight", 0, 1e-9, 1e9, &s->target_weight[j])))
+            return st;
+    }
+    return GR_OK;
+}
+
+static const char *const prot_fields[] = {"class", "assets", NULL};
+static const char *const plist_fields[] = {"asset", "level", NULL};
+
+static int read_protection(rd *r, const json_t *root, gr_campaign_scenario *s)
+{
+    const json_t *v, *arr;
+    size_t n;
+    char p[PATHLEN];
+    double lvl[GR_ASSET_NCLASS] = {0};
+    int st = field(r, root, "$", "protection", 0, &v);
+    if (st)
+        return st;
+    if (v) {
+        if ((st = keys(r, v, "$.protection", prot_fields)) ||
+            (st = name_map(r, v, "$.protection", "class", GR_ASSET_NCLASS, gr_asset_class_name,
+                           "asset class", 0.0, 1.0, lvl)))
+            return st;
+    }
+    for (int a = 0; a < s->assets.n; a++)
+        s->assets.protection[a] = lvl[s->assets.cls[a]];
+    if (!v)
+        return GR_OK;
+    if ((st = array(r, v, "$.protection", "assets", 0, &arr, &n)))
+        return st;
+    for (size_t j = 0; j < n; j++) {
+        const json_t *o = json_array_get(arr, j);
+        int a;
+        double x;
+        ipath(p, "$.protection.assets", j);
+        if ((st = keys(r, o, p, plist_fields)) || (st = asset_ref(r, o, p, s, &a)) ||
+            (st = num(r, o, p, "level", 1, 0.0, 1.0, &x)))
+            return st;
+        s->assets.protection[a] = x;
+    }
+    return GR_OK;
+}
+
+static const char *const repair_fields[] = {"method", "planner_max_jobs", "crews",
+                                            "work_start_h",
+                                            "work_h_per_day", "speed_kmh", "road_factor",
+                                            "times", "spares", NULL};
+static const char *const spare_fields[] = {"name", "for", "stock", "every_days", "units", NULL};
+
+static const char *dist_name(int k)
+{
+    static const char *const names[] = {"fixed", "lognormal", "triangular"};
+    return k >= 0 && k < 3 ? names[k] : "?";
+}
+
+static const char *method_name(int k) { return k == 0 ? "dispatch" : k == 1 ? "planner" : "?"; }
+
+static int read_dist(rd *r, const json_t *o, const char *p, gr_dist *d)
+{
+    static const char *const f_fixed[] = {"dist", "value_h", NULL};
+    static const char *const f_logn[] = {"dist", "median_h", "sigma", NULL};
+    static const char *const f_tri[] = {"dist", "min_h", "mode_h", "max_h", NULL};
+    const char *kind;
+    char q[PATHLEN];
+    int st = string(r, o, p, "dist", 1, &kind), k;
+    if (st)
+        return st;
+    kpath(q, p, "dist");
+    if ((st = name_in(r, q, kind, 3, dist_name, "distribution", &k)))
+        return st;
+    *d = (gr_dist){k, 0, 0, 0};
+    if (k == GR_DIST_FIXED) {
+        if ((st = keys(r, o, p, f_fixed)))
+            return st;
+        return num(r, o, p, "value_h", 1, 0.0, 1e6, &d->a);
+    }
+    if (k == GR_DIST_LOGNORMAL) {
+        if ((st = keys(r, o, p, f_logn)) || (st = num(r, o, p, "median_h", 1, 1e-6, 1e6, &d->a)) ||
+            (st = num(r, o, p, "sigma", 1, 0.0, 5.0, &d->b)))
+            return st;
+        return GR_OK;
+    }
+    if ((st = keys(r, o, p, f_tri)) || (st = num(r, o, p, "min_h", 1, 0.0, 1e6, &d->a)) ||
+        (st = num(r, o, p, "mode_h", 1, 0.0, 1e6, &d->b)) ||
+        (st = num(r, o, p, "max_h", 1, 0.0, 1e6, &d->c)))
+        return st;
+    if (!(d->a <= d->b && d->b <= d->c))
+        return fail(r, p, "needs min_h <= mode_h <= max_h");
+    return GR_OK;
+}
+
+static int read_repair(rd *r, const json_t *root, gr_campaign_scenario *s)
+{
+    const json_t *v, *tv, *arr, *cv;
+    size_t n;
+    char p[PATHLEN], q[PATHLEN], e[PATHLEN];
+    const char *meth = NULL;
+    int st = field(r, root, "$", "repair", 0, &v), crews = -1;
+    const gr_overlay *ov = s->overlay;
+    if (st)
+        return st;
+    if (v) {
+        if ((st = keys(r, v, "$.repair", repair_fields)) ||
+            (st = string(r, v, "$.repair", "method", 0, &meth)) ||
+            (meth && (st = name_in(r, "$.repair.method", meth, 2, method_name, "method",
+                                   &s->repair_method))) ||
+            (st = integer(r, v, "$.repair", "planner_max_jobs", 0, 1, 64, &s->planner_max_jobs)) ||
+            (st = num(r, v, "$.repair", "work_start_h", 0, 0.0, 24.0, &s->work_start_h)) ||
+            (st = num(r, v, "$.repair", "work_h_per_day", 0, 1.0, 24.0, &s->work_h_per_day)) ||
+            (st = num(r, v, "$.repair", "speed_kmh", 0, 1.0, 1000.0, &s->speed_kmh)) ||
+            (st = num(r, v, "$.repair", "road_factor", 0, 1.0, 10.0, &s->road_factor)) ||
+            (st = field(r, v, "$.repair", "crews", 0, &cv)))
+            return st;
+        if (cv && !json_is_null(cv) &&
+            (st = integer(r, v, "$.repair", "crews", 1, 0, 100000, &crews)))
+            return st;
+        if ((st = field(r, v, "$.repair", "times", 0, &tv)))
+            return st;
+        if (tv) {
+            if (!json_is_object(tv))
+                return fail(r, "$.repair.times", "expected an object, found %s", jtype(tv));
+            const char *k;
+            json_t *o;
+            json_object_foreach((json_t *)tv, k, o) {
+                int kind = 0;
+                if ((st = name_in(r, "$.repair.times", k, GR_REPAIR_NKIND, gr_repair_kind_name,
+                                  "repair kind", &kind)))
+                    return st;
+                kpath(p, "$.repair.times", k);
+                if ((st = read_dist(r, o, p, &s->repair[kind])))
+                    return st;
+            }
+        }
+    }
+    /* crews: from the overlay's bases, or `crews` spread over them in turn */
+    int nbase = ov->ncrew, total = 0;
+    for (int b = 0; b < nbase; b++)
+        total += ov->crew_count[b];
+    if (crews < 0)
+        crews = nbase > 0 ? total : 4;
+    s->crews = crews;
+    s->crew_x_km = gr_calloc((size_t)crews + 1, sizeof(double));
+    s->crew_y_km = gr_calloc((size_t)crews + 1, sizeof(double));
+    if (!s->crew_x_km || !s->crew_y_km)
+        return oom(r);
+    if (nbase > 0 && total > 0 && crews == total) {
+        int c = 0;
+        for (int b = 0; b < nbase; b++)
+            for (int j = 0; j < ov->crew_count[b]; j++, c++) {
+                s->crew_x_km[c] = ov->crew_x_km[b];
+                s->crew_y_km[c] = ov->crew_y_km[b];
+            }
+    } else {
+        for (int c = 0; c < crews; c++) {
+            int b = nbase > 0 ? c % nbase : -1;
+            s->crew_x_km[c] = b >= 0 ? ov->crew_x_km[b] : 0.5 * ov->width_km;
+            s->crew_y_km[c] = b >= 0 ? ov->crew_y_km[b] : 0.5 * ov->height_km;
+        }
+    }
+    if (!v)
+        return GR_OK;
+    if ((st = array(r, v, "$.repair", "spares", 0, &arr, &n)))
+        return st;
+    s->spares = gr_calloc(n ? n : 1, sizeof *s->spares);
+    if (!s->spares)
+        return oom(r);
+    s->nspares = (int)n;
+    int used = 0;
+    for (size_t j = 0; j < n; j++) {
+        const json_t *o = json_array_get(arr, j), *fa;
+        gr_campaign_spare *sp = &s->spares[j];
+        const char *nm;
+        size_t nf;
+        ipath(p, "$.repair.spares", j);
+        if ((st = keys(r, o, p, spare_fields)) || (st = string(r, o, p, "name", 1, &nm)) ||
+            (st = dup(r, nm, &sp->name)) || (st = array(r, o, p, "for", 1, &fa, &nf)) ||
+            (st = integer(r, o, p, "stock", 0, 0, 100000000, &sp->stock)) ||
+            (st = num(r, o, p, "every_days", 0, 0.0, 1e5, &sp->every_days)) ||
+            (st = integer(r, o, p, "units", 0, 0, 100000000, &sp->units)))
+            return st;
+        kpath(q, p, "for");
+        for (size_t f = 0; f < nf; f++) {
+            const json_t *fv = json_array_get(fa, f);
+            int kind = 0;
+            ipath(e, q, f);
+            if (!json_is_string(fv))
+                return fail(r, e, "expected a repair kind name, found %s", jtype(fv));
+            if ((st = name_in(r, e, json_string_value(fv), GR_REPAIR_NKIND, gr_repair_kind_name,
+                              "repair kind", &kind)))
+                return st;
+            if (used & (1 << kind))
+                return fail(r, e, "repair kind \"%s\" already has a spare class",
+                            json_string_value(fv));
+            used |= 1 << kind;
+            sp->kinds |= 1 << kind;
+        }
+    }
+    return GR_OK;
+}
+
+static const char *const load_fields[] = {"scale", "profile", NULL};
+static const char *const cascade_fields[] = {"control", "reclose_h", NULL};
+static const char *const metrics_fields[] = {"heat_loss_h", NULL};
+
+static int read_misc(rd *r, const json_t *root, gr_campaign_scenario *s)
+{
+    const json_t *v, *arr;
+    size_t n;
+    char p[PATHLEN];
+    int st;
+    if ((st = field(r, root, "$", "load", 0, &v)))
+        return st;
+    if (v) {
+        if ((st = keys(r, v, "$.load", load_fields)) ||
+            (st = num(r, v, "$.load", "scale", 0, 0.0, 100.0, &s->load_scale)) ||
+            (st = array(r, v, "$.load", "profile", 0, &arr, &n)))
+            return st;
+        if (arr) {
+            if (n != 24)
+                return fail(r, "$.load.profile", "expected 24 values (clock hours 0..23), "
+                                                 "found %zu", n);
+            for (size_t h = 0; h < 24; h++) {
+                ipath(p, "$.load.profile", h);
+                if ((st = num_value(r, json_array_get(arr, h), p, 0.0, 2.0, &s->profile[h])))
+                    return st;
+            }
+        }
+    }
+    if ((st = field(r, root, "$", "cascade", 0, &v)))
+        return st;
+    if (v) {
+        const char *c = NULL;
+        if ((st = keys(r, v, "$.cascade", cascade_fields)) ||
+            (st = string(r, v, "$.cascade", "control", 0, &c)) ||
+            (c && (st = name_in(r, "$.cascade.control", c, 2, control_name, "control",
+                                &s->control))) ||
+            (st = num(r, v, "$.cascade", "reclose_h", 0, 0.0, 24.0, &s->reclose_h)))
+            return st;
+    }
+    if ((st = field(r, root, "$", "metrics", 0, &v)))
+        return st;
+    if (v && ((st = keys(r, v, "$.metrics", metrics_fields)) ||
+              (st = num(r, v, "$.metrics", "heat_loss_h", 0, 0.0, 1000.0, &s->heat_loss_h))))
+        return st;
+    return GR_OK;
+}
+
+static const char *const root_fields[] = {
+    "format",     "version",     "name",    "grid",       "overlay", "synth",
+    "nights",     "start_h",     "threat_types", "p_switchyard", "schedule", "air_defence",
+    "targets",    "protection",  "repair",  "load",       "cascade", "metrics", NULL};
+
+static int read_root(rd *r, const json_t *root, const char *base_dir, gr_campaign_scenario *s)
+{
+    const char *fmt, *nm = NULL;
+    int st, version;
+    if ((st = keys(r, root, "$", root_fields)) || (st = string(r, root, "$", "format", 1, &fmt)))
+        return st;
+    if (strcmp(fmt, CAMP_FORMAT) != 0)
+        return fail(r, "$.format", "expected \"" CAMP_FORMAT "\", found \"%s\"", fmt);
+    if ((st = integer(r, root, "$", "version", 1, 0, 1000000, &version)))
+        return st;
+    if (version != CAMP_VERSION)
+        return fail(r, "$.version", "unsupported version %d (this reader knows %d)", version,
+                    CAMP_VERSION);
+    if ((st = string(r, root, "$", "name", 0, &nm)) || (st = dup(r, nm ? nm : "campaign",
+                                                                 &s->name)))
+        return st;
+    /* scalars first, so that a typo fails before the grid is built */
+    if ((st = integer(r, root, "$", "nights", 0, 1, 10000, &s->nights)) ||
+        (st = num(r, root, "$", "start_h", 0, 0.0, 24.0, &s->start_h)) ||
+        (st = num(r, root, "$", "p_switchyard", 0, 0.0, 1.0, &s->p_switchyard)) ||
+        (st = read_types(r, root, s)) || (st = read_schedule(r, root, s)) ||
+        (st = read_misc(r, root, s)))
+        return st;
+    if ((st = read_grid(r, root, base_dir, s)))
+        return st;
+    /* the load scale applies to the grid model (the case keeps its numbers) */
+    for (int b = 0; b < s->grid->nb; b++) {
+        s->grid->pd[b] *= s->load_scale;
+        s->grid->qd[b] *= s->load_scale;
+    }
+    if ((st = camp_assets_build(s, r->err)))
+        return st;
+    if ((st = read_air_defence(r, root, s)) || (st = read_targets(r, root, s)) ||
+        (st = read_protection(r, root, s)) || (st = read_repair(r, root, s)))
+        return st;
+    return GR_OK;
+}
+
+int gr_campaign_scenario_parse(const char *text, size_t len, const char *name,
+                               const char *base_dir, gr_campaign_scenario **out, gr_error *err)
+{
+    json_error_t je;
+    rd r = {name ? name : "campaign", err};
+    *out = NULL;
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    if (!root)
+        return gr_error_set(err, GR_EPARSE, "%s:%d:%d: %s", r.name, je.line, je.column, je.text);
+    gr_campaign_scenario *s = gr_calloc(1, sizeof *s);
+    int st;
+    if (!s) {
+        json_decref(root);
+        return oom(&r);
+    }
+    camp_scenario_defaults(s);
+    s->text = gr_malloc(len + 1);
+    if (!s->text || dup(&r, r.name, &s->source)) {
+        st = oom(&r);
+        goto done;
+    }
+    memcpy(s->text, text, len);
+    s->text[len] = '\0';
+    st = read_root(&r, root, base_dir, s);
+done:
+    json_decref(root);
+    if (st) {
+        gr_campaign_scenario_free(s);
+        return st;
+    }
+    *out = s;
+    return GR_OK;
+}
+
+int gr_campaign_scenario_read(const char *path, gr_campaign_scenario **out, gr_error *err)
+{
+    *out = NULL;
+    if (!path)
+        return gr_campaign_scenario_parse(default_json, strlen(default_json), "built-in",
+                                          NULL, out, err);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return gr_error_set(err, GR_EIO, "%s: cannot open the file", path);
+    size_t cap = 1 << 16, len = 0;
+    char *buf = gr_malloc(cap);
+    while (buf) {
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (len < cap)
+            break;
+        char *nb = gr_realloc(buf, cap * 2);
+        if (!nb) {
+            gr_free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = nb;
+        cap *= 2;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!buf)
+        return gr_error_set(err, GR_ENOMEM, "%s: out of memory", path);
+    if (bad) {
+        gr_free(buf);
+        return gr_error_set(err, GR_EIO, "%s: read error", path);
+    }
+    /* base directory of the file */
+    char *dir = gr_overlay_strdup(path);
+    if (!dir) {
+        gr_free(buf);
+        return gr_error_set(err, GR_ENOMEM, "%s: out of memory", path);
+    }
+    char *slash = strrchr(dir, '/');
+    if (slash)
+        *(slash == dir ? slash + 1 : slash) = '\0';
+    else
+        strcpy(dir, ".");
+    int st = gr_campaign_scenario_parse(buf, len, path, dir, out, err);
+    gr_free(dir);
+    gr_free(buf);
+    return st;
+}

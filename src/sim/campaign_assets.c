@@ -1,0 +1,417 @@
+/* campaign_assets.c — the campaign's asset table (what a strike can target), grid status helpers and the worst-case ranking by load lost at peak.
+ *
+ * DESIGN. An asset is what an attacker aims at and a planner protects: a
+ * transmission substation (its autotransformers and its high-voltage
+ * switchyard), a 110 kV distribution substation, a power plant (its units),
+ * or a line. Its elements are grid rows, so a hit becomes a damage set the
+ * cascade and the shedding LP understand. The "worst case" ranking asks, for
+ * each asset alone, how much load is lost at peak if the whole asset is lost:
+ * for substations >= 330 kV and plants the shedding LP answers (gr_shed_solve:
+ * the operator redispatches and sheds what flows and capacity force), for 110
+ * kV substations and lines connectivity does (the load left without a path to
+ * a generator), which is exact for them in a meshed backbone and thousands of
+ * times cheaper. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "io/overlay.h"
+#include "sim/campaign_internal.h"
+
+static const char *const asset_names[GR_ASSET_PLANT] = {"sub750", "sub330", "sub110", "line"};
+
+const char *gr_asset_class_name(int cls)
+{
+    if (cls >= 0 && cls < GR_ASSET_PLANT)
+        return asset_names[cls];
+    if (cls >= GR_ASSET_PLANT && cls < GR_ASSET_NCLASS)
+        return gr_plant_type_name(cls - GR_ASSET_PLANT);
+    return "?";
+}
+
+static const char *const repair_names[GR_REPAIR_PLANT] = {"line", "sub110", "autotransformer",
+                                                          "switchyard"};
+
+const char *gr_repair_kind_name(int kind)
+{
+    if (kind >= 0 && kind < GR_REPAIR_PLANT)
+        return repair_names[kind];
+    if (kind >= GR_REPAIR_PLANT && kind < GR_REPAIR_NKIND)
+        return gr_plant_type_name(kind - GR_REPAIR_PLANT);
+    return "?";
+}
+
+/* ------------------------------------------------------------------------
+ * Grid helpers.
+ * ------------------------------------------------------------------------ */
+void camp_adj_free(camp_adj *a)
+{
+    if (!a)
+        return;
+    gr_free(a->br_ptr);
+    gr_free(a->br);
+    gr_free(a->gen_ptr);
+    gr_free(a->gen);
+    memset(a, 0, sizeof *a);
+}
+
+int camp_adj_build(const gr_grid *g, camp_adj *a)
+{
+    memset(a, 0, sizeof *a);
+    a->nb = g->nb;
+    a->br_ptr = gr_calloc((size_t)g->nb + 1, sizeof(int));
+    a->br = gr_malloc((size_t)(2 * g->nl + 1) * sizeof(int));
+    a->gen_ptr = gr_calloc((size_t)g->nb + 1, sizeof(int));
+    a->gen = gr_malloc((size_t)(g->ng + 1) * sizeof(int));
+    if (!a->br_ptr || !a->br || !a->gen_ptr || !a->gen) {
+        camp_adj_free(a);
+        return GR_ENOMEM;
+    }
+    for (int k = 0; k < g->nl; k++) {
+        a->br_ptr[g->br_f[k] + 1]++;
+        if (g->br_t[k] != g->br_f[k])
+            a->br_ptr[g->br_t[k] + 1]++;
+    }
+    for (int k = 0; k < g->ng; k++)
+        a->gen_ptr[g->gen_bus[k] + 1]++;
+    for (int b = 0; b < g->nb; b++) {
+        a->br_ptr[b + 1] += a->br_ptr[b];
+        a->gen_ptr[b + 1] += a->gen_ptr[b];
+    }
+    int *pos = gr_malloc((size_t)(g->nb + 1) * sizeof(int));
+    if (!pos) {
+        camp_adj_free(a);
+        return GR_ENOMEM;
+    }
+    memcpy(pos, a->br_ptr, (size_t)g->nb * sizeof(int));
+    for (int k = 0; k < g->nl; k++) {
+        a->br[pos[g->br_f[k]]++] = k;
+        if (g->br_t[k] != g->br_f[k])
+            a->br[pos[g->br_t[k]]++] = k;
+    }
+    memcpy(pos, a->gen_ptr, (size_t)g->nb * sizeof(int));
+    for (int k = 0; k < g->ng; k++)
+        a->gen[pos[g->gen_bus[k]]++] = k;
+    gr_free(pos);
+    return GR_OK;
+}
+
+void camp_grid_reset(gr_grid *g, const gr_grid *g0)
+{
+    memcpy(g->br_on, g0->br_on, (size_t)g->nl * sizeof(int));
+    memcpy(g->gen_on, g0->gen_on, (size_t)g->ng * sizeof(int));
+    memcpy(g->bus_type, g0->bus_type, (size_t)g->nb * sizeof(int));
+}
+
+void camp_grid_out(gr_grid *g, const camp_adj *adj, int kind, int index)
+{
+    if (kind == GR_ELEM_BRANCH) {
+        g->br_on[index] = 0;
+    } else if (kind == GR_ELEM_GEN) {
+        g->gen_on[index] = 0;
+    } else if (kind == GR_ELEM_BUS) {
+        g->bus_type[index] = GR_BUS_ISOLATED;
+        for (int j = adj->br_ptr[index]; j < adj->br_ptr[index + 1]; j++)
+            g->br_on[adj->br[j]] = 0;
+        for (int j = adj->gen_ptr[index]; j < adj->gen_ptr[index + 1]; j++)
+            g->gen_on[adj->gen[j]] = 0;
+    }
+}
+
+double camp_dark_load(const gr_grid *g, const camp_adj *adj, int *mark, int *queue)
+{
+    int head = 0, tail = 0;
+    memset(mark, 0, (size_t)g->nb * sizeof(int));
+    for (int k = 0; k < g->ng; k++) {
+        int b = g->gen_bus[k];
+        if (g->gen_on[k] && g->pmax[k] > 0.0 && g->bus_type[b] != GR_BUS_ISOLATED && !mark[b]) {
+            mark[b] = 1;
+            queue[tail++] = b;
+        }
+    }
+    while (head < tail) {
+        int b = queue[head++];
+        for (int j = adj->br_ptr[b]; j < adj->br_ptr[b + 1]; j++) {
+            int k = adj->br[j];
+            if (!g->br_on[k])
+                continue;
+            int o = g->br_f[k] == b ? g->br_t[k] : g->br_f[k];
+            if (mark[o] || g->bus_type[o] == GR_BUS_ISOLATED)
+                continue;
+            mark[o] = 1;
+            queue[tail++] = o;
+        }
+    }
+    double dark = 0.0;
+    for (int b = 0; b < g->nb; b++)
+        if (!mark[b] && g->pd[b] > 0.0)
+            dark += g->pd[b];
+    return dark;
+}
+
+/* ------------------------------------------------------------------------
+ * The asset table.
+ * ------------------------------------------------------------------------ */
+void camp_assets_free(gr_campaign_assets *a)
+{
+    if (!a)
+        return;
+    if (a->name)
+        for (int i = 0; i < a->n; i++)
+            gr_free(a->name[i]);
+    gr_free(a->name);
+    gr_free(a->cls);
+    gr_free(a->x_km);
+    gr_free(a->y_km);
+    gr_free(a->city);
+    gr_free(a->capacity_mw);
+    gr_free(a->loss_mw);
+    gr_free(a->protection);
+    gr_free(a->elem_ptr);
+    gr_free(a->elem_kind);
+    gr_free(a->elem_index);
+    gr_free(a->switchyard);
+    memset(a, 0, sizeof *a);
+}
+
+int camp_asset_find(const gr_campaign_assets *a, const char *name)
+{
+    for (int i = 0; i < a->n; i++)
+        if (strcmp(a->name[i], name) == 0)
+            return i;
+    return -1;
+}
+
+static int city_at(const gr_overlay *ov, double x, double y)
+{
+    for (int c = 0; c < ov->ncity; c++) {
+        double dx = x - ov->city_x_km[c], dy = y - ov->city_y_km[c];
+        if (dx * dx + dy * dy <= ov->city_radius_km[c] * ov->city_radius_km[c])
+            return c;
+    }
+    return -1;
+}
+
+/* Loss at peak of every asset (pu x base = MW) into a->loss_mw. */
+static int assets_loss(gr_campaign_scenario *s, const camp_adj *adj, gr_error *err)
+{
+    gr_campaign_assets *a = &s->assets;
+    const gr_grid *g0 = s->grid;
+    gr_grid *g = NULL;
+    gr_load_classes *lc = NULL;
+    gr_shed_result *r = NULL;
+    gr_shed_options so;
+    int *mark = gr_malloc(((size_t)g0->nb + 1) * sizeof(int));
+    int *queue = gr_malloc(((size_t)g0->nb + 1) * sizeof(int));
+    int st = GR_ENOMEM;
+    if (!mark || !queue || gr_grid_copy(g0, &g))
+        goto done;
+    if ((st = gr_load_classes_from_overlay(g0, s->overlay, &lc, err)))
+        goto done;
+    gr_shed_options_default(&so);
+    double base = g0->base_mva;
+    double dark0 = camp_dark_load(g, adj, mark, queue);
+    if ((st = gr_shed_solve(g, lc, &so, &r, err)))
+        goto done;
+    double shed0 = r->shed_total_p;
+    gr_shed_result_free(r);
+    r = NULL;
+    for (int i = 0; i < a->n; i++) {
+        camp_grid_reset(g, g0);
+        for (int j = a->elem_ptr[i]; j < a->elem_ptr[i + 1]; j++)
+            camp_grid_out(g, adj, a->elem_kind[j], a->elem_index[j]);
+        int cls = a->cls[i];
+        if (cls == GR_ASSET_SUB110 || cls == GR_ASSET_LINE) {
+            a->loss_mw[i] = fmax(0.0, camp_dark_load(g, adj, mark, queue) - dark0) * base;
+            continue;
+        }
+        if ((st = gr_shed_solve(g, lc, &so, &r, err)))
+            goto done;
+        a->loss_mw[i] = fmax(0.0, r->shed_total_p - shed0) * base;
+        gr_shed_result_free(r);
+        r = NULL;
+    }
+    st = GR_OK;
+done:
+    if (st == GR_ENOMEM)
+        gr_error_set(err, st, "out of memory building the asset table");
+    gr_shed_result_free(r);
+    gr_load_classes_free(lc);
+    gr_grid_free(g);
+    gr_free(mark);
+    gr_free(queue);
+    return st;
+}
+
+int camp_assets_build(gr_campaign_scenario *s, gr_error *err)
+{
+    gr_campaign_assets *a = &s->assets;
+    const gr_grid *g = s->grid;
+    const gr_overlay *ov = s->overlay;
+    camp_adj adj;
+    int st, i = 0;
+    memset(a, 0, sizeof *a);
+    if ((st = camp_adj_build(g, &adj)))
+        return gr_error_set(err, st, "out of memory building the asset table");
+
+    /* count assets and elements */
+    int n = 0, ne = 0;
+    for (int sub = 0; sub < ov->nsub; sub++)
+        if (ov->sub_kind[sub] != GR_SUB_PLANT)
+            n++;
+    n += ov->nplant;
+    for (int k = 0; k < g->nl; k++)
+        if (gr_damage_classify(g, GR_ELEM_BRANCH, k) == GR_DMG_LINE)
+            n++;
+    ne = g->nb + 2 * g->nl + g->ng + 1; /* upper bound */
+    a->name = gr_calloc((size_t)n + 1, sizeof(char *));
+    a->cls = gr_malloc(((size_t)n + 1) * sizeof(int));
+    a->x_km = gr_malloc(((size_t)n + 1) * sizeof(double));
+    a->y_km = gr_malloc(((size_t)n + 1) * sizeof(double));
+    a->city = gr_malloc(((size_t)n + 1) * sizeof(int));
+    a->capacity_mw = gr_calloc((size_t)n + 1, sizeof(double));
+    a->loss_mw = gr_calloc((size_t)n + 1, sizeof(double));
+    a->protection = gr_calloc((size_t)n + 1, sizeof(double));
+    a->elem_ptr = gr_calloc((size_t)n + 2, sizeof(int));
+    a->elem_kind = gr_malloc((size_t)ne * sizeof(int));
+    a->elem_index = gr_malloc((size_t)ne * sizeof(int));
+    a->switchyard = gr_malloc(((size_t)n + 1) * sizeof(int));
+    /* buses of each substation (CSR) */
+    int *sb_ptr = gr_calloc((size_t)ov->nsub + 2, sizeof(int));
+    int *sb = gr_malloc(((size_t)g->nb + 1) * sizeof(int));
+    if (!a->name || !a->cls || !a->x_km || !a->y_km || !a->city || !a->capacity_mw ||
+        !a->loss_mw || !a->protection || !a->elem_ptr || !a->elem_kind || !a->elem_index ||
+        !a->switchyard || !sb_ptr || !sb) {
+        st = GR_ENOMEM;
+        goto fail;
+    }
+    for (int b = 0; b < g->nb; b++)
+        if (ov->bus_substation[b] >= 0)
+            sb_ptr[ov->bus_substation[b] + 1]++;
+    for (int sub = 0; sub < ov->nsub; sub++)
+        sb_ptr[sub + 1] += sb_ptr[sub];
+    {
+        int *pos = gr_malloc(((size_t)ov->nsub + 1) * sizeof(int));
+        if (!pos) {
+            st = GR_ENOMEM;
+            goto fail;
+        }
+        memcpy(pos, sb_ptr, (size_t)ov->nsub * sizeof(int));
+        for (int b = 0; b < g->nb; b++)
+            if (ov->bus_substation[b] >= 0)
+                sb[pos[ov->bus_substation[b]]++] = b;
+        gr_free(pos);
+    }
+
+    ne = 0;
+    double base = g->base_mva;
+    /* substations */
+    for (int sub = 0; sub < ov->nsub; sub++) {
+        if (ov->sub_kind[sub] == GR_SUB_PLANT)
+            continue;
+        a->x_km[i] = ov->sub_x_km[sub];
+        a->y_km[i] = ov->sub_y_km[sub];
+        a->switchyard[i] = -1;
+        a->capacity_mw[i] = 0.0;
+        a->elem_ptr[i] = ne;
+        if (ov->sub_kind[sub] == GR_SUB_TRANSMISSION) {
+            int hv = -1;
+            for (int j = sb_ptr[sub]; j < sb_ptr[sub + 1]; j++)
+                if (hv < 0 || ov->bus_kv[sb[j]] > ov->bus_kv[hv])
+                    hv = sb[j];
+            a->cls[i] = hv >= 0 && ov->bus_kv[hv] >= 500.0 ? GR_ASSET_SUB750 : GR_ASSET_SUB330;
+            /* transformer rows between two buses of this substation */
+            for (int k = 0; k < g->nl; k++) {
+                if (gr_damage_classify(g, GR_ELEM_BRANCH, k) != GR_DMG_TRANSFORMER)
+                    continue;
+                if (ov->bus_substation[g->br_f[k]] != sub || ov->bus_substation[g->br_t[k]] != sub)
+                    continue;
+                a->elem_kind[ne] = GR_ELEM_BRANCH;
+                a->elem_index[ne++] = k;
+                a->capacity_mw[i] += g->rate_a[k] * base;
+            }
+            if (hv >= 0) {
+                a->elem_kind[ne] = GR_ELEM_BUS;
+                a->elem_index[ne++] = hv;
+                a->switchyard[i] = hv;
+            }
+        } else {
+            a->cls[i] = GR_ASSET_SUB110;
+            for (int j = sb_ptr[sub]; j < sb_ptr[sub + 1]; j++) {
+                a->elem_kind[ne] = GR_ELEM_BUS;
+                a->elem_index[ne++] = sb[j];
+                a->capacity_mw[i] += fmax(0.0, g->pd[sb[j]]) * base;
+            }
+        }
+        if (ne == a->elem_ptr[i])
+            continue; /* nothing to hit */
+        if (!(a->name[i] = gr_overlay_strdup(ov->sub_name[sub]))) {
+            st = GR_ENOMEM;
+            goto fail;
+        }
+        i++;
+    }
+    /* plants */
+    for (int p = 0; p < ov->nplant; p++) {
+        int sub = ov->plant_substation[p];
+        a->cls[i] = GR_ASSET_PLANT + ov->plant_type[p];
+        a->x_km[i] = sub >= 0 ? ov->sub_x_km[sub] : 0.0;
+        a->y_km[i] = sub >= 0 ? ov->sub_y_km[sub] : 0.0;
+        a->switchyard[i] = -1;
+        a->elem_ptr[i] = ne;
+        a->capacity_mw[i] = 0.0;
+        for (int k = 0; k < g->ng && k < ov->ng; k++)
+            if (ov->gen_plant[k] == p) {
+                a->elem_kind[ne] = GR_ELEM_GEN;
+                a->elem_index[ne++] = k;
+                a->capacity_mw[i] += g->pmax[k] * base;
+            }
+        if (ne == a->elem_ptr[i])
+            continue;
+        if (!(a->name[i] = gr_overlay_strdup(ov->plant_name[p]))) {
+            st = GR_ENOMEM;
+            goto fail;
+        }
+        i++;
+    }
+    /* lines */
+    for (int k = 0; k < g->nl; k++) {
+        if (gr_damage_classify(g, GR_ELEM_BRANCH, k) != GR_DMG_LINE)
+            continue;
+        char buf[32];
+        snprintf(buf, sizeof buf, "line:%d", k + 1);
+        a->cls[i] = GR_ASSET_LINE;
+        a->x_km[i] = 0.5 * (ov->bus_x_km[g->br_f[k]] + ov->bus_x_km[g->br_t[k]]);
+        a->y_km[i] = 0.5 * (ov->bus_y_km[g->br_f[k]] + ov->bus_y_km[g->br_t[k]]);
+        a->switchyard[i] = -1;
+        a->elem_ptr[i] = ne;
+        a->elem_kind[ne] = GR_ELEM_BRANCH;
+        a->elem_index[ne++] = k;
+        a->capacity_mw[i] = g->rate_a[k] * base;
+        if (!(a->name[i] = gr_overlay_strdup(buf))) {
+            st = GR_ENOMEM;
+            goto fail;
+        }
+        i++;
+    }
+    a->n = i;
+    a->elem_ptr[i] = ne;
+    for (int j = 0; j < a->n; j++)
+        a->city[j] = city_at(ov, a->x_km[j], a->y_km[j]);
+    gr_free(sb_ptr);
+    gr_free(sb);
+    sb_ptr = sb = NULL;
+    if ((st = assets_loss(s, &adj, err)))
+        goto fail_quiet;
+    camp_adj_free(&adj);
+    return GR_OK;
+fail:
+    gr_error_set(err, st, "out of memory building the asset table");
+fail_quiet:
+    gr_free(sb_ptr);
+    gr_free(sb);
+    camp_adj_free(&adj);
+    a->n = i;
+    camp_assets_free(a);
+    return st;
+}

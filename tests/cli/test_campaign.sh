@@ -1,0 +1,132 @@
+# test_campaign.sh — `gridres campaign`: output files and their exact headers, byte-identical
+# results for 1 and 2 threads, refusal to overwrite, bad scenarios (exit 2, JSON path),
+# consistency of the CSVs (served <= load, ENS = integral of the lost load).
+set -u
+. "$(dirname "$0")/lib.sh"
+
+SCN="$W/tiny.json"
+cat >"$SCN" <<'EOF'
+{"format": "gridres-campaign", "version": 1, "name": "tiny cli",
+ "synth": {"buses": 300, "seed": 3}, "nights": 4,
+ "threat_types": {"drone": {"p_ew": 0.1, "p_damage": {"sub330": 1, "sub110": 1, "thermal": 1}}},
+ "schedule": [{"every": 1, "waves": [
+   {"time_h": 2, "spread_h": 1, "counts": {"drone": 10},
+    "launch": [{"x_km": 500, "y_km": 100, "radius_km": 30}]},
+   {"time_h": 9, "spread_h": 0.3, "counts": {"cruise": 2, "ballistic": 1},
+    "launch": [{"x_km": 900, "y_km": 100}]}]}],
+ "targets": {"policy": "worst", "salvo": {"drone": 2}},
+ "air_defence": {"default": {"channels": 1, "stock": 4, "resupply": 2,
+   "pk": {"drone": 0.5, "cruise": 0.5, "ballistic": 0.2}}},
+ "repair": {"crews": 3}}
+EOF
+
+# --- a run, its files and headers ----------------------------------------------------------
+if run 0 one "$G" campaign "$SCN" --runs 3 --threads 1 --seed 7 --out "$W/d1" --quiet; then
+  for f in hourly.csv nights.csv events.csv runs.csv summary.json grid.m scenario.json campaign.json; do
+    n_check=$((n_check + 1))
+    [ -s "$W/d1/$f" ] || fail "one: $f missing or empty"
+  done
+  n_check=$((n_check + 1))
+  [ "$(head -1 "$W/d1/hourly.csv")" = "run,night,hour,t_h,load_mw,served_mw,served_critical_mw,people_without_power,people_without_heat" ] ||
+    fail "hourly.csv header: $(head -1 "$W/d1/hourly.csv")"
+  n_check=$((n_check + 1))
+  [ "$(head -1 "$W/d1/nights.csv")" = "run,night,drones,missiles,intercepted,ew,hits,damaged,ens_mwh,peak_lost_mw,customer_hours,people_without_heat_max,critical_dark_h,interceptors_used,spares_left,level_before_wave" ] ||
+    fail "nights.csv header: $(head -1 "$W/d1/nights.csv")"
+  n_check=$((n_check + 1))
+  [ "$(head -1 "$W/d1/events.csv")" = "run,night,t_h,element,kind,cause,mw_lost" ] ||
+    fail "events.csv header: $(head -1 "$W/d1/events.csv")"
+  expect_in "$W/d1/runs.csv" "^run,ens_mwh,customer_hours,peak_lost_mw," runs_header
+  # rows: 3 runs x 4 nights x 24 hours, 3 x 4 nights, 3 runs
+  n_check=$((n_check + 1))
+  [ "$(($(wc -l <"$W/d1/hourly.csv") - 1))" = 288 ] || fail "hourly.csv rows: $(wc -l <"$W/d1/hourly.csv")"
+  n_check=$((n_check + 1))
+  [ "$(($(wc -l <"$W/d1/nights.csv") - 1))" = 12 ] || fail "nights.csv rows"
+  n_check=$((n_check + 1))
+  [ "$(($(wc -l <"$W/d1/runs.csv") - 1))" = 3 ] || fail "runs.csv rows"
+  json_valid "$W/d1/summary.json" || fail "summary.json is not valid JSON"
+  n_check=$((n_check + 1))
+  [ "$(json_get "$W/d1/summary.json" runs)" = 3 ] || fail "summary.json runs"
+  n_check=$((n_check + 1))
+  [ "$(json_get "$W/d1/summary.json" seed)" = 7 ] || fail "summary.json seed"
+  expect_in "$W/d1/events.csv" "^[0-9]+,[0-9]+,[0-9.e+-]+,(branch|gen|bus|island):[0-9]+,(damage|hit|trip|shed|reclose|repair),[a-z_]+," events_rows
+  # served <= load, people >= 0, every hour
+  n_check=$((n_check + 1))
+  awk -F, 'NR > 1 && ($6 > $5 + 1e-6 || $8 < -1e-6 || $7 > $6 + 1e-6) { bad++ } END { exit bad > 0 }' \
+    "$W/d1/hourly.csv" || fail "hourly.csv: served above load or negative people"
+  # ENS per night = sum over its hours of (load - served)
+  n_check=$((n_check + 1))
+  awk -F, 'FNR == 1 { next }
+           FILENAME ~ /hourly/ { ens[$1 "," $2] += $5 - $6; next }
+           { d = $9 - ens[$1 "," $2]; if (d < 0) d = -d; if (d > 1e-3 * (1 + $9)) bad++ }
+           END { exit bad > 0 }' "$W/d1/hourly.csv" "$W/d1/nights.csv" ||
+    fail "nights.csv ens_mwh differs from the hourly integral"
+fi
+
+# --- determinism: 2 threads give the same bytes ---------------------------------------------
+if run 0 two "$G" campaign "$SCN" --runs 3 --threads 2 --seed 7 --out "$W/d2" --quiet; then
+  for f in hourly.csv nights.csv events.csv runs.csv summary.json; do
+    n_check=$((n_check + 1))
+    cmp -s "$W/d1/$f" "$W/d2/$f" || fail "$f differs between 1 and 2 threads"
+  done
+fi
+# another seed gives other results
+if run 0 seed2 "$G" campaign "$SCN" --runs 3 --seed 8 --out "$W/d3" --quiet; then
+  n_check=$((n_check + 1))
+  ! cmp -s "$W/d1/hourly.csv" "$W/d3/hourly.csv" || fail "seed 8 gave the same hourly.csv as seed 7"
+fi
+
+# --- never overwrite without --force --------------------------------------------------------
+run 2 exists "$G" campaign "$SCN" --out "$W/d1" --quiet &&
+  expect_in "$W/exists.err" "exists; not overwriting it \(use --force\)" exists
+run 0 force "$G" campaign "$SCN" --out "$W/d1" --force --quiet --nights 1
+
+# --- summary block and --json ---------------------------------------------------------------
+if run 0 block "$G" campaign "$SCN" --out "$W/d4" --nights 2; then
+  expect_in "$W/block.out" "^gridres campaign: tiny cli" block_title
+  expect_in "$W/block.out" "downed +drone [0-9]+ %" block_downed
+  expect_in "$W/block.out" "GWh not served" block_ens
+fi
+if run 0 json "$G" campaign "$SCN" --out "$W/d5" --nights 2 --json; then
+  json_valid "$W/json.out" || fail "--json output is not valid JSON"
+  n_check=$((n_check + 1))
+  [ "$(json_get "$W/json.out" nights)" = 2 ] || fail "--json nights"
+fi
+
+# --- bad command lines and bad scenarios ----------------------------------------------------
+run 2 bad_control "$G" campaign "$SCN" --control maybe --out "$W/x1" &&
+  expect_in "$W/bad_control.err" "--control expects shed or none" bad_control
+run 2 bad_runs "$G" campaign "$SCN" --runs 0 --out "$W/x2"
+run 2 bad_seed "$G" campaign "$SCN" --seed -1 --out "$W/x3"
+run 2 missing "$G" campaign "$W/no-such.json" --out "$W/x4" &&
+  expect_in "$W/missing.err" "no-such.json: cannot open" missing
+sed 's/"drone": 10/"drone": "ten"/' "$SCN" >"$W/bad1.json"
+run 2 bad_type "$G" campaign "$W/bad1.json" --out "$W/x5" &&
+  expect_in "$W/bad_type.err" 'bad1.json: \$\.schedule\[0\]\.waves\[0\]\.counts\.drone: expected an integer, found string' bad_type
+sed 's/"time_h": 2, //' "$SCN" >"$W/bad2.json"
+run 2 bad_missing "$G" campaign "$W/bad2.json" --out "$W/x6" &&
+  expect_in "$W/bad_missing.err" '\$\.schedule\[0\]\.waves\[0\]: missing field "time_h"' bad_missing
+sed 's/"worst"/"nastiest"/' "$SCN" >"$W/bad3.json"
+run 2 bad_name "$G" campaign "$W/bad3.json" --out "$W/x7" &&
+  expect_in "$W/bad_name.err" '\$\.targets\.policy: unknown policy "nastiest"' bad_name
+printf '{"format": "gridres-campaign",\n "version": 1,,}\n' >"$W/bad4.json"
+run 2 bad_syntax "$G" campaign "$W/bad4.json" --out "$W/x8" &&
+  expect_in "$W/bad_syntax.err" 'bad4.json:2:' bad_syntax
+for d in x1 x2 x3 x4 x5 x6 x7 x8; do
+  n_check=$((n_check + 1))
+  [ ! -e "$W/$d" ] || fail "$d: an output directory was created for a failed run"
+done
+
+# --- the built-in default scenario: written out, read back --------------------------------
+if run 0 write "$G" campaign --write-scenario "$W/default.json" --quiet; then
+  json_valid "$W/default.json" || fail "--write-scenario output is not valid JSON"
+  run 2 write_again "$G" campaign --write-scenario "$W/default.json" --quiet
+  GABS="$(cd "$(dirname "$G")" && pwd)/$(basename "$G")"
+  (cd "$W" && "$GABS" campaign default.json --nights 1 --quiet >"$W/readback.out" 2>"$W/readback.err")
+  rc=$?
+  n_check=$((n_check + 1))
+  [ "$rc" = 0 ] || fail "default.json read back: exit $rc: $(cat "$W/readback.err")"
+  n_check=$((n_check + 1))
+  ls -d "$W"/gridres-out-* >/dev/null 2>&1 || fail "no gridres-out-* directory by default"
+fi
+
+finish

@@ -1,0 +1,531 @@
+/* test_campaign.c — the strike campaign: cases whose outcome can be reasoned, conservation of the metrics, determinism across thread counts, and scenario errors with JSON paths. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+/* A small scenario on a 300-bus synthetic region. %s slots: threat types,
+ * schedule, extra root fields (each may be empty, extra starts with ','). */
+static const char *const tiny_fmt =
+    "{\"format\": \"gridres-campaign\", \"version\": 1, \"name\": \"tiny\",\n"
+    " \"synth\": {\"buses\": 300, \"seed\": 3}, \"nights\": 3,\n"
+    " \"threat_types\": {%s},\n"
+    " \"schedule\": [%s]%s}\n";
+
+static const char *const all_one =
+    "\"p_damage\": {\"sub750\": 1, \"sub330\": 1, \"sub110\": 1, \"line\": 1, \"nuclear\": 1,"
+    " \"thermal\": 1, \"chp\": 1, \"hydro\": 1, \"gas\": 1, \"wind\": 1, \"solar\": 1,"
+    " \"other\": 1}";
+
+static char *tiny(const char *types, const char *schedule, const char *extra)
+{
+    size_t n = strlen(tiny_fmt) + strlen(types) + strlen(schedule) + strlen(extra) + 1;
+    char *s = malloc(n);
+    snprintf(s, n, tiny_fmt, types, schedule, extra);
+    return s;
+}
+
+static gr_campaign_scenario *parse_ok(const char *text)
+{
+    gr_campaign_scenario *s = NULL;
+    gr_error err = {0, ""};
+    int st = gr_campaign_scenario_parse(text, strlen(text), "tiny.json", NULL, &s, &err);
+    if (st != GR_OK)
+        fail_msg("parse failed (%d): %s", st, err.msg);
+    return s;
+}
+
+static gr_campaign_result *run_ok(const gr_campaign_scenario *s, int runs, int threads)
+{
+    gr_campaign_options o;
+    gr_campaign_result *r = NULL;
+    gr_error err = {0, ""};
+    gr_campaign_options_default(&o);
+    o.runs = runs;
+    o.threads = threads;
+    o.seed = 42;
+    int st = gr_campaign_run(s, &o, &r, &err);
+    if (st != GR_OK)
+        fail_msg("run failed (%d): %s", st, err.msg);
+    return r;
+}
+
+static const double *hour_row(const gr_campaign_result *r, int run, int night, int h)
+{
+    return r->hourly + (((size_t)run * r->nights + night) * 24 + h) * GR_HOUR_NFIELD;
+}
+
+/* ------------------------------------------------------------------------ */
+static void test_default_scenario(void **state)
+{
+    (void)state;
+    gr_campaign_scenario *s = NULL;
+    gr_error err = {0, ""};
+    assert_int_equal(gr_campaign_scenario_read(NULL, &s, &err), GR_OK);
+    assert_int_equal(s->nights, 30);
+    assert_int_equal(s->grid->nb, 2000);
+    assert_int_equal(s->nzones, s->overlay->nzone + 1); /* + mobile fire groups */
+    assert_true(s->crews > 0);
+    assert_true(s->assets.n > s->overlay->nplant);
+    assert_non_null(gr_campaign_night_plan(s, 1));
+    /* massive strikes on nights 2, 9, 16, 23, 30 */
+    const gr_night_plan *p2 = gr_campaign_night_plan(s, 2), *p3 = gr_campaign_night_plan(s, 3);
+    assert_true(p2->nwaves == 3 && p2->waves[0].count[GR_THREAT_DRONE] == 150);
+    assert_true(p3->nwaves == 1);
+    gr_campaign_scenario_free(s);
+}
+
+static void test_zero_threats_zero_ens(void **state)
+{
+    (void)state;
+    char *text = tiny("", "{\"every\": 1, \"waves\": [{\"time_h\": 4, \"counts\": {}, \"launch\": []}]}",
+                      "");
+    gr_campaign_scenario *s = parse_ok(text);
+    gr_campaign_result *r = run_ok(s, 2, 1);
+    for (int i = 0; i < r->runs; i++) {
+        assert_near(r->total[i].ens_mwh, 0.0, 1e-9, 0);
+        assert_near(r->total[i].customer_hours, 0.0, 1e-6, 0);
+        for (int n = 0; n < r->nights; n++) {
+            assert_int_equal(r->night[i * r->nights + n].drones, 0);
+            assert_int_equal(r->night[i * r->nights + n].has_event, 0);
+            for (int h = 0; h < 24; h++) {
+                const double *row = hour_row(r, i, n, h);
+                assert_near(row[GR_HOUR_SERVED_MW], row[GR_HOUR_LOAD_MW], 1e-6, 1e-9);
+                assert_near(row[GR_HOUR_PEOPLE_NO_POWER], 0.0, 1e-6, 0);
+            }
+        }
+    }
+    gr_campaign_result_free(r);
+    gr_campaign_scenario_free(s);
+    free(text);
+}
+
+/* The asset the worst-case policy aims at first. */
+static int top_asset(const gr_campaign_scenario *s)
+{
+    const gr_campaign_assets *a = &s->assets;
+    int best = -1;
+    for (int i = 0; i < a->n; i++) {
+        if (!(s->class_weight[a->cls[i]] > 0))
+            continue;
+        if (best < 0 || a->loss_mw[i] > a->loss_mw[best] ||
+            (a->loss_mw[i] == a->loss_mw[best] && a->capacity_mw[i] > a->capacity_mw[best]))
+            best = i;
+    }
+    return best;
+}
+
+static int elem_of_asset(const gr_campaign_scenario *s, int asset, int kind, int index)
+{
+    const gr_campaign_assets *a = &s->assets;
+    for (int j = a->elem_ptr[asset]; j < a->elem_ptr[asset + 1]; j++)
+        if (a->elem_kind[j] == kind && a->elem_index[j] == index)
+            return 1;
+    return 0;
+}
+
+static void test_undefended_target_is_damaged(void **state)
+{
+    (void)state;
+    char types[512];
+    snprintf(types, sizeof types, "\"drone\": {\"p_ew\": 0, %s}", all_one);
+    const char *sched = "{\"nights\": [1], \"waves\": [{\"time_h\": 2, \"counts\": {\"drone\": 1},"
+                        " \"launch\": [{\"x_km\": -50, \"y_km\": -50}]}]}";
+    char *text = tiny(types, sched, ", \"targets\": {\"policy\": \"worst\"}");
+    gr_campaign_scenario *s = parse_ok(text);
+    assert_int_equal(s->nzones, s->overlay->nzone);
+    int top = top_asset(s);
+    assert_true(top >= 0);
+    gr_campaign_result *r = run_ok(s, 1, 1);
+    const gr_campaign_night *n1 = &r->night[0];
+    assert_int_equal(n1->drones, 1);
+    assert_int_equal(n1->hits, 1); /* undefended (no air defence configured): it leaks */
+    assert_int_equal(n1->damaged, 1);
+    assert_int_equal(r->night[1].damaged, 0);
+    int found = 0;
+    for (int k = 0; k < r->n_events[0]; k++) {
+        const gr_campaign_event *e = &r->events[0][k];
+        if (e->kind != GR_CEV_DAMAGE)
+            continue;
+        assert_int_equal(e->night, 1);
+        assert_int_equal(e->cause, GR_THREAT_DRONE);
+        assert_true(elem_of_asset(s, top, e->elem_kind, e->elem_index));
+        assert_true(e->t_h >= 0 && e->t_h < 24);
+        found++;
+    }
+    assert_int_equal(found, 1);
+    gr_campaign_result_free(r);
+    gr_campaign_scenario_free(s);
+    free(text);
+
+    /* the same by name with the list policy; full protection stops the damage */
+    const char *name = NULL;
+    s = NULL;
+    {
+        char *t0 = tiny(types, sched, "");
+        gr_campaign_scenario *s0 = parse_ok(t0);
+        int a = -1;
+        for (int i = 0; i < s0->assets.n && a < 0; i++)
+            if (s0->assets.cls[i] == GR_ASSET_SUB330)
+                a = i;
+        assert_true(a >= 0);
+        static char nm[64];
+        snprintf(nm, sizeof nm, "%s", s0->assets.name[a]);
+        name = nm;
+        gr_campaign_scenario_free(s0);
+        free(t0);
+    }
+    for (int prot = 0; prot <= 1; prot++) {
+        char extra[512];
+        snprintf(extra, sizeof extra,
+                 ", \"targets\": {\"policy\": \"list\", \"assets\": [{\"asset\": \"%s\"}]},"
+                 " \"protection\": {\"assets\": [{\"asset\": \"%s\", \"level\": %d}]}",
+                 name, name, prot);
+        text = tiny(types, sched, extra);
+        s = parse_ok(text);
+        int a = -1;
+        for (int i = 0; i < s->assets.n; i++)
+            if (strcmp(s->assets.name[i], name) == 0)
+                a = i;
+        r = run_ok(s, 1, 1);
+        assert_int_equal(r->night[0].hits, 1);
+        assert_int_equal(r->night[0].damaged, prot ? 0 : 1);
+        for (int k = 0; k < r->n_events[0]; k++) {
+            const gr_campaign_event *e = &r->events[0][k];
+            if (e->kind == GR_CEV_DAMAGE || e->kind == GR_CEV_HIT)
+                assert_true(elem_of_asset(s, a, e->elem_kind, e->elem_index));
+        }
+        gr_campaign_result_free(r);
+        gr_campaign_scenario_free(s);
+        free(text);
+    }
+}
+
+/* A campaign with real damage (undefended, certain damage, worst case). */
+static char *damaging(void)
+{
+    char types[700];
+    snprintf(types, sizeof types,
+             "\"drone\": {\"p_ew\": 0.1, %s}, \"cruise\": {%s}", all_one, all_one);
+    const char *sched =
+        "{\"every\": 1, \"waves\": ["
+        "{\"time_h\": 2, \"spread_h\": 1, \"counts\": {\"drone\": 12},"
+        " \"launch\": [{\"x_km\": 500, \"y_km\": 100, \"radius_km\": 30}]},"
+        "{\"time_h\": 9, \"spread_h\": 0.3, \"counts\": {\"cruise\": 2},"
+        " \"launch\": [{\"x_km\": 900, \"y_km\": 100}]}]}";
+    return tiny(types, sched,
+                ", \"targets\": {\"policy\": \"worst\", \"salvo\": {\"drone\": 2}},"
+                " \"air_defence\": {\"default\": {\"channels\": 1, \"stock\": 3, \"resupply\": 1,"
+                " \"pk\": {\"drone\": 0.5, \"cruise\": 0.5}}},"
+                " \"repair\": {\"crews\": 3, \"spares\": [{\"name\": \"AT\", \"for\":"
+                " [\"autotransformer\"], \"stock\": 1, \"every_days\": 2, \"units\": 1}]}");
+}
+
+static void test_conservation(void **state)
+{
+    (void)state;
+    char *text = damaging();
+    gr_campaign_scenario *s = parse_ok(text);
+    gr_campaign_result *r = run_ok(s, 3, 2);
+    double pop = s->overlay->population;
+    int any_loss = 0;
+    for (int i = 0; i < r->runs; i++) {
+        double ens_total = 0.0, ch_total = 0.0, peak = 0.0, pmax = 0.0;
+        for (int n = 0; n < r->nights; n++) {
+            const gr_campaign_night *x = &r->night[i * r->nights + n];
+            double ens = 0.0, ch = 0.0, pk = 0.0, heat = 0.0;
+            for (int h = 0; h < 24; h++) {
+                const double *row = hour_row(r, i, n, h);
+                double load = row[GR_HOUR_LOAD_MW], served = row[GR_HOUR_SERVED_MW];
+                assert_true(served <= load + 1e-6);
+                assert_true(served >= 0.0);
+                assert_true(row[GR_HOUR_SERVED_CRITICAL_MW] <= served + 1e-6);
+                assert_true(row[GR_HOUR_PEOPLE_NO_POWER] >= -1e-6);
+                assert_true(row[GR_HOUR_PEOPLE_NO_POWER] <= pop * (1 + 1e-9));
+                assert_true(row[GR_HOUR_PEOPLE_NO_HEAT] >= -1e-6);
+                assert_true(row[GR_HOUR_PEOPLE_NO_HEAT] <= pop * (1 + 1e-9));
+                /* load follows the profile */
+                double clock = fmod(s->start_h + h, 24.0);
+                assert_near(load, r->peak_mw * s->profile[(int)clock], 1e-6, 1e-9);
+                ens += load - served; /* 1-hour steps: the integral of the lost load */
+                ch += row[GR_HOUR_PEOPLE_NO_POWER];
+                pk = fmax(pk, load - served);
+                heat = fmax(heat, row[GR_HOUR_PEOPLE_NO_HEAT]);
+                pmax = fmax(pmax, row[GR_HOUR_PEOPLE_NO_POWER]);
+            }
+            assert_near(x->ens_mwh, ens, 1e-6, 1e-9);
+            assert_near(x->customer_hours, ch, 1e-3, 1e-9);
+            assert_near(x->peak_lost_mw, pk, 1e-9, 1e-12);
+            assert_near(x->people_without_heat_max, heat, 1e-6, 1e-12);
+            assert_true(x->level_before_wave >= 0 && x->level_before_wave <= 1 + 1e-12);
+            assert_true(x->intercepted + x->ew + x->hits == x->drones + x->missiles);
+            assert_true(x->damaged <= x->hits);
+            ens_total += ens;
+            ch_total += ch;
+            peak = fmax(peak, pk);
+            if (x->has_event) {
+                assert_true(x->trap.lambda >= 0.0 && x->trap.lambda <= 1.0);
+                assert_true(x->trap.area >= 0.0);
+            }
+        }
+        const gr_campaign_total *t = &r->total[i];
+        assert_near(t->ens_mwh, ens_total, 1e-6, 1e-9);
+        assert_near(t->customer_hours, ch_total, 1e-3, 1e-9);
+        assert_near(t->peak_lost_mw, peak, 1e-9, 1e-12);
+        assert_near(t->people_without_power_max, pmax, 1e-6, 1e-12);
+        assert_true(t->people_without_power_mean <= pmax + 1e-6);
+        assert_near(t->saidi_h, ch_total / pop, 1e-9, 1e-9);
+        int launched = 0, out = 0;
+        for (int ty = 0; ty < GR_THREAT_NTYPES; ty++) {
+            launched += t->launched[ty];
+            for (int o = 0; o < GR_OUT_NOUTCOMES; o++)
+                out += t->outcome[ty][o];
+        }
+        assert_int_equal(launched, out);
+        assert_int_equal(launched, r->nights * 14);
+        if (t->ens_mwh > 0.0)
+            any_loss = 1;
+        /* every repair event follows a damage event of the same element */
+        for (int k = 0; k < r->n_events[i]; k++) {
+            const gr_campaign_event *e = &r->events[i][k];
+            if (e->kind != GR_CEV_REPAIR)
+                continue;
+            int seen = 0;
+            for (int j = 0; j < k; j++)
+                seen |= r->events[i][j].kind == GR_CEV_DAMAGE &&
+                        r->events[i][j].elem_kind == e->elem_kind &&
+                        r->events[i][j].elem_index == e->elem_index &&
+                        r->events[i][j].t_h <= e->t_h;
+            assert_true(seen);
+        }
+    }
+    assert_true(any_loss); /* the scenario does hurt */
+    gr_campaign_result_free(r);
+    gr_campaign_scenario_free(s);
+    free(text);
+}
+
+static void test_determinism_threads(void **state)
+{
+    (void)state;
+    char *text = damaging();
+    gr_campaign_scenario *s = parse_ok(text);
+    gr_campaign_result *a = run_ok(s, 4, 1), *b = run_ok(s, 4, 2);
+    assert_int_equal(a->threads, 1);
+    size_t nh = (size_t)a->runs * a->nights * 24 * GR_HOUR_NFIELD;
+    assert_memory_equal(a->hourly, b->hourly, nh * sizeof(double));
+    assert_memory_equal(a->night, b->night, (size_t)a->runs * a->nights * sizeof *a->night);
+    assert_memory_equal(a->total, b->total, (size_t)a->runs * sizeof *a->total);
+    for (int i = 0; i < a->runs; i++) {
+        assert_int_equal(a->n_events[i], b->n_events[i]);
+        for (int k = 0; k < a->n_events[i]; k++) { /* field by field: structs have padding */
+            const gr_campaign_event *x = &a->events[i][k], *y = &b->events[i][k];
+            assert_int_equal(x->night, y->night);
+            assert_true(x->t_h == y->t_h && x->mw_lost == y->mw_lost);
+            assert_int_equal(x->kind, y->kind);
+            assert_int_equal(x->elem_kind, y->elem_kind);
+            assert_int_equal(x->elem_index, y->elem_index);
+            assert_int_equal(x->cause, y->cause);
+        }
+    }
+    assert_int_equal(a->lp_solves, b->lp_solves);
+    /* different runs differ (independent streams) */
+    assert_true(memcmp(&a->total[0], &a->total[1], sizeof a->total[0]) != 0 ||
+                memcmp(&a->total[0], &a->total[2], sizeof a->total[0]) != 0);
+    gr_campaign_result_free(a);
+    gr_campaign_result_free(b);
+    gr_campaign_scenario_free(s);
+    free(text);
+}
+
+static void test_control_none_differs_only_in_cascades(void **state)
+{
+    (void)state;
+    char *text = damaging();
+    gr_campaign_scenario *s = parse_ok(text);
+    gr_campaign_options o;
+    gr_campaign_result *r = NULL;
+    gr_campaign_options_default(&o);
+    o.control = GR_CASCADE_CONTROL_NONE;
+    o.nights = 2;
+    assert_int_equal(gr_campaign_run(s, &o, &r, NULL), GR_OK);
+    assert_int_equal(r->control, GR_CASCADE_CONTROL_NONE);
+    assert_int_equal(r->nights, 2);
+    gr_campaign_result_free(r);
+    o.runs = 0;
+    assert_int_equal(gr_campaign_run(s, &o, &r, NULL), GR_EINVAL);
+    assert_null(r);
+    gr_campaign_scenario_free(s);
+    free(text);
+}
+
+/* bad input: status GR_EPARSE and the message names the JSON path */
+typedef struct bad_case {
+    const char *types, *schedule, *extra, *path;
+} bad_case;
+
+static void test_bad_scenarios(void **state)
+{
+    (void)state;
+    const char *ok_sched = "{\"every\": 1, \"waves\": [{\"time_h\": 4, \"counts\": {\"drone\": 1},"
+                           " \"launch\": [{\"x_km\": 0, \"y_km\": 0}]}]}";
+    const bad_case cases[] = {
+        {"", "{\"every\": 1, \"waves\": [{\"time_h\": 4, \"counts\": {\"drone\": \"x\"},"
+             " \"launch\": []}]}",
+         "", "$.schedule[0].waves[0].counts.drone: expected an integer, found string"},
+        {"", "{\"every\": 1, \"waves\": [{\"counts\": {}, \"launch\": []}]}", "",
+         "$.schedule[0].waves[0]: missing field \"time_h\""},
+        {"", "{\"every\": 1, \"waves\": [{\"time_h\": 4, \"counts\": {\"tank\": 1},"
+             " \"launch\": []}]}",
+         "", "$.schedule[0].waves[0].counts: unknown threat type \"tank\""},
+        {"\"drone\": {\"speed_kmh\": -5}", ok_sched, "", "$.threat_types.drone.speed_kmh"},
+        {"\"drone\": {\"p_damage\": {\"castle\": 1}}", ok_sched, "",
+         "$.threat_types.drone.p_damage: unknown asset class \"castle\""},
+        {"", ok_sched, ", \"targets\": {\"policy\": \"random\"}",
+         "$.targets.policy: unknown policy \"random\""},
+        {"", ok_sched, ", \"targets\": {\"policy\": \"list\", \"assets\": [{\"asset\": \"Nowhere\"}]}",
+         "$.targets.assets[0].asset: no asset named \"Nowhere\""},
+        {"", ok_sched, ", \"air_defence\": {\"zones\": [{\"zone\": \"Atlantis\"}]}",
+         "$.air_defence.zones[0].zone: no defended zone named \"Atlantis\""},
+        {"", ok_sched, ", \"air_defence\": {\"zones\": [{\"name\": \"x\", \"x_km\": 1, \"y_km\": 1}]}",
+         "$.air_defence.zones[0]: missing field \"radius_km\""},
+        {"", ok_sched, ", \"repair\": {\"times\": {\"line\": {\"dist\": \"lognormal\"}}}",
+         "$.repair.times.line: missing field \"median_h\""},
+        {"", ok_sched, ", \"repair\": {\"times\": {\"line\": {\"dist\": \"triangular\","
+                       " \"min_h\": 5, \"mode_h\": 2, \"max_h\": 9}}}",
+         "$.repair.times.line: needs min_h <= mode_h <= max_h"},
+        {"", ok_sched, ", \"load\": {\"profile\": [1, 2]}", "$.load.profile: expected 24 values"},
+        {"", ok_sched, ", \"cascade\": {\"control\": \"maybe\"}", "$.cascade.control"},
+        {"", ok_sched, ", \"colour\": \"red\"", "$: unknown field \"colour\""},
+        {"", ok_sched, ", \"grid\": \"no-such-file.m\"", "$.synth: not allowed together with $.grid"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        char *text = tiny(cases[k].types, cases[k].schedule, cases[k].extra);
+        gr_campaign_scenario *s = NULL;
+        gr_error err = {0, ""};
+        int st = gr_campaign_scenario_parse(text, strlen(text), "bad.json", NULL, &s, &err);
+        if (st != GR_EPARSE || !strstr(err.msg, cases[k].path) || strncmp(err.msg, "bad.json: ", 10))
+            fail_msg("case %zu: status %d, message '%s', expected '%s'", k, st, err.msg,
+                     cases[k].path);
+        assert_null(s);
+        free(text);
+    }
+    /* syntax errors give line:column; a missing schedule; a missing file */
+    gr_campaign_scenario *s = NULL;
+    gr_error err = {0, ""};
+    const char *syn = "{\"format\": \"gridres-campaign\",\n \"version\": 1,,}";
+    assert_int_equal(gr_campaign_scenario_parse(syn, strlen(syn), "syn.json", NULL, &s, &err),
+                     GR_EPARSE);
+    assert_non_null(strstr(err.msg, "syn.json:2:"));
+    const char *nosched = "{\"format\": \"gridres-campaign\", \"version\": 1}";
+    assert_int_equal(gr_campaign_scenario_parse(nosched, strlen(nosched), "n.json", NULL, &s, &err),
+                     GR_EPARSE);
+    assert_non_null(strstr(err.msg, "$: missing field \"schedule\""));
+    const char *badver = "{\"format\": \"gridres-campaign\", \"version\": 7, \"schedule\": []}";
+    assert_int_equal(gr_campaign_scenario_parse(badver, strlen(badver), "v.json", NULL, &s, &err),
+                     GR_EPARSE);
+    assert_non_null(strstr(err.msg, "$.version"));
+    assert_int_equal(gr_campaign_scenario_read("/nonexistent/campaign.json", &s, &err), GR_EIO);
+    assert_null(s);
+}
+
+/* The restoration planner as the day's repair step: same campaign mechanics,
+ * jobs ordered by gr_restore_plan; repairs follow their damage. */
+static void test_planner_repairs(void **state)
+{
+    (void)state;
+    char *base = damaging();
+    const char *from = "\"repair\": {\"crews\": 3,";
+    char *at = strstr(base, from);
+    assert_non_null(at);
+    size_t n = strlen(base) + 128;
+    char *text = malloc(n);
+    snprintf(text, n, "%.*s\"repair\": {\"method\": \"planner\", \"planner_max_jobs\": 5,"
+                      " \"crews\": 3,%s",
+             (int)(at - base), base, at + strlen(from));
+    gr_campaign_scenario *s = parse_ok(text);
+    assert_int_equal(s->repair_method, GR_CAMPAIGN_REPAIR_PLANNER);
+    gr_campaign_result *r = run_ok(s, 1, 1);
+    int repairs = 0;
+    for (int k = 0; k < r->n_events[0]; k++)
+        repairs += r->events[0][k].kind == GR_CEV_REPAIR;
+    assert_int_equal(repairs, 0 + r->total[0].repairs_done[GR_REPAIR_LINE] +
+                                  r->total[0].repairs_done[GR_REPAIR_SUB110] +
+                                  r->total[0].repairs_done[GR_REPAIR_AUTOTRANSFORMER] +
+                                  r->total[0].repairs_done[GR_REPAIR_SWITCHYARD] +
+                                  r->total[0].repairs_done[GR_REPAIR_PLANT + GR_PLANT_THERMAL] +
+                                  r->total[0].repairs_done[GR_REPAIR_PLANT + GR_PLANT_CHP] +
+                                  r->total[0].repairs_done[GR_REPAIR_PLANT + GR_PLANT_HYDRO] +
+                                  r->total[0].repairs_done[GR_REPAIR_PLANT + GR_PLANT_NUCLEAR] +
+                                  r->total[0].repairs_done[GR_REPAIR_PLANT + GR_PLANT_GAS] +
+                                  r->total[0].repairs_done[GR_REPAIR_PLANT + GR_PLANT_WIND] +
+                                  r->total[0].repairs_done[GR_REPAIR_PLANT + GR_PLANT_SOLAR] +
+                                  r->total[0].repairs_done[GR_REPAIR_PLANT + GR_PLANT_OTHER]);
+    gr_campaign_result_free(r);
+    gr_campaign_scenario_free(s);
+    free(text);
+    free(base);
+}
+
+/* Out of memory anywhere in a run or in reading a scenario: an error, never a
+ * crash or a leak (ASan in CI checks the leaks). */
+static void test_out_of_memory(void **state)
+{
+    (void)state;
+    char *text = damaging();
+    gr_campaign_scenario *s = parse_ok(text);
+    gr_campaign_options o;
+    gr_campaign_options_default(&o);
+    o.runs = 2;
+    o.threads = 1; /* the failure switch is not thread-safe */
+    o.nights = 2;
+    int ok = 0;
+    for (long n = 0; n < 200000; n += n < 400 ? 1 : 53) {
+        gr_campaign_result *r = NULL;
+        gr_error err = {0, ""};
+        gr_alloc_fail_after(n);
+        int st = gr_campaign_run(s, &o, &r, &err);
+        gr_alloc_fail_after(-1);
+        if (st == GR_OK) {
+            gr_campaign_result_free(r);
+            ok = 1;
+            break;
+        }
+        assert_null(r);
+        assert_true(st < 0);
+    }
+    assert_true(ok);
+    for (long n = 0; n < 2000000; n += n < 200 ? 1 : 997) {
+        gr_campaign_scenario *t = NULL;
+        gr_error err = {0, ""};
+        gr_alloc_fail_after(n);
+        int st = gr_campaign_scenario_parse(text, strlen(text), "oom.json", NULL, &t, &err);
+        gr_alloc_fail_after(-1);
+        if (st == GR_OK) {
+            gr_campaign_scenario_free(t);
+            break;
+        }
+        assert_null(t);
+        assert_true(st < 0);
+    }
+    gr_campaign_scenario_free(s);
+    free(text);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_default_scenario),
+        cmocka_unit_test(test_zero_threats_zero_ens),
+        cmocka_unit_test(test_undefended_target_is_damaged),
+        cmocka_unit_test(test_conservation),
+        cmocka_unit_test(test_determinism_threads),
+        cmocka_unit_test(test_control_none_differs_only_in_cascades),
+        cmocka_unit_test(test_bad_scenarios),
+        cmocka_unit_test(test_planner_repairs),
+        cmocka_unit_test(test_out_of_memory),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
