@@ -700,6 +700,11 @@ typedef struct gr_shed_options {
      * large, heavily congested grids, at the price of sometimes shedding
      * slightly more instead of a large redispatch. */
     double redispatch_cost;
+    /* 1 (default): skip the LP when serving the most valuable load that
+     * generation allows breaks no branch limit (then that point is the LP's
+     * optimum; the shed within a class is spread in proportion to load);
+     * 0: always solve the LP */
+    int screen;
 } gr_shed_options;
 
 void gr_shed_options_default(gr_shed_options *opt);

@@ -48,6 +48,7 @@ void gr_shed_options_default(gr_shed_options *opt)
     opt->weight[GR_LOAD_OTHER] = 1.0;
     opt->gen_cost = 1e-3;
     opt->redispatch_cost = 0.0;
+    opt->screen = 1;
 }
 
 void gr_shed_result_free(gr_shed_result *r)
@@ -343,6 +344,18 @@ int shed_solve_caps(const gr_grid *g, const double *cap, const gr_shed_options *
     }
     if ((st = starting_dispatch(g, isl, cap, &w)))
         goto oom;
+    if (opt.screen) {
+        int solved = 0;
+        if ((st = shed_screen(g, isl, cap, &opt, w.brow, w.gcol, w.pg0, r, &solved)))
+            goto oom;
+        if (solved) {
+            r->total_s = gr_time_s() - t0;
+            ws_free(&w);
+            gr_islands_free(isl);
+            *out = r;
+            return GR_OK;
+        }
+    }
     int nload = 0;
     for (int b = 0; b < nb; b++)
         for (int c = 0; c < NC; c++) {

@@ -24,4 +24,13 @@ int shed_solve_caps(const gr_grid *g, const double *cap, const gr_shed_options *
  * classes NULL: the defaults. */
 void shed_caps_from_classes(const gr_grid *g, const gr_load_classes *classes, double *cap);
 
+/* Exact shortcut (shed_screen.c): when serving the most valuable load that
+ * generation allows breaks no branch limit, fill r as the LP would and set
+ * *solved = 1; else leave *solved = 0 (r's arrays may have been written and
+ * are rewritten by the LP). brow/gcol: the LP's balance rows and generator
+ * columns (-1: not live), pg0 its starting dispatch. */
+int shed_screen(const gr_grid *g, const gr_islands *isl, const double *cap,
+                const gr_shed_options *opt, const int *brow, const int *gcol, const double *pg0,
+                gr_shed_result *r, int *solved);
+
 #endif /* GRIDRES_SHED_H */

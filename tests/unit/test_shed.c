@@ -559,6 +559,75 @@ static gr_grid *read_grid(const char *rel)
     return g;
 }
 
+/* The LP shortcut (opt.screen) reaches the same optimum as the LP on damaged
+ * real grids: with and without generation deficits, with branch outages that
+ * island buses, and where limits bind (then the LP runs anyway). */
+static void test_screen_equals_lp(void **state)
+{
+    (void)state;
+    const char *cases[] = {"cases/matpower/case118.m", "cases/matpower/case300.m"};
+    int screened = 0, compared = 0;
+    for (int ci = 0; ci < 2; ci++) {
+        gr_grid *g0 = read_grid(cases[ci]);
+        if (!g0) {
+            print_message("SKIP part: %s not found\n", cases[ci]);
+            continue;
+        }
+        gr_rng rng;
+        gr_rng_seed(&rng, 17);
+        for (int trial = 0; trial < 40; trial++) {
+            gr_grid *g = NULL;
+            assert_int_equal(gr_grid_copy(g0, &g), GR_OK);
+            for (int j = 0; j < 3; j++) /* three random branch outages */
+                g->br_on[(int)(gr_rng_uniform(&rng) * g->nl)] = 0;
+            if (trial % 2) /* and a generation deficit: the largest units out */
+                for (int k = 0; k < g->ng; k++)
+                    if (g->pmax[k] > 1.5 && gr_rng_uniform(&rng) < 0.5)
+                        g->gen_on[k] = 0;
+            if (trial % 4 >= 2) { /* and limits that bind: 80 % of five loaded branches' flow */
+                gr_pf_result *dc = NULL;
+                assert_int_equal(gr_pf_dc(g, &dc, NULL), GR_OK);
+                for (int j = 0, tries = 0; j < 5 && tries < 1000; tries++) {
+                    int k = (int)(gr_rng_uniform(&rng) * g->nl);
+                    if (fabs(dc->pf[k]) > 0.2) {
+                        g->rate_a[k] = 0.8 * fabs(dc->pf[k]);
+                        j++;
+                    }
+                }
+                gr_pf_result_free(dc);
+            }
+            gr_shed_options on, off;
+            gr_shed_options_default(&on);
+            gr_shed_options_default(&off);
+            off.screen = 0;
+            gr_shed_result *a = NULL, *b = NULL;
+            int sa = gr_shed_solve(g, NULL, &on, &a, NULL);
+            int sb = gr_shed_solve(g, NULL, &off, &b, NULL);
+            assert_int_equal(sa, sb);
+            if (sa == GR_OK) {
+                compared++;
+                screened += a->lp_rows == 0;
+                assert_near(a->objective, b->objective, 1e-6, 1e-9);
+                assert_near(a->shed_total_p, b->shed_total_p, 1e-7, 1e-9);
+                for (int c = 0; c < GR_LOAD_NCLASS; c++)
+                    assert_near(a->shed_by_class_p[c], b->shed_by_class_p[c], 1e-7, 1e-9);
+                for (int k = 0; k < g->nl; k++) { /* the shortcut's flows respect the limits */
+                    double lim = g->rate_a[k];
+                    if (lim > 0)
+                        assert_true(fabs(a->flow_p[k]) <= lim * (1 + 1e-8));
+                }
+            }
+            gr_shed_result_free(a);
+            gr_shed_result_free(b);
+            gr_grid_free(g);
+        }
+        gr_grid_free(g0);
+    }
+    print_message("screen: %d of %d solves needed no LP\n", screened, compared);
+    if (compared)
+        assert_true(screened > 0);
+}
+
 /* Tighten the 10 % most loaded branches (by base DC flow) to `frac` of
  * that flow; the others become unlimited. (Tightening every branch can make
  * the LP infeasible for real: fixed shunt load and negative loads must
@@ -872,6 +941,7 @@ int main(void)
         cmocka_unit_test(test_dark_island),
         cmocka_unit_test(test_negative_load_shift_shunt),
         cmocka_unit_test(test_infeasible),
+        cmocka_unit_test(test_screen_equals_lp),
         cmocka_unit_test(test_brute_force),
         cmocka_unit_test(test_outage_parse),
         cmocka_unit_test(test_classes_from_overlay),
