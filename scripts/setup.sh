@@ -63,5 +63,5 @@ cmake --build "$build" -j "$jobs"
 if ((no_run)); then exit 0; fi
 
 # The main job on the built-in default grid.
-echo "setup.sh: $build/gridres pf"
-"$build/gridres" pf
+echo "setup.sh: $build/gridres campaign --report"
+"$build/gridres" campaign --report

@@ -41,6 +41,7 @@ static void campaign_help(FILE *f)
           "  --force             overwrite existing output files in DIR\n"
           "  --json              print summary.json on stdout instead of the summary block\n"
           "  --quiet             no progress bar and no summary\n"
+          "  --report            also write DIR/report.html with its charts (gridres report)\n"
           "  --write-scenario F  write the built-in default scenario to F and exit\n"
           "  -h, --help          show this help\n",
           f);
@@ -508,7 +509,7 @@ static void fmt_stat(char *buf, size_t len, const double *x, int n, double scale
 }
 
 static void print_block(FILE *f, const gr_campaign_scenario *s, const gr_campaign_result *r,
-                        const char *dir)
+                        const char *dir, int report)
 {
     int R = r->runs;
     double *x = malloc(((size_t)R + (size_t)r->nights + 1) * sizeof(double));
@@ -596,6 +597,8 @@ static void print_block(FILE *f, const gr_campaign_scenario *s, const gr_campaig
     fprintf(f, "%s\n", shown ? "" : "no arrivals in cities");
     if (dir)
         fprintf(f, "  output      %s/\n", dir);
+    if (dir && report)
+        fprintf(f, "  report      %s/report.html\n", dir);
 #undef COL
     free(x);
 }
@@ -625,6 +628,7 @@ int cmd_campaign(int argc, char **argv)
     gr_error err = {0, ""};
     const char *seed_s = NULL, *out_dir = NULL, *control_s = NULL, *write_s = NULL;
     int nights = 0, runs = 1, threads = 0, force = 0, as_json = 0, quiet = 0, npos = 0, rc;
+    int report = 0;
     const char *pos[1] = {NULL};
     char dir[4096], path[4096];
 
@@ -642,6 +646,7 @@ int cmd_campaign(int argc, char **argv)
         {"force", CLI_FLAG, &force, 1, 0, 0, NULL},
         {"json", CLI_FLAG, &as_json, 1, 0, 0, NULL},
         {"quiet", CLI_FLAG, &quiet, 1, 0, 0, NULL},
+        {"report", CLI_FLAG, &report, 1, 0, 0, NULL},
         {"write-scenario", CLI_STRING, &write_s, 0, 0, 0, NULL},
     };
     rc = cli_parse(CMD, argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 1, &npos);
@@ -691,6 +696,9 @@ int cmd_campaign(int argc, char **argv)
                 cli_check_new(CMD, path, force) != 0)
                 return CLI_EXIT_USAGE;
         }
+        if (report && (cli_path_join(path, sizeof path, dir, "report.html") != 0 ||
+                       cli_check_new(CMD, path, force) != 0))
+            return CLI_EXIT_USAGE;
     } else {
         time_t now = time(NULL);
         struct tm tmv;
@@ -786,11 +794,21 @@ int cmd_campaign(int argc, char **argv)
     if (write_text(path, force, s->text) != 0)
         goto done;
 #undef JOIN
+    if (report) {
+        gr_report_options ropt;
+        gr_report_options_default(&ropt);
+        ropt.force = force;
+        if ((st = gr_report_write(dir, &ropt, &err)) != GR_OK) {
+            cli_errorf(CMD, "report: %s", err.msg[0] ? err.msg : gr_strerror(st));
+            rc = st == GR_ENOMEM || st == GR_EIO ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+            goto done;
+        }
+    }
     if (as_json) {
         if (cli_json_print(stdout, sum) != 0)
             goto done;
     } else if (!quiet) {
-        print_block(stdout, s, r, dir);
+        print_block(stdout, s, r, dir, report);
     }
     rc = CLI_EXIT_OK;
 done:

@@ -116,6 +116,22 @@ for d in x1 x2 x3 x4 x5 x6 x7 x8; do
   [ ! -e "$W/$d" ] || fail "$d: an output directory was created for a failed run"
 done
 
+# --- --report: the campaign writes its report, and refuses to replace it without --force ---
+if run 0 report "$G" campaign --nights 2 --report --out "$W/rep" --quiet; then
+  n_check=$((n_check + 1))
+  [ -s "$W/rep/report.html" ] || fail "--report wrote no report.html"
+  n_check=$((n_check + 1))
+  [ -s "$W/rep/charts/served.png" ] && [ -s "$W/rep/charts/map.svg" ] ||
+    fail "--report wrote no served.png or map.svg"
+  n_check=$((n_check + 1))
+  grep -q 'charts/served.png' "$W/rep/report.html" || fail "report.html does not show served.png"
+  cp "$W/rep/report.html" "$W/rep.before"
+  run 2 report_again "$G" campaign --nights 2 --report --out "$W/rep" --quiet
+  n_check=$((n_check + 1))
+  cmp -s "$W/rep/report.html" "$W/rep.before" || fail "a refused run changed report.html"
+  run 0 report_force "$G" campaign --nights 2 --report --out "$W/rep" --quiet --force
+fi
+
 # --- the built-in default scenario: written out, read back --------------------------------
 if run 0 write "$G" campaign --write-scenario "$W/default.json" --quiet; then
   json_valid "$W/default.json" || fail "--write-scenario output is not valid JSON"
