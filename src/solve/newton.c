@@ -186,8 +186,9 @@ static void compute_current(nr_ws *w, const double *vm, const double *va)
     const gr_csc *Y = w->Y;
     for (int s = 0; s < w->nbus; s++) {
         int k = w->bus[s];
-        w->vr[k] = vm[k] * cos(va[k]);
-        w->vi[k] = vm[k] * sin(va[k]);
+        double a = va[k], m = vm[k]; /* locals: one sincos, not a reload after each store */
+        w->vr[k] = m * cos(a);
+        w->vi[k] = m * sin(a);
         w->ir[k] = w->ii[k] = 0.0;
     }
     for (int s = 0; s < w->nbus; s++) {
