@@ -1,0 +1,1145 @@
+/* contingency_ac.c — AC N-1 (N-k) that reuses the base case: Jacobian pattern, slot map, symbolic and numeric LU built once, warm start, no analysis per contingency.
+ *
+ * DESIGN. A full power flow per contingency (gr_pf_ac of the outaged grid)
+ * rebuilds Ybus, the islands, the Jacobian pattern and slot map, runs the
+ * KLU analysis (ordering) and Newton from the case voltages: on
+ * case9241pegase about 6 iterations and 36 ms. A branch outage only
+ * changes four Ybus values, so here:
+ *   - the base Ybus, Jacobian pattern, slot map (nr_setup) and KLU symbolic
+ *     analysis are built once and shared read-only by all threads; the
+ *     outaged branch's admittances are subtracted from the thread's copy of
+ *     the Ybus values (the entries stay, as explicit zeros when the branch was
+ *     alone), so the pattern and the analysis stay valid;
+ *   - Newton starts from the base solution and runs as a chord method (the
+ *     same operator for several steps) and stops at the same tolerance as
+ *     gr_pf_ac (max |mismatch| <= tol), so it satisfies the same equations to
+ *     the same accuracy. For a single branch outage the first operator is the
+ *     post-outage Jacobian at the base point, which differs from the base
+ *     Jacobian only in the rows and columns of the branch's two buses (at most
+ *     4 unknowns): it is applied through the base LU factors with the
+ *     Sherman-Morrison-Woodbury formula (Alsac, Stott & Tinney, "Sparsity-
+ *     oriented compensation methods", IEEE TPAS 1983) at the cost of one
+ *     extra solve with at most 4 right-hand sides, no factorisation at all. When the
+ *     mismatch shrinks by less than CHORD_RATE per step, the Jacobian is
+ *     refilled at the current point and refactored (klu_refactor: pivots
+ *     reused, no analysis), and so is it for outages of several branches or
+ *     that split islands;
+ *   - voltages are updated in rectangular form by the step's small rotation
+ *     (a series for cos/sin of the angle step), not with cos/sin of every
+ *     angle at every step;
+ *   - an outage that splits an island keeps the same pattern: buses of a
+ *     dark island get identity rows and columns (their voltage is dropped,
+ *     their load reported as dark), and an island that split off with
+ *     generation gets its reference per DESIGN §1 by turning that bus's rows
+ *     into identities (angle fixed at its case value, Vm at the set point):
+ *     exactly the equations gr_pf_ac solves island by island. The side a
+ *     single bridge cuts off comes from the depth-first tree of the bridge
+ *     search (no island search per contingency); when it is small its rows
+ *     and columns join the low-rank change above (up to SMW_MAX unknowns),
+ *     so most islanding outages need no factorisation either;
+ *   - when the chord steps do not converge, plain Newton (a fresh Jacobian
+ *     every step, max_iter steps) runs again from the same start: the
+ *     iterations gr_pf_ac would make on these equations, so non-convergence
+ *     is Newton's verdict, never a by-product of the shortcut; an island
+ *     split off with generation and more buses than its reference is solved
+ *     by plain Newton from the start (its state can move far);
+ *   - what changes bus roles (a PV bus losing its last generator, the loss of
+ *     a reference generator, generator Q limits) is solved by an independent
+ *     gr_pf_ac of the outaged grid (from the base solution too).
+ * Both start from the base solution on purpose: from the case's voltages a
+ * stressed grid may converge to another, low-voltage solution of the same
+ * equations (case2383wp, branch 2492: Vm down to 0.38 pu), which is not the
+ * state the grid moves to from its operating point.
+ * Each thread owns its Ybus values, Jacobian values, KLU numeric factors and
+ * scratch. Its factors start from the base Jacobian's pivots and are reset
+ * to them whenever a contingency needed fresh pivoting, so every contingency
+ * is computed the same way whatever thread runs it: results do not depend
+ * on the thread count. */
+#include <complex.h>
+#include <math.h>
+#include <string.h>
+
+#include "model/islands_internal.h"
+#include "model/ybus_internal.h"
+#include "sim/contingency_internal.h"
+#include "solve/newton.h"
+#include "solve/sens.h"
+
+/* Refactor the Jacobian when a chord step reduces the mismatch by less than this factor. */
+#define CHORD_RATE 0.1
+/* Chord steps allowed per Newton iteration of the options (max_iter). */
+#define CHORD_STEPS_PER_ITER 3
+/* Largest change of the Jacobian (unknowns) applied through the base factors. */
+#define SMW_MAX 12
+
+typedef struct ac_shared {
+    const gr_grid *g;
+    const gr_pf_options *pf;
+    gr_islands *isl;
+    gr_pf_result *base;
+    gr_csc *Y;
+    nr_ws proto;            /* pattern, slot map and symbolic LU of the base roles */
+    int proto_ok;
+    int *kind;              /* nb: NR_FIXED / NR_PV / NR_PQ in the base case */
+    unsigned char *live;    /* nb: bus in an island with generation (in proto's set) */
+    double *sp, *sq;        /* nb: scheduled injections */
+    double *Jx0;            /* base Jacobian values (the reference pivots) */
+    double *vr0, *vi0;      /* nb: base voltages, rectangular */
+    int *bus_pos;           /* nb: position of the bus in proto.bus, or -1 */
+    int *ypos;              /* 4 nl: Ybus entries (f,f) (f,t) (t,f) (t,t), -1 if not energised */
+    double *yb;             /* 8 nl: yff, yft, ytf, ytt (re, im) */
+    ctg_tree tree;          /* bridges and the sides they cut off */
+    int *gen_ptr, *gen_list;/* energised generators by bus */
+    int max_el;
+} ac_shared;
+
+typedef struct ac_thread {
+    gr_csc Y;               /* shared pattern, own values */
+    double *Jx;
+    lu_solver *lu;          /* refactored per contingency when needed */
+    lu_solver *lu0;         /* the base Jacobian's factors, never refactored */
+    double *F, *dx, *vr, *vi, *ir, *ii;
+    double *smw_W;          /* n x SMW_MAX: J0^-1 E */
+    int smw_idx[SMW_MAX], smw_s; /* unknowns (rows = columns) of the low-rank change */
+    double smw_D[SMW_MAX * SMW_MAX], smw_M[SMW_MAX * SMW_MAX]; /* D and I + D E'W, column-major */
+    int smw_piv[SMW_MAX];
+    int *ubus, nubus;       /* buses whose rows and columns change (SMW_MAX) */
+    double *vm, *va, *sp;
+    double *vm_start, *va_start; /* nb: the start, for a second attempt */
+    unsigned char *mask_a, *mask_m, *bus_ok, *br_out;
+    double *pf, *qf, *pt, *qt;
+    double *ysave;          /* 8 per outaged branch */
+    int *br, *gen;
+    gr_grid *gc;
+} ac_thread;
+
+/* ------------------------------------------------------------------------
+ * The kernel: mismatch and Jacobian on the shared pattern, with masks.
+ * Formulas as newton.c (MATPOWER TN2); a masked angle (mask_a) or magnitude
+ * (mask_m) has an identity row and an empty column.
+ * ------------------------------------------------------------------------ */
+
+/* V = vm e^{j va} at the set's buses, exactly. */
+static void voltage_exact(const nr_ws *w, ac_thread *t)
+{
+    for (int s = 0; s < w->nbus; s++) {
+        int k = w->bus[s];
+        t->vr[k] = t->vm[k] * cos(t->va[k]);
+        t->vi[k] = t->vm[k] * sin(t->va[k]);
+    }
+}
+
+/* I = Y V over the set. */
+static void compute_current(const nr_ws *w, ac_thread *t)
+{
+    const gr_csc *Y = &t->Y;
+    for (int s = 0; s < w->nbus; s++) {
+        int k = w->bus[s];
+        t->ir[k] = t->ii[k] = 0.0;
+    }
+    for (int s = 0; s < w->nbus; s++) {
+        int k = w->bus[s];
+        double ar = t->vr[k], ai = t->vi[k];
+        for (int q = Y->p[k]; q < Y->p[k + 1]; q++) {
+            int i = Y->i[q];
+            t->ir[i] += Y->x[q] * ar - Y->z[q] * ai;
+            t->ii[i] += Y->x[q] * ai + Y->z[q] * ar;
+        }
+    }
+}
+
+/* F = S(V) - S_sched on unmasked rows from the current V; returns max |F|
+ * (NaN if any is NaN). */
+static double mismatch(const nr_ws *w, ac_thread *t, const double *sq)
+{
+    compute_current(w, t);
+    double norm = 0.0;
+    for (int s = 0; s < w->nbus; s++) {
+        int k = w->bus[s];
+        if (w->arow[k] < 0)
+            continue;
+        double p = t->vr[k] * t->ir[k] + t->vi[k] * t->ii[k];
+        double q = t->vi[k] * t->ir[k] - t->vr[k] * t->ii[k];
+        double fp = t->mask_a[k] ? 0.0 : p - t->sp[k];
+        t->F[w->arow[k]] = fp;
+        if (!(fabs(fp) <= norm))
+            norm = isnan(fp) ? NAN : fabs(fp);
+        if (w->qrow[k] >= 0) {
+            double fq = t->mask_m[k] ? 0.0 : q - sq[k];
+            t->F[w->qrow[k]] = fq;
+            if (!(fabs(fq) <= norm))
+                norm = isnan(fq) ? NAN : fabs(fq);
+        }
+        if (isnan(norm))
+            return NAN;
+    }
+    return norm;
+}
+
+/* The four derivatives of S_i by Va_k and Vm_k owed to Ybus entry (i, k) =
+ * yr + j yz: d[0] = dP/dVa, d[1] = dP/dVm, d[2] = dQ/dVa, d[3] = dQ/dVm. */
+static void entry_derivs(const ac_thread *t, int i, int k, double yr, double yz, double inv_vmk,
+                         double d[4])
+{
+    double vrk = t->vr[k], vik = t->vi[k];
+    double c = yr * vrk - yz * vik, dd = yr * vik + yz * vrk;   /* Y_ik V_k */
+    double vri = t->vr[i], vii = t->vi[i];
+    double e = vri * c + vii * dd, f = vii * c - vri * dd;      /* V_i conj(Y_ik V_k) */
+    double ar = f, ai = -e, br = e * inv_vmk, bi = f * inv_vmk;
+    if (i == k) {
+        double sr = vri * t->ir[i] + vii * t->ii[i];            /* V_i conj(I_i) */
+        double si = vii * t->ir[i] - vri * t->ii[i];
+        ar += -si;
+        ai += sr;
+        br += sr * inv_vmk;
+        bi += si * inv_vmk;
+    }
+    d[0] = ar;
+    d[1] = br;
+    d[2] = ai;
+    d[3] = bi;
+}
+
+static void fill_jacobian(const nr_ws *w, ac_thread *t, int masked)
+{
+    const gr_csc *Y = &t->Y;
+    double *Jx = t->Jx;
+    for (int s = 0; s < w->nbus; s++) {
+        int k = w->bus[s];
+        const int *slot = w->slot + 4 * w->yfirst[s];
+        double inv_vmk = 1.0 / t->vm[k];
+        for (int q = Y->p[k]; q < Y->p[k + 1]; q++, slot += 4) {
+            int i = Y->i[q];
+            if (slot[0] < 0 && slot[1] < 0 && slot[2] < 0 && slot[3] < 0)
+                continue;
+            double d[4];
+            entry_derivs(t, i, k, Y->x[q], Y->z[q], inv_vmk, d);
+            if (masked) {
+                int pa = t->mask_a[i], pm = t->mask_m[i], ca = t->mask_a[k], cm = t->mask_m[k];
+                if (pa || ca)
+                    d[0] = i == k && pa ? 1.0 : 0.0;   /* J11: P_i / Va_k */
+                if (pa || cm)
+                    d[1] = 0.0;                         /* J12: P_i / Vm_k */
+                if (pm || ca)
+                    d[2] = 0.0;                         /* J21: Q_i / Va_k */
+                if (pm || cm)
+                    d[3] = i == k && pm ? 1.0 : 0.0;   /* J22: Q_i / Vm_k */
+            }
+            for (int e = 0; e < 4; e++)
+                if (slot[e] >= 0)
+                    Jx[slot[e]] = d[e];
+        }
+    }
+}
+
+/* Apply the step dx: Va -= dx(angle), Vm -= dx(magnitude), and rotate and
+ * scale V = vr + j vi to match: V *= (vm'/vm) e^{j dVa}, cos and sin of the
+ * small dVa by their series (|dVa| <= 0.05 rad: truncation below 1e-16),
+ * exactly otherwise. */
+static void apply_step(const nr_ws *w, ac_thread *t)
+{
+    for (int s = 0; s < w->nbus; s++) {
+        int k = w->bus[s];
+        double dva = 0.0, scale = 1.0;
+        if (w->arow[k] >= 0 && !t->mask_a[k]) {
+            dva = -t->dx[w->arow[k]];
+            t->va[k] += dva;
+        }
+        if (w->qrow[k] >= 0 && !t->mask_m[k]) {
+            double vm = t->vm[k] - t->dx[w->qrow[k]];
+            scale = vm / t->vm[k];
+            t->vm[k] = vm;
+        }
+        if (dva == 0.0 && scale == 1.0)
+            continue;
+        if (fabs(dva) <= 0.05 && isfinite(scale)) {
+            double d2 = dva * dva;
+            double cs = 1.0 - d2 * (0.5 - d2 * (1.0 / 24 - d2 * (1.0 / 720 - d2 / 40320)));
+            double sn = dva * (1.0 - d2 * (1.0 / 6 - d2 * (1.0 / 120 - d2 / 5040)));
+            double vr = t->vr[k], vi = t->vi[k];
+            t->vr[k] = scale * (vr * cs - vi * sn);
+            t->vi[k] = scale * (vr * sn + vi * cs);
+        } else {
+            t->vr[k] = t->vm[k] * cos(t->va[k]);
+            t->vi[k] = t->vm[k] * sin(t->va[k]);
+        }
+    }
+}
+
+/* Small dense LU with partial pivoting (column-major s x s); 0 if singular. */
+static int dense_lu(int s, double *A, int *piv)
+{
+    double amax = 0.0;
+    for (int e = 0; e < s * s; e++)
+        amax = fmax(amax, fabs(A[e]));
+    for (int k = 0; k < s; k++) {
+        int p = k;
+        for (int i = k + 1; i < s; i++)
+            if (fabs(A[k * s + i]) > fabs(A[k * s + p]))
+                p = i;
+        piv[k] = p;
+        if (!(fabs(A[k * s + p]) > 1e-12 * amax))
+            return 0;
+        if (p != k)
+            for (int j = 0; j < s; j++) {
+                double tmp = A[j * s + k];
+                A[j * s + k] = A[j * s + p];
+                A[j * s + p] = tmp;
+            }
+        for (int i = k + 1; i < s; i++) {
+            A[k * s + i] /= A[k * s + k];
+            for (int j = k + 1; j < s; j++)
+                A[j * s + i] -= A[k * s + i] * A[j * s + k];
+        }
+    }
+    return 1;
+}
+
+static void dense_solve(int s, const double *A, const int *piv, double *b)
+{
+    for (int k = 0; k < s; k++) {
+        double tmp = b[k];
+        b[k] = b[piv[k]];
+        b[piv[k]] = tmp;
+        for (int i = k + 1; i < s; i++)
+            b[i] -= A[k * s + i] * b[k];
+    }
+    for (int k = s - 1; k >= 0; k--) {
+        b[k] /= A[k * s + k];
+        for (int i = 0; i < k; i++)
+            b[i] -= A[k * s + i] * b[k];
+    }
+}
+
+/* Set up J'^-1 = J0^-1 - W (I + D E'W)^-1 D E' J0^-1, W = J0^-1 E, for an
+ * outage whose Jacobian differs from the base one only in the rows and
+ * columns of the buses t->ubus (the two ends of the branch, and the buses
+ * it cuts off with their masks; V and the post-outage currents are in
+ * t->vr/vi/ir/ii): E selects their unknowns, D is the change there. Returns
+ * 1 when usable, 0 when the caller must refactor instead (too many
+ * unknowns, a singular I + D E'W), or a negative status. */
+static int smw_setup(const ac_shared *sh, ac_thread *t)
+{
+    const nr_ws *w = &sh->proto;
+    const gr_csc *Y = &t->Y;
+    int n = w->n, s = 0;
+    for (int a = 0; a < t->nubus; a++) {
+        int b = t->ubus[a];
+        if (sh->bus_pos[b] < 0)
+            continue;   /* not in a live island: no unknowns (arow/qrow unset) */
+        int need = (w->arow[b] >= 0) + (w->qrow[b] >= 0);
+        if (s + need > SMW_MAX)
+            return 0;
+        if (w->arow[b] >= 0)
+            t->smw_idx[s++] = w->arow[b];
+        if (w->qrow[b] >= 0)
+            t->smw_idx[s++] = w->qrow[b];
+    }
+    t->smw_s = s;
+    if (s == 0)
+        return 1;  /* only fixed buses: the operator does not change */
+    /* D(r, c): post-outage (masked) minus base Jacobian entries */
+    memset(t->smw_D, 0, sizeof t->smw_D);
+    for (int a = 0; a < t->nubus; a++) {
+        int k = t->ubus[a], sk = sh->bus_pos[k];
+        if (sk < 0)
+            continue;
+        const int *slot = w->slot + 4 * w->yfirst[sk];
+        double inv_vmk = 1.0 / t->vm[k];
+        for (int q = Y->p[k]; q < Y->p[k + 1]; q++, slot += 4) {
+            int i = Y->i[q], in = 0;
+            for (int c = 0; c < t->nubus && !in; c++)
+                in = t->ubus[c] == i;
+            if (!in)
+                continue;
+            double d[4];
+            entry_derivs(t, i, k, Y->x[q], Y->z[q], inv_vmk, d);
+            int pa = t->mask_a[i], pm = t->mask_m[i], ca = t->mask_a[k], cm = t->mask_m[k];
+            if (pa || ca)
+                d[0] = i == k && pa ? 1.0 : 0.0;
+            if (pa || cm)
+                d[1] = 0.0;
+            if (pm || ca)
+                d[2] = 0.0;
+            if (pm || cm)
+                d[3] = i == k && pm ? 1.0 : 0.0;
+            /* 0 J11 (P_i, Va_k), 1 J12 (P_i, Vm_k), 2 J21 (Q_i, Va_k), 3 J22 (Q_i, Vm_k) */
+            int rows[4] = {w->arow[i], w->arow[i], w->qrow[i], w->qrow[i]};
+            int cols[4] = {w->arow[k], w->qrow[k], w->arow[k], w->qrow[k]};
+            for (int e = 0; e < 4; e++) {
+                if (slot[e] < 0)
+                    continue;
+                int rr = -1, cc = -1;
+                for (int j = 0; j < s; j++) {
+                    if (t->smw_idx[j] == rows[e])
+                        rr = j;
+                    if (t->smw_idx[j] == cols[e])
+                        cc = j;
+                }
+                t->smw_D[cc * s + rr] = d[e] - sh->Jx0[slot[e]];
+            }
+        }
+    }
+    /* W = J0^-1 E */
+    memset(t->smw_W, 0, (size_t)n * (size_t)s * sizeof(double));
+    for (int j = 0; j < s; j++)
+        t->smw_W[(size_t)j * n + t->smw_idx[j]] = 1.0;
+    int st = lu_solve_many(t->lu0, s, t->smw_W);
+    if (st)
+        return st == GR_ENOMEM ? st : 0;
+    /* M = I + D E'W */
+    for (int c = 0; c < s; c++)
+        for (int r = 0; r < s; r++) {
+            double v = r == c;
+            for (int j = 0; j < s; j++)
+                v += t->smw_D[j * s + r] * t->smw_W[(size_t)c * n + t->smw_idx[j]];
+            t->smw_M[c * s + r] = v;
+        }
+    return dense_lu(s, t->smw_M, t->smw_piv);
+}
+
+/* dx = J'^-1 F through the base factors (see smw_setup). */
+static int smw_solve(const ac_shared *sh, ac_thread *t)
+{
+    int n = sh->proto.n, s = t->smw_s;
+    memcpy(t->dx, t->F, (size_t)n * sizeof(double));
+    int st = lu_solve(t->lu0, t->dx);                  /* y = J0^-1 F */
+    if (st || s == 0)
+        return st;
+    double z[SMW_MAX];
+    for (int r = 0; r < s; r++) {                       /* z = D E'y */
+        z[r] = 0.0;
+        for (int j = 0; j < s; j++)
+            z[r] += t->smw_D[j * s + r] * t->dx[t->smw_idx[j]];
+    }
+    dense_solve(s, t->smw_M, t->smw_piv, z);           /* z = M^-1 D E'y */
+    for (int j = 0; j < s; j++) {                       /* dx = y - W z */
+        const double *wj = t->smw_W + (size_t)j * n;
+        for (int q = 0; q < n; q++)
+            t->dx[q] -= wj[q] * z[j];
+    }
+    return GR_OK;
+}
+
+/* Chord-Newton from t->vm/va (and t->vr/vi matching them). smw: 1, the
+ * first operator through the base factors with the change on t->ubus
+ * (smw_setup; none: the base operator itself); 0: refactor. newton: a
+ * fresh Jacobian at every step (plain Newton, as gr_pf_ac).
+ * Returns GR_OK or GR_ENOMEM; *converged, *iterations (updates), *mis (final
+ * max mismatch), *repivot (1 when a fresh pivoting happened: the caller
+ * restores the reference pivots). */
+static int chord_newton(const ac_shared *sh, ac_thread *t, int masked, int smw, int newton,
+                        int *converged, int *iterations, double *mis, int *repivot)
+{
+    const nr_ws *w = &sh->proto;
+    double tol = sh->pf->tol;
+    int max_fact = sh->pf->max_iter, max_steps = CHORD_STEPS_PER_ITER * sh->pf->max_iter;
+    int nfact = 0, op = 0; /* op: 0 none, 1 base factors + low-rank change, 2 t->lu */
+    *converged = 0;
+    *iterations = 0;
+    *repivot = 0;
+    double norm = mismatch(w, t, sh->sq);
+    if (norm > tol && smw) {
+        int ok = smw_setup(sh, t);
+        if (ok < 0)
+            return ok;
+        op = ok ? 1 : 0;
+    }
+    for (int step = 0; step < max_steps && norm > tol; step++) {
+        if (op == 0) {
+            if (nfact == max_fact)
+                break;
+            fill_jacobian(w, t, masked);
+            int full = 0;
+            int st = lu_factor_track(t->lu, w->J->p, w->J->i, t->Jx, &full);
+            *repivot |= full;
+            nfact++;
+            if (st == GR_ENOMEM)
+                return st;
+            if (st != GR_OK) {
+                norm = NAN;
+                break;
+            }
+            op = 2;
+        }
+        int st;
+        if (op == 1) {
+            st = smw_solve(sh, t);
+        } else {
+            memcpy(t->dx, t->F, (size_t)w->n * sizeof(double));
+            st = lu_solve(t->lu, t->dx);
+        }
+        if (st)
+            return st == GR_ENOMEM ? st : GR_OK;
+        apply_step(w, t);
+        (*iterations)++;
+        double next = mismatch(w, t, sh->sq);
+        if (isnan(next)) {
+            norm = NAN;
+            break;
+        }
+        if (newton || !(next <= CHORD_RATE * norm))
+            op = 0;   /* slow or growing: a fresh Jacobian next */
+        norm = next;
+    }
+    *converged = norm <= tol;
+    *mis = norm;
+    return GR_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * Set-up.
+ * ------------------------------------------------------------------------ */
+static void ac_shared_free(ac_shared *sh)
+{
+    gr_islands_free(sh->isl);
+    gr_pf_result_free(sh->base);
+    gr_csc_free(sh->Y);
+    if (sh->proto_ok)
+        nr_free(&sh->proto);
+    gr_free(sh->kind);
+    gr_free(sh->live);
+    gr_free(sh->sp);
+    gr_free(sh->sq);
+    gr_free(sh->Jx0);
+    gr_free(sh->vr0);
+    gr_free(sh->vi0);
+    gr_free(sh->bus_pos);
+    gr_free(sh->ypos);
+    gr_free(sh->yb);
+    ctg_tree_free(&sh->tree);
+    gr_free(sh->gen_ptr);
+    gr_free(sh->gen_list);
+}
+
+/* Position of entry (row i, column j) in Y, or -1. */
+static int ypos_of(const gr_csc *Y, int i, int j)
+{
+    int lo = Y->p[j], hi = Y->p[j + 1] - 1;
+    while (lo <= hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (Y->i[mid] == i)
+            return mid;
+        if (Y->i[mid] < i)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
+    return -1;
+}
+
+static void ac_thread_free(ac_thread *t)
+{
+    gr_free(t->Y.x);
+    gr_free(t->Y.z);
+    gr_free(t->Jx);
+    lu_free_sharing(t->lu);
+    lu_free_sharing(t->lu0);
+    gr_free(t->smw_W);
+    gr_free(t->ubus);
+    gr_free(t->F);
+    gr_free(t->dx);
+    gr_free(t->vr);
+    gr_free(t->vi);
+    gr_free(t->ir);
+    gr_free(t->ii);
+    gr_free(t->vm);
+    gr_free(t->va);
+    gr_free(t->sp);
+    gr_free(t->vm_start);
+    gr_free(t->va_start);
+    gr_free(t->mask_a);
+    gr_free(t->mask_m);
+    gr_free(t->bus_ok);
+    gr_free(t->br_out);
+    gr_free(t->pf);
+    gr_free(t->qf);
+    gr_free(t->pt);
+    gr_free(t->qt);
+    gr_free(t->ysave);
+    gr_free(t->br);
+    gr_free(t->gen);
+    gr_grid_free(t->gc);
+}
+
+static int ac_thread_init(ac_thread *t, const ac_shared *sh)
+{
+    const gr_grid *g = sh->g;
+    memset(t, 0, sizeof *t);
+    size_t nb = (size_t)g->nb + 1, nl = (size_t)g->nl + 1, nz = (size_t)sh->Y->p[g->nb] + 1;
+    size_t n = (size_t)sh->proto.n + 1, me = (size_t)sh->max_el + 1;
+    t->Y = *sh->Y;
+    t->Y.x = gr_malloc(nz * sizeof(double));
+    t->Y.z = gr_malloc(nz * sizeof(double));
+    t->Jx = gr_calloc((size_t)sh->proto.J->p[sh->proto.n] + 1, sizeof(double));
+    t->F = gr_malloc(n * sizeof(double));
+    t->dx = gr_malloc(n * sizeof(double));
+    t->vr = gr_calloc(nb, sizeof(double));
+    t->vi = gr_calloc(nb, sizeof(double));
+    t->ir = gr_calloc(nb, sizeof(double));
+    t->ii = gr_calloc(nb, sizeof(double));
+    t->vm = gr_malloc(nb * sizeof(double));
+    t->va = gr_malloc(nb * sizeof(double));
+    t->sp = gr_malloc(nb * sizeof(double));
+    t->vm_start = gr_malloc(nb * sizeof(double));
+    t->va_start = gr_malloc(nb * sizeof(double));
+    t->mask_a = gr_calloc(nb, 1);
+    t->mask_m = gr_calloc(nb, 1);
+    t->bus_ok = gr_calloc(nb, 1);
+    t->br_out = gr_calloc(nl, 1);
+    t->pf = gr_calloc(nl, sizeof(double));
+    t->qf = gr_calloc(nl, sizeof(double));
+    t->pt = gr_calloc(nl, sizeof(double));
+    t->qt = gr_calloc(nl, sizeof(double));
+    t->ysave = gr_malloc(8 * me * sizeof(double));
+    t->smw_W = gr_malloc(SMW_MAX * n * sizeof(double));
+    t->ubus = gr_malloc((SMW_MAX + 2) * sizeof(int));
+    t->br = gr_malloc(me * sizeof(int));
+    t->gen = gr_malloc(me * sizeof(int));
+    if (!t->Y.x || !t->Y.z || !t->Jx || !t->F || !t->dx || !t->vr || !t->vi || !t->ir ||
+        !t->ii || !t->vm || !t->va || !t->sp || !t->mask_a || !t->mask_m || !t->bus_ok ||
+        !t->br_out || !t->pf || !t->qf || !t->pt || !t->qt || !t->ysave || !t->br || !t->gen ||
+        !t->smw_W || !t->ubus || !t->vm_start || !t->va_start)
+        return GR_ENOMEM;
+    memcpy(t->Y.x, sh->Y->x, (nz - 1) * sizeof(double));
+    memcpy(t->Y.z, sh->Y->z, (nz - 1) * sizeof(double));
+    int st = gr_grid_copy(g, &t->gc);
+    if (st)
+        return st;
+    /* full solves start from the base solution, as the fast path does */
+    for (int b = 0; b < g->nb; b++)
+        if (sh->live[b]) {
+            t->gc->vm0[b] = sh->base->vm[b];
+            t->gc->va0[b] = sh->base->va[b];
+        }
+    if (sh->proto.n > 0) {
+        if ((st = lu_create_sharing(sh->proto.lu, &t->lu)) ||
+            (st = lu_create_sharing(sh->proto.lu, &t->lu0)))
+            return st;
+        /* the reference pivots: the base Jacobian's; lu0 keeps its factors */
+        if ((st = lu_factor_full(t->lu, sh->proto.J->p, sh->proto.J->i, sh->Jx0)) ||
+            (st = lu_factor_full(t->lu0, sh->proto.J->p, sh->proto.J->i, sh->Jx0)))
+            return st;
+    }
+    return GR_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * One contingency.
+ * ------------------------------------------------------------------------ */
+static void apply_outage(const ctg_run *run, int c, gr_grid *gc, int on)
+{
+    const gr_ctg_list *l = run->list;
+    for (int e = l->ptr[c]; e < l->ptr[c + 1]; e++) {
+        int k = l->index[e];
+        if (l->kind[e] == GR_ELEM_BRANCH)
+            gc->br_on[k] = on ? run->g->br_on[k] : 0;
+        else
+            gc->gen_on[k] = on ? run->g->gen_on[k] : 0;
+    }
+}
+
+/* Independent gr_pf_ac of the outaged grid, from the base solution. */
+static int solve_full(ctg_run *run, const ac_shared *sh, ac_thread *t, int c)
+{
+    const gr_grid *g = run->g;
+    gr_pf_result *r = NULL;
+    apply_outage(run, c, t->gc, 0);
+    int st = gr_pf_ac(t->gc, sh->pf, &r, NULL);
+    apply_outage(run, c, t->gc, 1);
+    if (st)
+        return st;
+    for (int e = run->list->ptr[c]; e < run->list->ptr[c + 1]; e++)
+        if (run->list->kind[e] == GR_ELEM_BRANCH)
+            t->br_out[run->list->index[e]] = 1;
+    for (int b = 0; b < g->nb; b++) {
+        int i = r->bus_island[b];
+        t->bus_ok[b] = i >= 0 && r->island_converged[i] == 1;
+    }
+    ctg_state s = {.converged = r->converged, .method = GR_CTG_FULL,
+                   .iterations = r->iterations, .islands = r->n_islands,
+                   .dark_load_p = r->dark_load_p, .mismatch = r->max_mismatch, .vm = r->vm,
+                   .bus_ok = t->bus_ok, .pf = r->pf, .qf = r->qf, .pt = r->pt, .qt = r->qt,
+                   .br_out = t->br_out};
+    st = ctg_record(run, c, &s);
+    memset(t->br_out, 0, (size_t)g->nl);
+    gr_pf_result_free(r);
+    return st;
+}
+
+/* Voltage set point of bus b without the generators in out[0..nout-1]: the
+ * last remaining energised unit's (as gr_pf_ac); -1 when none is left. */
+static double bus_setpoint(const ac_shared *sh, int b, const int *out, int nout)
+{
+    double vg = -1.0;
+    for (int q = sh->gen_ptr[b]; q < sh->gen_ptr[b + 1]; q++) {
+        int k = sh->gen_list[q], gone = 0;
+        for (int j = 0; j < nout; j++)
+            gone |= out[j] == k;
+        if (!gone)
+            vg = sh->g->vg[k];
+    }
+    return vg;
+}
+
+/* Branch flows S = V conj(y V) at both ends from t->vr/vi. */
+static void branch_flows(const ac_shared *sh, ac_thread *t)
+{
+    const gr_grid *g = sh->g;
+    for (int k = 0; k < g->nl; k++) {
+        int f = g->br_f[k], to = g->br_t[k];
+        if (sh->ypos[4 * k] < 0 || t->br_out[k] || !t->bus_ok[f] || !t->bus_ok[to]) {
+            t->pf[k] = t->qf[k] = t->pt[k] = t->qt[k] = 0.0;
+            continue;
+        }
+        const double *y = sh->yb + 8 * k;
+        double vfr = t->vr[f], vfi = t->vi[f], vtr = t->vr[to], vti = t->vi[to];
+        double ifr = y[0] * vfr - y[1] * vfi + y[2] * vtr - y[3] * vti;
+        double ifi = y[0] * vfi + y[1] * vfr + y[2] * vti + y[3] * vtr;
+        double itr = y[4] * vfr - y[5] * vfi + y[6] * vtr - y[7] * vti;
+        double iti = y[4] * vfi + y[5] * vfr + y[6] * vti + y[7] * vtr;
+        t->pf[k] = vfr * ifr + vfi * ifi;
+        t->qf[k] = vfi * ifr - vfr * ifi;
+        t->pt[k] = vtr * itr + vti * iti;
+        t->qt[k] = vti * itr - vtr * iti;
+    }
+}
+
+static int ac_contingency(ctg_run *run, const ac_shared *sh, ac_thread *t, int c)
+{
+    const gr_grid *g = run->g;
+    const gr_pf_result *base = sh->base;
+    int nb = g->nb, m, ngen, st = GR_OK;
+    if (sh->pf->enforce_q_lims)
+        return solve_full(run, sh, t, c);
+    ctg_elements(run, c, t->br, &m, t->gen, &ngen);
+
+    /* Generators: only outages that keep every bus role. */
+    int gen_changed = 0, v_changed = 0;
+    for (int j = 0; j < ngen; j++) {
+        int k = t->gen[j], b = g->gen_bus[k];
+        if (sh->kind[b] == NR_FIXED)
+            return solve_full(run, sh, t, c);              /* the slack changes */
+        if (sh->kind[b] == NR_PV && bus_setpoint(sh, b, t->gen, ngen) < 0)
+            return solve_full(run, sh, t, c);              /* PV bus turns PQ */
+    }
+    memcpy(t->vm, base->vm, (size_t)nb * sizeof(double));
+    memcpy(t->va, base->va, (size_t)nb * sizeof(double));
+    if (ngen > 0) {
+        gen_changed = 1;
+        memcpy(t->sp, sh->sp, (size_t)nb * sizeof(double));
+        for (int j = 0; j < ngen; j++) {
+            int k = t->gen[j], b = g->gen_bus[k];
+            t->sp[b] -= g->pg[k];
+            if (sh->kind[b] == NR_PQ && g->qg[k] != 0.0)
+                return solve_full(run, sh, t, c);          /* its fixed Q injection goes */
+            if (sh->kind[b] == NR_PV && t->vm[b] != bus_setpoint(sh, b, t->gen, ngen)) {
+                t->vm[b] = bus_setpoint(sh, b, t->gen, ngen);
+                v_changed = 1;
+            }
+        }
+    }
+
+    /* Islands after the outage. */
+    int islands = sh->isl->n, masked = 0, method = GR_CTG_FAST;
+    double dark = base->dark_load_p;
+    for (int b = 0; b < nb; b++)
+        t->bus_ok[b] = sh->live[b];
+    int need_islands = m > 1, cut = m == 1 && ngen == 0 && sh->tree.bridge[t->br[0]];
+    int newton = 0; /* plain Newton steps: an island split off with generation */
+    for (int j = 0; j < m; j++)
+        need_islands |= sh->tree.bridge[t->br[j]];
+    /* the buses whose Jacobian rows and columns change: both ends of one branch */
+    t->nubus = 0;
+    int smw = m == 0 || (m == 1 && g->br_f[t->br[0]] != g->br_t[t->br[0]]);
+    if (m == 1) {
+        t->ubus[t->nubus++] = g->br_f[t->br[0]];
+        t->ubus[t->nubus++] = g->br_t[t->br[0]];
+    }
+    if (cut) {
+        /* One bridge: the side S it cuts off, from the bridge tree. */
+        ctg_cut cs;
+        ctg_cut_side(g, sh->isl, &sh->tree, t->br[0], &cs);
+        islands = sh->isl->n + 1;
+        method = GR_CTG_ISLANDS;
+        if (sh->isl->ref[cs.island] >= 0) {
+            masked = 1;
+            v_changed = 1;
+            int v = cs.v, lo = sh->tree.disc[v], hi = sh->tree.last[v];
+            double shift = cs.ref >= 0 ? g->va0[cs.ref] - base->va[cs.ref] : 0.0;
+            if (cs.ref < 0)
+                dark += cs.pd;
+            /* S's buses: the subtree's stretch of the discovery order, or the rest */
+            int n_s = cs.flip ? nb : hi - lo + 1;
+            if (cs.flip || n_s + 1 > SMW_MAX)
+                smw = 0;
+            for (int j = 0; j < n_s; j++) {
+                int b = cs.flip ? j : sh->tree.order[lo + j];
+                if (cs.flip && !ctg_in_cut(sh->isl, &sh->tree, &cs, b))
+                    continue;
+                if (smw && b != g->br_f[t->br[0]] && b != g->br_t[t->br[0]])
+                    t->ubus[t->nubus++] = b;
+                if (cs.ref < 0) {          /* dark now */
+                    t->mask_a[b] = sh->proto.arow[b] >= 0;
+                    t->mask_m[b] = sh->proto.qrow[b] >= 0;
+                    t->bus_ok[b] = 0;
+                } else {                   /* gr_pf_ac keeps the new reference at its case angle */
+                    t->va[b] += shift;
+                }
+            }
+            if (cs.ref >= 0) {
+                /* A new island with generation: its reference takes up the
+                 * import it lost, its state can move far from the base one;
+                 * chord steps from there may end on another solution of its
+                 * equations (case300, branch 210, at -O3), Newton's as
+                 * gr_pf_ac's do not. */
+                newton = n_s > 1 || cs.flip; /* more than the reference bus to solve */
+                t->mask_a[cs.ref] = 1;
+                if (sh->proto.qrow[cs.ref] >= 0) {
+                    t->mask_m[cs.ref] = 1;
+                    t->vm[cs.ref] = bus_setpoint(sh, cs.ref, NULL, 0);
+                }
+            }
+        }
+    } else if (need_islands) {
+        smw = 0;
+        gr_islands *isl = NULL;
+        for (int j = 0; j < m; j++)
+            t->gc->br_on[t->br[j]] = 0;
+        st = gr_islands_find(t->gc, 0, &isl, NULL);
+        for (int j = 0; j < m; j++)
+            t->gc->br_on[t->br[j]] = g->br_on[t->br[j]];
+        if (st)
+            return st;
+        if (isl->n != sh->isl->n) {
+            if (ngen > 0) {
+                gr_islands_free(isl);
+                return solve_full(run, sh, t, c);
+            }
+            islands = isl->n;
+            masked = 1;
+            v_changed = 1;
+            method = GR_CTG_ISLANDS;
+            int bad = 0;
+            /* new references and dark islands */
+            for (int b = 0; b < nb && !bad; b++) {
+                int i = isl->bus_island[b];
+                if (i < 0 || !sh->live[b])
+                    continue;
+                int ref = isl->ref[i];
+                if (ref < 0) {                 /* dark now */
+                    t->mask_a[b] = sh->proto.arow[b] >= 0;
+                    t->mask_m[b] = sh->proto.qrow[b] >= 0;
+                    t->bus_ok[b] = 0;
+                    dark += g->pd[b];
+                } else if (sh->kind[b] == NR_FIXED && b != ref) {
+                    bad = 1;                   /* a base reference lost its role */
+                }
+            }
+            for (int i = 0; i < isl->n && !bad; i++) {
+                int ref = isl->ref[i];
+                if (ref < 0 || sh->kind[ref] == NR_FIXED)
+                    continue;
+                double vg = bus_setpoint(sh, ref, NULL, 0);
+                newton = 1;
+                t->mask_a[ref] = 1;
+                if (sh->proto.qrow[ref] >= 0) {
+                    t->mask_m[ref] = 1;
+                    t->vm[ref] = vg;
+                }
+                /* gr_pf_ac keeps the new reference at its case angle */
+                double shift = g->va0[ref] - base->va[ref];
+                for (int b = 0; b < nb; b++)
+                    if (isl->bus_island[b] == i)
+                        t->va[b] += shift;
+            }
+            gr_islands_free(isl);
+            if (bad) {
+                memset(t->mask_a, 0, (size_t)nb);
+                memset(t->mask_m, 0, (size_t)nb);
+                return solve_full(run, sh, t, c);
+            }
+        }
+    }
+
+    /* Ybus without the outaged branches (entries kept). */
+    for (int j = 0; j < m; j++) {
+        const int *pos = sh->ypos + 4 * t->br[j];
+        const double *y = sh->yb + 8 * t->br[j];
+        for (int e = 0; e < 4; e++) {
+            t->ysave[8 * j + 2 * e] = t->Y.x[pos[e]];
+            t->ysave[8 * j + 2 * e + 1] = t->Y.z[pos[e]];
+        }
+        for (int e = 0; e < 4; e++) { /* yff at (f,f), yft at (f,t), ytf at (t,f), ytt at (t,t) */
+            t->Y.x[pos[e]] -= y[2 * e];
+            t->Y.z[pos[e]] -= y[2 * e + 1];
+        }
+        t->br_out[t->br[j]] = 1;
+    }
+    if (!gen_changed)
+        memcpy(t->sp, sh->sp, (size_t)nb * sizeof(double));
+
+    int converged = 0, iterations = 0, repivot = 0;
+    double mis = NAN;
+    if (sh->proto.n > 0) {
+        memcpy(t->vm_start, t->vm, (size_t)nb * sizeof(double));
+        memcpy(t->va_start, t->va, (size_t)nb * sizeof(double));
+    }
+    /* Chord steps first; if they fail, plain Newton from the same start: the
+     * iterations gr_pf_ac makes, so non-convergence is Newton's verdict. */
+    for (int attempt = 0; attempt < 2 && st == GR_OK && !converged; attempt++) {
+        if (attempt == 1) {
+            if (newton)
+                break;
+            newton = 1;
+            memcpy(t->vm, t->vm_start, (size_t)nb * sizeof(double));
+            memcpy(t->va, t->va_start, (size_t)nb * sizeof(double));
+        }
+        if (v_changed || attempt == 1) {
+            voltage_exact(&sh->proto, t);
+        } else {
+            memcpy(t->vr, sh->vr0, (size_t)nb * sizeof(double));
+            memcpy(t->vi, sh->vi0, (size_t)nb * sizeof(double));
+        }
+        int it = 0, rp = 0;
+        if (sh->proto.n > 0)
+            st = chord_newton(sh, t, masked, smw && !newton, newton, &converged, &it, &mis, &rp);
+        else
+            converged = 1, mis = 0.0;
+        iterations += it;
+        repivot |= rp;
+    }
+
+    if (st == GR_OK) {
+        for (int b = 0; b < nb; b++)
+            if (!t->bus_ok[b])
+                t->vr[b] = t->vi[b] = 0.0;
+        if (converged)
+            branch_flows(sh, t);
+        ctg_state s = {.converged = converged, .method = m + ngen == 0 ? GR_CTG_NOOP : method,
+                       .iterations = iterations, .islands = islands, .dark_load_p = dark,
+                       .mismatch = mis, .vm = t->vm, .bus_ok = t->bus_ok, .pf = t->pf,
+                       .qf = t->qf, .pt = t->pt, .qt = t->qt, .br_out = t->br_out};
+        st = ctg_record(run, c, &s);
+    }
+
+    /* Restore the thread's state: Ybus values (exactly), masks, pivots. */
+    for (int j = m - 1; j >= 0; j--) {
+        const int *pos = sh->ypos + 4 * t->br[j];
+        for (int e = 3; e >= 0; e--) {
+            t->Y.x[pos[e]] = t->ysave[8 * j + 2 * e];
+            t->Y.z[pos[e]] = t->ysave[8 * j + 2 * e + 1];
+        }
+        t->br_out[t->br[j]] = 0;
+    }
+    if (masked) {
+        memset(t->mask_a, 0, (size_t)nb);
+        memset(t->mask_m, 0, (size_t)nb);
+    }
+    if (repivot && st == GR_OK)
+        st = lu_factor_full(t->lu, sh->proto.J->p, sh->proto.J->i, sh->Jx0);
+    return st;
+}
+
+/* ------------------------------------------------------------------------
+ * The run.
+ * ------------------------------------------------------------------------ */
+static int ac_shared_init(ctg_run *run, ac_shared *sh, gr_error *err)
+{
+    const gr_grid *g = run->g;
+    int nb = g->nb, nl = g->nl, st;
+    sh->g = g;
+    sh->pf = &run->opt->pf;
+    if ((st = gr_islands_find(g, 0, &sh->isl, err)))
+        return st;
+    if ((st = gr_pf_ac(g, sh->pf, &sh->base, err)))
+        return st;
+    if (!sh->base->converged)
+        return gr_error_set(err, GR_EINFEASIBLE,
+                            "the base case does not converge (max mismatch %.3g pu after %d "
+                            "iterations): no contingency analysis without a base solution",
+                            sh->base->max_mismatch, sh->base->iterations);
+    if ((st = gr_ybus_build(g, &sh->Y, NULL, NULL)))
+        return st;
+    sh->kind = gr_calloc((size_t)nb + 1, sizeof(int));
+    sh->live = gr_calloc((size_t)nb + 1, 1);
+    sh->sp = gr_calloc((size_t)nb + 1, sizeof(double));
+    sh->sq = gr_calloc((size_t)nb + 1, sizeof(double));
+    sh->ypos = gr_malloc(((size_t)4 * nl + 1) * sizeof(int));
+    sh->yb = gr_calloc((size_t)8 * nl + 1, sizeof(double));
+    sh->gen_ptr = gr_calloc((size_t)nb + 2, sizeof(int));
+    sh->gen_list = gr_malloc(((size_t)g->ng + 1) * sizeof(int));
+    int *bus = gr_malloc(((size_t)nb + 1) * sizeof(int));
+    if (!sh->kind || !sh->live || !sh->sp || !sh->sq || !sh->ypos || !sh->yb ||
+        !sh->gen_ptr || !sh->gen_list || !bus) {
+        gr_free(bus);
+        return GR_ENOMEM;
+    }
+    if ((st = ctg_tree_build(g, sh->isl, &sh->tree))) {
+        gr_free(bus);
+        return st;
+    }
+    /* energised generators of live islands, by bus, in row order */
+    for (int k = 0; k < g->ng; k++)
+        if (gen_energisable(g, k) && sh->isl->ref[sh->isl->bus_island[g->gen_bus[k]]] >= 0)
+            sh->gen_ptr[g->gen_bus[k] + 2]++;
+    for (int b = 0; b < nb; b++)
+        sh->gen_ptr[b + 2] += sh->gen_ptr[b + 1];
+    for (int k = 0; k < g->ng; k++)
+        if (gen_energisable(g, k) && sh->isl->ref[sh->isl->bus_island[g->gen_bus[k]]] >= 0)
+            sh->gen_list[sh->gen_ptr[g->gen_bus[k] + 1]++] = k;
+    /* roles and schedules as gr_pf_ac's prepare_island (no Q limits) */
+    int nbus = 0;
+    for (int b = 0; b < nb; b++) {
+        int i = sh->isl->bus_island[b];
+        if (i < 0 || sh->isl->ref[i] < 0)
+            continue;
+        sh->live[b] = 1;
+        bus[nbus++] = b;
+        int t = g->bus_type[b], n_active = sh->gen_ptr[b + 1] - sh->gen_ptr[b];
+        sh->sp[b] = -g->pd[b];
+        sh->sq[b] = -g->qd[b];
+        for (int q = sh->gen_ptr[b]; q < sh->gen_ptr[b + 1]; q++) {
+            sh->sp[b] += g->pg[sh->gen_list[q]];
+            sh->sq[b] += g->qg[sh->gen_list[q]];
+        }
+        sh->kind[b] = b == sh->isl->ref[i] ? NR_FIXED
+                      : (t == GR_BUS_PV || t == GR_BUS_REF) && n_active > 0 ? NR_PV
+                                                                             : NR_PQ;
+    }
+    for (int k = 0; k < nl; k++) {
+        int *pos = sh->ypos + 4 * k;
+        if (!branch_energisable(g, k)) {
+            pos[0] = pos[1] = pos[2] = pos[3] = -1;
+            continue;
+        }
+        int f = g->br_f[k], t = g->br_t[k];
+        double complex y[4];
+        branch_admittances(g, k, &y[0], &y[1], &y[2], &y[3]);
+        for (int e = 0; e < 4; e++) {
+            sh->yb[8 * k + 2 * e] = creal(y[e]);
+            sh->yb[8 * k + 2 * e + 1] = cimag(y[e]);
+        }
+        pos[0] = ypos_of(sh->Y, f, f);
+        pos[1] = ypos_of(sh->Y, f, t);
+        pos[2] = ypos_of(sh->Y, t, f);
+        pos[3] = ypos_of(sh->Y, t, t);
+    }
+    st = nr_setup(&sh->proto, sh->Y, nb, nbus, bus, sh->kind);
+    gr_free(bus);
+    if (st)
+        return st;
+    sh->proto_ok = 1;
+    /* base Jacobian at the base solution: its pivots are every thread's reference */
+    sh->Jx0 = gr_calloc((size_t)sh->proto.J->p[sh->proto.n] + 1, sizeof(double));
+    if (!sh->Jx0)
+        return GR_ENOMEM;
+    {
+        ac_thread t;
+        memset(&t, 0, sizeof t);
+        t.Y = *sh->Y;
+        t.Jx = sh->Jx0;
+        t.vm = sh->base->vm;
+        t.va = sh->base->va;
+        t.sp = sh->sp;
+        t.vr = gr_calloc((size_t)nb + 1, sizeof(double));
+        t.vi = gr_calloc((size_t)nb + 1, sizeof(double));
+        t.ir = gr_calloc((size_t)nb + 1, sizeof(double));
+        t.ii = gr_calloc((size_t)nb + 1, sizeof(double));
+        t.mask_a = gr_calloc((size_t)nb + 1, 1);
+        t.mask_m = gr_calloc((size_t)nb + 1, 1);
+        sh->vr0 = t.vr;
+        sh->vi0 = t.vi;
+        sh->bus_pos = gr_malloc(((size_t)nb + 1) * sizeof(int));
+        if (t.vr && t.vi && t.ir && t.ii && t.mask_a && t.mask_m && sh->bus_pos) {
+            voltage_exact(&sh->proto, &t);
+            compute_current(&sh->proto, &t);
+            fill_jacobian(&sh->proto, &t, 0);
+            for (int b = 0; b < nb; b++)
+                sh->bus_pos[b] = -1;
+            for (int q = 0; q < sh->proto.nbus; q++)
+                sh->bus_pos[sh->proto.bus[q]] = q;
+        } else {
+            st = GR_ENOMEM;
+        }
+        gr_free(t.mask_a);
+        gr_free(t.mask_m);
+        gr_free(t.ir);
+        gr_free(t.ii);
+    }
+    for (int c = 0; c < run->list->n; c++) {
+        int n = run->list->ptr[c + 1] - run->list->ptr[c];
+        if (n > sh->max_el)
+            sh->max_el = n;
+    }
+    return st;
+}
+
+typedef struct ac_sweep {
+    ctg_run *run;
+    const ac_shared *sh;
+    ac_thread *t;               /* per thread */
+} ac_sweep;
+
+static int ac_sw_init(void *ctx, int i)
+{
+    ac_sweep *as = ctx;
+    return ac_thread_init(&as->t[i], as->sh);
+}
+
+static void ac_sw_free(void *ctx, int i)
+{
+    ac_thread_free(&((ac_sweep *)ctx)->t[i]);
+}
+
+static int ac_sw_block(void *ctx, int c0, int c1, int i)
+{
+    ac_sweep *as = ctx;
+    int st = GR_OK;
+    for (int c = c0; c < c1 && st == GR_OK; c++) {
+        double tc = gr_time_s();
+        st = ac_contingency(as->run, as->sh, &as->t[i], c);
+        as->run->r->time_s[c] = gr_time_s() - tc;
+    }
+    return st;
+}
+
+int ctg_run_ac(ctg_run *run, gr_error *err)
+{
+    const gr_grid *g = run->g;
+    ac_shared sh;
+    memset(&sh, 0, sizeof sh);
+    int st = ac_shared_init(run, &sh, err);
+    if (st) {
+        if (st == GR_ENOMEM)
+            gr_error_set(err, st, "out of memory in the AC contingency analysis");
+        ac_shared_free(&sh);
+        return st;
+    }
+    {   /* the base case in the report */
+        unsigned char *ok = gr_calloc((size_t)g->nb + 1, 1);
+        if (!ok) {
+            ac_shared_free(&sh);
+            return gr_error_set(err, GR_ENOMEM, "out of memory in the AC contingency analysis");
+        }
+        for (int b = 0; b < g->nb; b++)
+            ok[b] = sh.live[b];
+        ctg_state s = {.converged = 1, .vm = sh.base->vm, .bus_ok = ok, .pf = sh.base->pf,
+                       .qf = sh.base->qf, .pt = sh.base->pt, .qt = sh.base->qt};
+        ctg_record(run, -1, &s);
+        gr_free(ok);
+    }
+    /* blocks of contingencies over threads and MPI ranks (ctg_sweep) */
+    ac_sweep as = {.run = run, .sh = &sh, .t = gr_calloc((size_t)run->threads, sizeof(ac_thread))};
+    ctg_engine e = {.ctx = &as, .thread_init = ac_sw_init, .thread_free = ac_sw_free,
+                    .block = ac_sw_block, .name = "ac"};
+    gr_error serr = {0};
+    int fail = as.t ? ctg_sweep(run, &e, &serr) : GR_ENOMEM;
+    gr_free(as.t);
+    ac_shared_free(&sh);
+    if (fail == GR_EIO || fail == GR_EPARSE || fail == GR_EINVAL)
+        return gr_error_set(err, fail, "%s", serr.msg); /* checkpoint / resume */
+    if (fail)
+        return gr_error_set(err, fail, "AC contingency analysis failed: %s", gr_strerror(fail));
+    return GR_OK;
+}

@@ -1,0 +1,470 @@
+/* contingency_list.c — contingency files: one contingency per line ("branch:12,gen:3") or a MATPOWER change table (contab). */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gridres.h"
+
+/* Growing element list while reading. */
+typedef struct reader {
+    const char *name;
+    const gr_grid *g;
+    int n, cap_c;            /* contingencies */
+    int *ptr, *label;
+    int nel, cap_e;          /* elements */
+    int *kind, *index;
+    int n_ignored;
+    char ignored_msg[GR_ERROR_MAX];
+} reader;
+
+static int grow(void **p, int *cap, int need, size_t size)
+{
+    if (need <= *cap)
+        return GR_OK;
+    int nc = *cap ? *cap : 64;
+    while (nc < need)
+        nc *= 2;
+    void *q = gr_realloc(*p, (size_t)nc * size);
+    if (!q)
+        return GR_ENOMEM;
+    *p = q;
+    *cap = nc;
+    return GR_OK;
+}
+
+static int add_element(reader *rd, int kind, int index)
+{
+    if (rd->nel == rd->cap_e) {
+        int nc = rd->cap_e ? 2 * rd->cap_e : 64;
+        int *k = gr_realloc(rd->kind, (size_t)nc * sizeof(int));
+        if (!k)
+            return GR_ENOMEM;
+        rd->kind = k;
+        int *i = gr_realloc(rd->index, (size_t)nc * sizeof(int));
+        if (!i)
+            return GR_ENOMEM;
+        rd->index = i;
+        rd->cap_e = nc;
+    }
+    rd->kind[rd->nel] = kind;
+    rd->index[rd->nel] = index;
+    rd->nel++;
+    return GR_OK;
+}
+
+/* Close contingency number n (elements up to nel) with `label`. */
+static int add_contingency(reader *rd, int label)
+{
+    if (rd->n + 1 >= rd->cap_c) {
+        int nc = rd->cap_c ? 2 * rd->cap_c : 64;
+        int *l = gr_realloc(rd->label, (size_t)nc * sizeof(int));
+        if (!l)
+            return GR_ENOMEM;
+        rd->label = l;
+        int *p = gr_realloc(rd->ptr, ((size_t)nc + 1) * sizeof(int));
+        if (!p)
+            return GR_ENOMEM;
+        rd->ptr = p;
+        rd->cap_c = nc;
+    }
+    if (rd->n == 0)
+        rd->ptr[0] = 0;
+    rd->label[rd->n] = label;
+    rd->ptr[++rd->n] = rd->nel;
+    return GR_OK;
+}
+
+static void reader_free(reader *rd)
+{
+    gr_free(rd->ptr);
+    gr_free(rd->label);
+    gr_free(rd->kind);
+    gr_free(rd->index);
+}
+
+static int finish(reader *rd, gr_ctg_list **out)
+{
+    gr_ctg_list *l = gr_calloc(1, sizeof *l);
+    if (!l)
+        return GR_ENOMEM;
+    if (rd->n == 0) {
+        rd->ptr = gr_calloc(1, sizeof(int));
+        if (!rd->ptr) {
+            gr_free(l);
+            return GR_ENOMEM;
+        }
+    }
+    l->n = rd->n;
+    l->ptr = rd->ptr;
+    l->label = rd->label ? rd->label : gr_calloc(1, sizeof(int));
+    l->kind = rd->kind ? rd->kind : gr_calloc(1, sizeof(int));
+    l->index = rd->index ? rd->index : gr_calloc(1, sizeof(int));
+    rd->ptr = rd->label = rd->kind = rd->index = NULL;
+    l->n_ignored = rd->n_ignored;
+    memcpy(l->ignored_msg, rd->ignored_msg, sizeof l->ignored_msg);
+    if (!l->label || !l->kind || !l->index) {
+        gr_ctg_list_free(l);
+        return GR_ENOMEM;
+    }
+    *out = l;
+    return GR_OK;
+}
+
+/* Line and column (1-based) of position p in text. */
+static void locate(const char *text, const char *p, int *line, int *col)
+{
+    *line = 1;
+    const char *bol = text;
+    for (const char *q = text; q < p; q++)
+        if (*q == '\n') {
+            (*line)++;
+            bol = q + 1;
+        }
+    *col = (int)(p - bol) + 1;
+}
+
+static int parse_error(const reader *rd, gr_error *err, const char *text, const char *p,
+                       const char *what)
+{
+    int line, col;
+    locate(text, p, &line, &col);
+    return gr_error_set(err, GR_EPARSE, "%s:%d:%d: %s", rd->name, line, col, what);
+}
+
+/* A token [^,\s]+ starting at p (p < end): copy up to cap-1 chars. */
+static const char *token(const char *p, const char *end, char *buf, size_t cap)
+{
+    size_t n = 0;
+    while (p < end && *p != ',' && *p != ';' && !isspace((unsigned char)*p)) {
+        if (n + 1 < cap)
+            buf[n++] = *p;
+        p++;
+    }
+    buf[n] = 0;
+    return p;
+}
+
+/* "branch:12" / "gen:3" -> kind and 0-based index. */
+static int parse_element(const reader *rd, const char *tok, const char *text, const char *at,
+                         int *kind, int *index, gr_error *err)
+{
+    const char *colon = strchr(tok, ':');
+    char msg[GR_ERROR_MAX];
+    if (!colon) {
+        snprintf(msg, sizeof msg, "expected an element like 'branch:12' or 'gen:3', found '%s'",
+                 tok);
+        return parse_error(rd, err, text, at, msg);
+    }
+    size_t kl = (size_t)(colon - tok);
+    int n;
+    if ((kl == 6 && strncmp(tok, "branch", 6) == 0) || (kl == 4 && strncmp(tok, "line", 4) == 0)) {
+        *kind = GR_ELEM_BRANCH;
+        n = rd->g->nl;
+    } else if ((kl == 3 && strncmp(tok, "gen", 3) == 0) ||
+               (kl == 9 && strncmp(tok, "generator", 9) == 0)) {
+        *kind = GR_ELEM_GEN;
+        n = rd->g->ng;
+    } else {
+        snprintf(msg, sizeof msg, "unknown element kind '%.*s' (expected 'branch' or 'gen')",
+                 (int)kl, tok);
+        return parse_error(rd, err, text, at, msg);
+    }
+    char *e;
+    errno = 0;
+    long v = strtol(colon + 1, &e, 10);
+    if (colon[1] == 0 || *e != 0 || errno) {
+        snprintf(msg, sizeof msg, "expected a row number after '%.*s:', found '%s'", (int)kl, tok,
+                 colon + 1);
+        return parse_error(rd, err, text, at + (colon + 1 - tok), msg);
+    }
+    if (v < 1 || v > n) {
+        snprintf(msg, sizeof msg, "%s row %ld out of range (the case has %d)",
+                 *kind == GR_ELEM_BRANCH ? "branch" : "gen", v, n);
+        return parse_error(rd, err, text, at + (colon + 1 - tok), msg);
+    }
+    *index = (int)v - 1;
+    return GR_OK;
+}
+
+static int parse_plain(reader *rd, const char *text, size_t len, gr_error *err)
+{
+    const char *p = text, *end = text + len;
+    int st;
+    while (p < end) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol)
+            eol = end;
+        const char *stop = p;
+        while (stop < eol && *stop != '#' && *stop != '%')
+            stop++;
+        int nel0 = rd->nel, any = 0;
+        const char *q = p;
+        for (;;) {
+            while (q < stop && (isspace((unsigned char)*q)))
+                q++;
+            if (q >= stop)
+                break;
+            if (*q == ',') {
+                if (!any)
+                    return parse_error(rd, err, text, q, "expected an element before ','");
+                q++;
+                while (q < stop && isspace((unsigned char)*q))
+                    q++;
+                if (q >= stop || *q == ',')
+                    return parse_error(rd, err, text, q, "expected an element after ','");
+                continue;
+            }
+            char tok[128];
+            const char *at = q;
+            q = token(q, stop, tok, sizeof tok);
+            if (q == at)
+                return parse_error(rd, err, text, at, "unexpected character");
+            int kind = 0, index = 0;
+            if ((st = parse_element(rd, tok, text, at, &kind, &index, err)))
+                return st;
+            if ((st = add_element(rd, kind, index)))
+                return st;
+            any = 1;
+        }
+        if (rd->nel > nel0 && (st = add_contingency(rd, rd->n + 1)))
+            return st;
+        p = eol + (eol < end);
+    }
+    return GR_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * MATPOWER change tables (idx_ct.m).
+ * ------------------------------------------------------------------------ */
+typedef struct ct_name {
+    const char *name;
+    double value;
+} ct_name;
+
+static const ct_name ct_names[] = {
+    {"CT_TBUS", 1}, {"CT_TGEN", 2}, {"CT_TBRCH", 3}, {"CT_TAREABUS", 4}, {"CT_TAREAGEN", 5},
+    {"CT_TAREABRCH", 6}, {"CT_TLOAD", 7}, {"CT_TAREALOAD", 8}, {"CT_TGENCOST", 9},
+    {"CT_TAREAGENCOST", 10}, {"CT_REP", 1}, {"CT_REL", 2}, {"CT_ADD", 3},
+    {"CT_LOAD_ALL_PQ", 1}, {"CT_LOAD_FIX_PQ", 2}, {"CT_LOAD_ALL_P", 3}, {"CT_LOAD_FIX_P", 4},
+    {"CT_LOAD_DIS_PQ", 5}, {"CT_LOAD_DIS_P", 6},
+    /* branch columns */
+    {"F_BUS", 1}, {"T_BUS", 2}, {"BR_R", 3}, {"BR_X", 4}, {"BR_B", 5}, {"RATE_A", 6},
+    {"RATE_B", 7}, {"RATE_C", 8}, {"TAP", 9}, {"SHIFT", 10}, {"BR_STATUS", 11},
+    {"ANGMIN", 12}, {"ANGMAX", 13},
+    /* generator columns */
+    {"GEN_BUS", 1}, {"PG", 2}, {"QG", 3}, {"QMAX", 4}, {"QMIN", 5}, {"VG", 6}, {"MBASE", 7},
+    {"GEN_STATUS", 8}, {"PMAX", 9}, {"PMIN", 10},
+    /* bus columns */
+    {"BUS_I", 1}, {"BUS_TYPE", 2}, {"PD", 3}, {"QD", 4}, {"GS", 5}, {"BS", 6}, {"BUS_AREA", 7},
+    {"VM", 8}, {"VA", 9}, {"BASE_KV", 10}, {"ZONE", 11}, {"VMAX", 12}, {"VMIN", 13},
+};
+
+static int ct_value(const char *tok, double *v)
+{
+    for (size_t k = 0; k < sizeof ct_names / sizeof ct_names[0]; k++)
+        if (strcmp(tok, ct_names[k].name) == 0) {
+            *v = ct_names[k].value;
+            return 1;
+        }
+    char *e;
+    *v = strtod(tok, &e);
+    return *tok && *e == 0;
+}
+
+typedef struct ct_row {
+    int label, kind, index, line;   /* kind -1: unsupported */
+} ct_row;
+
+static int parse_contab(reader *rd, const char *text, size_t len, gr_error *err)
+{
+    const char *end = text + len, *p = text;
+    /* "chgtab = [" outside comments */
+    const char *open = NULL;
+    while (p < end && !open) {
+        const char *eol = memchr(p, '\n', (size_t)(end - p));
+        if (!eol)
+            eol = end;
+        const char *q = p;
+        while (q < eol && isspace((unsigned char)*q))
+            q++;
+        if (eol - q > 6 && strncmp(q, "chgtab", 6) == 0) {
+            const char *b = memchr(q, '[', (size_t)(eol - q));
+            if (b)
+                open = b + 1;
+        }
+        p = eol + (eol < end);
+    }
+    if (!open)
+        return parse_error(rd, err, text, text, "no 'chgtab = [' in the change table");
+    ct_row *rows = NULL;
+    int nrows = 0, cap = 0, st = GR_OK;
+    p = open;
+    double f[7];
+    int nf = 0;
+    const char *row_start = p;
+    for (;;) {
+        if (p >= end) {
+            st = parse_error(rd, err, text, end, "missing ']' at the end of chgtab");
+            goto done;
+        }
+        if (*p == '%') {
+            while (p < end && *p != '\n')
+                p++;
+            continue;
+        }
+        if (end - p >= 3 && strncmp(p, "...", 3) == 0) {
+            while (p < end && *p != '\n')
+                p++;
+            if (p < end)
+                p++;
+            continue;
+        }
+        if (*p == ']' || *p == ';' || *p == '\n') {
+            if (nf > 0) {
+                if (nf != 7) {
+                    st = parse_error(rd, err, text, row_start,
+                                     "a chgtab row has 7 columns: label prob table row col "
+                                     "chgtype newval");
+                    goto done;
+                }
+                if ((st = grow((void **)&rows, &cap, nrows + 1, sizeof *rows)))
+                    goto done;
+                int line, col;
+                locate(text, row_start, &line, &col);
+                ct_row r = {(int)f[0], -1, -1, line};
+                int table = (int)f[2], row = (int)f[3], column = (int)f[4], type = (int)f[5];
+                if (table == 3 && column == 11 && type == 1 && f[6] == 0.0 && row >= 1 &&
+                    row <= rd->g->nl)
+                    r.kind = GR_ELEM_BRANCH, r.index = row - 1;
+                else if (table == 2 && column == 8 && type == 1 && f[6] == 0.0 && row >= 1 &&
+                         row <= rd->g->ng)
+                    r.kind = GR_ELEM_GEN, r.index = row - 1;
+                else if ((table == 3 && column == 11 && type == 1 && f[6] == 0.0) ||
+                         (table == 2 && column == 8 && type == 1 && f[6] == 0.0)) {
+                    char msg[160];
+                    snprintf(msg, sizeof msg, "%s row %d out of range (the case has %d)",
+                             table == 3 ? "branch" : "gen", row, table == 3 ? rd->g->nl : rd->g->ng);
+                    st = parse_error(rd, err, text, row_start, msg);
+                    goto done;
+                }
+                if (r.kind < 0) {
+                    if (rd->n_ignored++ == 0)
+                        snprintf(rd->ignored_msg, sizeof rd->ignored_msg,
+                                 "%s:%d: change not supported (only branch and generator "
+                                 "outages: status set to 0) — skipped: table %d row %d col %d "
+                                 "type %d value %g",
+                                 rd->name, line, table, row, column, type, f[6]);
+                }
+                rows[nrows++] = r;
+                nf = 0;
+            }
+            if (*p == ']')
+                break;
+            p++;
+            row_start = p;
+            continue;
+        }
+        if (isspace((unsigned char)*p) || *p == ',') {
+            p++;
+            if (nf == 0)
+                row_start = p;
+            continue;
+        }
+        char tok[64];
+        const char *at = p;
+        p = token(p, end, tok, sizeof tok);
+        char *br = strchr(tok, ']');
+        if (br) { /* "0]" */
+            p = at + (br - tok);
+            *br = 0;
+        }
+        if (nf >= 7 || !ct_value(tok, &f[nf])) {
+            char msg[160];
+            if (nf >= 7)
+                snprintf(msg, sizeof msg, "a chgtab row has 7 columns, found more");
+            else
+                snprintf(msg, sizeof msg, "expected a number or a MATPOWER constant, found '%s'",
+                         tok);
+            st = parse_error(rd, err, text, at, msg);
+            goto done;
+        }
+        nf++;
+    }
+    /* group rows by label, contingencies in order of each label's first row */
+    for (int a = 0; a < nrows; a++) {
+        if (rows[a].line < 0)
+            continue;  /* already taken into an earlier contingency */
+        int label = rows[a].label;
+        for (int b = a; b < nrows; b++) {
+            if (rows[b].line < 0 || rows[b].label != label)
+                continue;
+            if (rows[b].kind >= 0 && (st = add_element(rd, rows[b].kind, rows[b].index)))
+                goto done;
+            rows[b].line = -1;
+        }
+        if ((st = add_contingency(rd, label)))
+            goto done;
+    }
+done:
+    gr_free(rows);
+    return st;
+}
+
+int gr_ctg_list_parse(const char *text, size_t len, const char *name, const gr_grid *g,
+                      gr_ctg_list **out, gr_error *err)
+{
+    *out = NULL;
+    reader rd;
+    memset(&rd, 0, sizeof rd);
+    rd.name = name ? name : "contingencies";
+    rd.g = g;
+    /* A change table names its matrix chgtab. */
+    int contab = 0;
+    for (size_t k = 0; k + 6 <= len && !contab; k++)
+        contab = memcmp(text + k, "chgtab", 6) == 0;
+    int st = contab ? parse_contab(&rd, text, len, err) : parse_plain(&rd, text, len, err);
+    if (st == GR_OK)
+        st = finish(&rd, out);
+    if (st == GR_ENOMEM)
+        gr_error_set(err, st, "out of memory reading %s", rd.name);
+    reader_free(&rd);
+    return st;
+}
+
+int gr_ctg_list_read(const char *path, const gr_grid *g, gr_ctg_list **out, gr_error *err)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return gr_error_set(err, GR_EIO, "%s: cannot open: %s", path, strerror(errno));
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    for (;;) {
+        if (len + 65536 > cap) {
+            size_t nc = cap ? 2 * cap : 65536 * 2;
+            char *q = gr_realloc(buf, nc);
+            if (!q) {
+                gr_free(buf);
+                fclose(f);
+                return gr_error_set(err, GR_ENOMEM, "out of memory reading %s", path);
+            }
+            buf = q;
+            cap = nc;
+        }
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (got == 0)
+            break;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        gr_free(buf);
+        return gr_error_set(err, GR_EIO, "%s: read error", path);
+    }
+    int st = gr_ctg_list_parse(buf, len, path, g, out, err);
+    gr_free(buf);
+    return st;
+}
