@@ -859,6 +859,8 @@ static int ac_contingency(ctg_run *run, const ac_shared *sh, ac_thread *t, int c
                 memset(t->mask_m, 0, (size_t)nb);
                 return solve_full(run, sh, t, c);
             }
+        } else {
+            gr_islands_free(isl); /* the same islands as the base case */
         }
     }
 
