@@ -1,0 +1,601 @@
+/* cmd_protect.c — `gridres protect`: what to protect first under a budget (shelters, spare transformers, crews) over Monte Carlo strike campaigns, against the simple rules; plan.csv, rules.csv, curve.png/svg, summary.json. */
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli_util.h"
+#include "gridres.h"
+
+int cmd_protect(int argc, char **argv);
+
+#define CMD "protect"
+
+static void protect_help(FILE *f)
+{
+    fputs("usage: gridres protect [SCENARIO.json] --budget B [options]\n"
+          "\n"
+          "Choose what to protect first with a budget (docs/protect.md): shelters for\n"
+          "substations and plants, spare transformer units and extra repair crews, so that\n"
+          "the expected loss over Monte Carlo strike campaigns is smallest. Every option is\n"
+          "judged on the same campaign runs (common random numbers), bought greedily by\n"
+          "benefit per cost with lazy re-evaluation, and the plan is compared with the rules\n"
+          "a planner would use (largest capacity first, most connected first, random) on\n"
+          "the same runs. Without SCENARIO.json the built-in default campaign is used.\n"
+          "\n"
+          "options:\n"
+          "  --budget B          money to spend, in the catalogue's currency (million UAH in\n"
+          "                      the built-in one); required, >= 0\n"
+          "  --costs FILE        cost catalogue costs.json (default: the built-in one, from\n"
+          "                      public figures; docs/protect.md)\n"
+          "  --objective OBJ     ens (priority-weighted energy not served, default), heat\n"
+          "                      (people-hours without heat) or critical (critical\n"
+          "                      facility-hours dark)\n"
+          "  --runs R            Monte Carlo runs (default 20)\n"
+          "  --nights N          nights per campaign (default: the scenario's)\n"
+          "  --seed S            master seed, 0 .. 2^43-1 (default 1); run r (1-based) is\n"
+          "                      `gridres campaign --runs 1 --seed S*2^20+r-1`\n"
+          "  --threads T         OpenMP threads over runs (default: all); the outputs are\n"
+          "                      identical for any T\n"
+          "  --no-rules          skip the simple rules\n"
+          "  --validate V        also judge the plan and the rules' purchases on V fresh runs\n"
+          "                      (runs R+1 .. R+V, not used to choose them): out of sample\n"
+          "  --out DIR           output directory (default: a new protect-out-DATE-TIME)\n"
+          "  --force             overwrite existing output files in DIR\n"
+          "  --json              print summary.json on stdout instead of the table\n"
+          "  --quiet             no progress line and no table\n"
+          "  --write-costs FILE  write the built-in cost catalogue to FILE and exit\n"
+          "  -h, --help          show this help\n"
+          "\n"
+          "outputs in DIR: plan.csv, rules.csv, curve.png, curve.svg, summary.json.\n"
+          "\n"
+          "exit status: 0 success, 2 bad command line, scenario or costs.json (the message\n"
+          "names the JSON path) or existing output, 1 other failure.\n",
+          f);
+}
+
+static int parse_seed(const char *s, uint64_t *out)
+{
+    char *end;
+    if (!s || !*s)
+        return -1;
+    for (const char *p = s; *p; p++)
+        if (*p < '0' || *p > '9')
+            return -1;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || v >= (1ULL << 43))
+        return -1;
+    *out = (uint64_t)v;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Progress line (stderr is a terminal, not --quiet).
+ * ------------------------------------------------------------------------ */
+typedef struct bar {
+    double t0, last;
+    int shown;
+} bar;
+
+static void bar_update(void *user, const char *stage, long runs)
+{
+    bar *b = user;
+    double now = gr_time_s();
+    if (now - b->last < 0.2)
+        return;
+    b->last = now;
+    b->shown = 1;
+    fprintf(stderr, "\r\033[K[%5.0f s] %ld runs  %.60s", now - b->t0, runs, stage);
+    fflush(stderr);
+}
+
+static void bar_end(bar *b)
+{
+    if (b->shown) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Outputs.
+ * ------------------------------------------------------------------------ */
+static const char *obj_unit(int obj)
+{
+    return obj == GR_PROTECT_OBJ_HEAT       ? "people-hours without heat"
+           : obj == GR_PROTECT_OBJ_CRITICAL ? "critical facility-hours dark"
+                                            : "weighted MWh not served";
+}
+
+static int write_plan(const char *path, int force, const gr_protect_result *r)
+{
+    FILE *f = cli_open_out(CMD, path, force);
+    if (!f)
+        return -1;
+    fputs("rank,option,asset,cost,benefit,benefit_ci,cumulative_cost,cumulative_benefit,"
+          "cumulative_benefit_ci,type,protection,runs_simulated\n",
+          f);
+    for (int k = 0; k < r->nplan; k++) {
+        const gr_protect_step *s = &r->plan[k];
+        fprintf(f, "%d,\"%s\",\"%s\",", k + 1, s->option_name, s->target_name);
+        cli_csv_num(f, s->cost, ',');
+        cli_csv_num(f, s->benefit, ',');
+        cli_csv_num(f, s->benefit_ci, ',');
+        cli_csv_num(f, s->cum_cost, ',');
+        cli_csv_num(f, s->cum_benefit, ',');
+        cli_csv_num(f, s->cum_benefit_ci, ',');
+        fprintf(f, "%s,", gr_option_type_name(s->type));
+        cli_csv_num(f, s->protection, ',');
+        cli_csv_int(f, s->runs_simulated, '\n');
+    }
+    return cli_close_out(CMD, f, path);
+}
+
+static int write_rules(const char *path, int force, const gr_protect_result *r)
+{
+    FILE *f = cli_open_out(CMD, path, force);
+    if (!f)
+        return -1;
+    fputs("rule,cost,objective,benefit_vs_none,benefit_ci,plan_gain,plan_gain_ci,shelters,"
+          "validate_benefit,validate_benefit_ci,validate_plan_gain,validate_plan_gain_ci\n",
+          f);
+    fputs("none,0,", f);
+    cli_csv_num(f, r->obj_none, ',');
+    fputs("0,0,", f);
+    cli_csv_num(f, r->benefit, ',');
+    cli_csv_num(f, r->benefit_ci, ',');
+    fputs("0,", f);
+    cli_csv_num(f, r->validate_runs ? 0.0 : NAN, ',');
+    cli_csv_num(f, r->validate_runs ? 0.0 : NAN, ',');
+    cli_csv_num(f, r->val_benefit, ',');
+    cli_csv_num(f, r->val_benefit_ci, '\n');
+    fputs("plan,", f);
+    cli_csv_num(f, r->spent, ',');
+    cli_csv_num(f, r->obj_plan, ',');
+    cli_csv_num(f, r->benefit, ',');
+    cli_csv_num(f, r->benefit_ci, ',');
+    fputs("0,0,", f);
+    int nsh = 0;
+    for (int k = 0; k < r->nplan; k++)
+        nsh += r->plan[k].type == GR_OPTION_SHELTER;
+    cli_csv_int(f, nsh, ',');
+    cli_csv_num(f, r->val_benefit, ',');
+    cli_csv_num(f, r->val_benefit_ci, ',');
+    cli_csv_num(f, r->validate_runs ? 0.0 : NAN, ',');
+    cli_csv_num(f, r->validate_runs ? 0.0 : NAN, '\n');
+    for (int k = 0; k < r->nrules; k++) {
+        const gr_protect_rule *u = &r->rules[k];
+        fprintf(f, "%s,", gr_protect_rule_name(u->rule));
+        cli_csv_num(f, u->cost, ',');
+        cli_csv_num(f, u->objective, ',');
+        cli_csv_num(f, u->benefit, ',');
+        cli_csv_num(f, u->benefit_ci, ',');
+        cli_csv_num(f, u->plan_gain, ',');
+        cli_csv_num(f, u->plan_gain_ci, ',');
+        cli_csv_int(f, u->nsteps, ',');
+        cli_csv_num(f, u->val_benefit, ',');
+        cli_csv_num(f, u->val_benefit_ci, ',');
+        cli_csv_num(f, u->val_plan_gain, ',');
+        cli_csv_num(f, u->val_plan_gain_ci, '\n');
+    }
+    return cli_close_out(CMD, f, path);
+}
+
+static json_t *step_json(const gr_protect_step *s, int rank)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "rank", json_integer(rank));
+    json_object_set_new(o, "type", json_string(gr_option_type_name(s->type)));
+    json_object_set_new(o, "option", json_string(s->option_name));
+    json_object_set_new(o, "target", json_string(s->target_name));
+    json_object_set_new(o, "protection", cli_json_num(s->protection));
+    json_object_set_new(o, "cost", cli_json_num(s->cost));
+    json_object_set_new(o, "benefit", cli_json_num(s->benefit));
+    json_object_set_new(o, "benefit_ci", cli_json_num(s->benefit_ci));
+    json_object_set_new(o, "cumulative_cost", cli_json_num(s->cum_cost));
+    json_object_set_new(o, "cumulative_benefit", cli_json_num(s->cum_benefit));
+    json_object_set_new(o, "cumulative_benefit_ci", cli_json_num(s->cum_benefit_ci));
+    json_object_set_new(o, "runs_simulated", json_integer(s->runs_simulated));
+    return o;
+}
+
+static json_t *stats_json(const double *x, int n)
+{
+    static const double pct[3] = {5, 50, 95};
+    double out[4];
+    json_t *o = json_object();
+    if (gr_stats(x, n, pct, 3, out) != GR_OK)
+        out[0] = out[1] = out[2] = out[3] = NAN;
+    json_object_set_new(o, "mean", cli_json_num(out[0]));
+    json_object_set_new(o, "p5", cli_json_num(out[1]));
+    json_object_set_new(o, "p50", cli_json_num(out[2]));
+    json_object_set_new(o, "p95", cli_json_num(out[3]));
+    return o;
+}
+
+static json_t *summary_json(const gr_campaign_scenario *s, const gr_protect_costs *c,
+                            const gr_protect_result *r)
+{
+    json_t *root = json_object();
+    int R = r->runs;
+    json_object_set_new(root, "scenario", json_string(s->name ? s->name : ""));
+    json_object_set_new(root, "source", json_string(s->source ? s->source : ""));
+    json_object_set_new(root, "costs", json_string(c->source ? c->source : ""));
+    json_object_set_new(root, "currency", json_string(c->currency ? c->currency : ""));
+    json_object_set_new(root, "objective", json_string(gr_protect_objective_name(r->objective)));
+    json_object_set_new(root, "objective_unit", json_string(obj_unit(r->objective)));
+    json_object_set_new(root, "critical_weight", cli_json_num(c->critical_weight));
+    json_object_set_new(root, "budget", cli_json_num(r->budget));
+    json_object_set_new(root, "spent", cli_json_num(r->spent));
+    json_object_set_new(root, "runs", json_integer(R));
+    json_object_set_new(root, "nights", json_integer(r->nights));
+    json_object_set_new(root, "seed", json_integer((json_int_t)r->seed));
+    json_object_set_new(root, "run_seeds", json_string("seed * 2^20 + (run - 1)"));
+    json_object_set_new(root, "objective_none", cli_json_num(r->obj_none));
+    json_object_set_new(root, "objective_plan", cli_json_num(r->obj_plan));
+    json_object_set_new(root, "benefit", cli_json_num(r->benefit));
+    json_object_set_new(root, "benefit_ci", cli_json_num(r->benefit_ci));
+    if (r->validate_runs > 0) {
+        json_t *v = json_object();
+        json_object_set_new(v, "runs", json_integer(r->validate_runs));
+        json_object_set_new(v, "run_seeds", json_string("seed * 2^20 + runs + (run - 1)"));
+        json_object_set_new(v, "objective_none", cli_json_num(r->val_obj_none));
+        json_object_set_new(v, "objective_plan", cli_json_num(r->val_obj_plan));
+        json_object_set_new(v, "benefit", cli_json_num(r->val_benefit));
+        json_object_set_new(v, "benefit_ci", cli_json_num(r->val_benefit_ci));
+        json_object_set_new(root, "validation", v);
+    }
+    json_t *plan = json_array();
+    for (int k = 0; k < r->nplan; k++)
+        json_array_append_new(plan, step_json(&r->plan[k], k + 1));
+    json_object_set_new(root, "plan", plan);
+    json_t *rules = json_array();
+    for (int k = 0; k < r->nrules; k++) {
+        const gr_protect_rule *u = &r->rules[k];
+        json_t *o = json_object();
+        json_object_set_new(o, "rule", json_string(gr_protect_rule_name(u->rule)));
+        json_object_set_new(o, "cost", cli_json_num(u->cost));
+        json_object_set_new(o, "objective", cli_json_num(u->objective));
+        json_object_set_new(o, "benefit_vs_none", cli_json_num(u->benefit));
+        json_object_set_new(o, "benefit_ci", cli_json_num(u->benefit_ci));
+        json_object_set_new(o, "plan_gain", cli_json_num(u->plan_gain));
+        json_object_set_new(o, "plan_gain_ci", cli_json_num(u->plan_gain_ci));
+        if (r->validate_runs > 0) {
+            json_t *v = json_object();
+            json_object_set_new(v, "benefit_vs_none", cli_json_num(u->val_benefit));
+            json_object_set_new(v, "benefit_ci", cli_json_num(u->val_benefit_ci));
+            json_object_set_new(v, "plan_gain", cli_json_num(u->val_plan_gain));
+            json_object_set_new(v, "plan_gain_ci", cli_json_num(u->val_plan_gain_ci));
+            json_object_set_new(o, "validation", v);
+        }
+        json_t *st = json_array();
+        for (int j = 0; j < u->nsteps; j++)
+            json_array_append_new(st, step_json(&u->steps[j], j + 1));
+        json_object_set_new(o, "steps", st);
+        json_array_append_new(rules, o);
+    }
+    json_object_set_new(root, "rules", rules);
+    /* campaign metrics without and with the plan */
+    json_t *met = json_object();
+    double *x = malloc(((size_t)R + 1) * sizeof(double));
+    double *y = malloc(((size_t)R + 1) * sizeof(double));
+    if (x && y)
+        for (int m = 0; m < GR_PM_N; m++) {
+            double sum = 0.0, sum2 = 0.0;
+            for (int i = 0; i < R; i++) {
+                x[i] = r->metric_none[(size_t)i * GR_PM_N + m];
+                y[i] = r->metric_plan[(size_t)i * GR_PM_N + m];
+                sum += x[i] - y[i];
+            }
+            double mu = sum / R;
+            for (int i = 0; i < R; i++)
+                sum2 += (x[i] - y[i] - mu) * (x[i] - y[i] - mu);
+            json_t *o = json_object();
+            json_object_set_new(o, "none", stats_json(x, R));
+            json_object_set_new(o, "plan", stats_json(y, R));
+            json_t *d = json_object();
+            json_object_set_new(d, "mean", cli_json_num(mu));
+            json_object_set_new(d, "ci",
+                                cli_json_num(R > 1 ? 1.96 * sqrt(sum2 / (R - 1)) / sqrt(R) : NAN));
+            json_object_set_new(o, "reduction", d);
+            json_object_set_new(met, gr_protect_metric_name(m), o);
+        }
+    free(x);
+    free(y);
+    json_object_set_new(root, "metrics", met);
+    /* the shortlist */
+    json_t *sl = json_array();
+    for (int k = 0; k < r->nshort; k++) {
+        int a = r->shortlist[k];
+        json_t *o = json_object();
+        json_object_set_new(o, "asset", json_string(s->assets.name[a]));
+        json_object_set_new(o, "class", json_string(gr_asset_class_name(s->assets.cls[a])));
+        json_object_set_new(o, "exposure_mw", cli_json_num(r->exposure[k]));
+        json_object_set_new(o, "capacity_mw", cli_json_num(s->assets.capacity_mw[a]));
+        json_object_set_new(o, "loss_mw", cli_json_num(s->assets.loss_mw[a]));
+        json_array_append_new(sl, o);
+    }
+    json_object_set_new(root, "shortlist", sl);
+    /* the plan as a campaign scenario's "protection" (levels, rounded to 4 digits) */
+    json_t *pa = json_array();
+    for (int a = 0; a < s->assets.n; a++)
+        if (r->protection[a] != s->assets.protection[a]) {
+            json_t *o = json_object();
+            json_object_set_new(o, "asset", json_string(s->assets.name[a]));
+            json_object_set_new(o, "level", json_real(round(r->protection[a] * 1e4) / 1e4));
+            json_array_append_new(pa, o);
+        }
+    json_t *prot = json_object();
+    json_object_set_new(prot, "assets", pa);
+    json_object_set_new(root, "scenario_protection", prot);
+    json_object_set_new(root, "candidates", json_integer(r->ncandidates));
+    json_object_set_new(root, "evaluations", json_integer(r->evaluations));
+    json_object_set_new(root, "runs_simulated", json_integer(r->runs_simulated));
+    json_object_set_new(root, "runs_evaluated", json_integer(r->runs_total));
+    json_t *files = json_array();
+    static const char *const names[] = {"plan.csv", "rules.csv", "curve.png", "curve.svg",
+                                        "summary.json"};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+        json_array_append_new(files, json_string(names[k]));
+    json_object_set_new(root, "files", files);
+    return root;
+}
+
+static void print_table(FILE *f, const gr_campaign_scenario *s, const gr_protect_costs *c,
+                        const gr_protect_result *r, const char *dir, int threads)
+{
+    const char *cur = c->currency ? c->currency : "";
+    fprintf(f, "gridres protect: %s\n", s->name ? s->name : "");
+    fprintf(f, "  objective   %s (%s), budget %.6g %s\n", gr_protect_objective_name(r->objective),
+            obj_unit(r->objective), r->budget, cur);
+    fprintf(f, "  campaigns   %d runs x %d nights, seed %llu (%.1f s, %d threads; %ld of %ld runs "
+               "simulated, %d evaluations)\n",
+            r->runs, r->nights, (unsigned long long)r->seed, r->wall_s, threads, r->runs_simulated,
+            r->runs_total, r->evaluations);
+    fprintf(f, "  candidates  %d options (%d shelter assets shortlisted)\n", r->ncandidates,
+            r->nshort);
+    fprintf(f, "  baseline    %.6g %s per campaign (mean)\n\n", r->obj_none, obj_unit(r->objective));
+    fprintf(f, "  %4s  %-24s %-22s %10s %22s %10s %12s\n", "rank", "option", "target", "cost",
+            "benefit +- 95%", "cum. cost", "cum. benefit");
+    for (int k = 0; k < r->nplan; k++) {
+        const gr_protect_step *p = &r->plan[k];
+        char b[64];
+        snprintf(b, sizeof b, "%.4g +- %.3g", p->benefit, p->benefit_ci);
+        fprintf(f, "  %4d  %-24.24s %-22.22s %10.4g %22s %10.4g %12.4g\n", k + 1, p->option_name,
+                p->target_name, p->cost, b, p->cum_cost, p->cum_benefit);
+    }
+    if (r->nplan == 0)
+        fprintf(f, "  (nothing bought: no option fits the budget or helps on these runs)\n");
+    double pct = r->obj_none > 0.0 ? 100.0 * r->benefit / r->obj_none : 0.0;
+    fprintf(f, "\n  plan        spent %.6g of %.6g %s: %.4g +- %.3g %s less (%.1f %%)\n", r->spent,
+            r->budget, cur, r->benefit, r->benefit_ci, obj_unit(r->objective), pct);
+    if (r->nrules > 0)
+        fprintf(f, "  rules       the same budget on shelters, the same runs:\n");
+    for (int k = 0; k < r->nrules; k++) {
+        const gr_protect_rule *u = &r->rules[k];
+        double rel = u->benefit > 0.0 ? 100.0 * u->plan_gain / u->benefit : NAN;
+        char relb[32] = "";
+        if (isfinite(rel))
+            snprintf(relb, sizeof relb, ", %+.0f %%", rel);
+        fprintf(f, "    %-9s spent %8.6g, %2d shelters: benefit %.4g +- %.3g; plan better by "
+                   "%.4g +- %.3g%s\n",
+                gr_protect_rule_name(u->rule), u->cost, u->nsteps, u->benefit, u->benefit_ci,
+                u->plan_gain, u->plan_gain_ci, relb);
+    }
+    if (r->validate_runs > 0) {
+        fprintf(f, "  validation  %d fresh runs (not used to choose): plan %.4g +- %.3g less\n",
+                r->validate_runs, r->val_benefit, r->val_benefit_ci);
+        for (int k = 0; k < r->nrules; k++) {
+            const gr_protect_rule *u = &r->rules[k];
+            fprintf(f, "    %-9s benefit %.4g +- %.3g; plan better by %.4g +- %.3g\n",
+                    gr_protect_rule_name(u->rule), u->val_benefit, u->val_benefit_ci,
+                    u->val_plan_gain, u->val_plan_gain_ci);
+        }
+    }
+    if (dir)
+        fprintf(f, "  output      %s/\n", dir);
+}
+
+/* ------------------------------------------------------------------------
+ * The command.
+ * ------------------------------------------------------------------------ */
+static const char *const out_files[] = {"plan.csv", "rules.csv", "curve.png", "curve.svg",
+                                        "summary.json"};
+#define N_OUT ((int)(sizeof out_files / sizeof out_files[0]))
+
+int cmd_protect(int argc, char **argv)
+{
+    gr_protect_options opt;
+    gr_campaign_scenario *s = NULL;
+    gr_protect_costs *costs = NULL;
+    gr_protect_result *r = NULL;
+    gr_error err = {0, ""};
+    const char *budget_s = NULL, *costs_s = NULL, *obj_s = NULL, *seed_s = NULL;
+    const char *out_dir = NULL, *write_s = NULL;
+    int nights = 0, runs = 20, threads = 0, force = 0, as_json = 0, quiet = 0, no_rules = 0;
+    int validate = 0;
+    int npos = 0, rc;
+    const char *pos[1] = {NULL};
+    char dir[4096], path[4096];
+
+    gr_protect_options_default(&opt);
+    const cli_opt opts[] = {
+        {"budget", CLI_STRING, &budget_s, 0, 0, 0, NULL},
+        {"costs", CLI_STRING, &costs_s, 0, 0, 0, NULL},
+        {"objective", CLI_STRING, &obj_s, 0, 0, 0, NULL},
+        {"runs", CLI_INT, &runs, 0, 1, 1000000, NULL},
+        {"nights", CLI_INT, &nights, 0, 1, 10000, NULL},
+        {"seed", CLI_STRING, &seed_s, 0, 0, 0, NULL},
+        {"threads", CLI_INT, &threads, 0, 1, 4096, NULL},
+        {"no-rules", CLI_FLAG, &no_rules, 1, 0, 0, NULL},
+        {"validate", CLI_INT, &validate, 0, 0, 1000000, NULL},
+        {"out", CLI_STRING, &out_dir, 0, 0, 0, NULL},
+        {"force", CLI_FLAG, &force, 1, 0, 0, NULL},
+        {"json", CLI_FLAG, &as_json, 1, 0, 0, NULL},
+        {"quiet", CLI_FLAG, &quiet, 1, 0, 0, NULL},
+        {"write-costs", CLI_STRING, &write_s, 0, 0, 0, NULL},
+    };
+    rc = cli_parse(CMD, argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 1, &npos);
+    if (rc == CLI_PARSE_HELP) {
+        protect_help(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (rc != CLI_PARSE_OK)
+        return rc;
+    if (write_s) {
+        FILE *f = cli_open_out(CMD, write_s, force);
+        if (!f)
+            return cli_exists(write_s) && !force ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+        fputs(gr_protect_costs_default_json(), f);
+        if (cli_close_out(CMD, f, write_s) != 0)
+            return CLI_EXIT_FAIL;
+        if (!quiet)
+            printf("wrote the built-in cost catalogue to %s\n", write_s);
+        return CLI_EXIT_OK;
+    }
+    if (!budget_s) {
+        cli_errorf(CMD, "--budget is required (money to spend, e.g. --budget 1000 for "
+                        "1000 million UAH with the built-in costs)");
+        return CLI_EXIT_USAGE;
+    }
+    if (cli_parse_double(budget_s, 0.0, 1e12, &opt.budget) != 0) {
+        cli_errorf(CMD, "--budget expects an amount >= 0 (in the catalogue's currency), got '%s'",
+                   budget_s);
+        return CLI_EXIT_USAGE;
+    }
+    if (seed_s && parse_seed(seed_s, &opt.seed) != 0) {
+        cli_errorf(CMD, "--seed expects an integer in [0, 2^43-1], got '%s'", seed_s);
+        return CLI_EXIT_USAGE;
+    }
+    if (obj_s) {
+        int found = -1;
+        for (int k = 0; k < GR_PROTECT_NOBJ; k++)
+            if (strcmp(obj_s, gr_protect_objective_name(k)) == 0)
+                found = k;
+        if (found < 0) {
+            cli_errorf(CMD, "--objective expects ens, heat or critical, got '%s'", obj_s);
+            return CLI_EXIT_USAGE;
+        }
+        opt.objective = found;
+    }
+    opt.runs = runs;
+    opt.nights = nights;
+    opt.threads = threads;
+    opt.rules = !no_rules;
+    opt.validate = validate;
+
+    if (out_dir) {
+        if (strlen(out_dir) + 32 > sizeof dir) {
+            cli_errorf(CMD, "output path too long: '%s'", out_dir);
+            return CLI_EXIT_USAGE;
+        }
+        snprintf(dir, sizeof dir, "%s", out_dir);
+        for (int k = 0; k < N_OUT; k++)
+            if (cli_path_join(path, sizeof path, dir, out_files[k]) != 0 ||
+                cli_check_new(CMD, path, force) != 0)
+                return CLI_EXIT_USAGE;
+    } else {
+        time_t now = time(NULL);
+        struct tm tmv;
+        char stamp[32];
+        localtime_r(&now, &tmv);
+        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tmv);
+        snprintf(dir, sizeof dir, "protect-out-%s", stamp);
+        for (int k = 2; cli_exists(dir) && k < 1000; k++)
+            snprintf(dir, sizeof dir, "protect-out-%s-%d", stamp, k);
+        if (cli_exists(dir)) {
+            cli_errorf(CMD, "cannot find a new output directory name (use --out)");
+            return CLI_EXIT_USAGE;
+        }
+    }
+
+    int st = gr_protect_costs_read(costs_s, &costs, &err);
+    if (st != GR_OK) {
+        cli_errorf(CMD, "%s", err.msg[0] ? err.msg : gr_strerror(st));
+        return st == GR_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+    }
+    st = gr_campaign_scenario_read(npos > 0 ? pos[0] : NULL, &s, &err);
+    if (st != GR_OK) {
+        cli_errorf(CMD, "%s", err.msg[0] ? err.msg : gr_strerror(st));
+        gr_protect_costs_free(costs);
+        return st == GR_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+    }
+    bar pb = {gr_time_s(), 0.0, 0};
+    if (!quiet && isatty(STDERR_FILENO)) {
+        opt.progress = bar_update;
+        opt.user = &pb;
+    }
+    st = gr_protect_plan(s, costs, &opt, &r, &err);
+    bar_end(&pb);
+    if (st != GR_OK) {
+        cli_errorf(CMD, "%s", err.msg[0] ? err.msg : gr_strerror(st));
+        gr_campaign_scenario_free(s);
+        gr_protect_costs_free(costs);
+        return st == GR_EINVAL || st == GR_EPARSE ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+    }
+    rc = CLI_EXIT_FAIL;
+    json_t *sum = summary_json(s, costs, r);
+    if (!sum) {
+        cli_errorf(CMD, "out of memory");
+        goto done;
+    }
+    if (cli_mkdir_p(CMD, dir) != 0)
+        goto done;
+#define JOIN(name)                                                      \
+    if (cli_path_join(path, sizeof path, dir, name) != 0) {             \
+        cli_errorf(CMD, "output path too long: '%s'", dir);             \
+        goto done;                                                      \
+    }
+    JOIN("plan.csv")
+    if (write_plan(path, force, r) != 0)
+        goto done;
+    JOIN("rules.csv")
+    if (write_rules(path, force, r) != 0)
+        goto done;
+    {
+        char png[4096], svg[4096];
+        if (cli_path_join(png, sizeof png, dir, "curve.png") != 0 ||
+            cli_path_join(svg, sizeof svg, dir, "curve.svg") != 0) {
+            cli_errorf(CMD, "output path too long: '%s'", dir);
+            goto done;
+        }
+        if (cli_check_new(CMD, png, force) != 0 || cli_check_new(CMD, svg, force) != 0)
+            goto done;
+        if ((st = gr_protect_chart(r, costs->currency, png, svg, &err)) != GR_OK) {
+            cli_errorf(CMD, "%s", err.msg[0] ? err.msg : gr_strerror(st));
+            goto done;
+        }
+    }
+    JOIN("summary.json")
+    {
+        FILE *f = cli_open_out(CMD, path, force);
+        if (!f)
+            goto done;
+        if (cli_json_print(f, sum) != 0) {
+            fclose(f);
+            cli_errorf(CMD, "error writing '%s'", path);
+            goto done;
+        }
+        if (cli_close_out(CMD, f, path) != 0)
+            goto done;
+    }
+#undef JOIN
+    if (as_json) {
+        if (cli_json_print(stdout, sum) != 0)
+            goto done;
+    } else if (!quiet) {
+        print_table(stdout, s, costs, r, dir, r->threads);
+    }
+    rc = CLI_EXIT_OK;
+done:
+    json_decref(sum);
+    gr_protect_result_free(r);
+    gr_campaign_scenario_free(s);
+    gr_protect_costs_free(costs);
+    return rc;
+}

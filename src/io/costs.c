@@ -1,0 +1,538 @@
+/* costs.c — the protection cost catalogue (costs.json): validating reader, the built-in catalogue from public figures, lifetime.
+ *
+ * DESIGN. Same rules as the scenario readers: every field is optional with a
+ * documented default (docs/protect.md) except the format tag and the
+ * version; every field present is checked for type and range, unknown fields
+ * and names are errors, and the first problem is reported with the file and
+ * its JSON path. "options", when present, replaces the built-in option list
+ * as a whole; "planner" fields override one by one. The built-in catalogue
+ * is itself a JSON text read by the same code. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "gridres.h"
+
+#define COSTS_FORMAT "gridres-costs"
+#define COSTS_VERSION 1
+#define PATHLEN 256
+
+/* Built-in catalogue; figures and sources in docs/protect.md. Currency:
+ * million UAH; USD figures at 41.5 UAH/USD. */
+static const char default_json[] =
+    "{\n"
+    "  \"format\": \"gridres-costs\",\n"
+    "  \"version\": 1,\n"
+    "  \"currency\": \"million UAH\",\n"
+    "  \"usd_uah\": 41.5,\n"
+    "  \"options\": [\n"
+    "    {\"type\": \"shelter\", \"name\": \"gabion walls\", \"level\": 1,\n"
+    "     \"cost\": {\"sub750\": 20, \"sub330\": 15, \"sub110\": 3, \"thermal\": 25, \"chp\": 25,"
+    " \"hydro\": 25},\n"
+    "     \"effect\": {\"drone\": 0.3, \"cruise\": 0.15, \"ballistic\": 0.05}},\n"
+    "    {\"type\": \"shelter\", \"name\": \"drone shelter\", \"level\": 2,\n"
+    "     \"cost\": {\"sub750\": 130, \"sub330\": 100, \"sub110\": 20},\n"
+    "     \"effect\": {\"drone\": 0.85, \"cruise\": 0.4, \"ballistic\": 0.2}},\n"
+    "    {\"type\": \"shelter\", \"name\": \"bunker\", \"level\": 3,\n"
+    "     \"cost\": {\"sub750\": 31000, \"sub330\": 31000},\n"
+    "     \"effect\": {\"drone\": 0.97, \"cruise\": 0.95, \"ballistic\": 0.9}},\n"
+    "    {\"type\": \"spare\", \"name\": \"spare autotransformer\", \"for\": \"autotransformer\","
+    " \"cost\": 311, \"units\": 1, \"max\": 10},\n"
+    "    {\"type\": \"spare\", \"name\": \"spare 110 kV transformer\", \"for\": \"sub110\","
+    " \"cost\": 15, \"units\": 1, \"max\": 20},\n"
+    "    {\"type\": \"crew\", \"name\": \"repair crew\", \"cost\": 8, \"max\": 10, \"bases\": 2}\n"
+    "  ],\n"
+    "  \"planner\": {\"shortlist\": 12, \"critical_weight\": 10, \"rule_level\": 2}\n"
+    "}\n";
+
+const char *gr_protect_costs_default_json(void) { return default_json; }
+
+static const char *const type_names[GR_OPTION_NTYPES] = {"shelter", "spare", "crew"};
+
+const char *gr_option_type_name(int type)
+{
+    return type >= 0 && type < GR_OPTION_NTYPES ? type_names[type] : "?";
+}
+
+static const char *const threat_names[GR_THREAT_NTYPES] = {"drone", "cruise", "ballistic"};
+
+void gr_protect_costs_free(gr_protect_costs *c)
+{
+    if (!c)
+        return;
+    gr_free(c->currency);
+    gr_free(c->source);
+    if (c->options)
+        for (int k = 0; k < c->noptions; k++)
+            gr_free(c->options[k].name);
+    gr_free(c->options);
+    gr_free(c);
+}
+
+/* ------------------------------------------------------------------------
+ * JSON helpers: every failure names the file and the JSON path.
+ * ------------------------------------------------------------------------ */
+typedef struct rd {
+    const char *name;
+    gr_error *err;
+} rd;
+
+static int fail(rd *r, const char *path, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+static int fail(rd *r, const char *path, const char *fmt, ...)
+{
+    char msg[GR_ERROR_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return gr_error_set(r->err, GR_EPARSE, "%s: %s: %s", r->name, path, msg);
+}
+
+static int oom(rd *r) { return gr_error_set(r->err, GR_ENOMEM, "%s: out of memory", r->name); }
+
+static const char *jtype(const json_t *v)
+{
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: return "object";
+    case JSON_ARRAY: return "array";
+    case JSON_STRING: return "string";
+    case JSON_INTEGER: return "integer";
+    case JSON_REAL: return "number";
+    case JSON_TRUE:
+    case JSON_FALSE: return "boolean";
+    default: return "null";
+    }
+}
+
+static void kpath(char *buf, const char *path, const char *key)
+{
+    int n = snprintf(buf, PATHLEN, "%s.%s", path, key);
+    if (n < 0 || n >= PATHLEN)
+        memcpy(buf + PATHLEN - 4, "...", 4);
+}
+
+static void ipath(char *buf, const char *path, size_t i)
+{
+    int n = snprintf(buf, PATHLEN, "%s[%zu]", path, i);
+    if (n < 0 || n >= PATHLEN)
+        memcpy(buf + PATHLEN - 4, "...", 4);
+}
+
+/* `v` must be an object whose keys are all in `names` (NULL-terminated). */
+static int keys(rd *r, const json_t *v, const char *path, const char *const *names)
+{
+    const char *key;
+    json_t *val;
+    if (!json_is_object(v))
+        return fail(r, path, "expected an object, found %s", jtype(v));
+    json_object_foreach((json_t *)v, key, val) {
+        int known = 0;
+        for (const char *const *n = names; *n && !known; n++)
+            known = strcmp(*n, key) == 0;
+        if (!known) {
+            char list[320] = "";
+            for (const char *const *n = names; *n; n++) {
+                strncat(list, *n, sizeof list - strlen(list) - 1);
+                if (n[1])
+                    strncat(list, ", ", sizeof list - strlen(list) - 1);
+            }
+            return fail(r, path, "unknown field \"%s\" (known: %s)", key, list);
+        }
+    }
+    return GR_OK;
+}
+
+static int num_value(rd *r, const json_t *v, const char *p, double min, double max, double *out)
+{
+    if (!json_is_number(v))
+        return fail(r, p, "expected a number, found %s", jtype(v));
+    double x = json_number_value(v);
+    if (!isfinite(x))
+        return fail(r, p, "expected a finite number");
+    if (x < min || x > max)
+        return fail(r, p, "%.10g is out of range [%.10g, %.10g]", x, min, max);
+    *out = x;
+    return GR_OK;
+}
+
+static int num(rd *r, const json_t *obj, const char *path, const char *key, int required,
+               double min, double max, double *out)
+{
+    char p[PATHLEN];
+    const json_t *v = json_object_get(obj, key);
+    if (!v)
+        return required ? fail(r, path, "missing field \"%s\"", key) : GR_OK;
+    kpath(p, path, key);
+    return num_value(r, v, p, min, max, out);
+}
+
+static int integer(rd *r, const json_t *obj, const char *path, const char *key, int required,
+                   long long min, long long max, int *out)
+{
+    char p[PATHLEN];
+    const json_t *v = json_object_get(obj, key);
+    if (!v)
+        return required ? fail(r, path, "missing field \"%s\"", key) : GR_OK;
+    kpath(p, path, key);
+    if (!json_is_integer(v))
+        return fail(r, p, "expected an integer, found %s", jtype(v));
+    long long x = (long long)json_integer_value(v);
+    if (x < min || x > max)
+        return fail(r, p, "%lld is out of range [%lld, %lld]", x, min, max);
+    *out = (int)x;
+    return GR_OK;
+}
+
+static char *dup_str(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = gr_malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+/* String field `key` (non-empty); *out borrowed from the JSON tree. */
+static int str(rd *r, const json_t *obj, const char *path, const char *key, int required,
+               const char **out)
+{
+    char p[PATHLEN];
+    const json_t *v = json_object_get(obj, key);
+    if (!v)
+        return required ? fail(r, path, "missing field \"%s\"", key) : GR_OK;
+    kpath(p, path, key);
+    if (!json_is_string(v))
+        return fail(r, p, "expected a string, found %s", jtype(v));
+    if (json_string_length(v) == 0)
+        return fail(r, p, "expected a non-empty string");
+    if (json_string_length(v) > 63)
+        return fail(r, p, "longer than 63 characters");
+    *out = json_string_value(v);
+    return GR_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * The options.
+ * ------------------------------------------------------------------------ */
+static int read_shelter(rd *r, const json_t *o, const char *path, gr_protect_option *op)
+{
+    static const char *const known[] = {"type", "name", "level", "cost", "effect", NULL};
+    char p[PATHLEN], q[PATHLEN];
+    int st;
+    if ((st = keys(r, o, path, known)) ||
+        (st = integer(r, o, path, "level", 1, 1, 100, &op->level)))
+        return st;
+    const json_t *cost = json_object_get(o, "cost");
+    if (!cost)
+        return fail(r, path, "missing field \"cost\"");
+    kpath(p, path, "cost");
+    if (!json_is_object(cost))
+        return fail(r, p, "expected an object, found %s", jtype(cost));
+    const char *key;
+    json_t *val;
+    int any = 0;
+    json_object_foreach((json_t *)cost, key, val) {
+        int cls = -1;
+        for (int c = 0; c < GR_ASSET_NCLASS && cls < 0; c++)
+            if (strcmp(key, gr_asset_class_name(c)) == 0)
+                cls = c;
+        kpath(q, p, key);
+        if (cls < 0) {
+            char list[256] = "";
+            for (int c = 0; c < GR_ASSET_NCLASS; c++) {
+                strncat(list, gr_asset_class_name(c), sizeof list - strlen(list) - 1);
+                if (c + 1 < GR_ASSET_NCLASS)
+                    strncat(list, ", ", sizeof list - strlen(list) - 1);
+            }
+            return fail(r, q, "unknown asset class \"%s\" (expected one of: %s)", key, list);
+        }
+        if (json_is_null(val))
+            continue; /* not offered */
+        if ((st = num_value(r, val, q, 0.0, 1e9, &op->class_cost[cls])))
+            return st;
+        any = 1;
+    }
+    if (!any)
+        return fail(r, p, "no asset class with a cost (the shelter is offered for none)");
+    const json_t *eff = json_object_get(o, "effect");
+    if (!eff)
+        return fail(r, path, "missing field \"effect\"");
+    kpath(p, path, "effect");
+    static const char *const tk[] = {"drone", "cruise", "ballistic", NULL};
+    if ((st = keys(r, eff, p, tk)))
+        return st;
+    for (int t = 0; t < GR_THREAT_NTYPES; t++)
+        if ((st = num(r, eff, p, threat_names[t], 1, 0.0, 1.0, &op->effect[t])))
+            return st;
+    return GR_OK;
+}
+
+static int read_spare(rd *r, const json_t *o, const char *path, gr_protect_option *op)
+{
+    static const char *const known[] = {"type", "name", "for", "cost", "units", "max", NULL};
+    const char *kind = NULL;
+    char p[PATHLEN];
+    int st;
+    if ((st = keys(r, o, path, known)) || (st = str(r, o, path, "for", 1, &kind)) ||
+        (st = num(r, o, path, "cost", 1, 0.0, 1e9, &op->cost)) ||
+        (st = integer(r, o, path, "units", 0, 1, 1000, &op->units)) ||
+        (st = integer(r, o, path, "max", 0, 1, 1000, &op->max)))
+        return st;
+    op->kind = -1;
+    for (int k = 0; k < GR_REPAIR_NKIND && op->kind < 0; k++)
+        if (strcmp(kind, gr_repair_kind_name(k)) == 0)
+            op->kind = k;
+    if (op->kind < 0) {
+        char list[256] = "";
+        for (int k = 0; k < GR_REPAIR_NKIND; k++) {
+            strncat(list, gr_repair_kind_name(k), sizeof list - strlen(list) - 1);
+            if (k + 1 < GR_REPAIR_NKIND)
+                strncat(list, ", ", sizeof list - strlen(list) - 1);
+        }
+        kpath(p, path, "for");
+        return fail(r, p, "unknown repair kind \"%s\" (expected one of: %s)", kind, list);
+    }
+    return GR_OK;
+}
+
+static int read_crew(rd *r, const json_t *o, const char *path, gr_protect_option *op)
+{
+    static const char *const known[] = {"type", "name", "cost", "max", "bases", NULL};
+    int st;
+    if ((st = keys(r, o, path, known)) ||
+        (st = num(r, o, path, "cost", 1, 0.0, 1e9, &op->cost)) ||
+        (st = integer(r, o, path, "max", 0, 1, 1000, &op->max)) ||
+        (st = integer(r, o, path, "bases", 0, 1, 64, &op->bases)))
+        return st;
+    op->units = 1;
+    return GR_OK;
+}
+
+static int read_options(rd *r, const json_t *arr, gr_protect_costs *c)
+{
+    const char *path = "$.options";
+    char p[PATHLEN], q[PATHLEN];
+    if (!json_is_array(arr))
+        return fail(r, path, "expected an array, found %s", jtype(arr));
+    size_t n = json_array_size(arr);
+    if (n > 1000)
+        return fail(r, path, "more than 1000 options");
+    gr_protect_option *ops = gr_calloc(n + 1, sizeof *ops);
+    if (!ops)
+        return oom(r);
+    if (c->options)
+        for (int k = 0; k < c->noptions; k++)
+            gr_free(c->options[k].name);
+    gr_free(c->options);
+    c->options = ops;
+    c->noptions = 0;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *o = json_array_get(arr, i);
+        gr_protect_option *op = &ops[i];
+        ipath(p, path, i);
+        if (!json_is_object(o))
+            return fail(r, p, "expected an object, found %s", jtype(o));
+        for (int cl = 0; cl < GR_ASSET_NCLASS; cl++)
+            op->class_cost[cl] = NAN;
+        op->kind = -1;
+        op->units = 1;
+        op->max = 10;
+        op->bases = 2;
+        const char *type = NULL, *name = NULL;
+        int st = str(r, o, p, "type", 1, &type);
+        if (st)
+            return st;
+        op->type = -1;
+        for (int t = 0; t < GR_OPTION_NTYPES; t++)
+            if (strcmp(type, type_names[t]) == 0)
+                op->type = t;
+        if (op->type < 0) {
+            kpath(q, p, "type");
+            return fail(r, q, "unknown option type \"%s\" (expected shelter, spare or crew)",
+                        type);
+        }
+        if ((st = str(r, o, p, "name", 0, &name)))
+            return st;
+        op->name = dup_str(name ? name : type);
+        c->noptions = (int)i + 1;
+        if (!op->name)
+            return oom(r);
+        st = op->type == GR_OPTION_SHELTER ? read_shelter(r, o, p, op)
+             : op->type == GR_OPTION_SPARE ? read_spare(r, o, p, op)
+                                           : read_crew(r, o, p, op);
+        if (st)
+            return st;
+        /* one shelter option per level; one spare option per repair kind; one crew option */
+        for (size_t j = 0; j < i; j++) {
+            const gr_protect_option *x = &ops[j];
+            if (x->type != op->type)
+                continue;
+            if (op->type == GR_OPTION_SHELTER && x->level == op->level) {
+                kpath(q, p, "level");
+                return fail(r, q, "level %d is already used by $.options[%zu]", op->level, j);
+            }
+            if (op->type == GR_OPTION_SPARE && x->kind == op->kind) {
+                kpath(q, p, "for");
+                return fail(r, q, "repair kind \"%s\" already has a spare option ($.options[%zu])",
+                            gr_repair_kind_name(op->kind), j);
+            }
+            if (op->type == GR_OPTION_CREW)
+                return fail(r, p, "a second crew option ($.options[%zu] is one)", j);
+        }
+    }
+    return GR_OK;
+}
+
+static int read_root(rd *r, const json_t *root, gr_protect_costs *c)
+{
+    static const char *const known[] = {"format", "version", "currency", "usd_uah", "options",
+                                        "planner", NULL};
+    const char *fmt = NULL, *cur = NULL;
+    int version = 0, st;
+    if ((st = keys(r, root, "$", known)) || (st = str(r, root, "$", "format", 1, &fmt)))
+        return st;
+    if (strcmp(fmt, COSTS_FORMAT) != 0)
+        return fail(r, "$.format", "expected \"%s\", found \"%s\"", COSTS_FORMAT, fmt);
+    if ((st = integer(r, root, "$", "version", 1, 1, 1000, &version)))
+        return st;
+    if (version != COSTS_VERSION)
+        return fail(r, "$.version", "unsupported version %d (expected %d)", version,
+                    COSTS_VERSION);
+    if ((st = str(r, root, "$", "currency", 0, &cur)))
+        return st;
+    if (cur) {
+        char *d = dup_str(cur);
+        if (!d)
+            return oom(r);
+        gr_free(c->currency);
+        c->currency = d;
+    }
+    if ((st = num(r, root, "$", "usd_uah", 0, 1e-6, 1e9, &c->usd_uah)))
+        return st;
+    const json_t *ops = json_object_get(root, "options");
+    if (ops && (st = read_options(r, ops, c)))
+        return st;
+    const json_t *pl = json_object_get(root, "planner");
+    if (ops && !(pl && json_is_object(pl) && json_object_get(pl, "rule_level")))
+        c->rule_level = 0; /* new options: the rules buy the highest level unless told */
+    if (pl) {
+        static const char *const pk[] = {"shortlist", "critical_weight", "rule_level", NULL};
+        if ((st = keys(r, pl, "$.planner", pk)) ||
+            (st = integer(r, pl, "$.planner", "shortlist", 0, 1, 10000, &c->shortlist)) ||
+            (st = num(r, pl, "$.planner", "critical_weight", 0, 1.0, 1e6, &c->critical_weight)) ||
+            (st = integer(r, pl, "$.planner", "rule_level", 0, 0, 100, &c->rule_level)))
+            return st;
+    }
+    if (c->rule_level > 0) {
+        int found = 0;
+        for (int k = 0; k < c->noptions; k++)
+            found |= c->options[k].type == GR_OPTION_SHELTER && c->options[k].level == c->rule_level;
+        if (!found)
+            return fail(r, pl && json_object_get(pl, "rule_level") ? "$.planner.rule_level" : "$",
+                        "no shelter option has level %d (the level the rules buy)", c->rule_level);
+    }
+    return GR_OK;
+}
+
+/* Fresh catalogue with the numeric defaults and no options. */
+static gr_protect_costs *costs_new(void)
+{
+    gr_protect_costs *c = gr_calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->usd_uah = 41.5;
+    c->shortlist = 12;
+    c->critical_weight = 10.0;
+    c->rule_level = 0;
+    c->currency = dup_str("million UAH");
+    if (!c->currency) {
+        gr_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+static int parse_into(const char *text, size_t len, rd *r, gr_protect_costs *c)
+{
+    json_error_t je;
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    if (!root)
+        return gr_error_set(r->err, GR_EPARSE, "%s:%d:%d: %s", r->name, je.line, je.column,
+                            je.text);
+    int st = read_root(r, root, c);
+    json_decref(root);
+    return st;
+}
+
+int gr_protect_costs_parse(const char *text, size_t len, const char *name,
+                           gr_protect_costs **out, gr_error *err)
+{
+    *out = NULL;
+    rd rb = {"built-in costs", err};
+    gr_protect_costs *c = costs_new();
+    if (!c)
+        return oom(&rb);
+    /* the built-in catalogue first: a file overrides what it gives */
+    int st = parse_into(default_json, strlen(default_json), &rb, c);
+    if (!st && text != default_json) {
+        rd r = {name ? name : "costs", err};
+        st = parse_into(text, len, &r, c);
+    }
+    if (!st) {
+        c->source = dup_str(text == default_json ? "built-in" : name ? name : "costs");
+        if (!c->source)
+            st = oom(&rb);
+    }
+    if (st) {
+        gr_protect_costs_free(c);
+        return st;
+    }
+    *out = c;
+    return GR_OK;
+}
+
+int gr_protect_costs_read(const char *path, gr_protect_costs **out, gr_error *err)
+{
+    *out = NULL;
+    if (!path)
+        return gr_protect_costs_parse(default_json, strlen(default_json), "built-in", out, err);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return gr_error_set(err, GR_EIO, "%s: cannot open the file", path);
+    size_t cap = 1 << 14, len = 0;
+    char *buf = gr_malloc(cap);
+    while (buf) {
+        size_t got = fread(buf + len, 1, cap - len, f);
+        len += got;
+        if (len < cap)
+            break;
+        char *nb = gr_realloc(buf, cap * 2);
+        if (!nb) {
+            gr_free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = nb;
+        cap *= 2;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (!buf)
+        return gr_error_set(err, GR_ENOMEM, "%s: out of memory", path);
+    if (bad) {
+        gr_free(buf);
+        return gr_error_set(err, GR_EIO, "%s: read error", path);
+    }
+    int st = gr_protect_costs_parse(buf, len, path, out, err);
+    gr_free(buf);
+    return st;
+}

@@ -1,0 +1,77 @@
+/* protect_internal.h — private pieces of the protection planner shared by the greedy (protect.c), the run evaluator (protect_eval.c) and the chart (protect_chart.c). */
+#ifndef GRIDRES_PROTECT_INTERNAL_H
+#define GRIDRES_PROTECT_INTERNAL_H
+
+#include "gridres.h"
+
+/* One campaign run's outcome under some plan. */
+typedef struct prot_run {
+    double m[GR_PM_N];      /* metrics (GR_PM_*) */
+    int nleak;
+    int *leak;              /* threats that reached an asset: asset * 4 + threat type,
+                               ascending (so grouped by asset); owned */
+} prot_run;
+
+/* Outcomes of all runs under one plan. */
+typedef struct prot_state {
+    int runs;
+    prot_run *run;          /* runs entries */
+} prot_state;
+
+/* A plan: what has been bought. */
+typedef struct prot_plan {
+    double *prot;           /* assets.n: protection level in [0, 1] */
+    int *level;             /* assets.n: shelter option bought (index into the catalogue), -1 */
+    int *spare_extra;       /* nspares: spare units added per spare class */
+    int *crew_extra;        /* nbase: crews added per candidate base */
+} prot_plan;
+
+/* The planner's fixed context. */
+typedef struct prot_ctx {
+    const gr_campaign_scenario *s;
+    const gr_protect_costs *c;
+    gr_protect_options opt;
+    int na, runs, nights, threads;
+    uint64_t *seeds;        /* runs campaign seeds */
+    /* element -> assets (CSR per element kind) */
+    int *br_ptr, *br_asset, *gen_ptr, *gen_asset, *bus_ptr, *bus_asset;
+    double crit_share;      /* critical load / load (both scale with the hour's level) */
+    /* crew bases (overlay crew bases, or the region's centre without any) */
+    int nbase;
+    double *base_x, *base_y;
+    char **base_name;       /* nbase, owned */
+    /* effort */
+    long runs_simulated, runs_total;
+    int evaluations;
+    gr_error *err;
+} prot_ctx;
+
+int prot_state_init(prot_state *st, int runs);
+void prot_state_free(prot_state *st);
+/* Copy run r of `from` into `to` (to's run r is freed first). GR_ENOMEM. */
+int prot_run_copy(prot_run *to, const prot_run *from);
+/* 1 when a threat reached asset a in this run. */
+int prot_run_hit(const prot_run *r, int a);
+
+int prot_plan_init(prot_plan *p, const prot_ctx *x);
+int prot_plan_copy(prot_plan *to, const prot_plan *from, const prot_ctx *x);
+void prot_plan_free(prot_plan *p);
+
+/* Element -> asset maps, critical share, crew bases, seeds. */
+int prot_ctx_init(prot_ctx *x, const gr_campaign_scenario *s, const gr_protect_costs *c,
+                  const gr_protect_options *opt, gr_error *err);
+void prot_ctx_free(prot_ctx *x);
+
+/* Outcomes under plan p: runs with mask[r] (all when mask is NULL) are
+ * simulated, the others copied from `from` (which must then be given). `to`
+ * is initialised here (prot_state_free it). Counts the effort in x. The first
+ * failing run's error (in run order). */
+int prot_eval(prot_ctx *x, const prot_plan *p, const prot_state *from, const unsigned char *mask,
+              prot_state *to);
+
+/* Paired differences a.run[r].m[metric] - b.run[r].m[metric] over the runs:
+ * their mean and 1.96 s / sqrt(R) (NaN with one run). */
+void prot_paired(const prot_state *a, const prot_state *b, int metric, double *mean,
+                 double *ci);
+
+#endif

@@ -1,0 +1,106 @@
+# test_protect.sh — `gridres protect`: output files and their headers, identical outputs for
+# 1 and 2 threads, refusal to overwrite, bad command lines and cost files (exit 2, JSON path),
+# the built-in catalogue written and read back.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+D="$ROOT/tests/data/protect"
+# sanitizer builds: fontconfig's never-freed configuration (the chart's text) is not our leak
+export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$D/lsan.supp"
+SCN="$D/tiny.json"
+COSTS="$D/costs_small.json"
+
+# --- a plan, its files and headers ----------------------------------------------------------
+if run 0 one "$G" protect "$SCN" --budget 60 --costs "$COSTS" --runs 3 --threads 1 --seed 7 \
+       --out "$W/d1" --quiet; then
+  for f in plan.csv rules.csv curve.png curve.svg summary.json; do
+    n_check=$((n_check + 1))
+    [ -s "$W/d1/$f" ] || fail "one: $f missing or empty"
+  done
+  n_check=$((n_check + 1))
+  [ "$(head -1 "$W/d1/plan.csv")" = "rank,option,asset,cost,benefit,benefit_ci,cumulative_cost,cumulative_benefit,cumulative_benefit_ci,type,protection,runs_simulated" ] ||
+    fail "plan.csv header: $(head -1 "$W/d1/plan.csv")"
+  expect_in "$W/d1/rules.csv" "^rule,cost,objective,benefit_vs_none," rules_header
+  expect_in "$W/d1/rules.csv" "^none,0," rules_none
+  expect_in "$W/d1/rules.csv" "^plan," rules_plan
+  for r in capacity degree random; do expect_in "$W/d1/rules.csv" "^$r," "rules_$r"; done
+  expect_in "$W/d1/plan.csv" '^1,"[^"]+","[^"]+",[0-9.e+-]+,' plan_rows
+  # the money spent never exceeds the budget; cumulative costs add up
+  n_check=$((n_check + 1))
+  awk -F, 'NR > 1 { s += $4; d = s - $7; if (d < 0) d = -d; if (d > 1e-6 || $7 > 60 + 1e-9) bad++ }
+           END { exit bad > 0 }' "$W/d1/plan.csv" || fail "plan.csv: cumulative cost"
+  n_check=$((n_check + 1))
+  [ "$(head -c 8 "$W/d1/curve.png" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] ||
+    fail "curve.png is not a PNG"
+  expect_in "$W/d1/curve.svg" "<svg" svg
+  json_valid "$W/d1/summary.json" || fail "summary.json is not valid JSON"
+  n_check=$((n_check + 1))
+  [ "$(json_get "$W/d1/summary.json" runs)" = 3 ] || fail "summary.json runs"
+  n_check=$((n_check + 1))
+  [ "$(json_get "$W/d1/summary.json" objective)" = ens ] || fail "summary.json objective"
+  n_check=$((n_check + 1))
+  near "$(json_get "$W/d1/summary.json" budget)" 60 1e-9 || fail "summary.json budget"
+  expect_in "$W/d1/summary.json" '"weighted_ens_mwh"' summary_metrics
+  expect_in "$W/d1/summary.json" '"scenario_protection"' summary_protection
+fi
+
+# --- the same with 2 threads: identical files -------------------------------------------------
+if run 0 two "$G" protect "$SCN" --budget 60 --costs "$COSTS" --runs 3 --threads 2 --seed 7 \
+       --out "$W/d2" --quiet; then
+  for f in plan.csv rules.csv summary.json curve.svg; do
+    n_check=$((n_check + 1))
+    cmp -s "$W/d1/$f" "$W/d2/$f" || fail "1 vs 2 threads: $f differs"
+  done
+fi
+
+# --- the table, --json, another objective -----------------------------------------------------
+if run 0 table "$G" protect "$SCN" --budget 40 --costs "$COSTS" --runs 2 --objective heat \
+       --out "$W/d3"; then
+  expect_in "$W/table.out" "^  objective   heat" table_objective
+  expect_in "$W/table.out" "rank +option +target" table_header
+  expect_in "$W/table.out" "^  plan +spent" table_plan
+  expect_in "$W/table.out" "capacity +spent" table_rules
+fi
+if run 0 json "$G" protect "$SCN" --budget 20 --costs "$COSTS" --runs 2 --no-rules --json \
+       --out "$W/d4"; then
+  json_valid "$W/json.out" || fail "--json output is not valid JSON"
+  expect_in "$W/json.out" '"rules": \[\]' json_no_rules
+fi
+
+# --- existing outputs: refused without --force ------------------------------------------------
+run 2 exists "$G" protect "$SCN" --budget 60 --costs "$COSTS" --runs 3 --out "$W/d1" --quiet &&
+  expect_in "$W/exists.err" "exists; not overwriting it \(use --force\)" exists_msg
+run 0 force "$G" protect "$SCN" --budget 60 --costs "$COSTS" --runs 3 --out "$W/d1" --quiet --force
+
+# --- bad command lines and inputs: exit 2 with a clear message --------------------------------
+run 2 neg "$G" protect "$SCN" --budget -5 --out "$W/e1" &&
+  expect_in "$W/neg.err" "^gridres protect: --budget expects an amount >= 0" neg_msg
+run 2 nobudget "$G" protect "$SCN" --out "$W/e2" &&
+  expect_in "$W/nobudget.err" "--budget is required" nobudget_msg
+run 2 badobj "$G" protect "$SCN" --budget 10 --objective money --out "$W/e3" &&
+  expect_in "$W/badobj.err" "--objective expects ens, heat or critical" badobj_msg
+run 2 badtype "$G" protect "$SCN" --budget 10 --costs "$D/costs_bad_type.json" --out "$W/e4" &&
+  expect_in "$W/badtype.err" 'costs_bad_type.json: \$\.options\[0\]\.cost\.sub330: expected a number, found string' badtype_msg
+run 2 badopt "$G" protect "$SCN" --budget 10 --costs "$D/costs_bad_option.json" --out "$W/e5" &&
+  expect_in "$W/badopt.err" '\$\.options\[1\]\.type: unknown option type "moat" \(expected shelter, spare or crew\)' badopt_msg
+run 2 nocosts "$G" protect "$SCN" --budget 10 --costs "$W/none.json" --out "$W/e6" &&
+  expect_in "$W/nocosts.err" "none.json: cannot open the file" nocosts_msg
+run 2 badseed "$G" protect "$SCN" --budget 10 --seed x --out "$W/e7"
+run 2 badruns "$G" protect "$SCN" --budget 10 --runs 0 --out "$W/e8"
+echo '{"format": "gridres-campaign", "version": 1, "schedule": "tonight"}' >"$W/bad_scn.json"
+run 2 badscn "$G" protect "$W/bad_scn.json" --budget 10 --out "$W/e9" &&
+  expect_in "$W/badscn.err" 'bad_scn.json: \$\.schedule' badscn_msg
+n_check=$((n_check + 1))
+[ ! -e "$W/e1" ] && [ ! -e "$W/e4" ] || fail "an output directory was created for a bad input"
+
+# --- the built-in catalogue, written and read back --------------------------------------------
+if run 0 write "$G" protect --write-costs "$W/costs.json"; then
+  json_valid "$W/costs.json" || fail "written costs.json is not valid JSON"
+  expect_in "$W/costs.json" '"format": "gridres-costs"' write_format
+  run 0 readback "$G" protect "$SCN" --budget 30 --costs "$W/costs.json" --runs 2 --no-rules \
+      --out "$W/d5" --quiet
+fi
+run 2 write_exists "$G" protect --write-costs "$W/costs.json"
+run 0 help "$G" protect --help && expect_in "$W/help.out" "^usage: gridres protect" help
+
+finish

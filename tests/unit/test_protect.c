@@ -1,0 +1,469 @@
+/* test_protect.c — protection planning: the cost catalogue reader and its errors, a case whose best shelter is known by hand, determinism over seeds and thread counts, exactness of the skipped runs, bad options. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+/* A small campaign on the 300-bus synthetic region. %s: extra root fields
+ * (starting with ','), the schedule. */
+static const char *const tiny_fmt =
+    "{\"format\": \"gridres-campaign\", \"version\": 1, \"name\": \"tiny protect\",\n"
+    " \"synth\": {\"buses\": 300, \"seed\": 3}, \"nights\": 2,\n"
+    " \"threat_types\": {\"drone\": {\"p_ew\": 0, \"p_damage\": {\"sub750\": 1, \"sub330\": 1,"
+    " \"sub110\": 1, \"thermal\": 1, \"chp\": 1, \"hydro\": 1}}},\n"
+    " \"schedule\": [%s]%s}\n";
+
+static const char *const sched_default =
+    "{\"every\": 1, \"waves\": [{\"time_h\": 3, \"spread_h\": 1, \"counts\": {\"drone\": 16},"
+    " \"launch\": [{\"x_km\": -50, \"y_km\": -50, \"radius_km\": 20}]}]}";
+
+static gr_campaign_scenario *parse_scn(const char *schedule, const char *extra)
+{
+    size_t n = strlen(tiny_fmt) + strlen(schedule) + strlen(extra) + 1;
+    char *text = malloc(n);
+    snprintf(text, n, tiny_fmt, schedule, extra);
+    gr_campaign_scenario *s = NULL;
+    gr_error err = {0, ""};
+    int st = gr_campaign_scenario_parse(text, strlen(text), "tiny.json", NULL, &s, &err);
+    free(text);
+    if (st != GR_OK)
+        fail_msg("scenario parse failed (%d): %s", st, err.msg);
+    return s;
+}
+
+static gr_protect_costs *costs_ok(const char *text)
+{
+    gr_protect_costs *c = NULL;
+    gr_error err = {0, ""};
+    int st = gr_protect_costs_parse(text, strlen(text), "costs.json", &c, &err);
+    if (st != GR_OK)
+        fail_msg("costs parse failed (%d): %s", st, err.msg);
+    return c;
+}
+
+static gr_protect_result *plan_ok(const gr_campaign_scenario *s, const gr_protect_costs *c,
+                                  double budget, int runs, int threads, uint64_t seed)
+{
+    gr_protect_options o;
+    gr_protect_result *r = NULL;
+    gr_error err = {0, ""};
+    gr_protect_options_default(&o);
+    o.budget = budget;
+    o.runs = runs;
+    o.threads = threads;
+    o.seed = seed;
+    int st = gr_protect_plan(s, c, &o, &r, &err);
+    if (st != GR_OK)
+        fail_msg("plan failed (%d): %s", st, err.msg);
+    return r;
+}
+
+/* ------------------------------------------------------------------------
+ * The catalogue.
+ * ------------------------------------------------------------------------ */
+static void test_costs_default(void **state)
+{
+    (void)state;
+    gr_protect_costs *c = NULL;
+    gr_error err = {0, ""};
+    assert_int_equal(gr_protect_costs_read(NULL, &c, &err), GR_OK);
+    assert_string_equal(c->source, "built-in");
+    assert_string_equal(c->currency, "million UAH");
+    int levels = 0, spare_at = 0, crew = 0;
+    for (int k = 0; k < c->noptions; k++) {
+        const gr_protect_option *o = &c->options[k];
+        if (o->type == GR_OPTION_SHELTER) {
+            levels++;
+            for (int t = 0; t < GR_THREAT_NTYPES; t++)
+                assert_true(o->effect[t] >= 0 && o->effect[t] <= 1);
+            if (o->level == 2) {
+                /* drone shelter: UAH 100-130 M per >= 330 kV substation, 80-90 % vs drones */
+                assert_true(o->class_cost[GR_ASSET_SUB330] >= 100 &&
+                            o->class_cost[GR_ASSET_SUB750] <= 130);
+                assert_true(o->effect[GR_THREAT_DRONE] >= 0.8 && o->effect[GR_THREAT_DRONE] <= 0.9);
+                assert_true(o->effect[GR_THREAT_CRUISE] < o->effect[GR_THREAT_DRONE]);
+                assert_true(isnan(o->class_cost[GR_ASSET_LINE]));
+            }
+        }
+        spare_at += o->type == GR_OPTION_SPARE && o->kind == GR_REPAIR_AUTOTRANSFORMER;
+        crew += o->type == GR_OPTION_CREW;
+    }
+    assert_int_equal(levels, 3);
+    assert_int_equal(spare_at, 1);
+    assert_int_equal(crew, 1);
+    assert_int_equal(c->rule_level, 2);
+    assert_int_equal(c->shortlist, 12);
+    gr_protect_costs_free(c);
+    gr_protect_costs_free(NULL);
+
+    /* a file overrides field by field; options as a whole */
+    c = costs_ok("{\"format\": \"gridres-costs\", \"version\": 1, \"planner\": {\"shortlist\": 3}}");
+    assert_int_equal(c->shortlist, 3);
+    assert_true(c->noptions >= 5);
+    gr_protect_costs_free(c);
+    c = costs_ok("{\"format\": \"gridres-costs\", \"version\": 1, \"options\": ["
+                 "{\"type\": \"crew\", \"cost\": 5}]}");
+    assert_int_equal(c->noptions, 1);
+    assert_int_equal(c->options[0].type, GR_OPTION_CREW);
+    assert_string_equal(c->options[0].name, "crew");
+    assert_int_equal(c->rule_level, 0);
+    gr_protect_costs_free(c);
+}
+
+static void expect_costs_error(const char *text, const char *needle)
+{
+    gr_protect_costs *c = NULL;
+    gr_error err = {0, ""};
+    int st = gr_protect_costs_parse(text, strlen(text), "costs.json", &c, &err);
+    if (st != GR_EPARSE || !strstr(err.msg, needle))
+        fail_msg("expected GR_EPARSE with \"%s\", got %d: %s", needle, st, err.msg);
+    assert_null(c);
+}
+
+static void test_costs_errors(void **state)
+{
+    (void)state;
+    expect_costs_error("{\"format\": \"gridres-costs\", \"version\": 1, \"options\": [{\"type\": "
+                       "\"shelter\", \"level\": 1, \"cost\": {\"sub330\": \"a lot\"}, \"effect\": "
+                       "{\"drone\": 0.8, \"cruise\": 0.4, \"ballistic\": 0.2}}]}",
+                       "costs.json: $.options[0].cost.sub330: expected a number, found string");
+    expect_costs_error("{\"format\": \"gridres-costs\", \"version\": 1, \"options\": [{\"type\": "
+                       "\"crew\", \"cost\": 1}, {\"type\": \"moat\", \"cost\": 3}]}",
+                       "$.options[1].type: unknown option type \"moat\"");
+    expect_costs_error("{\"format\": \"gridres-costs\", \"version\": 1, \"options\": {}}",
+                       "$.options: expected an array, found object");
+    expect_costs_error("{\"format\": \"gridres-costs\", \"version\": 1, \"planner\": "
+                       "{\"critical_weight\": true}}",
+                       "$.planner.critical_weight: expected a number, found boolean");
+    expect_costs_error("{\"format\": \"gridres-costs\", \"version\": 1, \"colour\": 1}",
+                       "$: unknown field \"colour\"");
+    expect_costs_error("{\"format\": \"gridres-costs\", \"version\": 1, \"options\": [{\"type\": "
+                       "\"spare\", \"for\": \"flux capacitor\", \"cost\": 1}]}",
+                       "$.options[0].for: unknown repair kind \"flux capacitor\"");
+    expect_costs_error("{\"format\": \"gridres-costs\", \"version\": 1, \"options\": [{\"type\": "
+                       "\"shelter\", \"level\": 1, \"cost\": {\"sub330\": 1}, \"effect\": "
+                       "{\"drone\": 1.5, \"cruise\": 0, \"ballistic\": 0}}]}",
+                       "$.options[0].effect.drone: 1.5 is out of range [0, 1]");
+    expect_costs_error("{\"format\": \"gridres-costs\", \"version\": 1, \"options\": [{\"type\": "
+                       "\"shelter\", \"level\": 1, \"cost\": {\"castle\": 1}, \"effect\": "
+                       "{\"drone\": 1, \"cruise\": 0, \"ballistic\": 0}}]}",
+                       "$.options[0].cost.castle: unknown asset class \"castle\"");
+    expect_costs_error("{\"format\": \"gridres-costs\", \"version\": 1, \"options\": ["
+                       "{\"type\": \"crew\", \"cost\": 1}, {\"type\": \"crew\", \"cost\": 2}]}",
+                       "$.options[1]: a second crew option");
+    expect_costs_error("{\"format\": \"gridres-costs\", \"version\": 1, \"planner\": "
+                       "{\"rule_level\": 7}}",
+                       "$.planner.rule_level: no shelter option has level 7");
+    expect_costs_error("{\"format\": \"gridres-costs\", \"version\": 2}",
+                       "$.version: unsupported version 2");
+    expect_costs_error("{\"format\": \"gridres-costs\",\n \"version\": 1,,}", "costs.json:2:");
+    expect_costs_error("[1, 2]", "costs.json: $: expected an object, found array");
+    gr_protect_costs *c = NULL;
+    gr_error err = {0, ""};
+    assert_int_equal(gr_protect_costs_read("/nonexistent/costs.json", &c, &err), GR_EIO);
+    assert_non_null(strstr(err.msg, "/nonexistent/costs.json"));
+}
+
+static void test_bad_options(void **state)
+{
+    (void)state;
+    gr_campaign_scenario *s = parse_scn(sched_default, "");
+    gr_protect_options o;
+    gr_protect_result *r = NULL;
+    gr_error err = {0, ""};
+    gr_protect_options_default(&o);
+    o.budget = -1.0;
+    assert_int_equal(gr_protect_plan(s, NULL, &o, &r, &err), GR_EINVAL);
+    assert_non_null(strstr(err.msg, "budget"));
+    assert_null(r);
+    o.budget = NAN;
+    assert_int_equal(gr_protect_plan(s, NULL, &o, &r, &err), GR_EINVAL);
+    o.budget = 10.0;
+    o.runs = 0;
+    assert_int_equal(gr_protect_plan(s, NULL, &o, &r, &err), GR_EINVAL);
+    o.runs = 2;
+    o.objective = GR_PROTECT_NOBJ;
+    assert_int_equal(gr_protect_plan(s, NULL, &o, &r, &err), GR_EINVAL);
+    assert_int_equal(gr_protect_plan(NULL, NULL, &o, &r, &err), GR_EINVAL);
+    gr_protect_result_free(NULL);
+    gr_campaign_scenario_free(s);
+    assert_string_equal(gr_option_type_name(GR_OPTION_SPARE), "spare");
+    assert_string_equal(gr_option_type_name(9), "?");
+    assert_string_equal(gr_protect_objective_name(GR_PROTECT_OBJ_HEAT), "heat");
+    assert_string_equal(gr_protect_metric_name(GR_PM_ENS), "ens_mwh");
+    assert_string_equal(gr_protect_rule_name(GR_RULE_DEGREE), "degree");
+    assert_true(gr_protect_run_seed(1, 5) == (1ULL << 20) + 5);
+}
+
+/* ------------------------------------------------------------------------
+ * A case worked out by hand: only two 110 kV substations are attacked, each
+ * feeding load radially (its loss at peak is its own load); every drone
+ * leaks and damages; one shelter fits the budget and both cost the same. The
+ * substation whose loss is larger must be sheltered: by hand, the energy not
+ * served is about (damaging hits) x (its load) x (repair time), and the
+ * shelter stops 90 % of the damage.
+ * ------------------------------------------------------------------------ */
+static void test_picks_obvious(void **state)
+{
+    (void)state;
+    gr_campaign_scenario *s0 = parse_scn(sched_default, "");
+    const gr_campaign_assets *as = &s0->assets;
+    int big = -1, small = -1;
+    for (int a = 0; a < as->n; a++) {
+        if (as->cls[a] != GR_ASSET_SUB110 || !(as->loss_mw[a] > 0.5))
+            continue;
+        if (big < 0 || as->loss_mw[a] > as->loss_mw[big])
+            big = a;
+        if (small < 0 || as->loss_mw[a] < as->loss_mw[small])
+            small = a;
+    }
+    assert_true(big >= 0 && small >= 0 && as->loss_mw[big] > 2.0 * as->loss_mw[small]);
+    char bname[64], sname[64];
+    snprintf(bname, sizeof bname, "%s", as->name[big]);
+    snprintf(sname, sizeof sname, "%s", as->name[small]);
+    gr_campaign_scenario_free(s0);
+
+    char extra[512];
+    snprintf(extra, sizeof extra,
+             ", \"targets\": {\"policy\": \"list\", \"assets\": [{\"asset\": \"%s\"}, "
+             "{\"asset\": \"%s\"}]}",
+             sname, bname);
+    const char *sched = "{\"every\": 1, \"waves\": [{\"time_h\": 3, \"spread_h\": 1, \"counts\": "
+                        "{\"drone\": 2}, \"launch\": [{\"x_km\": -50, \"y_km\": -50}]}]}";
+    gr_campaign_scenario *s = parse_scn(sched, extra);
+    gr_protect_costs *c = costs_ok(
+        "{\"format\": \"gridres-costs\", \"version\": 1, \"options\": [{\"type\": \"shelter\", "
+        "\"name\": \"shelter\", \"level\": 1, \"cost\": {\"sub110\": 10, \"sub330\": 10}, "
+        "\"effect\": {\"drone\": 0.9, \"cruise\": 0.9, \"ballistic\": 0.9}}]}");
+    gr_protect_result *r = plan_ok(s, c, 10.0, 6, 2, 5);
+    assert_int_equal(r->nplan, 1);
+    assert_int_equal(r->plan[0].type, GR_OPTION_SHELTER);
+    assert_string_equal(r->plan[0].target_name, bname);
+    assert_true(r->plan[0].benefit > 0.0);
+    assert_near(r->plan[0].cost, 10.0, 1e-12, 0);
+    assert_near(r->spent, 10.0, 1e-12, 0);
+    assert_near(r->plan[0].protection, 0.9, 1e-12, 0);
+    assert_near(r->benefit, r->obj_none - r->obj_plan, 1e-6, 1e-9);
+    assert_near(r->plan[0].cum_benefit, r->benefit, 1e-6, 1e-9);
+    /* only the two attacked substations were ever reached */
+    assert_true(r->nshort <= 2);
+    /* every rule spends the same budget on one shelter */
+    assert_int_equal(r->nrules, GR_RULE_N);
+    for (int k = 0; k < r->nrules; k++) {
+        assert_true(r->rules[k].cost <= 10.0);
+        assert_true(r->rules[k].plan_gain >= -1e-9);
+    }
+    gr_protect_result_free(r);
+    gr_protect_costs_free(c);
+    gr_campaign_scenario_free(s);
+}
+
+/* ------------------------------------------------------------------------
+ * Determinism and exactness.
+ * ------------------------------------------------------------------------ */
+static void same_result(const gr_protect_result *a, const gr_protect_result *b)
+{
+    assert_int_equal(a->nplan, b->nplan);
+    for (int k = 0; k < a->nplan; k++) {
+        assert_int_equal(a->plan[k].type, b->plan[k].type);
+        assert_int_equal(a->plan[k].target, b->plan[k].target);
+        assert_int_equal(a->plan[k].option, b->plan[k].option);
+        assert_true(a->plan[k].benefit == b->plan[k].benefit);
+        assert_true(a->plan[k].cum_benefit == b->plan[k].cum_benefit);
+    }
+    assert_int_equal(a->nrules, b->nrules);
+    for (int k = 0; k < a->nrules; k++) {
+        assert_int_equal(a->rules[k].nsteps, b->rules[k].nsteps);
+        assert_true(a->rules[k].benefit == b->rules[k].benefit);
+        assert_true(a->rules[k].plan_gain == b->rules[k].plan_gain);
+    }
+    size_t n = (size_t)a->runs * GR_PM_N;
+    assert_memory_equal(a->metric_none, b->metric_none, n * sizeof(double));
+    assert_memory_equal(a->metric_plan, b->metric_plan, n * sizeof(double));
+    assert_int_equal(a->runs_simulated, b->runs_simulated);
+}
+
+static void test_determinism(void **state)
+{
+    (void)state;
+    gr_campaign_scenario *s = parse_scn(sched_default, ", \"repair\": {\"crews\": 3}");
+    gr_protect_result *r1 = plan_ok(s, NULL, 150.0, 4, 1, 3);
+    gr_protect_result *r2 = plan_ok(s, NULL, 150.0, 4, 2, 3);
+    gr_protect_result *r3 = plan_ok(s, NULL, 150.0, 4, 2, 3);
+    same_result(r1, r2);
+    same_result(r2, r3);
+    assert_true(r1->nplan > 0);
+    assert_true(r1->spent <= 150.0 + 1e-9);
+    assert_true(r1->runs_simulated <= r1->runs_total);
+    /* the cumulative cost is the sum of the steps' costs */
+    double sum = 0.0;
+    for (int k = 0; k < r1->nplan; k++) {
+        sum += r1->plan[k].cost;
+        assert_near(r1->plan[k].cum_cost, sum, 1e-9, 1e-12);
+    }
+    /* another seed: other runs */
+    gr_protect_result *r4 = plan_ok(s, NULL, 150.0, 4, 2, 4);
+    assert_true(memcmp(r1->metric_none, r4->metric_none, 4 * GR_PM_N * sizeof(double)) != 0);
+    gr_protect_result_free(r1);
+    gr_protect_result_free(r2);
+    gr_protect_result_free(r3);
+    gr_protect_result_free(r4);
+    gr_campaign_scenario_free(s);
+}
+
+/* The plan's per-run metrics, built from simulating only the runs a
+ * purchase can change, equal a full simulation of every run with the plan. */
+static void check_exact(const gr_campaign_scenario *s, const gr_protect_costs *c, double budget,
+                        int runs, uint64_t seed, int *types_bought, int *skipped)
+{
+    gr_protect_options o;
+    gr_protect_options_default(&o);
+    o.budget = budget;
+    o.runs = runs;
+    o.threads = 2;
+    o.seed = seed;
+    o.rules = 0;
+    gr_protect_result *r = NULL;
+    gr_error err = {0, ""};
+    assert_int_equal(gr_protect_plan(s, c, &o, &r, &err), GR_OK);
+    assert_true(r->nplan > 0);
+    /* apply the plan to a shallow copy and simulate every run */
+    gr_campaign_scenario sc = *s;
+    sc.assets.protection = r->protection;
+    gr_campaign_spare *sp = malloc(sizeof *sp * (size_t)(s->nspares + 1));
+    double *cx = malloc(sizeof(double) * (size_t)(s->crews + r->nplan + 1));
+    double *cy = malloc(sizeof(double) * (size_t)(s->crews + r->nplan + 1));
+    memcpy(sp, s->spares, sizeof *sp * (size_t)s->nspares);
+    memcpy(cx, s->crew_x_km, sizeof(double) * (size_t)s->crews);
+    memcpy(cy, s->crew_y_km, sizeof(double) * (size_t)s->crews);
+    int nc = s->crews;
+    for (int k = 0; k < r->nplan; k++) {
+        const gr_protect_step *p = &r->plan[k];
+        print_message("plan %d: %s %s (cost %g, benefit %g, %d runs simulated)\n", k + 1,
+                      p->option_name, p->target_name, p->cost, p->benefit, p->runs_simulated);
+        types_bought[p->type]++;
+        *skipped += p->runs_simulated < runs;
+        if (p->type == GR_OPTION_SPARE)
+            sp[p->target].stock += c->options[p->option].units;
+        if (p->type == GR_OPTION_CREW) {
+            cx[nc] = s->overlay->crew_x_km[p->target];
+            cy[nc] = s->overlay->crew_y_km[p->target];
+            nc++;
+        }
+    }
+    sc.spares = sp;
+    sc.crews = nc;
+    sc.crew_x_km = cx;
+    sc.crew_y_km = cy;
+    for (int i = 0; i < runs; i++) {
+        gr_campaign_options co;
+        gr_campaign_options_default(&co);
+        co.seed = gr_protect_run_seed(seed, i);
+        co.threads = 1;
+        gr_campaign_result *cr = NULL;
+        assert_int_equal(gr_campaign_run(&sc, &co, &cr, &err), GR_OK);
+        const double *m = r->metric_plan + (size_t)i * GR_PM_N;
+        assert_true(cr->total[0].ens_mwh == m[GR_PM_ENS]);
+        assert_true(cr->total[0].customer_hours == m[GR_PM_CUSTOMER_H]);
+        assert_true(cr->total[0].critical_dark_h == m[GR_PM_CRITICAL_H]);
+        assert_true((double)cr->total[0].damaged == m[GR_PM_DAMAGED]);
+        gr_campaign_result_free(cr);
+        /* and the baseline */
+        assert_int_equal(gr_campaign_run(s, &co, &cr, &err), GR_OK);
+        assert_true(cr->total[0].ens_mwh == r->metric_none[(size_t)i * GR_PM_N + GR_PM_ENS]);
+        gr_campaign_result_free(cr);
+    }
+    free(sp);
+    free(cx);
+    free(cy);
+    gr_protect_result_free(r);
+}
+
+static void test_skipped_runs_exact(void **state)
+{
+    (void)state;
+    const char *light = "{\"every\": 1, \"waves\": [{\"time_h\": 3, \"spread_h\": 1, "
+                        "\"counts\": {\"drone\": 5}, \"launch\": [{\"x_km\": -50, \"y_km\": -50,"
+                        " \"radius_km\": 20}]}]}";
+    gr_campaign_scenario *s = parse_scn(light, ", \"repair\": {\"crews\": 2, \"spares\": "
+                                               "[{\"name\": \"AT\", \"for\": "
+                                               "[\"autotransformer\"], \"stock\": 0}]}");
+    int bought[GR_OPTION_NTYPES] = {0, 0, 0}, skipped = 0;
+    /* shelters: only the runs where a threat reached the asset are simulated */
+    gr_protect_costs *c = costs_ok(
+        "{\"format\": \"gridres-costs\", \"version\": 1, \"options\": ["
+        "{\"type\": \"shelter\", \"level\": 1, \"cost\": {\"sub330\": 10, \"sub110\": 2,"
+        " \"thermal\": 10}, \"effect\": {\"drone\": 0.8, \"cruise\": 0.4, \"ballistic\": 0.2}}],"
+        " \"planner\": {\"shortlist\": 8}}");
+    check_exact(s, c, 40.0, 6, 11, bought, &skipped);
+    gr_protect_costs_free(c);
+    assert_true(bought[GR_OPTION_SHELTER] > 0);
+    assert_true(skipped > 0);
+    /* spares and crews: every run */
+    c = costs_ok("{\"format\": \"gridres-costs\", \"version\": 1, \"options\": ["
+                 "{\"type\": \"spare\", \"for\": \"autotransformer\", \"cost\": 5, \"max\": 2},"
+                 "{\"type\": \"crew\", \"cost\": 4, \"max\": 2, \"bases\": 2}]}");
+    gr_campaign_scenario_free(s);
+    s = parse_scn(sched_default, ", \"repair\": {\"crews\": 2, \"spares\": "
+                                 "[{\"name\": \"AT\", \"for\": [\"autotransformer\"], \"stock\": 0}]}");
+    check_exact(s, c, 20.0, 4, 12, bought, &skipped);
+    gr_protect_costs_free(c);
+    assert_true(bought[GR_OPTION_SPARE] + bought[GR_OPTION_CREW] > 0);
+    gr_campaign_scenario_free(s);
+}
+
+/* Out-of-sample check and the other objectives run and are consistent. */
+static void test_validate_objectives(void **state)
+{
+    (void)state;
+    gr_campaign_scenario *s = parse_scn(sched_default, ", \"repair\": {\"crews\": 3}");
+    for (int obj = 0; obj < GR_PROTECT_NOBJ; obj++) {
+        gr_protect_options o;
+        gr_protect_options_default(&o);
+        o.budget = 50.0;
+        o.runs = 3;
+        o.threads = 2;
+        o.objective = obj;
+        o.validate = obj == 0 ? 3 : 0;
+        gr_protect_result *r = NULL;
+        gr_error err = {0, ""};
+        assert_int_equal(gr_protect_plan(s, NULL, &o, &r, &err), GR_OK);
+        assert_int_equal(r->objective, obj);
+        double m = 0.0;
+        for (int i = 0; i < r->runs; i++) {
+            const double *x = r->metric_none + (size_t)i * GR_PM_N;
+            m += x[obj];
+            /* weighted ENS = ENS + (w - 1) x critical ENS, and >= ENS */
+            assert_near(x[GR_PM_WEIGHTED_ENS], x[GR_PM_ENS] + 9.0 * x[GR_PM_CRITICAL_ENS], 1e-6,
+                        1e-9);
+            assert_true(x[GR_PM_CRITICAL_ENS] >= 0.0);
+        }
+        assert_near(r->obj_none, m / r->runs, 1e-9, 1e-12);
+        if (obj == 0) {
+            assert_int_equal(r->validate_runs, 3);
+            assert_true(isfinite(r->val_obj_none) && isfinite(r->val_benefit));
+            for (int k = 0; k < r->nrules; k++)
+                assert_true(isfinite(r->rules[k].val_plan_gain));
+        } else {
+            assert_true(isnan(r->val_benefit));
+        }
+        gr_protect_result_free(r);
+    }
+    gr_campaign_scenario_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_costs_default),
+        cmocka_unit_test(test_costs_errors),
+        cmocka_unit_test(test_bad_options),
+        cmocka_unit_test(test_picks_obvious),
+        cmocka_unit_test(test_determinism),
+        cmocka_unit_test(test_skipped_runs_exact),
+        cmocka_unit_test(test_validate_objectives),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
