@@ -171,8 +171,17 @@ static void draw(cairo_t *cr, const gr_protect_result *r, const char *unit)
             cairo_fill(cr);
         }
     }
-    /* legend */
-    double ly = T + 14;
+    /* legend, on a white box over the curves */
+    double ly = T + 14, lw = 0.0;
+    for (int k = 0; k < ns; k++) {
+        cairo_text_extents_t e;
+        cairo_text_extents(cr, sr[k].label, &e);
+        if (e.x_advance > lw)
+            lw = e.x_advance;
+    }
+    cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
+    cairo_rectangle(cr, L + 6, T + 4, 50 + lw + 10, 16.0 * ns + 4);
+    cairo_fill(cr);
     for (int k = 0; k < ns; k++) {
         double dash[2] = {7, 4};
         cairo_set_source_rgb(cr, sr[k].r, sr[k].g, sr[k].b);
