@@ -131,7 +131,9 @@ typedef struct thr {
 
 typedef struct run {
     const model *m;
-    gr_rng rng;
+    gr_rng rng;             /* the night's draws: reseeded each night from night_key */
+    uint64_t night_key;     /* the run's key for per-night and per-hit streams */
+    gr_rng dmg;             /* draws of one hit (damage, element, repair time) */
     gr_grid *g;
     gr_error *err;
     gr_ad_zone *zones;
@@ -436,7 +438,7 @@ static int pick_element(run *w, int a, int *kind, int *index)
     const gr_campaign_assets *as = &w->m->s->assets;
     int cls = as->cls[a], sy = as->switchyard[a];
     int n0 = as->elem_ptr[a], n1 = as->elem_ptr[a + 1];
-    double u = gr_rng_uniform(&w->rng), v = gr_rng_uniform(&w->rng);
+    double u = gr_rng_uniform(&w->dmg), v = gr_rng_uniform(&w->dmg);
     int cand = 0;
     for (int j = n0; j < n1; j++)
         if (as->elem_kind[j] != GR_ELEM_BUS || sy < 0)
@@ -487,7 +489,7 @@ static int add_damage(run *w, int night, int a, int kind, int index, double t_h)
     d->rkind = repair_kind(m, a, kind);
     d->spare = m->spare_of_kind[d->rkind];
     d->t_h = t_h;
-    d->work_h = fmax(0.0, gr_dist_sample(&m->s->repair[d->rkind], &w->rng));
+    d->work_h = fmax(0.0, gr_dist_sample(&m->s->repair[d->rkind], &w->dmg));
     d->work_left = d->work_h;
     d->crew = -1;
     d->night = night;
@@ -787,7 +789,13 @@ static int attack(run *w, int night, const gr_night_plan *pl, wave_fx *fx,
             }
             nr->hits++;
             double p = s->p_damage[t->type][as->cls[a]] * (1.0 - as->protection[a]);
-            double u = gr_rng_uniform(&w->rng);
+            /* Common random numbers: each hit draws from its own stream, so
+             * whether it damages (protection, say) never shifts the draws of
+             * other hits or of later nights (gridres protect compares options
+             * on the same attacks). */
+            gr_rng_stream(&w->dmg, w->night_key ^ 0x6a09e667f3bcc909ULL,
+                          ((uint64_t)night << 32) | (uint64_t)i);
+            double u = gr_rng_uniform(&w->dmg);
             int ek = -1, ei = -1;
             double th = t0 + fx[wi].hour;
             if (u < p && pick_element(w, a, &ek, &ei) == 0) {
@@ -1425,11 +1433,13 @@ static int run_one(const model *m, int ri, uint64_t seed, double *hourly, gr_cam
     for (int c = 0; c < ncity; c++)
         warn_min[c] = NAN;
     gr_rng_stream(&w.rng, seed, (uint64_t)ri);
+    w.night_key = gr_rng_next(&w.rng);
     memset(tot, 0, sizeof *tot);
     double prev_level = 1.0;
     for (int night = 1; night <= m->nights; night++) {
         gr_campaign_night *nr = &nights[night - 1];
         memset(nr, 0, sizeof *nr);
+        gr_rng_stream(&w.rng, w.night_key, (uint64_t)night); /* the night's attack */
         const gr_night_plan *pl = gr_campaign_night_plan(s, night);
         double t0 = 24.0 * (night - 1);
         int nw = pl ? pl->nwaves : 0;

@@ -340,6 +340,42 @@ static void test_determinism_threads(void **state)
     free(text);
 }
 
+/* Common random numbers: protecting every asset changes the damage, not the
+ * attack: the same threats are launched every night, and on the first night
+ * they are engaged and reach their targets exactly as without protection.
+ * (Later nights' targets may differ: attackers skip assets already dead, and
+ * protection changes which ones are.) gridres protect relies on it. */
+static void test_protection_keeps_the_attacks(void **state)
+{
+    (void)state;
+    char *text = damaging();
+    gr_campaign_scenario *s = parse_ok(text);
+    gr_campaign_result *a = run_ok(s, 2, 1);
+    for (int k = 0; k < s->assets.n; k++)
+        s->assets.protection[k] = 1.0;
+    gr_campaign_result *b = run_ok(s, 2, 1);
+    int damaged_a = 0, damaged_b = 0;
+    for (int q = 0; q < a->runs * a->nights; q++) {
+        const gr_campaign_night *x = &a->night[q], *y = &b->night[q];
+        assert_int_equal(x->drones, y->drones);
+        assert_int_equal(x->missiles, y->missiles);
+        if (q % a->nights == 0) { /* night 1 of each run */
+            assert_int_equal(x->intercepted, y->intercepted);
+            assert_int_equal(x->ew, y->ew);
+            assert_int_equal(x->hits, y->hits);
+            assert_int_equal(x->interceptors_used, y->interceptors_used);
+        }
+        damaged_a += x->damaged;
+        damaged_b += y->damaged;
+    }
+    assert_true(damaged_a > 0);
+    assert_int_equal(damaged_b, 0);
+    gr_campaign_result_free(a);
+    gr_campaign_result_free(b);
+    gr_campaign_scenario_free(s);
+    free(text);
+}
+
 static void test_control_none_differs_only_in_cascades(void **state)
 {
     (void)state;
@@ -522,6 +558,7 @@ int main(void)
         cmocka_unit_test(test_undefended_target_is_damaged),
         cmocka_unit_test(test_conservation),
         cmocka_unit_test(test_determinism_threads),
+        cmocka_unit_test(test_protection_keeps_the_attacks),
         cmocka_unit_test(test_control_none_differs_only_in_cascades),
         cmocka_unit_test(test_bad_scenarios),
         cmocka_unit_test(test_planner_repairs),
