@@ -16,10 +16,11 @@
 #include <jansson.h>
 
 #include "gridres.h"
+#include "io/json_read.h"
 
 #define COSTS_FORMAT "gridres-costs"
 #define COSTS_VERSION 1
-#define PATHLEN 256
+#define PATHLEN JR_PATHLEN
 
 /* Built-in catalogue; figures and sources in docs/protect.md. Currency:
  * million UAH; USD figures at 41.5 UAH/USD. */
@@ -76,118 +77,44 @@ void gr_protect_costs_free(gr_protect_costs *c)
 /* ------------------------------------------------------------------------
  * JSON helpers: every failure names the file and the JSON path.
  * ------------------------------------------------------------------------ */
-typedef struct rd {
-    const char *name;
-    gr_error *err;
-} rd;
 
-static int fail(rd *r, const char *path, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-static int fail(rd *r, const char *path, const char *fmt, ...)
-{
-    char msg[GR_ERROR_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return gr_error_set(r->err, GR_EPARSE, "%s: %s: %s", r->name, path, msg);
-}
-
-static int oom(rd *r) { return gr_error_set(r->err, GR_ENOMEM, "%s: out of memory", r->name); }
-
-static const char *jtype(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT: return "object";
-    case JSON_ARRAY: return "array";
-    case JSON_STRING: return "string";
-    case JSON_INTEGER: return "integer";
-    case JSON_REAL: return "number";
-    case JSON_TRUE:
-    case JSON_FALSE: return "boolean";
-    default: return "null";
-    }
-}
-
-static void kpath(char *buf, const char *path, const char *key)
-{
-    int n = snprintf(buf, PATHLEN, "%s.%s", path, key);
-    if (n < 0 || n >= PATHLEN)
-        memcpy(buf + PATHLEN - 4, "...", 4);
-}
-
-static void ipath(char *buf, const char *path, size_t i)
-{
-    int n = snprintf(buf, PATHLEN, "%s[%zu]", path, i);
-    if (n < 0 || n >= PATHLEN)
-        memcpy(buf + PATHLEN - 4, "...", 4);
-}
-
-/* `v` must be an object whose keys are all in `names` (NULL-terminated). */
-static int keys(rd *r, const json_t *v, const char *path, const char *const *names)
-{
-    const char *key;
-    json_t *val;
-    if (!json_is_object(v))
-        return fail(r, path, "expected an object, found %s", jtype(v));
-    json_object_foreach((json_t *)v, key, val) {
-        int known = 0;
-        for (const char *const *n = names; *n && !known; n++)
-            known = strcmp(*n, key) == 0;
-        if (!known) {
-            char list[320] = "";
-            for (const char *const *n = names; *n; n++) {
-                strncat(list, *n, sizeof list - strlen(list) - 1);
-                if (n[1])
-                    strncat(list, ", ", sizeof list - strlen(list) - 1);
-            }
-            return fail(r, path, "unknown field \"%s\" (known: %s)", key, list);
-        }
-    }
-    return GR_OK;
-}
-
-static int num_value(rd *r, const json_t *v, const char *p, double min, double max, double *out)
+static int num_value(jr *r, const json_t *v, const char *p, double min, double max, double *out)
 {
     if (!json_is_number(v))
-        return fail(r, p, "expected a number, found %s", jtype(v));
+        return jr_fail(r, p, "expected a number, found %s", jr_type(v));
     double x = json_number_value(v);
     if (!isfinite(x))
-        return fail(r, p, "expected a finite number");
+        return jr_fail(r, p, "expected a finite number");
     if (x < min || x > max)
-        return fail(r, p, "%.10g is out of range [%.10g, %.10g]", x, min, max);
+        return jr_fail(r, p, "%.10g is out of range [%.10g, %.10g]", x, min, max);
     *out = x;
     return GR_OK;
 }
 
-static int num(rd *r, const json_t *obj, const char *path, const char *key, int required,
+static int num(jr *r, const json_t *obj, const char *path, const char *key, int required,
                double min, double max, double *out)
 {
     char p[PATHLEN];
     const json_t *v = json_object_get(obj, key);
     if (!v)
-        return required ? fail(r, path, "missing field \"%s\"", key) : GR_OK;
-    kpath(p, path, key);
+        return required ? jr_fail(r, path, "missing field \"%s\"", key) : GR_OK;
+    jr_key_path(p, path, key);
     return num_value(r, v, p, min, max, out);
 }
 
-static int integer(rd *r, const json_t *obj, const char *path, const char *key, int required,
+static int integer(jr *r, const json_t *obj, const char *path, const char *key, int required,
                    long long min, long long max, int *out)
 {
     char p[PATHLEN];
     const json_t *v = json_object_get(obj, key);
     if (!v)
-        return required ? fail(r, path, "missing field \"%s\"", key) : GR_OK;
-    kpath(p, path, key);
+        return required ? jr_fail(r, path, "missing field \"%s\"", key) : GR_OK;
+    jr_key_path(p, path, key);
     if (!json_is_integer(v))
-        return fail(r, p, "expected an integer, found %s", jtype(v));
+        return jr_fail(r, p, "expected an integer, found %s", jr_type(v));
     long long x = (long long)json_integer_value(v);
     if (x < min || x > max)
-        return fail(r, p, "%lld is out of range [%lld, %lld]", x, min, max);
+        return jr_fail(r, p, "%lld is out of range [%lld, %lld]", x, min, max);
     *out = (int)x;
     return GR_OK;
 }
@@ -202,20 +129,20 @@ static char *dup_str(const char *s)
 }
 
 /* String field `key` (non-empty); *out borrowed from the JSON tree. */
-static int str(rd *r, const json_t *obj, const char *path, const char *key, int required,
+static int str(jr *r, const json_t *obj, const char *path, const char *key, int required,
                const char **out)
 {
     char p[PATHLEN];
     const json_t *v = json_object_get(obj, key);
     if (!v)
-        return required ? fail(r, path, "missing field \"%s\"", key) : GR_OK;
-    kpath(p, path, key);
+        return required ? jr_fail(r, path, "missing field \"%s\"", key) : GR_OK;
+    jr_key_path(p, path, key);
     if (!json_is_string(v))
-        return fail(r, p, "expected a string, found %s", jtype(v));
+        return jr_fail(r, p, "expected a string, found %s", jr_type(v));
     if (json_string_length(v) == 0)
-        return fail(r, p, "expected a non-empty string");
+        return jr_fail(r, p, "expected a non-empty string");
     if (json_string_length(v) > 63)
-        return fail(r, p, "longer than 63 characters");
+        return jr_fail(r, p, "longer than 63 characters");
     *out = json_string_value(v);
     return GR_OK;
 }
@@ -223,20 +150,20 @@ static int str(rd *r, const json_t *obj, const char *path, const char *key, int 
 /* ------------------------------------------------------------------------
  * The options.
  * ------------------------------------------------------------------------ */
-static int read_shelter(rd *r, const json_t *o, const char *path, gr_protect_option *op)
+static int read_shelter(jr *r, const json_t *o, const char *path, gr_protect_option *op)
 {
     static const char *const known[] = {"type", "name", "level", "cost", "effect", NULL};
     char p[PATHLEN], q[PATHLEN];
     int st;
-    if ((st = keys(r, o, path, known)) ||
+    if ((st = jr_keys(r, o, path, known)) ||
         (st = integer(r, o, path, "level", 1, 1, 100, &op->level)))
         return st;
     const json_t *cost = json_object_get(o, "cost");
     if (!cost)
-        return fail(r, path, "missing field \"cost\"");
-    kpath(p, path, "cost");
+        return jr_fail(r, path, "missing field \"cost\"");
+    jr_key_path(p, path, "cost");
     if (!json_is_object(cost))
-        return fail(r, p, "expected an object, found %s", jtype(cost));
+        return jr_fail(r, p, "expected an object, found %s", jr_type(cost));
     const char *key;
     json_t *val;
     int any = 0;
@@ -245,7 +172,7 @@ static int read_shelter(rd *r, const json_t *o, const char *path, gr_protect_opt
         for (int c = 0; c < GR_ASSET_NCLASS && cls < 0; c++)
             if (strcmp(key, gr_asset_class_name(c)) == 0)
                 cls = c;
-        kpath(q, p, key);
+        jr_key_path(q, p, key);
         if (cls < 0) {
             char list[256] = "";
             for (int c = 0; c < GR_ASSET_NCLASS; c++) {
@@ -253,7 +180,7 @@ static int read_shelter(rd *r, const json_t *o, const char *path, gr_protect_opt
                 if (c + 1 < GR_ASSET_NCLASS)
                     strncat(list, ", ", sizeof list - strlen(list) - 1);
             }
-            return fail(r, q, "unknown asset class \"%s\" (expected one of: %s)", key, list);
+            return jr_fail(r, q, "unknown asset class \"%s\" (expected one of: %s)", key, list);
         }
         if (json_is_null(val))
             continue; /* not offered */
@@ -262,13 +189,13 @@ static int read_shelter(rd *r, const json_t *o, const char *path, gr_protect_opt
         any = 1;
     }
     if (!any)
-        return fail(r, p, "no asset class with a cost (the shelter is offered for none)");
+        return jr_fail(r, p, "no asset class with a cost (the shelter is offered for none)");
     const json_t *eff = json_object_get(o, "effect");
     if (!eff)
-        return fail(r, path, "missing field \"effect\"");
-    kpath(p, path, "effect");
+        return jr_fail(r, path, "missing field \"effect\"");
+    jr_key_path(p, path, "effect");
     static const char *const tk[] = {"drone", "cruise", "ballistic", NULL};
-    if ((st = keys(r, eff, p, tk)))
+    if ((st = jr_keys(r, eff, p, tk)))
         return st;
     for (int t = 0; t < GR_THREAT_NTYPES; t++)
         if ((st = num(r, eff, p, threat_names[t], 1, 0.0, 1.0, &op->effect[t])))
@@ -276,13 +203,13 @@ static int read_shelter(rd *r, const json_t *o, const char *path, gr_protect_opt
     return GR_OK;
 }
 
-static int read_spare(rd *r, const json_t *o, const char *path, gr_protect_option *op)
+static int read_spare(jr *r, const json_t *o, const char *path, gr_protect_option *op)
 {
     static const char *const known[] = {"type", "name", "for", "cost", "units", "max", NULL};
     const char *kind = NULL;
     char p[PATHLEN];
     int st;
-    if ((st = keys(r, o, path, known)) || (st = str(r, o, path, "for", 1, &kind)) ||
+    if ((st = jr_keys(r, o, path, known)) || (st = str(r, o, path, "for", 1, &kind)) ||
         (st = num(r, o, path, "cost", 1, 0.0, 1e9, &op->cost)) ||
         (st = integer(r, o, path, "units", 0, 1, 1000, &op->units)) ||
         (st = integer(r, o, path, "max", 0, 1, 1000, &op->max)))
@@ -298,17 +225,17 @@ static int read_spare(rd *r, const json_t *o, const char *path, gr_protect_optio
             if (k + 1 < GR_REPAIR_NKIND)
                 strncat(list, ", ", sizeof list - strlen(list) - 1);
         }
-        kpath(p, path, "for");
-        return fail(r, p, "unknown repair kind \"%s\" (expected one of: %s)", kind, list);
+        jr_key_path(p, path, "for");
+        return jr_fail(r, p, "unknown repair kind \"%s\" (expected one of: %s)", kind, list);
     }
     return GR_OK;
 }
 
-static int read_crew(rd *r, const json_t *o, const char *path, gr_protect_option *op)
+static int read_crew(jr *r, const json_t *o, const char *path, gr_protect_option *op)
 {
     static const char *const known[] = {"type", "name", "cost", "max", "bases", NULL};
     int st;
-    if ((st = keys(r, o, path, known)) ||
+    if ((st = jr_keys(r, o, path, known)) ||
         (st = num(r, o, path, "cost", 1, 0.0, 1e9, &op->cost)) ||
         (st = integer(r, o, path, "max", 0, 1, 1000, &op->max)) ||
         (st = integer(r, o, path, "bases", 0, 1, 64, &op->bases)))
@@ -317,18 +244,18 @@ static int read_crew(rd *r, const json_t *o, const char *path, gr_protect_option
     return GR_OK;
 }
 
-static int read_options(rd *r, const json_t *arr, gr_protect_costs *c)
+static int read_options(jr *r, const json_t *arr, gr_protect_costs *c)
 {
     const char *path = "$.options";
     char p[PATHLEN], q[PATHLEN];
     if (!json_is_array(arr))
-        return fail(r, path, "expected an array, found %s", jtype(arr));
+        return jr_fail(r, path, "expected an array, found %s", jr_type(arr));
     size_t n = json_array_size(arr);
     if (n > 1000)
-        return fail(r, path, "more than 1000 options");
+        return jr_fail(r, path, "more than 1000 options");
     gr_protect_option *ops = gr_calloc(n + 1, sizeof *ops);
     if (!ops)
-        return oom(r);
+        return jr_oom(r);
     if (c->options)
         for (int k = 0; k < c->noptions; k++)
             gr_free(c->options[k].name);
@@ -338,9 +265,9 @@ static int read_options(rd *r, const json_t *arr, gr_protect_costs *c)
     for (size_t i = 0; i < n; i++) {
         const json_t *o = json_array_get(arr, i);
         gr_protect_option *op = &ops[i];
-        ipath(p, path, i);
+        jr_index_path(p, path, i);
         if (!json_is_object(o))
-            return fail(r, p, "expected an object, found %s", jtype(o));
+            return jr_fail(r, p, "expected an object, found %s", jr_type(o));
         for (int cl = 0; cl < GR_ASSET_NCLASS; cl++)
             op->class_cost[cl] = NAN;
         op->kind = -1;
@@ -356,8 +283,8 @@ static int read_options(rd *r, const json_t *arr, gr_protect_costs *c)
             if (strcmp(type, type_names[t]) == 0)
                 op->type = t;
         if (op->type < 0) {
-            kpath(q, p, "type");
-            return fail(r, q, "unknown option type \"%s\" (expected shelter, spare or crew)",
+            jr_key_path(q, p, "type");
+            return jr_fail(r, q, "unknown option type \"%s\" (expected shelter, spare or crew)",
                         type);
         }
         if ((st = str(r, o, p, "name", 0, &name)))
@@ -365,7 +292,7 @@ static int read_options(rd *r, const json_t *arr, gr_protect_costs *c)
         op->name = dup_str(name ? name : type);
         c->noptions = (int)i + 1;
         if (!op->name)
-            return oom(r);
+            return jr_oom(r);
         st = op->type == GR_OPTION_SHELTER ? read_shelter(r, o, p, op)
              : op->type == GR_OPTION_SPARE ? read_spare(r, o, p, op)
                                            : read_crew(r, o, p, op);
@@ -377,42 +304,42 @@ static int read_options(rd *r, const json_t *arr, gr_protect_costs *c)
             if (x->type != op->type)
                 continue;
             if (op->type == GR_OPTION_SHELTER && x->level == op->level) {
-                kpath(q, p, "level");
-                return fail(r, q, "level %d is already used by $.options[%zu]", op->level, j);
+                jr_key_path(q, p, "level");
+                return jr_fail(r, q, "level %d is already used by $.options[%zu]", op->level, j);
             }
             if (op->type == GR_OPTION_SPARE && x->kind == op->kind) {
-                kpath(q, p, "for");
-                return fail(r, q, "repair kind \"%s\" already has a spare option ($.options[%zu])",
+                jr_key_path(q, p, "for");
+                return jr_fail(r, q, "repair kind \"%s\" already has a spare option ($.options[%zu])",
                             gr_repair_kind_name(op->kind), j);
             }
             if (op->type == GR_OPTION_CREW)
-                return fail(r, p, "a second crew option ($.options[%zu] is one)", j);
+                return jr_fail(r, p, "a second crew option ($.options[%zu] is one)", j);
         }
     }
     return GR_OK;
 }
 
-static int read_root(rd *r, const json_t *root, gr_protect_costs *c)
+static int read_root(jr *r, const json_t *root, gr_protect_costs *c)
 {
     static const char *const known[] = {"format", "version", "currency", "usd_uah", "options",
                                         "planner", NULL};
     const char *fmt = NULL, *cur = NULL;
     int version = 0, st;
-    if ((st = keys(r, root, "$", known)) || (st = str(r, root, "$", "format", 1, &fmt)))
+    if ((st = jr_keys(r, root, "$", known)) || (st = str(r, root, "$", "format", 1, &fmt)))
         return st;
     if (strcmp(fmt, COSTS_FORMAT) != 0)
-        return fail(r, "$.format", "expected \"%s\", found \"%s\"", COSTS_FORMAT, fmt);
+        return jr_fail(r, "$.format", "expected \"%s\", found \"%s\"", COSTS_FORMAT, fmt);
     if ((st = integer(r, root, "$", "version", 1, 1, 1000, &version)))
         return st;
     if (version != COSTS_VERSION)
-        return fail(r, "$.version", "unsupported version %d (expected %d)", version,
+        return jr_fail(r, "$.version", "unsupported version %d (expected %d)", version,
                     COSTS_VERSION);
     if ((st = str(r, root, "$", "currency", 0, &cur)))
         return st;
     if (cur) {
         char *d = dup_str(cur);
         if (!d)
-            return oom(r);
+            return jr_oom(r);
         gr_free(c->currency);
         c->currency = d;
     }
@@ -426,7 +353,7 @@ static int read_root(rd *r, const json_t *root, gr_protect_costs *c)
         c->rule_level = 0; /* new options: the rules buy the highest level unless told */
     if (pl) {
         static const char *const pk[] = {"shortlist", "critical_weight", "rule_level", NULL};
-        if ((st = keys(r, pl, "$.planner", pk)) ||
+        if ((st = jr_keys(r, pl, "$.planner", pk)) ||
             (st = integer(r, pl, "$.planner", "shortlist", 0, 1, 10000, &c->shortlist)) ||
             (st = num(r, pl, "$.planner", "critical_weight", 0, 1.0, 1e6, &c->critical_weight)) ||
             (st = integer(r, pl, "$.planner", "rule_level", 0, 0, 100, &c->rule_level)))
@@ -437,7 +364,7 @@ static int read_root(rd *r, const json_t *root, gr_protect_costs *c)
         for (int k = 0; k < c->noptions; k++)
             found |= c->options[k].type == GR_OPTION_SHELTER && c->options[k].level == c->rule_level;
         if (!found)
-            return fail(r, pl && json_object_get(pl, "rule_level") ? "$.planner.rule_level" : "$",
+            return jr_fail(r, pl && json_object_get(pl, "rule_level") ? "$.planner.rule_level" : "$",
                         "no shelter option has level %d (the level the rules buy)", c->rule_level);
     }
     return GR_OK;
@@ -461,7 +388,7 @@ static gr_protect_costs *costs_new(void)
     return c;
 }
 
-static int parse_into(const char *text, size_t len, rd *r, gr_protect_costs *c)
+static int parse_into(const char *text, size_t len, jr *r, gr_protect_costs *c)
 {
     json_error_t je;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
@@ -477,20 +404,20 @@ int gr_protect_costs_parse(const char *text, size_t len, const char *name,
                            gr_protect_costs **out, gr_error *err)
 {
     *out = NULL;
-    rd rb = {"built-in costs", err};
+    jr rb = {"built-in costs", err};
     gr_protect_costs *c = costs_new();
     if (!c)
-        return oom(&rb);
+        return jr_oom(&rb);
     /* the built-in catalogue first: a file overrides what it gives */
     int st = parse_into(default_json, strlen(default_json), &rb, c);
     if (!st && text != default_json) {
-        rd r = {name ? name : "costs", err};
+        jr r = {name ? name : "costs", err};
         st = parse_into(text, len, &r, c);
     }
     if (!st) {
         c->source = dup_str(text == default_json ? "built-in" : name ? name : "costs");
         if (!c->source)
-            st = oom(&rb);
+            st = jr_oom(&rb);
     }
     if (st) {
         gr_protect_costs_free(c);

@@ -19,12 +19,13 @@
 #include <jansson.h>
 
 #include "gridres.h"
+#include "io/json_read.h"
 #include "io/overlay.h"
 #include "sim/campaign_internal.h"
 
 #define CAMP_FORMAT "gridres-campaign"
 #define CAMP_VERSION 1
-#define PATHLEN 256
+#define PATHLEN JR_PATHLEN
 
 /* ------------------------------------------------------------------------
  * The built-in default scenario (numbers and their sources: docs/campaign.md).
@@ -270,105 +271,31 @@ double gr_dist_mean(const gr_dist *d)
 /* ------------------------------------------------------------------------
  * JSON reading helpers: every failure names the file and the JSON path.
  * ------------------------------------------------------------------------ */
-typedef struct rd {
-    const char *name;
-    gr_error *err;
-} rd;
-
-static int fail(rd *r, const char *path, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-static int fail(rd *r, const char *path, const char *fmt, ...)
-{
-    char msg[GR_ERROR_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return gr_error_set(r->err, GR_EPARSE, "%s: %s: %s", r->name, path, msg);
-}
-
-static int oom(rd *r) { return gr_error_set(r->err, GR_ENOMEM, "%s: out of memory", r->name); }
-
-static const char *jtype(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT: return "object";
-    case JSON_ARRAY: return "array";
-    case JSON_STRING: return "string";
-    case JSON_INTEGER: return "integer";
-    case JSON_REAL: return "number";
-    case JSON_TRUE:
-    case JSON_FALSE: return "boolean";
-    default: return "null";
-    }
-}
-
-static void kpath(char *buf, const char *path, const char *key)
-{
-    int n = snprintf(buf, PATHLEN, "%s.%s", path, key);
-    if (n < 0 || n >= PATHLEN)
-        memcpy(buf + PATHLEN - 4, "...", 4);
-}
-
-static void ipath(char *buf, const char *path, size_t i)
-{
-    int n = snprintf(buf, PATHLEN, "%s[%zu]", path, i);
-    if (n < 0 || n >= PATHLEN)
-        memcpy(buf + PATHLEN - 4, "...", 4);
-}
-
-/* `v` must be an object whose keys are all in `names` (NULL-terminated). */
-static int keys(rd *r, const json_t *v, const char *path, const char *const *names)
-{
-    const char *key;
-    json_t *val;
-    if (!json_is_object(v))
-        return fail(r, path, "expected an object, found %s", jtype(v));
-    json_object_foreach((json_t *)v, key, val) {
-        int known = 0;
-        for (const char *const *n = names; *n && !known; n++)
-            known = strcmp(*n, key) == 0;
-        if (!known) {
-            char list[320] = "";
-            for (const char *const *n = names; *n; n++) {
-                strncat(list, *n, sizeof list - strlen(list) - 1);
-                if (n[1])
-                    strncat(list, ", ", sizeof list - strlen(list) - 1);
-            }
-            return fail(r, path, "unknown field \"%s\" (known: %s)", key, list);
-        }
-    }
-    return GR_OK;
-}
 
 /* Field `key` of obj: *v = NULL when absent and optional. */
-static int field(rd *r, const json_t *obj, const char *path, const char *key, int required,
+static int field(jr *r, const json_t *obj, const char *path, const char *key, int required,
                  const json_t **v)
 {
     *v = json_object_get(obj, key);
     if (!*v && required)
-        return fail(r, path, "missing field \"%s\"", key);
+        return jr_fail(r, path, "missing field \"%s\"", key);
     return GR_OK;
 }
 
-static int num_value(rd *r, const json_t *v, const char *p, double min, double max, double *out)
+static int num_value(jr *r, const json_t *v, const char *p, double min, double max, double *out)
 {
     if (!json_is_number(v))
-        return fail(r, p, "expected a number, found %s", jtype(v));
+        return jr_fail(r, p, "expected a number, found %s", jr_type(v));
     double x = json_number_value(v);
     if (!isfinite(x))
-        return fail(r, p, "expected a finite number");
+        return jr_fail(r, p, "expected a finite number");
     if (x < min || x > max)
-        return fail(r, p, "%.10g is out of range [%.10g, %.10g]", x, min, max);
+        return jr_fail(r, p, "%.10g is out of range [%.10g, %.10g]", x, min, max);
     *out = x;
     return GR_OK;
 }
 
-static int num(rd *r, const json_t *obj, const char *path, const char *key, int required,
+static int num(jr *r, const json_t *obj, const char *path, const char *key, int required,
                double min, double max, double *out)
 {
     const json_t *v;
@@ -376,23 +303,23 @@ static int num(rd *r, const json_t *obj, const char *path, const char *key, int 
     int st = field(r, obj, path, key, required, &v);
     if (st || !v)
         return st;
-    kpath(p, path, key);
+    jr_key_path(p, path, key);
     return num_value(r, v, p, min, max, out);
 }
 
-static int int_value(rd *r, const json_t *v, const char *p, long long min, long long max,
+static int int_value(jr *r, const json_t *v, const char *p, long long min, long long max,
                      int *out)
 {
     if (!json_is_integer(v))
-        return fail(r, p, "expected an integer, found %s", jtype(v));
+        return jr_fail(r, p, "expected an integer, found %s", jr_type(v));
     long long x = (long long)json_integer_value(v);
     if (x < min || x > max)
-        return fail(r, p, "%lld is out of range [%lld, %lld]", x, min, max);
+        return jr_fail(r, p, "%lld is out of range [%lld, %lld]", x, min, max);
     *out = (int)x;
     return GR_OK;
 }
 
-static int integer(rd *r, const json_t *obj, const char *path, const char *key, int required,
+static int integer(jr *r, const json_t *obj, const char *path, const char *key, int required,
                    long long min, long long max, int *out)
 {
     const json_t *v;
@@ -400,26 +327,26 @@ static int integer(rd *r, const json_t *obj, const char *path, const char *key, 
     int st = field(r, obj, path, key, required, &v);
     if (st || !v)
         return st;
-    kpath(p, path, key);
+    jr_key_path(p, path, key);
     return int_value(r, v, p, min, max, out);
 }
 
-static int boolean(rd *r, const json_t *obj, const char *path, const char *key, int *out)
+static int boolean(jr *r, const json_t *obj, const char *path, const char *key, int *out)
 {
     const json_t *v;
     char p[PATHLEN];
     int st = field(r, obj, path, key, 0, &v);
     if (st || !v)
         return st;
-    kpath(p, path, key);
+    jr_key_path(p, path, key);
     if (!json_is_boolean(v))
-        return fail(r, p, "expected true or false, found %s", jtype(v));
+        return jr_fail(r, p, "expected true or false, found %s", jr_type(v));
     *out = json_is_true(v);
     return GR_OK;
 }
 
 /* A non-empty string (borrowed from the JSON tree). */
-static int string(rd *r, const json_t *obj, const char *path, const char *key, int required,
+static int string(jr *r, const json_t *obj, const char *path, const char *key, int required,
                   const char **out)
 {
     const json_t *v;
@@ -427,24 +354,24 @@ static int string(rd *r, const json_t *obj, const char *path, const char *key, i
     int st = field(r, obj, path, key, required, &v);
     if (st || !v)
         return st;
-    kpath(p, path, key);
+    jr_key_path(p, path, key);
     if (!json_is_string(v))
-        return fail(r, p, "expected a string, found %s", jtype(v));
+        return jr_fail(r, p, "expected a string, found %s", jr_type(v));
     if (json_string_length(v) == 0 || strlen(json_string_value(v)) != json_string_length(v))
-        return fail(r, p, "expected a non-empty string without NUL characters");
+        return jr_fail(r, p, "expected a non-empty string without NUL characters");
     *out = json_string_value(v);
     return GR_OK;
 }
 
-static int dup(rd *r, const char *src, char **dst)
+static int dup(jr *r, const char *src, char **dst)
 {
     gr_free(*dst);
     *dst = gr_overlay_strdup(src);
-    return *dst ? GR_OK : oom(r);
+    return *dst ? GR_OK : jr_oom(r);
 }
 
 /* One of n names; *out gets its index. */
-static int name_in(rd *r, const char *p, const char *s, int n, const char *(*name_of)(int),
+static int name_in(jr *r, const char *p, const char *s, int n, const char *(*name_of)(int),
                    const char *what, int *out)
 {
     for (int k = 0; k < n; k++)
@@ -458,7 +385,7 @@ static int name_in(rd *r, const char *p, const char *s, int n, const char *(*nam
         if (k + 1 < n)
             strncat(list, ", ", sizeof list - strlen(list) - 1);
     }
-    return fail(r, p, "unknown %s \"%s\" (expected one of: %s)", what, s, list);
+    return jr_fail(r, p, "unknown %s \"%s\" (expected one of: %s)", what, s, list);
 }
 
 static const char *threat_name(int t)
@@ -469,7 +396,7 @@ static const char *threat_name(int t)
 
 /* An object keyed by names (threat types, asset classes, repair kinds) with
  * number values in [min, max] written into out[index]. */
-static int name_map(rd *r, const json_t *obj, const char *path, const char *key, int n,
+static int name_map(jr *r, const json_t *obj, const char *path, const char *key, int n,
                     const char *(*name_of)(int), const char *what, double min, double max,
                     double *out)
 {
@@ -478,23 +405,23 @@ static int name_map(rd *r, const json_t *obj, const char *path, const char *key,
     int st = field(r, obj, path, key, 0, &v);
     if (st || !v)
         return st;
-    kpath(p, path, key);
+    jr_key_path(p, path, key);
     if (!json_is_object(v))
-        return fail(r, p, "expected an object, found %s", jtype(v));
+        return jr_fail(r, p, "expected an object, found %s", jr_type(v));
     const char *k;
     json_t *val;
     json_object_foreach((json_t *)v, k, val) {
         int idx = 0;
         if ((st = name_in(r, p, k, n, name_of, what, &idx)))
             return st;
-        kpath(q, p, k);
+        jr_key_path(q, p, k);
         if ((st = num_value(r, val, q, min, max, &out[idx])))
             return st;
     }
     return GR_OK;
 }
 
-static int int_map(rd *r, const json_t *obj, const char *path, const char *key, long long min,
+static int int_map(jr *r, const json_t *obj, const char *path, const char *key, long long min,
                    long long max, int *out)
 {
     const json_t *v;
@@ -502,16 +429,16 @@ static int int_map(rd *r, const json_t *obj, const char *path, const char *key, 
     int st = field(r, obj, path, key, 0, &v);
     if (st || !v)
         return st;
-    kpath(p, path, key);
+    jr_key_path(p, path, key);
     if (!json_is_object(v))
-        return fail(r, p, "expected an object, found %s", jtype(v));
+        return jr_fail(r, p, "expected an object, found %s", jr_type(v));
     const char *k;
     json_t *val;
     json_object_foreach((json_t *)v, k, val) {
         int idx = 0;
         if ((st = name_in(r, p, k, GR_THREAT_NTYPES, threat_name, "threat type", &idx)))
             return st;
-        kpath(q, p, k);
+        jr_key_path(q, p, k);
         if ((st = int_value(r, val, q, min, max, &out[idx])))
             return st;
     }
@@ -519,7 +446,7 @@ static int int_map(rd *r, const json_t *obj, const char *path, const char *key, 
 }
 
 /* An array field (optional when !required: *arr NULL, *n 0). */
-static int array(rd *r, const json_t *obj, const char *path, const char *key, int required,
+static int array(jr *r, const json_t *obj, const char *path, const char *key, int required,
                  const json_t **arr, size_t *n)
 {
     char p[PATHLEN];
@@ -527,12 +454,12 @@ static int array(rd *r, const json_t *obj, const char *path, const char *key, in
     int st = field(r, obj, path, key, required, arr);
     if (st || !*arr)
         return st;
-    kpath(p, path, key);
+    jr_key_path(p, path, key);
     if (!json_is_array(*arr))
-        return fail(r, p, "expected an array, found %s", jtype(*arr));
+        return jr_fail(r, p, "expected an array, found %s", jr_type(*arr));
     *n = json_array_size(*arr);
     if (*n > 10000000u)
-        return fail(r, p, "too many entries");
+        return jr_fail(r, p, "too many entries");
     return GR_OK;
 }
 
@@ -553,7 +480,7 @@ static char *path_in(const char *base_dir, const char *rel)
 static const char *const synth_fields[] = {"buses", "seed", NULL};
 
 /* The grid, its overlay, the grid model with the load scale, and the assets. */
-static int read_grid(rd *r, const json_t *root, const char *base_dir, gr_campaign_scenario *s)
+static int read_grid(jr *r, const json_t *root, const char *base_dir, gr_campaign_scenario *s)
 {
     const json_t *gv, *ov, *sv;
     int st;
@@ -567,51 +494,51 @@ static int read_grid(rd *r, const json_t *root, const char *base_dir, gr_campaig
     if (gv) {
         const char *rel;
         if (sv)
-            return fail(r, "$.synth", "not allowed together with $.grid");
+            return jr_fail(r, "$.synth", "not allowed together with $.grid");
         if ((st = string(r, root, "$", "grid", 1, &rel)))
             return st;
         if (!(s->grid_path = path_in(base_dir, rel)))
-            return oom(r);
+            return jr_oom(r);
         if ((st = gr_case_read(s->grid_path, &s->grid_case, r->err)))
             return st;
         if (!ov)
-            return fail(r, "$", "missing field \"overlay\" (a campaign needs the grid's "
+            return jr_fail(r, "$", "missing field \"overlay\" (a campaign needs the grid's "
                                 "scenario overlay: places, people, zones)");
         if (json_is_string(ov)) {
             if ((st = string(r, root, "$", "overlay", 1, &rel)))
                 return st;
             if (!(s->overlay_path = path_in(base_dir, rel)))
-                return oom(r);
+                return jr_oom(r);
             if ((st = gr_overlay_read(s->overlay_path, s->grid_case, &s->overlay, r->err)))
                 return st;
         } else if (json_is_object(ov)) {
             char *text = json_dumps(ov, JSON_COMPACT);
             char nm[PATHLEN];
             if (!text)
-                return oom(r);
+                return jr_oom(r);
             snprintf(nm, sizeof nm, "%s: $.overlay", r->name);
             st = gr_overlay_parse(text, strlen(text), nm, s->grid_case, &s->overlay, r->err);
             free(text);
             if (st)
                 return st;
         } else {
-            return fail(r, "$.overlay", "expected a file name or an object, found %s",
-                        jtype(ov));
+            return jr_fail(r, "$.overlay", "expected a file name or an object, found %s",
+                        jr_type(ov));
         }
     } else {
         gr_synth_options so;
         gr_synth_options_default(&so);
         if (ov)
-            return fail(r, "$.overlay", "needs $.grid (without a grid the synthetic region "
+            return jr_fail(r, "$.overlay", "needs $.grid (without a grid the synthetic region "
                                         "and its own overlay are used)");
         if (sv) {
             double seed = (double)so.seed;
-            if ((st = keys(r, sv, "$.synth", synth_fields)) ||
+            if ((st = jr_keys(r, sv, "$.synth", synth_fields)) ||
                 (st = integer(r, sv, "$.synth", "buses", 0, 100, 50000, &so.n_bus)) ||
                 (st = num(r, sv, "$.synth", "seed", 0, 0, 9007199254740991.0, &seed)))
                 return st;
             if (seed != floor(seed))
-                return fail(r, "$.synth.seed", "expected an integer");
+                return jr_fail(r, "$.synth.seed", "expected an integer");
             so.seed = (uint64_t)seed;
         }
         if ((st = gr_synth(&so, &s->grid_case, &s->overlay, r->err)))
@@ -624,7 +551,7 @@ static int read_grid(rd *r, const json_t *root, const char *base_dir, gr_campaig
 
 static const char *const type_fields[] = {"speed_kmh", "p_ew", "engage_min", "p_damage", NULL};
 
-static int read_types(rd *r, const json_t *root, gr_campaign_scenario *s)
+static int read_types(jr *r, const json_t *root, gr_campaign_scenario *s)
 {
     const json_t *v;
     char p[PATHLEN];
@@ -632,7 +559,7 @@ static int read_types(rd *r, const json_t *root, gr_campaign_scenario *s)
     if (st || !v)
         return st;
     if (!json_is_object(v))
-        return fail(r, "$.threat_types", "expected an object, found %s", jtype(v));
+        return jr_fail(r, "$.threat_types", "expected an object, found %s", jr_type(v));
     const char *k;
     json_t *o;
     json_object_foreach((json_t *)v, k, o) {
@@ -640,8 +567,8 @@ static int read_types(rd *r, const json_t *root, gr_campaign_scenario *s)
         if ((st = name_in(r, "$.threat_types", k, GR_THREAT_NTYPES, threat_name, "threat type",
                           &t)))
             return st;
-        kpath(p, "$.threat_types", k);
-        if ((st = keys(r, o, p, type_fields)) ||
+        jr_key_path(p, "$.threat_types", k);
+        if ((st = jr_keys(r, o, p, type_fields)) ||
             (st = num(r, o, p, "speed_kmh", 0, 1.0, 1e5, &s->types[t].speed_kmh)) ||
             (st = num(r, o, p, "p_ew", 0, 0.0, 1.0, &s->types[t].p_ew)) ||
             (st = num(r, o, p, "engage_min", 0, 0.0, 1440.0, &s->types[t].engage_min)) ||
@@ -656,13 +583,13 @@ static const char *const plan_fields[] = {"name", "every", "first", "nights", "w
 static const char *const wave_fields[] = {"time_h", "spread_h", "counts", "launch", NULL};
 static const char *const launch_fields[] = {"x_km", "y_km", "radius_km", "share", NULL};
 
-static int read_wave(rd *r, const json_t *o, const char *p, gr_wave *w)
+static int read_wave(jr *r, const json_t *o, const char *p, gr_wave *w)
 {
     int st;
     const json_t *arr;
     size_t n;
     char q[PATHLEN], e[PATHLEN];
-    if ((st = keys(r, o, p, wave_fields)) ||
+    if ((st = jr_keys(r, o, p, wave_fields)) ||
         (st = num(r, o, p, "time_h", 1, 0.0, 24.0, &w->time_h)) ||
         (st = num(r, o, p, "spread_h", 0, 0.0, 12.0, &w->spread_h)))
         return st;
@@ -676,19 +603,19 @@ static int read_wave(rd *r, const json_t *o, const char *p, gr_wave *w)
         total += w->count[t];
     if ((st = array(r, o, p, "launch", 1, &arr, &n)))
         return st;
-    kpath(q, p, "launch");
+    jr_key_path(q, p, "launch");
     if (n == 0 && total > 0)
-        return fail(r, q, "a wave with threats needs at least one launch area");
+        return jr_fail(r, q, "a wave with threats needs at least one launch area");
     w->launch = gr_calloc(n ? n : 1, sizeof *w->launch);
     if (!w->launch)
-        return oom(r);
+        return jr_oom(r);
     w->nlaunch = (int)n;
     for (size_t j = 0; j < n; j++) {
         const json_t *a = json_array_get(arr, j);
         gr_launch_area *la = &w->launch[j];
-        ipath(e, q, j);
+        jr_index_path(e, q, j);
         la->share = 1.0;
-        if ((st = keys(r, a, e, launch_fields)) ||
+        if ((st = jr_keys(r, a, e, launch_fields)) ||
             (st = num(r, a, e, "x_km", 1, -1e5, 1e5, &la->x_km)) ||
             (st = num(r, a, e, "y_km", 1, -1e5, 1e5, &la->y_km)) ||
             (st = num(r, a, e, "radius_km", 0, 0.0, 1e4, &la->radius_km)) ||
@@ -698,7 +625,7 @@ static int read_wave(rd *r, const json_t *o, const char *p, gr_wave *w)
     return GR_OK;
 }
 
-static int read_schedule(rd *r, const json_t *root, gr_campaign_scenario *s)
+static int read_schedule(jr *r, const json_t *root, gr_campaign_scenario *s)
 {
     const json_t *arr;
     size_t n;
@@ -708,7 +635,7 @@ static int read_schedule(rd *r, const json_t *root, gr_campaign_scenario *s)
         return st;
     s->plans = gr_calloc(n ? n : 1, sizeof *s->plans);
     if (!s->plans)
-        return oom(r);
+        return jr_oom(r);
     s->nplans = (int)n;
     for (size_t i = 0; i < n; i++) {
         const json_t *o = json_array_get(arr, i);
@@ -716,9 +643,9 @@ static int read_schedule(rd *r, const json_t *root, gr_campaign_scenario *s)
         const char *nm = NULL;
         const json_t *na, *wa;
         size_t nn, nw;
-        ipath(p, "$.schedule", i);
+        jr_index_path(p, "$.schedule", i);
         pl->first = 1;
-        if ((st = keys(r, o, p, plan_fields)) || (st = string(r, o, p, "name", 0, &nm)) ||
+        if ((st = jr_keys(r, o, p, plan_fields)) || (st = string(r, o, p, "name", 0, &nm)) ||
             (st = integer(r, o, p, "every", 0, 0, 100000, &pl->every)) ||
             (st = integer(r, o, p, "first", 0, 1, 100000, &pl->first)) ||
             (st = array(r, o, p, "nights", 0, &na, &nn)) ||
@@ -729,22 +656,22 @@ static int read_schedule(rd *r, const json_t *root, gr_campaign_scenario *s)
         if ((st = dup(r, nm ? nm : defname, &pl->name)))
             return st;
         if (!na && pl->every == 0)
-            return fail(r, p, "needs \"nights\" or \"every\" to say which nights it covers");
+            return jr_fail(r, p, "needs \"nights\" or \"every\" to say which nights it covers");
         pl->nights = gr_calloc(nn ? nn : 1, sizeof(int));
         pl->waves = gr_calloc(nw ? nw : 1, sizeof *pl->waves);
         if (!pl->nights || !pl->waves)
-            return oom(r);
+            return jr_oom(r);
         pl->nnights = (int)nn;
         pl->nwaves = (int)nw;
-        kpath(q, p, "nights");
+        jr_key_path(q, p, "nights");
         for (size_t j = 0; j < nn; j++) {
-            ipath(e, q, j);
+            jr_index_path(e, q, j);
             if ((st = int_value(r, json_array_get(na, j), e, 1, 100000, &pl->nights[j])))
                 return st;
         }
-        kpath(q, p, "waves");
+        jr_key_path(q, p, "waves");
         for (size_t j = 0; j < nw; j++) {
-            ipath(e, q, j);
+            jr_index_path(e, q, j);
             if ((st = read_wave(r, json_array_get(wa, j), e, &pl->waves[j])))
                 return st;
         }
@@ -758,7 +685,7 @@ static const char *const sys_fields[] = {"zone", "name", "x_km", "y_km", "radius
                                          "shots", "shoot_look_shoot", NULL};
 
 /* The system fields of a zone entry (or of "default") into z. */
-static int read_system(rd *r, const json_t *o, const char *p, gr_ad_zone *z)
+static int read_system(jr *r, const json_t *o, const char *p, gr_ad_zone *z)
 {
     int st, stock_max_seen, inherited_max = z->stock_max;
     double pk[GR_THREAT_NTYPES];
@@ -781,8 +708,8 @@ static int read_system(rd *r, const json_t *o, const char *p, gr_ad_zone *z)
         z->stock_max = z->stock > inherited_max ? z->stock : inherited_max;
     if (z->stock > z->stock_max) {
         char q[PATHLEN];
-        kpath(q, p, "stock");
-        return fail(r, q, "%d exceeds stock_max %d", z->stock, z->stock_max);
+        jr_key_path(q, p, "stock");
+        return jr_fail(r, q, "%d exceeds stock_max %d", z->stock, z->stock_max);
     }
     return GR_OK;
 }
@@ -795,7 +722,7 @@ static void system_default(gr_ad_zone *z)
     z->shoot_look_shoot = 1;
 }
 
-static int read_air_defence(rd *r, const json_t *root, gr_campaign_scenario *s)
+static int read_air_defence(jr *r, const json_t *root, gr_campaign_scenario *s)
 {
     const json_t *v, *dv = NULL, *arr = NULL;
     size_t n = 0;
@@ -808,7 +735,7 @@ static int read_air_defence(rd *r, const json_t *root, gr_campaign_scenario *s)
     int have_def = 0;
     system_default(&def);
     if (v) {
-        if ((st = keys(r, v, "$.air_defence", ad_fields)) ||
+        if ((st = jr_keys(r, v, "$.air_defence", ad_fields)) ||
             (st = num(r, v, "$.air_defence", "detect_km", 0, 0.0, 1e5, &s->detect_km)) ||
             (st = field(r, v, "$.air_defence", "default", 0, &dv)) ||
             (st = array(r, v, "$.air_defence", "zones", 0, &arr, &n)))
@@ -817,7 +744,7 @@ static int read_air_defence(rd *r, const json_t *root, gr_campaign_scenario *s)
             static const char *const def_fields[] = {"channels", "stock", "stock_max",
                                                      "resupply", "pk", "shots",
                                                      "shoot_look_shoot", NULL};
-            if ((st = keys(r, dv, "$.air_defence.default", def_fields)) ||
+            if ((st = jr_keys(r, dv, "$.air_defence.default", def_fields)) ||
                 (st = read_system(r, dv, "$.air_defence.default", &def)))
                 return st;
             have_def = 1;
@@ -827,11 +754,11 @@ static int read_air_defence(rd *r, const json_t *root, gr_campaign_scenario *s)
     int nextra = 0;
     int *listed = gr_calloc((size_t)ov->nzone + 1, sizeof(int)); /* entry index + 1 */
     if (!listed)
-        return oom(r);
+        return jr_oom(r);
     for (size_t j = 0; j < n; j++) {
         const json_t *o = json_array_get(arr, j), *zv;
-        ipath(p, "$.air_defence.zones", j);
-        if ((st = keys(r, o, p, sys_fields)))
+        jr_index_path(p, "$.air_defence.zones", j);
+        if ((st = jr_keys(r, o, p, sys_fields)))
             goto done;
         zv = json_object_get(o, "zone");
         if (!zv) {
@@ -839,7 +766,7 @@ static int read_air_defence(rd *r, const json_t *root, gr_campaign_scenario *s)
             continue;
         }
         int z = -1;
-        kpath(q, p, "zone");
+        jr_key_path(q, p, "zone");
         if (json_is_integer(zv)) {
             if ((st = int_value(r, zv, q, 0, ov->nzone - 1, &z)))
                 goto done;
@@ -848,22 +775,22 @@ static int read_air_defence(rd *r, const json_t *root, gr_campaign_scenario *s)
                 if (strcmp(ov->zone_name[k], json_string_value(zv)) == 0)
                     z = k;
             if (z < 0) {
-                st = fail(r, q, "no defended zone named \"%s\" in the overlay",
+                st = jr_fail(r, q, "no defended zone named \"%s\" in the overlay",
                           json_string_value(zv));
                 goto done;
             }
         } else {
-            st = fail(r, q, "expected an overlay zone name or index, found %s", jtype(zv));
+            st = jr_fail(r, q, "expected an overlay zone name or index, found %s", jr_type(zv));
             goto done;
         }
         if (listed[z]) {
-            st = fail(r, q, "zone %d is already configured by $.air_defence.zones[%d]", z,
+            st = jr_fail(r, q, "zone %d is already configured by $.air_defence.zones[%d]", z,
                       listed[z] - 1);
             goto done;
         }
         if (json_object_get(o, "x_km") || json_object_get(o, "y_km") ||
             json_object_get(o, "name")) {
-            st = fail(r, p, "an overlay zone takes its name and centre from the overlay");
+            st = jr_fail(r, p, "an overlay zone takes its name and centre from the overlay");
             goto done;
         }
         listed[z] = (int)j + 1;
@@ -872,14 +799,14 @@ static int read_air_defence(rd *r, const json_t *root, gr_campaign_scenario *s)
     s->zones = gr_calloc((size_t)s->nzones + 1, sizeof *s->zones);
     s->zone_name = gr_calloc((size_t)s->nzones + 1, sizeof(char *));
     if (!s->zones || !s->zone_name) {
-        st = oom(r);
+        st = jr_oom(r);
         goto done;
     }
     for (int z = 0; z < ov->nzone; z++) {
         gr_ad_zone *zz = &s->zones[z];
         if (listed[z]) {
             const json_t *o = json_array_get(arr, (size_t)listed[z] - 1);
-            ipath(p, "$.air_defence.zones", (size_t)listed[z] - 1);
+            jr_index_path(p, "$.air_defence.zones", (size_t)listed[z] - 1);
             *zz = have_def ? def : (gr_ad_zone){0};
             if (!have_def)
                 system_default(zz);
@@ -907,7 +834,7 @@ static int read_air_defence(rd *r, const json_t *root, gr_campaign_scenario *s)
             continue;
         const char *nm;
         gr_ad_zone *zz = &s->zones[zi];
-        ipath(p, "$.air_defence.zones", j);
+        jr_index_path(p, "$.air_defence.zones", j);
         system_default(zz);
         if ((st = string(r, o, p, "name", 1, &nm)) ||
             (st = num(r, o, p, "x_km", 1, -1e5, 1e5, &zz->x_km)) ||
@@ -935,7 +862,7 @@ static const char *const target_fields[] = {"policy", "salvo", "class_weight", "
 static const char *const tlist_fields[] = {"asset", "weight", NULL};
 
 /* An asset name into its index. */
-static int asset_ref(rd *r, const json_t *o, const char *p, const gr_campaign_scenario *s,
+static int asset_ref(jr *r, const json_t *o, const char *p, const gr_campaign_scenario *s,
                      int *out)
 {
     const char *nm;
@@ -945,14 +872,14 @@ static int asset_ref(rd *r, const json_t *o, const char *p, const gr_campaign_sc
         return st;
     *out = camp_asset_find(&s->assets, nm);
     if (*out < 0) {
-        kpath(q, p, "asset");
-        return fail(r, q, "no asset named \"%s\" (a substation or plant name of the overlay, "
+        jr_key_path(q, p, "asset");
+        return jr_fail(r, q, "no asset named \"%s\" (a substation or plant name of the overlay, "
                           "or line:ROW)", nm);
     }
     return GR_OK;
 }
 
-static int read_targets(rd *r, const json_t *root, gr_campaign_scenario *s)
+static int read_targets(jr *r, const json_t *root, gr_campaign_scenario *s)
 {
     const json_t *v, *arr;
     size_t n;
@@ -961,7 +888,7 @@ static int read_targets(rd *r, const json_t *root, gr_campaign_scenario *s)
     int st = field(r, root, "$", "targets", 0, &v);
     if (st || !v)
         return st;
-    if ((st = keys(r, v, "$.targets", target_fields)) ||
+    if ((st = jr_keys(r, v, "$.targets", target_fields)) ||
         (st = string(r, v, "$.targets", "policy", 0, &pol)) ||
         (pol && (st = name_in(r, "$.targets.policy", pol, 3, policy_name, "policy",
                               &s->target_policy))) ||
@@ -971,19 +898,19 @@ static int read_targets(rd *r, const json_t *root, gr_campaign_scenario *s)
         (st = array(r, v, "$.targets", "assets", 0, &arr, &n)))
         return st;
     if (s->target_policy == GR_TARGET_LIST && n == 0)
-        return fail(r, "$.targets", "policy \"list\" needs a non-empty \"assets\" list");
+        return jr_fail(r, "$.targets", "policy \"list\" needs a non-empty \"assets\" list");
     if (s->target_policy != GR_TARGET_LIST && arr)
-        return fail(r, "$.targets.assets", "only used with policy \"list\"");
+        return jr_fail(r, "$.targets.assets", "only used with policy \"list\"");
     s->target_asset = gr_calloc(n ? n : 1, sizeof(int));
     s->target_weight = gr_calloc(n ? n : 1, sizeof(double));
     if (!s->target_asset || !s->target_weight)
-        return oom(r);
+        return jr_oom(r);
     s->ntarget = (int)n;
     for (size_t j = 0; j < n; j++) {
         const json_t *o = json_array_get(arr, j);
-        ipath(p, "$.targets.assets", j);
+        jr_index_path(p, "$.targets.assets", j);
         s->target_weight[j] = 1.0;
-        if ((st = keys(r, o, p, tlist_fields)) || (st = asset_ref(r, o, p, s, &s->target_asset[j])) ||
+        if ((st = jr_keys(r, o, p, tlist_fields)) || (st = asset_ref(r, o, p, s, &s->target_asset[j])) ||
             (st = num(r, o, p, "weight", 0, 1e-9, 1e9, &s->target_weight[j])))
             return st;
     }
@@ -993,7 +920,7 @@ static int read_targets(rd *r, const json_t *root, gr_campaign_scenario *s)
 static const char *const prot_fields[] = {"class", "assets", NULL};
 static const char *const plist_fields[] = {"asset", "level", NULL};
 
-static int read_protection(rd *r, const json_t *root, gr_campaign_scenario *s)
+static int read_protection(jr *r, const json_t *root, gr_campaign_scenario *s)
 {
     const json_t *v, *arr;
     size_t n;
@@ -1003,7 +930,7 @@ static int read_protection(rd *r, const json_t *root, gr_campaign_scenario *s)
     if (st)
         return st;
     if (v) {
-        if ((st = keys(r, v, "$.protection", prot_fields)) ||
+        if ((st = jr_keys(r, v, "$.protection", prot_fields)) ||
             (st = name_map(r, v, "$.protection", "class", GR_ASSET_NCLASS, gr_asset_class_name,
                            "asset class", 0.0, 1.0, lvl)))
             return st;
@@ -1018,8 +945,8 @@ static int read_protection(rd *r, const json_t *root, gr_campaign_scenario *s)
         const json_t *o = json_array_get(arr, j);
         int a;
         double x;
-        ipath(p, "$.protection.assets", j);
-        if ((st = keys(r, o, p, plist_fields)) || (st = asset_ref(r, o, p, s, &a)) ||
+        jr_index_path(p, "$.protection.assets", j);
+        if ((st = jr_keys(r, o, p, plist_fields)) || (st = asset_ref(r, o, p, s, &a)) ||
             (st = num(r, o, p, "level", 1, 0.0, 1.0, &x)))
             return st;
         s->assets.protection[a] = x;
@@ -1041,7 +968,7 @@ static const char *dist_name(int k)
 
 static const char *method_name(int k) { return k == 0 ? "dispatch" : k == 1 ? "planner" : "?"; }
 
-static int read_dist(rd *r, const json_t *o, const char *p, gr_dist *d)
+static int read_dist(jr *r, const json_t *o, const char *p, gr_dist *d)
 {
     static const char *const f_fixed[] = {"dist", "value_h", NULL};
     static const char *const f_logn[] = {"dist", "median_h", "sigma", NULL};
@@ -1051,31 +978,31 @@ static int read_dist(rd *r, const json_t *o, const char *p, gr_dist *d)
     int st = string(r, o, p, "dist", 1, &kind), k;
     if (st)
         return st;
-    kpath(q, p, "dist");
+    jr_key_path(q, p, "dist");
     if ((st = name_in(r, q, kind, 3, dist_name, "distribution", &k)))
         return st;
     *d = (gr_dist){k, 0, 0, 0};
     if (k == GR_DIST_FIXED) {
-        if ((st = keys(r, o, p, f_fixed)))
+        if ((st = jr_keys(r, o, p, f_fixed)))
             return st;
         return num(r, o, p, "value_h", 1, 0.0, 1e6, &d->a);
     }
     if (k == GR_DIST_LOGNORMAL) {
-        if ((st = keys(r, o, p, f_logn)) || (st = num(r, o, p, "median_h", 1, 1e-6, 1e6, &d->a)) ||
+        if ((st = jr_keys(r, o, p, f_logn)) || (st = num(r, o, p, "median_h", 1, 1e-6, 1e6, &d->a)) ||
             (st = num(r, o, p, "sigma", 1, 0.0, 5.0, &d->b)))
             return st;
         return GR_OK;
     }
-    if ((st = keys(r, o, p, f_tri)) || (st = num(r, o, p, "min_h", 1, 0.0, 1e6, &d->a)) ||
+    if ((st = jr_keys(r, o, p, f_tri)) || (st = num(r, o, p, "min_h", 1, 0.0, 1e6, &d->a)) ||
         (st = num(r, o, p, "mode_h", 1, 0.0, 1e6, &d->b)) ||
         (st = num(r, o, p, "max_h", 1, 0.0, 1e6, &d->c)))
         return st;
     if (!(d->a <= d->b && d->b <= d->c))
-        return fail(r, p, "needs min_h <= mode_h <= max_h");
+        return jr_fail(r, p, "needs min_h <= mode_h <= max_h");
     return GR_OK;
 }
 
-static int read_repair(rd *r, const json_t *root, gr_campaign_scenario *s)
+static int read_repair(jr *r, const json_t *root, gr_campaign_scenario *s)
 {
     const json_t *v, *tv, *arr, *cv;
     size_t n;
@@ -1086,7 +1013,7 @@ static int read_repair(rd *r, const json_t *root, gr_campaign_scenario *s)
     if (st)
         return st;
     if (v) {
-        if ((st = keys(r, v, "$.repair", repair_fields)) ||
+        if ((st = jr_keys(r, v, "$.repair", repair_fields)) ||
             (st = string(r, v, "$.repair", "method", 0, &meth)) ||
             (meth && (st = name_in(r, "$.repair.method", meth, 2, method_name, "method",
                                    &s->repair_method))) ||
@@ -1104,7 +1031,7 @@ static int read_repair(rd *r, const json_t *root, gr_campaign_scenario *s)
             return st;
         if (tv) {
             if (!json_is_object(tv))
-                return fail(r, "$.repair.times", "expected an object, found %s", jtype(tv));
+                return jr_fail(r, "$.repair.times", "expected an object, found %s", jr_type(tv));
             const char *k;
             json_t *o;
             json_object_foreach((json_t *)tv, k, o) {
@@ -1112,7 +1039,7 @@ static int read_repair(rd *r, const json_t *root, gr_campaign_scenario *s)
                 if ((st = name_in(r, "$.repair.times", k, GR_REPAIR_NKIND, gr_repair_kind_name,
                                   "repair kind", &kind)))
                     return st;
-                kpath(p, "$.repair.times", k);
+                jr_key_path(p, "$.repair.times", k);
                 if ((st = read_dist(r, o, p, &s->repair[kind])))
                     return st;
             }
@@ -1128,7 +1055,7 @@ static int read_repair(rd *r, const json_t *root, gr_campaign_scenario *s)
     s->crew_x_km = gr_calloc((size_t)crews + 1, sizeof(double));
     s->crew_y_km = gr_calloc((size_t)crews + 1, sizeof(double));
     if (!s->crew_x_km || !s->crew_y_km)
-        return oom(r);
+        return jr_oom(r);
     if (nbase > 0 && total > 0 && crews == total) {
         int c = 0;
         for (int b = 0; b < nbase; b++)
@@ -1149,7 +1076,7 @@ static int read_repair(rd *r, const json_t *root, gr_campaign_scenario *s)
         return st;
     s->spares = gr_calloc(n ? n : 1, sizeof *s->spares);
     if (!s->spares)
-        return oom(r);
+        return jr_oom(r);
     s->nspares = (int)n;
     int used = 0;
     for (size_t j = 0; j < n; j++) {
@@ -1157,25 +1084,25 @@ static int read_repair(rd *r, const json_t *root, gr_campaign_scenario *s)
         gr_campaign_spare *sp = &s->spares[j];
         const char *nm;
         size_t nf;
-        ipath(p, "$.repair.spares", j);
-        if ((st = keys(r, o, p, spare_fields)) || (st = string(r, o, p, "name", 1, &nm)) ||
+        jr_index_path(p, "$.repair.spares", j);
+        if ((st = jr_keys(r, o, p, spare_fields)) || (st = string(r, o, p, "name", 1, &nm)) ||
             (st = dup(r, nm, &sp->name)) || (st = array(r, o, p, "for", 1, &fa, &nf)) ||
             (st = integer(r, o, p, "stock", 0, 0, 100000000, &sp->stock)) ||
             (st = num(r, o, p, "every_days", 0, 0.0, 1e5, &sp->every_days)) ||
             (st = integer(r, o, p, "units", 0, 0, 100000000, &sp->units)))
             return st;
-        kpath(q, p, "for");
+        jr_key_path(q, p, "for");
         for (size_t f = 0; f < nf; f++) {
             const json_t *fv = json_array_get(fa, f);
             int kind = 0;
-            ipath(e, q, f);
+            jr_index_path(e, q, f);
             if (!json_is_string(fv))
-                return fail(r, e, "expected a repair kind name, found %s", jtype(fv));
+                return jr_fail(r, e, "expected a repair kind name, found %s", jr_type(fv));
             if ((st = name_in(r, e, json_string_value(fv), GR_REPAIR_NKIND, gr_repair_kind_name,
                               "repair kind", &kind)))
                 return st;
             if (used & (1 << kind))
-                return fail(r, e, "repair kind \"%s\" already has a spare class",
+                return jr_fail(r, e, "repair kind \"%s\" already has a spare class",
                             json_string_value(fv));
             used |= 1 << kind;
             sp->kinds |= 1 << kind;
@@ -1188,7 +1115,7 @@ static const char *const load_fields[] = {"scale", "profile", NULL};
 static const char *const cascade_fields[] = {"control", "reclose_h", NULL};
 static const char *const metrics_fields[] = {"heat_loss_h", NULL};
 
-static int read_misc(rd *r, const json_t *root, gr_campaign_scenario *s)
+static int read_misc(jr *r, const json_t *root, gr_campaign_scenario *s)
 {
     const json_t *v, *arr;
     size_t n;
@@ -1197,16 +1124,16 @@ static int read_misc(rd *r, const json_t *root, gr_campaign_scenario *s)
     if ((st = field(r, root, "$", "load", 0, &v)))
         return st;
     if (v) {
-        if ((st = keys(r, v, "$.load", load_fields)) ||
+        if ((st = jr_keys(r, v, "$.load", load_fields)) ||
             (st = num(r, v, "$.load", "scale", 0, 0.0, 100.0, &s->load_scale)) ||
             (st = array(r, v, "$.load", "profile", 0, &arr, &n)))
             return st;
         if (arr) {
             if (n != 24)
-                return fail(r, "$.load.profile", "expected 24 values (clock hours 0..23), "
+                return jr_fail(r, "$.load.profile", "expected 24 values (clock hours 0..23), "
                                                  "found %zu", n);
             for (size_t h = 0; h < 24; h++) {
-                ipath(p, "$.load.profile", h);
+                jr_index_path(p, "$.load.profile", h);
                 if ((st = num_value(r, json_array_get(arr, h), p, 0.0, 2.0, &s->profile[h])))
                     return st;
             }
@@ -1216,7 +1143,7 @@ static int read_misc(rd *r, const json_t *root, gr_campaign_scenario *s)
         return st;
     if (v) {
         const char *c = NULL;
-        if ((st = keys(r, v, "$.cascade", cascade_fields)) ||
+        if ((st = jr_keys(r, v, "$.cascade", cascade_fields)) ||
             (st = string(r, v, "$.cascade", "control", 0, &c)) ||
             (c && (st = name_in(r, "$.cascade.control", c, 2, control_name, "control",
                                 &s->control))) ||
@@ -1225,7 +1152,7 @@ static int read_misc(rd *r, const json_t *root, gr_campaign_scenario *s)
     }
     if ((st = field(r, root, "$", "metrics", 0, &v)))
         return st;
-    if (v && ((st = keys(r, v, "$.metrics", metrics_fields)) ||
+    if (v && ((st = jr_keys(r, v, "$.metrics", metrics_fields)) ||
               (st = num(r, v, "$.metrics", "heat_loss_h", 0, 0.0, 1000.0, &s->heat_loss_h))))
         return st;
     return GR_OK;
@@ -1236,18 +1163,18 @@ static const char *const root_fields[] = {
     "nights",     "start_h",     "threat_types", "p_switchyard", "schedule", "air_defence",
     "targets",    "protection",  "repair",  "load",       "cascade", "metrics", NULL};
 
-static int read_root(rd *r, const json_t *root, const char *base_dir, gr_campaign_scenario *s)
+static int read_root(jr *r, const json_t *root, const char *base_dir, gr_campaign_scenario *s)
 {
     const char *fmt, *nm = NULL;
     int st, version;
-    if ((st = keys(r, root, "$", root_fields)) || (st = string(r, root, "$", "format", 1, &fmt)))
+    if ((st = jr_keys(r, root, "$", root_fields)) || (st = string(r, root, "$", "format", 1, &fmt)))
         return st;
     if (strcmp(fmt, CAMP_FORMAT) != 0)
-        return fail(r, "$.format", "expected \"" CAMP_FORMAT "\", found \"%s\"", fmt);
+        return jr_fail(r, "$.format", "expected \"" CAMP_FORMAT "\", found \"%s\"", fmt);
     if ((st = integer(r, root, "$", "version", 1, 0, 1000000, &version)))
         return st;
     if (version != CAMP_VERSION)
-        return fail(r, "$.version", "unsupported version %d (this reader knows %d)", version,
+        return jr_fail(r, "$.version", "unsupported version %d (this reader knows %d)", version,
                     CAMP_VERSION);
     if ((st = string(r, root, "$", "name", 0, &nm)) || (st = dup(r, nm ? nm : "campaign",
                                                                  &s->name)))
@@ -1278,7 +1205,7 @@ int gr_campaign_scenario_parse(const char *text, size_t len, const char *name,
                                const char *base_dir, gr_campaign_scenario **out, gr_error *err)
 {
     json_error_t je;
-    rd r = {name ? name : "campaign", err};
+    jr r = {name ? name : "campaign", err};
     *out = NULL;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (!root)
@@ -1287,12 +1214,12 @@ int gr_campaign_scenario_parse(const char *text, size_t len, const char *name,
     int st;
     if (!s) {
         json_decref(root);
-        return oom(&r);
+        return jr_oom(&r);
     }
     camp_scenario_defaults(s);
     s->text = gr_malloc(len + 1);
     if (!s->text || dup(&r, r.name, &s->source)) {
-        st = oom(&r);
+        st = jr_oom(&r);
         goto done;
     }
     memcpy(s->text, text, len);
