@@ -2,20 +2,23 @@
 # setup.sh — install the Debian packages gridres needs, build it (Release, into build/)
 # and run the main job on the built-in default grid.
 #
-# usage: scripts/setup.sh [--deps-only] [--no-run]
+# usage: scripts/setup.sh [--deps-only] [--no-run] [--with-tsan]
 #   --deps-only  only install the packages
 #   --no-run     install and build, but do not run the main job
+#   --with-tsan  also install clang and LLVM's OpenMP (the ThreadSanitizer build of .ci/run)
 # Environment: JOBS (parallel build jobs, default: number of cores),
 # GRIDRES_BUILD_DIR (build directory, default build).
 set -euo pipefail
 
 deps_only=0
 no_run=0
+with_tsan=0
 for arg in "$@"; do
   case "$arg" in
     --deps-only) deps_only=1 ;;
     --no-run) no_run=1 ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --with-tsan) with_tsan=1 ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "setup.sh: unknown option '$arg' (see scripts/setup.sh --help)" >&2; exit 2 ;;
   esac
 done
@@ -31,6 +34,9 @@ packages=(
   libjansson-dev libcairo2-dev libopenmpi-dev openmpi-bin
   libcmocka-dev python3 chromium
 )
+# ThreadSanitizer needs an OpenMP runtime it can see into: clang with LLVM's libomp
+# and its TSan tool (archer).
+if ((with_tsan)); then packages+=(clang libomp-dev); fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -4,7 +4,8 @@
 # usage: scripts/test.sh [BUILD_DIR] [extra cmake arguments...]
 #   BUILD_DIR defaults to build/. Extra arguments go to the configure step, e.g.
 #   scripts/test.sh build-asan -DGRIDRES_SANITIZE=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
-# Environment: JOBS (parallel build and test jobs, default 2).
+# Environment: JOBS (parallel build and test jobs, default 2); GRIDRES_TEST_REGEX (run
+# only the tests whose names match, ctest -R).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -25,4 +26,6 @@ cmake --build "$build" -j "$jobs"
 # Under AddressSanitizer: fontconfig (through cairo) keeps its configuration for
 # the life of the process; that one known allocation is not reported as a leak.
 export LSAN_OPTIONS="suppressions=$PWD/tests/data/report/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
-ctest --test-dir "$build" --output-on-failure -j "$jobs"
+select=()
+if [ -n "${GRIDRES_TEST_REGEX:-}" ]; then select=(-R "$GRIDRES_TEST_REGEX"); fi
+ctest --test-dir "$build" --output-on-failure -j "$jobs" "${select[@]}"

@@ -32,8 +32,7 @@ static gr_case *load_case(const char *name)
     snprintf(rel, sizeof rel, "cases/matpower/%s.m", name);
     if (!tu_shared_path(rel, path, sizeof path)) {
         snprintf(rel, sizeof rel, "cases/pglib/%s.m", name);
-        if (!tu_shared_path(rel, path, sizeof path))
-            return NULL;
+        TU_NEED_SHARED(rel, path, sizeof path);
     }
     gr_case *c = NULL;
     gr_error err = {0};
@@ -45,8 +44,6 @@ static gr_case *load_case(const char *name)
 static gr_grid *load_grid(const char *name)
 {
     gr_case *c = load_case(name);
-    if (!c)
-        return NULL;
     gr_grid *g = NULL;
     gr_error err = {0};
     if (gr_grid_from_case(c, &g, &err))
@@ -116,8 +113,6 @@ static gr_ctg_result *run(const gr_grid *g, const gr_ctg_list *l, int ac, int th
 static void dc_n1_case(const char *name, int stride)
 {
     gr_grid *g = load_grid(name);
-    if (!g)
-        return;
     gr_ctg_list *l = NULL;
     assert_int_equal(gr_ctg_list_n1(g, GR_CTG_BRANCHES | GR_CTG_GENS, &l), GR_OK);
     gr_ctg_result *r = run(g, l, 0, 2, 1);
@@ -146,8 +141,6 @@ static void test_dc_n2_vs_full(void **state)
     int strides[] = {1, UNDER_ASAN ? 7 : 1, UNDER_ASAN ? 397 : 37};
     for (int i = 0; i < 3; i++) {
         gr_grid *g = load_grid(names[i]);
-        if (!g)
-            continue;
         gr_ctg_list *l = NULL;
         assert_int_equal(gr_ctg_list_n2(g, GR_CTG_BRANCHES, &l), GR_OK);
         gr_ctg_result *r = run(g, l, 0, 2, 1);
@@ -169,12 +162,10 @@ static void test_dc_n1_matpower(void **state)
     for (int i = 0; i < 6; i++) {
         char rel[512], p1[4096], p2[4096];
         snprintf(rel, sizeof rel, "reference/%s/dc_n1.csv", names[i]);
-        int have1 = tu_shared_path(rel, p1, sizeof p1);
+        TU_NEED_SHARED(rel, p1, sizeof p1);
         snprintf(rel, sizeof rel, "reference/%s/dc_n1_flows.csv", names[i]);
-        int have2 = tu_shared_path(rel, p2, sizeof p2);
-        gr_grid *g = have1 && have2 ? load_grid(names[i]) : NULL;
-        if (!g)
-            continue;
+        TU_NEED_SHARED(rel, p2, sizeof p2);
+        gr_grid *g = load_grid(names[i]);
         n_cases++;
         tu_csv *s = tu_csv_read(p1), *fl = tu_csv_read(p2);
         assert_non_null(s);
@@ -303,8 +294,6 @@ static void check_ac(const gr_grid *g, const gr_ctg_list *l, const gr_ctg_result
 static void ac_n1_case(const char *name, int stride, int gens)
 {
     gr_grid *g = load_grid(name);
-    if (!g)
-        return;
     gr_ctg_list *l = NULL;
     assert_int_equal(gr_ctg_list_n1(g, GR_CTG_BRANCHES | (gens ? GR_CTG_GENS : 0), &l), GR_OK);
     gr_ctg_result *r = run(g, l, 1, 2, 1);
@@ -334,8 +323,6 @@ static void test_ac_qlim(void **state)
     const char *names[] = {"case30", "case118"};
     for (int i = 0; i < 2; i++) {
         gr_grid *g = load_grid(names[i]);
-        if (!g)
-            continue;
         gr_ctg_list *l = NULL;
         assert_int_equal(gr_ctg_list_n1(g, GR_CTG_BRANCHES | GR_CTG_GENS, &l), GR_OK);
         gr_ctg_options opt;
@@ -419,8 +406,6 @@ static void test_threads_identical(void **state)
 {
     (void)state;
     gr_grid *g = load_grid("case300");
-    if (!g)
-        return;
     gr_ctg_list *l = NULL;
     assert_int_equal(gr_ctg_list_n1(g, GR_CTG_BRANCHES | GR_CTG_GENS, &l), GR_OK);
     for (int ac = 0; ac < 2; ac++) {

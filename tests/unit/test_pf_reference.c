@@ -24,7 +24,7 @@ static gr_case *load_case(const char *name)
     snprintf(rel, sizeof rel, "cases/matpower/%s.m", name);
     if (!tu_shared_path(rel, path, sizeof path)) {
         snprintf(rel, sizeof rel, "cases/pglib/%s.m", name);
-        tu_shared_path(rel, path, sizeof path);
+        TU_NEED_SHARED(rel, path, sizeof path);
     }
     gr_case *c = NULL;
     gr_error err = {0};
@@ -43,6 +43,27 @@ static tu_csv *load_ref(const char *name, const char *file)
     return tu_csv_read(path);
 }
 
+/* MATPOWER's outcome of this run in reference/summary.csv: 1 converged, 0 not (or
+ * raised an error), -1 no row. */
+static int matpower_converged(const char *name, run_kind kind)
+{
+    static const char *const method[] = {"AC_NR", "AC_NR_QLIM", "DC"};
+    char path[4096], line[1024];
+    if (!tu_shared_path("reference/summary.csv", path, sizeof path))
+        fail_msg("reference/summary.csv missing (needed to tell which runs MATPOWER solved)");
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    int found = -1;
+    while (fgets(line, sizeof line, f)) {
+        char cs[256], m[64], conv[32];
+        if (sscanf(line, "%255[^,],%*[^,],%*[^,],%*[^,],%63[^,],%31[^,]", cs, m, conv) == 3 &&
+            strcmp(cs, name) == 0 && strcmp(m, method[kind]) == 0)
+            found = strcmp(conv, "1") == 0;
+    }
+    fclose(f);
+    return found;
+}
+
 static void track(double *worst, double d)
 {
     if (d > *worst)
@@ -58,10 +79,19 @@ static void compare_run(const char *name, run_kind kind)
     snprintf(fg, sizeof fg, "%s_gen%s.csv", prefix, suffix);
     snprintf(fl, sizeof fl, "%s_branch%s.csv", prefix, suffix);
     tu_csv *rb = load_ref(name, fb), *rg = load_ref(name, fg), *rl = load_ref(name, fl);
-    if (!rb || !rg || !rl) { /* MATPOWER has no solution for this run */
+    if (!rb || !rg || !rl) {
         tu_csv_free(rb);
         tu_csv_free(rg);
         tu_csv_free(rl);
+        /* Only a run MATPOWER itself failed (summary.csv: converged 0) may lack its
+           solution files; any other missing reference is an error, never a pass. */
+        int conv = matpower_converged(name, kind);
+        if (conv != 0)
+            fail_msg("%s %s%s: reference %s/%s/%s missing although summary.csv %s", name,
+                     prefix, suffix, "reference", name, !rb ? fb : !rg ? fg : fl,
+                     conv < 0 ? "has no row for this run" : "says MATPOWER converged");
+        print_message("%s %s%s: MATPOWER did not converge (summary.csv); no reference\n", name,
+                      prefix, suffix);
         return;
     }
     gr_case *c = load_case(name);

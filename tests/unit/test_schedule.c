@@ -296,10 +296,8 @@ static void test_network_deficit_triangle(void **state)
 static void test_case118(void **state)
 {
     (void)state;
-    tu_require_shared();
     char path[4096];
-    if (!tu_shared_path("cases/matpower/case118.m", path, sizeof path))
-        return;
+    TU_NEED_SHARED("cases/matpower/case118.m", path, sizeof path);
     gr_case *c = NULL;
     gr_error err = {0};
     assert_int_equal(gr_case_read(path, &c, &err), GR_OK);

@@ -26,6 +26,27 @@ void tu_require_shared(void)
     }
 }
 
+/* Tests skipped for missing shared data (tu_note_skip). */
+static int tu_skipped;
+
+void tu_note_skip(const char *what, const char *missing)
+{
+    fprintf(stderr, "SKIP: %s needs %s, which is absent (set GRIDRES_SHARED_DIR)\n", what,
+            missing);
+    tu_skipped++;
+}
+
+int tu_exit(int failed)
+{
+    if (failed > 0)
+        return failed;
+    if (tu_skipped) {
+        fprintf(stderr, "SKIP: %d test(s) skipped for missing shared data\n", tu_skipped);
+        return TEST_SKIP_CODE;
+    }
+    return 0;
+}
+
 void tu_assert_near(double a, double b, double abs_tol, double rel_tol, const char *expr,
                     const char *file, int line)
 {

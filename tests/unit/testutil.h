@@ -18,6 +18,21 @@
 int tu_shared_path(const char *rel, char *buf, size_t len);
 /* Exit with TEST_SKIP_CODE and a clear message when ../shared is absent. */
 void tu_require_shared(void);
+/* Path of a file under ../shared into buf; when it is absent, print "SKIP: <what>
+ * needs <path>" and end the calling test as skipped (cmocka's skip()). Call
+ * only from a test function. The program then exits TEST_SKIP_CODE (tu_exit)
+ * unless a test failed, so ctest reports it skipped, never silently passed. */
+#define TU_NEED_SHARED(rel, buf, len)                                               \
+    do {                                                                            \
+        if (!tu_shared_path((rel), (buf), (len))) {                                 \
+            tu_note_skip(__func__, (buf));                                          \
+            skip();                                                                 \
+        }                                                                           \
+    } while (0)
+void tu_note_skip(const char *what, const char *missing);
+/* Exit code of a test program: `failed` (cmocka's count) when > 0, else
+ * TEST_SKIP_CODE when a test was skipped (tu_note_skip), else 0. */
+int tu_exit(int failed);
 
 /* |a - b| <= abs_tol + rel_tol * |b|; on failure prints both values and fails. */
 #define assert_near(a, b, abs_tol, rel_tol) \
