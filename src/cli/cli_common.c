@@ -194,6 +194,20 @@ int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, int n
 }
 
 
+int cli_parse_args(const char *cmd, int argc, char **argv, const cli_opt *opts, int nopts,
+                   const char **pos, int max_pos, int *npos, void (*help)(FILE *f),
+                   int *exit_code)
+{
+    int rc = cli_parse(cmd, argc, argv, opts, nopts, pos, max_pos, npos);
+    if (rc == CLI_PARSE_HELP) {
+        help(stdout);
+        *exit_code = CLI_EXIT_OK;
+        return 0;
+    }
+    *exit_code = rc;
+    return rc == CLI_PARSE_OK;
+}
+
 /* ------------------------------------------------------------------------
  * Inputs.
  * ------------------------------------------------------------------------ */

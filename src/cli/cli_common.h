@@ -3,6 +3,7 @@
 #define GRIDRES_CLI_COMMON_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "gridres.h"
 
@@ -54,6 +55,16 @@ typedef struct cli_opt {
  * "gridres pf: unknown option '--foo' (see gridres pf --help)". */
 int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, int nopts,
               const char **pos, int max_pos, int *npos);
+
+/* Entries of an option table. */
+#define CLI_NOPTS(opts) ((int)(sizeof(opts) / sizeof((opts)[0])))
+
+/* cli_parse, and -h/--help answered: returns 1 when the command goes on, or 0
+ * when it must return *exit_code now (CLI_EXIT_OK after help(stdout), or
+ * CLI_EXIT_USAGE after cli_parse's message). */
+int cli_parse_args(const char *cmd, int argc, char **argv, const cli_opt *opts, int nopts,
+                   const char **pos, int max_pos, int *npos, void (*help)(FILE *f),
+                   int *exit_code);
 
 /* Strict number parsing: the whole string must be a number in [min, max]
  * (finite for doubles). Return 0 on success, -1 otherwise (nothing printed). */

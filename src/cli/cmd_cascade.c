@@ -392,13 +392,8 @@ int cmd_cascade(int argc, char **argv)
         {"base-overload", CLI_STRING, &base_policy, 0, 0, 0, NULL},
         {"t-max", CLI_DOUBLE, &opt.t_max_s, 0, 0, 1e9, NULL},
     };
-    int rc = cli_parse("cascade", argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 1,
-                       &npos);
-    if (rc == CLI_PARSE_HELP) {
-        cascade_help(stdout);
-        return CLI_EXIT_OK;
-    }
-    if (rc != CLI_PARSE_OK)
+    int rc;
+    if (!cli_parse_args("cascade", argc, argv, opts, CLI_NOPTS(opts), pos, 1, &npos, cascade_help, &rc))
         return rc;
     if (npos != 1) {
         cli_errorf("cascade", "expected a case file (see gridres cascade --help)");

@@ -303,12 +303,7 @@ int cmd_contingency(int argc, char **argv)
         CLI_OPT_JSON(json),
         CLI_OPT_FORCE(force),
     };
-    rc = cli_parse(CMD, argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 1, &npos);
-    if (rc == CLI_PARSE_HELP) {
-        ctg_help(stdout);
-        return CLI_EXIT_OK;
-    }
-    if (rc != CLI_PARSE_OK)
+    if (!cli_parse_args(CMD, argc, argv, opts, CLI_NOPTS(opts), pos, 1, &npos, ctg_help, &rc))
         return rc;
     if (npos != 1) {
         cli_errorf(CMD, "expected one case file (see gridres contingency --help)");

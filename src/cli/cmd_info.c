@@ -87,12 +87,7 @@ int cmd_info(int argc, char **argv)
         CLI_OPT_OVERLAY(ov_path),
         CLI_OPT_JSON(json),
     };
-    rc = cli_parse("info", argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 1, &npos);
-    if (rc == CLI_PARSE_HELP) {
-        info_help(stdout);
-        return CLI_EXIT_OK;
-    }
-    if (rc != CLI_PARSE_OK)
+    if (!cli_parse_args("info", argc, argv, opts, CLI_NOPTS(opts), pos, 1, &npos, info_help, &rc))
         return rc;
     if (npos != 1) {
         cli_errorf("info", "expects one case file (see gridres info --help)");

@@ -303,12 +303,7 @@ int cmd_pf(int argc, char **argv)
         {"write-case", CLI_STRING, &write_case, 0, 0, 0, NULL},
         CLI_OPT_FORCE(force),
     };
-    rc = cli_parse("pf", argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 1, &npos);
-    if (rc == CLI_PARSE_HELP) {
-        pf_help(stdout);
-        return CLI_EXIT_OK;
-    }
-    if (rc != CLI_PARSE_OK)
+    if (!cli_parse_args("pf", argc, argv, opts, CLI_NOPTS(opts), pos, 1, &npos, pf_help, &rc))
         return rc;
     if (flat && warm) {
         cli_errorf("pf", "--flat and --warm exclude each other (see gridres pf --help)");

@@ -415,12 +415,7 @@ int cmd_protect(int argc, char **argv)
         CLI_OPT_QUIET(quiet),
         {"write-costs", CLI_STRING, &write_s, 0, 0, 0, NULL},
     };
-    rc = cli_parse(CMD, argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 1, &npos);
-    if (rc == CLI_PARSE_HELP) {
-        protect_help(stdout);
-        return CLI_EXIT_OK;
-    }
-    if (rc != CLI_PARSE_OK)
+    if (!cli_parse_args(CMD, argc, argv, opts, CLI_NOPTS(opts), pos, 1, &npos, protect_help, &rc))
         return rc;
     if (write_s) {
         if (cli_write_text(CMD, write_s, force, gr_protect_costs_default_json()) != 0)

@@ -272,13 +272,7 @@ int cmd_restore(int argc, char **argv)
         CLI_OPT_JSON(json),
         CLI_OPT_FORCE(force),
     };
-    rc = cli_parse("restore", argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 1,
-                   &npos);
-    if (rc == CLI_PARSE_HELP) {
-        restore_help(stdout);
-        return CLI_EXIT_OK;
-    }
-    if (rc != CLI_PARSE_OK)
+    if (!cli_parse_args("restore", argc, argv, opts, CLI_NOPTS(opts), pos, 1, &npos, restore_help, &rc))
         return rc;
     if (npos != 1) {
         cli_errorf("restore", "expected one CASE.m (see gridres restore --help)");

@@ -29,19 +29,22 @@ static void schedule_help(FILE *f)
             "Without CASE it uses the built-in example grid (examples/example6.m).\n"
             "\n"
             "options:\n"
-            "  --deficit-mw X  MW to shed in every block (a generation shortfall)\n"
-            "  --outage LIST   branch:N,gen:N,bus:ID (as gridres shed): the deficit follows\n"
-            "                  from the network\n"
-            "  --overlay FILE  scenario.json: priority classes from people and critical sites\n"
-            "  --rating A|B    branch limits for the LP check (default A)\n"
-            "  --hours H       length of the schedule (default %d)\n"
-            "  --queues Q      number of queues (default %d)\n"
-            "  --block-min M   block length in minutes, dividing the hours (default %d)\n"
-            "  --out DIR       write DIR/schedule.csv (queue,block,start_min,dark) and\n"
-            "                  DIR/blocks.csv (per block: dark queues, dark MW, extra LP shed)\n"
-            "  --json          print the summary and the table as JSON on stdout\n"
-            "  --force         overwrite existing output files\n"
-            "  -h, --help      show this help\n"
+            "  --deficit-mw X      MW to shed in every block (a generation shortfall)\n"
+            "  --outage LIST       branch:N,gen:N,bus:ID (as gridres shed): the deficit\n"
+            "                      follows from the network\n"
+            "  --overlay FILE      scenario.json: priority classes from people and critical\n"
+            "                      sites\n"
+            "  --rating A|B        branch limits for the LP check (default A)\n"
+            "  --hours H           length of the schedule (default %d)\n"
+            "  --queues Q          number of queues (default %d)\n"
+            "  --block-min M       block length in minutes, dividing the hours (default %d)\n"
+            "  --out DIR           write DIR/schedule.csv (queue,block,start_min,dark) and\n"
+            "                      DIR/blocks.csv (per block: dark queues, dark MW, extra LP\n"
+            "                      shed)\n"
+            CLI_HELP_JSON
+            "                      (the summary and the table)\n"
+            CLI_HELP_FORCE
+            CLI_HELP_HELP
             "\n"
             "exit status: 0 done, 3 the deficit cannot be covered (exceeds the load that\n"
             "may be rotated), 2 bad command line or input file, 1 other failure.\n",
@@ -213,13 +216,7 @@ int cmd_schedule(int argc, char **argv)
         CLI_OPT_JSON(json),
         CLI_OPT_FORCE(force),
     };
-    rc = cli_parse("schedule", argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 1,
-                   &npos);
-    if (rc == CLI_PARSE_HELP) {
-        schedule_help(stdout);
-        return CLI_EXIT_OK;
-    }
-    if (rc != CLI_PARSE_OK)
+    if (!cli_parse_args("schedule", argc, argv, opts, CLI_NOPTS(opts), pos, 1, &npos, schedule_help, &rc))
         return rc;
     if (!seen_deficit == !outage) {
         cli_errorf("schedule", "give exactly one of --deficit-mw and --outage (see gridres "

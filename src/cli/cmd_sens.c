@@ -205,12 +205,8 @@ int cmd_sens(int argc, char **argv)
         CLI_OPT_OUT(out_dir),
         CLI_OPT_FORCE(force),
     };
-    int rc = cli_parse(CMD, argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 1, &npos);
-    if (rc == CLI_PARSE_HELP) {
-        sens_help(stdout);
-        return CLI_EXIT_OK;
-    }
-    if (rc != CLI_PARSE_OK)
+    int rc;
+    if (!cli_parse_args(CMD, argc, argv, opts, CLI_NOPTS(opts), pos, 1, &npos, sens_help, &rc))
         return rc;
     if (npos != 1) {
         cli_errorf(CMD, "expected one case file (see gridres sens --help)");

@@ -27,18 +27,21 @@ static void shed_help(FILE *f)
             "Without CASE it uses the built-in example grid (examples/example6.m).\n"
             "\n"
             "options:\n"
-            "  --outage LIST   elements out of service, comma-separated: branch:N and gen:N\n"
-            "                  (1-based rows of the case), bus:ID (a bus number; the bus is\n"
-            "                  isolated with all its branches, generators and load)\n"
-            "  --overlay FILE  scenario.json: priority classes from its people and critical\n"
-            "                  sites (docs/shedding.md); default %.0f %% critical, %.0f %%\n"
-            "                  residential, %.0f %% other at every bus\n"
-            "  --rating A|B    branch limits: rateA (default) or rateB (short-term emergency,\n"
-            "                  rateA where rateB is 0); a rating of 0 is unlimited\n"
-            "  --out DIR       write DIR/shed.csv (per bus) and DIR/flows.csv (per branch)\n"
-            "  --json          print the summary as one JSON object on stdout\n"
-            "  --force         overwrite existing output files\n"
-            "  -h, --help      show this help\n"
+            "  --outage LIST       elements out of service, comma-separated: branch:N and\n"
+            "                      gen:N (1-based rows of the case), bus:ID (a bus number;\n"
+            "                      the bus is isolated with all its branches, generators\n"
+            "                      and load)\n"
+            "  --overlay FILE      scenario.json: priority classes from its people and\n"
+            "                      critical sites (docs/shedding.md); default %.0f %% critical,\n"
+            "                      %.0f %% residential, %.0f %% other at every bus\n"
+            "  --rating A|B        branch limits: rateA (default) or rateB (short-term\n"
+            "                      emergency, rateA where rateB is 0); a rating of 0 is\n"
+            "                      unlimited\n"
+            "  --out DIR           write DIR/shed.csv (per bus) and DIR/flows.csv (per\n"
+            "                      branch)\n"
+            CLI_HELP_JSON
+            CLI_HELP_FORCE
+            CLI_HELP_HELP
             "\n"
             "Class weights %g/%g/%g per MW served, generation cost %g per MW.\n"
             "exit status: 0 solved, 3 infeasible (no shedding can balance the fixed\n"
@@ -277,12 +280,7 @@ int cmd_shed(int argc, char **argv)
         CLI_OPT_JSON(json),
         CLI_OPT_FORCE(force),
     };
-    rc = cli_parse("shed", argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 1, &npos);
-    if (rc == CLI_PARSE_HELP) {
-        shed_help(stdout);
-        return CLI_EXIT_OK;
-    }
-    if (rc != CLI_PARSE_OK)
+    if (!cli_parse_args("shed", argc, argv, opts, CLI_NOPTS(opts), pos, 1, &npos, shed_help, &rc))
         return rc;
     char rating;
     if ((rc = shed_cli_rating("shed", rating_s, &rating)) != 0)

@@ -65,12 +65,7 @@ int cmd_synth(int argc, char **argv)
         CLI_OPT_FORCE(force),
         CLI_OPT_QUIET(quiet),
     };
-    rc = cli_parse("synth", argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 0, &npos);
-    if (rc == CLI_PARSE_HELP) {
-        synth_help(stdout);
-        return CLI_EXIT_OK;
-    }
-    if (rc != CLI_PARSE_OK)
+    if (!cli_parse_args("synth", argc, argv, opts, CLI_NOPTS(opts), pos, 0, &npos, synth_help, &rc))
         return rc;
     if (cli_out_path("synth", grid_path, sizeof grid_path, out_dir, "grid.m") != 0 ||
         cli_out_path("synth", scen_path, sizeof scen_path, out_dir, "scenario.json") != 0)
