@@ -1,160 +1,13 @@
-/* cli_util.c — option parsing, no-clobber output files, CSV and JSON helpers for the CLI. */
+/* cli_util.c — the CLI's output helpers: no-clobber output files and directories, CSV and JSON writing. */
 #include <errno.h>
-#include <limits.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "cli_util.h"
-
-void cli_errorf(const char *cmd, const char *fmt, ...)
-{
-    va_list ap;
-    fflush(stdout);
-    if (cmd)
-        fprintf(stderr, "gridres %s: ", cmd);
-    else
-        fputs("gridres: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputc('\n', stderr);
-}
-
-int cli_parse_int(const char *s, long min, long max, int *out)
-{
-    char *end;
-    long v;
-    if (!s || !*s)
-        return -1;
-    errno = 0;
-    v = strtol(s, &end, 10);
-    if (errno || end == s || *end != '\0' || v < min || v > max || v < INT_MIN || v > INT_MAX)
-        return -1;
-    *out = (int)v;
-    return 0;
-}
-
-int cli_parse_double(const char *s, double min, double max, double *out)
-{
-    char *end;
-    double v;
-    if (!s || !*s)
-        return -1;
-    errno = 0;
-    v = strtod(s, &end);
-    if (errno == ERANGE && fabs(v) > 1.0)   /* overflow; underflow to ~0 is fine */
-        return -1;
-    if (end == s || *end != '\0' || !isfinite(v) || v < min || v > max)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-static const cli_opt *find_opt(const cli_opt *opts, int nopts, const char *name, size_t len)
-{
-    for (int k = 0; k < nopts; k++)
-        if (strlen(opts[k].name) == len && strncmp(opts[k].name, name, len) == 0)
-            return &opts[k];
-    return NULL;
-}
-
-/* Store `val` (NULL for a flag) into the option's destination. */
-static int set_opt(const char *cmd, const cli_opt *o, const char *val)
-{
-    switch (o->kind) {
-    case CLI_FLAG:
-        *(int *)o->dest = o->ival;
-        break;
-    case CLI_INT: {
-        int v;
-        if (cli_parse_int(val, (long)o->min, (long)o->max, &v) != 0) {
-            cli_errorf(cmd, "option '--%s' expects an integer in [%.0f, %.0f], got '%s'", o->name,
-                       o->min, o->max, val);
-            return CLI_EXIT_USAGE;
-        }
-        *(int *)o->dest = v;
-        break;
-    }
-    case CLI_DOUBLE: {
-        double v;
-        if (cli_parse_double(val, o->min, o->max, &v) != 0) {
-            cli_errorf(cmd, "option '--%s' expects a number in [%g, %g], got '%s'", o->name,
-                       o->min, o->max, val);
-            return CLI_EXIT_USAGE;
-        }
-        *(double *)o->dest = v;
-        break;
-    }
-    case CLI_STRING:
-        *(const char **)o->dest = val;
-        break;
-    }
-    if (o->seen)
-        *o->seen = 1;
-    return CLI_PARSE_OK;
-}
-
-int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, int nopts,
-              const char **pos, int max_pos, int *npos)
-{
-    int only_pos = 0;
-    *npos = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!only_pos && strcmp(a, "--") == 0) {
-            only_pos = 1;
-            continue;
-        }
-        if (!only_pos && (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0))
-            return CLI_PARSE_HELP;
-        if (!only_pos && a[0] == '-' && a[1] != '\0') {
-            const char *name, *eq, *val = NULL;
-            const cli_opt *o;
-            if (a[1] != '-') {
-                cli_errorf(cmd, "unknown option '%s' (see gridres %s --help)", a, cmd);
-                return CLI_EXIT_USAGE;
-            }
-            name = a + 2;
-            eq = strchr(name, '=');
-            o = find_opt(opts, nopts, name, eq ? (size_t)(eq - name) : strlen(name));
-            if (!o || *name == '\0') {
-                cli_errorf(cmd, "unknown option '%.*s' (see gridres %s --help)",
-                           eq ? (int)(eq - a) : (int)strlen(a), a, cmd);
-                return CLI_EXIT_USAGE;
-            }
-            if (o->kind == CLI_FLAG) {
-                if (eq) {
-                    cli_errorf(cmd, "option '--%s' takes no value (see gridres %s --help)",
-                               o->name, cmd);
-                    return CLI_EXIT_USAGE;
-                }
-            } else if (eq) {
-                val = eq + 1;
-            } else if (i + 1 < argc && !(argv[i + 1][0] == '-' && argv[i + 1][1] == '-')) {
-                val = argv[++i];
-            }
-            if (o->kind != CLI_FLAG && (!val || *val == '\0')) {
-                cli_errorf(cmd, "option '--%s' needs a value (see gridres %s --help)", o->name,
-                           cmd);
-                return CLI_EXIT_USAGE;
-            }
-            int rc = set_opt(cmd, o, val);
-            if (rc != CLI_PARSE_OK)
-                return rc;
-            continue;
-        }
-        if (*npos >= max_pos) {
-            cli_errorf(cmd, "unexpected argument '%s' (see gridres %s --help)", a, cmd);
-            return CLI_EXIT_USAGE;
-        }
-        pos[(*npos)++] = a;
-    }
-    return CLI_PARSE_OK;
-}
 
 int cli_mkdir_p(const char *cmd, const char *dir)
 {
@@ -233,6 +86,90 @@ int cli_close_out(const char *cmd, FILE *f, const char *path)
         return -1;
     }
     return 0;
+}
+
+int cli_out_path(const char *cmd, char *buf, size_t len, const char *dir, const char *name)
+{
+    if (cli_path_join(buf, len, dir, name) != 0) {
+        cli_errorf(cmd, "output path too long: '%s'", dir);
+        return -1;
+    }
+    return 0;
+}
+
+FILE *cli_open_out_in(const char *cmd, const char *dir, const char *name, int force, char *path,
+                      size_t len)
+{
+    if (cli_out_path(cmd, path, len, dir, name) != 0)
+        return NULL;
+    return cli_open_out(cmd, path, force);
+}
+
+int cli_check_outputs(const char *cmd, const char *dir, const char *const *names, int n,
+                      int force)
+{
+    char path[4096];
+    for (int k = 0; k < n; k++)
+        if (cli_out_path(cmd, path, sizeof path, dir, names[k]) != 0 ||
+            cli_check_new(cmd, path, force) != 0)
+            return CLI_EXIT_USAGE;
+    return CLI_EXIT_OK;
+}
+
+int cli_out_dir_prepare(const char *cmd, const char *out_dir, const char *prefix,
+                        const char *const *names, int n, int force, char *dir, size_t len)
+{
+    if (out_dir) {
+        if (strlen(out_dir) + 32 > len) {
+            cli_errorf(cmd, "output path too long: '%s'", out_dir);
+            return CLI_EXIT_USAGE;
+        }
+        snprintf(dir, len, "%s", out_dir);
+        return cli_check_outputs(cmd, dir, names, n, force);
+    }
+    time_t now = time(NULL);
+    struct tm tmv;
+    char stamp[32];
+    localtime_r(&now, &tmv);
+    strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tmv);
+    snprintf(dir, len, "%s-%s", prefix, stamp);
+    for (int k = 2; cli_exists(dir) && k < 1000; k++)
+        snprintf(dir, len, "%s-%s-%d", prefix, stamp, k);
+    if (cli_exists(dir)) {
+        cli_errorf(cmd, "cannot find a new output directory name (use --out)");
+        return CLI_EXIT_USAGE;
+    }
+    return CLI_EXIT_OK;
+}
+
+int cli_write_text(const char *cmd, const char *path, int force, const char *text)
+{
+    FILE *f = cli_open_out(cmd, path, force);
+    if (!f)
+        return -1;
+    fputs(text, f);
+    return cli_close_out(cmd, f, path);
+}
+
+int cli_write_json(const char *cmd, const char *path, int force, const json_t *obj)
+{
+    FILE *f = cli_open_out(cmd, path, force);
+    if (!f)
+        return -1;
+    if (cli_json_print(f, obj) != 0) {
+        fclose(f);
+        cli_errorf(cmd, "error writing '%s'", path);
+        return -1;
+    }
+    return cli_close_out(cmd, f, path);
+}
+
+void cli_progress_clear(int shown)
+{
+    if (shown) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+    }
 }
 
 void cli_csv_num(FILE *f, double x, char sep)

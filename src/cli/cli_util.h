@@ -1,5 +1,5 @@
-/* cli_util.h — helpers shared by the gridres commands: option parsing, output
- * files that are never overwritten without --force, CSV and JSON writing. */
+/* cli_util.h — the CLI's output helpers: output files and directories that are
+ * never overwritten without --force, CSV and JSON writing. Input side: cli_common.h. */
 #ifndef GRIDRES_CLI_UTIL_H
 #define GRIDRES_CLI_UTIL_H
 
@@ -7,58 +7,7 @@
 
 #include <jansson.h>
 
-/* Exit codes of every command. */
-enum {
-    CLI_EXIT_OK = 0,        /* success (a power flow converged) */
-    CLI_EXIT_FAIL = 1,      /* other failure: out of memory, cannot write, internal error */
-    CLI_EXIT_USAGE = 2,     /* bad command line or bad input file */
-    CLI_EXIT_NOCONV = 3     /* the solve ran but did not converge */
-};
-
-/* ------------------------------------------------------------------------
- * Option parsing. Long options only: "--name VALUE" and "--name=VALUE";
- * "--" ends the options; "-h"/"--help" asks for help. A command describes its
- * options in a table and gets its positional arguments back.
- * ------------------------------------------------------------------------ */
-typedef enum {
-    CLI_FLAG,     /* no value: *(int *)dest = ival */
-    CLI_INT,      /* *(int *)dest, range [min, max] */
-    CLI_DOUBLE,   /* *(double *)dest, finite, range [min, max] */
-    CLI_STRING    /* *(const char **)dest = the argument (borrowed from argv) */
-} cli_opt_kind;
-
-typedef struct cli_opt {
-    const char *name;   /* without the leading "--" */
-    cli_opt_kind kind;
-    void *dest;
-    int ival;           /* value a CLI_FLAG stores (usually 1) */
-    double min, max;    /* inclusive range for CLI_INT and CLI_DOUBLE */
-    int *seen;          /* optional: set to 1 when the option was given */
-} cli_opt;
-
-/* Results of cli_parse besides CLI_EXIT_USAGE. */
-#define CLI_PARSE_OK 0
-#define CLI_PARSE_HELP (-1)
-
-/* Parse argv[1..argc-1] of command `cmd` (argv[0] is the command name).
- * Positional arguments go to pos[0..max_pos-1] and their count to *npos.
- * Returns CLI_PARSE_OK, CLI_PARSE_HELP (-h/--help seen; nothing printed), or
- * CLI_EXIT_USAGE after printing one line to stderr, e.g.
- * "gridres pf: unknown option '--foo' (see gridres pf --help)". */
-int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, int nopts,
-              const char **pos, int max_pos, int *npos);
-
-/* Strict number parsing: the whole string must be a number in [min, max]
- * (finite for doubles). Return 0 on success, -1 otherwise (nothing printed). */
-int cli_parse_int(const char *s, long min, long max, int *out);
-int cli_parse_double(const char *s, double min, double max, double *out);
-
-/* Print "gridres CMD: MESSAGE\n" (CMD may be NULL: "gridres: …") to stderr. */
-void cli_errorf(const char *cmd, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 2, 3)))
-#endif
-    ;
+#include "cli_common.h"
 
 /* ------------------------------------------------------------------------
  * Output files. Existing files are never overwritten unless `force`.
@@ -86,6 +35,33 @@ FILE *cli_open_out(const char *cmd, const char *path, int force);
 /* Close a file opened by cli_open_out, checking write errors. Returns 0 or -1
  * with a message printed. */
 int cli_close_out(const char *cmd, FILE *f, const char *path);
+
+/* buf = dir/name; -1 with "output path too long: 'DIR'" printed if it does not fit. */
+int cli_out_path(const char *cmd, char *buf, size_t len, const char *dir, const char *name);
+
+/* cli_out_path into path[len], then cli_open_out. NULL with a message printed. */
+FILE *cli_open_out_in(const char *cmd, const char *dir, const char *name, int force, char *path,
+                      size_t len);
+
+/* Before any work: unless `force`, refuse when one of dir/names[0..n-1]
+ * exists. Returns CLI_EXIT_OK, or CLI_EXIT_USAGE with a message printed (the
+ * file that exists, or a path too long). */
+int cli_check_outputs(const char *cmd, const char *dir, const char *const *names, int n,
+                      int force);
+
+/* The output directory into dir[len]: out_dir when given (then checked with
+ * cli_check_outputs), else a new "PREFIX-YYYYmmdd-HHMMSS[-K]" that does not
+ * exist yet. Returns CLI_EXIT_OK or CLI_EXIT_USAGE with a message printed. */
+int cli_out_dir_prepare(const char *cmd, const char *out_dir, const char *prefix,
+                        const char *const *names, int n, int force, char *dir, size_t len);
+
+/* Write `text` to path (cli_open_out rules). Returns 0 or -1 with a message printed. */
+int cli_write_text(const char *cmd, const char *path, int force, const char *text);
+/* Write `obj` as cli_json_print does to path. Returns 0 or -1 with a message printed. */
+int cli_write_json(const char *cmd, const char *path, int force, const json_t *obj);
+
+/* Erase a progress line drawn on stderr (shown: something was drawn). */
+void cli_progress_clear(int shown);
 
 /* ------------------------------------------------------------------------
  * CSV and JSON.

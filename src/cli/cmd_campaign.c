@@ -1,13 +1,12 @@
 /* cmd_campaign.c — `gridres campaign`: a multi-night strike campaign (waves, air defence, damage, cascades, repairs), Monte Carlo over runs, CSV/JSON outputs for `gridres report`. */
-#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "cli_common.h"
 #include "cli_sweep.h"
 #include "cli_util.h"
 #include "gridres.h"
@@ -33,17 +32,17 @@ static void campaign_help(FILE *f)
           "  --runs R            Monte Carlo runs (default 1); run r draws from the random\n"
           "                      stream (seed, r - 1)\n"
           "  --seed S            master seed, 0 .. 2^63-1 (default 1)\n"
-          "  --threads T         OpenMP threads over runs (default: all); the output files\n"
-          "                      are byte-identical for any T\n"
+          CLI_HELP_THREADS
           "  --control shed|none operator emergency shedding in the cascades (default: the\n"
           "                      scenario's, shed)\n"
           "  --out DIR           output directory (default: a new gridres-out-DATE-TIME)\n"
-          "  --force             overwrite existing output files in DIR\n"
-          "  --json              print summary.json on stdout instead of the summary block\n"
+          CLI_HELP_FORCE
+          CLI_HELP_JSON
+          "                      (summary.json, instead of the summary block)\n"
           "  --quiet             no progress bar and no summary\n"
           "  --report            also write DIR/report.html with its charts (gridres report)\n"
           "  --write-scenario F  write the built-in default scenario to F and exit\n"
-          "  -h, --help          show this help\n",
+          CLI_HELP_HELP,
           f);
     cli_sweep_help(f, "runs");
     fputs("\n"
@@ -54,23 +53,6 @@ static void campaign_help(FILE *f)
           "exit status: 0 success, 2 bad command line, bad scenario (the message names the\n"
           "JSON path) or existing output, 1 other failure.\n",
           f);
-}
-
-/* Strict unsigned decimal in [0, 2^63 - 1]. */
-static int parse_seed(const char *s, uint64_t *out)
-{
-    char *end;
-    if (!s || !*s)
-        return -1;
-    for (const char *p = s; *p; p++)
-        if (*p < '0' || *p > '9')
-            return -1;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end || v > (unsigned long long)INT64_MAX)
-        return -1;
-    *out = (uint64_t)v;
-    return 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -100,14 +82,6 @@ static void bar_update(void *user, int done, int total)
              total > 0 ? 100 * done / total : 100, done, total, eta);
     fputs(line, stderr);
     fflush(stderr);
-}
-
-static void bar_end(bar *b)
-{
-    if (b->shown) {
-        fputs("\r\033[K", stderr);
-        fflush(stderr);
-    }
 }
 
 /* ------------------------------------------------------------------------
@@ -611,22 +585,13 @@ static const char *const out_files[] = {"hourly.csv", "nights.csv", "events.csv"
                                         "campaign.json"};
 #define N_OUT ((int)(sizeof out_files / sizeof out_files[0]))
 
-static int write_text(const char *path, int force, const char *text)
-{
-    FILE *f = cli_open_out(CMD, path, force);
-    if (!f)
-        return -1;
-    fputs(text, f);
-    return cli_close_out(CMD, f, path);
-}
-
 int cmd_campaign(int argc, char **argv)
 {
     gr_campaign_options opt;
     gr_campaign_scenario *s = NULL;
     gr_campaign_result *r = NULL;
     gr_error err = {0, ""};
-    const char *seed_s = NULL, *out_dir = NULL, *control_s = NULL, *write_s = NULL;
+    const char *out_dir = NULL, *control_s = NULL, *write_s = NULL;
     int nights = 0, runs = 1, threads = 0, force = 0, as_json = 0, quiet = 0, npos = 0, rc;
     int report = 0;
     const char *pos[1] = {NULL};
@@ -637,46 +602,29 @@ int cmd_campaign(int argc, char **argv)
     memset(&cs, 0, sizeof cs);
     const cli_opt opts[] = {
         CLI_SWEEP_OPTS(cs),
-        {"nights", CLI_INT, &nights, 0, 1, 10000, NULL},
-        {"runs", CLI_INT, &runs, 0, 1, 1000000, NULL},
-        {"seed", CLI_STRING, &seed_s, 0, 0, 0, NULL},
-        {"threads", CLI_INT, &threads, 0, 1, 4096, NULL},
-        {"control", CLI_STRING, &control_s, 0, 0, 0, NULL},
-        {"out", CLI_STRING, &out_dir, 0, 0, 0, NULL},
-        {"force", CLI_FLAG, &force, 1, 0, 0, NULL},
-        {"json", CLI_FLAG, &as_json, 1, 0, 0, NULL},
-        {"quiet", CLI_FLAG, &quiet, 1, 0, 0, NULL},
+        CLI_OPT_NIGHTS(nights),
+        CLI_OPT_RUNS(runs),
+        CLI_OPT_SEED(opt.seed, CLI_SEED_BITS_JSON, NULL),
+        CLI_OPT_THREADS(threads),
+        CLI_OPT_CONTROL(control_s),
+        CLI_OPT_OUT(out_dir),
+        CLI_OPT_FORCE(force),
+        CLI_OPT_JSON(as_json),
+        CLI_OPT_QUIET(quiet),
         {"report", CLI_FLAG, &report, 1, 0, 0, NULL},
         {"write-scenario", CLI_STRING, &write_s, 0, 0, 0, NULL},
     };
-    rc = cli_parse(CMD, argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 1, &npos);
-    if (rc == CLI_PARSE_HELP) {
-        campaign_help(stdout);
-        return CLI_EXIT_OK;
-    }
-    if (rc != CLI_PARSE_OK)
+    if (!cli_parse_args(CMD, argc, argv, opts, CLI_NOPTS(opts), pos, 1, &npos, campaign_help, &rc))
         return rc;
     if (write_s) {
-        if (write_text(write_s, force, gr_campaign_default_json()) != 0)
+        if (cli_write_text(CMD, write_s, force, gr_campaign_default_json()) != 0)
             return cli_exists(write_s) && !force ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
         if (!quiet)
             printf("wrote the built-in default scenario to %s\n", write_s);
         return CLI_EXIT_OK;
     }
-    if (seed_s && parse_seed(seed_s, &opt.seed) != 0) {
-        cli_errorf(CMD, "--seed expects an integer in [0, 2^63-1], got '%s'", seed_s);
-        return CLI_EXIT_USAGE;
-    }
-    if (control_s) {
-        if (strcmp(control_s, "shed") == 0)
-            opt.control = GR_CASCADE_CONTROL_SHED;
-        else if (strcmp(control_s, "none") == 0)
-            opt.control = GR_CASCADE_CONTROL_NONE;
-        else {
-            cli_errorf(CMD, "--control expects shed or none, got '%s'", control_s);
-            return CLI_EXIT_USAGE;
-        }
-    }
+    if (control_s && (rc = cli_parse_control(CMD, control_s, &opt.control)) != 0)
+        return rc;
     opt.nights = nights;
     opt.runs = runs;
     opt.threads = threads;
@@ -685,33 +633,13 @@ int cmd_campaign(int argc, char **argv)
 
     /* the output directory: given (existing files refused without --force),
        or a new one that does not exist yet */
-    if (out_dir) {
-        if (strlen(out_dir) + 32 > sizeof dir) {
-            cli_errorf(CMD, "output path too long: '%s'", out_dir);
-            return CLI_EXIT_USAGE;
-        }
-        snprintf(dir, sizeof dir, "%s", out_dir);
-        for (int k = 0; k < N_OUT; k++) {
-            if (cli_path_join(path, sizeof path, dir, out_files[k]) != 0 ||
-                cli_check_new(CMD, path, force) != 0)
-                return CLI_EXIT_USAGE;
-        }
-        if (report && (cli_path_join(path, sizeof path, dir, "report.html") != 0 ||
-                       cli_check_new(CMD, path, force) != 0))
-            return CLI_EXIT_USAGE;
-    } else {
-        time_t now = time(NULL);
-        struct tm tmv;
-        char stamp[32];
-        localtime_r(&now, &tmv);
-        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tmv);
-        snprintf(dir, sizeof dir, "gridres-out-%s", stamp);
-        for (int k = 2; cli_exists(dir) && k < 1000; k++)
-            snprintf(dir, sizeof dir, "gridres-out-%s-%d", stamp, k);
-        if (cli_exists(dir)) {
-            cli_errorf(CMD, "cannot find a new output directory name (use --out)");
-            return CLI_EXIT_USAGE;
-        }
+    if ((rc = cli_out_dir_prepare(CMD, out_dir, "gridres-out", out_files, N_OUT, force, dir,
+                                  sizeof dir)) != CLI_EXIT_OK)
+        return rc;
+    if (out_dir && report) {
+        static const char *const report_file[] = {"report.html"};
+        if ((rc = cli_check_outputs(CMD, dir, report_file, 1, force)) != CLI_EXIT_OK)
+            return rc;
     }
 
     int st = gr_campaign_scenario_read(npos > 0 ? pos[0] : NULL, &s, &err);
@@ -725,7 +653,7 @@ int cmd_campaign(int argc, char **argv)
         opt.user = &pb;
     }
     st = gr_campaign_run(s, &opt, &r, &err);
-    bar_end(&pb);
+    cli_progress_clear(pb.shown);
     if (st != GR_OK) {
         if (cli_sweep_root())
             cli_errorf(CMD, "%s", err.msg[0] ? err.msg : gr_strerror(st));
@@ -746,54 +674,46 @@ int cmd_campaign(int argc, char **argv)
     }
     if (cli_mkdir_p(CMD, dir) != 0)
         goto done;
-#define JOIN(name)                                                      \
-    if (cli_path_join(path, sizeof path, dir, name) != 0) {             \
-        cli_errorf(CMD, "output path too long: '%s'", dir);             \
-        goto done;                                                      \
-    }
-    JOIN("hourly.csv")
+    if (cli_out_path(CMD, path, sizeof path, dir, "hourly.csv") != 0)
+        goto done;
     if (write_hourly(path, force, r) != 0)
         goto done;
-    JOIN("nights.csv")
+    if (cli_out_path(CMD, path, sizeof path, dir, "nights.csv") != 0)
+        goto done;
     if (write_nights(path, force, r) != 0)
         goto done;
-    JOIN("events.csv")
+    if (cli_out_path(CMD, path, sizeof path, dir, "events.csv") != 0)
+        goto done;
     if (write_events(path, force, r, s->grid) != 0)
         goto done;
-    JOIN("runs.csv")
+    if (cli_out_path(CMD, path, sizeof path, dir, "runs.csv") != 0)
+        goto done;
     if (write_runs(path, force, r) != 0)
         goto done;
-    JOIN("summary.json")
-    {
-        FILE *f = cli_open_out(CMD, path, force);
-        if (!f)
-            goto done;
-        if (cli_json_print(f, sum) != 0) {
-            fclose(f);
-            cli_errorf(CMD, "error writing '%s'", path);
-            goto done;
-        }
-        if (cli_close_out(CMD, f, path) != 0)
-            goto done;
-    }
-    JOIN("grid.m")
+    if (cli_out_path(CMD, path, sizeof path, dir, "summary.json") != 0)
+        goto done;
+    if (cli_write_json(CMD, path, force, sum) != 0)
+        goto done;
+    if (cli_out_path(CMD, path, sizeof path, dir, "grid.m") != 0)
+        goto done;
     if (force && cli_exists(path))
         remove(path);
     if ((st = gr_case_write(s->grid_case, path, &err)) != GR_OK) {
         cli_errorf(CMD, "%s", err.msg[0] ? err.msg : gr_strerror(st));
         goto done;
     }
-    JOIN("scenario.json")
+    if (cli_out_path(CMD, path, sizeof path, dir, "scenario.json") != 0)
+        goto done;
     if (force && cli_exists(path))
         remove(path);
     if ((st = gr_overlay_write(s->overlay, path, &err)) != GR_OK) {
         cli_errorf(CMD, "%s", err.msg[0] ? err.msg : gr_strerror(st));
         goto done;
     }
-    JOIN("campaign.json")
-    if (write_text(path, force, s->text) != 0)
+    if (cli_out_path(CMD, path, sizeof path, dir, "campaign.json") != 0)
         goto done;
-#undef JOIN
+    if (cli_write_text(CMD, path, force, s->text) != 0)
+        goto done;
     if (report) {
         gr_report_options ropt;
         gr_report_options_default(&ropt);

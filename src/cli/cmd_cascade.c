@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_common.h"
 #include "cli_sweep.h"
 #include "cli_util.h"
 #include "gridres.h"
@@ -27,17 +28,17 @@ static void cascade_help(FILE *f)
             "  --outage SPEC       initiating damage, e.g. branch:12,gen:3,bus:45 (branch and\n"
             "                      gen: 1-based rows of the case; bus: bus number)\n"
             "  --out DIR           write DIR/events.csv (t_s,element,cause,mw_lost)\n"
-            "  --json              print the summary as one JSON object on stdout\n"
+            CLI_HELP_JSON
             "Monte Carlo:\n"
             "  --random-n2 N       N events, each two distinct in-service branches out\n"
-            "  --seed S            master seed (event e draws from stream (S, e))\n"
-            "  --threads T         OpenMP threads (default: all); results do not depend on it\n"
+            "  --seed S            master seed, 0 .. 2^63-1 (event e draws from stream (S, e))\n"
+            CLI_HELP_THREADS
             "  --out DIR           write DIR/losses.csv and DIR/ccdf.csv (required)\n");
     cli_sweep_help(f, "events");
     fprintf(f,
             "common:\n"
             "  --dc | --ac         DC (default) or AC power flow\n"
-            "  --qlim              AC: enforce generator reactive limits (PV->PQ switching)\n"
+            CLI_HELP_QLIM
             "  --control none|shed operator emergency shedding before relays act (default none)\n"
             "  --overlay FILE      scenario.json: load priority classes for the shedding LP\n"
             "  --rating A|B|C      relay rating: B = rateB, else rateC, else rateA (default B)\n"
@@ -45,8 +46,8 @@ static void cascade_help(FILE *f)
             "                      branches over their rating in the base case: raise the relay\n"
             "                      rating to the base flow (default) or keep it\n"
             "  --t-max S           stop the simulation at S seconds (default %g)\n"
-            "  --force             overwrite existing output files\n"
-            "  -h, --help          show this help\n"
+            CLI_HELP_FORCE
+            CLI_HELP_HELP
             "\n"
             "exit status: 0 success, 2 bad command line or input, 1 other failure.\n",
             d.t_max_s);
@@ -73,11 +74,7 @@ static void element_name(char *buf, size_t len, const gr_grid *g, int kind, int 
 static int write_events(const char *dir, int force, const gr_grid *g, const gr_cascade_result *r)
 {
     char path[4096], name[64];
-    if (cli_path_join(path, sizeof path, dir, "events.csv") != 0) {
-        cli_errorf("cascade", "output path too long: '%s'", dir);
-        return -1;
-    }
-    FILE *f = cli_open_out("cascade", path, force);
+    FILE *f = cli_open_out_in("cascade", dir, "events.csv", force, path, sizeof path);
     if (!f)
         return -1;
     fputs("t_s,element,cause,mw_lost\n", f);
@@ -227,8 +224,7 @@ static int write_mc(const char *dir, int force, const gr_cascade_mc_result *m)
 {
     char path[4096];
     FILE *f;
-    if (cli_path_join(path, sizeof path, dir, "losses.csv") != 0 ||
-        !(f = cli_open_out("cascade", path, force)))
+    if (!(f = cli_open_out_in("cascade", dir, "losses.csv", force, path, sizeof path)))
         return -1;
     fputs("event,branch1,branch2,mw_lost,fraction,n_trips\n", f);
     for (int e = 0; e < m->n; e++) {
@@ -247,8 +243,7 @@ static int write_mc(const char *dir, int force, const gr_cascade_mc_result *m)
         cli_errorf("cascade", "out of memory");
         return -1;
     }
-    if (cli_path_join(path, sizeof path, dir, "ccdf.csv") != 0 ||
-        !(f = cli_open_out("cascade", path, force))) {
+    if (!(f = cli_open_out_in("cascade", dir, "ccdf.csv", force, path, sizeof path))) {
         gr_free(x);
         gr_free(p);
         return -1;
@@ -298,12 +293,12 @@ static void mc_summarize(const gr_cascade_mc_result *m, mc_stats *s)
 }
 
 static int run_mc(const char *name, const gr_grid *g, const gr_cascade_options *opt, int n,
-                  long seed, int threads, const char *out_dir, int force, int json,
+                  uint64_t seed, int threads, const char *out_dir, int force, int json,
                   const cli_sweep *cs)
 {
     gr_cascade_mc_result *m = NULL;
     gr_error err = {0};
-    int st = gr_cascade_random_n2(g, opt, n, (uint64_t)seed, threads, &m, &err);
+    int st = gr_cascade_random_n2(g, opt, n, seed, threads, &m, &err);
     if (st) {
         if (cli_sweep_root())
             lib_error("", st, &err);
@@ -327,7 +322,7 @@ static int run_mc(const char *name, const gr_grid *g, const gr_cascade_options *
             bad |= json_object_set_new(o, "method", json_string(opt->ac ? "ac" : "dc"));
             bad |= json_object_set_new(o, "control", json_string(opt->control ? "shed" : "none"));
             bad |= json_object_set_new(o, "events", json_integer(m->n));
-            bad |= json_object_set_new(o, "seed", json_integer(seed));
+            bad |= json_object_set_new(o, "seed", json_integer((json_int_t)seed));
             bad |= json_object_set_new(o, "failed", json_integer(s.n_failed));
             bad |= json_object_set_new(o, "load_mw", cli_json_num(m->load0_mw));
             bad |= json_object_set_new(o, "mean_lost_mw", cli_json_num(s.mean_mw));
@@ -348,7 +343,8 @@ static int run_mc(const char *name, const gr_grid *g, const gr_cascade_options *
         printf("case        %s (%d buses, %d branches)\n", name, g->nb, g->nl);
         printf("model       %s power flow, control %s\n", opt->ac ? "AC" : "DC",
                opt->control ? "shed" : "none");
-        printf("events      %d random N-2 (seed %ld), %d failed\n", m->n, seed, s.n_failed);
+        printf("events      %d random N-2 (seed %llu), %d failed\n", m->n,
+               (unsigned long long)seed, s.n_failed);
         printf("load        %.3f MW\n", m->load0_mw);
         printf("lost        mean %.3f MW, max %.3f MW\n", s.mean_mw, s.max_mw);
         printf("P(loss>1%%)  %.4f\n", s.p_over_1pct);
@@ -371,7 +367,7 @@ int cmd_cascade(int argc, char **argv)
     gr_cascade_options opt;
     gr_cascade_options_default(&opt);
     int ac = 0, dc = 0, json = 0, force = 0, n_mc = 0, threads = 0, mc_seen = 0, seed_seen = 0;
-    double seed_d = 0;
+    uint64_t seed = 0;
     const char *outage = NULL, *control = "none", *overlay = NULL, *out_dir = NULL;
     const char *rating = NULL, *base_policy = NULL;
     const char *pos[1];
@@ -380,29 +376,24 @@ int cmd_cascade(int argc, char **argv)
     memset(&cs, 0, sizeof cs);
     const cli_opt opts[] = {
         CLI_SWEEP_OPTS(cs),
-        {"outage", CLI_STRING, &outage, 0, 0, 0, NULL},
-        {"ac", CLI_FLAG, &ac, 1, 0, 0, NULL},
-        {"qlim", CLI_FLAG, &opt.pf.enforce_q_lims, 1, 0, 0, NULL},
-        {"dc", CLI_FLAG, &dc, 1, 0, 0, NULL},
-        {"control", CLI_STRING, &control, 0, 0, 0, NULL},
-        {"overlay", CLI_STRING, &overlay, 0, 0, 0, NULL},
-        {"out", CLI_STRING, &out_dir, 0, 0, 0, NULL},
-        {"json", CLI_FLAG, &json, 1, 0, 0, NULL},
-        {"force", CLI_FLAG, &force, 1, 0, 0, NULL},
+        CLI_OPT_OUTAGE(outage),
+        CLI_OPT_AC(ac),
+        CLI_OPT_QLIM(opt.pf.enforce_q_lims),
+        CLI_OPT_DC(dc),
+        CLI_OPT_CONTROL(control),
+        CLI_OPT_OVERLAY(overlay),
+        CLI_OPT_OUT(out_dir),
+        CLI_OPT_JSON(json),
+        CLI_OPT_FORCE(force),
         {"random-n2", CLI_INT, &n_mc, 0, 1, 100000000, &mc_seen},
-        {"seed", CLI_DOUBLE, &seed_d, 0, 0, 9007199254740992.0, &seed_seen},
-        {"threads", CLI_INT, &threads, 0, 1, 4096, NULL},
+        CLI_OPT_SEED(seed, CLI_SEED_BITS_JSON, &seed_seen),
+        CLI_OPT_THREADS(threads),
         {"rating", CLI_STRING, &rating, 0, 0, 0, NULL},
         {"base-overload", CLI_STRING, &base_policy, 0, 0, 0, NULL},
         {"t-max", CLI_DOUBLE, &opt.t_max_s, 0, 0, 1e9, NULL},
     };
-    int rc = cli_parse("cascade", argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 1,
-                       &npos);
-    if (rc == CLI_PARSE_HELP) {
-        cascade_help(stdout);
-        return CLI_EXIT_OK;
-    }
-    if (rc != CLI_PARSE_OK)
+    int rc;
+    if (!cli_parse_args("cascade", argc, argv, opts, CLI_NOPTS(opts), pos, 1, &npos, cascade_help, &rc))
         return rc;
     if (npos != 1) {
         cli_errorf("cascade", "expected a case file (see gridres cascade --help)");
@@ -417,14 +408,8 @@ int cmd_cascade(int argc, char **argv)
         cli_errorf("cascade", "--qlim applies to the AC power flow only (add --ac)");
         return CLI_EXIT_USAGE;
     }
-    if (strcmp(control, "none") == 0)
-        opt.control = GR_CASCADE_CONTROL_NONE;
-    else if (strcmp(control, "shed") == 0)
-        opt.control = GR_CASCADE_CONTROL_SHED;
-    else {
-        cli_errorf("cascade", "--control must be none or shed, not '%s'", control);
-        return CLI_EXIT_USAGE;
-    }
+    if ((rc = cli_parse_control("cascade", control, &opt.control)) != 0)
+        return rc;
     if (rating) {
         if (strlen(rating) != 1 || !strchr("ABC", rating[0])) {
             cli_errorf("cascade", "--rating must be A, B or C, not '%s'", rating);
@@ -447,7 +432,7 @@ int cmd_cascade(int argc, char **argv)
             cli_errorf("cascade", "--outage and --random-n2 exclude each other");
             return CLI_EXIT_USAGE;
         }
-        if (!seed_seen || seed_d != floor(seed_d)) {
+        if (!seed_seen) {
             cli_errorf("cascade", "--random-n2 needs --seed S (a non-negative integer)");
             return CLI_EXIT_USAGE;
         }
@@ -472,43 +457,28 @@ int cmd_cascade(int argc, char **argv)
         }
     }
     /* Refuse before simulating if an output file exists. */
-    if (out_dir && !force) {
+    if (out_dir) {
         static const char *const single[] = {"events.csv"}, *const mc[] = {"losses.csv", "ccdf.csv"};
-        const char *const *names = mc_seen ? mc : single;
-        int nn = mc_seen ? 2 : 1;
-        for (int k = 0; k < nn; k++) {
-            char path[4096];
-            if (cli_path_join(path, sizeof path, out_dir, names[k]) != 0) {
-                cli_errorf("cascade", "output path too long: '%s'", out_dir);
-                return CLI_EXIT_USAGE;
-            }
-            if (cli_check_new("cascade", path, 0) != 0)
-                return CLI_EXIT_USAGE;
-        }
+        if ((rc = cli_check_outputs("cascade", out_dir, mc_seen ? mc : single, mc_seen ? 2 : 1,
+                                    force)) != CLI_EXIT_OK)
+            return rc;
     }
 
-    gr_case *c = NULL;
-    gr_grid *g = NULL;
-    gr_overlay *ov = NULL;
+    cli_inputs in;
+    const cli_inputs_spec spec = {pos[0], overlay, -1, 0, 0, "", ""};
     gr_load_classes *classes = NULL;
     gr_cascade_result *r = NULL;
     gr_error err = {0};
     double *ramp = NULL;
     int *dmg_buf = NULL;
-    int st = gr_case_read(pos[0], &c, &err);
-    if (st) {
-        lib_error("", st, &err);
-        return status_exit(st);
-    }
-    const char *name = c->name ? c->name : pos[0];
-    if ((st = gr_grid_from_case(c, &g, &err))) {
-        lib_error("", st, &err);
-        rc = status_exit(st);
+    int st;
+    if ((rc = cli_load_inputs("cascade", &spec, &in)) != CLI_EXIT_OK)
         goto done;
-    }
+    const gr_case *c = in.c;
+    const gr_grid *g = in.g;
+    const char *name = in.name;
     if (overlay) {
-        if ((st = gr_overlay_read(overlay, c, &ov, &err)) ||
-            (st = gr_load_classes_from_overlay(g, ov, &classes, &err))) {
+        if ((st = gr_load_classes_from_overlay(g, in.ov, &classes, &err))) {
             lib_error("", st, &err);
             rc = status_exit(st);
             goto done;
@@ -527,7 +497,7 @@ int cmd_cascade(int argc, char **argv)
     opt.ramp_mw = ramp;
 
     if (mc_seen) {
-        rc = run_mc(name, g, &opt, n_mc, (long)seed_d, threads, out_dir, force, json, &cs);
+        rc = run_mc(name, g, &opt, n_mc, seed, threads, out_dir, force, json, &cs);
         goto done;
     }
     gr_cascade_damage d;
@@ -564,8 +534,6 @@ done:
     free(dmg_buf);
     gr_cascade_result_free(r);
     gr_load_classes_free(classes);
-    gr_overlay_free(ov);
-    gr_grid_free(g);
-    gr_case_free(c);
+    cli_inputs_free(&in);
     return rc;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_common.h"
 #include "cli_sweep.h"
 #include "cli_util.h"
 #include "gridres.h"
@@ -30,9 +31,10 @@ static void ctg_help(FILE *f)
             "  --ac                AC power flow (default): Newton warm-started from the base\n"
             "                      case on its Jacobian pattern and LU analysis\n"
             "  --dc                DC power flow by line outage distribution factors\n"
-            "  --qlim              AC: enforce generator Q limits (slower: full solves)\n"
-            "  --tol X             AC mismatch tolerance in pu (default %g)\n"
-            "  --max-iter N        AC Newton iterations (default %d)\n"
+            CLI_HELP_QLIM
+            "                      (slower: full solves)\n"
+            CLI_HELP_TOL
+            CLI_HELP_MAX_ITER
             "contingencies (one of; default --n-1):\n"
             "  --n-1               every in-service element alone\n"
             "  --n-2               every pair of in-service elements\n"
@@ -43,16 +45,15 @@ static void ctg_help(FILE *f)
             "                      and reported)\n"
             "  --elements LIST     with --n-1/--n-2: branch, gen or branch,gen (default branch)\n"
             "output:\n"
-            "  --threads T         worker threads (default: all cores); results are the same\n"
-            "                      for any T\n"
+            CLI_HELP_THREADS
             "  --top N             contingencies in the ranked summary (default 10)\n"
             "  --out DIR           write DIR/contingencies.csv (one row per contingency),\n"
             "                      DIR/violations.csv (contingency,element,kind,value,limit)\n"
             "  --flows             with --out: also DIR/flows.csv, every branch's flow after\n"
             "                      every contingency (MW, MVAr)\n"
-            "  --json              print the summary as one JSON object on stdout\n"
-            "  --force             overwrite existing output files\n"
-            "  -h, --help          show this help\n",
+            CLI_HELP_JSON
+            CLI_HELP_FORCE
+            CLI_HELP_HELP,
             d.tol, d.max_iter);
     cli_sweep_help(f, "contingencies");
     fprintf(f,
@@ -154,8 +155,7 @@ static int write_outputs(const char *dir, int force, const gr_grid *g, const gr_
     char path[4096], el[512];
     double base = g->base_mva;
     FILE *f;
-    if (cli_path_join(path, sizeof path, dir, out_names[0]) != 0 ||
-        !(f = cli_open_out(CMD, path, force)))
+    if (!(f = cli_open_out_in(CMD, dir, out_names[0], force, path, sizeof path)))
         return -1;
     fputs("id,elements,converged,islands,dark_load_mw,max_loading_pct,max_loading_branch,"
           "n_overloaded,min_vm_pu,max_vm_pu,iterations,method\n",
@@ -181,8 +181,7 @@ static int write_outputs(const char *dir, int force, const gr_grid *g, const gr_
     if (cli_close_out(CMD, f, path) != 0)
         return -1;
 
-    if (cli_path_join(path, sizeof path, dir, out_names[1]) != 0 ||
-        !(f = cli_open_out(CMD, path, force)))
+    if (!(f = cli_open_out_in(CMD, dir, out_names[1], force, path, sizeof path)))
         return -1;
     fputs("contingency,element,kind,value,limit\n", f);
     for (int v = 0; v < r->nviol; v++) {
@@ -207,8 +206,7 @@ static int write_outputs(const char *dir, int force, const gr_grid *g, const gr_
 
     if (!flows)
         return 0;
-    if (cli_path_join(path, sizeof path, dir, out_names[2]) != 0 ||
-        !(f = cli_open_out(CMD, path, force)))
+    if (!(f = cli_open_out_in(CMD, dir, out_names[2], force, path, sizeof path)))
         return -1;
     fputs("contingency,branch,pf_mw,qf_mvar,pt_mw,qt_mvar\n", f);
     for (int c = 0; c < l->n; c++)
@@ -289,28 +287,23 @@ int cmd_contingency(int argc, char **argv)
     memset(&cs, 0, sizeof cs);
     const cli_opt opts[] = {
         CLI_SWEEP_OPTS(cs),
-        {"ac", CLI_FLAG, &ac, 1, 0, 0, NULL},
-        {"dc", CLI_FLAG, &dc, 1, 0, 0, NULL},
-        {"qlim", CLI_FLAG, &qlim, 1, 0, 0, NULL},
-        {"tol", CLI_DOUBLE, &opt.pf.tol, 0, 1e-15, 1.0, &tol_seen},
-        {"max-iter", CLI_INT, &opt.pf.max_iter, 0, 1, 1000, &iter_seen},
+        CLI_OPT_AC(ac),
+        CLI_OPT_DC(dc),
+        CLI_OPT_QLIM(qlim),
+        CLI_OPT_TOL(opt.pf.tol, &tol_seen),
+        CLI_OPT_MAX_ITER(opt.pf.max_iter, &iter_seen),
         {"n-1", CLI_FLAG, &n1, 1, 0, 0, NULL},
         {"n-2", CLI_FLAG, &n2, 1, 0, 0, NULL},
         {"list", CLI_STRING, &list_path, 0, 0, 0, NULL},
         {"elements", CLI_STRING, &elements, 0, 0, 0, &elements_seen},
-        {"threads", CLI_INT, &threads, 0, 1, 1024, NULL},
+        CLI_OPT_THREADS(threads),
         {"top", CLI_INT, &top, 0, 0, 1000000, NULL},
-        {"out", CLI_STRING, &out_dir, 0, 0, 0, NULL},
+        CLI_OPT_OUT(out_dir),
         {"flows", CLI_FLAG, &flows, 1, 0, 0, NULL},
-        {"json", CLI_FLAG, &json, 1, 0, 0, NULL},
-        {"force", CLI_FLAG, &force, 1, 0, 0, NULL},
+        CLI_OPT_JSON(json),
+        CLI_OPT_FORCE(force),
     };
-    rc = cli_parse(CMD, argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 1, &npos);
-    if (rc == CLI_PARSE_HELP) {
-        ctg_help(stdout);
-        return CLI_EXIT_OK;
-    }
-    if (rc != CLI_PARSE_OK)
+    if (!cli_parse_args(CMD, argc, argv, opts, CLI_NOPTS(opts), pos, 1, &npos, ctg_help, &rc))
         return rc;
     if (npos != 1) {
         cli_errorf(CMD, "expected one case file (see gridres contingency --help)");
@@ -348,40 +341,21 @@ int cmd_contingency(int argc, char **argv)
     opt.threads = threads;
     opt.keep_flows = flows;
     /* Refuse before solving if an output file exists. */
-    if (out_dir && !force)
-        for (int k = 0; k < 2 + flows; k++) {
-            char path[4096];
-            if (cli_path_join(path, sizeof path, out_dir, out_names[k]) != 0) {
-                cli_errorf(CMD, "output path too long: '%s'", out_dir);
-                return CLI_EXIT_USAGE;
-            }
-            if (cli_check_new(CMD, path, 0) != 0)
-                return CLI_EXIT_USAGE;
-        }
+    if (out_dir &&
+        (rc = cli_check_outputs(CMD, out_dir, out_names, 2 + flows, force)) != CLI_EXIT_OK)
+        return rc;
 
-    gr_case *c = NULL;
-    gr_grid *g = NULL;
-    gr_islands *isl = NULL;
+    cli_inputs in;
     gr_ctg_list *l = NULL;
     gr_ctg_result *r = NULL;
     gr_error err = {0};
     int *order = NULL;
     const char *path = pos[0];
-    st = gr_case_read(path, &c, &err);
-    if (st) {
-        lib_error("", st, &err);
-        return st == GR_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
-    }
-    if ((st = gr_grid_from_case(c, &g, &err)) || (st = gr_islands_find(g, 1, &isl, &err))) {
-        lib_error(st == GR_EPARSE ? "error: " : "", st, &err);
-        rc = st == GR_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+    const cli_inputs_spec spec = {path, NULL, 1, 0, 0, "", "error: "};
+    if ((rc = cli_load_inputs(CMD, &spec, &in)) != CLI_EXIT_OK)
         goto done;
-    }
-    if (g->nl != c->branch.n || g->ng != c->gen.n) {
-        cli_errorf(CMD, "internal error: grid sizes differ from the case");
-        rc = CLI_EXIT_FAIL;
-        goto done;
-    }
+    const gr_grid *g = in.g;
+    const gr_islands *isl = in.isl;
     const char *kind;
     if (list_path) {
         st = gr_ctg_list_read(list_path, g, &l, &err);
@@ -448,7 +422,7 @@ int cmd_contingency(int argc, char **argv)
     sort_r = r;
     qsort(order, (size_t)l->n, sizeof *order, cmp_severity);
     int shown = top < l->n ? top : l->n;
-    const char *name = c->name ? c->name : path;
+    const char *name = in.name;
     double per_ms = l->n ? r->solve_s * 1e3 / l->n : 0.0;
     if (json) {
         json_t *o = json_object(), *worst = json_array();
@@ -541,8 +515,6 @@ done:
     free(order);
     gr_ctg_result_free(r);
     gr_ctg_list_free(l);
-    gr_islands_free(isl);
-    gr_grid_free(g);
-    gr_case_free(c);
+    cli_inputs_free(&in);
     return rc;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_common.h"
 #include "cli_util.h"
 #include "gridres.h"
 
@@ -22,8 +23,8 @@ static void info_help(FILE *f)
           "\n"
           "options:\n"
           "  --overlay FILE      the scenario overlay of the case\n"
-          "  --json              print the statistics as one JSON object\n"
-          "  -h, --help          show this help\n"
+          CLI_HELP_JSON
+          CLI_HELP_HELP
           "\n"
           "exit status: 0 success, 2 bad command line or input file, 1 other failure.\n",
           f);
@@ -74,12 +75,8 @@ static json_t *num(double x) { return cli_json_num(x); }
 int cmd_info(int argc, char **argv)
 {
     const char *ov_path = NULL, *pos[1];
-    int json = 0, npos = 0, rc, st;
-    gr_case *c = NULL;
-    gr_grid *g = NULL;
-    gr_islands *isl = NULL;
-    gr_overlay *ov = NULL;
-    gr_error err = {0, ""};
+    int json = 0, npos = 0, rc;
+    cli_inputs in;
     level_stat lv[MAX_LEVELS];
     int nlv = 0;
     pair *pairs = NULL;
@@ -87,30 +84,23 @@ int cmd_info(int argc, char **argv)
     json_t *o = NULL;
 
     const cli_opt opts[] = {
-        {"overlay", CLI_STRING, &ov_path, 0, 0, 0, NULL},
-        {"json", CLI_FLAG, &json, 1, 0, 0, NULL},
+        CLI_OPT_OVERLAY(ov_path),
+        CLI_OPT_JSON(json),
     };
-    rc = cli_parse("info", argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 1, &npos);
-    if (rc == CLI_PARSE_HELP) {
-        info_help(stdout);
-        return CLI_EXIT_OK;
-    }
-    if (rc != CLI_PARSE_OK)
+    if (!cli_parse_args("info", argc, argv, opts, CLI_NOPTS(opts), pos, 1, &npos, info_help, &rc))
         return rc;
     if (npos != 1) {
         cli_errorf("info", "expects one case file (see gridres info --help)");
         return CLI_EXIT_USAGE;
     }
     memset(lv, 0, sizeof lv);
-    rc = CLI_EXIT_USAGE;
-    if ((st = gr_case_read(pos[0], &c, &err)) != GR_OK ||
-        (ov_path && (st = gr_overlay_read(ov_path, c, &ov, &err)) != GR_OK) ||
-        (st = gr_grid_from_case(c, &g, &err)) != GR_OK ||
-        (st = gr_islands_find(g, 0, &isl, &err)) != GR_OK) {
-        cli_errorf(NULL, "error: %s", err.msg[0] ? err.msg : gr_strerror(st));
-        rc = st == GR_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+    const cli_inputs_spec spec = {pos[0], ov_path, 0, 0, 1, "error: ", "error: "};
+    if ((rc = cli_load_inputs("info", &spec, &in)) != CLI_EXIT_OK)
         goto done;
-    }
+    const gr_case *c = in.c;
+    const gr_grid *g = in.g;
+    const gr_islands *isl = in.isl;
+    const gr_overlay *ov = in.ov;
     rc = CLI_EXIT_FAIL;
 
     /* levels, load */
@@ -359,9 +349,6 @@ done:
     free(pairs);
     free(deg);
     json_decref(o);
-    gr_islands_free(isl);
-    gr_grid_free(g);
-    gr_overlay_free(ov);
-    gr_case_free(c);
+    cli_inputs_free(&in);
     return rc;
 }

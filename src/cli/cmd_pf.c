@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_common.h"
 #include "cli_util.h"
-#include "example_grid.h"
 #include "gridres.h"
 
 #define RAD2DEG (180.0 / 3.14159265358979323846)
@@ -25,26 +25,23 @@ static void pf_help(FILE *f)
             "\n"
             "options:\n"
             "  --dc                DC power flow (B-theta, lossless, Vm = 1) instead of AC\n"
-            "  --qlim              enforce generator reactive limits (PV->PQ switching)\n"
-            "  --tol X             AC mismatch tolerance in pu (default %g)\n"
-            "  --max-iter N        AC Newton iterations (default %d)\n"
+            CLI_HELP_QLIM
+            CLI_HELP_TOL
+            CLI_HELP_MAX_ITER
             "  --flat              AC flat start: Vm = 1 (Vg at generator buses), Va = 0\n"
             "  --warm              AC start from the case's Vm/Va, Vg at generator buses\n"
             "                      (the default, as MATPOWER's runpf)\n"
             "  --out DIR           write DIR/bus.csv, DIR/gen.csv, DIR/branch.csv\n"
             "                      (MW, MVAr, degrees; rows in case-file order)\n"
-            "  --json              print the summary as one JSON object on stdout\n"
+            CLI_HELP_JSON
             "  --write-case OUT.m  write the case with the solved voltages and dispatch\n"
-            "  --force             overwrite existing output files\n"
-            "  -h, --help          show this help\n"
+            CLI_HELP_FORCE
+            CLI_HELP_HELP
             "\n"
             "exit status: 0 converged, 3 not converged, 2 bad command line or input file,\n"
             "1 other failure (out of memory, cannot write).\n",
             d.tol, d.max_iter);
 }
-
-/* Exit code for a library error while reading or building (bad input) or later. */
-static int input_status_exit(int st) { return st == GR_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE; }
 
 static void lib_error(const char *what, int st, const gr_error *err)
 {
@@ -202,8 +199,7 @@ static int write_csvs(const char *dir, int force, const gr_case *c, const gr_gri
     FILE *f;
 
     /* bus.csv, rows in case-file order */
-    if (cli_path_join(path, sizeof path, dir, csv_names[0]) != 0 ||
-        !(f = cli_open_out("pf", path, force)))
+    if (!(f = cli_open_out_in("pf", dir, csv_names[0], force, path, sizeof path)))
         return -1;
     fputs("bus_id,vm_pu,va_deg,type\n", f);
     for (int row = 0; row < c->bus.n; row++) {
@@ -217,8 +213,7 @@ static int write_csvs(const char *dir, int force, const gr_case *c, const gr_gri
         return -1;
 
     /* gen.csv */
-    if (cli_path_join(path, sizeof path, dir, csv_names[1]) != 0 ||
-        !(f = cli_open_out("pf", path, force)))
+    if (!(f = cli_open_out_in("pf", dir, csv_names[1], force, path, sizeof path)))
         return -1;
     fputs("gen_bus,pg_mw,qg_mvar,status\n", f);
     for (int k = 0; k < g->ng; k++) {
@@ -231,8 +226,7 @@ static int write_csvs(const char *dir, int force, const gr_case *c, const gr_gri
         return -1;
 
     /* branch.csv */
-    if (cli_path_join(path, sizeof path, dir, csv_names[2]) != 0 ||
-        !(f = cli_open_out("pf", path, force)))
+    if (!(f = cli_open_out_in("pf", dir, csv_names[2], force, path, sizeof path)))
         return -1;
     fputs("from,to,pf_mw,qf_mvar,pt_mw,qt_mvar,status\n", f);
     for (int k = 0; k < g->nl; k++) {
@@ -291,32 +285,25 @@ int cmd_pf(int argc, char **argv)
     const char *out_dir = NULL, *write_case = NULL;
     const char *pos[1];
     int npos = 0;
-    gr_case *c = NULL;
-    gr_grid *g = NULL;
-    gr_islands *isl = NULL;
+    cli_inputs in;
     gr_pf_result *r = NULL;
     gr_error err = {0};
     int rc, st;
 
     gr_pf_options_default(&opt);
     const cli_opt opts[] = {
-        {"dc", CLI_FLAG, &dc, 1, 0, 0, NULL},
-        {"qlim", CLI_FLAG, &qlim, 1, 0, 0, NULL},
-        {"tol", CLI_DOUBLE, &opt.tol, 0, 1e-15, 1.0, &tol_seen},
-        {"max-iter", CLI_INT, &opt.max_iter, 0, 1, 1000, &iter_seen},
+        CLI_OPT_DC(dc),
+        CLI_OPT_QLIM(qlim),
+        CLI_OPT_TOL(opt.tol, &tol_seen),
+        CLI_OPT_MAX_ITER(opt.max_iter, &iter_seen),
         {"flat", CLI_FLAG, &flat, 1, 0, 0, NULL},
         {"warm", CLI_FLAG, &warm, 1, 0, 0, NULL},
-        {"out", CLI_STRING, &out_dir, 0, 0, 0, NULL},
-        {"json", CLI_FLAG, &json, 1, 0, 0, NULL},
+        CLI_OPT_OUT(out_dir),
+        CLI_OPT_JSON(json),
         {"write-case", CLI_STRING, &write_case, 0, 0, 0, NULL},
-        {"force", CLI_FLAG, &force, 1, 0, 0, NULL},
+        CLI_OPT_FORCE(force),
     };
-    rc = cli_parse("pf", argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 1, &npos);
-    if (rc == CLI_PARSE_HELP) {
-        pf_help(stdout);
-        return CLI_EXIT_OK;
-    }
-    if (rc != CLI_PARSE_OK)
+    if (!cli_parse_args("pf", argc, argv, opts, CLI_NOPTS(opts), pos, 1, &npos, pf_help, &rc))
         return rc;
     if (flat && warm) {
         cli_errorf("pf", "--flat and --warm exclude each other (see gridres pf --help)");
@@ -331,59 +318,19 @@ int cmd_pf(int argc, char **argv)
     opt.flat_start = flat;   /* default: start from the case's voltages, as runpf */
 
     /* Refuse before solving if an output file exists. */
-    if (out_dir && !force) {
-        char path[4096];
-        for (int k = 0; k < 3; k++) {
-            if (cli_path_join(path, sizeof path, out_dir, csv_names[k]) != 0) {
-                cli_errorf("pf", "output path too long: '%s'", out_dir);
-                return CLI_EXIT_USAGE;
-            }
-            if (cli_check_new("pf", path, 0) != 0)
-                return CLI_EXIT_USAGE;
-        }
-    }
+    if (out_dir && (rc = cli_check_outputs("pf", out_dir, csv_names, 3, force)) != CLI_EXIT_OK)
+        return rc;
     if (write_case && cli_check_new("pf", write_case, force) != 0)
         return CLI_EXIT_USAGE;
 
-    /* Read. */
-    const char *path = npos ? pos[0] : NULL;
-    const char *source = path ? path : "built-in";
-    const char *fname = path ? path : GRIDRES_EXAMPLE_NAME;
-    if (path) {
-        st = gr_case_read(path, &c, &err);
-    } else {
-        st = gr_case_parse((const char *)gridres_example6_m, gridres_example6_m_len,
-                           GRIDRES_EXAMPLE_NAME, &c, &err);
-    }
-    if (st != GR_OK) {
-        lib_error("", st, &err);
-        return input_status_exit(st);
-    }
-    const char *name = c->name ? c->name : fname;
-
-    /* Build. The reader has checked bus numbers and reference buses (one per island). */
-    if (c->bus.n <= 0) {
-        cli_errorf(NULL, "error: %s: the case has no buses", fname);
-        rc = CLI_EXIT_USAGE;
+    /* Read and build. The reader has checked bus numbers and reference buses (one per
+       island). */
+    const cli_inputs_spec spec = {npos ? pos[0] : NULL, NULL, 0, 1, 1, "error: ", "error: "};
+    if ((rc = cli_load_inputs("pf", &spec, &in)) != CLI_EXIT_OK)
         goto done;
-    }
-    st = gr_grid_from_case(c, &g, &err);
-    if (st != GR_OK) {
-        lib_error("", st, &err);
-        rc = input_status_exit(st);
-        goto done;
-    }
-    if (g->nb != c->bus.n || g->ng != c->gen.n || g->nl != c->branch.n) {
-        cli_errorf("pf", "internal error: grid sizes differ from the case");
-        rc = CLI_EXIT_FAIL;
-        goto done;
-    }
-    st = gr_islands_find(g, 0, &isl, &err);
-    if (st != GR_OK) {
-        lib_error("", st, &err);
-        rc = input_status_exit(st);
-        goto done;
-    }
+    const gr_case *c = in.c;
+    const gr_grid *g = in.g;
+    const char *name = in.name, *source = in.source;
 
     /* Solve. */
     st = dc ? gr_pf_dc(g, &r, &err) : gr_pf_ac(g, &opt, &r, &err);
@@ -398,7 +345,7 @@ int cmd_pf(int argc, char **argv)
 
     /* Report. */
     pf_summary s;
-    summarize(g, isl, r, dc, &s);
+    summarize(g, in.isl, r, dc, &s);
     if (json) {
         json_t *o = summary_json(name, source, g, r, &opt, dc, &s);
         if (!o || cli_json_print(stdout, o) != 0) {
@@ -427,8 +374,6 @@ int cmd_pf(int argc, char **argv)
 
 done:
     gr_pf_result_free(r);
-    gr_islands_free(isl);
-    gr_grid_free(g);
-    gr_case_free(c);
+    cli_inputs_free(&in);
     return rc;
 }

@@ -1,13 +1,12 @@
 /* cmd_protect.c — `gridres protect`: what to protect first under a budget (shelters, spare transformers, crews) over Monte Carlo strike campaigns, against the simple rules; plan.csv, rules.csv, curve.png/svg, summary.json. */
-#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "cli_common.h"
 #include "cli_util.h"
 #include "gridres.h"
 
@@ -39,39 +38,23 @@ static void protect_help(FILE *f)
           "  --nights N          nights per campaign (default: the scenario's)\n"
           "  --seed S            master seed, 0 .. 2^43-1 (default 1); run r (1-based) is\n"
           "                      `gridres campaign --runs 1 --seed S*2^20+r-1`\n"
-          "  --threads T         OpenMP threads over runs (default: all); the outputs are\n"
-          "                      identical for any T\n"
+          CLI_HELP_THREADS
           "  --no-rules          skip the simple rules\n"
           "  --validate V        also judge the plan and the rules' purchases on V fresh runs\n"
           "                      (runs R+1 .. R+V, not used to choose them): out of sample\n"
           "  --out DIR           output directory (default: a new protect-out-DATE-TIME)\n"
-          "  --force             overwrite existing output files in DIR\n"
-          "  --json              print summary.json on stdout instead of the table\n"
+          CLI_HELP_FORCE
+          CLI_HELP_JSON
+          "                      (summary.json, instead of the table)\n"
           "  --quiet             no progress line and no table\n"
           "  --write-costs FILE  write the built-in cost catalogue to FILE and exit\n"
-          "  -h, --help          show this help\n"
+          CLI_HELP_HELP
           "\n"
           "outputs in DIR: plan.csv, rules.csv, curve.png, curve.svg, summary.json.\n"
           "\n"
           "exit status: 0 success, 2 bad command line, scenario or costs.json (the message\n"
           "names the JSON path) or existing output, 1 other failure.\n",
           f);
-}
-
-static int parse_seed(const char *s, uint64_t *out)
-{
-    char *end;
-    if (!s || !*s)
-        return -1;
-    for (const char *p = s; *p; p++)
-        if (*p < '0' || *p > '9')
-            return -1;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end || v >= (1ULL << 43))
-        return -1;
-    *out = (uint64_t)v;
-    return 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -92,14 +75,6 @@ static void bar_update(void *user, const char *stage, long runs)
     b->shown = 1;
     fprintf(stderr, "\r\033[K[%5.0f s] %ld runs  %.60s", now - b->t0, runs, stage);
     fflush(stderr);
-}
-
-static void bar_end(bar *b)
-{
-    if (b->shown) {
-        fputs("\r\033[K", stderr);
-        fflush(stderr);
-    }
 }
 
 /* ------------------------------------------------------------------------
@@ -415,7 +390,7 @@ int cmd_protect(int argc, char **argv)
     gr_protect_costs *costs = NULL;
     gr_protect_result *r = NULL;
     gr_error err = {0, ""};
-    const char *budget_s = NULL, *costs_s = NULL, *obj_s = NULL, *seed_s = NULL;
+    const char *budget_s = NULL, *costs_s = NULL, *obj_s = NULL;
     const char *out_dir = NULL, *write_s = NULL;
     int nights = 0, runs = 20, threads = 0, force = 0, as_json = 0, quiet = 0, no_rules = 0;
     int validate = 0;
@@ -428,32 +403,23 @@ int cmd_protect(int argc, char **argv)
         {"budget", CLI_STRING, &budget_s, 0, 0, 0, NULL},
         {"costs", CLI_STRING, &costs_s, 0, 0, 0, NULL},
         {"objective", CLI_STRING, &obj_s, 0, 0, 0, NULL},
-        {"runs", CLI_INT, &runs, 0, 1, 1000000, NULL},
-        {"nights", CLI_INT, &nights, 0, 1, 10000, NULL},
-        {"seed", CLI_STRING, &seed_s, 0, 0, 0, NULL},
-        {"threads", CLI_INT, &threads, 0, 1, 4096, NULL},
+        CLI_OPT_RUNS(runs),
+        CLI_OPT_NIGHTS(nights),
+        CLI_OPT_SEED(opt.seed, CLI_SEED_BITS_PROTECT, NULL),
+        CLI_OPT_THREADS(threads),
         {"no-rules", CLI_FLAG, &no_rules, 1, 0, 0, NULL},
         {"validate", CLI_INT, &validate, 0, 0, 1000000, NULL},
-        {"out", CLI_STRING, &out_dir, 0, 0, 0, NULL},
-        {"force", CLI_FLAG, &force, 1, 0, 0, NULL},
-        {"json", CLI_FLAG, &as_json, 1, 0, 0, NULL},
-        {"quiet", CLI_FLAG, &quiet, 1, 0, 0, NULL},
+        CLI_OPT_OUT(out_dir),
+        CLI_OPT_FORCE(force),
+        CLI_OPT_JSON(as_json),
+        CLI_OPT_QUIET(quiet),
         {"write-costs", CLI_STRING, &write_s, 0, 0, 0, NULL},
     };
-    rc = cli_parse(CMD, argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 1, &npos);
-    if (rc == CLI_PARSE_HELP) {
-        protect_help(stdout);
-        return CLI_EXIT_OK;
-    }
-    if (rc != CLI_PARSE_OK)
+    if (!cli_parse_args(CMD, argc, argv, opts, CLI_NOPTS(opts), pos, 1, &npos, protect_help, &rc))
         return rc;
     if (write_s) {
-        FILE *f = cli_open_out(CMD, write_s, force);
-        if (!f)
+        if (cli_write_text(CMD, write_s, force, gr_protect_costs_default_json()) != 0)
             return cli_exists(write_s) && !force ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
-        fputs(gr_protect_costs_default_json(), f);
-        if (cli_close_out(CMD, f, write_s) != 0)
-            return CLI_EXIT_FAIL;
         if (!quiet)
             printf("wrote the built-in cost catalogue to %s\n", write_s);
         return CLI_EXIT_OK;
@@ -466,10 +432,6 @@ int cmd_protect(int argc, char **argv)
     if (cli_parse_double(budget_s, 0.0, 1e12, &opt.budget) != 0) {
         cli_errorf(CMD, "--budget expects an amount >= 0 (in the catalogue's currency), got '%s'",
                    budget_s);
-        return CLI_EXIT_USAGE;
-    }
-    if (seed_s && parse_seed(seed_s, &opt.seed) != 0) {
-        cli_errorf(CMD, "--seed expects an integer in [0, 2^43-1], got '%s'", seed_s);
         return CLI_EXIT_USAGE;
     }
     if (obj_s) {
@@ -489,30 +451,9 @@ int cmd_protect(int argc, char **argv)
     opt.rules = !no_rules;
     opt.validate = validate;
 
-    if (out_dir) {
-        if (strlen(out_dir) + 32 > sizeof dir) {
-            cli_errorf(CMD, "output path too long: '%s'", out_dir);
-            return CLI_EXIT_USAGE;
-        }
-        snprintf(dir, sizeof dir, "%s", out_dir);
-        for (int k = 0; k < N_OUT; k++)
-            if (cli_path_join(path, sizeof path, dir, out_files[k]) != 0 ||
-                cli_check_new(CMD, path, force) != 0)
-                return CLI_EXIT_USAGE;
-    } else {
-        time_t now = time(NULL);
-        struct tm tmv;
-        char stamp[32];
-        localtime_r(&now, &tmv);
-        strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tmv);
-        snprintf(dir, sizeof dir, "protect-out-%s", stamp);
-        for (int k = 2; cli_exists(dir) && k < 1000; k++)
-            snprintf(dir, sizeof dir, "protect-out-%s-%d", stamp, k);
-        if (cli_exists(dir)) {
-            cli_errorf(CMD, "cannot find a new output directory name (use --out)");
-            return CLI_EXIT_USAGE;
-        }
-    }
+    if ((rc = cli_out_dir_prepare(CMD, out_dir, "protect-out", out_files, N_OUT, force, dir,
+                                  sizeof dir)) != CLI_EXIT_OK)
+        return rc;
 
     int st = gr_protect_costs_read(costs_s, &costs, &err);
     if (st != GR_OK) {
@@ -531,7 +472,7 @@ int cmd_protect(int argc, char **argv)
         opt.user = &pb;
     }
     st = gr_protect_plan(s, costs, &opt, &r, &err);
-    bar_end(&pb);
+    cli_progress_clear(pb.shown);
     if (st != GR_OK) {
         cli_errorf(CMD, "%s", err.msg[0] ? err.msg : gr_strerror(st));
         gr_campaign_scenario_free(s);
@@ -546,24 +487,19 @@ int cmd_protect(int argc, char **argv)
     }
     if (cli_mkdir_p(CMD, dir) != 0)
         goto done;
-#define JOIN(name)                                                      \
-    if (cli_path_join(path, sizeof path, dir, name) != 0) {             \
-        cli_errorf(CMD, "output path too long: '%s'", dir);             \
-        goto done;                                                      \
-    }
-    JOIN("plan.csv")
+    if (cli_out_path(CMD, path, sizeof path, dir, "plan.csv") != 0)
+        goto done;
     if (write_plan(path, force, r) != 0)
         goto done;
-    JOIN("rules.csv")
+    if (cli_out_path(CMD, path, sizeof path, dir, "rules.csv") != 0)
+        goto done;
     if (write_rules(path, force, r) != 0)
         goto done;
     {
         char png[4096], svg[4096];
-        if (cli_path_join(png, sizeof png, dir, "curve.png") != 0 ||
-            cli_path_join(svg, sizeof svg, dir, "curve.svg") != 0) {
-            cli_errorf(CMD, "output path too long: '%s'", dir);
+        if (cli_out_path(CMD, png, sizeof png, dir, "curve.png") != 0 ||
+            cli_out_path(CMD, svg, sizeof svg, dir, "curve.svg") != 0)
             goto done;
-        }
         if (cli_check_new(CMD, png, force) != 0 || cli_check_new(CMD, svg, force) != 0)
             goto done;
         if ((st = gr_protect_chart(r, costs->currency, png, svg, &err)) != GR_OK) {
@@ -571,20 +507,10 @@ int cmd_protect(int argc, char **argv)
             goto done;
         }
     }
-    JOIN("summary.json")
-    {
-        FILE *f = cli_open_out(CMD, path, force);
-        if (!f)
-            goto done;
-        if (cli_json_print(f, sum) != 0) {
-            fclose(f);
-            cli_errorf(CMD, "error writing '%s'", path);
-            goto done;
-        }
-        if (cli_close_out(CMD, f, path) != 0)
-            goto done;
-    }
-#undef JOIN
+    if (cli_out_path(CMD, path, sizeof path, dir, "summary.json") != 0)
+        goto done;
+    if (cli_write_json(CMD, path, force, sum) != 0)
+        goto done;
     if (as_json) {
         if (cli_json_print(stdout, sum) != 0)
             goto done;

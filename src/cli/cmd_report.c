@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli_common.h"
 #include "cli_util.h"
 #include "gridres.h"
 
@@ -26,15 +27,18 @@ static void report_help(FILE *f)
           "missing is skipped with a note in the page. The page needs no network.\n"
           "\n"
           "options:\n"
-          "  --run R           run drawn by the served, nights and map charts (default 1)\n"
-          "  --title TEXT      page title (default: \"Campaign report: \" + the scenario name)\n"
-          "  --width W         width of the served, nights, fan and ccdf charts in pixels\n"
-          "                    (default 1100; 300 .. 8000)\n"
-          "  --height H        their height (default 560; 300 .. 8000)\n"
-          "  --map-width W     width of the map (default 900; its height follows the region)\n"
-          "  --force           replace an existing report.html and charts\n"
-          "  --quiet           print nothing on success\n"
-          "  -h, --help        show this help\n"
+          "  --run R             run drawn by the served, nights and map charts (default 1)\n"
+          "  --title TEXT        page title (default: \"Campaign report: \" + the scenario\n"
+          "                      name)\n"
+          "  --width W           width of the served, nights, fan and ccdf charts in pixels\n"
+          "                      (default 1100; 300 .. 8000)\n"
+          "  --height H          their height (default 560; 300 .. 8000)\n"
+          "  --map-width W       width of the map (default 900; its height follows the\n"
+          "                      region)\n"
+          CLI_HELP_FORCE
+          "                      (report.html and the charts)\n"
+          "  --quiet             print nothing on success\n"
+          CLI_HELP_HELP
           "\n"
           "exit status: 0 success; 2 bad command line, not a campaign folder, a malformed\n"
           "input file (the message names file and line), a run not in the data, or an\n"
@@ -57,15 +61,10 @@ int cmd_report(int argc, char **argv)
         {"width", CLI_INT, &opt.width_px, 0, 300, 8000, NULL},
         {"height", CLI_INT, &opt.height_px, 0, 300, 8000, NULL},
         {"map-width", CLI_INT, &opt.map_px, 0, 300, 8000, NULL},
-        {"force", CLI_FLAG, &opt.force, 1, 0, 0, NULL},
-        {"quiet", CLI_FLAG, &quiet, 1, 0, 0, NULL},
+        CLI_OPT_FORCE(opt.force),
+        CLI_OPT_QUIET(quiet),
     };
-    rc = cli_parse(CMD, argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 1, &npos);
-    if (rc == CLI_PARSE_HELP) {
-        report_help(stdout);
-        return CLI_EXIT_OK;
-    }
-    if (rc != CLI_PARSE_OK)
+    if (!cli_parse_args(CMD, argc, argv, opts, CLI_NOPTS(opts), pos, 1, &npos, report_help, &rc))
         return rc;
     if (npos < 1) {
         cli_errorf(CMD, "a campaign output folder DIR is required (see gridres report --help)");

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_common.h"
 #include "cli_util.h"
 #include "gridres.h"
 
@@ -31,7 +32,7 @@ static void restore_help(FILE *f)
             "                      at most %d elements)\n"
             "  --horizon-h H       report ENS over the first H hours (default 0: until\n"
             "                      every element is repaired)\n"
-            "  --seed S            seed of the RAD heuristic (default %llu)\n"
+            "  --seed S            seed of the RAD heuristic, 0 .. 2^64-1 (default %llu)\n"
             "  --speed-kmh V       crew travel speed (default %g km/h; roads are %g x the\n"
             "                      straight distance)\n"
             "  --work-h H          crew working hours a day, travel included (default %g;\n"
@@ -41,9 +42,10 @@ static void restore_help(FILE *f)
             "  --rad-window W      elements per RAD window, 2..8 (default %d)\n"
             "  --mip-time-s S      CBC time limit (default %g s)\n"
             "  --out DIR           write DIR/schedule.csv and DIR/served.csv\n"
-            "  --json              print the summary, schedule and curve as JSON\n"
-            "  --force             overwrite existing output files\n"
-            "  -h, --help          show this help\n"
+            CLI_HELP_JSON
+            "                      (the summary, the schedule and the served-load curve)\n"
+            CLI_HELP_FORCE
+            CLI_HELP_HELP
             "\n"
             "Times are hours from the plan start. exit status: 0 success, 2 bad command\n"
             "line or input file (message names the file and JSON path), 1 other failure.\n",
@@ -87,8 +89,7 @@ static int write_csvs(const char *dir, int force, const gr_grid *g, const gr_dam
     char path[4096], name[64];
     FILE *f;
     double t0 = r->start_h;
-    if (cli_path_join(path, sizeof path, dir, out_names[0]) != 0 ||
-        !(f = cli_open_out("restore", path, force)))
+    if (!(f = cli_open_out_in("restore", dir, out_names[0], force, path, sizeof path)))
         return -1;
     fputs("crew,element,depart_h,arrive_h,start_h,end_h,spare_used\n", f);
     for (int k = 0; k < r->n; k++) {
@@ -114,8 +115,7 @@ static int write_csvs(const char *dir, int force, const gr_grid *g, const gr_dam
     }
     if (cli_close_out("restore", f, path) != 0)
         return -1;
-    if (cli_path_join(path, sizeof path, dir, out_names[1]) != 0 ||
-        !(f = cli_open_out("restore", path, force)))
+    if (!(f = cli_open_out_in("restore", dir, out_names[1], force, path, sizeof path)))
         return -1;
     fputs("t_h,served_mw,served_critical_mw,people_without_power\n", f);
     for (int k = 0; k < r->n_steps; k++) {
@@ -249,39 +249,30 @@ int cmd_restore(int argc, char **argv)
     gr_restore_options_default(&opt);
     const char *damage_path = NULL, *overlay_path = NULL, *method = NULL, *out_dir = NULL;
     int json = 0, force = 0;
-    double seed_d = (double)opt.seed;
     const char *pos[1];
     int npos = 0, rc;
-    gr_case *c = NULL;
-    gr_grid *g = NULL;
-    gr_overlay *ov = NULL;
+    cli_inputs in;
     gr_damage *d = NULL;
     gr_restore_result *r = NULL;
     gr_error err = {0};
     const cli_opt opts[] = {
         {"damage", CLI_STRING, &damage_path, 0, 0, 0, NULL},
-        {"overlay", CLI_STRING, &overlay_path, 0, 0, 0, NULL},
+        CLI_OPT_OVERLAY(overlay_path),
         {"crews", CLI_INT, &opt.crews, 0, 1, 10000, NULL},
         {"method", CLI_STRING, &method, 0, 0, 0, NULL},
         {"horizon-h", CLI_DOUBLE, &opt.horizon_h, 0, 0, 1e7, NULL},
-        {"seed", CLI_DOUBLE, &seed_d, 0, 0, 9007199254740992.0, NULL},
+        CLI_OPT_SEED(opt.seed, CLI_SEED_BITS_ANY, NULL),
         {"speed-kmh", CLI_DOUBLE, &opt.speed_kmh, 0, 1e-3, 1e4, NULL},
         {"work-h", CLI_DOUBLE, &opt.work_h_per_day, 0, 0.25, 24, NULL},
         {"start-h", CLI_DOUBLE, &opt.start_h, 0, 0, 1e7, NULL},
         {"rad-iters", CLI_INT, &opt.rad_iters, 0, 0, 100000000, NULL},
         {"rad-window", CLI_INT, &opt.rad_window, 0, 2, 8, NULL},
         {"mip-time-s", CLI_DOUBLE, &opt.mip_time_s, 0, 0.01, 1e6, NULL},
-        {"out", CLI_STRING, &out_dir, 0, 0, 0, NULL},
-        {"json", CLI_FLAG, &json, 1, 0, 0, NULL},
-        {"force", CLI_FLAG, &force, 1, 0, 0, NULL},
+        CLI_OPT_OUT(out_dir),
+        CLI_OPT_JSON(json),
+        CLI_OPT_FORCE(force),
     };
-    rc = cli_parse("restore", argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 1,
-                   &npos);
-    if (rc == CLI_PARSE_HELP) {
-        restore_help(stdout);
-        return CLI_EXIT_OK;
-    }
-    if (rc != CLI_PARSE_OK)
+    if (!cli_parse_args("restore", argc, argv, opts, CLI_NOPTS(opts), pos, 1, &npos, restore_help, &rc))
         return rc;
     if (npos != 1) {
         cli_errorf("restore", "expected one CASE.m (see gridres restore --help)");
@@ -291,11 +282,6 @@ int cmd_restore(int argc, char **argv)
         cli_errorf("restore", "--damage damage.json is required (see gridres restore --help)");
         return CLI_EXIT_USAGE;
     }
-    if (seed_d != floor(seed_d)) {
-        cli_errorf("restore", "--seed expects a non-negative integer");
-        return CLI_EXIT_USAGE;
-    }
-    opt.seed = (uint64_t)seed_d;
     if (method) {
         if (strcmp(method, "greedy") == 0)
             opt.method = GR_RESTORE_GREEDY;
@@ -308,34 +294,22 @@ int cmd_restore(int argc, char **argv)
             return CLI_EXIT_USAGE;
         }
     }
-    if (out_dir && !force) {
-        char path[4096];
-        for (int k = 0; k < 2; k++) {
-            if (cli_path_join(path, sizeof path, out_dir, out_names[k]) != 0) {
-                cli_errorf("restore", "output path too long: '%s'", out_dir);
-                return CLI_EXIT_USAGE;
-            }
-            if (cli_check_new("restore", path, 0) != 0)
-                return CLI_EXIT_USAGE;
-        }
-    }
+    if (out_dir &&
+        (rc = cli_check_outputs("restore", out_dir, out_names, 2, force)) != CLI_EXIT_OK)
+        return rc;
 
-    int st = gr_case_read(pos[0], &c, &err);
-    if (st == GR_OK && c->bus.n <= 0)
-        st = gr_error_set(&err, GR_EPARSE, "%s: the case has no buses", pos[0]);
-    if (st == GR_OK)
-        st = gr_grid_from_case(c, &g, &err);
-    if (st == GR_OK && overlay_path)
-        st = gr_overlay_read(overlay_path, c, &ov, &err);
-    if (st == GR_OK)
-        st = gr_damage_read(damage_path, g, &d, &err);
+    const cli_inputs_spec spec = {pos[0], overlay_path, -1, 1, 0, "", ""};
+    if ((rc = cli_load_inputs("restore", &spec, &in)) != CLI_EXIT_OK)
+        goto done;
+    const gr_grid *g = in.g;
+    int st = gr_damage_read(damage_path, g, &d, &err);
     if (st != GR_OK) {
         cli_errorf("restore", "%s", err.msg[0] ? err.msg : gr_strerror(st));
         rc = input_exit(st);
         goto done;
     }
-    const char *case_name = c->name ? c->name : pos[0];
-    st = gr_restore_plan(g, ov, d, &opt, &r, &err);
+    const char *case_name = in.name;
+    st = gr_restore_plan(g, in.ov, d, &opt, &r, &err);
     if (st != GR_OK) {
         const char *msg = err.msg[0] ? err.msg : gr_strerror(st);
         if (strncmp(msg, "restore: ", 9) == 0)
@@ -365,8 +339,6 @@ int cmd_restore(int argc, char **argv)
 done:
     gr_restore_result_free(r);
     gr_damage_free(d);
-    gr_overlay_free(ov);
-    gr_grid_free(g);
-    gr_case_free(c);
+    cli_inputs_free(&in);
     return rc;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_common.h"
 #include "cli_util.h"
 #include "cmd_shed.h"
 #include "gridres.h"
@@ -28,19 +29,22 @@ static void schedule_help(FILE *f)
             "Without CASE it uses the built-in example grid (examples/example6.m).\n"
             "\n"
             "options:\n"
-            "  --deficit-mw X  MW to shed in every block (a generation shortfall)\n"
-            "  --outage LIST   branch:N,gen:N,bus:ID (as gridres shed): the deficit follows\n"
-            "                  from the network\n"
-            "  --overlay FILE  scenario.json: priority classes from people and critical sites\n"
-            "  --rating A|B    branch limits for the LP check (default A)\n"
-            "  --hours H       length of the schedule (default %d)\n"
-            "  --queues Q      number of queues (default %d)\n"
-            "  --block-min M   block length in minutes, dividing the hours (default %d)\n"
-            "  --out DIR       write DIR/schedule.csv (queue,block,start_min,dark) and\n"
-            "                  DIR/blocks.csv (per block: dark queues, dark MW, extra LP shed)\n"
-            "  --json          print the summary and the table as JSON on stdout\n"
-            "  --force         overwrite existing output files\n"
-            "  -h, --help      show this help\n"
+            "  --deficit-mw X      MW to shed in every block (a generation shortfall)\n"
+            "  --outage LIST       branch:N,gen:N,bus:ID (as gridres shed): the deficit\n"
+            "                      follows from the network\n"
+            "  --overlay FILE      scenario.json: priority classes from people and critical\n"
+            "                      sites\n"
+            "  --rating A|B        branch limits for the LP check (default A)\n"
+            "  --hours H           length of the schedule (default %d)\n"
+            "  --queues Q          number of queues (default %d)\n"
+            "  --block-min M       block length in minutes, dividing the hours (default %d)\n"
+            "  --out DIR           write DIR/schedule.csv (queue,block,start_min,dark) and\n"
+            "                      DIR/blocks.csv (per block: dark queues, dark MW, extra LP\n"
+            "                      shed)\n"
+            CLI_HELP_JSON
+            "                      (the summary and the table)\n"
+            CLI_HELP_FORCE
+            CLI_HELP_HELP
             "\n"
             "exit status: 0 done, 3 the deficit cannot be covered (exceeds the load that\n"
             "may be rotated), 2 bad command line or input file, 1 other failure.\n",
@@ -53,14 +57,14 @@ static void print_table(const gr_schedule *s, const shed_input *in, int check_lp
 {
     int Q = s->queues, T = s->blocks;
     char a[16];
-    printf("case          %s (%s)\n", in->name, in->source);
+    printf("case          %s (%s)\n", in->io.name, in->io.source);
     printf("queues        %d of %.2f MW each (residential + other; critical %.2f MW never dark)\n",
            Q, s->queue_mw, s->critical_mw);
     {
         gr_islands *isl = NULL;
         int live = 0;
-        if (gr_islands_find(in->g, 0, &isl, NULL) == GR_OK) {
-            for (int b = 0; b < in->g->nb; b++)
+        if (gr_islands_find(in->io.g, 0, &isl, NULL) == GR_OK) {
+            for (int b = 0; b < in->io.g->nb; b++)
                 live += isl->bus_island[b] >= 0 && isl->ref[isl->bus_island[b]] >= 0;
             gr_islands_free(isl);
         }
@@ -119,8 +123,7 @@ static int write_csvs(const char *dir, int force, const gr_schedule *s)
     char path[4096];
     FILE *f;
     int Q = s->queues, T = s->blocks;
-    if (cli_path_join(path, sizeof path, dir, csv_names[0]) != 0 ||
-        !(f = cli_open_out("schedule", path, force)))
+    if (!(f = cli_open_out_in("schedule", dir, csv_names[0], force, path, sizeof path)))
         return -1;
     fputs("queue,block,start_min,dark\n", f);
     for (int q = 0; q < Q; q++)
@@ -129,8 +132,7 @@ static int write_csvs(const char *dir, int force, const gr_schedule *s)
                     s->dark[(size_t)q * T + t]);
     if (cli_close_out("schedule", f, path) != 0)
         return -1;
-    if (cli_path_join(path, sizeof path, dir, csv_names[1]) != 0 ||
-        !(f = cli_open_out("schedule", path, force)))
+    if (!(f = cli_open_out_in("schedule", dir, csv_names[1], force, path, sizeof path)))
         return -1;
     fputs("block,start_min,dark_queues,dark_mw,deficit_mw,extra_shed_mw\n", f);
     for (int t = 0; t < T; t++) {
@@ -155,7 +157,7 @@ static json_t *schedule_json(const gr_schedule *s, const shed_input *in, int che
         json_decref(qs);
         return NULL;
     }
-    json_object_set_new(o, "case", json_string(in->name));
+    json_object_set_new(o, "case", json_string(in->io.name));
     json_object_set_new(o, "queues", json_integer(s->queues));
     json_object_set_new(o, "blocks", json_integer(s->blocks));
     json_object_set_new(o, "block_min", json_integer(s->block_min));
@@ -203,38 +205,26 @@ int cmd_schedule(int argc, char **argv)
     gr_schedule_options_default(&opt);
     const char *pos[1];
     const cli_opt opts[] = {
-        {"overlay", CLI_STRING, &overlay, 0, 0, 0, NULL},
-        {"outage", CLI_STRING, &outage, 0, 0, 0, NULL},
+        CLI_OPT_OVERLAY(overlay),
+        CLI_OPT_OUTAGE(outage),
         {"deficit-mw", CLI_DOUBLE, &deficit, 0, 0, 1e9, &seen_deficit},
         {"rating", CLI_STRING, &rating_s, 0, 0, 0, NULL},
         {"hours", CLI_INT, &opt.hours, 0, 1, 24 * 366, NULL},
         {"queues", CLI_INT, &opt.queues, 0, 1, 1000, NULL},
         {"block-min", CLI_INT, &opt.block_min, 0, 1, 24 * 60, NULL},
-        {"out", CLI_STRING, &out_dir, 0, 0, 0, NULL},
-        {"json", CLI_FLAG, &json, 1, 0, 0, NULL},
-        {"force", CLI_FLAG, &force, 1, 0, 0, NULL},
+        CLI_OPT_OUT(out_dir),
+        CLI_OPT_JSON(json),
+        CLI_OPT_FORCE(force),
     };
-    rc = cli_parse("schedule", argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 1,
-                   &npos);
-    if (rc == CLI_PARSE_HELP) {
-        schedule_help(stdout);
-        return CLI_EXIT_OK;
-    }
-    if (rc != CLI_PARSE_OK)
+    if (!cli_parse_args("schedule", argc, argv, opts, CLI_NOPTS(opts), pos, 1, &npos, schedule_help, &rc))
         return rc;
     if (!seen_deficit == !outage) {
         cli_errorf("schedule", "give exactly one of --deficit-mw and --outage (see gridres "
                                "schedule --help)");
         return CLI_EXIT_USAGE;
     }
-    if (strcmp(rating_s, "A") == 0 || strcmp(rating_s, "a") == 0)
-        opt.shed.rating = 'A';
-    else if (strcmp(rating_s, "B") == 0 || strcmp(rating_s, "b") == 0)
-        opt.shed.rating = 'B';
-    else {
-        cli_errorf("schedule", "option '--rating' expects A or B, got '%s'", rating_s);
-        return CLI_EXIT_USAGE;
-    }
+    if ((rc = shed_cli_rating("schedule", rating_s, &opt.shed.rating)) != 0)
+        return rc;
     if ((opt.hours * 60) % opt.block_min != 0) {
         cli_errorf("schedule", "--block-min %d does not divide %d hours into whole blocks",
                    opt.block_min, opt.hours);
@@ -242,24 +232,16 @@ int cmd_schedule(int argc, char **argv)
     }
     opt.check_lp = outage != NULL;
     opt.deficit_mw = seen_deficit ? deficit : 0.0;
-    if (out_dir && !force) {
-        char path[4096];
-        for (int k = 0; k < 2; k++) {
-            if (cli_path_join(path, sizeof path, out_dir, csv_names[k]) != 0) {
-                cli_errorf("schedule", "output path too long: '%s'", out_dir);
-                return CLI_EXIT_USAGE;
-            }
-            if (cli_check_new("schedule", path, 0) != 0)
-                return CLI_EXIT_USAGE;
-        }
-    }
+    if (out_dir &&
+        (rc = cli_check_outputs("schedule", out_dir, csv_names, 2, force)) != CLI_EXIT_OK)
+        return rc;
     shed_input in;
     gr_schedule *s = NULL;
     gr_error err = {0};
     rc = shed_input_load("schedule", npos ? pos[0] : NULL, overlay, outage, &in);
     if (rc != CLI_EXIT_OK)
         goto done;
-    int st = gr_schedule_build(in.g, in.lc, &opt, &s, &err);
+    int st = gr_schedule_build(in.io.g, in.lc, &opt, &s, &err);
     if (st != GR_OK) {
         cli_errorf("schedule", "error: %s", err.msg[0] ? err.msg : gr_strerror(st));
         rc = st == GR_EINFEASIBLE ? CLI_EXIT_NOCONV

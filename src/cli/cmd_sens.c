@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_common.h"
 #include "cli_util.h"
 #include "gridres.h"
 
@@ -35,8 +36,8 @@ static void sens_help(FILE *f)
           "                      case's branch table, as '12' or 'branch:12', separated by\n"
           "                      commas, spaces or new lines; '#' or '%' starts a comment\n"
           "  --out DIR           output directory (created if missing)\n"
-          "  --force             overwrite existing output files\n"
-          "  -h, --help          show this help\n"
+          CLI_HELP_FORCE
+          CLI_HELP_HELP
           "\n"
           "Each row starts with branch,from,to (row and bus numbers). Values are %.10g.\n"
           "exit status: 0 success, 2 bad command line or input, 1 other failure.\n",
@@ -201,15 +202,11 @@ int cmd_sens(int argc, char **argv)
         {"ptdf", CLI_FLAG, &ptdf, 1, 0, 0, NULL},
         {"lodf", CLI_FLAG, &lodf, 1, 0, 0, NULL},
         {"monitor", CLI_STRING, &monitor, 0, 0, 0, NULL},
-        {"out", CLI_STRING, &out_dir, 0, 0, 0, NULL},
-        {"force", CLI_FLAG, &force, 1, 0, 0, NULL},
+        CLI_OPT_OUT(out_dir),
+        CLI_OPT_FORCE(force),
     };
-    int rc = cli_parse(CMD, argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 1, &npos);
-    if (rc == CLI_PARSE_HELP) {
-        sens_help(stdout);
-        return CLI_EXIT_OK;
-    }
-    if (rc != CLI_PARSE_OK)
+    int rc;
+    if (!cli_parse_args(CMD, argc, argv, opts, CLI_NOPTS(opts), pos, 1, &npos, sens_help, &rc))
         return rc;
     if (npos != 1) {
         cli_errorf(CMD, "expected one case file (see gridres sens --help)");
@@ -223,32 +220,17 @@ int cmd_sens(int argc, char **argv)
         cli_errorf(CMD, "--out DIR is required (the matrices are written as CSV)");
         return CLI_EXIT_USAGE;
     }
-    char path[4096];
-    for (int k = 0; k < 2; k++) {
-        if (!(k ? lodf : ptdf))
-            continue;
-        if (cli_path_join(path, sizeof path, out_dir, k ? "lodf.csv" : "ptdf.csv") != 0) {
-            cli_errorf(CMD, "output path too long: '%s'", out_dir);
-            return CLI_EXIT_USAGE;
-        }
-        if (cli_check_new(CMD, path, force) != 0)
-            return CLI_EXIT_USAGE;
-    }
-    gr_case *c = NULL;
-    gr_grid *g = NULL;
+    static const char *const names[] = {"ptdf.csv", "lodf.csv"};
+    if ((rc = cli_check_outputs(CMD, out_dir, names + !ptdf, ptdf + lodf, force)) != CLI_EXIT_OK)
+        return rc;
+    cli_inputs in;
     gr_sens *s = NULL;
     gr_error err = {0};
     int *mon = NULL, nmon = 0, st;
-    st = gr_case_read(pos[0], &c, &err);
-    if (st) {
-        lib_error(st, &err);
-        return st == GR_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
-    }
-    if ((st = gr_grid_from_case(c, &g, &err))) {
-        lib_error(st, &err);
-        rc = st == GR_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+    const cli_inputs_spec spec = {pos[0], NULL, -1, 0, 0, "", ""};
+    if ((rc = cli_load_inputs(CMD, &spec, &in)) != CLI_EXIT_OK)
         goto done;
-    }
+    const gr_grid *g = in.g;
     if (monitor) {
         if ((rc = read_monitor(monitor, g->nl, &mon, &nmon)))
             goto done;
@@ -280,7 +262,6 @@ int cmd_sens(int argc, char **argv)
 done:
     free(mon);
     gr_sens_free(s);
-    gr_grid_free(g);
-    gr_case_free(c);
+    cli_inputs_free(&in);
     return rc;
 }

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_common.h"
 #include "cli_util.h"
 #include "cmd_shed.h"
-#include "example_grid.h"
 #include "gridres.h"
 
 int cmd_shed(int argc, char **argv);
@@ -27,18 +27,21 @@ static void shed_help(FILE *f)
             "Without CASE it uses the built-in example grid (examples/example6.m).\n"
             "\n"
             "options:\n"
-            "  --outage LIST   elements out of service, comma-separated: branch:N and gen:N\n"
-            "                  (1-based rows of the case), bus:ID (a bus number; the bus is\n"
-            "                  isolated with all its branches, generators and load)\n"
-            "  --overlay FILE  scenario.json: priority classes from its people and critical\n"
-            "                  sites (docs/shedding.md); default %.0f %% critical, %.0f %%\n"
-            "                  residential, %.0f %% other at every bus\n"
-            "  --rating A|B    branch limits: rateA (default) or rateB (short-term emergency,\n"
-            "                  rateA where rateB is 0); a rating of 0 is unlimited\n"
-            "  --out DIR       write DIR/shed.csv (per bus) and DIR/flows.csv (per branch)\n"
-            "  --json          print the summary as one JSON object on stdout\n"
-            "  --force         overwrite existing output files\n"
-            "  -h, --help      show this help\n"
+            "  --outage LIST       elements out of service, comma-separated: branch:N and\n"
+            "                      gen:N (1-based rows of the case), bus:ID (a bus number;\n"
+            "                      the bus is isolated with all its branches, generators\n"
+            "                      and load)\n"
+            "  --overlay FILE      scenario.json: priority classes from its people and\n"
+            "                      critical sites (docs/shedding.md); default %.0f %% critical,\n"
+            "                      %.0f %% residential, %.0f %% other at every bus\n"
+            "  --rating A|B        branch limits: rateA (default) or rateB (short-term\n"
+            "                      emergency, rateA where rateB is 0); a rating of 0 is\n"
+            "                      unlimited\n"
+            "  --out DIR           write DIR/shed.csv (per bus) and DIR/flows.csv (per\n"
+            "                      branch)\n"
+            CLI_HELP_JSON
+            CLI_HELP_FORCE
+            CLI_HELP_HELP
             "\n"
             "Class weights %g/%g/%g per MW served, generation cost %g per MW.\n"
             "exit status: 0 solved, 3 infeasible (no shedding can balance the fixed\n"
@@ -59,9 +62,7 @@ void shed_input_free(shed_input *in)
 {
     gr_load_classes_free(in->lc);
     gr_outage_free(in->outage);
-    gr_overlay_free(in->ov);
-    gr_grid_free(in->g);
-    gr_case_free(in->c);
+    cli_inputs_free(&in->io);
     memset(in, 0, sizeof *in);
 }
 
@@ -69,49 +70,41 @@ int shed_input_load(const char *cmd, const char *case_path, const char *overlay_
                     const char *outage_spec, shed_input *in)
 {
     gr_error err = {0};
-    int st;
+    int st, rc;
     memset(in, 0, sizeof *in);
     if ((st = gr_outage_parse(outage_spec ? outage_spec : "", &in->outage, &err)) != GR_OK) {
         lib_error(cmd, "--outage: ", st, &err);
         return st == GR_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
     }
-    if (case_path)
-        st = gr_case_read(case_path, &in->c, &err);
+    const cli_inputs_spec spec = {case_path, overlay_path, -1, 1, 0, "error: ", "error: "};
+    if ((rc = cli_load_inputs(cmd, &spec, &in->io)) != CLI_EXIT_OK)
+        return rc;
+    if (overlay_path)
+        st = gr_load_classes_from_overlay(in->io.g, in->io.ov, &in->lc, &err);
     else
-        st = gr_case_parse((const char *)gridres_example6_m, gridres_example6_m_len,
-                           GRIDRES_EXAMPLE_NAME, &in->c, &err);
-    if (st != GR_OK) {
-        lib_error(cmd, "", st, &err);
-        return st == GR_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
-    }
-    in->source = case_path ? case_path : "built-in";
-    in->name = in->c->name ? in->c->name : case_path ? case_path : GRIDRES_EXAMPLE_NAME;
-    if (in->c->bus.n <= 0) {
-        cli_errorf(cmd, "error: %s: the case has no buses", in->source);
-        return CLI_EXIT_USAGE;
-    }
-    if ((st = gr_grid_from_case(in->c, &in->g, &err)) != GR_OK) {
-        lib_error(cmd, "", st, &err);
-        return st == GR_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
-    }
-    if (overlay_path) {
-        if ((st = gr_overlay_read(overlay_path, in->c, &in->ov, &err)) != GR_OK) {
-            lib_error(cmd, "", st, &err);
-            return st == GR_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
-        }
-        st = gr_load_classes_from_overlay(in->g, in->ov, &in->lc, &err);
-    } else {
-        st = gr_load_classes_default(in->g->nb, &in->lc);
-    }
+        st = gr_load_classes_default(in->io.g->nb, &in->lc);
     if (st != GR_OK) {
         lib_error(cmd, overlay_path ? "--overlay: " : "", st, &err);
         return st == GR_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
     }
-    if ((st = gr_outage_apply(in->outage, in->g, &err)) != GR_OK) {
+    if ((st = gr_outage_apply(in->outage, in->io.g, &err)) != GR_OK) {
         lib_error(cmd, "--outage: ", st, &err);
         return st == GR_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
     }
     return CLI_EXIT_OK;
+}
+
+int shed_cli_rating(const char *cmd, const char *s, char *out)
+{
+    if (strcmp(s, "A") == 0 || strcmp(s, "a") == 0)
+        *out = 'A';
+    else if (strcmp(s, "B") == 0 || strcmp(s, "b") == 0)
+        *out = 'B';
+    else {
+        cli_errorf(cmd, "option '--rating' expects A or B, got '%s'", s);
+        return CLI_EXIT_USAGE;
+    }
+    return 0;
 }
 
 double shed_cli_limit(const gr_grid *g, int k, char rating)
@@ -165,14 +158,14 @@ static void outage_text(const gr_outage *o, char *buf, size_t len)
 static void print_summary(const shed_input *in, const gr_shed_result *r, const shed_summary *s,
                           char rating)
 {
-    const gr_grid *g = in->g;
+    const gr_grid *g = in->io.g;
     double base = g->base_mva;
     char otext[512];
     outage_text(in->outage, otext, sizeof otext);
-    printf("case          %s (%s)\n", in->name, in->source);
+    printf("case          %s (%s)\n", in->io.name, in->io.source);
     printf("size          %d buses, %d generators, %d branches\n", g->nb, g->ng, g->nl);
     printf("outage        %s\n", otext);
-    printf("classes       %s\n", in->ov ? "from the overlay" : "default (5 % critical, 60 % residential, 35 % other)");
+    printf("classes       %s\n", in->io.ov ? "from the overlay" : "default (5 % critical, 60 % residential, 35 % other)");
     printf("rating        rate%c\n", rating);
     printf("load          %.2f MW\n", s->load_mw);
     printf("shed          %.2f MW (%.2f %%)\n", r->shed_total_p * base,
@@ -193,7 +186,7 @@ static void print_summary(const shed_input *in, const gr_shed_result *r, const s
 static json_t *summary_json(const shed_input *in, const gr_shed_result *r, const shed_summary *s,
                             char rating)
 {
-    const gr_grid *g = in->g;
+    const gr_grid *g = in->io.g;
     double base = g->base_mva;
     static const char *const kn[3] = {"branch", "gen", "bus"};
     json_t *o = json_object(), *out = json_array(), *cls = json_object(), *lp = json_object();
@@ -212,13 +205,13 @@ static json_t *summary_json(const shed_input *in, const gr_shed_result *r, const
     json_object_set_new(lp, "columns", json_integer(r->lp_cols));
     json_object_set_new(lp, "iterations", json_integer(r->lp_iterations));
     json_object_set_new(lp, "solve_ms", cli_json_num(r->solve_s * 1e3));
-    json_object_set_new(o, "case", json_string(in->name));
-    json_object_set_new(o, "source", json_string(in->source));
+    json_object_set_new(o, "case", json_string(in->io.name));
+    json_object_set_new(o, "source", json_string(in->io.source));
     json_object_set_new(o, "buses", json_integer(g->nb));
     json_object_set_new(o, "generators", json_integer(g->ng));
     json_object_set_new(o, "branches", json_integer(g->nl));
     json_object_set_new(o, "outage", out);
-    json_object_set_new(o, "classes", json_string(in->ov ? "overlay" : "default"));
+    json_object_set_new(o, "classes", json_string(in->io.ov ? "overlay" : "default"));
     char rt[2] = {rating, '\0'};
     json_object_set_new(o, "rating", json_string(rt));
     json_object_set_new(o, "load_mw", cli_json_num(s->load_mw));
@@ -239,12 +232,11 @@ static const char *const csv_names[2] = {"shed.csv", "flows.csv"};
 static int write_csvs(const char *dir, int force, const shed_input *in, const gr_shed_result *r,
                       char rating)
 {
-    const gr_grid *g = in->g;
+    const gr_grid *g = in->io.g;
     double base = g->base_mva;
     char path[4096];
     FILE *f;
-    if (cli_path_join(path, sizeof path, dir, csv_names[0]) != 0 ||
-        !(f = cli_open_out("shed", path, force)))
+    if (!(f = cli_open_out_in("shed", dir, csv_names[0], force, path, sizeof path)))
         return -1;
     fputs("bus_id,load_mw,shed_mw,shed_critical_mw,shed_residential_mw,shed_other_mw\n", f);
     for (int b = 0; b < g->nb; b++) {
@@ -257,8 +249,7 @@ static int write_csvs(const char *dir, int force, const shed_input *in, const gr
     }
     if (cli_close_out("shed", f, path) != 0)
         return -1;
-    if (cli_path_join(path, sizeof path, dir, csv_names[1]) != 0 ||
-        !(f = cli_open_out("shed", path, force)))
+    if (!(f = cli_open_out_in("shed", dir, csv_names[1], force, path, sizeof path)))
         return -1;
     fputs("branch,from,to,flow_mw,limit_mw,loading_pct\n", f);
     for (int k = 0; k < g->nl; k++) {
@@ -282,40 +273,20 @@ int cmd_shed(int argc, char **argv)
     int json = 0, force = 0, npos = 0, rc;
     const char *pos[1];
     const cli_opt opts[] = {
-        {"overlay", CLI_STRING, &overlay, 0, 0, 0, NULL},
-        {"outage", CLI_STRING, &outage, 0, 0, 0, NULL},
+        CLI_OPT_OVERLAY(overlay),
+        CLI_OPT_OUTAGE(outage),
         {"rating", CLI_STRING, &rating_s, 0, 0, 0, NULL},
-        {"out", CLI_STRING, &out_dir, 0, 0, 0, NULL},
-        {"json", CLI_FLAG, &json, 1, 0, 0, NULL},
-        {"force", CLI_FLAG, &force, 1, 0, 0, NULL},
+        CLI_OPT_OUT(out_dir),
+        CLI_OPT_JSON(json),
+        CLI_OPT_FORCE(force),
     };
-    rc = cli_parse("shed", argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 1, &npos);
-    if (rc == CLI_PARSE_HELP) {
-        shed_help(stdout);
-        return CLI_EXIT_OK;
-    }
-    if (rc != CLI_PARSE_OK)
+    if (!cli_parse_args("shed", argc, argv, opts, CLI_NOPTS(opts), pos, 1, &npos, shed_help, &rc))
         return rc;
     char rating;
-    if (strcmp(rating_s, "A") == 0 || strcmp(rating_s, "a") == 0)
-        rating = 'A';
-    else if (strcmp(rating_s, "B") == 0 || strcmp(rating_s, "b") == 0)
-        rating = 'B';
-    else {
-        cli_errorf("shed", "option '--rating' expects A or B, got '%s'", rating_s);
-        return CLI_EXIT_USAGE;
-    }
-    if (out_dir && !force) {
-        char path[4096];
-        for (int k = 0; k < 2; k++) {
-            if (cli_path_join(path, sizeof path, out_dir, csv_names[k]) != 0) {
-                cli_errorf("shed", "output path too long: '%s'", out_dir);
-                return CLI_EXIT_USAGE;
-            }
-            if (cli_check_new("shed", path, 0) != 0)
-                return CLI_EXIT_USAGE;
-        }
-    }
+    if ((rc = shed_cli_rating("shed", rating_s, &rating)) != 0)
+        return rc;
+    if (out_dir && (rc = cli_check_outputs("shed", out_dir, csv_names, 2, force)) != CLI_EXIT_OK)
+        return rc;
 
     shed_input in;
     gr_shed_result *r = NULL;
@@ -324,7 +295,7 @@ int cmd_shed(int argc, char **argv)
     rc = shed_input_load("shed", npos ? pos[0] : NULL, overlay, outage, &in);
     if (rc != CLI_EXIT_OK)
         goto done;
-    const gr_grid *g = in.g;
+    const gr_grid *g = in.io.g;
 
     /* Before: DC power flow of the outaged grid with the case's dispatch. */
     shed_summary s = {0};

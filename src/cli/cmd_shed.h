@@ -2,16 +2,14 @@
 #ifndef GRIDRES_CLI_CMD_SHED_H
 #define GRIDRES_CLI_CMD_SHED_H
 
+#include "cli_common.h"
 #include "gridres.h"
 
 typedef struct shed_input {
-    gr_case *c;
-    gr_grid *g;              /* with the outage applied */
-    gr_overlay *ov;          /* NULL without --overlay */
+    cli_inputs io;           /* case, grid (with the outage applied), overlay (NULL
+                                without --overlay), case name and source */
     gr_load_classes *lc;     /* from the overlay, or the defaults */
     gr_outage *outage;       /* parsed list (possibly empty) */
-    const char *name;        /* case name for the report */
-    const char *source;      /* path, or "built-in" */
 } shed_input;
 
 /* Read CASE (NULL: the built-in example grid), the overlay (may be NULL) and
@@ -21,6 +19,8 @@ int shed_input_load(const char *cmd, const char *case_path, const char *overlay_
                     const char *outage_spec, shed_input *in);
 void shed_input_free(shed_input *in);
 
+/* --rating A|B (or a|b) into *out. Returns 0, or CLI_EXIT_USAGE with a message printed. */
+int shed_cli_rating(const char *cmd, const char *s, char *out);
 /* Branch limit in pu for rating 'A' or 'B' (rateB, falling back to rateA); 0 = none. */
 double shed_cli_limit(const gr_grid *g, int k, char rating);
 /* Branches whose |flow| exceeds the limit (relative tolerance 1e-6 plus 1e-7 pu). */

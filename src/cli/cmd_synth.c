@@ -1,10 +1,10 @@
 /* cmd_synth.c — `gridres synth`: generate the synthetic regional grid (grid.m + scenario.json). */
-#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli_common.h"
 #include "cli_util.h"
 #include "gridres.h"
 
@@ -34,30 +34,13 @@ static void synth_help(FILE *f)
             "  --region-km L       side of the square region, 5 .. 500 km^2 per bus\n"
             "                      (default 400 km * sqrt(N/2000))\n"
             "  --out DIR           output directory, created if missing (default .)\n"
-            "  --force             overwrite existing output files\n"
+            CLI_HELP_FORCE
             "  --quiet             print nothing on success\n"
-            "  -h, --help          show this help\n"
+            CLI_HELP_HELP
             "\n"
             "exit status: 0 success, 2 bad command line or existing output file,\n"
             "1 other failure (out of memory, cannot write, no feasible design).\n",
             d.n_bus, (unsigned long long)d.seed);
-}
-
-/* Strict unsigned decimal in [0, 2^63 - 1]. */
-static int parse_seed(const char *s, uint64_t *out)
-{
-    char *end;
-    if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
-        return -1;
-    for (const char *p = s; *p; p++)
-        if (*p < '0' || *p > '9')
-            return -1;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end || v > (unsigned long long)INT64_MAX)
-        return -1;
-    *out = (uint64_t)v;
-    return 0;
 }
 
 int cmd_synth(int argc, char **argv)
@@ -66,7 +49,7 @@ int cmd_synth(int argc, char **argv)
     gr_case *c = NULL;
     gr_overlay *ov = NULL;
     gr_error err = {0, ""};
-    const char *seed_s = NULL, *out_dir = ".";
+    const char *out_dir = ".";
     int force = 0, quiet = 0, npos = 0, rc;
     const char *pos[1];
     char grid_path[4096], scen_path[4096];
@@ -75,29 +58,18 @@ int cmd_synth(int argc, char **argv)
     const cli_opt opts[] = {
         {"buses", CLI_INT, &opt.n_bus, 0, 100, 50000, NULL},
         {"cities", CLI_INT, &opt.n_cities, 0, 1, 1000, NULL},
-        {"seed", CLI_STRING, &seed_s, 0, 0, 0, NULL},
+        CLI_OPT_SEED(opt.seed, CLI_SEED_BITS_JSON, NULL),
         {"population", CLI_DOUBLE, &opt.population, 0, 1e5, 1e9, NULL},
         {"region-km", CLI_DOUBLE, &opt.region_km, 0, 22, 2500, NULL},
-        {"out", CLI_STRING, &out_dir, 0, 0, 0, NULL},
-        {"force", CLI_FLAG, &force, 1, 0, 0, NULL},
-        {"quiet", CLI_FLAG, &quiet, 1, 0, 0, NULL},
+        CLI_OPT_OUT(out_dir),
+        CLI_OPT_FORCE(force),
+        CLI_OPT_QUIET(quiet),
     };
-    rc = cli_parse("synth", argc, argv, opts, (int)(sizeof opts / sizeof opts[0]), pos, 0, &npos);
-    if (rc == CLI_PARSE_HELP) {
-        synth_help(stdout);
-        return CLI_EXIT_OK;
-    }
-    if (rc != CLI_PARSE_OK)
+    if (!cli_parse_args("synth", argc, argv, opts, CLI_NOPTS(opts), pos, 0, &npos, synth_help, &rc))
         return rc;
-    if (seed_s && parse_seed(seed_s, &opt.seed) != 0) {
-        cli_errorf("synth", "--seed expects an integer in [0, 2^63-1], got '%s'", seed_s);
+    if (cli_out_path("synth", grid_path, sizeof grid_path, out_dir, "grid.m") != 0 ||
+        cli_out_path("synth", scen_path, sizeof scen_path, out_dir, "scenario.json") != 0)
         return CLI_EXIT_USAGE;
-    }
-    if (cli_path_join(grid_path, sizeof grid_path, out_dir, "grid.m") != 0 ||
-        cli_path_join(scen_path, sizeof scen_path, out_dir, "scenario.json") != 0) {
-        cli_errorf("synth", "output path too long: '%s'", out_dir);
-        return CLI_EXIT_USAGE;
-    }
     /* refuse before working if an output exists */
     if (cli_check_new("synth", grid_path, force) != 0 ||
         cli_check_new("synth", scen_path, force) != 0)

@@ -3,7 +3,8 @@
  * A new command is one file src/cli/cmd_<name>.c defining
  *     int cmd_<name>(int argc, char **argv);   (argv[0] is "<name>")
  * that prints its own help for --help (cli_parse returns CLI_PARSE_HELP), and
- * one row in GRIDRES_COMMANDS below. It uses only gridres.h and cli_util.h. */
+ * one row in GRIDRES_COMMANDS below. It uses only gridres.h, cli_common.h (input:
+ * options, seed, case + grid + overlay) and cli_util.h (output files, CSV, JSON). */
 #include <stdio.h>
 #include <string.h>
 

@@ -139,4 +139,25 @@ if [ -f "$C2383" ]; then
   fi
 fi
 
+# --- --seed: one parser for every command (plain decimal; cascade takes 0 .. 2^63-1, the
+# range of the JSON integer it prints) -----------------------------------------------------
+for bad_seed in -1 1e3 1.0 +5 " 5" 0x10 9223372036854775808 18446744073709551616; do
+  run 2 seed_bad "$G" cascade "$EXAMPLE" --random-n2 5 --seed "$bad_seed" --out "$W/seed_bad" &&
+    expect_in "$W/seed_bad.err" "--seed expects an integer in \[0, 2\^63-1\], got '$(printf '%s' "$bad_seed" | sed 's/[+.]/\\&/g')'" \
+      "cascade --seed $bad_seed"
+done
+[ ! -e "$W/seed_bad" ] && pass || fail "a refused --seed wrote outputs"
+MAXS=9223372036854775807
+if run 0 seed_max1 "$G" cascade "$EXAMPLE" --random-n2 30 --seed $MAXS --out "$W/seed_max1" --json &&
+   run 0 seed_max2 "$G" cascade "$EXAMPLE" --random-n2 30 --seed=$MAXS --out "$W/seed_max2"; then
+  [ "$(json_get "$W/seed_max1.out" seed)" = $MAXS ] && pass || fail "cascade --json seed at 2^63-1"
+  expect_in "$W/seed_max2.out" "random N-2 \(seed $MAXS\)" "cascade summary seed at 2^63-1"
+  cmp -s "$W/seed_max1/losses.csv" "$W/seed_max2/losses.csv" && pass ||
+    fail "the same --seed gave different losses.csv"
+fi
+# leading zeros are the same number
+run 0 seed_zeros "$G" cascade "$EXAMPLE" --random-n2 30 --seed 0005 --out "$W/seed_zeros"
+run 0 seed_5 "$G" cascade "$EXAMPLE" --random-n2 30 --seed 5 --out "$W/seed_5" &&
+  cmp -s "$W/seed_5/losses.csv" "$W/seed_zeros/losses.csv" && pass || fail "--seed 0005 differs from --seed 5"
+
 finish

@@ -130,4 +130,16 @@ JSON
     [ "$(json_get "$W/syn_mip.out" mip_optimal)" = true ] && pass || fail "synth mip not optimal"
 fi
 
+# --- --seed: the RAD seed takes the whole uint64_t range, plain decimal only ---------------
+for bad_seed in -1 1e3 1.5 +1 18446744073709551616 99999999999999999999; do
+  run 2 seed_bad "$G" restore "$EXAMPLE" --damage "$DMG" --seed "$bad_seed" &&
+    expect_in "$W/seed_bad.err" "--seed expects an integer in \[0, 2\^64-1\], got '$(printf '%s' "$bad_seed" | sed 's/[+.]/\\&/g')'" \
+      "restore --seed $bad_seed"
+done
+if run 0 seed_u64a "$G" restore "$EXAMPLE" --damage "$DMG" --seed 18446744073709551615 --out "$W/seed_u64a" &&
+   run 0 seed_u64b "$G" restore "$EXAMPLE" --damage "$DMG" --seed 18446744073709551615 --out "$W/seed_u64b"; then
+  cmp -s "$W/seed_u64a/schedule.csv" "$W/seed_u64b/schedule.csv" && pass ||
+    fail "the same --seed gave different schedules"
+fi
+
 finish
