@@ -1621,7 +1621,7 @@ int gr_report_write_info(const char *dir, const gr_report_options *opt, gr_repor
  * runs its chunks on its own threads, and the records come back to rank 0,
  * which puts them in item order: what rank 0 returns is identical to a
  * single-process run. Other ranks return only what they computed and must
- * not write outputs (see gr_sweep_rank). Completed records can be
+ * not write outputs (see gr_mpi_rank). Completed records can be
  * checkpointed to DIR/checkpoint/ and a killed sweep resumed from there with
  * nothing lost and nothing counted twice. docs/cluster.md has the details. */
 
@@ -1648,6 +1648,8 @@ typedef struct gr_sweep_options {
                                resume with a different job, item count or record kind is
                                refused with GR_EINVAL and a message saying what differs */
     struct gr_sweep_stats *stats; /* optional: filled by the sweep (written, not read) */
+    struct gr_mpi *mpi;     /* the MPI session to spread the sweep over (gr_mpi_open);
+                               NULL: this process only */
 } gr_sweep_options;
 void gr_sweep_options_default(gr_sweep_options *opt);
 
@@ -1691,8 +1693,8 @@ typedef struct gr_sweep_spec {
     int (*unpack)(void *ctx, long item, const void *data, size_t len);
     const char *kind;       /* the kernel and its record layout, e.g. "cascade-random-n2/1";
                                part of the checkpoint's identity */
-    const gr_sweep_options *opt; /* NULL: no checkpoint */
-    int local;              /* 1: this process only, even under mpirun */
+    const gr_sweep_options *opt; /* NULL: no checkpoint, this process only */
+    int local;              /* 1: this process only, even with opt->mpi */
 } gr_sweep_spec;
 
 /* Run the sweep. Collective under MPI: every rank calls it with the same n,
@@ -1712,21 +1714,28 @@ int gr_sweep_run(const gr_sweep_spec *spec, gr_sweep_stats *stats, gr_error *err
  * at most n. For sizing per-thread scratch in ctx. */
 int gr_sweep_threads(const gr_sweep_spec *spec);
 
-/* This process's MPI rank and the number of ranks: 0 and 1 without MPI (not
- * built with it, or not started by an MPI launcher: mpirun, srun). The first
- * call initialises MPI (thread level FUNNELED) when an MPI launcher started
- * the process, or GRIDRES_MPI=1; GRIDRES_MPI=0 keeps it off. Call from the
- * main thread. */
-int gr_sweep_rank(void);
-int gr_sweep_size(void);
-/* "Open MPI v4.1.4, ..." when built with MPI, else NULL. */
-const char *gr_sweep_mpi_library(void);
-/* End MPI if gr_sweep_* initialised it (else nothing); call once before the
- * program exits (harmless more than once). exit_code 0, or a failure of the
- * last sweep (which every rank shares): MPI_Finalize; another failure with
- * several ranks: MPI_Abort(exit_code), so that a rank failing alone does not
- * leave the others waiting for it (MPI_Finalize would hang). */
-void gr_sweep_finalize(int exit_code);
+/* The MPI session of a process (opaque): which rank it is, how many there are,
+ * and whether the last sweep failed on every rank alike. A sweep spreads over
+ * the ranks only when its options carry a session (gr_sweep_options.mpi).
+ * gr_mpi_open initialises MPI (thread level FUNNELED) when an MPI launcher
+ * (mpirun, srun) started the process, or GRIDRES_MPI=1; GRIDRES_MPI=0 keeps
+ * it off; not launched, or a library built without MPI: a session of one rank.
+ * MPI can be initialised once per process: open one session, from the main
+ * thread, before any sweep, and close it before the program exits. When the
+ * host program initialised MPI itself, the session uses it and leaves its
+ * finalisation to the host. GR_ENOMEM. Free with gr_mpi_close. */
+typedef struct gr_mpi gr_mpi;
+int gr_mpi_open(gr_mpi **out, gr_error *err);
+/* This process's rank (0 for NULL) and the number of ranks (1 for NULL). */
+int gr_mpi_rank(const gr_mpi *m);
+int gr_mpi_size(const gr_mpi *m);
+/* "Open MPI v4.1.4, ..." when MPI is initialised, else NULL. */
+const char *gr_mpi_library(const gr_mpi *m);
+/* End the session (NULL: nothing). When it initialised MPI: exit_code 0, or a
+ * failure of the last sweep (which every rank shares): MPI_Finalize; another
+ * failure with several ranks: MPI_Abort(exit_code), so that a rank failing
+ * alone does not leave the others waiting for it (MPI_Finalize would hang). */
+void gr_mpi_close(gr_mpi *m, int exit_code);
 
 /* ------------------------------------------------------------------------
  * Protection planning (src/sim/protect).

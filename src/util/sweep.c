@@ -345,13 +345,19 @@ void sweep_compute(sweep *s, int thread)
 /* ------------------------------------------------------------------------
  * The public entry.
  * ------------------------------------------------------------------------ */
+/* The session a sweep spreads over: its options', unless it is local. */
+static gr_mpi *sweep_session(const gr_sweep_spec *spec)
+{
+    return spec->local || !spec->opt ? NULL : spec->opt->mpi;
+}
+
 static int resolve_threads(const gr_sweep_spec *spec, int size)
 {
     int t = spec->threads;
     if (t <= 0) {
         if (size > 1 && !getenv("OMP_NUM_THREADS")) {
             long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-            int local = sweep_mpi_local_size();
+            int local = sweep_session(spec)->local; /* size > 1: there is one */
             t = (int)(cpus / (local > 0 ? local : 1));
         } else {
             t = omp_get_max_threads();
@@ -366,7 +372,7 @@ static int resolve_threads(const gr_sweep_spec *spec, int size)
 
 static int sweep_size(const gr_sweep_spec *spec)
 {
-    return spec->local ? 1 : sweep_mpi_size();
+    return gr_mpi_size(sweep_session(spec));
 }
 
 int gr_sweep_threads(const gr_sweep_spec *spec)
@@ -447,8 +453,9 @@ int gr_sweep_run(const gr_sweep_spec *spec, gr_sweep_stats *stats, gr_error *err
     sweep s;
     memset(&s, 0, sizeof s);
     s.spec = spec;
-    s.size = sweep_size(spec);
-    s.rank = spec->local ? 0 : sweep_mpi_rank();
+    s.mpi = sweep_session(spec);
+    s.size = gr_mpi_size(s.mpi);
+    s.rank = gr_mpi_rank(s.mpi);
     s.role = s.size == 1 ? SWEEP_LOCAL : s.rank == 0 ? SWEEP_ROOT : SWEEP_WORKER;
     s.threads = resolve_threads(spec, s.size);
     const char *k = getenv("GRIDRES_TEST_KILL_AFTER");
@@ -492,16 +499,42 @@ int sweep_root_prepare(sweep *s)
  * Without MPI: one process.
  * ------------------------------------------------------------------------ */
 #ifndef GRIDRES_HAVE_MPI
-int sweep_mpi_size(void) { return 1; }
-int sweep_mpi_rank(void) { return 0; }
-int sweep_mpi_local_size(void) { return 1; }
+void sweep_mpi_open(gr_mpi *m) { m->state = MPI_OFF; }
+void sweep_mpi_close(gr_mpi *m, int exit_code)
+{
+    (void)m;
+    (void)exit_code;
+}
 int sweep_mpi_run(sweep *s)
 {
     return run_local(s);
 }
-const char *gr_sweep_mpi_library(void) { return NULL; }
-void gr_sweep_finalize(int exit_code) { (void)exit_code; }
 #endif
 
-int gr_sweep_rank(void) { return sweep_mpi_rank(); }
-int gr_sweep_size(void) { return sweep_mpi_size(); }
+/* ------------------------------------------------------------------------
+ * The MPI session.
+ * ------------------------------------------------------------------------ */
+int gr_mpi_open(gr_mpi **out, gr_error *err)
+{
+    *out = NULL;
+    gr_mpi *m = gr_calloc(1, sizeof *m);
+    if (!m)
+        return gr_error_set(err, GR_ENOMEM, "out of memory");
+    m->rank = 0;
+    m->size = m->local = 1;
+    sweep_mpi_open(m);
+    *out = m;
+    return GR_OK;
+}
+
+int gr_mpi_rank(const gr_mpi *m) { return m ? m->rank : 0; }
+int gr_mpi_size(const gr_mpi *m) { return m ? m->size : 1; }
+const char *gr_mpi_library(const gr_mpi *m) { return m && m->lib[0] ? m->lib : NULL; }
+
+void gr_mpi_close(gr_mpi *m, int exit_code)
+{
+    if (!m)
+        return;
+    sweep_mpi_close(m, exit_code);
+    gr_free(m);
+}

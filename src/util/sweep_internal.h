@@ -35,8 +35,21 @@ typedef struct sweep_ckpt {
 
 enum { SWEEP_LOCAL = 0, SWEEP_ROOT = 1, SWEEP_WORKER = 2 };
 
+/* The MPI session of a process (gr_mpi_open): MPI is process-wide state, and this
+ * is its one mirror, owned by the caller, never a global. */
+enum { MPI_OFF = 1, MPI_OURS = 2, MPI_HOSTS = 3 };
+struct gr_mpi {
+    int state;              /* MPI_OFF (one rank), MPI_OURS (initialised by this
+                               session), MPI_HOSTS (by the host program) */
+    int rank, size;
+    int local;              /* ranks on this node */
+    int agreed_fail;        /* the last sweep failed on every rank alike */
+    char lib[256];          /* MPI library version, "" when off */
+};
+
 typedef struct sweep {
     const gr_sweep_spec *spec;
+    gr_mpi *mpi;            /* the session the sweep spreads over; NULL: local */
     int role, rank, size, threads;
     omp_lock_t lock;        /* everything below that changes during the run */
     omp_lock_t writer;      /* held while a checkpoint is written */
@@ -99,10 +112,10 @@ int ckpt_open(sweep *s, gr_error *err);                 /* creates s->ck; resume
 int ckpt_write(sweep *s, const long *items, long n, gr_error *err);
 void ckpt_free(sweep_ckpt *c);
 
-/* MPI (sweep_mpi.c; stubs in sweep.c without MPI) */
-int sweep_mpi_size(void);
-int sweep_mpi_rank(void);
-int sweep_mpi_local_size(void);
+/* MPI (sweep_mpi.c; stubs in sweep.c without MPI): fill a zeroed session,
+   initialising MPI when launched; end it */
+void sweep_mpi_open(gr_mpi *m);
+void sweep_mpi_close(gr_mpi *m, int exit_code);
 /* the distributed run (rank 0 prepares the checkpoint inside); the same status
    on every rank, rank 0's message in s->err */
 int sweep_mpi_run(sweep *s);

@@ -31,12 +31,6 @@ enum { TAG_REQ = 1, TAG_WORK = 2, TAG_RES = 3, TAG_ERR = 4, TAG_FIN = 5 };
 #define NAP_MIN_US 50
 #define NAP_MAX_US 500
 
-/* MPI is process-wide state; these mirror it (set once, from the main thread). */
-static int g_state;         /* 0 not looked at, 1 no MPI, 2 initialised here, 3 by the host */
-static int g_rank, g_size = 1, g_local = 1;
-static char g_lib[MPI_MAX_LIBRARY_VERSION_STRING];
-static int g_agreed_fail;   /* the last sweep failed on every rank alike */
-
 static int launched(void)
 {
     const char *e = getenv("GRIDRES_MPI");
@@ -50,80 +44,53 @@ static int launched(void)
     return 0;
 }
 
-static void mpi_init(void)
+/* MPI is process-wide state; the session m (zeroed, one rank) mirrors it. */
+void sweep_mpi_open(gr_mpi *m)
 {
-    if (g_state)
-        return;
     int inited = 0, finalized = 0;
     MPI_Initialized(&inited);
     MPI_Finalized(&finalized);
-    if (finalized) {
-        g_state = 1;
+    m->state = MPI_OFF;
+    if (finalized)
         return;
-    }
     if (inited) {
-        g_state = 3;
+        m->state = MPI_HOSTS;
     } else if (!launched()) {
-        g_state = 1;
         return;
     } else {
         int provided = 0;
-        if (MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
-            g_state = 1;
+        if (MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
             return;
-        }
-        g_state = 2;
+        m->state = MPI_OURS;
     }
-    MPI_Comm_rank(MPI_COMM_WORLD, &g_rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &g_size);
+    MPI_Comm_rank(MPI_COMM_WORLD, &m->rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &m->size);
     MPI_Comm node;
     if (MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node) ==
         MPI_SUCCESS) {
-        MPI_Comm_size(node, &g_local);
+        MPI_Comm_size(node, &m->local);
         MPI_Comm_free(&node);
     }
+    char lib[MPI_MAX_LIBRARY_VERSION_STRING];
+    int len = 0;
+    MPI_Get_library_version(lib, &len);
+    lib[len < (int)sizeof lib ? (len > 0 ? len : 0) : (int)sizeof lib - 1] = '\0';
+    char *nl = strchr(lib, '\n');
+    if (nl)
+        *nl = '\0';
+    snprintf(m->lib, sizeof m->lib, "%s", lib);
 }
 
-int sweep_mpi_size(void)
-{
-    mpi_init();
-    return g_size;
-}
-
-int sweep_mpi_rank(void)
-{
-    mpi_init();
-    return g_rank;
-}
-
-int sweep_mpi_local_size(void)
-{
-    mpi_init();
-    return g_local;
-}
-
-const char *gr_sweep_mpi_library(void)
-{
-    if (!g_lib[0]) {
-        int len = 0;
-        MPI_Get_library_version(g_lib, &len);
-        char *nl = strchr(g_lib, '\n');
-        if (nl)
-            *nl = '\0';
-    }
-    return g_lib;
-}
-
-void gr_sweep_finalize(int exit_code)
+void sweep_mpi_close(gr_mpi *m, int exit_code)
 {
     int finalized = 0;
     MPI_Finalized(&finalized);
-    if (g_state != 2 || finalized)
+    if (m->state != MPI_OURS || finalized)
         return;
-    if (exit_code != 0 && g_size > 1 && !g_agreed_fail)
+    if (exit_code != 0 && m->size > 1 && !m->agreed_fail)
         MPI_Abort(MPI_COMM_WORLD, exit_code);
     MPI_Finalize();
-    g_state = 1;
+    m->state = MPI_OFF;
 }
 
 /* ------------------------------------------------------------------------
@@ -359,14 +326,14 @@ static int agree(sweep *s, MPI_Comm comm, int st)
     MPI_Bcast(s->err.msg, GR_ERROR_MAX, MPI_CHAR, 0, comm);
     s->err.msg[GR_ERROR_MAX - 1] = '\0';
     s->status = st;
-    g_agreed_fail = st != GR_OK;
+    s->mpi->agreed_fail = st != GR_OK;
     return st;
 }
 
 int sweep_mpi_run(sweep *s)
 {
     MPI_Comm comm;
-    g_agreed_fail = 0;
+    s->mpi->agreed_fail = 0;
     MPI_Comm_dup(MPI_COMM_WORLD, &comm);
     /* the same sweep everywhere? */
     uint64_t h = spec_hash(s), h0 = h;
