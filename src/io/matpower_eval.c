@@ -502,6 +502,58 @@ static int ev_matrix(mp_parser *P, ev_val *out)
     return GR_OK;
 }
 
+static int tok_is_fill(const mp_tok *t) { return mp_tok_is(t, "zeros") || mp_tok_is(t, "ones"); }
+
+/* zeros(n) (n x n), zeros(m, n), ones(...): a matrix of `fill`; the current
+ * token is '('. Sizes are integers from 0 (MATPOWER's empty tables,
+ * `mpc.gencost = zeros(0, 7)`). */
+static int ev_filled(mp_parser *P, const mp_tok *id, double fill, ev_val *out)
+{
+    int dims[2] = {0, 0}, nd = 0;
+    int save_ws = P->ws_sep, save_in = P->in_index;
+    P->ws_sep = P->in_index = 0;
+    int st = mp_lex(P);
+    while (st == GR_OK) {
+        mp_tok at = P->tok;
+        ev_val a = {0, 0, 0, NULL};
+        if ((st = mp_ev_expr(P, &a)) != GR_OK)
+            break;
+        int scalar = ev_numel(&a) == 1;
+        double d = scalar ? ev_get(&a, 0) : 0;
+        int m = a.m, n = a.n;
+        mp_ev_free(&a);
+        if (!scalar) {
+            st = mp_perr(P, at.line, at.col, "expected a scalar size, found a %dx%d value", m, n);
+            break;
+        }
+        if (!(d >= 0 && d <= (double)MP_MAX_ELEMS && d == floor(d))) {
+            char found[32];
+            gr_mp_format_double(d, found);
+            st = mp_perr(P, at.line, at.col, "expected a size from 0 to %ld, found %s", MP_MAX_ELEMS, found);
+            break;
+        }
+        dims[nd++] = (int)d;
+        if (P->tok.kind == T_RPAREN) {
+            st = mp_lex(P);
+            break;
+        }
+        if (P->tok.kind != T_COMMA || nd == 2) {
+            st = mp_expected(P, nd == 2 ? "')' (zeros and ones take one or two sizes)" : "',' or ')'");
+            break;
+        }
+        st = mp_lex(P);
+    }
+    P->ws_sep = save_ws;
+    P->in_index = save_in;
+    if (st != GR_OK)
+        return st;
+    if ((st = ev_make(P, dims[0], nd == 2 ? dims[1] : dims[0], out, id)) != GR_OK)
+        return st;
+    for (size_t k = 0; k < ev_numel(out); k++)
+        ev_set(out, k, fill);
+    return GR_OK;
+}
+
 static int ev_identifier(mp_parser *P, ev_val *out)
 {
     mp_tok id = P->tok;
@@ -536,6 +588,8 @@ static int ev_identifier(mp_parser *P, ev_val *out)
         *out = ev_scalar(c);
         return GR_OK;
     }
+    if (tok_is_fill(&id) && P->tok.kind == T_LPAREN)
+        return ev_filled(P, &id, mp_tok_is(&id, "ones") ? 1.0 : 0.0, out);
     ev_fn fn = mp_lookup_function(&id);
     if (!fn || P->tok.kind != T_LPAREN)
         return mp_perr(P, id.line, id.col, "expected a number, variable or known function, found %s", found);

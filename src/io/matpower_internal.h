@@ -65,6 +65,7 @@ typedef struct mp_table {
     int *pos;            /* byte offset of each row's first number */
     int *cnt;
     int line0, col0;     /* where "mpc.bus" was assigned */
+    int evaluated;       /* rows from an expression (zeros(0, 13)): all located at it */
 } mp_table;
 
 /* An evaluated value: an m x n matrix, row-major; x is NULL for scalars
@@ -179,6 +180,7 @@ int mp_write_table(mp_parser *P, mp_table *t, const ev_index *ri, const ev_index
 /* ---- matpower_table.c */
 void mp_table_release(mp_table *t);
 int mp_scan_data_matrix(mp_parser *P, mp_table *t, int which, int open_line);
+/* t becomes the value v (consumed), as `mpc.T = <expression>` at `at`. */
 int mp_table_from_value(mp_parser *P, mp_table *t, int which, ev_val *v, const mp_tok *at);
 void mp_field_pos(const mp_parser *P, const mp_table *t, int r, int k, int *line, int *col);
 

@@ -464,16 +464,33 @@ static int stmt_table_assign(mp_parser *P, int which, const mp_tok *field)
     return stmt_end(P, after);
 }
 
+/* mpc.T = <expression>, e.g. zeros(0, 13): evaluated before the old table
+ * goes, so it may use it; the current token starts the expression. */
+static int stmt_table_value(mp_parser *P, int which, const mp_tok *field)
+{
+    mp_tok at = P->tok;
+    ev_val v = {0, 0, 0, NULL};
+    int st = mp_ev_expr(P, &v);
+    if (st == GR_OK)
+        st = mp_table_from_value(P, &P->tab[which], which, &v, &at);
+    if (st != GR_OK)
+        return st;
+    P->tab[which].line0 = field->line;
+    P->tab[which].col0 = field->col;
+    char what[64];
+    snprintf(what, sizeof what, "mpc.%s = ...", mp_table_field[which]);
+    return stmt_end(P, what);
+}
+
 /* mpc.T = [ ... ];  the current token is '='. */
 static int stmt_table_define(mp_parser *P, int which, const mp_tok *field)
 {
     int st = mp_lex(P);
     if (st != GR_OK)
         return st;
-    char what[64];
-    snprintf(what, sizeof what, "'[' starting mpc.%s", mp_table_field[which]);
     if (P->tok.kind != T_LBRACK)
-        return mp_expected(P, what);
+        return stmt_table_value(P, which, field);
+    char what[64];
     mp_table *t = &P->tab[which];
     mp_table_release(t); /* defined again only once closed: elements cannot see it half-built */
     t->line0 = field->line;

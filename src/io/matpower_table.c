@@ -214,6 +214,43 @@ int mp_scan_data_matrix(mp_parser *P, mp_table *t, int which, int open_line)
     }
 }
 
+/* `mpc.T = <expression>` (zeros(0, 13), ones(2, 13), mpc.gen(1:2, :)): the
+ * value's rows become the table's, every one located at the expression (a
+ * table scanned from literal rows is checked for the same widths). */
+int mp_table_from_value(mp_parser *P, mp_table *t, int which, ev_val *v, const mp_tok *at)
+{
+    int st = GR_OK;
+    if (v->m > 0 && v->n < table_min_cols[which])
+        st = mp_perr(P, at->line, at->col, "expected at least %d columns in mpc.%s, found a %dx%d value",
+                     table_min_cols[which], mp_table_field[which], v->m, v->n);
+    else if (v->n > MP_MAX_COLS)
+        st = mp_perr(P, at->line, at->col, "expected at most %d columns in mpc.%s, found %d",
+                     MP_MAX_COLS, mp_table_field[which], v->n);
+    if (st != GR_OK) {
+        mp_ev_free(v);
+        return st;
+    }
+    mp_table_release(t);
+    t->rows = t->cap_rows = v->m;
+    t->cols = v->n;
+    t->nval = t->cap_val = ev_numel(v);
+    t->x = v->x; /* moved: both row-major; NULL when empty (a 1x1 is narrower than any table) */
+    v->x = NULL;
+    t->line = gr_malloc((size_t)t->rows * sizeof *t->line);
+    t->pos = gr_malloc((size_t)t->rows * sizeof *t->pos);
+    if (!t->line || !t->pos) {
+        mp_table_release(t);
+        return mp_oom(P);
+    }
+    for (int r = 0; r < t->rows; r++) {
+        t->line[r] = at->line;
+        t->pos[r] = (int)(at->s - P->text);
+    }
+    t->evaluated = 1;
+    t->defined = 1;
+    return GR_OK;
+}
+
 /* Line and column of field k (0-based) of row r, found by rescanning the row. */
 void mp_field_pos(const mp_parser *P, const mp_table *t, int r, int k, int *line, int *col)
 {
@@ -224,6 +261,8 @@ void mp_field_pos(const mp_parser *P, const mp_table *t, int r, int k, int *line
     int ln = t->line[r];
     *line = ln;
     *col = (int)(s - ls) + 1;
+    if (t->evaluated)
+        return;
     for (int i = 0; s < P->end;) {
         char c = *s;
         if (c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f' || c == ',') {
