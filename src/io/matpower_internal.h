@@ -178,10 +178,11 @@ int mp_write_table(mp_parser *P, mp_table *t, const ev_index *ri, const ev_index
                    const ev_val *v, const mp_tok *at);
 
 /* ---- matpower_table.c */
-void mp_table_release(mp_table *t);
+/* Free table `which` of P and mark it undefined. */
+void mp_table_release(mp_parser *P, int which);
 int mp_scan_data_matrix(mp_parser *P, mp_table *t, int which, int open_line);
-/* t becomes the value v (consumed), as `mpc.T = <expression>` at `at`. */
-int mp_table_from_value(mp_parser *P, mp_table *t, int which, ev_val *v, const mp_tok *at);
+/* Table `which` becomes the value v (consumed), as `mpc.T = <expression>` at `at`. */
+int mp_table_from_value(mp_parser *P, int which, ev_val *v, const mp_tok *at);
 void mp_field_pos(const mp_parser *P, const mp_table *t, int r, int k, int *line, int *col);
 
 /* ---- matpower_check.c */

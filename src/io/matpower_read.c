@@ -36,7 +36,7 @@
 static void parser_release(mp_parser *P)
 {
     for (int k = 0; k < TB_COUNT; k++)
-        mp_table_release(&P->tab[k]);
+        mp_table_release(P, k);
     mp_free_names(P);
     gr_free(P->fname);
     for (int k = 0; k < P->n_vars; k++)

@@ -472,7 +472,7 @@ static int stmt_table_value(mp_parser *P, int which, const mp_tok *field)
     ev_val v = {0, 0, 0, NULL};
     int st = mp_ev_expr(P, &v);
     if (st == GR_OK)
-        st = mp_table_from_value(P, &P->tab[which], which, &v, &at);
+        st = mp_table_from_value(P, which, &v, &at);
     if (st != GR_OK)
         return st;
     P->tab[which].line0 = field->line;
@@ -492,7 +492,7 @@ static int stmt_table_define(mp_parser *P, int which, const mp_tok *field)
         return stmt_table_value(P, which, field);
     char what[64];
     mp_table *t = &P->tab[which];
-    mp_table_release(t); /* defined again only once closed: elements cannot see it half-built */
+    mp_table_release(P, which); /* defined again only once closed: elements cannot see it half-built */
     t->line0 = field->line;
     t->col0 = field->col;
     if ((st = mp_scan_data_matrix(P, t, which, P->tok.line)) != GR_OK)

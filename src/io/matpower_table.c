@@ -13,8 +13,9 @@ static const int table_min_cols[TB_COUNT] = {MP_BUS_COLS, MP_GEN_MIN_COLS, MP_BR
  * ------------------------------------------------------------------------ */
 static int eval_matrix_element(mp_parser *P, const char *s, int which, double *v);
 static int element_is_expression(mp_parser *P, const char *s, const char *lit_end);
-void mp_table_release(mp_table *t)
+void mp_table_release(mp_parser *P, int which)
 {
+    mp_table *t = &P->tab[which];
     gr_free(t->x);
     gr_free(t->line);
     gr_free(t->pos);
@@ -217,8 +218,9 @@ int mp_scan_data_matrix(mp_parser *P, mp_table *t, int which, int open_line)
 /* `mpc.T = <expression>` (zeros(0, 13), ones(2, 13), mpc.gen(1:2, :)): the
  * value's rows become the table's, every one located at the expression (a
  * table scanned from literal rows is checked for the same widths). */
-int mp_table_from_value(mp_parser *P, mp_table *t, int which, ev_val *v, const mp_tok *at)
+int mp_table_from_value(mp_parser *P, int which, ev_val *v, const mp_tok *at)
 {
+    mp_table *t = &P->tab[which];
     int st = GR_OK;
     if (v->m > 0 && v->n < table_min_cols[which])
         st = mp_perr(P, at->line, at->col, "expected at least %d columns in mpc.%s, found a %dx%d value",
@@ -230,7 +232,7 @@ int mp_table_from_value(mp_parser *P, mp_table *t, int which, ev_val *v, const m
         mp_ev_free(v);
         return st;
     }
-    mp_table_release(t);
+    mp_table_release(P, which);
     t->rows = t->cap_rows = v->m;
     t->cols = v->n;
     t->nval = t->cap_val = ev_numel(v);
@@ -239,7 +241,7 @@ int mp_table_from_value(mp_parser *P, mp_table *t, int which, ev_val *v, const m
     t->line = gr_malloc((size_t)t->rows * sizeof *t->line);
     t->pos = gr_malloc((size_t)t->rows * sizeof *t->pos);
     if (!t->line || !t->pos) {
-        mp_table_release(t);
+        mp_table_release(P, which);
         return mp_oom(P);
     }
     for (int r = 0; r < t->rows; r++) {
