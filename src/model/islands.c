@@ -6,7 +6,7 @@
 #include "model/islands_internal.h"
 
 /* Union-find with path halving and union by size. */
-static int uf_find(int *parent, int x)
+int uf_find(int *parent, int x)
 {
     while (parent[x] != x) {
         parent[x] = parent[parent[x]];
@@ -15,7 +15,7 @@ static int uf_find(int *parent, int x)
     return x;
 }
 
-static void uf_union(int *parent, int *size, int a, int b)
+void uf_union(int *parent, int *size, int a, int b)
 {
     a = uf_find(parent, a);
     b = uf_find(parent, b);

@@ -520,7 +520,9 @@ static void test_bad_text(void **state)
     expect_parse_error("mpc.bus = [1 1e]", "t.m:1:14: expected a number in mpc.bus, found '1e'");
     expect_parse_error("mpc.bus = [1 2\x01]", "t.m:1:14: expected a number in mpc.bus, found '2\\x01'");
     expect_parse_error("mpc.bus = [1 2 \x01]", "t.m:1:16: expected a number in mpc.bus, found '\\x01'");
-    expect_parse_error("mpc.bus = zeros(3, 13);", "t.m:1:11: expected '[' starting mpc.bus, found 'zeros'");
+    expect_parse_error("mpc.baseMVA = 100;\nmpc.bus = zeros(3, 13);\nmpc.gen = [];\nmpc.branch = [];\n",
+                       "t.m:2:11: expected a positive bus number in mpc.bus BUS_I, found 0");
+    expect_parse_error("mpc.bus = struct();", "t.m:1:11: expected a number, variable or known function, found 'struct'");
     expect_parse_error("mpc.version = '1';", "t.m:1:15: expected mpc.version '2'");
     expect_parse_error("mpc.baseMVA = 100 200;", "t.m:1:19: expected ';' or end of line after mpc.baseMVA, found '200'");
     expect_parse_error("mpc.areas = [1 2; 3 4;\n", "t.m:2:1: expected ']' closing the '[' at line 1, found end of file");
@@ -699,6 +701,83 @@ static void test_round_trip_own(void **state)
 }
 
 /* Awkward doubles survive write -> read bit for bit. */
+/* MATPOWER's empty tables (zeros(0, c), []) and zeros/ones in general. */
+static const char *const empty_tables_case =
+    "function mpc = onebus\n"
+    "mpc.version = '2';\n"
+    "mpc.baseMVA = 100;\n"
+    "mpc.bus = [1 3 50 10 0 0 1 1 0 230 1 1.1 0.9];\n"
+    "mpc.gen = [1 50 10 100 -100 1 100 1 200 0];\n"
+    "mpc.branch = zeros(0, 13);\n"
+    "mpc.gencost = [];\n"
+    "mpc.gentype = {};\n"
+    "mpc.genfuel = cell(0, 1);\n";
+
+static void test_empty_tables(void **state)
+{
+    (void)state;
+    /* no branch at all: nl = 0, and no costs */
+    gr_case *c = parse_ok(empty_tables_case);
+    assert_int_equal(c->bus.n, 1);
+    assert_int_equal(c->gen.n, 1);
+    assert_int_equal(c->branch.n, 0);
+    assert_int_equal(c->gencost.n, 0);
+    assert_true(c->gen.pmax_mw[0] == 200);
+    round_trip(c, "empty_tables.m");
+    gr_case_free(c);
+
+    const char *head = "mpc.baseMVA = 100;\nmpc.bus = [1 3 0 0 0 0 1 1 0 1 1 1.1 0.9];\n";
+    char buf[1024];
+    /* empty gen and gencost tables of any width; gencost = zeros(0, 7) */
+    snprintf(buf, sizeof buf, "%smpc.gen = zeros(0, 21);\nmpc.branch = zeros(0, 11);\n"
+             "mpc.gencost = zeros(0, 7);\nmpc.branch(:, 13) = 5;\n", head);
+    c = parse_ok(buf);
+    assert_int_equal(c->gen.n, 0);
+    assert_int_equal(c->branch.n, 0);
+    assert_int_equal(c->gencost.n, 0);
+    gr_case_free(c);
+
+    /* ones(r, c) and zeros(n) as values; a table defined from its old self */
+    snprintf(buf, sizeof buf,
+             "mpc.baseMVA = 100;\nmpc.bus = ones(2, 13);\nmpc.bus(:, 1) = [1; 2];\n"
+             "mpc.bus(1, 2) = 3;\nmpc.bus(1:2, 3:4) = zeros(2) + 7;\n"
+             "mpc.gen = [1 0 0 0 0 1 100 1 1 0; 2 0 0 0 0 1 100 1 1 0];\n"
+             "mpc.gen = mpc.gen(2, :);\nmpc.branch = [1 2 0 0.1 0 0 0 0 0 0 1];\n"
+             "mpc.gencost = ones(1, 4) * 2;\n");
+    c = parse_ok(buf);
+    assert_int_equal(c->bus.n, 2);
+    assert_int_equal(c->bus.bus_i[1], 2);
+    assert_int_equal(c->bus.type[0], GR_BUS_REF);
+    assert_int_equal(c->bus.type[1], GR_BUS_PQ);
+    assert_true(c->bus.pd_mw[1] == 7 && c->bus.qd_mvar[0] == 7 && c->bus.gs_mw[0] == 1);
+    assert_true(c->bus.vmin_pu[1] == 1);
+    assert_int_equal(c->gen.n, 1);
+    assert_int_equal(c->gen.bus[0], 2);
+    assert_int_equal(c->gencost.n, 1);
+    assert_int_equal(c->gencost.cols, 4);
+    assert_true(c->gencost.x[3] == 2);
+    gr_case_free(c);
+
+    /* zero rows that are there are judged as any rows, at the expression */
+    snprintf(buf, sizeof buf, "%smpc.gen = [];\nmpc.branch = zeros(2, 13);\n", head);
+    expect_parse_error(buf, "t.m:4:14: expected a bus number from mpc.bus in mpc.branch F_BUS, found 0");
+    snprintf(buf, sizeof buf, "%smpc.gen = zeros(1, 10);\nmpc.branch = [];\n", head);
+    expect_parse_error(buf, "t.m:3:11: expected a bus number from mpc.bus in mpc.gen GEN_BUS, found 0");
+    snprintf(buf, sizeof buf, "%smpc.gen = [];\nmpc.branch = [];\nmpc.bus = zeros(0, 13);\n", head);
+    expect_parse_error(buf, "t.m:5:5: expected at least one row in mpc.bus, found none");
+    expect_parse_error("mpc.bus = zeros(2, 5);", "t.m:1:11: expected at least 13 columns in mpc.bus, found a 2x5 value");
+    expect_parse_error("mpc.gencost = ones(1, 3);", "t.m:1:15: expected at least 4 columns in mpc.gencost, found a 1x3 value");
+    expect_parse_error("mpc.bus = zeros(0, 20000);", "t.m:1:11: expected at most 10000 columns in mpc.bus, found 20000");
+    expect_parse_error("mpc.bus = zeros(-1, 13);", "t.m:1:17: expected a size from 0 to 4194304, found -1");
+    expect_parse_error("mpc.bus = zeros(1.5, 13);", "t.m:1:17: expected a size from 0 to 4194304, found 1.5");
+    expect_parse_error("mpc.bus = zeros(1, NaN);", "t.m:1:20: expected a size from 0 to 4194304, found NaN");
+    expect_parse_error("mpc.bus = zeros([1 13]);", "t.m:1:17: expected a scalar size, found a 1x2 value");
+    expect_parse_error("mpc.bus = zeros(1, 13, 1);", "t.m:1:22: expected ')' (zeros and ones take one or two sizes), found ','");
+    expect_parse_error("mpc.bus = zeros(1 13);", "t.m:1:19: expected ',' or ')', found '13'");
+    expect_parse_error("mpc.bus = zeros(4096, 4096);", "t.m:1:11: expected a value of at most 4194304 elements, found 4096x4096");
+    expect_parse_error("mpc.bus = zeros(1, 13) 5;", "t.m:1:24: expected ';' or end of line after mpc.bus = ..., found '5'");
+}
+
 static void test_round_trip_values(void **state)
 {
     (void)state;
@@ -880,6 +959,8 @@ static void test_out_of_memory(void **state)
     }
     oom_job job = {0, statements_case, strlen(statements_case), NULL, NULL};
     oom_loop(&job, "statements");
+    oom_job empty = {0, empty_tables_case, strlen(empty_tables_case), NULL, NULL};
+    oom_loop(&empty, "empty tables");
 
     char path[512], out[600];
     data_path("odd_syntax.m", path, sizeof path);
@@ -918,6 +999,7 @@ int main(void)
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_bad_text),
         cmocka_unit_test(test_statements),
+        cmocka_unit_test(test_empty_tables),
         cmocka_unit_test(test_round_trip_own),
         cmocka_unit_test(test_round_trip_values),
         cmocka_unit_test(test_writer_names_and_errors),

@@ -1,0 +1,10 @@
+function mpc = onebus
+mpc.version = '2';
+mpc.baseMVA = 100;
+mpc.bus = ones(1, 13);
+mpc.bus(1, 2) = 3;
+mpc.gen = [1 50 10 100 -100 1 100 1 200 0];
+mpc.gen = mpc.gen(1, :);
+mpc.branch = zeros(0, 13);
+mpc.gencost = [];
+mpc.gentype = {};
