@@ -23,9 +23,9 @@ void cli_sweep_help(FILE *f, const char *unit)
             unit, unit, unit, unit);
 }
 
-int cli_sweep_root(void)
+int cli_sweep_root(const cli_sweep *cs)
 {
-    return gr_sweep_rank() == 0;
+    return gr_mpi_rank(cs->mpi) == 0;
 }
 
 /* Options that do not change the results: left out of the job line. */
@@ -91,11 +91,13 @@ static void append_arg(char *job, size_t len, const char *arg)
     }
 }
 
-int cli_sweep_setup(const char *cmd, cli_sweep *cs, int argc, char **argv, const char **out_dir,
-                    const gr_sweep_options **opt_out)
+int cli_sweep_setup(const char *cmd, cli_sweep *cs, gr_mpi *mpi, int argc, char **argv,
+                    const char **out_dir, const gr_sweep_options **opt_out)
 {
     *opt_out = NULL;
     gr_sweep_options_default(&cs->opt);
+    cs->mpi = mpi;
+    cs->opt.mpi = mpi;
     if (cs->resume) {
         if (!*cs->resume) {
             cli_errorf(cmd, "--resume needs a directory");
@@ -112,8 +114,11 @@ int cli_sweep_setup(const char *cmd, cli_sweep *cs, int argc, char **argv, const
         cli_errorf(cmd, "--checkpoint-every/--checkpoint-s save to DIR/checkpoint/: give --out DIR");
         return CLI_EXIT_USAGE;
     }
-    if (!cs->resume && !cs->every_seen && !cs->every_s_seen)
+    if (!cs->resume && !cs->every_seen && !cs->every_s_seen) {
+        if (gr_mpi_size(mpi) > 1) /* no checkpoint, but the ranks share the sweep */
+            *opt_out = &cs->opt;
         return CLI_EXIT_OK;
+    }
     /* the job line: the command and the arguments that change the results */
     cs->job[0] = '\0';
     append(cs->job, sizeof cs->job, "gridres-" GRIDRES_VERSION); /* built-in defaults */
@@ -157,7 +162,7 @@ int cli_sweep_setup(const char *cmd, cli_sweep *cs, int argc, char **argv, const
 
 void cli_sweep_report(const char *cmd, const cli_sweep *cs, const char *unit)
 {
-    if (cs->resume && cli_sweep_root())
+    if (cs->resume && cli_sweep_root(cs))
         cli_errorf(cmd, "resumed %ld of %ld %s from %s/checkpoint/, ran %ld", cs->stats.resumed,
                    cs->stats.n, unit, cs->resume, cs->stats.run_total);
 }

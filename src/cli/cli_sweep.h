@@ -13,6 +13,7 @@ typedef struct cli_sweep {
     char job[2048];         /* the checkpoint's identity */
     gr_sweep_options opt;
     gr_sweep_stats stats;
+    gr_mpi *mpi;            /* the process's MPI session (borrowed from main) */
 } cli_sweep;
 
 /* Rows for a command's cli_opt table. */
@@ -30,14 +31,15 @@ void cli_sweep_help(FILE *f, const char *unit);
  * arguments without the options that do not change the results (--threads,
  * --out, --force, --json, --quiet, --top and these), each input file named
  * by its base name and checksum. Returns CLI_EXIT_OK, or CLI_EXIT_USAGE with
- * a message printed. *opt_out: &cs->opt when checkpointing or resuming, else
- * NULL. */
-int cli_sweep_setup(const char *cmd, cli_sweep *cs, int argc, char **argv, const char **out_dir,
-                    const gr_sweep_options **opt_out);
+ * a message printed. *opt_out: &cs->opt when checkpointing, resuming or
+ * spreading over several MPI ranks (mpi, borrowed: the session main opened),
+ * else NULL. */
+int cli_sweep_setup(const char *cmd, cli_sweep *cs, gr_mpi *mpi, int argc, char **argv,
+                    const char **out_dir, const gr_sweep_options **opt_out);
 
 /* 1 in the process that prints and writes the outputs: MPI rank 0, or the
  * only process without MPI. */
-int cli_sweep_root(void);
+int cli_sweep_root(const cli_sweep *cs);
 
 /* On rank 0, after a sweep that resumed something: "gridres CMD: resumed K of
  * N items from DIR/checkpoint" on stderr. */

@@ -11,7 +11,7 @@
 #include "cli_util.h"
 #include "gridres.h"
 
-int cmd_campaign(int argc, char **argv);
+int cmd_campaign(int argc, char **argv, gr_mpi *mpi);
 
 #define CMD "campaign"
 
@@ -585,7 +585,7 @@ static const char *const out_files[] = {"hourly.csv", "nights.csv", "events.csv"
                                         "campaign.json"};
 #define N_OUT ((int)(sizeof out_files / sizeof out_files[0]))
 
-int cmd_campaign(int argc, char **argv)
+int cmd_campaign(int argc, char **argv, gr_mpi *mpi)
 {
     gr_campaign_options opt;
     gr_campaign_scenario *s = NULL;
@@ -628,7 +628,7 @@ int cmd_campaign(int argc, char **argv)
     opt.nights = nights;
     opt.runs = runs;
     opt.threads = threads;
-    if ((rc = cli_sweep_setup(CMD, &cs, argc, argv, &out_dir, &opt.sweep)) != CLI_EXIT_OK)
+    if ((rc = cli_sweep_setup(CMD, &cs, mpi, argc, argv, &out_dir, &opt.sweep)) != CLI_EXIT_OK)
         return rc;
 
     /* the output directory: given (existing files refused without --force),
@@ -655,12 +655,12 @@ int cmd_campaign(int argc, char **argv)
     st = gr_campaign_run(s, &opt, &r, &err);
     cli_progress_clear(pb.shown);
     if (st != GR_OK) {
-        if (cli_sweep_root())
+        if (cli_sweep_root(&cs))
             cli_errorf(CMD, "%s", err.msg[0] ? err.msg : gr_strerror(st));
         gr_campaign_scenario_free(s);
         return st == GR_EINVAL || st == GR_EPARSE ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
     }
-    if (!cli_sweep_root()) { /* MPI: rank 0 prints and writes the outputs */
+    if (!cli_sweep_root(&cs)) { /* MPI: rank 0 prints and writes the outputs */
         gr_campaign_result_free(r);
         gr_campaign_scenario_free(s);
         return CLI_EXIT_OK;

@@ -9,7 +9,7 @@
 #include "cli_util.h"
 #include "gridres.h"
 
-int cmd_cascade(int argc, char **argv);
+int cmd_cascade(int argc, char **argv, gr_mpi *mpi);
 
 static void cascade_help(FILE *f)
 {
@@ -300,11 +300,11 @@ static int run_mc(const char *name, const gr_grid *g, const gr_cascade_options *
     gr_error err = {0};
     int st = gr_cascade_random_n2(g, opt, n, seed, threads, &m, &err);
     if (st) {
-        if (cli_sweep_root())
+        if (cli_sweep_root(cs))
             lib_error("", st, &err);
         return st == GR_ENOMEM || st == GR_EIO ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
     }
-    if (!cli_sweep_root()) { /* MPI: rank 0 writes the outputs */
+    if (!cli_sweep_root(cs)) { /* MPI: rank 0 writes the outputs */
         gr_cascade_mc_result_free(m);
         return CLI_EXIT_OK;
     }
@@ -362,7 +362,7 @@ static int run_mc(const char *name, const gr_grid *g, const gr_cascade_options *
 /* ------------------------------------------------------------------------
  * The command.
  * ------------------------------------------------------------------------ */
-int cmd_cascade(int argc, char **argv)
+int cmd_cascade(int argc, char **argv, gr_mpi *mpi)
 {
     gr_cascade_options opt;
     gr_cascade_options_default(&opt);
@@ -436,7 +436,7 @@ int cmd_cascade(int argc, char **argv)
             cli_errorf("cascade", "--random-n2 needs --seed S (a non-negative integer)");
             return CLI_EXIT_USAGE;
         }
-        if ((rc = cli_sweep_setup("cascade", &cs, argc, argv, &out_dir, &opt.sweep)) != CLI_EXIT_OK)
+        if ((rc = cli_sweep_setup("cascade", &cs, mpi, argc, argv, &out_dir, &opt.sweep)) != CLI_EXIT_OK)
             return rc;
         if (!out_dir) {
             cli_errorf("cascade", "--random-n2 needs --out DIR");

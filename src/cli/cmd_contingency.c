@@ -9,7 +9,7 @@
 #include "cli_util.h"
 #include "gridres.h"
 
-int cmd_contingency(int argc, char **argv);
+int cmd_contingency(int argc, char **argv, gr_mpi *mpi);
 
 #define CMD "contingency"
 static const char *const out_names[3] = {"contingencies.csv", "violations.csv", "flows.csv"};
@@ -274,7 +274,7 @@ static json_t *row_json(const gr_grid *g, const gr_ctg_list *l, const gr_ctg_res
     return o;
 }
 
-int cmd_contingency(int argc, char **argv)
+int cmd_contingency(int argc, char **argv, gr_mpi *mpi)
 {
     int ac = 0, dc = 0, qlim = 0, n1 = 0, n2 = 0, threads = 0, top = 10, json = 0, force = 0;
     int flows = 0, tol_seen = 0, iter_seen = 0, elements_seen = 0;
@@ -325,7 +325,7 @@ int cmd_contingency(int argc, char **argv)
         cli_errorf(CMD, "--elements applies to --n-1 and --n-2; a --list file names its elements");
         return CLI_EXIT_USAGE;
     }
-    if ((rc = cli_sweep_setup(CMD, &cs, argc, argv, &out_dir, &opt.sweep)) != CLI_EXIT_OK)
+    if ((rc = cli_sweep_setup(CMD, &cs, mpi, argc, argv, &out_dir, &opt.sweep)) != CLI_EXIT_OK)
         return rc;
     if (flows && !out_dir) {
         cli_errorf(CMD, "--flows writes DIR/flows.csv: give --out DIR");
@@ -380,7 +380,7 @@ int cmd_contingency(int argc, char **argv)
 
     st = gr_ctg_run(g, l, &opt, &r, &err);
     if (st) {
-        if (cli_sweep_root())
+        if (cli_sweep_root(&cs))
             lib_error("", st, &err);
         rc = st == GR_ENOMEM ? CLI_EXIT_FAIL
              : st == GR_EINFEASIBLE || st == GR_ESINGULAR ? CLI_EXIT_NOCONV
@@ -388,7 +388,7 @@ int cmd_contingency(int argc, char **argv)
                                                           : CLI_EXIT_FAIL;
         goto done;
     }
-    if (!cli_sweep_root()) { /* MPI: rank 0 prints and writes the outputs */
+    if (!cli_sweep_root(&cs)) { /* MPI: rank 0 prints and writes the outputs */
         rc = CLI_EXIT_OK;
         goto done;
     }

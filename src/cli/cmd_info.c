@@ -8,7 +8,7 @@
 #include "cli_util.h"
 #include "gridres.h"
 
-int cmd_info(int argc, char **argv);
+int cmd_info(int argc, char **argv, gr_mpi *mpi);
 
 static void info_help(FILE *f)
 {
@@ -72,8 +72,9 @@ static int cmp_pair(const void *x, const void *y)
 
 static json_t *num(double x) { return cli_json_num(x); }
 
-int cmd_info(int argc, char **argv)
+int cmd_info(int argc, char **argv, gr_mpi *mpi)
 {
+    (void)mpi;
     const char *ov_path = NULL, *pos[1];
     int json = 0, npos = 0, rc;
     cli_inputs in;

@@ -10,7 +10,7 @@
 
 #define RAD2DEG (180.0 / 3.14159265358979323846)
 
-int cmd_pf(int argc, char **argv);
+int cmd_pf(int argc, char **argv, gr_mpi *mpi);
 
 static void pf_help(FILE *f)
 {
@@ -277,8 +277,9 @@ static int write_solved_case(const char *path, const gr_case *c, const gr_grid *
 /* ------------------------------------------------------------------------
  * The command.
  * ------------------------------------------------------------------------ */
-int cmd_pf(int argc, char **argv)
+int cmd_pf(int argc, char **argv, gr_mpi *mpi)
 {
+    (void)mpi;
     gr_pf_options opt;
     int dc = 0, qlim = 0, flat = 0, warm = 0, json = 0, force = 0;
     int tol_seen = 0, iter_seen = 0;

@@ -10,7 +10,7 @@
 #include "cli_util.h"
 #include "gridres.h"
 
-int cmd_protect(int argc, char **argv);
+int cmd_protect(int argc, char **argv, gr_mpi *mpi);
 
 #define CMD "protect"
 
@@ -383,8 +383,12 @@ static const char *const out_files[] = {"plan.csv", "rules.csv", "curve.png", "c
                                         "summary.json"};
 #define N_OUT ((int)(sizeof out_files / sizeof out_files[0]))
 
-int cmd_protect(int argc, char **argv)
+int cmd_protect(int argc, char **argv, gr_mpi *mpi)
 {
+    if (gr_mpi_size(mpi) > 1) { /* every rank would run the whole plan */
+        cli_errorf(CMD, "runs on one process (threads); start it without mpirun");
+        return CLI_EXIT_USAGE;
+    }
     gr_protect_options opt;
     gr_campaign_scenario *s = NULL;
     gr_protect_costs *costs = NULL;

@@ -6,7 +6,7 @@
 #include "cli_util.h"
 #include "gridres.h"
 
-int cmd_report(int argc, char **argv);
+int cmd_report(int argc, char **argv, gr_mpi *mpi);
 
 #define CMD "report"
 
@@ -46,8 +46,9 @@ static void report_help(FILE *f)
           f);
 }
 
-int cmd_report(int argc, char **argv)
+int cmd_report(int argc, char **argv, gr_mpi *mpi)
 {
+    (void)mpi;
     gr_report_options opt;
     gr_report_info info;
     gr_error err = {0, ""};

@@ -8,7 +8,7 @@
 #include "cli_util.h"
 #include "gridres.h"
 
-int cmd_restore(int argc, char **argv);
+int cmd_restore(int argc, char **argv, gr_mpi *mpi);
 
 static void restore_help(FILE *f)
 {
@@ -243,8 +243,9 @@ static void print_summary(FILE *f, const char *case_name, const gr_grid *g, cons
     }
 }
 
-int cmd_restore(int argc, char **argv)
+int cmd_restore(int argc, char **argv, gr_mpi *mpi)
 {
+    (void)mpi;
     gr_restore_options opt;
     gr_restore_options_default(&opt);
     const char *damage_path = NULL, *overlay_path = NULL, *method = NULL, *out_dir = NULL;

@@ -9,7 +9,7 @@
 #include "cmd_shed.h"
 #include "gridres.h"
 
-int cmd_schedule(int argc, char **argv);
+int cmd_schedule(int argc, char **argv, gr_mpi *mpi);
 
 static void schedule_help(FILE *f)
 {
@@ -196,8 +196,9 @@ static json_t *schedule_json(const gr_schedule *s, const shed_input *in, int che
     return o;
 }
 
-int cmd_schedule(int argc, char **argv)
+int cmd_schedule(int argc, char **argv, gr_mpi *mpi)
 {
+    (void)mpi;
     const char *overlay = NULL, *outage = NULL, *rating_s = "A", *out_dir = NULL;
     double deficit = -1;
     int json = 0, force = 0, npos = 0, rc, seen_deficit = 0;

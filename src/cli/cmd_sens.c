@@ -10,7 +10,7 @@
 #include "cli_util.h"
 #include "gridres.h"
 
-int cmd_sens(int argc, char **argv);
+int cmd_sens(int argc, char **argv, gr_mpi *mpi);
 
 #define CMD "sens"
 /* Matrix entries computed per block of rows (memory bound: 8 bytes each). */
@@ -192,8 +192,9 @@ static int write_matrix(gr_sens *s, const gr_grid *g, int lodf, const int *mon, 
     return rc;
 }
 
-int cmd_sens(int argc, char **argv)
+int cmd_sens(int argc, char **argv, gr_mpi *mpi)
 {
+    (void)mpi;
     int ptdf = 0, lodf = 0, force = 0;
     const char *monitor = NULL, *out_dir = NULL;
     const char *pos[1];

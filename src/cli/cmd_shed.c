@@ -9,7 +9,7 @@
 #include "cmd_shed.h"
 #include "gridres.h"
 
-int cmd_shed(int argc, char **argv);
+int cmd_shed(int argc, char **argv, gr_mpi *mpi);
 
 static void shed_help(FILE *f)
 {
@@ -267,8 +267,9 @@ static int write_csvs(const char *dir, int force, const shed_input *in, const gr
     return cli_close_out("shed", f, path);
 }
 
-int cmd_shed(int argc, char **argv)
+int cmd_shed(int argc, char **argv, gr_mpi *mpi)
 {
+    (void)mpi;
     const char *overlay = NULL, *outage = NULL, *rating_s = "A", *out_dir = NULL;
     int json = 0, force = 0, npos = 0, rc;
     const char *pos[1];

@@ -8,7 +8,7 @@
 #include "cli_util.h"
 #include "gridres.h"
 
-int cmd_synth(int argc, char **argv);
+int cmd_synth(int argc, char **argv, gr_mpi *mpi);
 
 static void synth_help(FILE *f)
 {
@@ -43,8 +43,9 @@ static void synth_help(FILE *f)
             d.n_bus, (unsigned long long)d.seed);
 }
 
-int cmd_synth(int argc, char **argv)
+int cmd_synth(int argc, char **argv, gr_mpi *mpi)
 {
+    (void)mpi;
     gr_synth_options opt;
     gr_case *c = NULL;
     gr_overlay *ov = NULL;

@@ -1,7 +1,8 @@
 /* main.c — the gridres command-line tool: a table of commands and the dispatcher.
  *
  * A new command is one file src/cli/cmd_<name>.c defining
- *     int cmd_<name>(int argc, char **argv);   (argv[0] is "<name>")
+ *     int cmd_<name>(int argc, char **argv, gr_mpi *mpi);   (argv[0] is "<name>";
+ *     mpi: the process's MPI session, for the commands that run sweeps)
  * that prints its own help for --help (cli_parse returns CLI_PARSE_HELP), and
  * one row in GRIDRES_COMMANDS below. It uses only gridres.h, cli_common.h (input:
  * options, seed, case + grid + overlay) and cli_util.h (output files, CSV, JSON). */
@@ -25,14 +26,14 @@
     X(protect, "what to protect first: shelters, spares, crews under a budget vs simple rules") \
     X(report, "HTML report with charts (PNG/SVG) of a campaign output folder")
 
-#define DECLARE_CMD(name, help) int cmd_##name(int argc, char **argv);
+#define DECLARE_CMD(name, help) int cmd_##name(int argc, char **argv, gr_mpi *mpi);
 GRIDRES_COMMANDS(DECLARE_CMD)
 #undef DECLARE_CMD
 
 typedef struct cli_command {
     const char *name;
     const char *help;
-    int (*run)(int argc, char **argv);
+    int (*run)(int argc, char **argv, gr_mpi *mpi);
 } cli_command;
 
 static const cli_command commands[] = {
@@ -69,7 +70,7 @@ static const cli_command *find_command(const char *name)
     return NULL;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv, gr_mpi *mpi)
 {
     const cli_command *c;
     if (argc < 2) {
@@ -82,8 +83,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
         printf("gridres %s\n", GRIDRES_VERSION);
-        const char *mpi = gr_sweep_mpi_library();
-        printf("mpi %s\n", mpi ? mpi : "no (built without GRIDRES_WITH_MPI)");
+        const char *lib = gr_mpi_library(mpi);
+        printf("mpi %s\n", lib ? lib : "no (built without GRIDRES_WITH_MPI)");
         return 0;
     }
     if (strcmp(argv[1], "help") == 0) {
@@ -97,7 +98,7 @@ int main(int argc, char **argv)
             return 2;
         }
         char *hargv[] = {(char *)c->name, (char *)"--help", NULL};
-        return c->run(2, hargv);
+        return c->run(2, hargv, mpi);
     }
     if (argv[1][0] == '-') {
         fprintf(stderr, "gridres: unknown option '%s' (see gridres --help)\n", argv[1]);
@@ -108,7 +109,20 @@ int main(int argc, char **argv)
         fprintf(stderr, "gridres: unknown command '%s' (see gridres --help)\n", argv[1]);
         return 2;
     }
-    int rc = c->run(argc - 1, argv + 1);
-    gr_sweep_finalize(rc); /* MPI, when a sweep started it (docs/cluster.md) */
+    return c->run(argc - 1, argv + 1, mpi);
+}
+
+int main(int argc, char **argv)
+{
+    /* One MPI session for the process: MPI starts here when mpirun/srun started
+       us, and ends after the command (docs/cluster.md). */
+    gr_mpi *mpi = NULL;
+    gr_error err = {0};
+    if (gr_mpi_open(&mpi, &err)) {
+        fprintf(stderr, "gridres: %s\n", err.msg);
+        return 1;
+    }
+    int rc = dispatch(argc, argv, mpi);
+    gr_mpi_close(mpi, rc);
     return rc;
 }

@@ -927,12 +927,9 @@ int gr_protect_plan(const gr_campaign_scenario *s, const gr_protect_costs *costs
                                             "threads >= 0, validate 0..1000000)");
     if (opt.objective < 0 || opt.objective >= GR_PROTECT_NOBJ)
         return gr_error_set(err, GR_EINVAL, "protect: unknown objective %d", opt.objective);
-    /* MPI: each campaign run here is a one-run sweep of this process; several
-       ranks would each run them all (and the first call initialises MPI,
-       which must happen on this thread before the parallel loops) */
-    if (gr_sweep_size() > 1)
-        return gr_error_set(err, GR_EINVAL,
-                            "protect: runs on one process (threads); start it without mpirun");
+    /* MPI: each campaign run here is a one-run sweep of this process (its
+       options carry no MPI session), so the planner runs on this process's
+       threads; the CLI refuses to start it under mpirun */
     int st;
     if (!costs) {
         if ((st = gr_protect_costs_read(NULL, &own, err)))
