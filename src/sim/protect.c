@@ -35,12 +35,7 @@
  *             are identical), so only those are simulated. Buying a level
  *             re-prices the other levels of that asset (their keys reset);
  *             spares and crews can be bought again up to their max.
- *   rules     capacity (assets.capacity_mw), degree (branches at the
- *             asset's buses) and random (seeded) orders of the assets a
- *             shelter of the rule level improves; each buys that level down
- *             its order while the budget allows, evaluated step by step on
- *             the same runs (the curve), compared with the plan by paired
- *             differences.
+ *   rules     the simple rules: protect_rules.c.
  *   Everything is accumulated in run order after the parallel loops, and
  *   ties are broken by index, so the plan is the same for any thread count. */
 #include <math.h>
@@ -50,26 +45,6 @@
 
 #include "sim/protect_internal.h"
 
-static const char *const obj_names[GR_PROTECT_NOBJ] = {"ens", "heat", "critical"};
-static const char *const metric_names[GR_PM_N] = {
-    "weighted_ens_mwh", "heat_people_hours",        "critical_dark_h",
-    "ens_mwh",          "critical_ens_mwh",         "customer_hours",
-    "people_without_power_max", "people_without_heat_max", "peak_lost_mw",
-    "damaged",          "worst_week_hours_per_day"};
-static const char *const rule_names[GR_RULE_N] = {"capacity", "degree", "random"};
-
-const char *gr_protect_objective_name(int obj)
-{
-    return obj >= 0 && obj < GR_PROTECT_NOBJ ? obj_names[obj] : "?";
-}
-
-const char *gr_protect_metric_name(int m) { return m >= 0 && m < GR_PM_N ? metric_names[m] : "?"; }
-
-const char *gr_protect_rule_name(int rule)
-{
-    return rule >= 0 && rule < GR_RULE_N ? rule_names[rule] : "?";
-}
-
 void gr_protect_options_default(gr_protect_options *opt)
 {
     memset(opt, 0, sizeof *opt);
@@ -78,11 +53,6 @@ void gr_protect_options_default(gr_protect_options *opt)
     opt->runs = 20;
     opt->seed = 1;
     opt->rules = 1;
-}
-
-uint64_t gr_protect_run_seed(uint64_t seed, int run)
-{
-    return ((seed << 20) + (uint64_t)run) & 0x7fffffffffffffffULL;
 }
 
 void gr_protect_result_free(gr_protect_result *r)
@@ -115,110 +85,6 @@ typedef struct cand {
     int has_cache;
     prot_state cache;       /* the runs with it, when has_cache */
 } cand;
-
-typedef struct planner {
-    prot_ctx x;
-    const gr_campaign_scenario *s;
-    const gr_protect_costs *c;
-    int obj;
-    double share[GR_ASSET_NCLASS][GR_THREAT_NTYPES]; /* damaging-hit shares per class */
-    double *p0;             /* assets.n: the scenario's protection */
-    prot_state base;
-    int ncand;
-    cand *cand;
-    int *heap, nheap;
-    char stage[160];
-} planner;
-
-static void progress(planner *p)
-{
-    if (p->x.opt.progress)
-        p->x.opt.progress(p->x.opt.user, p->stage, p->x.runs_simulated);
-}
-
-/* Protection a shelter option gives asset a (the effect averaged over the
- * threat types by the class's damaging-hit shares). */
-static double shelter_level(const planner *p, int o, int a)
-{
-    const gr_protect_option *op = &p->c->options[o];
-    int cls = p->s->assets.cls[a];
-    double e = 0.0;
-    for (int t = 0; t < GR_THREAT_NTYPES; t++)
-        e += p->share[cls][t] * op->effect[t];
-    return e > p->p0[a] ? e : p->p0[a];
-}
-
-static double shelter_cost(const planner *p, const prot_plan *pl, int o, int a)
-{
-    int cls = p->s->assets.cls[a];
-    double cost = p->c->options[o].class_cost[cls];
-    if (pl->level[a] >= 0)
-        cost -= p->c->options[pl->level[a]].class_cost[cls];
-    return cost > 0.0 ? cost : 0.0;
-}
-
-static void target_name(const planner *p, int type, int target, char *buf, size_t len)
-{
-    if (type == GR_OPTION_SHELTER)
-        snprintf(buf, len, "%s", p->s->assets.name[target]);
-    else if (type == GR_OPTION_SPARE)
-        snprintf(buf, len, "%s", p->s->spares[target].name);
-    else
-        snprintf(buf, len, "%s", p->x.base_name[target]);
-}
-
-static void apply(const planner *p, prot_plan *pl, int type, int option, int target)
-{
-    if (type == GR_OPTION_SHELTER) {
-        double lv = shelter_level(p, option, target);
-        if (lv > pl->prot[target])
-            pl->prot[target] = lv;
-        pl->level[target] = option;
-    } else if (type == GR_OPTION_SPARE) {
-        pl->spare_extra[target] += p->c->options[option].units;
-    } else {
-        pl->crew_extra[target] += 1;
-    }
-}
-
-/* Evaluate option (type, option, target) on top of plan pl with outcomes
- * `cur`: the runs it can change are simulated. *out is initialised unless
- * nothing can change (then *nsim = 0, *benefit = 0 and *out untouched). */
-static int evaluate(planner *p, const prot_plan *pl, const prot_state *cur, int type, int option,
-                    int target, prot_state *out, double *benefit, double *ci, int *nsim)
-{
-    int R = p->x.runs, st;
-    unsigned char *mask = gr_calloc((size_t)R + 1, 1);
-    prot_plan np;
-    memset(&np, 0, sizeof np);
-    if (!mask)
-        return gr_error_set(p->x.err, GR_ENOMEM, "protect: out of memory");
-    int n = 0;
-    for (int r = 0; r < R; r++) {
-        mask[r] = type != GR_OPTION_SHELTER || prot_run_hit(&cur->run[r], target);
-        n += mask[r];
-    }
-    *nsim = n;
-    *benefit = 0.0;
-    *ci = 0.0;
-    if (n == 0) {
-        gr_free(mask);
-        return GR_OK;
-    }
-    if ((st = prot_plan_copy(&np, pl, &p->x))) {
-        gr_free(mask);
-        return gr_error_set(p->x.err, st, "protect: out of memory");
-    }
-    apply(p, &np, type, option, target);
-    st = prot_eval(&p->x, &np, cur, mask, out);
-    prot_plan_free(&np);
-    gr_free(mask);
-    if (st)
-        return st;
-    prot_paired(cur, out, p->obj, benefit, ci);
-    progress(p);
-    return GR_OK;
-}
 
 /* ------------------------------------------------------------------------
  * Baseline statistics: damaging-hit shares, exposure, shortlist, bases.
@@ -256,7 +122,7 @@ static int shelter_useful(const planner *p, int a)
     for (int o = 0; o < p->c->noptions; o++) {
         const gr_protect_option *op = &p->c->options[o];
         if (op->type == GR_OPTION_SHELTER && !isnan(op->class_cost[cls]) &&
-            shelter_level(p, o, a) > p->p0[a])
+            prot_shelter_level(p, o, a) > p->p0[a])
             return 1;
     }
     return 0;
@@ -279,38 +145,6 @@ static void expected_damage(const planner *p, double *eh)
     }
     for (int a = 0; a < na; a++)
         eh[a] /= p->base.runs;
-}
-
-/* Indices sorted by score descending, ties by index (qsort on pairs: C11's
- * qsort has no context argument). */
-typedef struct scored {
-    double score;
-    int index;
-} scored;
-
-static int cmp_scored(const void *x, const void *y)
-{
-    const scored *a = x, *b = y;
-    if (a->score != b->score)
-        return a->score > b->score ? -1 : 1;
-    return (a->index > b->index) - (a->index < b->index);
-}
-
-/* idx[0..n-1] (any indices into score) sorted in place. GR_ENOMEM. */
-static int sort_desc(int *idx, int n, const double *score)
-{
-    scored *t = gr_malloc(((size_t)n + 1) * sizeof *t);
-    if (!t)
-        return GR_ENOMEM;
-    for (int k = 0; k < n; k++) {
-        t[k].score = score[idx[k]];
-        t[k].index = idx[k];
-    }
-    qsort(t, (size_t)n, sizeof *t, cmp_scored);
-    for (int k = 0; k < n; k++)
-        idx[k] = t[k].index;
-    gr_free(t);
-    return GR_OK;
 }
 
 /* ------------------------------------------------------------------------
@@ -421,9 +255,9 @@ static int build_candidates(planner *p, const int *shortlist, int nshort, double
         for (int o = 0; o < c->noptions; o++) {
             const gr_protect_option *op = &c->options[o];
             if (op->type != GR_OPTION_SHELTER || isnan(op->class_cost[cls]) ||
-                !(shelter_level(p, o, a) > p->p0[a]))
+                !(prot_shelter_level(p, o, a) > p->p0[a]))
                 continue;
-            double cost = shelter_cost(p, &empty, o, a);
+            double cost = prot_shelter_cost(p, &empty, o, a);
             if (cost > budget)
                 continue;
             if ((st = add_cand(p, &cap, GR_OPTION_SHELTER, o, a, cost, 1)))
@@ -475,7 +309,7 @@ static int build_candidates(planner *p, const int *shortlist, int nshort, double
         }
         for (int b = 0; b < nb; b++)
             idx[b] = b;
-        st = sort_desc(idx, nb, need);
+        st = prot_sort_desc(idx, nb, need);
         int nuse = op->bases < nb ? op->bases : nb;
         for (int k = 0; k < nuse && !st; k++)
             st = add_cand(p, &cap, GR_OPTION_CREW, o, idx[k], op->cost, op->max);
@@ -493,36 +327,6 @@ done:
 /* ------------------------------------------------------------------------
  * The greedy (CELF).
  * ------------------------------------------------------------------------ */
-static int push_step(gr_protect_step **steps, int *n, int *cap, const gr_protect_step *s)
-{
-    if (*n == *cap) {
-        int nc = *cap ? 2 * *cap : 16;
-        gr_protect_step *a = gr_realloc(*steps, (size_t)nc * sizeof *a);
-        if (!a)
-            return GR_ENOMEM;
-        *steps = a;
-        *cap = nc;
-    }
-    (*steps)[(*n)++] = *s;
-    return GR_OK;
-}
-
-static void fill_step(const planner *p, gr_protect_step *st, int type, int option, int target,
-                      double protection, double cost, double benefit, double ci, int nsim)
-{
-    memset(st, 0, sizeof *st);
-    st->type = type;
-    st->option = option;
-    st->target = target;
-    snprintf(st->option_name, sizeof st->option_name, "%s", p->c->options[option].name);
-    target_name(p, type, target, st->target_name, sizeof st->target_name);
-    st->protection = protection;
-    st->cost = cost;
-    st->benefit = benefit;
-    st->benefit_ci = ci;
-    st->runs_simulated = nsim;
-}
-
 static int greedy(planner *p, double budget, prot_plan *plan, prot_state *state,
                   gr_protect_result *res)
 {
@@ -539,7 +343,7 @@ static int greedy(planner *p, double budget, prot_plan *plan, prot_state *state,
         if (c->type == GR_OPTION_SHELTER) {
             int a = c->target, cur = plan->level[a];
             if ((cur >= 0 && p->c->options[cur].level >= p->c->options[c->option].level) ||
-                !(shelter_level(p, c->option, a) > plan->prot[a]))
+                !(prot_shelter_level(p, c->option, a) > plan->prot[a]))
                 c->alive = 0;
         } else if (c->bought >= c->max) {
             c->alive = 0;
@@ -553,12 +357,12 @@ static int greedy(planner *p, double budget, prot_plan *plan, prot_state *state,
         if (c->round != round) {
             /* stale: evaluate against the current plan and push it back */
             char tn[96];
-            target_name(p, c->type, c->target, tn, sizeof tn);
+            prot_target_name(p, c->type, c->target, tn, sizeof tn);
             snprintf(p->stage, sizeof p->stage, "plan step %d: %s %s", round + 1,
                      p->c->options[c->option].name, tn);
             drop_cache(c);
-            if ((st = evaluate(p, plan, state, c->type, c->option, c->target, &c->cache,
-                               &c->benefit, &c->ci, &c->nsim)))
+            if ((st = prot_eval_option(p, plan, state, c->type, c->option, c->target,
+                                       &c->cache, &c->benefit, &c->ci, &c->nsim)))
                 break;
             c->has_cache = c->nsim > 0;
             c->round = round;
@@ -569,18 +373,18 @@ static int greedy(planner *p, double budget, prot_plan *plan, prot_state *state,
         /* fresh and on top: buy it, unless nothing helps any more */
         if (!(c->benefit > 0.0) || !c->has_cache)
             break;
-        apply(p, plan, c->type, c->option, c->target);
+        prot_apply(p, plan, c->type, c->option, c->target);
         prot_state_free(state);
         *state = c->cache;
         c->has_cache = 0;
         left -= c->cost;
         gr_protect_step step;
-        fill_step(p, &step, c->type, c->option, c->target,
-                  c->type == GR_OPTION_SHELTER ? plan->prot[c->target] : NAN, c->cost,
-                  c->benefit, c->ci, c->nsim);
+        prot_fill_step(p, &step, c->type, c->option, c->target,
+                       c->type == GR_OPTION_SHELTER ? plan->prot[c->target] : NAN, c->cost,
+                       c->benefit, c->ci, c->nsim);
         step.cum_cost = budget - left;
         prot_paired(&p->base, state, p->obj, &step.cum_benefit, &step.cum_benefit_ci);
-        if ((st = push_step(&res->plan, &res->nplan, &cap, &step))) {
+        if ((st = prot_push_step(&res->plan, &res->nplan, &cap, &step))) {
             st = gr_error_set(p->x.err, st, "protect: out of memory");
             break;
         }
@@ -593,7 +397,7 @@ static int greedy(planner *p, double budget, prot_plan *plan, prot_state *state,
             drop_cache(o);
             if (c->type == GR_OPTION_SHELTER && o->type == GR_OPTION_SHELTER &&
                 o->target == c->target && k != i) {
-                o->cost = shelter_cost(p, plan, o->option, o->target);
+                o->cost = prot_shelter_cost(p, plan, o->option, o->target);
                 o->key = INFINITY;
             }
         }
@@ -604,220 +408,6 @@ static int greedy(planner *p, double budget, prot_plan *plan, prot_state *state,
     for (int k = 0; k < p->ncand; k++)
         drop_cache(&p->cand[k]);
     res->spent = budget - left;
-    return st;
-}
-
-/* ------------------------------------------------------------------------
- * The rules.
- * ------------------------------------------------------------------------ */
-/* Branches at the asset's buses (each branch once). */
-static int asset_degrees(const planner *p, double *deg)
-{
-    const gr_campaign_scenario *s = p->s;
-    const gr_campaign_assets *as = &s->assets;
-    const gr_grid *g = s->grid;
-    int nb = g->nb, nl = g->nl;
-    int *ptr = gr_calloc((size_t)nb + 2, sizeof(int));
-    int *adj = gr_malloc(((size_t)2 * nl + 1) * sizeof(int));
-    int *fill = gr_malloc(((size_t)nb + 1) * sizeof(int));
-    int *stamp_b = gr_malloc(((size_t)nl + 1) * sizeof(int));
-    int *stamp_u = gr_malloc(((size_t)nb + 1) * sizeof(int));
-    int *buses = gr_malloc(((size_t)nb + 1) * sizeof(int));
-    int st = GR_OK;
-    if (!ptr || !adj || !fill || !stamp_b || !stamp_u || !buses) {
-        st = GR_ENOMEM;
-        goto done;
-    }
-    for (int k = 0; k < nl; k++) {
-        ptr[g->br_f[k] + 1]++;
-        ptr[g->br_t[k] + 1]++;
-    }
-    for (int b = 0; b < nb; b++)
-        ptr[b + 1] += ptr[b];
-    memcpy(fill, ptr, (size_t)nb * sizeof(int));
-    for (int k = 0; k < nl; k++) {
-        adj[fill[g->br_f[k]]++] = k;
-        adj[fill[g->br_t[k]]++] = k;
-    }
-    for (int k = 0; k < nl; k++)
-        stamp_b[k] = -1;
-    for (int b = 0; b < nb; b++)
-        stamp_u[b] = -1;
-    for (int a = 0; a < as->n; a++) {
-        int nu = 0;
-        for (int j = as->elem_ptr[a]; j < as->elem_ptr[a + 1]; j++) {
-            int e = as->elem_index[j], b[2] = {-1, -1};
-            if (as->elem_kind[j] == GR_ELEM_BRANCH && e >= 0 && e < nl) {
-                b[0] = g->br_f[e];
-                b[1] = g->br_t[e];
-            } else if (as->elem_kind[j] == GR_ELEM_GEN && e >= 0 && e < g->ng) {
-                b[0] = g->gen_bus[e];
-            } else if (as->elem_kind[j] == GR_ELEM_BUS && e >= 0 && e < nb) {
-                b[0] = e;
-            }
-            for (int q = 0; q < 2; q++)
-                if (b[q] >= 0 && stamp_u[b[q]] != a) {
-                    stamp_u[b[q]] = a;
-                    buses[nu++] = b[q];
-                }
-        }
-        int d = 0;
-        for (int q = 0; q < nu; q++)
-            for (int k = ptr[buses[q]]; k < ptr[buses[q] + 1]; k++)
-                if (stamp_b[adj[k]] != a) {
-                    stamp_b[adj[k]] = a;
-                    d++;
-                }
-        deg[a] = d;
-    }
-done:
-    gr_free(ptr);
-    gr_free(adj);
-    gr_free(fill);
-    gr_free(stamp_b);
-    gr_free(stamp_u);
-    gr_free(buses);
-    return st;
-}
-
-static int run_rule(planner *p, int rule, int opt_idx, const int *order, int n, double budget,
-                    gr_protect_rule *out, prot_state *final_state)
-{
-    int st = GR_OK, cap = 0;
-    double left = budget;
-    prot_plan plan;
-    prot_state cur, nxt;
-    memset(&cur, 0, sizeof cur);
-    if ((st = prot_plan_init(&plan, &p->x)))
-        return gr_error_set(p->x.err, st, "protect: out of memory");
-    if ((st = prot_state_init(&cur, p->x.runs))) {
-        prot_plan_free(&plan);
-        return gr_error_set(p->x.err, st, "protect: out of memory");
-    }
-    for (int r = 0; r < p->x.runs && !st; r++)
-        st = prot_run_copy(&cur.run[r], &p->base.run[r]);
-    if (st) {
-        st = gr_error_set(p->x.err, st, "protect: out of memory");
-        goto done;
-    }
-    out->rule = rule;
-    for (int k = 0; k < n; k++) {
-        int a = order[k];
-        double cost = shelter_cost(p, &plan, opt_idx, a);
-        if (cost > left)
-            continue;
-        double b = 0.0, ci = 0.0;
-        int nsim = 0;
-        snprintf(p->stage, sizeof p->stage, "rule %s step %d: %s", rule_names[rule],
-                 out->nsteps + 1, p->s->assets.name[a]);
-        if ((st = evaluate(p, &plan, &cur, GR_OPTION_SHELTER, opt_idx, a, &nxt, &b, &ci, &nsim)))
-            goto done;
-        apply(p, &plan, GR_OPTION_SHELTER, opt_idx, a);
-        if (nsim > 0) {
-            prot_state_free(&cur);
-            cur = nxt;
-        }
-        left -= cost;
-        gr_protect_step step;
-        fill_step(p, &step, GR_OPTION_SHELTER, opt_idx, a, plan.prot[a], cost, b, ci, nsim);
-        step.cum_cost = budget - left;
-        prot_paired(&p->base, &cur, p->obj, &step.cum_benefit, &step.cum_benefit_ci);
-        if ((st = push_step(&out->steps, &out->nsteps, &cap, &step))) {
-            st = gr_error_set(p->x.err, st, "protect: out of memory");
-            goto done;
-        }
-    }
-    out->cost = budget - left;
-    prot_paired(&p->base, &cur, p->obj, &out->benefit, &out->benefit_ci);
-    double sum = 0.0;
-    for (int r = 0; r < p->x.runs; r++)
-        sum += cur.run[r].m[p->obj];
-    out->objective = sum / p->x.runs;
-    *final_state = cur;
-    memset(&cur, 0, sizeof cur);
-done:
-    prot_state_free(&cur);
-    prot_plan_free(&plan);
-    return st;
-}
-
-/* The shelter option the rules buy (rule_level, or the highest level), -1. */
-static int rule_option(const gr_protect_costs *c)
-{
-    int ro = -1;
-    for (int o = 0; o < c->noptions; o++) {
-        const gr_protect_option *op = &c->options[o];
-        if (op->type != GR_OPTION_SHELTER)
-            continue;
-        if (c->rule_level > 0 ? op->level == c->rule_level
-                              : (ro < 0 || op->level > c->options[ro].level))
-            ro = o;
-    }
-    return ro;
-}
-
-/* The rules' orders of the assets their shelter option improves:
- * order[rule * na + k], k < *n. */
-static int rule_orders(planner *p, int ro, int *order, int *n_out)
-{
-    const gr_campaign_scenario *s = p->s;
-    int na = p->x.na, n = 0, st = GR_OK;
-    int *elig = gr_malloc(((size_t)na + 1) * sizeof(int));
-    double *score = gr_malloc(((size_t)na + 1) * sizeof(double));
-    double *deg = gr_malloc(((size_t)na + 1) * sizeof(double));
-    if (!elig || !score || !deg || asset_degrees(p, deg)) {
-        st = GR_ENOMEM;
-        goto done;
-    }
-    for (int a = 0; a < na; a++)
-        if (!isnan(p->c->options[ro].class_cost[s->assets.cls[a]]) &&
-            shelter_level(p, ro, a) > p->p0[a])
-            elig[n++] = a;
-    for (int rule = 0; rule < GR_RULE_N && !st; rule++) {
-        int *ord = order + (size_t)rule * na;
-        memcpy(ord, elig, (size_t)n * sizeof(int));
-        if (rule == GR_RULE_RANDOM) {
-            gr_rng rng;
-            gr_rng_stream(&rng, p->x.opt.seed, 0x72616e646f6dULL); /* "random" */
-            for (int k = n - 1; k > 0; k--) {
-                int j = (int)(gr_rng_uniform(&rng) * (k + 1));
-                if (j > k)
-                    j = k;
-                int t = ord[k];
-                ord[k] = ord[j];
-                ord[j] = t;
-            }
-        } else {
-            /* capacity: MW / MVA; degree: branches at its buses, ties by capacity */
-            for (int a = 0; a < na; a++) {
-                double cap = s->assets.capacity_mw[a];
-                score[a] = rule == GR_RULE_CAPACITY ? cap : deg[a] + 1e-9 * cap / (1.0 + cap);
-            }
-            st = sort_desc(ord, n, score);
-        }
-    }
-    *n_out = n;
-done:
-    gr_free(elig);
-    gr_free(score);
-    gr_free(deg);
-    return st;
-}
-
-static int rules(planner *p, int ro, const int *order, int n, double budget,
-                 const prot_state *plan_state, gr_protect_result *res)
-{
-    int st = GR_OK;
-    for (int rule = 0; rule < GR_RULE_N && !st; rule++) {
-        prot_state fin;
-        memset(&fin, 0, sizeof fin);
-        gr_protect_rule *ru = &res->rules[rule];
-        if ((st = run_rule(p, rule, ro, order + (size_t)rule * p->x.na, n, budget, ru, &fin)))
-            break;
-        prot_paired(&fin, plan_state, p->obj, &ru->plan_gain, &ru->plan_gain_ci);
-        prot_state_free(&fin);
-        res->nrules = rule + 1;
-    }
     return st;
 }
 
@@ -839,13 +429,13 @@ static int val_eval(planner *p, prot_ctx *vx, const prot_state *vb, const gr_pro
         return gr_error_set(p->x.err, GR_ENOMEM, "protect: out of memory");
     }
     for (int k = 0; k < n; k++) {
-        apply(p, &pl, steps[k].type, steps[k].option, steps[k].target);
+        prot_apply(p, &pl, steps[k].type, steps[k].option, steps[k].target);
         for (int r = 0; r < V; r++)
             if (steps[k].type != GR_OPTION_SHELTER || prot_run_hit(&vb->run[r], steps[k].target))
                 mask[r] = 1;
     }
     st = prot_eval(vx, &pl, vb, mask, out);
-    progress(p);
+    prot_progress(p);
     gr_free(mask);
     prot_plan_free(&pl);
     return st;
@@ -874,7 +464,7 @@ static int validate(planner *p, const gr_protect_options *opt, gr_protect_result
     prot_plan_free(&base);
     if (st)
         goto done;
-    progress(p);
+    prot_progress(p);
     snprintf(p->stage, sizeof p->stage, "validation: the plan");
     if ((st = val_eval(p, &vx, &vb, res->plan, res->nplan, &vp)))
         goto done;
@@ -889,7 +479,7 @@ static int validate(planner *p, const gr_protect_options *opt, gr_protect_result
     prot_paired(&vb, &vp, p->obj, &res->val_benefit, &res->val_benefit_ci);
     for (int k = 0; k < res->nrules; k++) {
         gr_protect_rule *u = &res->rules[k];
-        snprintf(p->stage, sizeof p->stage, "validation: rule %s", rule_names[u->rule]);
+        snprintf(p->stage, sizeof p->stage, "validation: rule %s", gr_protect_rule_name(u->rule));
         if ((st = val_eval(p, &vx, &vb, u->steps, u->nsteps, &vr)))
             goto done;
         prot_paired(&vb, &vr, p->obj, &u->val_benefit, &u->val_benefit_ci);
@@ -970,7 +560,7 @@ int gr_protect_plan(const gr_campaign_scenario *s, const gr_protect_costs *costs
     }
     if ((st = prot_eval(&p.x, &plan, NULL, NULL, &p.base)))
         goto done;
-    progress(&p);
+    prot_progress(&p);
     hit_shares(&p);
     /* exposure and shortlist */
     eh = gr_malloc(((size_t)na + 1) * sizeof(double));
@@ -987,16 +577,16 @@ int gr_protect_plan(const gr_campaign_scenario *s, const gr_protect_costs *costs
         if (expo[a] > 0.0 && shelter_useful(&p, a))
             idx[n++] = a;
     }
-    if (sort_desc(idx, n, expo)) {
+    if (prot_sort_desc(idx, n, expo)) {
         st = gr_error_set(err, GR_ENOMEM, "protect: out of memory");
         goto done;
     }
     /* the rules' orders (for the rules, and so that the shortlist holds the
        first assets the capacity and degree rules buy) */
-    ro = rule_option(costs);
+    ro = prot_rule_option(costs);
     if (ro >= 0) {
         order = gr_malloc(((size_t)GR_RULE_N * na + 1) * sizeof(int));
-        if (!order || rule_orders(&p, ro, order, &nrule)) {
+        if (!order || prot_rule_orders(&p, ro, order, &nrule)) {
             st = gr_error_set(err, GR_ENOMEM, "protect: out of memory");
             goto done;
         }
@@ -1052,7 +642,7 @@ int gr_protect_plan(const gr_campaign_scenario *s, const gr_protect_costs *costs
     if ((st = greedy(&p, opt.budget, &plan, &state, res)))
         goto done;
     /* the rules, on the same runs */
-    if (opt.rules && ro >= 0 && (st = rules(&p, ro, order, nrule, opt.budget, &state, res)))
+    if (opt.rules && ro >= 0 && (st = prot_rules(&p, ro, order, nrule, opt.budget, &state, res)))
         goto done;
     res->val_obj_none = res->val_obj_plan = res->val_benefit = res->val_benefit_ci = NAN;
     for (int k = 0; k < GR_RULE_N; k++)

@@ -199,6 +199,18 @@ static void draw(cairo_t *cr, const gr_protect_result *r, const char *unit)
 #undef Y
 }
 
+/* Draw the chart on surface sf over a white background; cairo's status of the drawing. */
+static cairo_status_t paint(cairo_surface_t *sf, const gr_protect_result *r, const char *unit)
+{
+    cairo_t *cr = cairo_create(sf);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    draw(cr, r, unit);
+    cairo_status_t cs = cairo_status(cr);
+    cairo_destroy(cr);
+    return cs;
+}
+
 static int cairo_fail(cairo_status_t cs, const char *path, gr_error *err)
 {
     return gr_error_set(err, GR_EIO, "%s: cannot write the chart (%s)", path,
@@ -213,12 +225,7 @@ int gr_protect_chart(const gr_protect_result *r, const char *unit, const char *p
     cairo_status_t cs;
     if (png_path) {
         cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, CH_W, CH_H);
-        cairo_t *cr = cairo_create(sf);
-        cairo_set_source_rgb(cr, 1, 1, 1);
-        cairo_paint(cr);
-        draw(cr, r, unit);
-        cs = cairo_status(cr);
-        cairo_destroy(cr);
+        cs = paint(sf, r, unit);
         if (cs == CAIRO_STATUS_SUCCESS)
             cs = cairo_surface_write_to_png(sf, png_path);
         cairo_surface_destroy(sf);
@@ -228,12 +235,7 @@ int gr_protect_chart(const gr_protect_result *r, const char *unit, const char *p
     if (svg_path) {
         cairo_surface_t *sf = cairo_svg_surface_create(svg_path, CH_W, CH_H);
         cairo_svg_surface_restrict_to_version(sf, CAIRO_SVG_VERSION_1_1);
-        cairo_t *cr = cairo_create(sf);
-        cairo_set_source_rgb(cr, 1, 1, 1);
-        cairo_paint(cr);
-        draw(cr, r, unit);
-        cs = cairo_status(cr);
-        cairo_destroy(cr);
+        cs = paint(sf, r, unit);
         cairo_surface_finish(sf);
         if (cs == CAIRO_STATUS_SUCCESS)
             cs = cairo_surface_status(sf);

@@ -23,6 +23,11 @@
 
 #include "sim/protect_internal.h"
 
+uint64_t gr_protect_run_seed(uint64_t seed, int run)
+{
+    return ((seed << 20) + (uint64_t)run) & 0x7fffffffffffffffULL;
+}
+
 /* ------------------------------------------------------------------------
  * States and plans.
  * ------------------------------------------------------------------------ */

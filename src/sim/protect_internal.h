@@ -1,4 +1,10 @@
-/* protect_internal.h — private pieces of the protection planner shared by the greedy (protect.c), the run evaluator (protect_eval.c) and the chart (protect_chart.c). */
+/* protect_internal.h — private pieces of the protection planner shared by the greedy (protect.c), the rules (protect_rules.c), the core (protect_core.c), the run evaluator (protect_eval.c) and the chart (protect_chart.c).
+ *
+ * The files form a tree: protect.c (baseline, candidates, greedy,
+ * validation, the entry) calls protect_rules.c; both use the planner's
+ * primitives in protect_core.c, which use the run evaluator protect_eval.c
+ * (run seeds, campaign runs); protect_chart.c uses only the names in
+ * protect_core.c. Nothing calls back into protect.c or protect_core.c. */
 #ifndef GRIDRES_PROTECT_INTERNAL_H
 #define GRIDRES_PROTECT_INTERNAL_H
 
@@ -73,5 +79,55 @@ int prot_eval(prot_ctx *x, const prot_plan *p, const prot_state *from, const uns
  * their mean and 1.96 s / sqrt(R) (NaN with one run). */
 void prot_paired(const prot_state *a, const prot_state *b, int metric, double *mean,
                  double *ci);
+
+/* ------------------------------------------------------------------------
+ * The planner: its working data (filled in protect.c) and its primitives
+ * (protect_core.c).
+ * ------------------------------------------------------------------------ */
+typedef struct cand cand;   /* a candidate purchase of the greedy (protect.c) */
+
+typedef struct planner {
+    prot_ctx x;
+    const gr_campaign_scenario *s;
+    const gr_protect_costs *c;
+    int obj;
+    double share[GR_ASSET_NCLASS][GR_THREAT_NTYPES]; /* damaging-hit shares per class */
+    double *p0;             /* assets.n: the scenario's protection */
+    prot_state base;
+    int ncand;
+    cand *cand;
+    int *heap, nheap;
+    char stage[160];
+} planner;
+
+/* Report the current stage and the runs simulated so far to opt.progress. */
+void prot_progress(planner *p);
+/* Protection shelter option o gives asset a; the cost of option o for asset
+ * a on top of plan pl (what its current level cost is deducted, >= 0). */
+double prot_shelter_level(const planner *p, int o, int a);
+double prot_shelter_cost(const planner *p, const prot_plan *pl, int o, int a);
+/* Name of the target of an option of type GR_OPTION_* into buf[len]. */
+void prot_target_name(const planner *p, int type, int target, char *buf, size_t len);
+/* Add option (type, option, target) to plan pl. */
+void prot_apply(const planner *p, prot_plan *pl, int type, int option, int target);
+/* Outcomes and benefit of option (type, option, target) on top of plan pl
+ * whose outcomes are cur: see protect_core.c. */
+int prot_eval_option(planner *p, const prot_plan *pl, const prot_state *cur, int type, int option,
+                     int target, prot_state *out, double *benefit, double *ci, int *nsim);
+/* idx[0..n-1] sorted by score[idx] descending, ties by index. GR_ENOMEM. */
+int prot_sort_desc(int *idx, int n, const double *score);
+/* Append *s to the growing array *steps (*n used, *cap allocated). GR_ENOMEM. */
+int prot_push_step(gr_protect_step **steps, int *n, int *cap, const gr_protect_step *s);
+/* A plan step with its names filled in. */
+void prot_fill_step(const planner *p, gr_protect_step *st, int type, int option, int target,
+                    double protection, double cost, double benefit, double ci, int nsim);
+
+/* The rules (protect_rules.c): the shelter option they buy (-1 none); their
+ * orders of the assets it improves, order[rule * na + k] for k < *n_out; and
+ * running them all on the plan's runs into res->rules. */
+int prot_rule_option(const gr_protect_costs *c);
+int prot_rule_orders(planner *p, int ro, int *order, int *n_out);
+int prot_rules(planner *p, int ro, const int *order, int n, double budget,
+               const prot_state *plan_state, gr_protect_result *res);
 
 #endif

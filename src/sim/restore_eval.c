@@ -204,8 +204,10 @@ static void apply_state(rs_eval *e, const uint64_t *mask)
         e->live[b] = e->bus_alive[b] && e->island_gen[uf_find(e->uf, b)];
 }
 
-/* Aggregate per-bus served load (pu per class in sv[b*3+c]) into v. */
-static void aggregate(const rs_eval *e, const double *sv, rs_value *v)
+/* Aggregate per-bus served load into v: the load served in class c at bus b
+ * (pu) is sv[q], q = b * NC + c, or, when col is given, sv[col[q]] (nothing
+ * where col[q] < 0 or the bus is dark). */
+static void aggregate(const rs_eval *e, const double *sv, const int *col, rs_value *v)
 {
     const gr_grid *g = e->g;
     double base = g->base_mva;
@@ -214,7 +216,7 @@ static void aggregate(const rs_eval *e, const double *sv, rs_value *v)
         double served = 0.0, load = 0.0;
         for (int c = 0; c < NC; c++) {
             size_t q = (size_t)b * NC + (size_t)c;
-            double s = sv[q];
+            double s = !col ? sv[q] : col[q] >= 0 && e->live[b] ? sv[col[q]] : 0.0;
             s = s < 0.0 ? 0.0 : s > e->cap[q] ? e->cap[q] : s;
             served += s;
             load += e->cap[q];
@@ -470,30 +472,7 @@ static int warm_solve(rs_eval *e, rs_value *v, gr_error *err)
                             "injections cannot be balanced even with all load shed");
     if (ls != LP_OPTIMAL)
         return gr_error_set(err, GR_ELP, "restore: shedding LP failed: %s", lp_status_name(ls));
-    const double *x = lp_primal(e->lp);
-    {
-        double base = g->base_mva;
-        memset(v, 0, sizeof *v);
-        for (int b = 0; b < nb; b++) {
-            double served = 0.0, load = 0.0;
-            for (int c = 0; c < NC; c++) {
-                size_t q = (size_t)b * NC + (size_t)c;
-                int j = e->scol[q];
-                double s = j >= 0 && e->live[b] ? x[j] : 0.0;
-                s = s < 0.0 ? 0.0 : s > e->cap[q] ? e->cap[q] : s;
-                served += s;
-                load += e->cap[q];
-                v->weighted += e->shed.weight[c] * s * base;
-                if (c == GR_LOAD_CRITICAL)
-                    v->critical_mw += s * base;
-            }
-            v->served_mw += served * base;
-            if (e->pop && e->pop[b] > 0.0) {
-                double fo = load > 0.0 ? 1.0 - served / load : (e->live[b] ? 0.0 : 1.0);
-                v->people_out += e->pop[b] * (fo < 0.0 ? 0.0 : fo);
-            }
-        }
-    }
+    aggregate(e, lp_primal(e->lp), e->scol, v);
     return GR_OK;
 }
 
@@ -541,7 +520,7 @@ static int shed_state(rs_eval *e, const uint64_t *mask, rs_value *v, gr_error *e
     }
     for (int q = 0; q < g->nb * NC; q++)
         sv[q] = e->cap[q] - r->shed_class_p[q];
-    aggregate(e, sv, v);
+    aggregate(e, sv, NULL, v);
     gr_free(sv);
     gr_shed_result_free(r);
     return GR_OK;

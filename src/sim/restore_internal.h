@@ -1,4 +1,10 @@
-/* restore_internal.h — private parts of restoration planning: the served-load evaluator with its cache, the instance, the schedule decoder. */
+/* restore_internal.h — private parts of restoration planning: the served-load evaluator with its cache, the instance, the schedule decoder.
+ *
+ * The files form a tree: restore.c (entry points, instance, results) calls
+ * the methods restore_rad.c and restore_mip.c and the core restore_core.c
+ * (calendar, schedules, decoder, objective, greedy); the methods use the
+ * core; restore_core.c and restore_mip.c use the evaluator restore_eval.c.
+ * Nothing calls back into restore.c. */
 #ifndef GRIDRES_RESTORE_INTERNAL_H
 #define GRIDRES_RESTORE_INTERNAL_H
 
@@ -35,7 +41,7 @@ void rs_eval_demand(const rs_eval *e, double *mw, double *weighted, double *crit
 void rs_eval_stats(const rs_eval *e, int *solves, int *hits, double *lp_s);
 
 /* ------------------------------------------------------------------------
- * Working-time calendar: crews work (and travel) only in a daily shift of
+ * Working-time calendar (restore_core.c): crews work (and travel) only in a daily shift of
  * W hours from shift_start. phi = working hours since the shift start of
  * day 0 on the absolute clock; with W = 24 phi is the absolute time.
  * ------------------------------------------------------------------------ */
@@ -50,7 +56,7 @@ double rs_cal_start(const rs_cal *c, double phi);    /* earliest time work at ph
 double rs_cal_end(const rs_cal *c, double phi);      /* time the working hour phi is reached */
 
 /* ------------------------------------------------------------------------
- * The instance and the decoder (restore.c).
+ * The instance (built in restore.c) and the decoder (restore_core.c).
  * ------------------------------------------------------------------------ */
 typedef struct rs_inst {
     int n, C, nw;
@@ -93,8 +99,10 @@ void rs_decode(const rs_inst *in, const int *order, rs_sched *s);
 /* Weighted ENS of the times in s (absolute completion s->t_done) from the
  * plan start until the last completion; sets s->objective. */
 int rs_objective(const rs_inst *in, rs_sched *s, gr_error *err);
+/* idx (n) = 0 .. n-1 sorted by completion s->t_done, ties by index. */
+void rs_sort_by_done(const rs_sched *s, int n, int *idx);
 
-/* Methods. order_out: n. */
+/* Methods. order_out: n. Greedy (restore_core.c), RAD (restore_rad.c). */
 int rs_greedy(const rs_inst *in, int *order_out, gr_error *err);
 int rs_rad(const rs_inst *in, const gr_restore_options *opt, int *order, rs_sched *best,
            gr_error *err);

@@ -4,7 +4,7 @@
  * PowerModelsRestoration's RAD heuristic fixes all of a restoration sequence
  * but a randomly placed window, re-optimises the window and keeps the result
  * when it is better. Here the sequence is the priority order fed to the
- * decoder (restore.c), and a window of w elements (opt->rad_window, 5) is
+ * decoder (restore_core.c), and a window of w elements (opt->rad_window, 5) is
  * re-optimised exactly: all w! orders of its elements are decoded and
  * evaluated (states cached, so a window costs at most 2^w new LPs), the best
  * is kept if it lowers the weighted ENS. Windows start at positions drawn

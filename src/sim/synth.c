@@ -40,54 +40,6 @@
 #define MAX_TUNE_ROUNDS 30
 
 /* ------------------------------------------------------------------------
- * Small helpers (declared in synth.h).
- * ------------------------------------------------------------------------ */
-int sy_grow(void **p, int *cap, int need, size_t elem)
-{
-    if (need <= *cap)
-        return GR_OK;
-    int ncap = *cap ? *cap : 16;
-    while (ncap < need)
-        ncap *= 2;
-    void *q = gr_realloc(*p, (size_t)ncap * elem);
-    if (!q)
-        return GR_ENOMEM;
-    *p = q;
-    *cap = ncap;
-    return GR_OK;
-}
-
-double sy_round6(double x)
-{
-    char b[40];
-    if (x == 0.0)
-        return 0.0;
-    snprintf(b, sizeof b, "%.5e", x);
-    return strtod(b, NULL);
-}
-
-int sy_rand_int(gr_rng *r, int n)
-{
-    if (n <= 1)
-        return 0;
-    int k = (int)(gr_rng_uniform(r) * n);
-    return k < n ? k : n - 1;
-}
-
-long sy_lround(double x) { return x >= 0.0 ? (long)(x + 0.5) : -(long)(-x + 0.5); }
-
-int64_t sy_d2(int ax, int ay, int bx, int by)
-{
-    int64_t dx = (int64_t)ax - bx, dy = (int64_t)ay - by;
-    return dx * dx + dy * dy;
-}
-
-double sy_dist_km(int ax, int ay, int bx, int by)
-{
-    return sqrt((double)sy_d2(ax, ay, bx, by)) * SY_UNIT_KM;
-}
-
-/* ------------------------------------------------------------------------
  * Options.
  * ------------------------------------------------------------------------ */
 void gr_synth_options_default(gr_synth_options *opt)
@@ -704,6 +656,18 @@ done:
 /* ------------------------------------------------------------------------
  * The overlay.
  * ------------------------------------------------------------------------ */
+
+/* One named place of the overlay (substation, city, zone, crew base): its
+ * name copied into *name_out, its position (0.1 km units) written in km.
+ * GR_OK, or GR_ENOMEM when the name cannot be copied. */
+static int put_place(char **name_out, double *x_km, double *y_km, const char *name, int x, int y)
+{
+    *name_out = gr_overlay_strdup(name);
+    *x_km = x / 10.0;
+    *y_km = y / 10.0;
+    return *name_out ? GR_OK : GR_ENOMEM;
+}
+
 static int build_overlay(sy_state *s, const gr_case *c, gr_overlay **out)
 {
     gr_overlay_sizes sz;
@@ -751,12 +715,10 @@ static int build_overlay(sy_state *s, const gr_case *c, gr_overlay **out)
             ov->bus_fac[(size_t)k * GR_FAC_N + (size_t)f] = b->fac[f];
     }
     for (int i = 0; i < s->sub.n; i++) {
-        ov->sub_name[i] = gr_overlay_strdup(s->sub.v[i].name);
-        if (!ov->sub_name[i])
+        const sy_sub *sb = &s->sub.v[i];
+        if (put_place(&ov->sub_name[i], &ov->sub_x_km[i], &ov->sub_y_km[i], sb->name, sb->x, sb->y))
             goto done;
-        ov->sub_kind[i] = s->sub.v[i].kind;
-        ov->sub_x_km[i] = s->sub.v[i].x / 10.0;
-        ov->sub_y_km[i] = s->sub.v[i].y / 10.0;
+        ov->sub_kind[i] = sb->kind;
     }
     for (int p = 0; p < s->plant.n; p++) {
         ov->plant_name[p] = gr_overlay_strdup(s->plant.v[p].name);
@@ -771,13 +733,11 @@ static int build_overlay(sy_state *s, const gr_case *c, gr_overlay **out)
         ov->gen_bus[k] = c->gen.bus[k];
     }
     for (int k = 0; k < s->city.n; k++) {
-        ov->city_name[k] = gr_overlay_strdup(s->city.v[k].name);
-        if (!ov->city_name[k])
+        const sy_city *ct = &s->city.v[k];
+        if (put_place(&ov->city_name[k], &ov->city_x_km[k], &ov->city_y_km[k], ct->name, ct->x, ct->y))
             goto done;
-        ov->city_population[k] = s->city.v[k].pop;
-        ov->city_x_km[k] = s->city.v[k].x / 10.0;
-        ov->city_y_km[k] = s->city.v[k].y / 10.0;
-        ov->city_radius_km[k] = s->city.v[k].radius_km;
+        ov->city_population[k] = ct->pop;
+        ov->city_radius_km[k] = ct->radius_km;
     }
     /* heat districts in city order (the file nests them in their city) */
     for (int h = 0; h < s->heat.n; h++) {
@@ -786,22 +746,18 @@ static int build_overlay(sy_state *s, const gr_case *c, gr_overlay **out)
         ov->heat_population[h] = s->heat.v[h].pop;
     }
     for (int z = 0; z < s->zone.n; z++) {
-        ov->zone_name[z] = gr_overlay_strdup(s->zone.v[z].name);
-        if (!ov->zone_name[z])
+        const sy_zone *zn = &s->zone.v[z];
+        if (put_place(&ov->zone_name[z], &ov->zone_x_km[z], &ov->zone_y_km[z], zn->name, zn->x, zn->y))
             goto done;
-        ov->zone_city[z] = s->zone.v[z].city;
-        ov->zone_x_km[z] = s->zone.v[z].x / 10.0;
-        ov->zone_y_km[z] = s->zone.v[z].y / 10.0;
-        ov->zone_radius_km[z] = s->zone.v[z].radius_km;
+        ov->zone_city[z] = zn->city;
+        ov->zone_radius_km[z] = zn->radius_km;
     }
     for (int k = 0; k < s->crew.n; k++) {
-        ov->crew_name[k] = gr_overlay_strdup(s->crew.v[k].name);
-        if (!ov->crew_name[k])
+        const sy_crew *cr = &s->crew.v[k];
+        if (put_place(&ov->crew_name[k], &ov->crew_x_km[k], &ov->crew_y_km[k], cr->name, cr->x, cr->y))
             goto done;
-        ov->crew_substation[k] = s->crew.v[k].sub;
-        ov->crew_count[k] = s->crew.v[k].crews;
-        ov->crew_x_km[k] = s->crew.v[k].x / 10.0;
-        ov->crew_y_km[k] = s->crew.v[k].y / 10.0;
+        ov->crew_substation[k] = cr->sub;
+        ov->crew_count[k] = cr->crews;
     }
     int row = 0;
     for (int k = 0; k < s->corr.n; k++)

@@ -125,9 +125,18 @@ typedef struct sy_state {
     int ref_bus;
 } sy_state;
 
-/* Make room for one more element of vector `vec` (a SY_VEC); 0 or GR_ENOMEM. */
-#define SY_PUSH(vec) sy_grow((void **)&(vec).v, &(vec).cap, (vec).n + 1, sizeof *(vec).v)
+/* Shared core (synth_core.c), used by synth.c and every helper file. The
+ * files form a tree: synth.c calls synth_geo.c and synth_net.c, synth_net.c
+ * calls synth_delaunay.c, and all of them use synth_core.c; no helper calls
+ * back into synth.c. */
+
+/* Grow array *p (elements of elem bytes, capacity *cap) to hold at least
+ * need elements; GR_OK or GR_ENOMEM. */
 int sy_grow(void **p, int *cap, int need, size_t elem);
+/* Append one zeroed element to vector `vec` (a SY_VEC): a pointer to it, or
+ * NULL when out of memory (the vector is then unchanged). */
+#define SY_APPEND(vec) sy_append((void **)&(vec).v, &(vec).n, &(vec).cap, sizeof *(vec).v)
+void *sy_append(void **p, int *n, int *cap, size_t elem);
 
 /* Round to 6 significant digits (exactly, through decimal text). */
 double sy_round6(double x);

@@ -164,7 +164,7 @@ static void city_name(sy_state *s, int k, char *out, size_t len)
 /* ---- cities ---- */
 static int make_cities(sy_state *s)
 {
-    int nc = s->opt.n_cities, st;
+    int nc = s->opt.n_cities;
     double w[4096], sum = 0.0;
     if (nc > 4096)
         nc = 4096;
@@ -184,10 +184,9 @@ static int make_cities(sy_state *s)
         }
     double urban = URBAN_SHARE * s->pop;
     for (int k = 0; k < nc; k++) {
-        if ((st = SY_PUSH(s->city)))
-            return st;
-        sy_city *c = &s->city.v[s->city.n++];
-        memset(c, 0, sizeof *c);
+        sy_city *c = SY_APPEND(s->city);
+        if (!c)
+            return GR_ENOMEM;
         c->pop = (double)sy_lround(urban * w[k] / sum);
         c->radius_km = (double)sy_lround(10.0 * sqrt(c->pop / (PI * CITY_DENSITY))) / 10.0;
         if (c->radius_km < 1.0)
@@ -219,16 +218,30 @@ static int make_cities(sy_state *s)
 /* ---- plants: sizes and types (sites come later) ---- */
 static int add_plant(sy_state *s, int type, int city, int nunit, double unit_mw)
 {
-    int st;
-    if ((st = SY_PUSH(s->plant)))
-        return st;
-    sy_plant *p = &s->plant.v[s->plant.n++];
-    memset(p, 0, sizeof *p);
-    p->type = type;
-    p->city = city;
-    p->nunit = nunit;
-    p->unit_mw = unit_mw;
-    p->bus = p->sub = -1;
+    sy_plant *p = SY_APPEND(s->plant);
+    if (!p)
+        return GR_ENOMEM;
+    *p = (sy_plant){.type = type, .bus = -1, .sub = -1, .city = city, .nunit = nunit, .unit_mw = unit_mw};
+    return GR_OK;
+}
+
+/* Plants of one type sharing mw equally, about plant_mw each (at least one
+ * plant), each of whole-MW units below unit_max_mw; adds their capacity to
+ * *used. */
+static int add_plant_group(sy_state *s, int type, int city, double mw, double plant_mw, double unit_max_mw,
+                           double *used)
+{
+    int st, np = (int)sy_lround(mw / plant_mw);
+    if (np < 1)
+        np = 1;
+    for (int k = 0; k < np; k++) {
+        double pm = mw / np;
+        int nu = (int)(pm / unit_max_mw) + 1;
+        double um = (double)sy_lround(pm / nu);
+        if ((st = add_plant(s, type, city, nu, um)))
+            return st;
+        *used += nu * um;
+    }
     return GR_OK;
 }
 
@@ -256,33 +269,13 @@ static int plan_plants(sy_state *s)
         if (pop < 150000.0)
             continue;
         double mw = DH_SHARE * pop * CHP_KW_PER_HEATED / 1000.0;
-        int np = (int)sy_lround(mw / 300.0);
-        if (np < 1)
-            np = 1;
-        for (int k = 0; k < np; k++) {
-            double pm = mw / np;
-            int nu = (int)(pm / 120.0) + 1;
-            double um = (double)sy_lround(pm / nu);
-            if ((st = add_plant(s, GR_PLANT_CHP, c, nu, um)))
-                return st;
-            used += nu * um;
-        }
+        if ((st = add_plant_group(s, GR_PLANT_CHP, c, mw, 300.0, 120.0, &used)))
+            return st;
     }
     /* hydro: a river cascade, 10 % of the capacity */
     double hydro = 0.10 * cap;
-    if (hydro >= 40.0) {
-        int nh = (int)sy_lround(hydro / 400.0);
-        if (nh < 1)
-            nh = 1;
-        for (int k = 0; k < nh; k++) {
-            double pm = hydro / nh;
-            int nu = (int)(pm / 100.0) + 1;
-            double um = (double)sy_lround(pm / nu);
-            if ((st = add_plant(s, GR_PLANT_HYDRO, -1, nu, um)))
-                return st;
-            used += nu * um;
-        }
-    }
+    if (hydro >= 40.0 && (st = add_plant_group(s, GR_PLANT_HYDRO, -1, hydro, 400.0, 100.0, &used)))
+        return st;
     /* thermal: the rest, in plants of about six standard units */
     double rem = cap - used;
     if (rem < 0.15 * cap)
@@ -321,35 +314,22 @@ static int plant_level(const sy_state *s, const sy_plant *p)
 /* ---- buses and substations ---- */
 static int add_sub(sy_state *s, int kind, int x, int y, int city)
 {
-    int st;
-    if ((st = SY_PUSH(s->sub)))
-        return st;
-    sy_sub *b = &s->sub.v[s->sub.n++];
-    memset(b, 0, sizeof *b);
-    b->kind = kind;
-    b->x = x;
-    b->y = y;
-    b->city = city;
-    b->bus[0] = b->bus[1] = b->bus[2] = -1;
+    sy_sub *b = SY_APPEND(s->sub);
+    if (!b)
+        return GR_ENOMEM;
+    *b = (sy_sub){.kind = kind, .x = x, .y = y, .city = city, .bus = {-1, -1, -1}};
     return GR_OK;
 }
 
 static int add_bus(sy_state *s, int level, int sub, int city, double pop)
 {
-    int st;
-    if ((st = SY_PUSH(s->bus)))
-        return st;
-    sy_bus *b = &s->bus.v[s->bus.n++];
-    memset(b, 0, sizeof *b);
-    b->level = level;
-    b->sub = sub;
-    b->x = s->sub.v[sub].x;
-    b->y = s->sub.v[sub].y;
-    b->city = city;
-    b->plant = -1;
-    b->heat = -1;
-    b->pop = pop;
-    s->sub.v[sub].bus[level] = s->bus.n - 1;
+    sy_bus *b = SY_APPEND(s->bus);
+    if (!b)
+        return GR_ENOMEM;
+    sy_sub *sb = &s->sub.v[sub];
+    *b = (sy_bus){.level = level, .x = sb->x, .y = sb->y, .sub = sub, .city = city, .plant = -1, .pop = pop,
+                  .heat = -1};
+    sb->bus[level] = s->bus.n - 1;
     return GR_OK;
 }
 
@@ -803,17 +783,14 @@ static int make_loads(sy_state *s)
 {
     double kw = s->opt.kw_per_person, pf = s->opt.load_pf;
     double tanphi = sqrt(1.0 - pf * pf) / pf;
-    int st;
     /* heat districts: one per CHP plant */
     for (int p = 0; p < s->plant.n; p++) {
         if (s->plant.v[p].type != GR_PLANT_CHP)
             continue;
-        if ((st = SY_PUSH(s->heat)))
-            return st;
-        sy_heat *h = &s->heat.v[s->heat.n++];
-        h->city = s->plant.v[p].city;
-        h->plant = p;
-        h->pop = 0.0;
+        sy_heat *h = SY_APPEND(s->heat);
+        if (!h)
+            return GR_ENOMEM;
+        *h = (sy_heat){.city = s->plant.v[p].city, .plant = p, .pop = 0.0};
     }
     for (int b = 0; b < s->bus.n; b++) {
         sy_bus *bu = &s->bus.v[b];
@@ -863,30 +840,41 @@ static int make_loads(sy_state *s)
     return GR_OK;
 }
 
+/* A defended zone: a disc of radius_km around (x, y), in city (or -1),
+ * named "<what> air defence". */
+static int add_zone(sy_state *s, int city, int x, int y, double radius_km, const char *what)
+{
+    sy_zone *z = SY_APPEND(s->zone);
+    if (!z)
+        return GR_ENOMEM;
+    *z = (sy_zone){.city = city, .x = x, .y = y, .radius_km = radius_km};
+    snprintf(z->name, sizeof z->name, "%s air defence", what);
+    return GR_OK;
+}
+
+/* A crew base of `crews` crews at substation sub, named "<what> crew base". */
+static int add_crew_base(sy_state *s, int sub, int crews, const char *what)
+{
+    sy_crew *cr = SY_APPEND(s->crew);
+    if (!cr)
+        return GR_ENOMEM;
+    *cr = (sy_crew){.sub = sub, .x = s->sub.v[sub].x, .y = s->sub.v[sub].y, .crews = crews};
+    snprintf(cr->name, sizeof cr->name, "%s crew base", what);
+    return GR_OK;
+}
+
 static int make_zones_crews(sy_state *s)
 {
     int st;
     for (int c = 0; c < s->city.n; c++) {
-        if ((st = SY_PUSH(s->zone)))
+        const sy_city *ct = &s->city.v[c];
+        if ((st = add_zone(s, c, ct->x, ct->y, ct->radius_km + 15.0, ct->name)))
             return st;
-        sy_zone *z = &s->zone.v[s->zone.n++];
-        z->city = c;
-        z->x = s->city.v[c].x;
-        z->y = s->city.v[c].y;
-        z->radius_km = s->city.v[c].radius_km + 15.0;
-        snprintf(z->name, sizeof z->name, "%s air defence", s->city.v[c].name);
     }
     for (int p = 0; p < s->plant.n; p++) {
-        if (s->plant.v[p].type != GR_PLANT_NUCLEAR)
-            continue;
-        if ((st = SY_PUSH(s->zone)))
+        const sy_plant *pl = &s->plant.v[p];
+        if (pl->type == GR_PLANT_NUCLEAR && (st = add_zone(s, -1, pl->x, pl->y, 15.0, pl->name)))
             return st;
-        sy_zone *z = &s->zone.v[s->zone.n++];
-        z->city = -1;
-        z->x = s->plant.v[p].x;
-        z->y = s->plant.v[p].y;
-        z->radius_km = 15.0;
-        snprintf(z->name, sizeof z->name, "%s air defence", s->plant.v[p].name);
     }
     /* crew bases: one per city at its transmission substation nearest the
      * centre (else the nearest substation), then rural ones so that every
@@ -906,14 +894,8 @@ static int make_zones_crews(sy_state *s)
                 bt = tr;
             }
         }
-        if ((st = SY_PUSH(s->crew)))
+        if ((st = add_crew_base(s, best, 2 + (int)(s->city.v[c].pop / 400000.0), s->city.v[c].name)))
             return st;
-        sy_crew *cr = &s->crew.v[s->crew.n++];
-        cr->sub = best;
-        cr->x = s->sub.v[best].x;
-        cr->y = s->sub.v[best].y;
-        cr->crews = 2 + (int)(s->city.v[c].pop / 400000.0);
-        snprintf(cr->name, sizeof cr->name, "%s crew base", s->city.v[c].name);
     }
     for (int i = 0; i < s->sub.n; i++) {
         if (s->sub.v[i].kind != GR_SUB_TRANSMISSION)
@@ -922,16 +904,8 @@ static int make_zones_crews(sy_state *s)
         for (int k = 0; k < s->crew.n && !covered; k++)
             covered = sy_d2(s->sub.v[i].x, s->sub.v[i].y, s->crew.v[k].x, s->crew.v[k].y) <=
                       (int64_t)1000 * 1000;
-        if (covered)
-            continue;
-        if ((st = SY_PUSH(s->crew)))
+        if (!covered && (st = add_crew_base(s, i, 2, s->sub.v[i].name)))
             return st;
-        sy_crew *cr = &s->crew.v[s->crew.n++];
-        cr->sub = i;
-        cr->x = s->sub.v[i].x;
-        cr->y = s->sub.v[i].y;
-        cr->crews = 2;
-        snprintf(cr->name, sizeof cr->name, "%s crew base", s->sub.v[i].name);
     }
     return GR_OK;
 }
