@@ -528,8 +528,9 @@ static int ypos_of(const gr_csc *Y, int i, int j)
     return -1;
 }
 
-static void ac_thread_free(ac_thread *t)
+static void ac_thread_free(void *thread)
 {
+    ac_thread *t = thread;
     gr_free(t->Y.x);
     gr_free(t->Y.z);
     gr_free(t->Jx);
@@ -562,8 +563,10 @@ static void ac_thread_free(ac_thread *t)
     gr_grid_free(t->gc);
 }
 
-static int ac_thread_init(ac_thread *t, const ac_shared *sh)
+static int ac_thread_init(void *thread, const void *shared)
 {
+    ac_thread *t = thread;
+    const ac_shared *sh = shared;
     const gr_grid *g = sh->g;
     memset(t, 0, sizeof *t);
     size_t nb = (size_t)g->nb + 1, nl = (size_t)g->nl + 1, nz = (size_t)sh->Y->p[g->nb] + 1;
@@ -627,26 +630,14 @@ static int ac_thread_init(ac_thread *t, const ac_shared *sh)
 /* ------------------------------------------------------------------------
  * One contingency.
  * ------------------------------------------------------------------------ */
-static void apply_outage(const ctg_run *run, int c, gr_grid *gc, int on)
-{
-    const gr_ctg_list *l = run->list;
-    for (int e = l->ptr[c]; e < l->ptr[c + 1]; e++) {
-        int k = l->index[e];
-        if (l->kind[e] == GR_ELEM_BRANCH)
-            gc->br_on[k] = on ? run->g->br_on[k] : 0;
-        else
-            gc->gen_on[k] = on ? run->g->gen_on[k] : 0;
-    }
-}
-
 /* Independent gr_pf_ac of the outaged grid, from the base solution. */
 static int solve_full(ctg_run *run, const ac_shared *sh, ac_thread *t, int c)
 {
     const gr_grid *g = run->g;
     gr_pf_result *r = NULL;
-    apply_outage(run, c, t->gc, 0);
+    ctg_apply_outage(run, c, t->gc, 0);
     int st = gr_pf_ac(t->gc, sh->pf, &r, NULL);
-    apply_outage(run, c, t->gc, 1);
+    ctg_apply_outage(run, c, t->gc, 1);
     if (st)
         return st;
     for (int e = run->list->ptr[c]; e < run->list->ptr[c + 1]; e++)
@@ -1077,31 +1068,13 @@ static int ac_shared_init(ctg_run *run, ac_shared *sh, gr_error *err)
     return st;
 }
 
-typedef struct ac_sweep {
-    ctg_run *run;
-    const ac_shared *sh;
-    ac_thread *t;               /* per thread */
-} ac_sweep;
-
-static int ac_sw_init(void *ctx, int i)
+static int ac_block(ctg_run *run, const void *shared, void *thread, int c0, int c1)
 {
-    ac_sweep *as = ctx;
-    return ac_thread_init(&as->t[i], as->sh);
-}
-
-static void ac_sw_free(void *ctx, int i)
-{
-    ac_thread_free(&((ac_sweep *)ctx)->t[i]);
-}
-
-static int ac_sw_block(void *ctx, int c0, int c1, int i)
-{
-    ac_sweep *as = ctx;
     int st = GR_OK;
     for (int c = c0; c < c1 && st == GR_OK; c++) {
         double tc = gr_time_s();
-        st = ac_contingency(as->run, as->sh, &as->t[i], c);
-        as->run->r->time_s[c] = gr_time_s() - tc;
+        st = ac_contingency(run, shared, thread, c);
+        run->r->time_s[c] = gr_time_s() - tc;
     }
     return st;
 }
@@ -1132,16 +1105,10 @@ int ctg_run_ac(ctg_run *run, gr_error *err)
         gr_free(ok);
     }
     /* blocks of contingencies over threads and MPI ranks (ctg_sweep) */
-    ac_sweep as = {.run = run, .sh = &sh, .t = gr_calloc((size_t)run->threads, sizeof(ac_thread))};
-    ctg_engine e = {.ctx = &as, .thread_init = ac_sw_init, .thread_free = ac_sw_free,
-                    .block = ac_sw_block, .name = "ac"};
-    gr_error serr = {0};
-    int fail = as.t ? ctg_sweep(run, &e, &serr) : GR_ENOMEM;
-    gr_free(as.t);
+    ctg_engine e = {.shared = &sh, .thread_size = sizeof(ac_thread),
+                    .thread_init = ac_thread_init, .thread_free = ac_thread_free,
+                    .block = ac_block, .name = "ac", .what = "AC contingency analysis"};
+    st = ctg_sweep(run, &e, err);
     ac_shared_free(&sh);
-    if (fail == GR_EIO || fail == GR_EPARSE || fail == GR_EINVAL)
-        return gr_error_set(err, fail, "%s", serr.msg); /* checkpoint / resume */
-    if (fail)
-        return gr_error_set(err, fail, "AC contingency analysis failed: %s", gr_strerror(fail));
-    return GR_OK;
+    return st;
 }

@@ -35,6 +35,18 @@ void ctg_elements(const ctg_run *run, int c, int *br, int *nbr, int *gen, int *n
     }
 }
 
+void ctg_apply_outage(const ctg_run *run, int c, gr_grid *gc, int on)
+{
+    const gr_ctg_list *l = run->list;
+    for (int e = l->ptr[c]; e < l->ptr[c + 1]; e++) {
+        int k = l->index[e];
+        if (l->kind[e] == GR_ELEM_BRANCH)
+            gc->br_on[k] = on ? run->g->br_on[k] : 0;
+        else
+            gc->gen_on[k] = on ? run->g->gen_on[k] : 0;
+    }
+}
+
 static void set_viol(gr_ctg_violation *v, int c, int kind, int element, double value,
                      double limit)
 {
@@ -151,7 +163,13 @@ int ctg_record(ctg_run *run, int c, const ctg_state *s)
 typedef struct ctg_sweep_ctx {
     ctg_run *run;
     const ctg_engine *e;
+    char *ws;               /* run->threads workspaces of e->thread_size bytes */
 } ctg_sweep_ctx;
+
+static void *thread_ws(const ctg_sweep_ctx *x, int t)
+{
+    return x->ws + (size_t)t * x->e->thread_size;
+}
 
 static long ctg_nblocks(const ctg_run *run)
 {
@@ -166,14 +184,14 @@ int ctg_sweep_threads(const ctg_run *run)
 
 static int sw_init(void *ctx, int t)
 {
-    const ctg_engine *e = ((ctg_sweep_ctx *)ctx)->e;
-    return e->thread_init(e->ctx, t);
+    const ctg_sweep_ctx *x = ctx;
+    return x->e->thread_init(thread_ws(x, t), x->e->shared);
 }
 
 static void sw_free(void *ctx, int t)
 {
-    const ctg_engine *e = ((ctg_sweep_ctx *)ctx)->e;
-    e->thread_free(e->ctx, t);
+    const ctg_sweep_ctx *x = ctx;
+    x->e->thread_free(thread_ws(x, t));
 }
 
 static void block_range(const ctg_run *run, long blk, int *c0, int *c1)
@@ -188,7 +206,7 @@ static int sw_run(void *ctx, long blk, void *record, int t)
     int c0, c1;
     (void)record;
     block_range(x->run, blk, &c0, &c1);
-    return x->e->block(x->e->ctx, c0, c1, t);
+    return x->e->block(x->run, x->e->shared, thread_ws(x, t), c0, c1);
 }
 
 /* Record of a block: per contingency its scalars, violations and flows. */
@@ -262,7 +280,9 @@ static int sw_unpack(void *ctx, long blk, const void *data, size_t len)
 
 int ctg_sweep(ctg_run *run, const ctg_engine *e, gr_error *err)
 {
-    ctg_sweep_ctx x = {run, e};
+    ctg_sweep_ctx x = {run, e, gr_calloc((size_t)run->threads, e->thread_size)};
+    if (!x.ws)
+        return gr_error_set(err, GR_ENOMEM, "%s failed: %s", e->what, gr_strerror(GR_ENOMEM));
     char kind[96];
     snprintf(kind, sizeof kind, "contingency-%s/1 n=%d block=%d flows=%d", e->name, run->list->n,
              CTG_BLOCK, run->r->pf != NULL);
@@ -276,7 +296,14 @@ int ctg_sweep(ctg_run *run, const ctg_engine *e, gr_error *err)
                         .run = sw_run, .thread_init = sw_init, .thread_free = sw_free,
                         .pack = sw_pack, .unpack = sw_unpack, .kind = kind,
                         .opt = run->opt->sweep ? &so : NULL};
-    return gr_sweep_run(&sp, NULL, err);
+    gr_error serr = {0};
+    int fail = gr_sweep_run(&sp, NULL, &serr);
+    gr_free(x.ws);
+    if (fail == GR_EIO || fail == GR_EPARSE || fail == GR_EINVAL)
+        return gr_error_set(err, fail, "%s", serr.msg); /* checkpoint / resume */
+    if (fail)
+        return gr_error_set(err, fail, "%s failed: %s", e->what, gr_strerror(fail));
+    return GR_OK;
 }
 
 /* ------------------------------------------------------------------------
