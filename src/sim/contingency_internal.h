@@ -1,4 +1,4 @@
-/* contingency_internal.h — shared state of one contingency run and the engines (DC, AC) behind gr_ctg_run. */
+/* contingency_internal.h — shared state of one contingency run, the core both engines use (contingency_core.c) and the engines (DC, AC) behind gr_ctg_run. */
 #ifndef GRIDRES_CONTINGENCY_INTERNAL_H
 #define GRIDRES_CONTINGENCY_INTERNAL_H
 
@@ -104,6 +104,7 @@ static inline int ctg_in_cut(const gr_islands *isl, const ctg_tree *t, const ctg
     return isl->bus_island[b] == cs->island && (under != cs->flip);
 }
 
+/* The engines (contingency_dc.c, contingency_ac.c): fill run->r. */
 int ctg_run_dc(ctg_run *run, gr_error *err);
 int ctg_run_ac(ctg_run *run, gr_error *err);
 
