@@ -66,33 +66,38 @@ static void reset_state(casc_ws *ws)
     ws->n_ev = 0;
 }
 
+/* Branches (kind GR_ELEM_BRANCH) or generators (GR_ELEM_GEN) idx[0..n-1]
+ * out of service, each logged as damage; a generator's dispatch goes to 0. */
+static int damage_elements(casc_ws *ws, int kind, const int *idx, int n, gr_error *err)
+{
+    gr_grid *g = ws->g;
+    int branch = kind == GR_ELEM_BRANCH, count = branch ? g->nl : g->ng, st;
+    int *on = branch ? g->br_on : g->gen_on;
+    for (int j = 0; j < n; j++) {
+        int k = idx[j];
+        if (k < 0 || k >= count)
+            return gr_error_set(err, GR_EINVAL, "cascade: %s %d out of range",
+                                branch ? "branch" : "generator", k + 1);
+        if (!on[k])
+            continue;
+        on[k] = 0;
+        if (!branch)
+            g->pg[k] = 0.0;
+        if ((st = casc_log(ws, kind, k, GR_CAUSE_DAMAGE, 0.0, 0.0)))
+            return st;
+    }
+    return GR_OK;
+}
+
 static int apply_damage(casc_ws *ws, const gr_cascade_damage *d, gr_error *err)
 {
     gr_grid *g = ws->g;
     int st;
     if (!d)
         return GR_OK;
-    for (int j = 0; j < d->n_branch; j++) {
-        int k = d->branch[j];
-        if (k < 0 || k >= g->nl)
-            return gr_error_set(err, GR_EINVAL, "cascade: branch %d out of range", k + 1);
-        if (!g->br_on[k])
-            continue;
-        g->br_on[k] = 0;
-        if ((st = casc_log(ws, GR_ELEM_BRANCH, k, GR_CAUSE_DAMAGE, 0.0, 0.0)))
-            return st;
-    }
-    for (int j = 0; j < d->n_gen; j++) {
-        int k = d->gen[j];
-        if (k < 0 || k >= g->ng)
-            return gr_error_set(err, GR_EINVAL, "cascade: generator %d out of range", k + 1);
-        if (!g->gen_on[k])
-            continue;
-        g->gen_on[k] = 0;
-        g->pg[k] = 0.0;
-        if ((st = casc_log(ws, GR_ELEM_GEN, k, GR_CAUSE_DAMAGE, 0.0, 0.0)))
-            return st;
-    }
+    if ((st = damage_elements(ws, GR_ELEM_BRANCH, d->branch, d->n_branch, err)) ||
+        (st = damage_elements(ws, GR_ELEM_GEN, d->gen, d->n_gen, err)))
+        return st;
     for (int j = 0; j < d->n_bus; j++) {
         int b = d->bus[j];
         if (b < 0 || b >= g->nb)
