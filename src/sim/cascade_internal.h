@@ -1,4 +1,4 @@
-/* cascade_internal.h — the cascade workspace shared by the simulator, the island rebalance and the Monte Carlo driver. */
+/* cascade_internal.h — the cascade workspace (cascade_core.c) shared by the simulator (cascade_sim.c), the island rebalance and the Monte Carlo driver. */
 #ifndef GRIDRES_CASCADE_INTERNAL_H
 #define GRIDRES_CASCADE_INTERNAL_H
 
@@ -59,11 +59,15 @@ typedef struct casc_ws {
 int casc_ws_create(const gr_grid *g, const gr_cascade_options *opt, int log_events,
                    casc_ws **out, gr_error *err);
 void casc_ws_free(casc_ws *ws);
-/* Simulate one cascade from the base state. Errors only for out of memory or
- * a failed solver call (GR_ESINGULAR, GR_ELP), with err set. */
+/* Simulate one cascade from the base state (cascade_sim.c). Errors only for
+ * out of memory or a failed solver call (GR_ESINGULAR, GR_ELP), with err set. */
 int casc_ws_run(casc_ws *ws, const gr_cascade_damage *damage, gr_error *err);
 /* Load served now (positive loads in live islands), pu. */
 double casc_served(const casc_ws *ws);
+/* Solve the power flow of the working grid into ws->pf; AC: keep the solved
+ * voltages as the next warm start and the solved dispatch. Sets the branch
+ * loadings and calls opt.on_step. */
+int casc_solve_pf(casc_ws *ws, gr_error *err);
 
 /* Log an event (no-op when the workspace keeps no log). GR_ENOMEM on failure. */
 int casc_log(casc_ws *ws, int kind, int index, int cause, double pu_lost, double value);

@@ -61,431 +61,8 @@
 
 #include "model/islands_internal.h"
 #include "model/ybus_internal.h"
-#include "sim/contingency_internal.h"
-#include "solve/newton.h"
+#include "sim/contingency_ac.h"
 #include "solve/sens.h"
-
-/* Refactor the Jacobian when a chord step reduces the mismatch by less than this factor. */
-#define CHORD_RATE 0.1
-/* Chord steps allowed per Newton iteration of the options (max_iter). */
-#define CHORD_STEPS_PER_ITER 3
-/* Largest change of the Jacobian (unknowns) applied through the base factors. */
-#define SMW_MAX 12
-
-typedef struct ac_shared {
-    const gr_grid *g;
-    const gr_pf_options *pf;
-    gr_islands *isl;
-    gr_pf_result *base;
-    gr_csc *Y;
-    nr_ws proto;            /* pattern, slot map and symbolic LU of the base roles */
-    int proto_ok;
-    int *kind;              /* nb: NR_FIXED / NR_PV / NR_PQ in the base case */
-    unsigned char *live;    /* nb: bus in an island with generation (in proto's set) */
-    double *sp, *sq;        /* nb: scheduled injections */
-    double *Jx0;            /* base Jacobian values (the reference pivots) */
-    double *vr0, *vi0;      /* nb: base voltages, rectangular */
-    int *bus_pos;           /* nb: position of the bus in proto.bus, or -1 */
-    int *ypos;              /* 4 nl: Ybus entries (f,f) (f,t) (t,f) (t,t), -1 if not energised */
-    double *yb;             /* 8 nl: yff, yft, ytf, ytt (re, im) */
-    ctg_tree tree;          /* bridges and the sides they cut off */
-    int *gen_ptr, *gen_list;/* energised generators by bus */
-    int max_el;
-} ac_shared;
-
-typedef struct ac_thread {
-    gr_csc Y;               /* shared pattern, own values */
-    double *Jx;
-    lu_solver *lu;          /* refactored per contingency when needed */
-    lu_solver *lu0;         /* the base Jacobian's factors, never refactored */
-    double *F, *dx, *vr, *vi, *ir, *ii;
-    double *smw_W;          /* n x SMW_MAX: J0^-1 E */
-    int smw_idx[SMW_MAX], smw_s; /* unknowns (rows = columns) of the low-rank change */
-    double smw_D[SMW_MAX * SMW_MAX], smw_M[SMW_MAX * SMW_MAX]; /* D and I + D E'W, column-major */
-    int smw_piv[SMW_MAX];
-    int *ubus, nubus;       /* buses whose rows and columns change (SMW_MAX) */
-    double *vm, *va, *sp;
-    double *vm_start, *va_start; /* nb: the start, for a second attempt */
-    unsigned char *mask_a, *mask_m, *bus_ok, *br_out;
-    double *pf, *qf, *pt, *qt;
-    double *ysave;          /* 8 per outaged branch */
-    int *br, *gen;
-    gr_grid *gc;
-} ac_thread;
-
-/* ------------------------------------------------------------------------
- * The kernel: mismatch and Jacobian on the shared pattern, with masks.
- * Formulas as newton.c (MATPOWER TN2); a masked angle (mask_a) or magnitude
- * (mask_m) has an identity row and an empty column.
- * ------------------------------------------------------------------------ */
-
-/* V = vm e^{j va} at the set's buses, exactly. */
-static void voltage_exact(const nr_ws *w, ac_thread *t)
-{
-    for (int s = 0; s < w->nbus; s++) {
-        int k = w->bus[s];
-        t->vr[k] = t->vm[k] * cos(t->va[k]);
-        t->vi[k] = t->vm[k] * sin(t->va[k]);
-    }
-}
-
-/* I = Y V over the set. */
-static void compute_current(const nr_ws *w, ac_thread *t)
-{
-    const gr_csc *Y = &t->Y;
-    for (int s = 0; s < w->nbus; s++) {
-        int k = w->bus[s];
-        t->ir[k] = t->ii[k] = 0.0;
-    }
-    for (int s = 0; s < w->nbus; s++) {
-        int k = w->bus[s];
-        double ar = t->vr[k], ai = t->vi[k];
-        for (int q = Y->p[k]; q < Y->p[k + 1]; q++) {
-            int i = Y->i[q];
-            t->ir[i] += Y->x[q] * ar - Y->z[q] * ai;
-            t->ii[i] += Y->x[q] * ai + Y->z[q] * ar;
-        }
-    }
-}
-
-/* F = S(V) - S_sched on unmasked rows from the current V; returns max |F|
- * (NaN if any is NaN). */
-static double mismatch(const nr_ws *w, ac_thread *t, const double *sq)
-{
-    compute_current(w, t);
-    double norm = 0.0;
-    for (int s = 0; s < w->nbus; s++) {
-        int k = w->bus[s];
-        if (w->arow[k] < 0)
-            continue;
-        double p = t->vr[k] * t->ir[k] + t->vi[k] * t->ii[k];
-        double q = t->vi[k] * t->ir[k] - t->vr[k] * t->ii[k];
-        double fp = t->mask_a[k] ? 0.0 : p - t->sp[k];
-        t->F[w->arow[k]] = fp;
-        if (!(fabs(fp) <= norm))
-            norm = isnan(fp) ? NAN : fabs(fp);
-        if (w->qrow[k] >= 0) {
-            double fq = t->mask_m[k] ? 0.0 : q - sq[k];
-            t->F[w->qrow[k]] = fq;
-            if (!(fabs(fq) <= norm))
-                norm = isnan(fq) ? NAN : fabs(fq);
-        }
-        if (isnan(norm))
-            return NAN;
-    }
-    return norm;
-}
-
-/* The four derivatives of S_i by Va_k and Vm_k owed to Ybus entry (i, k) =
- * yr + j yz: d[0] = dP/dVa, d[1] = dP/dVm, d[2] = dQ/dVa, d[3] = dQ/dVm. */
-static void entry_derivs(const ac_thread *t, int i, int k, double yr, double yz, double inv_vmk,
-                         double d[4])
-{
-    double vrk = t->vr[k], vik = t->vi[k];
-    double c = yr * vrk - yz * vik, dd = yr * vik + yz * vrk;   /* Y_ik V_k */
-    double vri = t->vr[i], vii = t->vi[i];
-    double e = vri * c + vii * dd, f = vii * c - vri * dd;      /* V_i conj(Y_ik V_k) */
-    double ar = f, ai = -e, br = e * inv_vmk, bi = f * inv_vmk;
-    if (i == k) {
-        double sr = vri * t->ir[i] + vii * t->ii[i];            /* V_i conj(I_i) */
-        double si = vii * t->ir[i] - vri * t->ii[i];
-        ar += -si;
-        ai += sr;
-        br += sr * inv_vmk;
-        bi += si * inv_vmk;
-    }
-    d[0] = ar;
-    d[1] = br;
-    d[2] = ai;
-    d[3] = bi;
-}
-
-static void fill_jacobian(const nr_ws *w, ac_thread *t, int masked)
-{
-    const gr_csc *Y = &t->Y;
-    double *Jx = t->Jx;
-    for (int s = 0; s < w->nbus; s++) {
-        int k = w->bus[s];
-        const int *slot = w->slot + 4 * w->yfirst[s];
-        double inv_vmk = 1.0 / t->vm[k];
-        for (int q = Y->p[k]; q < Y->p[k + 1]; q++, slot += 4) {
-            int i = Y->i[q];
-            if (slot[0] < 0 && slot[1] < 0 && slot[2] < 0 && slot[3] < 0)
-                continue;
-            double d[4];
-            entry_derivs(t, i, k, Y->x[q], Y->z[q], inv_vmk, d);
-            if (masked) {
-                int pa = t->mask_a[i], pm = t->mask_m[i], ca = t->mask_a[k], cm = t->mask_m[k];
-                if (pa || ca)
-                    d[0] = i == k && pa ? 1.0 : 0.0;   /* J11: P_i / Va_k */
-                if (pa || cm)
-                    d[1] = 0.0;                         /* J12: P_i / Vm_k */
-                if (pm || ca)
-                    d[2] = 0.0;                         /* J21: Q_i / Va_k */
-                if (pm || cm)
-                    d[3] = i == k && pm ? 1.0 : 0.0;   /* J22: Q_i / Vm_k */
-            }
-            for (int e = 0; e < 4; e++)
-                if (slot[e] >= 0)
-                    Jx[slot[e]] = d[e];
-        }
-    }
-}
-
-/* Apply the step dx: Va -= dx(angle), Vm -= dx(magnitude), and rotate and
- * scale V = vr + j vi to match: V *= (vm'/vm) e^{j dVa}, cos and sin of the
- * small dVa by their series (|dVa| <= 0.05 rad: truncation below 1e-16),
- * exactly otherwise. */
-static void apply_step(const nr_ws *w, ac_thread *t)
-{
-    for (int s = 0; s < w->nbus; s++) {
-        int k = w->bus[s];
-        double dva = 0.0, scale = 1.0;
-        if (w->arow[k] >= 0 && !t->mask_a[k]) {
-            dva = -t->dx[w->arow[k]];
-            t->va[k] += dva;
-        }
-        if (w->qrow[k] >= 0 && !t->mask_m[k]) {
-            double vm = t->vm[k] - t->dx[w->qrow[k]];
-            scale = vm / t->vm[k];
-            t->vm[k] = vm;
-        }
-        if (dva == 0.0 && scale == 1.0)
-            continue;
-        if (fabs(dva) <= 0.05 && isfinite(scale)) {
-            double d2 = dva * dva;
-            double cs = 1.0 - d2 * (0.5 - d2 * (1.0 / 24 - d2 * (1.0 / 720 - d2 / 40320)));
-            double sn = dva * (1.0 - d2 * (1.0 / 6 - d2 * (1.0 / 120 - d2 / 5040)));
-            double vr = t->vr[k], vi = t->vi[k];
-            t->vr[k] = scale * (vr * cs - vi * sn);
-            t->vi[k] = scale * (vr * sn + vi * cs);
-        } else {
-            t->vr[k] = t->vm[k] * cos(t->va[k]);
-            t->vi[k] = t->vm[k] * sin(t->va[k]);
-        }
-    }
-}
-
-/* Small dense LU with partial pivoting (column-major s x s); 0 if singular. */
-static int dense_lu(int s, double *A, int *piv)
-{
-    double amax = 0.0;
-    for (int e = 0; e < s * s; e++)
-        amax = fmax(amax, fabs(A[e]));
-    for (int k = 0; k < s; k++) {
-        int p = k;
-        for (int i = k + 1; i < s; i++)
-            if (fabs(A[k * s + i]) > fabs(A[k * s + p]))
-                p = i;
-        piv[k] = p;
-        if (!(fabs(A[k * s + p]) > 1e-12 * amax))
-            return 0;
-        if (p != k)
-            for (int j = 0; j < s; j++) {
-                double tmp = A[j * s + k];
-                A[j * s + k] = A[j * s + p];
-                A[j * s + p] = tmp;
-            }
-        for (int i = k + 1; i < s; i++) {
-            A[k * s + i] /= A[k * s + k];
-            for (int j = k + 1; j < s; j++)
-                A[j * s + i] -= A[k * s + i] * A[j * s + k];
-        }
-    }
-    return 1;
-}
-
-static void dense_solve(int s, const double *A, const int *piv, double *b)
-{
-    for (int k = 0; k < s; k++) {
-        double tmp = b[k];
-        b[k] = b[piv[k]];
-        b[piv[k]] = tmp;
-        for (int i = k + 1; i < s; i++)
-            b[i] -= A[k * s + i] * b[k];
-    }
-    for (int k = s - 1; k >= 0; k--) {
-        b[k] /= A[k * s + k];
-        for (int i = 0; i < k; i++)
-            b[i] -= A[k * s + i] * b[k];
-    }
-}
-
-/* Set up J'^-1 = J0^-1 - W (I + D E'W)^-1 D E' J0^-1, W = J0^-1 E, for an
- * outage whose Jacobian differs from the base one only in the rows and
- * columns of the buses t->ubus (the two ends of the branch, and the buses
- * it cuts off with their masks; V and the post-outage currents are in
- * t->vr/vi/ir/ii): E selects their unknowns, D is the change there. Returns
- * 1 when usable, 0 when the caller must refactor instead (too many
- * unknowns, a singular I + D E'W), or a negative status. */
-static int smw_setup(const ac_shared *sh, ac_thread *t)
-{
-    const nr_ws *w = &sh->proto;
-    const gr_csc *Y = &t->Y;
-    int n = w->n, s = 0;
-    for (int a = 0; a < t->nubus; a++) {
-        int b = t->ubus[a];
-        if (sh->bus_pos[b] < 0)
-            continue;   /* not in a live island: no unknowns (arow/qrow unset) */
-        int need = (w->arow[b] >= 0) + (w->qrow[b] >= 0);
-        if (s + need > SMW_MAX)
-            return 0;
-        if (w->arow[b] >= 0)
-            t->smw_idx[s++] = w->arow[b];
-        if (w->qrow[b] >= 0)
-            t->smw_idx[s++] = w->qrow[b];
-    }
-    t->smw_s = s;
-    if (s == 0)
-        return 1;  /* only fixed buses: the operator does not change */
-    /* D(r, c): post-outage (masked) minus base Jacobian entries */
-    memset(t->smw_D, 0, sizeof t->smw_D);
-    for (int a = 0; a < t->nubus; a++) {
-        int k = t->ubus[a], sk = sh->bus_pos[k];
-        if (sk < 0)
-            continue;
-        const int *slot = w->slot + 4 * w->yfirst[sk];
-        double inv_vmk = 1.0 / t->vm[k];
-        for (int q = Y->p[k]; q < Y->p[k + 1]; q++, slot += 4) {
-            int i = Y->i[q], in = 0;
-            for (int c = 0; c < t->nubus && !in; c++)
-                in = t->ubus[c] == i;
-            if (!in)
-                continue;
-            double d[4];
-            entry_derivs(t, i, k, Y->x[q], Y->z[q], inv_vmk, d);
-            int pa = t->mask_a[i], pm = t->mask_m[i], ca = t->mask_a[k], cm = t->mask_m[k];
-            if (pa || ca)
-                d[0] = i == k && pa ? 1.0 : 0.0;
-            if (pa || cm)
-                d[1] = 0.0;
-            if (pm || ca)
-                d[2] = 0.0;
-            if (pm || cm)
-                d[3] = i == k && pm ? 1.0 : 0.0;
-            /* 0 J11 (P_i, Va_k), 1 J12 (P_i, Vm_k), 2 J21 (Q_i, Va_k), 3 J22 (Q_i, Vm_k) */
-            int rows[4] = {w->arow[i], w->arow[i], w->qrow[i], w->qrow[i]};
-            int cols[4] = {w->arow[k], w->qrow[k], w->arow[k], w->qrow[k]};
-            for (int e = 0; e < 4; e++) {
-                if (slot[e] < 0)
-                    continue;
-                int rr = -1, cc = -1;
-                for (int j = 0; j < s; j++) {
-                    if (t->smw_idx[j] == rows[e])
-                        rr = j;
-                    if (t->smw_idx[j] == cols[e])
-                        cc = j;
-                }
-                t->smw_D[cc * s + rr] = d[e] - sh->Jx0[slot[e]];
-            }
-        }
-    }
-    /* W = J0^-1 E */
-    memset(t->smw_W, 0, (size_t)n * (size_t)s * sizeof(double));
-    for (int j = 0; j < s; j++)
-        t->smw_W[(size_t)j * n + t->smw_idx[j]] = 1.0;
-    int st = lu_solve_many(t->lu0, s, t->smw_W);
-    if (st)
-        return st == GR_ENOMEM ? st : 0;
-    /* M = I + D E'W */
-    for (int c = 0; c < s; c++)
-        for (int r = 0; r < s; r++) {
-            double v = r == c;
-            for (int j = 0; j < s; j++)
-                v += t->smw_D[j * s + r] * t->smw_W[(size_t)c * n + t->smw_idx[j]];
-            t->smw_M[c * s + r] = v;
-        }
-    return dense_lu(s, t->smw_M, t->smw_piv);
-}
-
-/* dx = J'^-1 F through the base factors (see smw_setup). */
-static int smw_solve(const ac_shared *sh, ac_thread *t)
-{
-    int n = sh->proto.n, s = t->smw_s;
-    memcpy(t->dx, t->F, (size_t)n * sizeof(double));
-    int st = lu_solve(t->lu0, t->dx);                  /* y = J0^-1 F */
-    if (st || s == 0)
-        return st;
-    double z[SMW_MAX];
-    for (int r = 0; r < s; r++) {                       /* z = D E'y */
-        z[r] = 0.0;
-        for (int j = 0; j < s; j++)
-            z[r] += t->smw_D[j * s + r] * t->dx[t->smw_idx[j]];
-    }
-    dense_solve(s, t->smw_M, t->smw_piv, z);           /* z = M^-1 D E'y */
-    for (int j = 0; j < s; j++) {                       /* dx = y - W z */
-        const double *wj = t->smw_W + (size_t)j * n;
-        for (int q = 0; q < n; q++)
-            t->dx[q] -= wj[q] * z[j];
-    }
-    return GR_OK;
-}
-
-/* Chord-Newton from t->vm/va (and t->vr/vi matching them). smw: 1, the
- * first operator through the base factors with the change on t->ubus
- * (smw_setup; none: the base operator itself); 0: refactor. newton: a
- * fresh Jacobian at every step (plain Newton, as gr_pf_ac).
- * Returns GR_OK or GR_ENOMEM; *converged, *iterations (updates), *mis (final
- * max mismatch), *repivot (1 when a fresh pivoting happened: the caller
- * restores the reference pivots). */
-static int chord_newton(const ac_shared *sh, ac_thread *t, int masked, int smw, int newton,
-                        int *converged, int *iterations, double *mis, int *repivot)
-{
-    const nr_ws *w = &sh->proto;
-    double tol = sh->pf->tol;
-    int max_fact = sh->pf->max_iter, max_steps = CHORD_STEPS_PER_ITER * sh->pf->max_iter;
-    int nfact = 0, op = 0; /* op: 0 none, 1 base factors + low-rank change, 2 t->lu */
-    *converged = 0;
-    *iterations = 0;
-    *repivot = 0;
-    double norm = mismatch(w, t, sh->sq);
-    if (norm > tol && smw) {
-        int ok = smw_setup(sh, t);
-        if (ok < 0)
-            return ok;
-        op = ok ? 1 : 0;
-    }
-    for (int step = 0; step < max_steps && norm > tol; step++) {
-        if (op == 0) {
-            if (nfact == max_fact)
-                break;
-            fill_jacobian(w, t, masked);
-            int full = 0;
-            int st = lu_factor_track(t->lu, w->J->p, w->J->i, t->Jx, &full);
-            *repivot |= full;
-            nfact++;
-            if (st == GR_ENOMEM)
-                return st;
-            if (st != GR_OK) {
-                norm = NAN;
-                break;
-            }
-            op = 2;
-        }
-        int st;
-        if (op == 1) {
-            st = smw_solve(sh, t);
-        } else {
-            memcpy(t->dx, t->F, (size_t)w->n * sizeof(double));
-            st = lu_solve(t->lu, t->dx);
-        }
-        if (st)
-            return st == GR_ENOMEM ? st : GR_OK;
-        apply_step(w, t);
-        (*iterations)++;
-        double next = mismatch(w, t, sh->sq);
-        if (isnan(next)) {
-            norm = NAN;
-            break;
-        }
-        if (newton || !(next <= CHORD_RATE * norm))
-            op = 0;   /* slow or growing: a fresh Jacobian next */
-        norm = next;
-    }
-    *converged = norm <= tol;
-    *mis = norm;
-    return GR_OK;
-}
 
 /* ------------------------------------------------------------------------
  * Set-up.
@@ -528,8 +105,9 @@ static int ypos_of(const gr_csc *Y, int i, int j)
     return -1;
 }
 
-static void ac_thread_free(ac_thread *t)
+static void ac_thread_free(void *thread)
 {
+    ac_thread *t = thread;
     gr_free(t->Y.x);
     gr_free(t->Y.z);
     gr_free(t->Jx);
@@ -562,8 +140,10 @@ static void ac_thread_free(ac_thread *t)
     gr_grid_free(t->gc);
 }
 
-static int ac_thread_init(ac_thread *t, const ac_shared *sh)
+static int ac_thread_init(void *thread, const void *shared)
 {
+    ac_thread *t = thread;
+    const ac_shared *sh = shared;
     const gr_grid *g = sh->g;
     memset(t, 0, sizeof *t);
     size_t nb = (size_t)g->nb + 1, nl = (size_t)g->nl + 1, nz = (size_t)sh->Y->p[g->nb] + 1;
@@ -627,26 +207,14 @@ static int ac_thread_init(ac_thread *t, const ac_shared *sh)
 /* ------------------------------------------------------------------------
  * One contingency.
  * ------------------------------------------------------------------------ */
-static void apply_outage(const ctg_run *run, int c, gr_grid *gc, int on)
-{
-    const gr_ctg_list *l = run->list;
-    for (int e = l->ptr[c]; e < l->ptr[c + 1]; e++) {
-        int k = l->index[e];
-        if (l->kind[e] == GR_ELEM_BRANCH)
-            gc->br_on[k] = on ? run->g->br_on[k] : 0;
-        else
-            gc->gen_on[k] = on ? run->g->gen_on[k] : 0;
-    }
-}
-
 /* Independent gr_pf_ac of the outaged grid, from the base solution. */
 static int solve_full(ctg_run *run, const ac_shared *sh, ac_thread *t, int c)
 {
     const gr_grid *g = run->g;
     gr_pf_result *r = NULL;
-    apply_outage(run, c, t->gc, 0);
+    ctg_apply_outage(run, c, t->gc, 0);
     int st = gr_pf_ac(t->gc, sh->pf, &r, NULL);
-    apply_outage(run, c, t->gc, 1);
+    ctg_apply_outage(run, c, t->gc, 1);
     if (st)
         return st;
     for (int e = run->list->ptr[c]; e < run->list->ptr[c + 1]; e++)
@@ -898,14 +466,15 @@ static int ac_contingency(ctg_run *run, const ac_shared *sh, ac_thread *t, int c
             memcpy(t->va, t->va_start, (size_t)nb * sizeof(double));
         }
         if (v_changed || attempt == 1) {
-            voltage_exact(&sh->proto, t);
+            ctg_ac_voltage_exact(&sh->proto, t);
         } else {
             memcpy(t->vr, sh->vr0, (size_t)nb * sizeof(double));
             memcpy(t->vi, sh->vi0, (size_t)nb * sizeof(double));
         }
         int it = 0, rp = 0;
         if (sh->proto.n > 0)
-            st = chord_newton(sh, t, masked, smw && !newton, newton, &converged, &it, &mis, &rp);
+            st = ctg_ac_chord_newton(sh, t, masked, smw && !newton, newton, &converged, &it,
+                                     &mis, &rp);
         else
             converged = 1, mis = 0.0;
         iterations += it;
@@ -1054,9 +623,9 @@ static int ac_shared_init(ctg_run *run, ac_shared *sh, gr_error *err)
         sh->vi0 = t.vi;
         sh->bus_pos = gr_malloc(((size_t)nb + 1) * sizeof(int));
         if (t.vr && t.vi && t.ir && t.ii && t.mask_a && t.mask_m && sh->bus_pos) {
-            voltage_exact(&sh->proto, &t);
-            compute_current(&sh->proto, &t);
-            fill_jacobian(&sh->proto, &t, 0);
+            ctg_ac_voltage_exact(&sh->proto, &t);
+            ctg_ac_compute_current(&sh->proto, &t);
+            ctg_ac_fill_jacobian(&sh->proto, &t, 0);
             for (int b = 0; b < nb; b++)
                 sh->bus_pos[b] = -1;
             for (int q = 0; q < sh->proto.nbus; q++)
@@ -1077,31 +646,13 @@ static int ac_shared_init(ctg_run *run, ac_shared *sh, gr_error *err)
     return st;
 }
 
-typedef struct ac_sweep {
-    ctg_run *run;
-    const ac_shared *sh;
-    ac_thread *t;               /* per thread */
-} ac_sweep;
-
-static int ac_sw_init(void *ctx, int i)
+static int ac_block(ctg_run *run, const void *shared, void *thread, int c0, int c1)
 {
-    ac_sweep *as = ctx;
-    return ac_thread_init(&as->t[i], as->sh);
-}
-
-static void ac_sw_free(void *ctx, int i)
-{
-    ac_thread_free(&((ac_sweep *)ctx)->t[i]);
-}
-
-static int ac_sw_block(void *ctx, int c0, int c1, int i)
-{
-    ac_sweep *as = ctx;
     int st = GR_OK;
     for (int c = c0; c < c1 && st == GR_OK; c++) {
         double tc = gr_time_s();
-        st = ac_contingency(as->run, as->sh, &as->t[i], c);
-        as->run->r->time_s[c] = gr_time_s() - tc;
+        st = ac_contingency(run, shared, thread, c);
+        run->r->time_s[c] = gr_time_s() - tc;
     }
     return st;
 }
@@ -1132,16 +683,10 @@ int ctg_run_ac(ctg_run *run, gr_error *err)
         gr_free(ok);
     }
     /* blocks of contingencies over threads and MPI ranks (ctg_sweep) */
-    ac_sweep as = {.run = run, .sh = &sh, .t = gr_calloc((size_t)run->threads, sizeof(ac_thread))};
-    ctg_engine e = {.ctx = &as, .thread_init = ac_sw_init, .thread_free = ac_sw_free,
-                    .block = ac_sw_block, .name = "ac"};
-    gr_error serr = {0};
-    int fail = as.t ? ctg_sweep(run, &e, &serr) : GR_ENOMEM;
-    gr_free(as.t);
+    ctg_engine e = {.shared = &sh, .thread_size = sizeof(ac_thread),
+                    .thread_init = ac_thread_init, .thread_free = ac_thread_free,
+                    .block = ac_block, .name = "ac", .what = "AC contingency analysis"};
+    st = ctg_sweep(run, &e, err);
     ac_shared_free(&sh);
-    if (fail == GR_EIO || fail == GR_EPARSE || fail == GR_EINVAL)
-        return gr_error_set(err, fail, "%s", serr.msg); /* checkpoint / resume */
-    if (fail)
-        return gr_error_set(err, fail, "AC contingency analysis failed: %s", gr_strerror(fail));
-    return GR_OK;
+    return st;
 }

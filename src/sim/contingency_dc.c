@@ -59,8 +59,9 @@ typedef struct dc_thread {
     int *cf, *ct;           /* nl: unknown of each branch end, -1 for references and dark */
 } dc_thread;
 
-static void dc_thread_free(dc_thread *t)
+static void dc_thread_free(void *thread)
 {
+    dc_thread *t = thread;
     dc_system_free(&t->dc);
     gr_grid_free(t->gc);
     gr_free(t->X);
@@ -81,8 +82,10 @@ static void dc_thread_free(dc_thread *t)
     gr_free(t->ct);
 }
 
-static int dc_thread_init(dc_thread *t, const dc_shared *sh)
+static int dc_thread_init(void *thread, const void *shared)
 {
+    dc_thread *t = thread;
+    const dc_shared *sh = shared;
     const gr_grid *g = sh->g;
     memset(t, 0, sizeof *t);
     int st = dc_system_build(g, sh->isl, &t->dc);
@@ -117,24 +120,11 @@ static int dc_thread_init(dc_thread *t, const dc_shared *sh)
     return gr_grid_copy(g, &t->gc);
 }
 
-/* Outages applied to (on = 0) or lifted from (on = 1) the thread's grid copy. */
-static void apply_outage(const ctg_run *run, int c, gr_grid *gc, int on)
-{
-    const gr_ctg_list *l = run->list;
-    for (int e = l->ptr[c]; e < l->ptr[c + 1]; e++) {
-        int k = l->index[e];
-        if (l->kind[e] == GR_ELEM_BRANCH)
-            gc->br_on[k] = on ? run->g->br_on[k] : 0;
-        else
-            gc->gen_on[k] = on ? run->g->gen_on[k] : 0;
-    }
-}
-
 /* Full DC solve of the outaged grid. */
 static int solve_full(ctg_run *run, int c, dc_thread *t)
 {
     gr_pf_result *r = NULL;
-    apply_outage(run, c, t->gc, 0);
+    ctg_apply_outage(run, c, t->gc, 0);
     int st = gr_pf_dc(t->gc, &r, NULL);
     if (st == GR_OK) {
         const gr_grid *g = run->g;
@@ -159,7 +149,7 @@ static int solve_full(ctg_run *run, int c, dc_thread *t)
         }
         memset(t->br_out, 0, (size_t)g->nl);
     }
-    apply_outage(run, c, t->gc, 1);
+    ctg_apply_outage(run, c, t->gc, 1);
     gr_pf_result_free(r);
     return st;
 }
@@ -382,30 +372,12 @@ static int dc_block(ctg_run *run, const dc_shared *sh, dc_thread *t, int c0, int
     return GR_OK;
 }
 
-typedef struct dc_sweep {
-    ctg_run *run;
-    const dc_shared *sh;
-    dc_thread *t;               /* per thread */
-} dc_sweep;
-
-static int dc_sw_init(void *ctx, int i)
+static int dc_timed_block(ctg_run *run, const void *shared, void *thread, int c0, int c1)
 {
-    dc_sweep *ds = ctx;
-    return dc_thread_init(&ds->t[i], ds->sh);
-}
-
-static void dc_sw_free(void *ctx, int i)
-{
-    dc_thread_free(&((dc_sweep *)ctx)->t[i]);
-}
-
-static int dc_sw_block(void *ctx, int c0, int c1, int i)
-{
-    dc_sweep *ds = ctx;
     double tb = gr_time_s();
-    int st = dc_block(ds->run, ds->sh, &ds->t[i], c0, c1);
+    int st = dc_block(run, shared, thread, c0, c1);
     for (int c = c0; c < c1; c++) /* a block is solved together: its mean */
-        ds->run->r->time_s[c] = (gr_time_s() - tb) / (c1 - c0);
+        run->r->time_s[c] = (gr_time_s() - tb) / (c1 - c0);
     return st;
 }
 
@@ -440,19 +412,12 @@ int ctg_run_dc(ctg_run *run, gr_error *err)
         ctg_record(run, -1, &s);
     }
     /* blocks of contingencies over threads and MPI ranks (ctg_sweep) */
-    dc_sweep ds = {.run = run, .sh = &sh, .t = gr_calloc((size_t)run->threads, sizeof(dc_thread))};
-    ctg_engine e = {.ctx = &ds, .thread_init = dc_sw_init, .thread_free = dc_sw_free,
-                    .block = dc_sw_block, .name = "dc"};
-    gr_error serr = {0};
-    int fail = ds.t ? ctg_sweep(run, &e, &serr) : GR_ENOMEM;
-    gr_free(ds.t);
-    if (fail == GR_EIO || fail == GR_EPARSE || fail == GR_EINVAL) {
-        st = gr_error_set(err, fail, "%s", serr.msg); /* checkpoint / resume */
-    } else if (fail) {
-        st = fail == GR_ESINGULAR
-                 ? gr_error_set(err, fail, "DC contingency analysis: singular susceptance matrix")
-                 : gr_error_set(err, fail, "DC contingency analysis failed: %s", gr_strerror(fail));
-    }
+    ctg_engine e = {.shared = &sh, .thread_size = sizeof(dc_thread),
+                    .thread_init = dc_thread_init, .thread_free = dc_thread_free,
+                    .block = dc_timed_block, .name = "dc", .what = "DC contingency analysis"};
+    st = ctg_sweep(run, &e, err);
+    if (st == GR_ESINGULAR)
+        gr_error_set(err, st, "DC contingency analysis: singular susceptance matrix");
 done:
     gr_islands_free(sh.isl);
     gr_pf_result_free(sh.base);

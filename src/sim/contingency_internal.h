@@ -1,4 +1,4 @@
-/* contingency_internal.h — shared state of one contingency run and the engines (DC, AC) behind gr_ctg_run. */
+/* contingency_internal.h — shared state of one contingency run, the core both engines use (contingency_core.c) and the engines (DC, AC) behind gr_ctg_run. */
 #ifndef GRIDRES_CONTINGENCY_INTERNAL_H
 #define GRIDRES_CONTINGENCY_INTERNAL_H
 
@@ -43,23 +43,32 @@ int ctg_record(ctg_run *run, int c, const ctg_state *s);
  * gen need room for the contingency's element count. */
 void ctg_elements(const ctg_run *run, int c, int *br, int *nbr, int *gen, int *ngen);
 
+/* Outages of contingency c applied to (on = 0) or lifted from (on = 1) gc,
+ * a thread's copy of the grid (for full solves of the outaged grid). */
+void ctg_apply_outage(const ctg_run *run, int c, gr_grid *gc, int on);
+
 /* The contingencies as a sweep (src/util/sweep): item b is the block of
  * contingencies [b CTG_BLOCK, (b+1) CTG_BLOCK), spread over threads and MPI
  * ranks and checkpointed as run->opt->sweep says; its record (every result
  * of its contingencies, violations and flows included) is packed here for
- * the other ranks and the checkpoint. An engine gives its per-thread
- * workspace (init is always followed by free, even when it fails) and
- * solves a block into the result (ctg_record). */
+ * the other ranks and the checkpoint. An engine gives the size of its
+ * per-thread workspace (allocated zeroed here, one per thread; init is
+ * always followed by free, even when it fails) and solves a block into the
+ * result (ctg_record) with its read-only shared state. */
 typedef struct ctg_engine {
-    void *ctx;
-    int (*thread_init)(void *ctx, int thread);
-    void (*thread_free)(void *ctx, int thread);
-    int (*block)(void *ctx, int c0, int c1, int thread);
+    const void *shared;
+    size_t thread_size;
+    int (*thread_init)(void *thread, const void *shared);
+    void (*thread_free)(void *thread);
+    int (*block)(ctg_run *run, const void *shared, void *thread, int c0, int c1);
     const char *name;   /* "ac" or "dc": part of the checkpoint's identity */
+    const char *what;   /* "AC contingency analysis": the subject of failure messages */
 } ctg_engine;
-/* Threads the sweep will use (the `thread` argument is below it). */
+/* Threads the sweep will use (run->threads). */
 int ctg_sweep_threads(const ctg_run *run);
-/* Run every block; the first fatal error (GR_OK otherwise), message in err. */
+/* Run every block; the first fatal error (GR_OK otherwise), message in err:
+ * the checkpoint's own (GR_EIO, GR_EPARSE, GR_EINVAL), else "<what> failed:
+ * <status>". */
 int ctg_sweep(ctg_run *run, const ctg_engine *e, gr_error *err);
 
 /* The depth-first tree of the base grid's bridges (sens_bridge_tree), to
@@ -95,6 +104,7 @@ static inline int ctg_in_cut(const gr_islands *isl, const ctg_tree *t, const ctg
     return isl->bus_island[b] == cs->island && (under != cs->flip);
 }
 
+/* The engines (contingency_dc.c, contingency_ac.c): fill run->r. */
 int ctg_run_dc(ctg_run *run, gr_error *err);
 int ctg_run_ac(ctg_run *run, gr_error *err);
 

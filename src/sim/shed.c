@@ -86,27 +86,6 @@ static int shed_result_alloc(int nb, int ng, int nl, gr_shed_result **out)
     return GR_OK;
 }
 
-double shed_branch_limit(const gr_grid *g, int k, char rating)
-{
-    double r = g->rate_a[k];
-    if ((rating == 'B' || rating == 'b') && g->rate_b[k] > 0.0)
-        r = g->rate_b[k];
-    return r > 0.0 && isfinite(r) ? r : 0.0;
-}
-
-void shed_caps_from_classes(const gr_grid *g, const gr_load_classes *classes, double *cap)
-{
-    static const double def[GR_LOAD_NCLASS] = {SHED_SHARE_CRITICAL, SHED_SHARE_RESIDENTIAL,
-                                               SHED_SHARE_OTHER};
-    for (int b = 0; b < g->nb; b++) {
-        const double *sh = classes ? classes->share + (size_t)b * GR_LOAD_NCLASS : def;
-        for (int c = 0; c < GR_LOAD_NCLASS; c++) {
-            double s = sh[c] > 0.0 ? sh[c] : 0.0;
-            cap[(size_t)b * GR_LOAD_NCLASS + (size_t)c] = g->pd[b] > 0.0 ? g->pd[b] * s : 0.0;
-        }
-    }
-}
-
 /* Flow injection of a phase shifter, Pfinj = -b shift with b = 1/(x tap)
  * (MATPOWER makeBdc); 0 for no shift. */
 static double branch_pfinj(const gr_grid *g, int k)

@@ -1,4 +1,4 @@
-/* shed.h — private entry points of the emergency shedding LP, shared with the schedule. */
+/* shed.h — private entry points of the emergency shedding LP (shed.c), its screen (shed_screen.c) and inputs (shed_core.c), shared with the schedule. */
 #ifndef GRIDRES_SHED_H
 #define GRIDRES_SHED_H
 
@@ -10,7 +10,7 @@
 #define SHED_SHARE_OTHER 0.35
 
 /* Branch limit (pu) for a rating letter: 'B' is rateB, falling back to rateA
- * when rateB is 0; anything else is rateA. 0 = unlimited. */
+ * when rateB is 0; anything else is rateA. 0 = unlimited. (shed_core.c) */
 double shed_branch_limit(const gr_grid *g, int k, char rating);
 
 /* gr_shed_solve with the sheddable load given directly: cap[b * 3 + c] (pu,
@@ -21,7 +21,7 @@ int shed_solve_caps(const gr_grid *g, const double *cap, const gr_shed_options *
                     gr_shed_result **out, gr_error *err);
 
 /* Per-class load caps pd * share for pd > 0, 0 otherwise (nb * 3, pu).
- * classes NULL: the defaults. */
+ * classes NULL: the defaults. (shed_core.c) */
 void shed_caps_from_classes(const gr_grid *g, const gr_load_classes *classes, double *cap);
 
 /* Exact shortcut (shed_screen.c): when serving the most valuable load that
