@@ -41,21 +41,17 @@ static void run_free(camp_run *w)
     gr_free(w->ev);
 }
 
-/* The workspace of run rc (w zeroed): its outputs, its copy of the grid,
- * zones, spares and crews as the scenario starts them. GR_ENOMEM. */
+/* The workspace of run rc into w (zeroed first, so run_free can always
+ * follow): its outputs, its copy of the grid, zones, spares and crews as the
+ * scenario starts them. GR_ENOMEM. */
 static int run_init(camp_run *w, const camp_run_ctx *rc)
 {
     const camp_model *m = rc->m;
     const gr_campaign_scenario *s = m->s;
     int ncity = s->overlay->ncity, maxw = 1;
-    w->m = m;
-    w->err = rc->err;
-    w->hourly = rc->hourly;
-    w->night = rc->night;
-    w->total = rc->total;
-    w->keep_events = rc->keep_events;
-    w->warn_min = rc->warn_short_min;
-    w->prog = rc->prog;
+    *w = (camp_run){.m = m, .err = rc->err, .hourly = rc->hourly, .night = rc->night,
+                    .total = rc->total, .keep_events = rc->keep_events,
+                    .warn_min = rc->warn_short_min, .prog = rc->prog};
     w->warn_sum = gr_calloc((size_t)ncity + 1, sizeof(double));
     w->warn_n = gr_calloc((size_t)ncity + 1, sizeof(int));
     for (int p = 0; p < s->nplans; p++)
@@ -421,7 +417,6 @@ int camp_run_one(const camp_run_ctx *rc)
     const camp_model *m = rc->m;
     int ncity = m->s->overlay->ncity, st;
     camp_run w;
-    memset(&w, 0, sizeof w);
     if ((st = run_init(&w, rc))) {
         st = gr_error_set(rc->err, GR_ENOMEM, "out of memory in the campaign");
         goto done;
