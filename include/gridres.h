@@ -1407,6 +1407,29 @@ void gr_campaign_scenario_free(gr_campaign_scenario *s);
 /* Waves of night k (1-based): the matching plan, or NULL (a quiet night). */
 const gr_night_plan *gr_campaign_night_plan(const gr_campaign_scenario *s, int night);
 
+/* Building blocks of the reader (for code that assembles a scenario itself). */
+/* Fill the numeric defaults of s (everything docs/scenario.md lists with a
+ * default: nights, clock, threat types, damage probabilities, targeting,
+ * repair times and crews' travel, load profile, heat, cascade), the values a
+ * reader then overrides with what the file gives. Sets numbers only: s
+ * should start zeroed; no pointer of s is read, set or freed. */
+void gr_campaign_scenario_defaults(gr_campaign_scenario *s);
+/* Build the asset table s->assets from s->grid and s->overlay (both set and
+ * consistent; load already scaled): transmission substations (750 or 330 kV
+ * by their highest bus; elements: their transformer rows and the
+ * high-voltage bus), 110 kV distribution substations (their buses), plants
+ * (their generator rows) and lines; capacity, city, site; protection zeroed.
+ * Then the loss at peak of each asset lost whole (loss_mw: worst-case ranking
+ * and repair priority): the shedding LP for substations >= 330 kV and plants,
+ * dark load (islands without generation) for 110 kV substations and lines.
+ * s->assets is overwritten (not freed first); on success s owns the table
+ * (gr_campaign_scenario_free frees it), on failure it is left empty.
+ * GR_ENOMEM, or the LP's error, in err. */
+int gr_campaign_assets_build(gr_campaign_scenario *s, gr_error *err);
+/* Index in a of the asset named `name` (a substation or plant name of the
+ * overlay, or "line:ROW"), or -1 when there is none. Borrows both. */
+int gr_campaign_asset_find(const gr_campaign_assets *a, const char *name);
+
 /* Resilience trapezoid of one event (Panteli & Mancarella, IEEE TPWRS 2017) from
  * a level curve R (fraction of load served, one value per step of dt_h). The
  * disturbance starts at step t_event; R0 = R[t_event - 1] (R[0] if t_event = 0). */

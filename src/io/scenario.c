@@ -21,7 +21,6 @@
 #include "gridres.h"
 #include "io/json_read.h"
 #include "io/overlay.h"
-#include "sim/campaign_internal.h"
 
 #define CAMP_FORMAT "gridres-campaign"
 #define CAMP_VERSION 1
@@ -127,146 +126,6 @@ static const char default_json[] =
     "}\n";
 
 const char *gr_campaign_default_json(void) { return default_json; }
-
-/* ------------------------------------------------------------------------
- * Defaults and lifetime.
- * ------------------------------------------------------------------------ */
-void camp_scenario_defaults(gr_campaign_scenario *s)
-{
-    s->nights = 30;
-    s->start_h = 18.0;
-    gr_threat_types_default(s->types);
-    for (int t = 0; t < GR_THREAT_NTYPES; t++)
-        for (int c = 0; c < GR_ASSET_NCLASS; c++)
-            s->p_damage[t][c] = 0.5;
-    s->p_switchyard = 0.2;
-    s->target_policy = GR_TARGET_CAPACITY;
-    for (int t = 0; t < GR_THREAT_NTYPES; t++)
-        s->salvo[t] = 1;
-    for (int c = 0; c < GR_ASSET_NCLASS; c++)
-        s->class_weight[c] = 1.0;
-    s->class_weight[GR_ASSET_LINE] = 0.0;
-    s->class_weight[GR_ASSET_PLANT + GR_PLANT_NUCLEAR] = 0.0;
-    s->detect_km = 0.0;
-    for (int k = 0; k < GR_REPAIR_NKIND; k++)
-        s->repair[k] = (gr_dist){GR_DIST_LOGNORMAL, 720.0, 0.5, 0.0};
-    s->repair[GR_REPAIR_LINE] = (gr_dist){GR_DIST_LOGNORMAL, 12.0, 0.6, 0.0};
-    s->repair[GR_REPAIR_SUB110] = (gr_dist){GR_DIST_LOGNORMAL, 48.0, 0.6, 0.0};
-    s->repair[GR_REPAIR_AUTOTRANSFORMER] = (gr_dist){GR_DIST_TRIANGULAR, 240.0, 504.0, 840.0};
-    s->repair[GR_REPAIR_SWITCHYARD] = (gr_dist){GR_DIST_LOGNORMAL, 312.0, 0.35, 0.0};
-    s->repair[GR_REPAIR_PLANT + GR_PLANT_THERMAL] = (gr_dist){GR_DIST_LOGNORMAL, 1440.0, 0.5, 0};
-    s->repair[GR_REPAIR_PLANT + GR_PLANT_CHP] = (gr_dist){GR_DIST_LOGNORMAL, 1800.0, 0.4, 0};
-    s->repair[GR_REPAIR_PLANT + GR_PLANT_NUCLEAR] = (gr_dist){GR_DIST_LOGNORMAL, 2160.0, 0.5, 0};
-    s->repair[GR_REPAIR_PLANT + GR_PLANT_HYDRO] = (gr_dist){GR_DIST_LOGNORMAL, 1440.0, 0.6, 0};
-    s->repair_method = GR_CAMPAIGN_REPAIR_DISPATCH;
-    s->planner_max_jobs = 10;
-    s->work_start_h = 6.0;
-    s->work_h_per_day = 16.0;
-    s->speed_kmh = 60.0;
-    s->road_factor = 1.3;
-    s->load_scale = 1.0;
-    static const double profile[24] = {0.78, 0.74, 0.72, 0.70, 0.70, 0.72, 0.78, 0.87,
-                                       0.93, 0.95, 0.95, 0.94, 0.93, 0.92, 0.91, 0.92,
-                                       0.95, 0.99, 1.00, 1.00, 0.98, 0.94, 0.89, 0.83};
-    memcpy(s->profile, profile, sizeof profile);
-    s->heat_loss_h = 4.0;
-    s->control = GR_CASCADE_CONTROL_SHED;
-    s->reclose_h = 2.0;
-}
-
-void gr_campaign_scenario_free(gr_campaign_scenario *s)
-{
-    if (!s)
-        return;
-    gr_free(s->name);
-    gr_free(s->source);
-    gr_case_free(s->grid_case);
-    gr_grid_free(s->grid);
-    gr_overlay_free(s->overlay);
-    gr_free(s->grid_path);
-    gr_free(s->overlay_path);
-    if (s->plans)
-        for (int p = 0; p < s->nplans; p++) {
-            gr_night_plan *pl = &s->plans[p];
-            gr_free(pl->name);
-            gr_free(pl->nights);
-            if (pl->waves)
-                for (int w = 0; w < pl->nwaves; w++)
-                    gr_free(pl->waves[w].launch);
-            gr_free(pl->waves);
-        }
-    gr_free(s->plans);
-    gr_free(s->target_asset);
-    gr_free(s->target_weight);
-    gr_free(s->zones);
-    if (s->zone_name)
-        for (int z = 0; z < s->nzones; z++)
-            gr_free(s->zone_name[z]);
-    gr_free(s->zone_name);
-    camp_assets_free(&s->assets);
-    gr_free(s->crew_x_km);
-    gr_free(s->crew_y_km);
-    if (s->spares)
-        for (int k = 0; k < s->nspares; k++)
-            gr_free(s->spares[k].name);
-    gr_free(s->spares);
-    gr_free(s->text);
-    gr_free(s);
-}
-
-const gr_night_plan *gr_campaign_night_plan(const gr_campaign_scenario *s, int night)
-{
-    const gr_night_plan *found = NULL;
-    for (int p = 0; p < s->nplans; p++) {
-        const gr_night_plan *pl = &s->plans[p];
-        int match = 0;
-        for (int j = 0; j < pl->nnights; j++)
-            if (pl->nights[j] == night)
-                match = 1;
-        if (pl->every > 0 && night >= pl->first && (night - pl->first) % pl->every == 0)
-            match = 1;
-        if (match)
-            found = pl;
-    }
-    return found;
-}
-
-double camp_clock_h(const gr_campaign_scenario *s, double t_h)
-{
-    double c = fmod(s->start_h + t_h, 24.0);
-    return c < 0 ? c + 24.0 : c;
-}
-
-/* ------------------------------------------------------------------------
- * Distributions.
- * ------------------------------------------------------------------------ */
-double gr_dist_sample(const gr_dist *d, gr_rng *r)
-{
-    switch (d->kind) {
-    case GR_DIST_LOGNORMAL:
-        return d->a * exp(d->b * gr_rng_normal(r));
-    case GR_DIST_TRIANGULAR: {
-        double u = gr_rng_uniform(r), lo = d->a, mode = d->b, hi = d->c;
-        if (hi <= lo)
-            return lo;
-        double f = (mode - lo) / (hi - lo);
-        if (u < f)
-            return lo + sqrt(u * (hi - lo) * (mode - lo));
-        return hi - sqrt((1.0 - u) * (hi - lo) * (hi - mode));
-    }
-    default:
-        return d->a;
-    }
-}
-
-double gr_dist_mean(const gr_dist *d)
-{
-    switch (d->kind) {
-    case GR_DIST_LOGNORMAL: return d->a * exp(0.5 * d->b * d->b);
-    case GR_DIST_TRIANGULAR: return (d->a + d->b + d->c) / 3.0;
-    default: return d->a;
-    }
-}
 
 /* ------------------------------------------------------------------------
  * JSON reading helpers: every failure names the file and the JSON path.
@@ -870,7 +729,7 @@ static int asset_ref(jr *r, const json_t *o, const char *p, const gr_campaign_sc
     int st = string(r, o, p, "asset", 1, &nm);
     if (st)
         return st;
-    *out = camp_asset_find(&s->assets, nm);
+    *out = gr_campaign_asset_find(&s->assets, nm);
     if (*out < 0) {
         jr_key_path(q, p, "asset");
         return jr_fail(r, q, "no asset named \"%s\" (a substation or plant name of the overlay, "
@@ -1193,7 +1052,7 @@ static int read_root(jr *r, const json_t *root, const char *base_dir, gr_campaig
         s->grid->pd[b] *= s->load_scale;
         s->grid->qd[b] *= s->load_scale;
     }
-    if ((st = camp_assets_build(s, r->err)))
+    if ((st = gr_campaign_assets_build(s, r->err)))
         return st;
     if ((st = read_air_defence(r, root, s)) || (st = read_targets(r, root, s)) ||
         (st = read_protection(r, root, s)) || (st = read_repair(r, root, s)))
@@ -1216,7 +1075,7 @@ int gr_campaign_scenario_parse(const char *text, size_t len, const char *name,
         json_decref(root);
         return jr_oom(&r);
     }
-    camp_scenario_defaults(s);
+    gr_campaign_scenario_defaults(s);
     s->text = gr_malloc(len + 1);
     if (!s->text || dup(&r, r.name, &s->source)) {
         st = jr_oom(&r);

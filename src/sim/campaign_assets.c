@@ -174,7 +174,7 @@ void camp_assets_free(gr_campaign_assets *a)
     memset(a, 0, sizeof *a);
 }
 
-int camp_asset_find(const gr_campaign_assets *a, const char *name)
+int gr_campaign_asset_find(const gr_campaign_assets *a, const char *name)
 {
     for (int i = 0; i < a->n; i++)
         if (strcmp(a->name[i], name) == 0)
@@ -243,7 +243,7 @@ done:
     return st;
 }
 
-int camp_assets_build(gr_campaign_scenario *s, gr_error *err)
+int gr_campaign_assets_build(gr_campaign_scenario *s, gr_error *err)
 {
     gr_campaign_assets *a = &s->assets;
     const gr_grid *g = s->grid;
