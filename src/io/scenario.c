@@ -20,7 +20,7 @@
 
 #include "gridres.h"
 #include "io/json_read.h"
-#include "io/overlay.h"
+#include "model/overlay.h"
 #include "sim/campaign_internal.h"
 
 #define CAMP_FORMAT "gridres-campaign"
