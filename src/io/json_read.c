@@ -1,4 +1,5 @@
 /* json_read.c — shared helpers of the JSON readers: every failure names the file and the JSON path. */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -45,6 +46,13 @@ void jr_index_path(char *buf, const char *path, size_t i)
         memcpy(buf + JR_PATHLEN - 4, "...", 4);
 }
 
+void jr_key_index_path(char *buf, const char *path, const char *key, size_t i)
+{
+    int n = snprintf(buf, JR_PATHLEN, "%s.%s[%zu]", path, key, i);
+    if (n < 0 || n >= JR_PATHLEN)
+        memcpy(buf + JR_PATHLEN - 4, "...", 4);
+}
+
 int jr_keys(jr *r, const json_t *v, const char *path, const char *const *names)
 {
     const char *key;
@@ -66,4 +74,72 @@ int jr_keys(jr *r, const json_t *v, const char *path, const char *const *names)
         }
     }
     return GR_OK;
+}
+
+int jr_load_text(jr *r, const char *text, size_t len, json_t **root)
+{
+    json_error_t je;
+    *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    if (!*root)
+        return gr_error_set(r->err, GR_EPARSE, "%s:%d:%d: %s", r->name, je.line, je.column,
+                            je.text);
+    return GR_OK;
+}
+
+int jr_field(jr *r, const json_t *obj, const char *path, const char *key, int required,
+             const json_t **v)
+{
+    *v = json_object_get(obj, key);
+    if (!*v && required)
+        return jr_fail(r, path, "missing field \"%s\"", key);
+    return GR_OK;
+}
+
+int jr_num_value(jr *r, const json_t *v, const char *p, double min, double max, double *out)
+{
+    if (!json_is_number(v))
+        return jr_fail(r, p, "expected a number, found %s", jr_type(v));
+    double x = json_number_value(v);
+    if (!isfinite(x))
+        return jr_fail(r, p, "expected a finite number");
+    if (x < min || x > max)
+        return jr_fail(r, p, "%.10g is out of range [%.10g, %.10g]", x, min, max);
+    *out = x;
+    return GR_OK;
+}
+
+int jr_num(jr *r, const json_t *obj, const char *path, const char *key, int required,
+           double min, double max, double *out)
+{
+    const json_t *v;
+    char p[JR_PATHLEN];
+    int st = jr_field(r, obj, path, key, required, &v);
+    if (st || !v)
+        return st;
+    jr_key_path(p, path, key);
+    return jr_num_value(r, v, p, min, max, out);
+}
+
+int jr_int_value(jr *r, const json_t *v, const char *p, long long min, long long max,
+                 int *out)
+{
+    if (!json_is_integer(v))
+        return jr_fail(r, p, "expected an integer, found %s", jr_type(v));
+    long long x = (long long)json_integer_value(v);
+    if (x < min || x > max)
+        return jr_fail(r, p, "%lld is out of range [%lld, %lld]", x, min, max);
+    *out = (int)x;
+    return GR_OK;
+}
+
+int jr_integer(jr *r, const json_t *obj, const char *path, const char *key, int required,
+               long long min, long long max, int *out)
+{
+    const json_t *v;
+    char p[JR_PATHLEN];
+    int st = jr_field(r, obj, path, key, required, &v);
+    if (st || !v)
+        return st;
+    jr_key_path(p, path, key);
+    return jr_int_value(r, v, p, min, max, out);
 }

@@ -11,7 +11,6 @@
  * gr_overlay_write accepts, gr_overlay_read reads back. The format is
  * documented in docs/scenario.md. */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,8 @@
 #include <jansson.h>
 
 #include "gridres.h"
+#include "io/file_read.h"
+#include "io/json_read.h"
 #include "model/overlay.h"
 
 #define OV_FORMAT "gridres-scenario"
@@ -47,157 +48,59 @@ const char *gr_substation_kind_name(int kind)
 /* ------------------------------------------------------------------------
  * Reader.
  * ------------------------------------------------------------------------ */
-typedef struct rd {
-    const char *name;   /* file name for messages */
-    gr_error *err;
-} rd;
-
-#define PATH_MAX_LEN 160
-
-static int rd_fail(rd *r, const char *path, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-static int rd_fail(rd *r, const char *path, const char *fmt, ...)
-{
-    char msg[GR_ERROR_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return gr_error_set(r->err, GR_EPARSE, "%s: %s: %s", r->name, path, msg);
-}
-
-static const char *jtype(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT: return "object";
-    case JSON_ARRAY: return "array";
-    case JSON_STRING: return "string";
-    case JSON_INTEGER: return "integer";
-    case JSON_REAL: return "real";
-    case JSON_TRUE:
-    case JSON_FALSE: return "boolean";
-    default: return "null";
-    }
-}
-
-/* path.key and path.key[i]; a path too long for the buffer ends in "...". */
-static void path_fit(char *buf, int n)
-{
-    if (n < 0 || n >= PATH_MAX_LEN)
-        memcpy(buf + PATH_MAX_LEN - 4, "...", 4);
-}
-
-static void sub_path(char *buf, const char *path, const char *key)
-{
-    path_fit(buf, snprintf(buf, PATH_MAX_LEN, "%s.%s", path, key));
-}
-
-static void idx_path(char *buf, const char *path, const char *key, size_t i)
-{
-    path_fit(buf, snprintf(buf, PATH_MAX_LEN, "%s.%s[%zu]", path, key, i));
-}
-
-/* `v` must be an object whose keys are all in the NULL-terminated `names`. */
-static int rd_object(rd *r, const json_t *v, const char *path, const char *const *names)
-{
-    const char *key;
-    json_t *val;
-    if (!json_is_object(v))
-        return rd_fail(r, path, "expected an object, found %s", jtype(v));
-    json_object_foreach((json_t *)v, key, val) {
-        int known = 0;
-        for (const char *const *n = names; *n; n++)
-            if (strcmp(*n, key) == 0)
-                known = 1;
-        if (!known)
-            return rd_fail(r, path, "unknown field \"%s\"", key);
-    }
-    return GR_OK;
-}
-
-static int rd_field(rd *r, const json_t *obj, const char *path, const char *key,
-                    const json_t **v)
-{
-    *v = json_object_get(obj, key);
-    if (!*v)
-        return rd_fail(r, path, "missing field \"%s\"", key);
-    return GR_OK;
-}
-
-/* A finite number (integer or real) in [min, max]. */
-static int rd_num(rd *r, const json_t *obj, const char *path, const char *key, double min,
-                  double max, double *out)
-{
-    const json_t *v;
-    char p[PATH_MAX_LEN];
-    int st = rd_field(r, obj, path, key, &v);
-    if (st)
-        return st;
-    sub_path(p, path, key);
-    if (!json_is_number(v))
-        return rd_fail(r, p, "expected a number, found %s", jtype(v));
-    double x = json_number_value(v);
-    if (!isfinite(x))
-        return rd_fail(r, p, "expected a finite number");
-    if (x < min || x > max)
-        return rd_fail(r, p, "%.10g is out of range [%.10g, %.10g]", x, min, max);
-    *out = x;
-    return GR_OK;
-}
+/* The JSON type of v, with reals named "real" (the format tells integers
+ * and reals apart: "expected an integer, found real"). */
+static const char *ov_type(const json_t *v) { return json_is_real(v) ? "real" : jr_type(v); }
 
 /* An integer in [min, max]; null allowed (stored as null_value) when allow_null. */
-static int rd_int(rd *r, const json_t *obj, const char *path, const char *key, long long min,
+static int rd_int(jr *r, const json_t *obj, const char *path, const char *key, long long min,
                   long long max, int allow_null, long long null_value, long long *out)
 {
     const json_t *v;
-    char p[PATH_MAX_LEN];
-    int st = rd_field(r, obj, path, key, &v);
+    char p[JR_PATHLEN];
+    int st = jr_field(r, obj, path, key, 1, &v);
     if (st)
         return st;
-    sub_path(p, path, key);
+    jr_key_path(p, path, key);
     if (allow_null && json_is_null(v)) {
         *out = null_value;
         return GR_OK;
     }
     if (!json_is_integer(v))
-        return rd_fail(r, p, "expected an integer%s, found %s", allow_null ? " or null" : "",
-                       jtype(v));
+        return jr_fail(r, p, "expected an integer%s, found %s", allow_null ? " or null" : "",
+                       ov_type(v));
     long long x = (long long)json_integer_value(v);
     if (x < min || x > max)
-        return rd_fail(r, p, "%lld is out of range [%lld, %lld]", x, min, max);
+        return jr_fail(r, p, "%lld is out of range [%lld, %lld]", x, min, max);
     *out = x;
     return GR_OK;
 }
 
 /* An index into a table of n rows, or null (-1) when allow_null. */
-static int rd_ref(rd *r, const json_t *obj, const char *path, const char *key, int n,
+static int rd_ref(jr *r, const json_t *obj, const char *path, const char *key, int n,
                   const char *table, int allow_null, int *out)
 {
     const json_t *v;
-    char p[PATH_MAX_LEN];
-    int st = rd_field(r, obj, path, key, &v);
+    char p[JR_PATHLEN];
+    int st = jr_field(r, obj, path, key, 1, &v);
     if (st)
         return st;
-    sub_path(p, path, key);
+    jr_key_path(p, path, key);
     if (allow_null && json_is_null(v)) {
         *out = -1;
         return GR_OK;
     }
     if (!json_is_integer(v))
-        return rd_fail(r, p, "expected an index into $.%s%s, found %s", table,
-                       allow_null ? " or null" : "", jtype(v));
+        return jr_fail(r, p, "expected an index into $.%s%s, found %s", table,
+                       allow_null ? " or null" : "", ov_type(v));
     long long x = (long long)json_integer_value(v);
     if (x < 0 || x >= n)
-        return rd_fail(r, p, "%lld is not an index into $.%s (%d entries)", x, table, n);
+        return jr_fail(r, p, "%lld is not an index into $.%s (%d entries)", x, table, n);
     *out = (int)x;
     return GR_OK;
 }
 
-static int rd_int32(rd *r, const json_t *obj, const char *path, const char *key, int min,
+static int rd_int32(jr *r, const json_t *obj, const char *path, const char *key, int min,
                     int max, int *out)
 {
     long long x;
@@ -208,53 +111,53 @@ static int rd_int32(rd *r, const json_t *obj, const char *path, const char *key,
 }
 
 /* The element's "id" must equal its position. */
-static int rd_id(rd *r, const json_t *obj, const char *path, size_t pos)
+static int rd_id(jr *r, const json_t *obj, const char *path, size_t pos)
 {
     long long x;
     int st = rd_int(r, obj, path, "id", 0, 1LL << 40, 0, 0, &x);
     if (st)
         return st;
     if (x != (long long)pos) {
-        char p[PATH_MAX_LEN];
-        sub_path(p, path, "id");
-        return rd_fail(r, p, "id %lld does not match its position %zu", x, pos);
+        char p[JR_PATHLEN];
+        jr_key_path(p, path, "id");
+        return jr_fail(r, p, "id %lld does not match its position %zu", x, pos);
     }
     return GR_OK;
 }
 
 /* A non-empty string, duplicated into *out (freed by the overlay). */
-static int rd_str(rd *r, const json_t *obj, const char *path, const char *key, char **out)
+static int rd_str(jr *r, const json_t *obj, const char *path, const char *key, char **out)
 {
     const json_t *v;
-    char p[PATH_MAX_LEN];
-    int st = rd_field(r, obj, path, key, &v);
+    char p[JR_PATHLEN];
+    int st = jr_field(r, obj, path, key, 1, &v);
     if (st)
         return st;
-    sub_path(p, path, key);
+    jr_key_path(p, path, key);
     if (!json_is_string(v))
-        return rd_fail(r, p, "expected a string, found %s", jtype(v));
+        return jr_fail(r, p, "expected a string, found %s", ov_type(v));
     if (json_string_length(v) == 0)
-        return rd_fail(r, p, "empty string");
+        return jr_fail(r, p, "empty string");
     if (strlen(json_string_value(v)) != json_string_length(v))
-        return rd_fail(r, p, "string contains a NUL character");
+        return jr_fail(r, p, "string contains a NUL character");
     *out = gr_overlay_strdup(json_string_value(v));
     if (!*out)
-        return gr_error_set(r->err, GR_ENOMEM, "%s: out of memory", r->name);
+        return jr_oom(r);
     return GR_OK;
 }
 
 /* A string naming one of n values. */
-static int rd_enum(rd *r, const json_t *obj, const char *path, const char *key,
+static int rd_enum(jr *r, const json_t *obj, const char *path, const char *key,
                    const char *const *names, int n, const char *what, int *out)
 {
     const json_t *v;
-    char p[PATH_MAX_LEN];
-    int st = rd_field(r, obj, path, key, &v);
+    char p[JR_PATHLEN];
+    int st = jr_field(r, obj, path, key, 1, &v);
     if (st)
         return st;
-    sub_path(p, path, key);
+    jr_key_path(p, path, key);
     if (!json_is_string(v))
-        return rd_fail(r, p, "expected a string, found %s", jtype(v));
+        return jr_fail(r, p, "expected a string, found %s", ov_type(v));
     for (int k = 0; k < n; k++)
         if (strcmp(json_string_value(v), names[k]) == 0) {
             *out = k;
@@ -266,24 +169,24 @@ static int rd_enum(rd *r, const json_t *obj, const char *path, const char *key,
         if (k + 1 < n)
             strncat(list, ", ", sizeof list - strlen(list) - 1);
     }
-    return rd_fail(r, p, "unknown %s \"%s\" (expected one of: %s)", what, json_string_value(v),
+    return jr_fail(r, p, "unknown %s \"%s\" (expected one of: %s)", what, json_string_value(v),
                    list);
 }
 
 /* An array field; *n gets its size. */
-static int rd_array(rd *r, const json_t *obj, const char *path, const char *key,
+static int rd_array(jr *r, const json_t *obj, const char *path, const char *key,
                     const json_t **arr, size_t *n)
 {
-    char p[PATH_MAX_LEN];
-    int st = rd_field(r, obj, path, key, arr);
+    char p[JR_PATHLEN];
+    int st = jr_field(r, obj, path, key, 1, arr);
     if (st)
         return st;
-    sub_path(p, path, key);
+    jr_key_path(p, path, key);
     if (!json_is_array(*arr))
-        return rd_fail(r, p, "expected an array, found %s", jtype(*arr));
+        return jr_fail(r, p, "expected an array, found %s", ov_type(*arr));
     *n = json_array_size(*arr);
     if (*n > 100000000u)
-        return rd_fail(r, p, "too many entries");
+        return jr_fail(r, p, "too many entries");
     return GR_OK;
 }
 
@@ -337,71 +240,71 @@ static const char *const branch_fields[] = {"branch", "from", "to", "length_km",
 #define BIG 1e15 /* upper bound of counts of people and sizes in km */
 
 /* A point inside the region. */
-static int rd_point(rd *r, const json_t *o, const char *path, const gr_overlay *ov, double *x,
+static int rd_point(jr *r, const json_t *o, const char *path, const gr_overlay *ov, double *x,
                     double *y)
 {
-    int st = rd_num(r, o, path, "x_km", 0.0, ov->width_km, x);
+    int st = jr_num(r, o, path, "x_km", 1, 0.0, ov->width_km, x);
     if (!st)
-        st = rd_num(r, o, path, "y_km", 0.0, ov->height_km, y);
+        st = jr_num(r, o, path, "y_km", 1, 0.0, ov->height_km, y);
     return st;
 }
 
-static int rd_header(rd *r, const json_t *root, gr_overlay *ov)
+static int rd_header(jr *r, const json_t *root, gr_overlay *ov)
 {
     const json_t *v;
     int st;
     long long x;
-    if ((st = rd_field(r, root, "$", "format", &v)))
+    if ((st = jr_field(r, root, "$", "format", 1, &v)))
         return st;
     if (!json_is_string(v))
-        return rd_fail(r, "$.format", "expected a string, found %s", jtype(v));
+        return jr_fail(r, "$.format", "expected a string, found %s", ov_type(v));
     if (strcmp(json_string_value(v), OV_FORMAT) != 0)
-        return rd_fail(r, "$.format", "expected \"" OV_FORMAT "\", found \"%s\"",
+        return jr_fail(r, "$.format", "expected \"" OV_FORMAT "\", found \"%s\"",
                        json_string_value(v));
     if ((st = rd_int(r, root, "$", "version", 1, 1000000, 0, 0, &x)))
         return st;
     if (x != OV_VERSION)
-        return rd_fail(r, "$.version", "unsupported version %lld (this reader knows %d)", x,
+        return jr_fail(r, "$.version", "unsupported version %lld (this reader knows %d)", x,
                        OV_VERSION);
     ov->version = (int)x;
-    if ((st = rd_field(r, root, "$", "case", &v)))
+    if ((st = jr_field(r, root, "$", "case", 1, &v)))
         return st;
     if (json_is_string(v)) {
         if ((st = rd_str(r, root, "$", "case", &ov->case_file)))
             return st;
     } else if (!json_is_null(v)) {
-        return rd_fail(r, "$.case", "expected a string or null, found %s", jtype(v));
+        return jr_fail(r, "$.case", "expected a string or null, found %s", ov_type(v));
     }
     if ((st = rd_int(r, root, "$", "seed", 0, INT64_MAX, 1, -1, &x)))
         return st;
     ov->seed = x;
 
-    if ((st = rd_field(r, root, "$", "region", &v)) || (st = rd_object(r, v, "$.region",
+    if ((st = jr_field(r, root, "$", "region", 1, &v)) || (st = jr_keys(r, v, "$.region",
                                                                         region_fields)))
         return st;
-    if ((st = rd_num(r, v, "$.region", "width_km", 1e-3, 1e6, &ov->width_km)) ||
-        (st = rd_num(r, v, "$.region", "height_km", 1e-3, 1e6, &ov->height_km)) ||
-        (st = rd_num(r, v, "$.region", "population", 0.0, BIG, &ov->population)) ||
-        (st = rd_num(r, v, "$.region", "kw_per_person", 0.0, 1e3, &ov->kw_per_person)) ||
-        (st = rd_num(r, v, "$.region", "load_pf", 1e-3, 1.0, &ov->load_pf)))
+    if ((st = jr_num(r, v, "$.region", "width_km", 1, 1e-3, 1e6, &ov->width_km)) ||
+        (st = jr_num(r, v, "$.region", "height_km", 1, 1e-3, 1e6, &ov->height_km)) ||
+        (st = jr_num(r, v, "$.region", "population", 1, 0.0, BIG, &ov->population)) ||
+        (st = jr_num(r, v, "$.region", "kw_per_person", 1, 0.0, 1e3, &ov->kw_per_person)) ||
+        (st = jr_num(r, v, "$.region", "load_pf", 1, 1e-3, 1.0, &ov->load_pf)))
         return st;
-    if ((st = rd_field(r, root, "$", "facility_mw", &v)) ||
-        (st = rd_object(r, v, "$.facility_mw", fac_fields)))
+    if ((st = jr_field(r, root, "$", "facility_mw", 1, &v)) ||
+        (st = jr_keys(r, v, "$.facility_mw", fac_fields)))
         return st;
     for (int f = 0; f < GR_FAC_N; f++)
-        if ((st = rd_num(r, v, "$.facility_mw", fac_names[f], 0.0, 1e4, &ov->fac_mw[f])))
+        if ((st = jr_num(r, v, "$.facility_mw", fac_names[f], 1, 0.0, 1e4, &ov->fac_mw[f])))
             return st;
     return GR_OK;
 }
 
-static int rd_substations(rd *r, const json_t *arr, gr_overlay *ov)
+static int rd_substations(jr *r, const json_t *arr, gr_overlay *ov)
 {
-    char p[PATH_MAX_LEN];
+    char p[JR_PATHLEN];
     int st;
     for (size_t k = 0; k < (size_t)ov->nsub; k++) {
         const json_t *o = json_array_get(arr, k);
-        idx_path(p, "$", "substations", k);
-        if ((st = rd_object(r, o, p, sub_fields)) || (st = rd_id(r, o, p, k)) ||
+        jr_key_index_path(p, "$", "substations", k);
+        if ((st = jr_keys(r, o, p, sub_fields)) || (st = rd_id(r, o, p, k)) ||
             (st = rd_str(r, o, p, "name", &ov->sub_name[k])) ||
             (st = rd_enum(r, o, p, "kind", sub_names, GR_SUB_N, "substation kind",
                           &ov->sub_kind[k])) ||
@@ -411,27 +314,27 @@ static int rd_substations(rd *r, const json_t *arr, gr_overlay *ov)
     return GR_OK;
 }
 
-static int rd_cities(rd *r, const json_t *arr, gr_overlay *ov)
+static int rd_cities(jr *r, const json_t *arr, gr_overlay *ov)
 {
-    char p[PATH_MAX_LEN], q[PATH_MAX_LEN];
+    char p[JR_PATHLEN], q[JR_PATHLEN];
     int st, h = 0;
     for (size_t k = 0; k < (size_t)ov->ncity; k++) {
         const json_t *o = json_array_get(arr, k), *hd;
         size_t nh;
-        idx_path(p, "$", "cities", k);
-        if ((st = rd_object(r, o, p, city_fields)) || (st = rd_id(r, o, p, k)) ||
+        jr_key_index_path(p, "$", "cities", k);
+        if ((st = jr_keys(r, o, p, city_fields)) || (st = rd_id(r, o, p, k)) ||
             (st = rd_str(r, o, p, "name", &ov->city_name[k])) ||
-            (st = rd_num(r, o, p, "population", 0.0, BIG, &ov->city_population[k])) ||
+            (st = jr_num(r, o, p, "population", 1, 0.0, BIG, &ov->city_population[k])) ||
             (st = rd_point(r, o, p, ov, &ov->city_x_km[k], &ov->city_y_km[k])) ||
-            (st = rd_num(r, o, p, "radius_km", 1e-3, 1e6, &ov->city_radius_km[k])) ||
+            (st = jr_num(r, o, p, "radius_km", 1, 1e-3, 1e6, &ov->city_radius_km[k])) ||
             (st = rd_array(r, o, p, "heat_districts", &hd, &nh)))
             return st;
         for (size_t j = 0; j < nh; j++, h++) {
             const json_t *d = json_array_get(hd, j);
-            idx_path(q, p, "heat_districts", j);
-            if ((st = rd_object(r, d, q, heat_fields)) || (st = rd_id(r, d, q, (size_t)h)) ||
+            jr_key_index_path(q, p, "heat_districts", j);
+            if ((st = jr_keys(r, d, q, heat_fields)) || (st = rd_id(r, d, q, (size_t)h)) ||
                 (st = rd_ref(r, d, q, "plant", ov->nplant, "plants", 0, &ov->heat_plant[h])) ||
-                (st = rd_num(r, d, q, "population", 0.0, BIG, &ov->heat_population[h])))
+                (st = jr_num(r, d, q, "population", 1, 0.0, BIG, &ov->heat_population[h])))
                 return st;
             ov->heat_city[h] = (int)k;
         }
@@ -439,14 +342,14 @@ static int rd_cities(rd *r, const json_t *arr, gr_overlay *ov)
     return GR_OK;
 }
 
-static int rd_plants(rd *r, const json_t *arr, gr_overlay *ov)
+static int rd_plants(jr *r, const json_t *arr, gr_overlay *ov)
 {
-    char p[PATH_MAX_LEN];
+    char p[JR_PATHLEN];
     int st;
     for (size_t k = 0; k < (size_t)ov->nplant; k++) {
         const json_t *o = json_array_get(arr, k);
-        idx_path(p, "$", "plants", k);
-        if ((st = rd_object(r, o, p, plant_fields)) || (st = rd_id(r, o, p, k)) ||
+        jr_key_index_path(p, "$", "plants", k);
+        if ((st = jr_keys(r, o, p, plant_fields)) || (st = rd_id(r, o, p, k)) ||
             (st = rd_str(r, o, p, "name", &ov->plant_name[k])) ||
             (st = rd_enum(r, o, p, "type", plant_names, GR_PLANT_N, "plant type",
                           &ov->plant_type[k])) ||
@@ -458,52 +361,52 @@ static int rd_plants(rd *r, const json_t *arr, gr_overlay *ov)
     return GR_OK;
 }
 
-static int rd_buses(rd *r, const json_t *arr, const gr_case *c, const bus_key *keys,
+static int rd_buses(jr *r, const json_t *arr, const gr_case *c, const bus_key *keys,
                     gr_overlay *ov)
 {
-    char p[PATH_MAX_LEN], q[PATH_MAX_LEN];
+    char p[JR_PATHLEN], q[JR_PATHLEN];
     int st;
     for (size_t k = 0; k < (size_t)ov->nb; k++) {
         const json_t *o = json_array_get(arr, k), *crit;
         long long id;
         int row = (int)k;
-        idx_path(p, "$", "buses", k);
-        if ((st = rd_object(r, o, p, bus_fields)) ||
+        jr_key_index_path(p, "$", "buses", k);
+        if ((st = jr_keys(r, o, p, bus_fields)) ||
             (st = rd_int(r, o, p, "bus", 1, INT32_MAX, 0, 0, &id)))
             return st;
-        sub_path(q, p, "bus");
+        jr_key_path(q, p, "bus");
         if (c) {
             row = find_bus(keys, c->bus.n, (int)id);
             if (row < 0)
-                return rd_fail(r, q, "bus %lld is not in the case", id);
+                return jr_fail(r, q, "bus %lld is not in the case", id);
             if (ov->bus_id[row] != 0)
-                return rd_fail(r, q, "bus %lld appears twice", id);
+                return jr_fail(r, q, "bus %lld appears twice", id);
         }
         ov->bus_id[row] = (int)id;
         int city, hd, sub;
         double pop, hpop;
         if ((st = rd_point(r, o, p, ov, &ov->bus_x_km[row], &ov->bus_y_km[row])) ||
-            (st = rd_num(r, o, p, "kv", 1e-3, 1e4, &ov->bus_kv[row])) ||
+            (st = jr_num(r, o, p, "kv", 1, 1e-3, 1e4, &ov->bus_kv[row])) ||
             (st = rd_ref(r, o, p, "substation", ov->nsub, "substations", 0, &sub)) ||
             (st = rd_ref(r, o, p, "city", ov->ncity, "cities", 1, &city)) ||
-            (st = rd_num(r, o, p, "population", 0.0, BIG, &pop)) ||
+            (st = jr_num(r, o, p, "population", 1, 0.0, BIG, &pop)) ||
             (st = rd_ref(r, o, p, "heat_district", ov->nheat, "cities[].heat_districts", 1,
                          &hd)) ||
-            (st = rd_num(r, o, p, "heat_population", 0.0, pop, &hpop)))
+            (st = jr_num(r, o, p, "heat_population", 1, 0.0, pop, &hpop)))
             return st;
         if (hd < 0 && hpop > 0.0) {
-            sub_path(q, p, "heat_population");
-            return rd_fail(r, q, "%.10g people heated but heat_district is null", hpop);
+            jr_key_path(q, p, "heat_population");
+            return jr_fail(r, q, "%.10g people heated but heat_district is null", hpop);
         }
         ov->bus_substation[row] = sub;
         ov->bus_city[row] = city;
         ov->bus_population[row] = pop;
         ov->bus_heat_district[row] = hd;
         ov->bus_heat_population[row] = hpop;
-        if ((st = rd_field(r, o, p, "critical", &crit)))
+        if ((st = jr_field(r, o, p, "critical", 1, &crit)))
             return st;
-        sub_path(q, p, "critical");
-        if ((st = rd_object(r, crit, q, fac_fields)))
+        jr_key_path(q, p, "critical");
+        if ((st = jr_keys(r, crit, q, fac_fields)))
             return st;
         for (int f = 0; f < GR_FAC_N; f++)
             if ((st = rd_int32(r, crit, q, fac_names[f], 0, 1000000,
@@ -513,63 +416,63 @@ static int rd_buses(rd *r, const json_t *arr, const gr_case *c, const bus_key *k
     return GR_OK;
 }
 
-static int rd_generators(rd *r, const json_t *arr, const gr_case *c, const bus_key *keys,
+static int rd_generators(jr *r, const json_t *arr, const gr_case *c, const bus_key *keys,
                          gr_overlay *ov)
 {
-    char p[PATH_MAX_LEN], q[PATH_MAX_LEN];
+    char p[JR_PATHLEN], q[JR_PATHLEN];
     int st;
     for (size_t k = 0; k < (size_t)ov->ng; k++) {
         const json_t *o = json_array_get(arr, k);
         long long gen, bus;
         int plant;
-        idx_path(p, "$", "generators", k);
-        if ((st = rd_object(r, o, p, gen_fields)) ||
+        jr_key_index_path(p, "$", "generators", k);
+        if ((st = jr_keys(r, o, p, gen_fields)) ||
             (st = rd_int(r, o, p, "gen", 1, ov->ng, 0, 0, &gen)) ||
             (st = rd_int(r, o, p, "bus", 1, INT32_MAX, 0, 0, &bus)) ||
             (st = rd_ref(r, o, p, "plant", ov->nplant, "plants", 0, &plant)))
             return st;
         int row = (int)gen - 1;
         if (ov->gen_plant[row] >= 0) {
-            sub_path(q, p, "gen");
-            return rd_fail(r, q, "generator %lld appears twice", gen);
+            jr_key_path(q, p, "gen");
+            return jr_fail(r, q, "generator %lld appears twice", gen);
         }
-        sub_path(q, p, "bus");
+        jr_key_path(q, p, "bus");
         if (c && c->gen.bus[row] != bus)
-            return rd_fail(r, q, "bus %lld, but generator %lld of the case is at bus %d", bus,
+            return jr_fail(r, q, "bus %lld, but generator %lld of the case is at bus %d", bus,
                            gen, c->gen.bus[row]);
         if (!c && find_bus(keys, ov->nb, (int)bus) < 0)
-            return rd_fail(r, q, "bus %lld is not in $.buses", bus);
+            return jr_fail(r, q, "bus %lld is not in $.buses", bus);
         ov->gen_plant[row] = plant;
         ov->gen_bus[row] = (int)bus;
     }
     return GR_OK;
 }
 
-static int rd_zones(rd *r, const json_t *arr, gr_overlay *ov)
+static int rd_zones(jr *r, const json_t *arr, gr_overlay *ov)
 {
-    char p[PATH_MAX_LEN];
+    char p[JR_PATHLEN];
     int st;
     for (size_t k = 0; k < (size_t)ov->nzone; k++) {
         const json_t *o = json_array_get(arr, k);
-        idx_path(p, "$", "defended_zones", k);
-        if ((st = rd_object(r, o, p, zone_fields)) || (st = rd_id(r, o, p, k)) ||
+        jr_key_index_path(p, "$", "defended_zones", k);
+        if ((st = jr_keys(r, o, p, zone_fields)) || (st = rd_id(r, o, p, k)) ||
             (st = rd_str(r, o, p, "name", &ov->zone_name[k])) ||
             (st = rd_ref(r, o, p, "city", ov->ncity, "cities", 1, &ov->zone_city[k])) ||
             (st = rd_point(r, o, p, ov, &ov->zone_x_km[k], &ov->zone_y_km[k])) ||
-            (st = rd_num(r, o, p, "radius_km", 1e-3, 1e6, &ov->zone_radius_km[k])))
+            (st = jr_num(r, o, p, "radius_km", 1, 1e-3, 1e6, &ov->zone_radius_km[k])))
             return st;
     }
     return GR_OK;
 }
 
-static int rd_crews(rd *r, const json_t *arr, gr_overlay *ov)
+static int rd_crews(jr *r, const json_t *arr, gr_overlay *ov)
 {
-    char p[PATH_MAX_LEN];
+    char p[JR_PATHLEN];
     int st;
     for (size_t k = 0; k < (size_t)ov->ncrew; k++) {
         const json_t *o = json_array_get(arr, k);
-        idx_path(p, "$", "crew_bases", k);
-        if ((st = rd_object(r, o, p, crew_fields)) || (st = rd_id(r, o, p, k)) ||
+        jr_key_index_path(p, "$", "crew_bases", k);
+        if ((st = jr_keys(r, o, p, crew_fields)) || (st = rd_id(r, o, p, k)) ||
             (st = rd_str(r, o, p, "name", &ov->crew_name[k])) ||
             (st = rd_ref(r, o, p, "substation", ov->nsub, "substations", 1,
                          &ov->crew_substation[k])) ||
@@ -580,39 +483,39 @@ static int rd_crews(rd *r, const json_t *arr, gr_overlay *ov)
     return GR_OK;
 }
 
-static int rd_branches(rd *r, const json_t *arr, const gr_case *c, const bus_key *keys,
+static int rd_branches(jr *r, const json_t *arr, const gr_case *c, const bus_key *keys,
                        gr_overlay *ov)
 {
-    char p[PATH_MAX_LEN], q[PATH_MAX_LEN];
+    char p[JR_PATHLEN], q[JR_PATHLEN];
     int st;
     unsigned char *seen = gr_calloc((size_t)ov->nl, 1);
     if (!seen)
-        return gr_error_set(r->err, GR_ENOMEM, "%s: out of memory", r->name);
+        return jr_oom(r);
     for (size_t k = 0; k < (size_t)ov->nl; k++) {
         const json_t *o = json_array_get(arr, k);
         long long br, f, t;
         double len;
-        idx_path(p, "$", "branches", k);
-        if ((st = rd_object(r, o, p, branch_fields)) ||
+        jr_key_index_path(p, "$", "branches", k);
+        if ((st = jr_keys(r, o, p, branch_fields)) ||
             (st = rd_int(r, o, p, "branch", 1, ov->nl, 0, 0, &br)) ||
             (st = rd_int(r, o, p, "from", 1, INT32_MAX, 0, 0, &f)) ||
             (st = rd_int(r, o, p, "to", 1, INT32_MAX, 0, 0, &t)) ||
-            (st = rd_num(r, o, p, "length_km", 0.0, 1e5, &len)))
+            (st = jr_num(r, o, p, "length_km", 1, 0.0, 1e5, &len)))
             goto done;
         int row = (int)br - 1;
-        sub_path(q, p, "branch");
+        jr_key_path(q, p, "branch");
         if (seen[row]) {
-            st = rd_fail(r, q, "branch %lld appears twice", br);
+            st = jr_fail(r, q, "branch %lld appears twice", br);
             goto done;
         }
         seen[row] = 1;
         if (c && (c->branch.f_bus[row] != f || c->branch.t_bus[row] != t)) {
-            st = rd_fail(r, p, "branch %lld runs %lld-%lld, but the case has %d-%d", br, f, t,
+            st = jr_fail(r, p, "branch %lld runs %lld-%lld, but the case has %d-%d", br, f, t,
                          c->branch.f_bus[row], c->branch.t_bus[row]);
             goto done;
         }
         if (!c && (find_bus(keys, ov->nb, (int)f) < 0 || find_bus(keys, ov->nb, (int)t) < 0)) {
-            st = rd_fail(r, p, "bus %lld is not in $.buses",
+            st = jr_fail(r, p, "bus %lld is not in $.buses",
                          find_bus(keys, ov->nb, (int)f) < 0 ? f : t);
             goto done;
         }
@@ -626,7 +529,7 @@ done:
     return st;
 }
 
-static int rd_root(rd *r, const json_t *root, const gr_case *c, gr_overlay **out)
+static int rd_root(jr *r, const json_t *root, const gr_case *c, gr_overlay **out)
 {
     const json_t *buses, *subs, *plants, *gens, *cities, *zones, *crews, *branches = NULL;
     size_t nb, nsub, nplant, ng, ncity, nzone, ncrew, nl = 0;
@@ -635,7 +538,7 @@ static int rd_root(rd *r, const json_t *root, const gr_case *c, gr_overlay **out
     bus_key *keys = NULL;
     int st;
 
-    if ((st = rd_object(r, root, "$", root_fields)))
+    if ((st = jr_keys(r, root, "$", root_fields)))
         return st;
     if ((st = rd_array(r, root, "$", "buses", &buses, &nb)) ||
         (st = rd_array(r, root, "$", "substations", &subs, &nsub)) ||
@@ -649,12 +552,12 @@ static int rd_root(rd *r, const json_t *root, const gr_case *c, gr_overlay **out
         (st = rd_array(r, root, "$", "branches", &branches, &nl)))
         return st;
     if (c && nb != (size_t)c->bus.n)
-        return rd_fail(r, "$.buses", "%zu entries, but the case has %d buses", nb, c->bus.n);
+        return jr_fail(r, "$.buses", "%zu entries, but the case has %d buses", nb, c->bus.n);
     if (c && ng != (size_t)c->gen.n)
-        return rd_fail(r, "$.generators", "%zu entries, but the case has %d generators", ng,
+        return jr_fail(r, "$.generators", "%zu entries, but the case has %d generators", ng,
                        c->gen.n);
     if (c && branches && nl != (size_t)c->branch.n)
-        return rd_fail(r, "$.branches", "%zu entries, but the case has %d branches", nl,
+        return jr_fail(r, "$.branches", "%zu entries, but the case has %d branches", nl,
                        c->branch.n);
     /* heat districts are nested in cities: count them first (shapes are
      * checked properly in rd_cities) */
@@ -677,7 +580,7 @@ static int rd_root(rd *r, const json_t *root, const gr_case *c, gr_overlay **out
         return gr_error_set(r->err, st, "%s: %s", r->name, gr_strerror(st));
     keys = gr_malloc(((size_t)nb + 1) * sizeof *keys);
     if (!keys) {
-        st = gr_error_set(r->err, GR_ENOMEM, "%s: out of memory", r->name);
+        st = jr_oom(r);
         goto fail;
     }
     if (c) {
@@ -700,10 +603,10 @@ static int rd_root(rd *r, const json_t *root, const gr_case *c, gr_overlay **out
         qsort(keys, nb, sizeof *keys, cmp_bus_key);
         for (int k = 1; k < ov->nb; k++)
             if (keys[k].id == keys[k - 1].id) {
-                char p[PATH_MAX_LEN];
+                char p[JR_PATHLEN];
                 int row = keys[k].row > keys[k - 1].row ? keys[k].row : keys[k - 1].row;
                 snprintf(p, sizeof p, "$.buses[%d].bus", row);
-                st = rd_fail(r, p, "bus %d appears twice", keys[k].id);
+                st = jr_fail(r, p, "bus %d appears twice", keys[k].id);
                 goto fail;
             }
     }
@@ -722,8 +625,8 @@ fail:
 int gr_overlay_parse(const char *text, size_t len, const char *name, const gr_case *c,
                      gr_overlay **out, gr_error *err)
 {
-    rd r;
-    json_error_t jerr;
+    jr r;
+    json_t *root;
     if (!out)
         return gr_error_set(err, GR_EINVAL, "gr_overlay_parse: out is NULL");
     *out = NULL;
@@ -731,11 +634,10 @@ int gr_overlay_parse(const char *text, size_t len, const char *name, const gr_ca
         return gr_error_set(err, GR_EINVAL, "gr_overlay_parse: text is NULL");
     r.name = name ? name : "(overlay)";
     r.err = err;
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root)
-        return gr_error_set(err, GR_EPARSE, "%s:%d:%d: %s", r.name, jerr.line, jerr.column,
-                            jerr.text);
-    int st = rd_root(&r, root, c, out);
+    int st = jr_load_text(&r, text, len, &root);
+    if (st)
+        return st;
+    st = rd_root(&r, root, c, out);
     json_decref(root);
     return st;
 }
@@ -747,35 +649,12 @@ int gr_overlay_read(const char *path, const gr_case *c, gr_overlay **out, gr_err
     *out = NULL;
     if (!path)
         return gr_error_set(err, GR_EINVAL, "gr_overlay_read: path is NULL");
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return gr_error_set(err, GR_EIO, "%s: cannot open for reading", path);
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (cap - len < 65536) {
-            size_t ncap = cap ? 2 * cap : 262144;
-            char *nb = gr_realloc(buf, ncap);
-            if (!nb) {
-                gr_free(buf);
-                fclose(f);
-                return gr_error_set(err, GR_ENOMEM, "%s: out of memory", path);
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        gr_free(buf);
-        return gr_error_set(err, GR_EIO, "%s: read error", path);
-    }
-    int st = gr_overlay_parse(buf, len, path, c, out, err);
+    char *buf;
+    size_t len;
+    int st = io_read_file(path, &buf, &len, err);
+    if (st)
+        return st;
+    st = gr_overlay_parse(buf, len, path, c, out, err);
     gr_free(buf);
     return st;
 }

@@ -19,6 +19,7 @@
 #include <jansson.h>
 
 #include "gridres.h"
+#include "io/file_read.h"
 #include "io/json_read.h"
 #include "model/overlay.h"
 #include "sim/campaign_internal.h"
@@ -272,64 +273,13 @@ double gr_dist_mean(const gr_dist *d)
  * JSON reading helpers: every failure names the file and the JSON path.
  * ------------------------------------------------------------------------ */
 
-/* Field `key` of obj: *v = NULL when absent and optional. */
-static int field(jr *r, const json_t *obj, const char *path, const char *key, int required,
-                 const json_t **v)
-{
-    *v = json_object_get(obj, key);
-    if (!*v && required)
-        return jr_fail(r, path, "missing field \"%s\"", key);
-    return GR_OK;
-}
-
-static int num_value(jr *r, const json_t *v, const char *p, double min, double max, double *out)
-{
-    if (!json_is_number(v))
-        return jr_fail(r, p, "expected a number, found %s", jr_type(v));
-    double x = json_number_value(v);
-    if (!isfinite(x))
-        return jr_fail(r, p, "expected a finite number");
-    if (x < min || x > max)
-        return jr_fail(r, p, "%.10g is out of range [%.10g, %.10g]", x, min, max);
-    *out = x;
-    return GR_OK;
-}
-
-static int num(jr *r, const json_t *obj, const char *path, const char *key, int required,
-               double min, double max, double *out)
-{
-    const json_t *v;
-    char p[PATHLEN];
-    int st = field(r, obj, path, key, required, &v);
-    if (st || !v)
-        return st;
-    jr_key_path(p, path, key);
-    return num_value(r, v, p, min, max, out);
-}
-
-static int int_value(jr *r, const json_t *v, const char *p, long long min, long long max,
-                     int *out)
-{
-    if (!json_is_integer(v))
-        return jr_fail(r, p, "expected an integer, found %s", jr_type(v));
-    long long x = (long long)json_integer_value(v);
-    if (x < min || x > max)
-        return jr_fail(r, p, "%lld is out of range [%lld, %lld]", x, min, max);
-    *out = (int)x;
-    return GR_OK;
-}
-
-static int integer(jr *r, const json_t *obj, const char *path, const char *key, int required,
-                   long long min, long long max, int *out)
-{
-    const json_t *v;
-    char p[PATHLEN];
-    int st = field(r, obj, path, key, required, &v);
-    if (st || !v)
-        return st;
-    jr_key_path(p, path, key);
-    return int_value(r, v, p, min, max, out);
-}
+/* The field, number and integer helpers are json_read.c's (shared with the
+ * costs reader); the section readers call them by these short names. */
+#define field jr_field
+#define num_value jr_num_value
+#define num jr_num
+#define int_value jr_int_value
+#define integer jr_integer
 
 static int boolean(jr *r, const json_t *obj, const char *path, const char *key, int *out)
 {
@@ -394,11 +344,12 @@ static const char *threat_name(int t)
     return t >= 0 && t < GR_THREAT_NTYPES ? names[t] : "?";
 }
 
-/* An object keyed by names (threat types, asset classes, repair kinds) with
- * number values in [min, max] written into out[index]. */
-static int name_map(jr *r, const json_t *obj, const char *path, const char *key, int n,
-                    const char *(*name_of)(int), const char *what, double min, double max,
-                    double *out)
+/* An object keyed by names (threat types, asset classes, repair kinds):
+ * number values in [min, max] into dout[index], or, with dout NULL, integer
+ * values into iout[index]. */
+static int keyed_map(jr *r, const json_t *obj, const char *path, const char *key, int n,
+                     const char *(*name_of)(int), const char *what, double min, double max,
+                     double *dout, int *iout)
 {
     const json_t *v;
     char p[PATHLEN], q[PATHLEN];
@@ -415,34 +366,28 @@ static int name_map(jr *r, const json_t *obj, const char *path, const char *key,
         if ((st = name_in(r, p, k, n, name_of, what, &idx)))
             return st;
         jr_key_path(q, p, k);
-        if ((st = num_value(r, val, q, min, max, &out[idx])))
+        st = dout ? num_value(r, val, q, min, max, &dout[idx])
+                  : int_value(r, val, q, (long long)min, (long long)max, &iout[idx]);
+        if (st)
             return st;
     }
     return GR_OK;
 }
 
+/* Numbers in [min, max] keyed by names, into out[index]. */
+static int name_map(jr *r, const json_t *obj, const char *path, const char *key, int n,
+                    const char *(*name_of)(int), const char *what, double min, double max,
+                    double *out)
+{
+    return keyed_map(r, obj, path, key, n, name_of, what, min, max, out, NULL);
+}
+
+/* Integers in [min, max] keyed by threat type, into out[type]. */
 static int int_map(jr *r, const json_t *obj, const char *path, const char *key, long long min,
                    long long max, int *out)
 {
-    const json_t *v;
-    char p[PATHLEN], q[PATHLEN];
-    int st = field(r, obj, path, key, 0, &v);
-    if (st || !v)
-        return st;
-    jr_key_path(p, path, key);
-    if (!json_is_object(v))
-        return jr_fail(r, p, "expected an object, found %s", jr_type(v));
-    const char *k;
-    json_t *val;
-    json_object_foreach((json_t *)v, k, val) {
-        int idx = 0;
-        if ((st = name_in(r, p, k, GR_THREAT_NTYPES, threat_name, "threat type", &idx)))
-            return st;
-        jr_key_path(q, p, k);
-        if ((st = int_value(r, val, q, min, max, &out[idx])))
-            return st;
-    }
-    return GR_OK;
+    return keyed_map(r, obj, path, key, GR_THREAT_NTYPES, threat_name, "threat type",
+                     (double)min, (double)max, NULL, out);
 }
 
 /* An array field (optional when !required: *arr NULL, *n 0). */
@@ -1204,14 +1149,13 @@ static int read_root(jr *r, const json_t *root, const char *base_dir, gr_campaig
 int gr_campaign_scenario_parse(const char *text, size_t len, const char *name,
                                const char *base_dir, gr_campaign_scenario **out, gr_error *err)
 {
-    json_error_t je;
+    json_t *root;
     jr r = {name ? name : "campaign", err};
     *out = NULL;
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-    if (!root)
-        return gr_error_set(err, GR_EPARSE, "%s:%d:%d: %s", r.name, je.line, je.column, je.text);
+    int st = jr_load_text(&r, text, len, &root);
+    if (st)
+        return st;
     gr_campaign_scenario *s = gr_calloc(1, sizeof *s);
-    int st;
     if (!s) {
         json_decref(root);
         return jr_oom(&r);
@@ -1241,33 +1185,11 @@ int gr_campaign_scenario_read(const char *path, gr_campaign_scenario **out, gr_e
     if (!path)
         return gr_campaign_scenario_parse(default_json, strlen(default_json), "built-in",
                                           NULL, out, err);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return gr_error_set(err, GR_EIO, "%s: cannot open the file", path);
-    size_t cap = 1 << 16, len = 0;
-    char *buf = gr_malloc(cap);
-    while (buf) {
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (len < cap)
-            break;
-        char *nb = gr_realloc(buf, cap * 2);
-        if (!nb) {
-            gr_free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = nb;
-        cap *= 2;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf)
-        return gr_error_set(err, GR_ENOMEM, "%s: out of memory", path);
-    if (bad) {
-        gr_free(buf);
-        return gr_error_set(err, GR_EIO, "%s: read error", path);
-    }
+    char *buf;
+    size_t len;
+    int st = io_read_file(path, &buf, &len, err);
+    if (st)
+        return st;
     /* base directory of the file */
     char *dir = gr_overlay_strdup(path);
     if (!dir) {
@@ -1279,7 +1201,7 @@ int gr_campaign_scenario_read(const char *path, gr_campaign_scenario **out, gr_e
         *(slash == dir ? slash + 1 : slash) = '\0';
     else
         strcpy(dir, ".");
-    int st = gr_campaign_scenario_parse(buf, len, path, dir, out, err);
+    st = gr_campaign_scenario_parse(buf, len, path, dir, out, err);
     gr_free(dir);
     gr_free(buf);
     return st;
