@@ -308,7 +308,8 @@ static int read_root(jr *r, const json_t *root, gr_protect_costs *c)
         static const char *const pk[] = {"shortlist", "critical_weight", "rule_level", NULL};
         if ((st = jr_keys(r, pl, "$.planner", pk)) ||
             (st = jr_integer(r, pl, "$.planner", "shortlist", 0, 1, 10000, &c->shortlist)) ||
-            (st = jr_num(r, pl, "$.planner", "critical_weight", 0, 1.0, 1e6, &c->critical_weight)) ||
+            (st = jr_num(r, pl, "$.planner", "critical_weight", 0, 1.0, 1e6,
+                         &c->critical_weight)) ||
             (st = jr_integer(r, pl, "$.planner", "rule_level", 0, 0, 100, &c->rule_level)))
             return st;
     }

@@ -11,6 +11,7 @@
  * gr_overlay_write accepts, gr_overlay_read reads back. The format is
  * documented in docs/scenario.md. */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,7 +114,7 @@ static int rd_int32(jr *r, const json_t *obj, const char *path, const char *key,
 /* The element's "id" must equal its position. */
 static int rd_id(jr *r, const json_t *obj, const char *path, size_t pos)
 {
-    long long x;
+    long long x = 0;
     int st = rd_int(r, obj, path, "id", 0, 1LL << 40, 0, 0, &x);
     if (st)
         return st;
@@ -148,7 +149,7 @@ static int rd_str(jr *r, const json_t *obj, const char *path, const char *key, c
 
 /* A string naming one of n values. */
 static int rd_enum(jr *r, const json_t *obj, const char *path, const char *key,
-                   const char *const *names, int n, const char *what, int *out)
+                   const char *(*name_of)(int), int n, const char *what, int *out)
 {
     const json_t *v;
     char p[JR_PATHLEN];
@@ -159,13 +160,13 @@ static int rd_enum(jr *r, const json_t *obj, const char *path, const char *key,
     if (!json_is_string(v))
         return jr_fail(r, p, "expected a string, found %s", ov_type(v));
     for (int k = 0; k < n; k++)
-        if (strcmp(json_string_value(v), names[k]) == 0) {
+        if (strcmp(json_string_value(v), name_of(k)) == 0) {
             *out = k;
             return GR_OK;
         }
     char list[256] = "";
     for (int k = 0; k < n; k++) {
-        strncat(list, names[k], sizeof list - strlen(list) - 1);
+        strncat(list, name_of(k), sizeof list - strlen(list) - 1);
         if (k + 1 < n)
             strncat(list, ", ", sizeof list - strlen(list) - 1);
     }
@@ -222,22 +223,158 @@ static const char *const root_fields[] = {
 static const char *const region_fields[] = {"width_km", "height_km", "population",
                                             "kw_per_person", "load_pf", NULL};
 static const char *const fac_fields[] = {"hospital", "water", "heating", NULL};
-static const char *const bus_fields[] = {"bus", "x_km", "y_km", "kv", "substation", "city",
-                                         "population", "heat_district", "heat_population",
-                                         "critical", NULL};
-static const char *const sub_fields[] = {"id", "name", "kind", "x_km", "y_km", NULL};
-static const char *const plant_fields[] = {"id", "name", "type", "substation", "city", NULL};
-static const char *const gen_fields[] = {"gen", "bus", "plant", NULL};
-static const char *const city_fields[] = {"id", "name", "population", "x_km", "y_km",
-                                          "radius_km", "heat_districts", NULL};
-static const char *const heat_fields[] = {"id", "plant", "population", NULL};
-static const char *const zone_fields[] = {"id", "name", "city", "x_km", "y_km", "radius_km",
-                                          NULL};
-static const char *const crew_fields[] = {"id", "name", "substation", "crews", "x_km", "y_km",
-                                          NULL};
-static const char *const branch_fields[] = {"branch", "from", "to", "length_km", NULL};
-
 #define BIG 1e15 /* upper bound of counts of people and sizes in km */
+
+/* ------------------------------------------------------------------------
+ * The columns of each table, in the order of the file: what the reader
+ * accepts and checks, and how the writer lays out an element.
+ * ------------------------------------------------------------------------ */
+typedef enum col_kind {
+    COL_ROW,       /* the row number k ("id", equal to its position) */
+    COL_ROW1,      /* k + 1 (the 1-based "gen" and "branch" of the case) */
+    COL_INT,       /* int array, in [min, max] */
+    COL_NUM,       /* double array, in [min, max] */
+    COL_X,         /* double array, in [0, width_km] of the region */
+    COL_Y,         /* double array, in [0, height_km] of the region */
+    COL_REF,       /* int array of indices into another table, -1 written as null */
+    COL_NAME,      /* string array, non-empty */
+    COL_ENUM,      /* int array written by name */
+    COL_HEAT,      /* a city's heat districts (heat_cols) */
+    COL_CRITICAL   /* a bus's critical facilities */
+} col_kind;
+
+typedef struct ov_col {
+    const char *key;
+    col_kind kind;
+    size_t member;               /* offsetof the array in gr_overlay */
+    double min, max;             /* COL_INT, COL_NUM */
+    size_t target;               /* COL_REF: offsetof the row count of the table referred to */
+    const char *what;            /* COL_REF: that table ("plants"); COL_ENUM: the value's name */
+    int null_ok;                 /* COL_REF: null (-1) allowed */
+    const char *(*name_of)(int); /* COL_ENUM: names of 0 .. n_names - 1 */
+    int n_names;
+} ov_col;
+
+#define OV_MAX_COLS 16
+#define C_ROW(k_) {.key = k_, .kind = COL_ROW}
+#define C_ROW1(k_) {.key = k_, .kind = COL_ROW1}
+#define C_OF(k_, kind_, f_) {.key = k_, .kind = kind_, .member = offsetof(gr_overlay, f_)}
+#define C_INT(k_, f_, lo, hi) \
+    {.key = k_, .kind = COL_INT, .member = offsetof(gr_overlay, f_), .min = lo, .max = hi}
+#define C_NUM(k_, f_, lo, hi) \
+    {.key = k_, .kind = COL_NUM, .member = offsetof(gr_overlay, f_), .min = lo, .max = hi}
+#define C_REF(k_, f_, n_, table, nul)                                                       \
+    {.key = k_, .kind = COL_REF, .member = offsetof(gr_overlay, f_),                       \
+     .target = offsetof(gr_overlay, n_), .what = table, .null_ok = nul}
+#define C_ENUM(k_, f_, names, n, what_)                                                     \
+    {.key = k_, .kind = COL_ENUM, .member = offsetof(gr_overlay, f_), .what = what_,       \
+     .name_of = names, .n_names = n}
+#define C_END {.key = NULL}
+
+/* Tables read row by row by rd_row. */
+static const ov_col city_cols[] = {
+    C_ROW("id"), C_OF("name", COL_NAME, city_name), C_NUM("population", city_population, 0.0, BIG),
+    C_OF("x_km", COL_X, city_x_km), C_OF("y_km", COL_Y, city_y_km),
+    C_NUM("radius_km", city_radius_km, 1e-3, 1e6), {.key = "heat_districts", .kind = COL_HEAT},
+    C_END};
+static const ov_col heat_cols[] = {
+    C_ROW("id"), C_REF("plant", heat_plant, nplant, "plants", 0),
+    C_NUM("population", heat_population, 0.0, BIG), C_END};
+static const ov_col sub_cols[] = {
+    C_ROW("id"), C_OF("name", COL_NAME, sub_name),
+    C_ENUM("kind", sub_kind, gr_substation_kind_name, GR_SUB_N, "substation kind"),
+    C_OF("x_km", COL_X, sub_x_km), C_OF("y_km", COL_Y, sub_y_km), C_END};
+static const ov_col plant_cols[] = {
+    C_ROW("id"), C_OF("name", COL_NAME, plant_name),
+    C_ENUM("type", plant_type, gr_plant_type_name, GR_PLANT_N, "plant type"),
+    C_REF("substation", plant_substation, nsub, "substations", 0),
+    C_REF("city", plant_city, ncity, "cities", 1), C_END};
+static const ov_col zone_cols[] = {
+    C_ROW("id"), C_OF("name", COL_NAME, zone_name), C_REF("city", zone_city, ncity, "cities", 1),
+    C_OF("x_km", COL_X, zone_x_km), C_OF("y_km", COL_Y, zone_y_km),
+    C_NUM("radius_km", zone_radius_km, 1e-3, 1e6), C_END};
+static const ov_col crew_cols[] = {
+    C_ROW("id"), C_OF("name", COL_NAME, crew_name),
+    C_REF("substation", crew_substation, nsub, "substations", 1),
+    C_INT("crews", crew_count, 0, 1000000), C_OF("x_km", COL_X, crew_x_km),
+    C_OF("y_km", COL_Y, crew_y_km), C_END};
+/* Tables matched against the case and read by their own readers
+ * (rd_buses, rd_generators, rd_branches): the columns give the layout. */
+static const ov_col bus_cols[] = {
+    C_OF("bus", COL_INT, bus_id), C_OF("x_km", COL_X, bus_x_km), C_OF("y_km", COL_Y, bus_y_km),
+    C_OF("kv", COL_NUM, bus_kv), C_OF("substation", COL_REF, bus_substation),
+    C_OF("city", COL_REF, bus_city), C_OF("population", COL_NUM, bus_population),
+    C_OF("heat_district", COL_REF, bus_heat_district),
+    C_OF("heat_population", COL_NUM, bus_heat_population),
+    {.key = "critical", .kind = COL_CRITICAL}, C_END};
+static const ov_col gen_cols[] = {
+    C_ROW1("gen"), C_OF("bus", COL_INT, gen_bus), C_OF("plant", COL_REF, gen_plant), C_END};
+static const ov_col branch_cols[] = {
+    C_ROW1("branch"), C_OF("from", COL_INT, branch_from), C_OF("to", COL_INT, branch_to),
+    C_OF("length_km", COL_NUM, branch_length_km), C_END};
+
+/* `o` must be an object whose keys are all columns of the table. */
+static int rd_cols(jr *r, const json_t *o, const char *path, const ov_col *cols)
+{
+    const char *names[OV_MAX_COLS + 1];
+    int n = 0;
+    for (; cols[n].key && n < OV_MAX_COLS; n++)
+        names[n] = cols[n].key;
+    names[n] = NULL;
+    return jr_keys(r, o, path, names);
+}
+
+/* Row k of a table at path p, column by column. COL_ROW1, COL_HEAT and
+ * COL_CRITICAL are left to the table's own reader. */
+static int rd_row(jr *r, const json_t *o, const char *p, const ov_col *cols, size_t k,
+                  gr_overlay *ov)
+{
+    int st = rd_cols(r, o, p, cols);
+    for (const ov_col *c = cols; !st && c->key; c++) {
+        char *base = (char *)ov + c->member;
+        switch (c->kind) {
+        case COL_ROW: st = rd_id(r, o, p, k); break;
+        case COL_INT:
+            st = rd_int32(r, o, p, c->key, (int)c->min, (int)c->max, &(*(int **)base)[k]);
+            break;
+        case COL_NUM:
+            st = jr_num(r, o, p, c->key, 1, c->min, c->max, &(*(double **)base)[k]);
+            break;
+        case COL_X:
+            st = jr_num(r, o, p, c->key, 1, 0.0, ov->width_km, &(*(double **)base)[k]);
+            break;
+        case COL_Y:
+            st = jr_num(r, o, p, c->key, 1, 0.0, ov->height_km, &(*(double **)base)[k]);
+            break;
+        case COL_REF:
+            st = rd_ref(r, o, p, c->key, *(const int *)((const char *)ov + c->target), c->what,
+                        c->null_ok, &(*(int **)base)[k]);
+            break;
+        case COL_NAME: st = rd_str(r, o, p, c->key, &(*(char ***)base)[k]); break;
+        case COL_ENUM:
+            st = rd_enum(r, o, p, c->key, c->name_of, c->n_names, c->what, &(*(int **)base)[k]);
+            break;
+        case COL_ROW1:
+        case COL_HEAT:
+        case COL_CRITICAL: break;
+        }
+    }
+    return st;
+}
+
+/* A table of rows read by rd_row alone. */
+static int rd_table(jr *r, const json_t *arr, const char *key, int n, const ov_col *cols,
+                    gr_overlay *ov)
+{
+    char p[JR_PATHLEN];
+    int st;
+    for (size_t k = 0; k < (size_t)n; k++) {
+        jr_key_index_path(p, "$", key, k);
+        if ((st = rd_row(r, json_array_get(arr, k), p, cols, k, ov)))
+            return st;
+    }
+    return GR_OK;
+}
 
 /* A point inside the region. */
 static int rd_point(jr *r, const json_t *o, const char *path, const gr_overlay *ov, double *x,
@@ -297,66 +434,23 @@ static int rd_header(jr *r, const json_t *root, gr_overlay *ov)
     return GR_OK;
 }
 
-static int rd_substations(jr *r, const json_t *arr, gr_overlay *ov)
-{
-    char p[JR_PATHLEN];
-    int st;
-    for (size_t k = 0; k < (size_t)ov->nsub; k++) {
-        const json_t *o = json_array_get(arr, k);
-        jr_key_index_path(p, "$", "substations", k);
-        if ((st = jr_keys(r, o, p, sub_fields)) || (st = rd_id(r, o, p, k)) ||
-            (st = rd_str(r, o, p, "name", &ov->sub_name[k])) ||
-            (st = rd_enum(r, o, p, "kind", sub_names, GR_SUB_N, "substation kind",
-                          &ov->sub_kind[k])) ||
-            (st = rd_point(r, o, p, ov, &ov->sub_x_km[k], &ov->sub_y_km[k])))
-            return st;
-    }
-    return GR_OK;
-}
-
 static int rd_cities(jr *r, const json_t *arr, gr_overlay *ov)
 {
     char p[JR_PATHLEN], q[JR_PATHLEN];
     int st, h = 0;
     for (size_t k = 0; k < (size_t)ov->ncity; k++) {
         const json_t *o = json_array_get(arr, k), *hd;
-        size_t nh;
+        size_t nh = 0;
         jr_key_index_path(p, "$", "cities", k);
-        if ((st = jr_keys(r, o, p, city_fields)) || (st = rd_id(r, o, p, k)) ||
-            (st = rd_str(r, o, p, "name", &ov->city_name[k])) ||
-            (st = jr_num(r, o, p, "population", 1, 0.0, BIG, &ov->city_population[k])) ||
-            (st = rd_point(r, o, p, ov, &ov->city_x_km[k], &ov->city_y_km[k])) ||
-            (st = jr_num(r, o, p, "radius_km", 1, 1e-3, 1e6, &ov->city_radius_km[k])) ||
+        if ((st = rd_row(r, o, p, city_cols, k, ov)) ||
             (st = rd_array(r, o, p, "heat_districts", &hd, &nh)))
             return st;
         for (size_t j = 0; j < nh; j++, h++) {
-            const json_t *d = json_array_get(hd, j);
             jr_key_index_path(q, p, "heat_districts", j);
-            if ((st = jr_keys(r, d, q, heat_fields)) || (st = rd_id(r, d, q, (size_t)h)) ||
-                (st = rd_ref(r, d, q, "plant", ov->nplant, "plants", 0, &ov->heat_plant[h])) ||
-                (st = jr_num(r, d, q, "population", 1, 0.0, BIG, &ov->heat_population[h])))
+            if ((st = rd_row(r, json_array_get(hd, j), q, heat_cols, (size_t)h, ov)))
                 return st;
             ov->heat_city[h] = (int)k;
         }
-    }
-    return GR_OK;
-}
-
-static int rd_plants(jr *r, const json_t *arr, gr_overlay *ov)
-{
-    char p[JR_PATHLEN];
-    int st;
-    for (size_t k = 0; k < (size_t)ov->nplant; k++) {
-        const json_t *o = json_array_get(arr, k);
-        jr_key_index_path(p, "$", "plants", k);
-        if ((st = jr_keys(r, o, p, plant_fields)) || (st = rd_id(r, o, p, k)) ||
-            (st = rd_str(r, o, p, "name", &ov->plant_name[k])) ||
-            (st = rd_enum(r, o, p, "type", plant_names, GR_PLANT_N, "plant type",
-                          &ov->plant_type[k])) ||
-            (st = rd_ref(r, o, p, "substation", ov->nsub, "substations", 0,
-                         &ov->plant_substation[k])) ||
-            (st = rd_ref(r, o, p, "city", ov->ncity, "cities", 1, &ov->plant_city[k])))
-            return st;
     }
     return GR_OK;
 }
@@ -371,7 +465,7 @@ static int rd_buses(jr *r, const json_t *arr, const gr_case *c, const bus_key *k
         long long id;
         int row = (int)k;
         jr_key_index_path(p, "$", "buses", k);
-        if ((st = jr_keys(r, o, p, bus_fields)) ||
+        if ((st = rd_cols(r, o, p, bus_cols)) ||
             (st = rd_int(r, o, p, "bus", 1, INT32_MAX, 0, 0, &id)))
             return st;
         jr_key_path(q, p, "bus");
@@ -426,7 +520,7 @@ static int rd_generators(jr *r, const json_t *arr, const gr_case *c, const bus_k
         long long gen, bus;
         int plant;
         jr_key_index_path(p, "$", "generators", k);
-        if ((st = jr_keys(r, o, p, gen_fields)) ||
+        if ((st = rd_cols(r, o, p, gen_cols)) ||
             (st = rd_int(r, o, p, "gen", 1, ov->ng, 0, 0, &gen)) ||
             (st = rd_int(r, o, p, "bus", 1, INT32_MAX, 0, 0, &bus)) ||
             (st = rd_ref(r, o, p, "plant", ov->nplant, "plants", 0, &plant)))
@@ -448,41 +542,6 @@ static int rd_generators(jr *r, const json_t *arr, const gr_case *c, const bus_k
     return GR_OK;
 }
 
-static int rd_zones(jr *r, const json_t *arr, gr_overlay *ov)
-{
-    char p[JR_PATHLEN];
-    int st;
-    for (size_t k = 0; k < (size_t)ov->nzone; k++) {
-        const json_t *o = json_array_get(arr, k);
-        jr_key_index_path(p, "$", "defended_zones", k);
-        if ((st = jr_keys(r, o, p, zone_fields)) || (st = rd_id(r, o, p, k)) ||
-            (st = rd_str(r, o, p, "name", &ov->zone_name[k])) ||
-            (st = rd_ref(r, o, p, "city", ov->ncity, "cities", 1, &ov->zone_city[k])) ||
-            (st = rd_point(r, o, p, ov, &ov->zone_x_km[k], &ov->zone_y_km[k])) ||
-            (st = jr_num(r, o, p, "radius_km", 1, 1e-3, 1e6, &ov->zone_radius_km[k])))
-            return st;
-    }
-    return GR_OK;
-}
-
-static int rd_crews(jr *r, const json_t *arr, gr_overlay *ov)
-{
-    char p[JR_PATHLEN];
-    int st;
-    for (size_t k = 0; k < (size_t)ov->ncrew; k++) {
-        const json_t *o = json_array_get(arr, k);
-        jr_key_index_path(p, "$", "crew_bases", k);
-        if ((st = jr_keys(r, o, p, crew_fields)) || (st = rd_id(r, o, p, k)) ||
-            (st = rd_str(r, o, p, "name", &ov->crew_name[k])) ||
-            (st = rd_ref(r, o, p, "substation", ov->nsub, "substations", 1,
-                         &ov->crew_substation[k])) ||
-            (st = rd_int32(r, o, p, "crews", 0, 1000000, &ov->crew_count[k])) ||
-            (st = rd_point(r, o, p, ov, &ov->crew_x_km[k], &ov->crew_y_km[k])))
-            return st;
-    }
-    return GR_OK;
-}
-
 static int rd_branches(jr *r, const json_t *arr, const gr_case *c, const bus_key *keys,
                        gr_overlay *ov)
 {
@@ -496,7 +555,7 @@ static int rd_branches(jr *r, const json_t *arr, const gr_case *c, const bus_key
         long long br, f, t;
         double len;
         jr_key_index_path(p, "$", "branches", k);
-        if ((st = jr_keys(r, o, p, branch_fields)) ||
+        if ((st = rd_cols(r, o, p, branch_cols)) ||
             (st = rd_int(r, o, p, "branch", 1, ov->nl, 0, 0, &br)) ||
             (st = rd_int(r, o, p, "from", 1, INT32_MAX, 0, 0, &f)) ||
             (st = rd_int(r, o, p, "to", 1, INT32_MAX, 0, 0, &t)) ||
@@ -532,7 +591,7 @@ done:
 static int rd_root(jr *r, const json_t *root, const gr_case *c, gr_overlay **out)
 {
     const json_t *buses, *subs, *plants, *gens, *cities, *zones, *crews, *branches = NULL;
-    size_t nb, nsub, nplant, ng, ncity, nzone, ncrew, nl = 0;
+    size_t nb = 0, nsub = 0, nplant = 0, ng = 0, ncity = 0, nzone = 0, ncrew = 0, nl = 0;
     gr_overlay_sizes sz;
     gr_overlay *ov = NULL;
     bus_key *keys = NULL;
@@ -590,8 +649,10 @@ static int rd_root(jr *r, const json_t *root, const gr_case *c, gr_overlay **out
         }
         qsort(keys, nb, sizeof *keys, cmp_bus_key);
     }
-    if ((st = rd_header(r, root, ov)) || (st = rd_substations(r, subs, ov)) ||
-        (st = rd_cities(r, cities, ov)) || (st = rd_plants(r, plants, ov)) ||
+    if ((st = rd_header(r, root, ov)) ||
+        (st = rd_table(r, subs, "substations", ov->nsub, sub_cols, ov)) ||
+        (st = rd_cities(r, cities, ov)) ||
+        (st = rd_table(r, plants, "plants", ov->nplant, plant_cols, ov)) ||
         (st = rd_buses(r, buses, c, keys, ov)))
         goto fail;
     if (!c) {
@@ -610,8 +671,10 @@ static int rd_root(jr *r, const json_t *root, const gr_case *c, gr_overlay **out
                 goto fail;
             }
     }
-    if ((st = rd_generators(r, gens, c, keys, ov)) || (st = rd_zones(r, zones, ov)) ||
-        (st = rd_crews(r, crews, ov)) || (branches && (st = rd_branches(r, branches, c, keys, ov))))
+    if ((st = rd_generators(r, gens, c, keys, ov)) ||
+        (st = rd_table(r, zones, "defended_zones", ov->nzone, zone_cols, ov)) ||
+        (st = rd_table(r, crews, "crew_bases", ov->ncrew, crew_cols, ov)) ||
+        (branches && (st = rd_branches(r, branches, c, keys, ov))))
         goto fail;
     gr_free(keys);
     *out = ov;
@@ -781,34 +844,74 @@ static void w_intf(wbuf *w, const char *key, long long x, int first)
     w_int(w, x);
 }
 
-static void w_reff(wbuf *w, const char *key, int x, int first)
-{
-    w_key(w, key, first);
-    w_ref(w, x);
-}
-
 static void w_strf(wbuf *w, const char *key, const char *s, int first)
 {
     w_key(w, key, first);
     w_str(w, s);
 }
 
-/* Table opening/closing and element separators: one element per line. */
-static void w_table_open(wbuf *w, const char *key, int n)
+static void w_row(wbuf *w, const gr_overlay *ov, const ov_col *cols, int k);
+
+/* The heat districts of city k: a list of rows of heat_cols. */
+static void w_heat(wbuf *w, const gr_overlay *ov, int k)
+{
+    w_put(w, "[");
+    int first = 1;
+    for (int h = 0; h < ov->nheat; h++) {
+        if (ov->heat_city[h] != k)
+            continue;
+        if (!first)
+            w_put(w, ", ");
+        first = 0;
+        w_row(w, ov, heat_cols, h);
+    }
+    w_put(w, "]");
+}
+
+/* The critical facilities of bus k: {"hospital": n, ...}. */
+static void w_critical(wbuf *w, const gr_overlay *ov, int k)
+{
+    w_put(w, "{");
+    for (int f = 0; f < GR_FAC_N; f++)
+        w_intf(w, fac_names[f], ov->bus_fac[(size_t)k * GR_FAC_N + (size_t)f], f == 0);
+    w_put(w, "}");
+}
+
+/* Row k of a table as one JSON object, a member per column. */
+static void w_row(wbuf *w, const gr_overlay *ov, const ov_col *cols, int k)
+{
+    w_put(w, "{");
+    for (const ov_col *c = cols; c->key; c++) {
+        const char *base = (const char *)ov + c->member;
+        w_key(w, c->key, c == cols);
+        switch (c->kind) {
+        case COL_ROW: w_int(w, k); break;
+        case COL_ROW1: w_int(w, k + 1); break;
+        case COL_INT: w_int(w, (*(int *const *)base)[k]); break;
+        case COL_NUM:
+        case COL_X:
+        case COL_Y: w_num(w, (*(double *const *)base)[k]); break;
+        case COL_REF: w_ref(w, (*(int *const *)base)[k]); break;
+        case COL_NAME: w_str(w, (*(char *const *const *)base)[k]); break;
+        case COL_ENUM: w_str(w, c->name_of((*(int *const *)base)[k])); break;
+        case COL_HEAT: w_heat(w, ov, k); break;
+        case COL_CRITICAL: w_critical(w, ov, k); break;
+        }
+    }
+    w_put(w, "}");
+}
+
+/* A table of n rows, one element per line. */
+static void w_table(wbuf *w, const gr_overlay *ov, const char *key, int n, const ov_col *cols)
 {
     w_put(w, ",\n  ");
     w_str(w, key);
     w_put(w, n ? ": [\n    " : ": [");
-}
-
-static void w_elem_sep(wbuf *w, int k)
-{
-    if (k > 0)
-        w_put(w, ",\n    ");
-}
-
-static void w_table_close(wbuf *w, int n)
-{
+    for (int k = 0; k < n; k++) {
+        if (k > 0)
+            w_put(w, ",\n    ");
+        w_row(w, ov, cols, k);
+    }
     w_put(w, n ? "\n  ]" : "]");
 }
 
@@ -841,132 +944,15 @@ static void emit(wbuf *w, const gr_overlay *ov)
         w_numf(w, fac_names[f], ov->fac_mw[f], f == 0);
     w_put(w, "}");
 
-    w_table_open(w, "cities", ov->ncity);
-    for (int k = 0; k < ov->ncity; k++) {
-        w_elem_sep(w, k);
-        w_put(w, "{");
-        w_intf(w, "id", k, 1);
-        w_strf(w, "name", ov->city_name[k], 0);
-        w_numf(w, "population", ov->city_population[k], 0);
-        w_numf(w, "x_km", ov->city_x_km[k], 0);
-        w_numf(w, "y_km", ov->city_y_km[k], 0);
-        w_numf(w, "radius_km", ov->city_radius_km[k], 0);
-        w_key(w, "heat_districts", 0);
-        w_put(w, "[");
-        int first = 1;
-        for (int h = 0; h < ov->nheat; h++) {
-            if (ov->heat_city[h] != k)
-                continue;
-            w_put(w, first ? "{" : ", {");
-            first = 0;
-            w_intf(w, "id", h, 1);
-            w_reff(w, "plant", ov->heat_plant[h], 0);
-            w_numf(w, "population", ov->heat_population[h], 0);
-            w_put(w, "}");
-        }
-        w_put(w, "]}");
-    }
-    w_table_close(w, ov->ncity);
-
-    w_table_open(w, "substations", ov->nsub);
-    for (int k = 0; k < ov->nsub; k++) {
-        w_elem_sep(w, k);
-        w_put(w, "{");
-        w_intf(w, "id", k, 1);
-        w_strf(w, "name", ov->sub_name[k], 0);
-        w_strf(w, "kind", gr_substation_kind_name(ov->sub_kind[k]), 0);
-        w_numf(w, "x_km", ov->sub_x_km[k], 0);
-        w_numf(w, "y_km", ov->sub_y_km[k], 0);
-        w_put(w, "}");
-    }
-    w_table_close(w, ov->nsub);
-
-    w_table_open(w, "plants", ov->nplant);
-    for (int k = 0; k < ov->nplant; k++) {
-        w_elem_sep(w, k);
-        w_put(w, "{");
-        w_intf(w, "id", k, 1);
-        w_strf(w, "name", ov->plant_name[k], 0);
-        w_strf(w, "type", gr_plant_type_name(ov->plant_type[k]), 0);
-        w_reff(w, "substation", ov->plant_substation[k], 0);
-        w_reff(w, "city", ov->plant_city[k], 0);
-        w_put(w, "}");
-    }
-    w_table_close(w, ov->nplant);
-
-    w_table_open(w, "buses", ov->nb);
-    for (int k = 0; k < ov->nb; k++) {
-        w_elem_sep(w, k);
-        w_put(w, "{");
-        w_intf(w, "bus", ov->bus_id[k], 1);
-        w_numf(w, "x_km", ov->bus_x_km[k], 0);
-        w_numf(w, "y_km", ov->bus_y_km[k], 0);
-        w_numf(w, "kv", ov->bus_kv[k], 0);
-        w_reff(w, "substation", ov->bus_substation[k], 0);
-        w_reff(w, "city", ov->bus_city[k], 0);
-        w_numf(w, "population", ov->bus_population[k], 0);
-        w_reff(w, "heat_district", ov->bus_heat_district[k], 0);
-        w_numf(w, "heat_population", ov->bus_heat_population[k], 0);
-        w_key(w, "critical", 0);
-        w_put(w, "{");
-        for (int f = 0; f < GR_FAC_N; f++)
-            w_intf(w, fac_names[f], ov->bus_fac[(size_t)k * GR_FAC_N + (size_t)f], f == 0);
-        w_put(w, "}}");
-    }
-    w_table_close(w, ov->nb);
-
-    w_table_open(w, "generators", ov->ng);
-    for (int k = 0; k < ov->ng; k++) {
-        w_elem_sep(w, k);
-        w_put(w, "{");
-        w_intf(w, "gen", k + 1, 1);
-        w_intf(w, "bus", ov->gen_bus[k], 0);
-        w_reff(w, "plant", ov->gen_plant[k], 0);
-        w_put(w, "}");
-    }
-    w_table_close(w, ov->ng);
-
-    w_table_open(w, "defended_zones", ov->nzone);
-    for (int k = 0; k < ov->nzone; k++) {
-        w_elem_sep(w, k);
-        w_put(w, "{");
-        w_intf(w, "id", k, 1);
-        w_strf(w, "name", ov->zone_name[k], 0);
-        w_reff(w, "city", ov->zone_city[k], 0);
-        w_numf(w, "x_km", ov->zone_x_km[k], 0);
-        w_numf(w, "y_km", ov->zone_y_km[k], 0);
-        w_numf(w, "radius_km", ov->zone_radius_km[k], 0);
-        w_put(w, "}");
-    }
-    w_table_close(w, ov->nzone);
-
-    w_table_open(w, "crew_bases", ov->ncrew);
-    for (int k = 0; k < ov->ncrew; k++) {
-        w_elem_sep(w, k);
-        w_put(w, "{");
-        w_intf(w, "id", k, 1);
-        w_strf(w, "name", ov->crew_name[k], 0);
-        w_reff(w, "substation", ov->crew_substation[k], 0);
-        w_intf(w, "crews", ov->crew_count[k], 0);
-        w_numf(w, "x_km", ov->crew_x_km[k], 0);
-        w_numf(w, "y_km", ov->crew_y_km[k], 0);
-        w_put(w, "}");
-    }
-    w_table_close(w, ov->ncrew);
-
-    if (ov->nl > 0 && ov->branch_length_km) {
-        w_table_open(w, "branches", ov->nl);
-        for (int k = 0; k < ov->nl; k++) {
-            w_elem_sep(w, k);
-            w_put(w, "{");
-            w_intf(w, "branch", k + 1, 1);
-            w_intf(w, "from", ov->branch_from[k], 0);
-            w_intf(w, "to", ov->branch_to[k], 0);
-            w_numf(w, "length_km", ov->branch_length_km[k], 0);
-            w_put(w, "}");
-        }
-        w_table_close(w, ov->nl);
-    }
+    w_table(w, ov, "cities", ov->ncity, city_cols);
+    w_table(w, ov, "substations", ov->nsub, sub_cols);
+    w_table(w, ov, "plants", ov->nplant, plant_cols);
+    w_table(w, ov, "buses", ov->nb, bus_cols);
+    w_table(w, ov, "generators", ov->ng, gen_cols);
+    w_table(w, ov, "defended_zones", ov->nzone, zone_cols);
+    w_table(w, ov, "crew_bases", ov->ncrew, crew_cols);
+    if (ov->nl > 0 && ov->branch_length_km)
+        w_table(w, ov, "branches", ov->nl, branch_cols);
     w_put(w, "\n}\n");
 }
 
