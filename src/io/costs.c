@@ -86,10 +86,9 @@ static int str(jr *r, const json_t *obj, const char *path, const char *key, int 
 {
     char p[PATHLEN];
     const json_t *v;
-    int st = jr_field(r, obj, path, key, required, &v);
+    int st = jr_member(r, obj, path, key, required, &v, p);
     if (st || !v)
         return st;
-    jr_key_path(p, path, key);
     if (!json_is_string(v))
         return jr_fail(r, p, "expected a string, found %s", jr_type(v));
     if (json_string_length(v) == 0)
@@ -122,19 +121,10 @@ static int read_shelter(jr *r, const json_t *o, const char *path, gr_protect_opt
     int any = 0;
     json_object_foreach((json_t *)cost, key, val) {
         int cls = -1;
-        for (int c = 0; c < GR_ASSET_NCLASS && cls < 0; c++)
-            if (strcmp(key, gr_asset_class_name(c)) == 0)
-                cls = c;
         jr_key_path(q, p, key);
-        if (cls < 0) {
-            char list[256] = "";
-            for (int c = 0; c < GR_ASSET_NCLASS; c++) {
-                strncat(list, gr_asset_class_name(c), sizeof list - strlen(list) - 1);
-                if (c + 1 < GR_ASSET_NCLASS)
-                    strncat(list, ", ", sizeof list - strlen(list) - 1);
-            }
-            return jr_fail(r, q, "unknown asset class \"%s\" (expected one of: %s)", key, list);
-        }
+        if ((st = jr_name_in(r, q, key, GR_ASSET_NCLASS, gr_asset_class_name, "asset class",
+                             &cls)))
+            return st;
         if (json_is_null(val))
             continue; /* not offered */
         if ((st = jr_num_value(r, val, q, 0.0, 1e9, &op->class_cost[cls])))
@@ -168,20 +158,8 @@ static int read_spare(jr *r, const json_t *o, const char *path, gr_protect_optio
         (st = jr_integer(r, o, path, "max", 0, 1, 1000, &op->max)))
         return st;
     op->kind = -1;
-    for (int k = 0; k < GR_REPAIR_NKIND && op->kind < 0; k++)
-        if (strcmp(kind, gr_repair_kind_name(k)) == 0)
-            op->kind = k;
-    if (op->kind < 0) {
-        char list[256] = "";
-        for (int k = 0; k < GR_REPAIR_NKIND; k++) {
-            strncat(list, gr_repair_kind_name(k), sizeof list - strlen(list) - 1);
-            if (k + 1 < GR_REPAIR_NKIND)
-                strncat(list, ", ", sizeof list - strlen(list) - 1);
-        }
-        jr_key_path(p, path, "for");
-        return jr_fail(r, p, "unknown repair kind \"%s\" (expected one of: %s)", kind, list);
-    }
-    return GR_OK;
+    jr_key_path(p, path, "for");
+    return jr_name_in(r, p, kind, GR_REPAIR_NKIND, gr_repair_kind_name, "repair kind", &op->kind);
 }
 
 static int read_crew(jr *r, const json_t *o, const char *path, gr_protect_option *op)

@@ -95,6 +95,15 @@ int jr_field(jr *r, const json_t *obj, const char *path, const char *key, int re
     return GR_OK;
 }
 
+int jr_member(jr *r, const json_t *obj, const char *path, const char *key, int required,
+              const json_t **v, char *p)
+{
+    int st = jr_field(r, obj, path, key, required, v);
+    if (!st && *v)
+        jr_key_path(p, path, key);
+    return st;
+}
+
 int jr_num_value(jr *r, const json_t *v, const char *p, double min, double max, double *out)
 {
     if (!json_is_number(v))
@@ -106,18 +115,6 @@ int jr_num_value(jr *r, const json_t *v, const char *p, double min, double max, 
         return jr_fail(r, p, "%.10g is out of range [%.10g, %.10g]", x, min, max);
     *out = x;
     return GR_OK;
-}
-
-int jr_num(jr *r, const json_t *obj, const char *path, const char *key, int required,
-           double min, double max, double *out)
-{
-    const json_t *v;
-    char p[JR_PATHLEN];
-    int st = jr_field(r, obj, path, key, required, &v);
-    if (st || !v)
-        return st;
-    jr_key_path(p, path, key);
-    return jr_num_value(r, v, p, min, max, out);
 }
 
 int jr_int_value(jr *r, const json_t *v, const char *p, long long min, long long max,
@@ -132,14 +129,46 @@ int jr_int_value(jr *r, const json_t *v, const char *p, long long min, long long
     return GR_OK;
 }
 
-int jr_integer(jr *r, const json_t *obj, const char *path, const char *key, int required,
-               long long min, long long max, int *out)
+/* Field `key` of obj as a number into *dout, or with dout NULL as an integer
+ * into *iout (bounds pass through double: exact to 2^53); nothing when
+ * absent and optional. */
+static int member_value(jr *r, const json_t *obj, const char *path, const char *key,
+                        int required, double min, double max, double *dout, int *iout)
 {
     const json_t *v;
     char p[JR_PATHLEN];
-    int st = jr_field(r, obj, path, key, required, &v);
+    int st = jr_member(r, obj, path, key, required, &v, p);
     if (st || !v)
         return st;
-    jr_key_path(p, path, key);
-    return jr_int_value(r, v, p, min, max, out);
+    return dout ? jr_num_value(r, v, p, min, max, dout)
+                : jr_int_value(r, v, p, (long long)min, (long long)max, iout);
+}
+
+int jr_num(jr *r, const json_t *obj, const char *path, const char *key, int required,
+           double min, double max, double *out)
+{
+    return member_value(r, obj, path, key, required, min, max, out, NULL);
+}
+
+int jr_integer(jr *r, const json_t *obj, const char *path, const char *key, int required,
+               long long min, long long max, int *out)
+{
+    return member_value(r, obj, path, key, required, (double)min, (double)max, NULL, out);
+}
+
+int jr_name_in(jr *r, const char *p, const char *s, int n, const char *(*name_of)(int),
+               const char *what, int *out)
+{
+    for (int k = 0; k < n; k++)
+        if (strcmp(s, name_of(k)) == 0) {
+            *out = k;
+            return GR_OK;
+        }
+    char list[400] = "";
+    for (int k = 0; k < n; k++) {
+        strncat(list, name_of(k), sizeof list - strlen(list) - 1);
+        if (k + 1 < n)
+            strncat(list, ", ", sizeof list - strlen(list) - 1);
+    }
+    return jr_fail(r, p, "unknown %s \"%s\" (expected one of: %s)", what, s, list);
 }

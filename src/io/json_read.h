@@ -20,7 +20,7 @@ typedef struct jr {
 int jr_fail(jr *r, const char *path, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 3, 4)))
-#endif /* GRIDRES_JSON_READ_H */
+#endif
     ;
 /* GR_ENOMEM with "NAME: out of memory". */
 int jr_oom(jr *r);
@@ -42,6 +42,9 @@ int jr_load_text(jr *r, const char *text, size_t len, json_t **root);
  * absent and required. */
 int jr_field(jr *r, const json_t *obj, const char *path, const char *key, int required,
              const json_t **v);
+/* jr_field, and p (JR_PATHLEN bytes) = path.key when the field is there. */
+int jr_member(jr *r, const json_t *obj, const char *path, const char *key, int required,
+              const json_t **v, char *p);
 /* A finite number in [min, max]; p is the value's path. */
 int jr_num_value(jr *r, const json_t *v, const char *p, double min, double max, double *out);
 /* An integer in [min, max]; p is the value's path. */
@@ -53,5 +56,9 @@ int jr_num(jr *r, const json_t *obj, const char *path, const char *key, int requ
            double min, double max, double *out);
 int jr_integer(jr *r, const json_t *obj, const char *path, const char *key, int required,
                long long min, long long max, int *out);
+/* s must be one of the n names name_of(0 .. n-1): *out = its index; else
+ * GR_EPARSE at p: "unknown WHAT "s" (expected one of: …)". */
+int jr_name_in(jr *r, const char *p, const char *s, int n, const char *(*name_of)(int),
+               const char *what, int *out);
 
 #endif /* GRIDRES_JSON_READ_H */

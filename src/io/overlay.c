@@ -1,4 +1,4 @@
-/* overlay.c — the scenario overlay (scenario.json): validating reader (jansson), byte-stable writer, helpers.
+/* overlay.c — the scenario overlay (scenario.json): validating reader (jansson), byte-stable writer, type names.
  *
  * DESIGN
  * The reader checks every field: its type, its range and the references
@@ -8,8 +8,11 @@
  * The writer emits one table element per line with numbers in their shortest
  * round-trip form, so the same overlay always gives the same bytes, and it
  * validates its own output with the reader before writing anything: whatever
- * gr_overlay_write accepts, gr_overlay_read reads back. The format is
- * documented in docs/scenario.md. */
+ * gr_overlay_write accepts, gr_overlay_read reads back. Reader and writer
+ * share one column table per overlay table (city_cols, bus_cols, …): the
+ * fields the reader knows, and checks for the simple tables, are the ones
+ * the writer lays out, in the same order. The format is documented in
+ * docs/scenario.md. Allocation and lifetime live in model/overlay.c. */
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -59,10 +62,9 @@ static int rd_int(jr *r, const json_t *obj, const char *path, const char *key, l
 {
     const json_t *v;
     char p[JR_PATHLEN];
-    int st = jr_field(r, obj, path, key, 1, &v);
+    int st = jr_member(r, obj, path, key, 1, &v, p);
     if (st)
         return st;
-    jr_key_path(p, path, key);
     if (allow_null && json_is_null(v)) {
         *out = null_value;
         return GR_OK;
@@ -83,10 +85,9 @@ static int rd_ref(jr *r, const json_t *obj, const char *path, const char *key, i
 {
     const json_t *v;
     char p[JR_PATHLEN];
-    int st = jr_field(r, obj, path, key, 1, &v);
+    int st = jr_member(r, obj, path, key, 1, &v, p);
     if (st)
         return st;
-    jr_key_path(p, path, key);
     if (allow_null && json_is_null(v)) {
         *out = -1;
         return GR_OK;
@@ -131,10 +132,9 @@ static int rd_str(jr *r, const json_t *obj, const char *path, const char *key, c
 {
     const json_t *v;
     char p[JR_PATHLEN];
-    int st = jr_field(r, obj, path, key, 1, &v);
+    int st = jr_member(r, obj, path, key, 1, &v, p);
     if (st)
         return st;
-    jr_key_path(p, path, key);
     if (!json_is_string(v))
         return jr_fail(r, p, "expected a string, found %s", ov_type(v));
     if (json_string_length(v) == 0)
@@ -153,25 +153,12 @@ static int rd_enum(jr *r, const json_t *obj, const char *path, const char *key,
 {
     const json_t *v;
     char p[JR_PATHLEN];
-    int st = jr_field(r, obj, path, key, 1, &v);
+    int st = jr_member(r, obj, path, key, 1, &v, p);
     if (st)
         return st;
-    jr_key_path(p, path, key);
     if (!json_is_string(v))
         return jr_fail(r, p, "expected a string, found %s", ov_type(v));
-    for (int k = 0; k < n; k++)
-        if (strcmp(json_string_value(v), name_of(k)) == 0) {
-            *out = k;
-            return GR_OK;
-        }
-    char list[256] = "";
-    for (int k = 0; k < n; k++) {
-        strncat(list, name_of(k), sizeof list - strlen(list) - 1);
-        if (k + 1 < n)
-            strncat(list, ", ", sizeof list - strlen(list) - 1);
-    }
-    return jr_fail(r, p, "unknown %s \"%s\" (expected one of: %s)", what, json_string_value(v),
-                   list);
+    return jr_name_in(r, p, json_string_value(v), n, name_of, what, out);
 }
 
 /* An array field; *n gets its size. */
@@ -179,10 +166,9 @@ static int rd_array(jr *r, const json_t *obj, const char *path, const char *key,
                     const json_t **arr, size_t *n)
 {
     char p[JR_PATHLEN];
-    int st = jr_field(r, obj, path, key, 1, arr);
+    int st = jr_member(r, obj, path, key, 1, arr, p);
     if (st)
         return st;
-    jr_key_path(p, path, key);
     if (!json_is_array(*arr))
         return jr_fail(r, p, "expected an array, found %s", ov_type(*arr));
     *n = json_array_size(*arr);

@@ -273,22 +273,23 @@ double gr_dist_mean(const gr_dist *d)
  * JSON reading helpers: every failure names the file and the JSON path.
  * ------------------------------------------------------------------------ */
 
-/* The field, number and integer helpers are json_read.c's (shared with the
- * costs reader); the section readers call them by these short names. */
+/* The field, number, integer and name helpers are json_read.c's (shared
+ * with the costs and overlay readers); the section readers call them by
+ * these short names. */
 #define field jr_field
 #define num_value jr_num_value
 #define num jr_num
 #define int_value jr_int_value
 #define integer jr_integer
+#define name_in jr_name_in
 
 static int boolean(jr *r, const json_t *obj, const char *path, const char *key, int *out)
 {
     const json_t *v;
     char p[PATHLEN];
-    int st = field(r, obj, path, key, 0, &v);
+    int st = jr_member(r, obj, path, key, 0, &v, p);
     if (st || !v)
         return st;
-    jr_key_path(p, path, key);
     if (!json_is_boolean(v))
         return jr_fail(r, p, "expected true or false, found %s", jr_type(v));
     *out = json_is_true(v);
@@ -301,10 +302,9 @@ static int string(jr *r, const json_t *obj, const char *path, const char *key, i
 {
     const json_t *v;
     char p[PATHLEN];
-    int st = field(r, obj, path, key, required, &v);
+    int st = jr_member(r, obj, path, key, required, &v, p);
     if (st || !v)
         return st;
-    jr_key_path(p, path, key);
     if (!json_is_string(v))
         return jr_fail(r, p, "expected a string, found %s", jr_type(v));
     if (json_string_length(v) == 0 || strlen(json_string_value(v)) != json_string_length(v))
@@ -318,24 +318,6 @@ static int dup(jr *r, const char *src, char **dst)
     gr_free(*dst);
     *dst = gr_overlay_strdup(src);
     return *dst ? GR_OK : jr_oom(r);
-}
-
-/* One of n names; *out gets its index. */
-static int name_in(jr *r, const char *p, const char *s, int n, const char *(*name_of)(int),
-                   const char *what, int *out)
-{
-    for (int k = 0; k < n; k++)
-        if (strcmp(s, name_of(k)) == 0) {
-            *out = k;
-            return GR_OK;
-        }
-    char list[400] = "";
-    for (int k = 0; k < n; k++) {
-        strncat(list, name_of(k), sizeof list - strlen(list) - 1);
-        if (k + 1 < n)
-            strncat(list, ", ", sizeof list - strlen(list) - 1);
-    }
-    return jr_fail(r, p, "unknown %s \"%s\" (expected one of: %s)", what, s, list);
 }
 
 static const char *threat_name(int t)
@@ -353,10 +335,9 @@ static int keyed_map(jr *r, const json_t *obj, const char *path, const char *key
 {
     const json_t *v;
     char p[PATHLEN], q[PATHLEN];
-    int st = field(r, obj, path, key, 0, &v);
+    int st = jr_member(r, obj, path, key, 0, &v, p);
     if (st || !v)
         return st;
-    jr_key_path(p, path, key);
     if (!json_is_object(v))
         return jr_fail(r, p, "expected an object, found %s", jr_type(v));
     const char *k;
@@ -396,10 +377,9 @@ static int array(jr *r, const json_t *obj, const char *path, const char *key, in
 {
     char p[PATHLEN];
     *n = 0;
-    int st = field(r, obj, path, key, required, arr);
+    int st = jr_member(r, obj, path, key, required, arr, p);
     if (st || !*arr)
         return st;
-    jr_key_path(p, path, key);
     if (!json_is_array(*arr))
         return jr_fail(r, p, "expected an array, found %s", jr_type(*arr));
     *n = json_array_size(*arr);
