@@ -16,7 +16,9 @@
 #include <jansson.h>
 
 #include "gridres.h"
+#include "io/file_read.h"
 #include "io/json_read.h"
+#include "model/overlay.h"
 
 #define COSTS_FORMAT "gridres-costs"
 #define COSTS_VERSION 1
@@ -78,65 +80,15 @@ void gr_protect_costs_free(gr_protect_costs *c)
  * JSON helpers: every failure names the file and the JSON path.
  * ------------------------------------------------------------------------ */
 
-static int num_value(jr *r, const json_t *v, const char *p, double min, double max, double *out)
-{
-    if (!json_is_number(v))
-        return jr_fail(r, p, "expected a number, found %s", jr_type(v));
-    double x = json_number_value(v);
-    if (!isfinite(x))
-        return jr_fail(r, p, "expected a finite number");
-    if (x < min || x > max)
-        return jr_fail(r, p, "%.10g is out of range [%.10g, %.10g]", x, min, max);
-    *out = x;
-    return GR_OK;
-}
-
-static int num(jr *r, const json_t *obj, const char *path, const char *key, int required,
-               double min, double max, double *out)
-{
-    char p[PATHLEN];
-    const json_t *v = json_object_get(obj, key);
-    if (!v)
-        return required ? jr_fail(r, path, "missing field \"%s\"", key) : GR_OK;
-    jr_key_path(p, path, key);
-    return num_value(r, v, p, min, max, out);
-}
-
-static int integer(jr *r, const json_t *obj, const char *path, const char *key, int required,
-                   long long min, long long max, int *out)
-{
-    char p[PATHLEN];
-    const json_t *v = json_object_get(obj, key);
-    if (!v)
-        return required ? jr_fail(r, path, "missing field \"%s\"", key) : GR_OK;
-    jr_key_path(p, path, key);
-    if (!json_is_integer(v))
-        return jr_fail(r, p, "expected an integer, found %s", jr_type(v));
-    long long x = (long long)json_integer_value(v);
-    if (x < min || x > max)
-        return jr_fail(r, p, "%lld is out of range [%lld, %lld]", x, min, max);
-    *out = (int)x;
-    return GR_OK;
-}
-
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = gr_malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 /* String field `key` (non-empty); *out borrowed from the JSON tree. */
 static int str(jr *r, const json_t *obj, const char *path, const char *key, int required,
                const char **out)
 {
     char p[PATHLEN];
-    const json_t *v = json_object_get(obj, key);
-    if (!v)
-        return required ? jr_fail(r, path, "missing field \"%s\"", key) : GR_OK;
-    jr_key_path(p, path, key);
+    const json_t *v;
+    int st = jr_member(r, obj, path, key, required, &v, p);
+    if (st || !v)
+        return st;
     if (!json_is_string(v))
         return jr_fail(r, p, "expected a string, found %s", jr_type(v));
     if (json_string_length(v) == 0)
@@ -156,7 +108,7 @@ static int read_shelter(jr *r, const json_t *o, const char *path, gr_protect_opt
     char p[PATHLEN], q[PATHLEN];
     int st;
     if ((st = jr_keys(r, o, path, known)) ||
-        (st = integer(r, o, path, "level", 1, 1, 100, &op->level)))
+        (st = jr_integer(r, o, path, "level", 1, 1, 100, &op->level)))
         return st;
     const json_t *cost = json_object_get(o, "cost");
     if (!cost)
@@ -169,22 +121,13 @@ static int read_shelter(jr *r, const json_t *o, const char *path, gr_protect_opt
     int any = 0;
     json_object_foreach((json_t *)cost, key, val) {
         int cls = -1;
-        for (int c = 0; c < GR_ASSET_NCLASS && cls < 0; c++)
-            if (strcmp(key, gr_asset_class_name(c)) == 0)
-                cls = c;
         jr_key_path(q, p, key);
-        if (cls < 0) {
-            char list[256] = "";
-            for (int c = 0; c < GR_ASSET_NCLASS; c++) {
-                strncat(list, gr_asset_class_name(c), sizeof list - strlen(list) - 1);
-                if (c + 1 < GR_ASSET_NCLASS)
-                    strncat(list, ", ", sizeof list - strlen(list) - 1);
-            }
-            return jr_fail(r, q, "unknown asset class \"%s\" (expected one of: %s)", key, list);
-        }
+        if ((st = jr_name_in(r, q, key, GR_ASSET_NCLASS, gr_asset_class_name, "asset class",
+                             &cls)))
+            return st;
         if (json_is_null(val))
             continue; /* not offered */
-        if ((st = num_value(r, val, q, 0.0, 1e9, &op->class_cost[cls])))
+        if ((st = jr_num_value(r, val, q, 0.0, 1e9, &op->class_cost[cls])))
             return st;
         any = 1;
     }
@@ -198,7 +141,7 @@ static int read_shelter(jr *r, const json_t *o, const char *path, gr_protect_opt
     if ((st = jr_keys(r, eff, p, tk)))
         return st;
     for (int t = 0; t < GR_THREAT_NTYPES; t++)
-        if ((st = num(r, eff, p, threat_names[t], 1, 0.0, 1.0, &op->effect[t])))
+        if ((st = jr_num(r, eff, p, threat_names[t], 1, 0.0, 1.0, &op->effect[t])))
             return st;
     return GR_OK;
 }
@@ -210,25 +153,13 @@ static int read_spare(jr *r, const json_t *o, const char *path, gr_protect_optio
     char p[PATHLEN];
     int st;
     if ((st = jr_keys(r, o, path, known)) || (st = str(r, o, path, "for", 1, &kind)) ||
-        (st = num(r, o, path, "cost", 1, 0.0, 1e9, &op->cost)) ||
-        (st = integer(r, o, path, "units", 0, 1, 1000, &op->units)) ||
-        (st = integer(r, o, path, "max", 0, 1, 1000, &op->max)))
+        (st = jr_num(r, o, path, "cost", 1, 0.0, 1e9, &op->cost)) ||
+        (st = jr_integer(r, o, path, "units", 0, 1, 1000, &op->units)) ||
+        (st = jr_integer(r, o, path, "max", 0, 1, 1000, &op->max)))
         return st;
     op->kind = -1;
-    for (int k = 0; k < GR_REPAIR_NKIND && op->kind < 0; k++)
-        if (strcmp(kind, gr_repair_kind_name(k)) == 0)
-            op->kind = k;
-    if (op->kind < 0) {
-        char list[256] = "";
-        for (int k = 0; k < GR_REPAIR_NKIND; k++) {
-            strncat(list, gr_repair_kind_name(k), sizeof list - strlen(list) - 1);
-            if (k + 1 < GR_REPAIR_NKIND)
-                strncat(list, ", ", sizeof list - strlen(list) - 1);
-        }
-        jr_key_path(p, path, "for");
-        return jr_fail(r, p, "unknown repair kind \"%s\" (expected one of: %s)", kind, list);
-    }
-    return GR_OK;
+    jr_key_path(p, path, "for");
+    return jr_name_in(r, p, kind, GR_REPAIR_NKIND, gr_repair_kind_name, "repair kind", &op->kind);
 }
 
 static int read_crew(jr *r, const json_t *o, const char *path, gr_protect_option *op)
@@ -236,9 +167,9 @@ static int read_crew(jr *r, const json_t *o, const char *path, gr_protect_option
     static const char *const known[] = {"type", "name", "cost", "max", "bases", NULL};
     int st;
     if ((st = jr_keys(r, o, path, known)) ||
-        (st = num(r, o, path, "cost", 1, 0.0, 1e9, &op->cost)) ||
-        (st = integer(r, o, path, "max", 0, 1, 1000, &op->max)) ||
-        (st = integer(r, o, path, "bases", 0, 1, 64, &op->bases)))
+        (st = jr_num(r, o, path, "cost", 1, 0.0, 1e9, &op->cost)) ||
+        (st = jr_integer(r, o, path, "max", 0, 1, 1000, &op->max)) ||
+        (st = jr_integer(r, o, path, "bases", 0, 1, 64, &op->bases)))
         return st;
     op->units = 1;
     return GR_OK;
@@ -289,7 +220,7 @@ static int read_options(jr *r, const json_t *arr, gr_protect_costs *c)
         }
         if ((st = str(r, o, p, "name", 0, &name)))
             return st;
-        op->name = dup_str(name ? name : type);
+        op->name = gr_overlay_strdup(name ? name : type);
         c->noptions = (int)i + 1;
         if (!op->name)
             return jr_oom(r);
@@ -329,7 +260,7 @@ static int read_root(jr *r, const json_t *root, gr_protect_costs *c)
         return st;
     if (strcmp(fmt, COSTS_FORMAT) != 0)
         return jr_fail(r, "$.format", "expected \"%s\", found \"%s\"", COSTS_FORMAT, fmt);
-    if ((st = integer(r, root, "$", "version", 1, 1, 1000, &version)))
+    if ((st = jr_integer(r, root, "$", "version", 1, 1, 1000, &version)))
         return st;
     if (version != COSTS_VERSION)
         return jr_fail(r, "$.version", "unsupported version %d (expected %d)", version,
@@ -337,13 +268,13 @@ static int read_root(jr *r, const json_t *root, gr_protect_costs *c)
     if ((st = str(r, root, "$", "currency", 0, &cur)))
         return st;
     if (cur) {
-        char *d = dup_str(cur);
+        char *d = gr_overlay_strdup(cur);
         if (!d)
             return jr_oom(r);
         gr_free(c->currency);
         c->currency = d;
     }
-    if ((st = num(r, root, "$", "usd_uah", 0, 1e-6, 1e9, &c->usd_uah)))
+    if ((st = jr_num(r, root, "$", "usd_uah", 0, 1e-6, 1e9, &c->usd_uah)))
         return st;
     const json_t *ops = json_object_get(root, "options");
     if (ops && (st = read_options(r, ops, c)))
@@ -354,9 +285,10 @@ static int read_root(jr *r, const json_t *root, gr_protect_costs *c)
     if (pl) {
         static const char *const pk[] = {"shortlist", "critical_weight", "rule_level", NULL};
         if ((st = jr_keys(r, pl, "$.planner", pk)) ||
-            (st = integer(r, pl, "$.planner", "shortlist", 0, 1, 10000, &c->shortlist)) ||
-            (st = num(r, pl, "$.planner", "critical_weight", 0, 1.0, 1e6, &c->critical_weight)) ||
-            (st = integer(r, pl, "$.planner", "rule_level", 0, 0, 100, &c->rule_level)))
+            (st = jr_integer(r, pl, "$.planner", "shortlist", 0, 1, 10000, &c->shortlist)) ||
+            (st = jr_num(r, pl, "$.planner", "critical_weight", 0, 1.0, 1e6,
+                         &c->critical_weight)) ||
+            (st = jr_integer(r, pl, "$.planner", "rule_level", 0, 0, 100, &c->rule_level)))
             return st;
     }
     if (c->rule_level > 0) {
@@ -380,7 +312,7 @@ static gr_protect_costs *costs_new(void)
     c->shortlist = 12;
     c->critical_weight = 10.0;
     c->rule_level = 0;
-    c->currency = dup_str("million UAH");
+    c->currency = gr_overlay_strdup("million UAH");
     if (!c->currency) {
         gr_free(c);
         return NULL;
@@ -390,12 +322,11 @@ static gr_protect_costs *costs_new(void)
 
 static int parse_into(const char *text, size_t len, jr *r, gr_protect_costs *c)
 {
-    json_error_t je;
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-    if (!root)
-        return gr_error_set(r->err, GR_EPARSE, "%s:%d:%d: %s", r->name, je.line, je.column,
-                            je.text);
-    int st = read_root(r, root, c);
+    json_t *root;
+    int st = jr_load_text(r, text, len, &root);
+    if (st)
+        return st;
+    st = read_root(r, root, c);
     json_decref(root);
     return st;
 }
@@ -415,7 +346,7 @@ int gr_protect_costs_parse(const char *text, size_t len, const char *name,
         st = parse_into(text, len, &r, c);
     }
     if (!st) {
-        c->source = dup_str(text == default_json ? "built-in" : name ? name : "costs");
+        c->source = gr_overlay_strdup(text == default_json ? "built-in" : name ? name : "costs");
         if (!c->source)
             st = jr_oom(&rb);
     }
@@ -432,34 +363,12 @@ int gr_protect_costs_read(const char *path, gr_protect_costs **out, gr_error *er
     *out = NULL;
     if (!path)
         return gr_protect_costs_parse(default_json, strlen(default_json), "built-in", out, err);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return gr_error_set(err, GR_EIO, "%s: cannot open the file", path);
-    size_t cap = 1 << 14, len = 0;
-    char *buf = gr_malloc(cap);
-    while (buf) {
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (len < cap)
-            break;
-        char *nb = gr_realloc(buf, cap * 2);
-        if (!nb) {
-            gr_free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = nb;
-        cap *= 2;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf)
-        return gr_error_set(err, GR_ENOMEM, "%s: out of memory", path);
-    if (bad) {
-        gr_free(buf);
-        return gr_error_set(err, GR_EIO, "%s: read error", path);
-    }
-    int st = gr_protect_costs_parse(buf, len, path, out, err);
+    char *buf;
+    size_t len;
+    int st = io_read_file(path, &buf, &len, err);
+    if (st)
+        return st;
+    st = gr_protect_costs_parse(buf, len, path, out, err);
     gr_free(buf);
     return st;
 }

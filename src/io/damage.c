@@ -1,13 +1,14 @@
 /* damage.c — damage sets for restoration planning: damage.json reader (docs/restore.md), allocation, checks. */
 #include <ctype.h>
 #include <math.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <jansson.h>
 
 #include "gridres.h"
+#include "io/file_read.h"
+#include "io/json_read.h"
+#include "model/overlay.h"
 
 /* Default lead time of a spare class without "lead_h": 12 months, the middle
  * of the 6-18 months quoted for a new large power transformer (DESIGN §6). */
@@ -202,105 +203,29 @@ int gr_damage_check(const gr_damage *d, const gr_grid *g, gr_error *err)
 /* ------------------------------------------------------------------------
  * Reader.
  * ------------------------------------------------------------------------ */
-typedef struct rd {
-    const char *name;
-    gr_error *err;
-} rd;
-
-#define PATH_LEN 128
-
-static int rd_fail(rd *r, const char *path, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-static int rd_fail(rd *r, const char *path, const char *fmt, ...)
-{
-    char msg[GR_ERROR_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return gr_error_set(r->err, GR_EPARSE, "%s: %s: %s", r->name, path, msg);
-}
-
-static const char *jtype(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT: return "object";
-    case JSON_ARRAY: return "array";
-    case JSON_STRING: return "string";
-    case JSON_INTEGER: return "integer";
-    case JSON_REAL: return "number";
-    case JSON_TRUE:
-    case JSON_FALSE: return "boolean";
-    default: return "null";
-    }
-}
-
-static void sub_path(char *buf, const char *path, const char *key)
-{
-    int n = snprintf(buf, PATH_LEN, "%s.%s", path, key);
-    if (n < 0 || n >= PATH_LEN)
-        memcpy(buf + PATH_LEN - 4, "...", 4);
-}
-
-static void idx_path(char *buf, const char *path, const char *key, size_t i)
-{
-    int n = snprintf(buf, PATH_LEN, "%s.%s[%zu]", path, key, i);
-    if (n < 0 || n >= PATH_LEN)
-        memcpy(buf + PATH_LEN - 4, "...", 4);
-}
-
-static int rd_object(rd *r, const json_t *v, const char *path, const char *const *names)
-{
-    const char *key;
-    json_t *val;
-    if (!json_is_object(v))
-        return rd_fail(r, path, "expected an object, found %s", jtype(v));
-    json_object_foreach((json_t *)v, key, val) {
-        int known = 0;
-        for (const char *const *n = names; *n; n++)
-            known |= strcmp(*n, key) == 0;
-        if (!known)
-            return rd_fail(r, path, "unknown field \"%s\"", key);
-    }
-    return GR_OK;
-}
-
 /* A number >= min (finite). `what` completes "expected …". */
-static int rd_num(rd *r, const json_t *v, const char *path, double min, const char *what,
+static int rd_num(jr *r, const json_t *v, const char *path, double min, const char *what,
                   double *out)
 {
     if (!json_is_number(v))
-        return rd_fail(r, path, "expected %s, found %s", what, jtype(v));
+        return jr_fail(r, path, "expected %s, found %s", what, jr_type(v));
     double x = json_number_value(v);
     if (!isfinite(x) || x < min)
-        return rd_fail(r, path, "expected %s, found %g", what, x);
+        return jr_fail(r, path, "expected %s, found %g", what, x);
     *out = x;
     return GR_OK;
 }
 
-static int rd_int(rd *r, const json_t *v, const char *path, long long min, long long max,
+static int rd_int(jr *r, const json_t *v, const char *path, long long min, long long max,
                   const char *what, long long *out)
 {
     if (!json_is_integer(v))
-        return rd_fail(r, path, "expected %s, found %s", what, jtype(v));
+        return jr_fail(r, path, "expected %s, found %s", what, jr_type(v));
     long long x = json_integer_value(v);
     if (x < min || x > max)
-        return rd_fail(r, path, "expected %s, found %lld", what, x);
+        return jr_fail(r, path, "expected %s, found %lld", what, x);
     *out = x;
     return GR_OK;
-}
-
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *p = gr_malloc(n);
-    if (p)
-        memcpy(p, s, n);
-    return p;
 }
 
 static int find_spare(const gr_damage *d, const char *name)
@@ -311,56 +236,56 @@ static int find_spare(const gr_damage *d, const char *name)
     return -1;
 }
 
-static int rd_spares(rd *r, const json_t *arr, gr_damage *d)
+static int rd_spares(jr *r, const json_t *arr, gr_damage *d)
 {
     static const char *const fields[] = {"class", "stock", "lead_h", "on_order_h", NULL};
-    char p[PATH_LEN], q[PATH_LEN], s2[PATH_LEN];
+    char p[JR_PATHLEN], q[JR_PATHLEN], s2[JR_PATHLEN];
     int st;
     for (size_t k = 0; k < json_array_size(arr); k++) {
         const json_t *o = json_array_get(arr, k), *v;
         gr_spare_class *sc = &d->spare[k];
-        idx_path(p, "$", "spares", k);
-        if ((st = rd_object(r, o, p, fields)))
+        jr_key_index_path(p, "$", "spares", k);
+        if ((st = jr_keys(r, o, p, fields)))
             return st;
-        sub_path(q, p, "class");
+        jr_key_path(q, p, "class");
         if (!(v = json_object_get(o, "class")))
-            return rd_fail(r, p, "missing field \"class\"");
+            return jr_fail(r, p, "missing field \"class\"");
         if (!json_is_string(v) || !json_string_value(v)[0])
-            return rd_fail(r, q, "expected a non-empty string, found %s",
-                           json_is_string(v) ? "\"\"" : jtype(v));
+            return jr_fail(r, q, "expected a non-empty string, found %s",
+                           json_is_string(v) ? "\"\"" : jr_type(v));
         if (find_spare(d, json_string_value(v)) >= 0)
-            return rd_fail(r, q, "spare class \"%s\" listed twice", json_string_value(v));
-        if (!(sc->name = dup_str(json_string_value(v))))
+            return jr_fail(r, q, "spare class \"%s\" listed twice", json_string_value(v));
+        if (!(sc->name = gr_overlay_strdup(json_string_value(v))))
             return gr_error_set(r->err, GR_ENOMEM, "%s: out of memory", r->name);
         d->nspare = (int)k + 1;
         sc->stock = 0;
         sc->lead_h = DMG_DEFAULT_LEAD_H;
         if ((v = json_object_get(o, "stock"))) {
-            long long x;
-            sub_path(q, p, "stock");
+            long long x = 0;
+            jr_key_path(q, p, "stock");
             if ((st = rd_int(r, v, q, 0, 1000000, "a non-negative integer", &x)))
                 return st;
             sc->stock = (int)x;
         }
         if ((v = json_object_get(o, "lead_h"))) {
-            sub_path(q, p, "lead_h");
+            jr_key_path(q, p, "lead_h");
             if (json_is_null(v))
                 sc->lead_h = INFINITY;
             else if ((st = rd_num(r, v, q, 0.0, "a non-negative number or null", &sc->lead_h)))
                 return st;
         }
         if ((v = json_object_get(o, "on_order_h"))) {
-            sub_path(q, p, "on_order_h");
+            jr_key_path(q, p, "on_order_h");
             if (!json_is_array(v))
-                return rd_fail(r, q, "expected an array of hours, found %s", jtype(v));
+                return jr_fail(r, q, "expected an array of hours, found %s", jr_type(v));
             size_t m = json_array_size(v);
             if (m > 1000000)
-                return rd_fail(r, q, "too many units on order");
+                return jr_fail(r, q, "too many units on order");
             sc->on_order_h = gr_malloc((m + 1) * sizeof(double));
             if (!sc->on_order_h)
                 return gr_error_set(r->err, GR_ENOMEM, "%s: out of memory", r->name);
             for (size_t j = 0; j < m; j++) {
-                idx_path(s2, p, "on_order_h", j);
+                jr_key_index_path(s2, p, "on_order_h", j);
                 if ((st = rd_num(r, json_array_get(v, j), s2, 0.0, "a non-negative number",
                                  &sc->on_order_h[j])))
                     return st;
@@ -372,45 +297,45 @@ static int rd_spares(rd *r, const json_t *arr, gr_damage *d)
 }
 
 /* Class defaults given in the file ("repair_h": {"line": 12, …}); NaN = not given. */
-static int rd_defaults(rd *r, const json_t *o, double *def)
+static int rd_defaults(jr *r, const json_t *o, double *def)
 {
     static const char *const fields[] = {"line", "transformer", "gen", "bus", NULL};
-    char q[PATH_LEN];
+    char q[JR_PATHLEN];
     int st;
-    if ((st = rd_object(r, o, "$.repair_h", fields)))
+    if ((st = jr_keys(r, o, "$.repair_h", fields)))
         return st;
     for (int c = 0; c < GR_DMG_NCLASS; c++) {
         const json_t *v = json_object_get(o, class_names[c]);
         if (!v)
             continue;
-        sub_path(q, "$.repair_h", class_names[c]);
+        jr_key_path(q, "$.repair_h", class_names[c]);
         if ((st = rd_num(r, v, q, 0.0, "a non-negative number", &def[c])))
             return st;
     }
     return GR_OK;
 }
 
-static int rd_element(rd *r, const json_t *o, size_t k, const gr_grid *g, const double *def,
+static int rd_element(jr *r, const json_t *o, size_t k, const gr_grid *g, const double *def,
                       gr_damage *d)
 {
     static const char *const fields[] = {"kind", "row", "from", "to", "bus", "repair_h",
                                          "spare", "spare_count", "x_km", "y_km", "after",
                                          "label", NULL};
-    char p[PATH_LEN], q[PATH_LEN];
+    char p[JR_PATHLEN], q[JR_PATHLEN];
     const json_t *v;
-    long long x;
+    long long x = 0;
     int st;
     gr_damage_elem *e = &d->elem[k];
-    idx_path(p, "$", "elements", k);
-    if ((st = rd_object(r, o, p, fields)))
+    jr_key_index_path(p, "$", "elements", k);
+    if ((st = jr_keys(r, o, p, fields)))
         return st;
-    sub_path(q, p, "kind");
+    jr_key_path(q, p, "kind");
     if (!(v = json_object_get(o, "kind")))
-        return rd_fail(r, p, "missing field \"kind\"");
+        return jr_fail(r, p, "missing field \"kind\"");
     if (!json_is_string(v))
-        return rd_fail(r, q, "expected \"branch\", \"line\", \"transformer\", \"gen\", \"bus\" "
+        return jr_fail(r, q, "expected \"branch\", \"line\", \"transformer\", \"gen\", \"bus\" "
                              "or \"substation\", found %s",
-                       jtype(v));
+                       jr_type(v));
     const char *kind = json_string_value(v);
     int forced = -1;
     if (strcmp(kind, "branch") == 0) {
@@ -426,7 +351,7 @@ static int rd_element(rd *r, const json_t *o, size_t k, const gr_grid *g, const 
     } else if (strcmp(kind, "bus") == 0 || strcmp(kind, "substation") == 0) {
         e->kind = GR_ELEM_BUS;
     } else {
-        return rd_fail(r, q, "expected \"branch\", \"line\", \"transformer\", \"gen\", \"bus\" "
+        return jr_fail(r, q, "expected \"branch\", \"line\", \"transformer\", \"gen\", \"bus\" "
                              "or \"substation\", found \"%s\"",
                        kind);
     }
@@ -436,50 +361,50 @@ static int rd_element(rd *r, const json_t *o, size_t k, const gr_grid *g, const 
                  *to = json_object_get(o, "to"), *bus = json_object_get(o, "bus");
     if (e->kind == GR_ELEM_BUS) {
         if (row || from || to)
-            return rd_fail(r, p, "a bus is named by \"bus\" (its number), not row/from/to");
-        sub_path(q, p, "bus");
+            return jr_fail(r, p, "a bus is named by \"bus\" (its number), not row/from/to");
+        jr_key_path(q, p, "bus");
         if (!bus)
-            return rd_fail(r, p, "missing field \"bus\"");
+            return jr_fail(r, p, "missing field \"bus\"");
         if ((st = rd_int(r, bus, q, 1, 2147483647LL, "a bus number", &x)))
             return st;
         e->index = gr_grid_bus_index(g, (int)x);
         if (e->index < 0)
-            return rd_fail(r, q, "bus %lld does not exist in the case", x);
+            return jr_fail(r, q, "bus %lld does not exist in the case", x);
     } else if (e->kind == GR_ELEM_GEN) {
         if (bus || from || to)
-            return rd_fail(r, p, "a generator is named by \"row\" (1-based row of mpc.gen)");
-        sub_path(q, p, "row");
+            return jr_fail(r, p, "a generator is named by \"row\" (1-based row of mpc.gen)");
+        jr_key_path(q, p, "row");
         if (!row)
-            return rd_fail(r, p, "missing field \"row\"");
+            return jr_fail(r, p, "missing field \"row\"");
         if ((st = rd_int(r, row, q, 1, 2147483647LL, "a 1-based generator row", &x)))
             return st;
         if (x > g->ng)
-            return rd_fail(r, q, "generator %lld does not exist (the case has generators 1..%d)",
+            return jr_fail(r, q, "generator %lld does not exist (the case has generators 1..%d)",
                            x, g->ng);
         e->index = (int)x - 1;
     } else {
         if (bus)
-            return rd_fail(r, p, "a branch is named by \"row\" or by \"from\" and \"to\"");
+            return jr_fail(r, p, "a branch is named by \"row\" or by \"from\" and \"to\"");
         if (row && (from || to))
-            return rd_fail(r, p, "give either \"row\" or \"from\" and \"to\", not both");
+            return jr_fail(r, p, "give either \"row\" or \"from\" and \"to\", not both");
         if (row) {
-            sub_path(q, p, "row");
+            jr_key_path(q, p, "row");
             if ((st = rd_int(r, row, q, 1, 2147483647LL, "a 1-based branch row", &x)))
                 return st;
             if (x > g->nl)
-                return rd_fail(r, q, "branch %lld does not exist (the case has branches 1..%d)",
+                return jr_fail(r, q, "branch %lld does not exist (the case has branches 1..%d)",
                                x, g->nl);
             e->index = (int)x - 1;
         } else {
-            long long fb, tb;
+            long long fb = 0, tb = 0;
             if (!from || !to)
-                return rd_fail(r, p, "missing field \"%s\" (a branch needs \"row\", or \"from\" "
+                return jr_fail(r, p, "missing field \"%s\" (a branch needs \"row\", or \"from\" "
                                      "and \"to\")",
                                from ? "to" : "from");
-            sub_path(q, p, "from");
+            jr_key_path(q, p, "from");
             if ((st = rd_int(r, from, q, 1, 2147483647LL, "a bus number", &fb)))
                 return st;
-            sub_path(q, p, "to");
+            jr_key_path(q, p, "to");
             if ((st = rd_int(r, to, q, 1, 2147483647LL, "a bus number", &tb)))
                 return st;
             int bf = gr_grid_bus_index(g, (int)fb), bt = gr_grid_bus_index(g, (int)tb);
@@ -488,37 +413,37 @@ static int rd_element(rd *r, const json_t *o, size_t k, const gr_grid *g, const 
                 if ((g->br_f[l] == bf && g->br_t[l] == bt) || (g->br_f[l] == bt && g->br_t[l] == bf))
                     e->index = l;
             if (e->index < 0)
-                return rd_fail(r, p, "no branch between buses %lld and %lld", fb, tb);
+                return jr_fail(r, p, "no branch between buses %lld and %lld", fb, tb);
         }
     }
     e->cls = forced >= 0 ? forced : gr_damage_classify(g, e->kind, e->index);
     for (size_t j = 0; j < k; j++)
         if (d->elem[j].kind == e->kind && d->elem[j].index == e->index)
-            return rd_fail(r, p, "the same %s as $.elements[%zu]", gr_elem_kind_name(e->kind), j);
+            return jr_fail(r, p, "the same %s as $.elements[%zu]", gr_elem_kind_name(e->kind), j);
 
     /* repair */
     e->repair_h = def[e->cls];
     if ((v = json_object_get(o, "repair_h"))) {
-        sub_path(q, p, "repair_h");
+        jr_key_path(q, p, "repair_h");
         if ((st = rd_num(r, v, q, 0.0, "a non-negative number", &e->repair_h)))
             return st;
     }
     e->spare = -1;
     e->spare_count = 0;
     if ((v = json_object_get(o, "spare")) && !json_is_null(v)) {
-        sub_path(q, p, "spare");
+        jr_key_path(q, p, "spare");
         if (!json_is_string(v))
-            return rd_fail(r, q, "expected the name of a spare class, found %s", jtype(v));
+            return jr_fail(r, q, "expected the name of a spare class, found %s", jr_type(v));
         e->spare = find_spare(d, json_string_value(v));
         if (e->spare < 0)
-            return rd_fail(r, q, "unknown spare class \"%s\" (not in $.spares)",
+            return jr_fail(r, q, "unknown spare class \"%s\" (not in $.spares)",
                            json_string_value(v));
         e->spare_count = 1;
     }
     if ((v = json_object_get(o, "spare_count"))) {
-        sub_path(q, p, "spare_count");
+        jr_key_path(q, p, "spare_count");
         if (e->spare < 0)
-            return rd_fail(r, q, "given without \"spare\"");
+            return jr_fail(r, q, "given without \"spare\"");
         if ((st = rd_int(r, v, q, 1, 1000000, "a positive integer", &x)))
             return st;
         e->spare_count = (int)x;
@@ -530,8 +455,8 @@ static int rd_element(rd *r, const json_t *o, size_t k, const gr_grid *g, const 
             if (d->elem[j].spare == e->spare)
                 need += d->elem[j].spare_count;
         if (!isfinite(sc->lead_h) && need > (long)sc->stock + sc->n_on_order) {
-            sub_path(q, p, json_object_get(o, "spare_count") ? "spare_count" : "spare");
-            return rd_fail(r, q,
+            jr_key_path(q, p, json_object_get(o, "spare_count") ? "spare_count" : "spare");
+            return jr_fail(r, q,
                            "more \"%s\" units used than exist: %ld needed so far, %d in stock, "
                            "%d on order, and none can be ordered (lead_h null)",
                            sc->name, need, sc->stock, sc->n_on_order);
@@ -541,51 +466,51 @@ static int rd_element(rd *r, const json_t *o, size_t k, const gr_grid *g, const 
     /* site */
     const json_t *vx = json_object_get(o, "x_km"), *vy = json_object_get(o, "y_km");
     if (!vx != !vy)
-        return rd_fail(r, p, "give both \"x_km\" and \"y_km\" or neither");
+        return jr_fail(r, p, "give both \"x_km\" and \"y_km\" or neither");
     if (vx) {
-        sub_path(q, p, "x_km");
+        jr_key_path(q, p, "x_km");
         if ((st = rd_num(r, vx, q, -1e7, "a number (km)", &e->x_km)))
             return st;
-        sub_path(q, p, "y_km");
+        jr_key_path(q, p, "y_km");
         if ((st = rd_num(r, vy, q, -1e7, "a number (km)", &e->y_km)))
             return st;
     }
     if ((v = json_object_get(o, "label")) && !json_is_null(v)) {
-        sub_path(q, p, "label");
+        jr_key_path(q, p, "label");
         if (!json_is_string(v))
-            return rd_fail(r, q, "expected a string, found %s", jtype(v));
-        if (!(e->label = dup_str(json_string_value(v))))
+            return jr_fail(r, q, "expected a string, found %s", jr_type(v));
+        if (!(e->label = gr_overlay_strdup(json_string_value(v))))
             return gr_error_set(r->err, GR_ENOMEM, "%s: out of memory", r->name);
     }
     return GR_OK;
 }
 
 /* "after" lists: read once every element is known. */
-static int rd_after(rd *r, const json_t *elems, gr_damage *d)
+static int rd_after(jr *r, const json_t *elems, gr_damage *d)
 {
-    char p[PATH_LEN], q[PATH_LEN], s2[PATH_LEN];
+    char p[JR_PATHLEN], q[JR_PATHLEN], s2[JR_PATHLEN];
     int st;
     for (size_t k = 0; k < json_array_size(elems); k++) {
         const json_t *v = json_object_get(json_array_get(elems, k), "after");
         if (!v)
             continue;
-        idx_path(p, "$", "elements", k);
-        sub_path(q, p, "after");
+        jr_key_index_path(p, "$", "elements", k);
+        jr_key_path(q, p, "after");
         if (!json_is_array(v))
-            return rd_fail(r, q, "expected an array of element indices, found %s", jtype(v));
+            return jr_fail(r, q, "expected an array of element indices, found %s", jr_type(v));
         size_t m = json_array_size(v);
         gr_damage_elem *e = &d->elem[k];
         e->after = gr_malloc((m + 1) * sizeof(int));
         if (!e->after)
             return gr_error_set(r->err, GR_ENOMEM, "%s: out of memory", r->name);
         for (size_t j = 0; j < m; j++) {
-            long long x;
-            idx_path(s2, p, "after", j);
+            long long x = 0;
+            jr_key_index_path(s2, p, "after", j);
             if ((st = rd_int(r, json_array_get(v, j), s2, 0, (long long)d->n - 1,
                              "a 0-based index into $.elements", &x)))
                 return st;
             if ((size_t)x == k)
-                return rd_fail(r, s2, "an element cannot come after itself");
+                return jr_fail(r, s2, "an element cannot come after itself");
             e->after[e->n_after++] = (int)x;
         }
     }
@@ -593,21 +518,21 @@ static int rd_after(rd *r, const json_t *elems, gr_damage *d)
     if (ac < 0)
         return gr_error_set(r->err, GR_ENOMEM, "%s: out of memory", r->name);
     if (!ac)
-        return rd_fail(r, "$.elements", "the \"after\" lists form a cycle");
+        return jr_fail(r, "$.elements", "the \"after\" lists form a cycle");
     return GR_OK;
 }
 
-static int rd_root(rd *r, const json_t *root, const gr_grid *g, gr_damage **out)
+static int rd_root(jr *r, const json_t *root, const gr_grid *g, gr_damage **out)
 {
     static const char *const fields[] = {"format", "version", "repair_h", "spares", "elements",
                                          "comment", NULL};
     const json_t *v, *spares, *elems;
     int st;
-    if ((st = rd_object(r, root, "$", fields)))
+    if ((st = jr_keys(r, root, "$", fields)))
         return st;
     if ((v = json_object_get(root, "format")) &&
         (!json_is_string(v) || strcmp(json_string_value(v), "gridres-damage") != 0))
-        return rd_fail(r, "$.format", "expected \"gridres-damage\"");
+        return jr_fail(r, "$.format", "expected \"gridres-damage\"");
     if ((v = json_object_get(root, "version"))) {
         long long x;
         if ((st = rd_int(r, v, "$.version", 1, 1, "1", &x)))
@@ -620,15 +545,15 @@ static int rd_root(rd *r, const json_t *root, const gr_grid *g, gr_damage **out)
         return st;
     spares = json_object_get(root, "spares");
     if (spares && !json_is_array(spares))
-        return rd_fail(r, "$.spares", "expected an array, found %s", jtype(spares));
+        return jr_fail(r, "$.spares", "expected an array, found %s", jr_type(spares));
     elems = json_object_get(root, "elements");
     if (!elems)
-        return rd_fail(r, "$", "missing field \"elements\"");
+        return jr_fail(r, "$", "missing field \"elements\"");
     if (!json_is_array(elems))
-        return rd_fail(r, "$.elements", "expected an array, found %s", jtype(elems));
+        return jr_fail(r, "$.elements", "expected an array, found %s", jr_type(elems));
     size_t ns = spares ? json_array_size(spares) : 0, ne = json_array_size(elems);
     if (ns > 100000 || ne > 1000000)
-        return rd_fail(r, "$", "too many elements or spare classes");
+        return jr_fail(r, "$", "too many elements or spare classes");
     gr_damage *d = NULL;
     if (gr_damage_alloc((int)ne, (int)ns, &d))
         return gr_error_set(r->err, GR_ENOMEM, "%s: out of memory", r->name);
@@ -650,8 +575,8 @@ fail:
 int gr_damage_parse(const char *text, size_t len, const char *name, const gr_grid *g,
                     gr_damage **out, gr_error *err)
 {
-    rd r;
-    json_error_t jerr;
+    jr r;
+    json_t *root;
     if (!out)
         return gr_error_set(err, GR_EINVAL, "gr_damage_parse: out is NULL");
     *out = NULL;
@@ -659,11 +584,10 @@ int gr_damage_parse(const char *text, size_t len, const char *name, const gr_gri
         return gr_error_set(err, GR_EINVAL, "gr_damage_parse: text or grid is NULL");
     r.name = name ? name : "(damage)";
     r.err = err;
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root)
-        return gr_error_set(err, GR_EPARSE, "%s:%d:%d: %s", r.name, jerr.line, jerr.column,
-                            jerr.text);
-    int st = rd_root(&r, root, g, out);
+    int st = jr_load_text(&r, text, len, &root);
+    if (st)
+        return st;
+    st = rd_root(&r, root, g, out);
     json_decref(root);
     return st;
 }
@@ -675,35 +599,12 @@ int gr_damage_read(const char *path, const gr_grid *g, gr_damage **out, gr_error
     *out = NULL;
     if (!path)
         return gr_error_set(err, GR_EINVAL, "gr_damage_read: path is NULL");
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return gr_error_set(err, GR_EIO, "%s: cannot open for reading", path);
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (cap - len < 4096) {
-            size_t ncap = cap ? 2 * cap : 65536;
-            char *nb = gr_realloc(buf, ncap);
-            if (!nb) {
-                gr_free(buf);
-                fclose(f);
-                return gr_error_set(err, GR_ENOMEM, "%s: out of memory", path);
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        gr_free(buf);
-        return gr_error_set(err, GR_EIO, "%s: read error", path);
-    }
-    int st = gr_damage_parse(buf, len, path, g, out, err);
+    char *buf;
+    size_t len;
+    int st = io_read_file(path, &buf, &len, err);
+    if (st)
+        return st;
+    st = gr_damage_parse(buf, len, path, g, out, err);
     gr_free(buf);
     return st;
 }

@@ -1,4 +1,5 @@
 /* json_read.c — shared helpers of the JSON readers: every failure names the file and the JSON path. */
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -45,6 +46,13 @@ void jr_index_path(char *buf, const char *path, size_t i)
         memcpy(buf + JR_PATHLEN - 4, "...", 4);
 }
 
+void jr_key_index_path(char *buf, const char *path, const char *key, size_t i)
+{
+    int n = snprintf(buf, JR_PATHLEN, "%s.%s[%zu]", path, key, i);
+    if (n < 0 || n >= JR_PATHLEN)
+        memcpy(buf + JR_PATHLEN - 4, "...", 4);
+}
+
 int jr_keys(jr *r, const json_t *v, const char *path, const char *const *names)
 {
     const char *key;
@@ -66,4 +74,101 @@ int jr_keys(jr *r, const json_t *v, const char *path, const char *const *names)
         }
     }
     return GR_OK;
+}
+
+int jr_load_text(jr *r, const char *text, size_t len, json_t **root)
+{
+    json_error_t je;
+    *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    if (!*root)
+        return gr_error_set(r->err, GR_EPARSE, "%s:%d:%d: %s", r->name, je.line, je.column,
+                            je.text);
+    return GR_OK;
+}
+
+int jr_field(jr *r, const json_t *obj, const char *path, const char *key, int required,
+             const json_t **v)
+{
+    *v = json_object_get(obj, key);
+    if (!*v && required)
+        return jr_fail(r, path, "missing field \"%s\"", key);
+    return GR_OK;
+}
+
+int jr_member(jr *r, const json_t *obj, const char *path, const char *key, int required,
+              const json_t **v, char *p)
+{
+    int st = jr_field(r, obj, path, key, required, v);
+    if (!st && *v)
+        jr_key_path(p, path, key);
+    return st;
+}
+
+int jr_num_value(jr *r, const json_t *v, const char *p, double min, double max, double *out)
+{
+    if (!json_is_number(v))
+        return jr_fail(r, p, "expected a number, found %s", jr_type(v));
+    double x = json_number_value(v);
+    if (!isfinite(x))
+        return jr_fail(r, p, "expected a finite number");
+    if (x < min || x > max)
+        return jr_fail(r, p, "%.10g is out of range [%.10g, %.10g]", x, min, max);
+    *out = x;
+    return GR_OK;
+}
+
+int jr_int_value(jr *r, const json_t *v, const char *p, long long min, long long max,
+                 int *out)
+{
+    if (!json_is_integer(v))
+        return jr_fail(r, p, "expected an integer, found %s", jr_type(v));
+    long long x = (long long)json_integer_value(v);
+    if (x < min || x > max)
+        return jr_fail(r, p, "%lld is out of range [%lld, %lld]", x, min, max);
+    *out = (int)x;
+    return GR_OK;
+}
+
+/* Field `key` of obj as a number into *dout, or with dout NULL as an integer
+ * into *iout (bounds pass through double: exact to 2^53); nothing when
+ * absent and optional. */
+static int member_value(jr *r, const json_t *obj, const char *path, const char *key,
+                        int required, double min, double max, double *dout, int *iout)
+{
+    const json_t *v;
+    char p[JR_PATHLEN];
+    int st = jr_member(r, obj, path, key, required, &v, p);
+    if (st || !v)
+        return st;
+    return dout ? jr_num_value(r, v, p, min, max, dout)
+                : jr_int_value(r, v, p, (long long)min, (long long)max, iout);
+}
+
+int jr_num(jr *r, const json_t *obj, const char *path, const char *key, int required,
+           double min, double max, double *out)
+{
+    return member_value(r, obj, path, key, required, min, max, out, NULL);
+}
+
+int jr_integer(jr *r, const json_t *obj, const char *path, const char *key, int required,
+               long long min, long long max, int *out)
+{
+    return member_value(r, obj, path, key, required, (double)min, (double)max, NULL, out);
+}
+
+int jr_name_in(jr *r, const char *p, const char *s, int n, const char *(*name_of)(int),
+               const char *what, int *out)
+{
+    for (int k = 0; k < n; k++)
+        if (strcmp(s, name_of(k)) == 0) {
+            *out = k;
+            return GR_OK;
+        }
+    char list[400] = "";
+    for (int k = 0; k < n; k++) {
+        strncat(list, name_of(k), sizeof list - strlen(list) - 1);
+        if (k + 1 < n)
+            strncat(list, ", ", sizeof list - strlen(list) - 1);
+    }
+    return jr_fail(r, p, "unknown %s \"%s\" (expected one of: %s)", what, s, list);
 }

@@ -1,4 +1,4 @@
-/* overlay.c — the scenario overlay (scenario.json): validating reader (jansson), byte-stable writer, helpers.
+/* overlay.c — the scenario overlay (scenario.json): validating reader (jansson), byte-stable writer, type names.
  *
  * DESIGN
  * The reader checks every field: its type, its range and the references
@@ -8,10 +8,13 @@
  * The writer emits one table element per line with numbers in their shortest
  * round-trip form, so the same overlay always gives the same bytes, and it
  * validates its own output with the reader before writing anything: whatever
- * gr_overlay_write accepts, gr_overlay_read reads back. The format is
- * documented in docs/scenario.md. */
+ * gr_overlay_write accepts, gr_overlay_read reads back. Reader and writer
+ * share one column table per overlay table (city_cols, bus_cols, …): the
+ * fields the reader knows, and checks for the simple tables, are the ones
+ * the writer lays out, in the same order. The format is documented in
+ * docs/scenario.md. Allocation and lifetime live in model/overlay.c. */
 #include <math.h>
-#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +22,12 @@
 #include <jansson.h>
 
 #include "gridres.h"
-#include "io/overlay.h"
+#include "io/file_read.h"
+#include "io/json_read.h"
+#include "model/overlay.h"
 
 #define OV_FORMAT "gridres-scenario"
-#define OV_VERSION 1
+#define OV_VERSION GR_OVERLAY_VERSION
 
 static const char *const fac_names[GR_FAC_N] = {"hospital", "water", "heating"};
 static const char *const plant_names[GR_PLANT_N] = {"nuclear", "thermal", "chp",  "hydro",
@@ -44,291 +49,60 @@ const char *gr_substation_kind_name(int kind)
     return kind >= 0 && kind < GR_SUB_N ? sub_names[kind] : "?";
 }
 
-char *gr_overlay_strdup(const char *s)
-{
-    if (!s)
-        return NULL;
-    size_t n = strlen(s) + 1;
-    char *d = gr_malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
-/* ------------------------------------------------------------------------
- * Lifetime. Every array is listed once in OV_ARRAYS (field, element type,
- * size member, fill: 0 zero, 1 minus one), so alloc and free cannot drift.
- * ------------------------------------------------------------------------ */
-#define OV_ARRAYS(X)                                                                       \
-    X(bus_id, int, nb, 0) X(bus_x_km, double, nb, 0) X(bus_y_km, double, nb, 0)          \
-    X(bus_kv, double, nb, 0) X(bus_substation, int, nb, 1) X(bus_city, int, nb, 1)        \
-    X(bus_population, double, nb, 0) X(bus_heat_district, int, nb, 1)                     \
-    X(bus_heat_population, double, nb, 0)                                                  \
-    X(sub_kind, int, nsub, 0) X(sub_x_km, double, nsub, 0) X(sub_y_km, double, nsub, 0)   \
-    X(plant_type, int, nplant, 0) X(plant_substation, int, nplant, 1)                     \
-    X(plant_city, int, nplant, 1) X(gen_plant, int, ng, 1) X(gen_bus, int, ng, 0)                                \
-    X(city_population, double, ncity, 0) X(city_x_km, double, ncity, 0)                   \
-    X(city_y_km, double, ncity, 0) X(city_radius_km, double, ncity, 0)                    \
-    X(heat_city, int, nheat, 1) X(heat_plant, int, nheat, 1)                              \
-    X(heat_population, double, nheat, 0) X(zone_city, int, nzone, 1)                      \
-    X(zone_x_km, double, nzone, 0) X(zone_y_km, double, nzone, 0)                         \
-    X(zone_radius_km, double, nzone, 0) X(crew_substation, int, ncrew, 1)                 \
-    X(crew_count, int, ncrew, 0) X(crew_x_km, double, ncrew, 0) X(crew_y_km, double, ncrew, 0)
-#define OV_NAMES(X) X(sub_name, nsub) X(plant_name, nplant) X(city_name, ncity) \
-    X(zone_name, nzone) X(crew_name, ncrew)
-
-void gr_overlay_free(gr_overlay *ov)
-{
-    if (!ov)
-        return;
-#define FREE_ARR(f, T, n, fill) gr_free(ov->f);
-    OV_ARRAYS(FREE_ARR)
-#undef FREE_ARR
-#define FREE_NAMES(f, n)                      \
-    if (ov->f) {                              \
-        for (int k = 0; k < ov->n; k++)       \
-            gr_free(ov->f[k]);                \
-        gr_free(ov->f);                       \
-    }
-    OV_NAMES(FREE_NAMES)
-#undef FREE_NAMES
-    gr_free(ov->bus_fac);
-    gr_free(ov->branch_from);
-    gr_free(ov->branch_to);
-    gr_free(ov->branch_length_km);
-    gr_free(ov->case_file);
-    gr_free(ov);
-}
-
-int gr_overlay_alloc(const gr_overlay_sizes *sz, gr_overlay **out)
-{
-    if (!out)
-        return GR_EINVAL;
-    *out = NULL;
-    if (!sz || sz->nb < 0 || sz->nsub < 0 || sz->nplant < 0 || sz->ng < 0 || sz->ncity < 0 ||
-        sz->nheat < 0 || sz->nzone < 0 || sz->ncrew < 0 || sz->nl < 0)
-        return GR_EINVAL;
-    gr_overlay *ov = gr_calloc(1, sizeof *ov);
-    if (!ov)
-        return GR_ENOMEM;
-    ov->version = OV_VERSION;
-    ov->seed = -1;
-    ov->nb = sz->nb;
-    ov->nsub = sz->nsub;
-    ov->nplant = sz->nplant;
-    ov->ng = sz->ng;
-    ov->ncity = sz->ncity;
-    ov->nheat = sz->nheat;
-    ov->nzone = sz->nzone;
-    ov->ncrew = sz->ncrew;
-    ov->nl = sz->nl;
-    int ok = 1;
-#define ALLOC_ARR(f, T, n, fill)                                             \
-    if (ok) {                                                                \
-        ov->f = gr_calloc(ov->n ? (size_t)ov->n : 1, sizeof(T));             \
-        if (!ov->f)                                                          \
-            ok = 0;                                                          \
-        else if (fill)                                                       \
-            for (int k_ = 0; k_ < ov->n; k_++)                               \
-                ov->f[k_] = (T)-1;                                           \
-    }
-    OV_ARRAYS(ALLOC_ARR)
-#undef ALLOC_ARR
-#define ALLOC_NAMES(f, n)                                                   \
-    if (ok) {                                                               \
-        ov->f = gr_calloc(ov->n ? (size_t)ov->n : 1, sizeof(char *));       \
-        if (!ov->f)                                                         \
-            ok = 0;                                                         \
-    }
-    OV_NAMES(ALLOC_NAMES)
-#undef ALLOC_NAMES
-    if (ok) {
-        ov->bus_fac = gr_calloc(ov->nb ? (size_t)ov->nb * GR_FAC_N : 1, sizeof(int));
-        ok = ov->bus_fac != NULL;
-    }
-    if (ok && ov->nl > 0) {
-        ov->branch_from = gr_calloc((size_t)ov->nl, sizeof(int));
-        ov->branch_to = gr_calloc((size_t)ov->nl, sizeof(int));
-        ov->branch_length_km = gr_calloc((size_t)ov->nl, sizeof(double));
-        ok = ov->branch_from && ov->branch_to && ov->branch_length_km;
-    }
-    if (!ok) {
-        /* names arrays not yet allocated are NULL: the free loop skips them */
-        gr_overlay_free(ov);
-        return GR_ENOMEM;
-    }
-    *out = ov;
-    return GR_OK;
-}
-
-double gr_overlay_critical_mw(const gr_overlay *ov, int bus, double *mw)
-{
-    double total = 0.0;
-    for (int f = 0; f < GR_FAC_N; f++) {
-        double x = 0.0;
-        if (ov && bus >= 0 && bus < ov->nb)
-            x = ov->bus_fac[(size_t)bus * GR_FAC_N + (size_t)f] * ov->fac_mw[f];
-        if (mw)
-            mw[f] = x;
-        total += x;
-    }
-    return total;
-}
-
 /* ------------------------------------------------------------------------
  * Reader.
  * ------------------------------------------------------------------------ */
-typedef struct rd {
-    const char *name;   /* file name for messages */
-    gr_error *err;
-} rd;
-
-#define PATH_MAX_LEN 160
-
-static int rd_fail(rd *r, const char *path, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-static int rd_fail(rd *r, const char *path, const char *fmt, ...)
-{
-    char msg[GR_ERROR_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return gr_error_set(r->err, GR_EPARSE, "%s: %s: %s", r->name, path, msg);
-}
-
-static const char *jtype(const json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_OBJECT: return "object";
-    case JSON_ARRAY: return "array";
-    case JSON_STRING: return "string";
-    case JSON_INTEGER: return "integer";
-    case JSON_REAL: return "real";
-    case JSON_TRUE:
-    case JSON_FALSE: return "boolean";
-    default: return "null";
-    }
-}
-
-/* path.key and path.key[i]; a path too long for the buffer ends in "...". */
-static void path_fit(char *buf, int n)
-{
-    if (n < 0 || n >= PATH_MAX_LEN)
-        memcpy(buf + PATH_MAX_LEN - 4, "...", 4);
-}
-
-static void sub_path(char *buf, const char *path, const char *key)
-{
-    path_fit(buf, snprintf(buf, PATH_MAX_LEN, "%s.%s", path, key));
-}
-
-static void idx_path(char *buf, const char *path, const char *key, size_t i)
-{
-    path_fit(buf, snprintf(buf, PATH_MAX_LEN, "%s.%s[%zu]", path, key, i));
-}
-
-/* `v` must be an object whose keys are all in the NULL-terminated `names`. */
-static int rd_object(rd *r, const json_t *v, const char *path, const char *const *names)
-{
-    const char *key;
-    json_t *val;
-    if (!json_is_object(v))
-        return rd_fail(r, path, "expected an object, found %s", jtype(v));
-    json_object_foreach((json_t *)v, key, val) {
-        int known = 0;
-        for (const char *const *n = names; *n; n++)
-            if (strcmp(*n, key) == 0)
-                known = 1;
-        if (!known)
-            return rd_fail(r, path, "unknown field \"%s\"", key);
-    }
-    return GR_OK;
-}
-
-static int rd_field(rd *r, const json_t *obj, const char *path, const char *key,
-                    const json_t **v)
-{
-    *v = json_object_get(obj, key);
-    if (!*v)
-        return rd_fail(r, path, "missing field \"%s\"", key);
-    return GR_OK;
-}
-
-/* A finite number (integer or real) in [min, max]. */
-static int rd_num(rd *r, const json_t *obj, const char *path, const char *key, double min,
-                  double max, double *out)
-{
-    const json_t *v;
-    char p[PATH_MAX_LEN];
-    int st = rd_field(r, obj, path, key, &v);
-    if (st)
-        return st;
-    sub_path(p, path, key);
-    if (!json_is_number(v))
-        return rd_fail(r, p, "expected a number, found %s", jtype(v));
-    double x = json_number_value(v);
-    if (!isfinite(x))
-        return rd_fail(r, p, "expected a finite number");
-    if (x < min || x > max)
-        return rd_fail(r, p, "%.10g is out of range [%.10g, %.10g]", x, min, max);
-    *out = x;
-    return GR_OK;
-}
+/* The JSON type of v, with reals named "real" (the format tells integers
+ * and reals apart: "expected an integer, found real"). */
+static const char *ov_type(const json_t *v) { return json_is_real(v) ? "real" : jr_type(v); }
 
 /* An integer in [min, max]; null allowed (stored as null_value) when allow_null. */
-static int rd_int(rd *r, const json_t *obj, const char *path, const char *key, long long min,
+static int rd_int(jr *r, const json_t *obj, const char *path, const char *key, long long min,
                   long long max, int allow_null, long long null_value, long long *out)
 {
     const json_t *v;
-    char p[PATH_MAX_LEN];
-    int st = rd_field(r, obj, path, key, &v);
+    char p[JR_PATHLEN];
+    int st = jr_member(r, obj, path, key, 1, &v, p);
     if (st)
         return st;
-    sub_path(p, path, key);
     if (allow_null && json_is_null(v)) {
         *out = null_value;
         return GR_OK;
     }
     if (!json_is_integer(v))
-        return rd_fail(r, p, "expected an integer%s, found %s", allow_null ? " or null" : "",
-                       jtype(v));
+        return jr_fail(r, p, "expected an integer%s, found %s", allow_null ? " or null" : "",
+                       ov_type(v));
     long long x = (long long)json_integer_value(v);
     if (x < min || x > max)
-        return rd_fail(r, p, "%lld is out of range [%lld, %lld]", x, min, max);
+        return jr_fail(r, p, "%lld is out of range [%lld, %lld]", x, min, max);
     *out = x;
     return GR_OK;
 }
 
 /* An index into a table of n rows, or null (-1) when allow_null. */
-static int rd_ref(rd *r, const json_t *obj, const char *path, const char *key, int n,
+static int rd_ref(jr *r, const json_t *obj, const char *path, const char *key, int n,
                   const char *table, int allow_null, int *out)
 {
     const json_t *v;
-    char p[PATH_MAX_LEN];
-    int st = rd_field(r, obj, path, key, &v);
+    char p[JR_PATHLEN];
+    int st = jr_member(r, obj, path, key, 1, &v, p);
     if (st)
         return st;
-    sub_path(p, path, key);
     if (allow_null && json_is_null(v)) {
         *out = -1;
         return GR_OK;
     }
     if (!json_is_integer(v))
-        return rd_fail(r, p, "expected an index into $.%s%s, found %s", table,
-                       allow_null ? " or null" : "", jtype(v));
+        return jr_fail(r, p, "expected an index into $.%s%s, found %s", table,
+                       allow_null ? " or null" : "", ov_type(v));
     long long x = (long long)json_integer_value(v);
     if (x < 0 || x >= n)
-        return rd_fail(r, p, "%lld is not an index into $.%s (%d entries)", x, table, n);
+        return jr_fail(r, p, "%lld is not an index into $.%s (%d entries)", x, table, n);
     *out = (int)x;
     return GR_OK;
 }
 
-static int rd_int32(rd *r, const json_t *obj, const char *path, const char *key, int min,
+static int rd_int32(jr *r, const json_t *obj, const char *path, const char *key, int min,
                     int max, int *out)
 {
     long long x;
@@ -339,82 +113,67 @@ static int rd_int32(rd *r, const json_t *obj, const char *path, const char *key,
 }
 
 /* The element's "id" must equal its position. */
-static int rd_id(rd *r, const json_t *obj, const char *path, size_t pos)
+static int rd_id(jr *r, const json_t *obj, const char *path, size_t pos)
 {
-    long long x;
+    long long x = 0;
     int st = rd_int(r, obj, path, "id", 0, 1LL << 40, 0, 0, &x);
     if (st)
         return st;
     if (x != (long long)pos) {
-        char p[PATH_MAX_LEN];
-        sub_path(p, path, "id");
-        return rd_fail(r, p, "id %lld does not match its position %zu", x, pos);
+        char p[JR_PATHLEN];
+        jr_key_path(p, path, "id");
+        return jr_fail(r, p, "id %lld does not match its position %zu", x, pos);
     }
     return GR_OK;
 }
 
 /* A non-empty string, duplicated into *out (freed by the overlay). */
-static int rd_str(rd *r, const json_t *obj, const char *path, const char *key, char **out)
+static int rd_str(jr *r, const json_t *obj, const char *path, const char *key, char **out)
 {
     const json_t *v;
-    char p[PATH_MAX_LEN];
-    int st = rd_field(r, obj, path, key, &v);
+    char p[JR_PATHLEN];
+    int st = jr_member(r, obj, path, key, 1, &v, p);
     if (st)
         return st;
-    sub_path(p, path, key);
     if (!json_is_string(v))
-        return rd_fail(r, p, "expected a string, found %s", jtype(v));
+        return jr_fail(r, p, "expected a string, found %s", ov_type(v));
     if (json_string_length(v) == 0)
-        return rd_fail(r, p, "empty string");
+        return jr_fail(r, p, "empty string");
     if (strlen(json_string_value(v)) != json_string_length(v))
-        return rd_fail(r, p, "string contains a NUL character");
+        return jr_fail(r, p, "string contains a NUL character");
     *out = gr_overlay_strdup(json_string_value(v));
     if (!*out)
-        return gr_error_set(r->err, GR_ENOMEM, "%s: out of memory", r->name);
+        return jr_oom(r);
     return GR_OK;
 }
 
 /* A string naming one of n values. */
-static int rd_enum(rd *r, const json_t *obj, const char *path, const char *key,
-                   const char *const *names, int n, const char *what, int *out)
+static int rd_enum(jr *r, const json_t *obj, const char *path, const char *key,
+                   const char *(*name_of)(int), int n, const char *what, int *out)
 {
     const json_t *v;
-    char p[PATH_MAX_LEN];
-    int st = rd_field(r, obj, path, key, &v);
+    char p[JR_PATHLEN];
+    int st = jr_member(r, obj, path, key, 1, &v, p);
     if (st)
         return st;
-    sub_path(p, path, key);
     if (!json_is_string(v))
-        return rd_fail(r, p, "expected a string, found %s", jtype(v));
-    for (int k = 0; k < n; k++)
-        if (strcmp(json_string_value(v), names[k]) == 0) {
-            *out = k;
-            return GR_OK;
-        }
-    char list[256] = "";
-    for (int k = 0; k < n; k++) {
-        strncat(list, names[k], sizeof list - strlen(list) - 1);
-        if (k + 1 < n)
-            strncat(list, ", ", sizeof list - strlen(list) - 1);
-    }
-    return rd_fail(r, p, "unknown %s \"%s\" (expected one of: %s)", what, json_string_value(v),
-                   list);
+        return jr_fail(r, p, "expected a string, found %s", ov_type(v));
+    return jr_name_in(r, p, json_string_value(v), n, name_of, what, out);
 }
 
 /* An array field; *n gets its size. */
-static int rd_array(rd *r, const json_t *obj, const char *path, const char *key,
+static int rd_array(jr *r, const json_t *obj, const char *path, const char *key,
                     const json_t **arr, size_t *n)
 {
-    char p[PATH_MAX_LEN];
-    int st = rd_field(r, obj, path, key, arr);
+    char p[JR_PATHLEN];
+    int st = jr_member(r, obj, path, key, 1, arr, p);
     if (st)
         return st;
-    sub_path(p, path, key);
     if (!json_is_array(*arr))
-        return rd_fail(r, p, "expected an array, found %s", jtype(*arr));
+        return jr_fail(r, p, "expected an array, found %s", ov_type(*arr));
     *n = json_array_size(*arr);
     if (*n > 100000000u)
-        return rd_fail(r, p, "too many entries");
+        return jr_fail(r, p, "too many entries");
     return GR_OK;
 }
 
@@ -450,119 +209,231 @@ static const char *const root_fields[] = {
 static const char *const region_fields[] = {"width_km", "height_km", "population",
                                             "kw_per_person", "load_pf", NULL};
 static const char *const fac_fields[] = {"hospital", "water", "heating", NULL};
-static const char *const bus_fields[] = {"bus", "x_km", "y_km", "kv", "substation", "city",
-                                         "population", "heat_district", "heat_population",
-                                         "critical", NULL};
-static const char *const sub_fields[] = {"id", "name", "kind", "x_km", "y_km", NULL};
-static const char *const plant_fields[] = {"id", "name", "type", "substation", "city", NULL};
-static const char *const gen_fields[] = {"gen", "bus", "plant", NULL};
-static const char *const city_fields[] = {"id", "name", "population", "x_km", "y_km",
-                                          "radius_km", "heat_districts", NULL};
-static const char *const heat_fields[] = {"id", "plant", "population", NULL};
-static const char *const zone_fields[] = {"id", "name", "city", "x_km", "y_km", "radius_km",
-                                          NULL};
-static const char *const crew_fields[] = {"id", "name", "substation", "crews", "x_km", "y_km",
-                                          NULL};
-static const char *const branch_fields[] = {"branch", "from", "to", "length_km", NULL};
-
 #define BIG 1e15 /* upper bound of counts of people and sizes in km */
 
-/* A point inside the region. */
-static int rd_point(rd *r, const json_t *o, const char *path, const gr_overlay *ov, double *x,
-                    double *y)
+/* ------------------------------------------------------------------------
+ * The columns of each table, in the order of the file: what the reader
+ * accepts and checks, and how the writer lays out an element.
+ * ------------------------------------------------------------------------ */
+typedef enum col_kind {
+    COL_ROW,       /* the row number k ("id", equal to its position) */
+    COL_ROW1,      /* k + 1 (the 1-based "gen" and "branch" of the case) */
+    COL_INT,       /* int array, in [min, max] */
+    COL_NUM,       /* double array, in [min, max] */
+    COL_X,         /* double array, in [0, width_km] of the region */
+    COL_Y,         /* double array, in [0, height_km] of the region */
+    COL_REF,       /* int array of indices into another table, -1 written as null */
+    COL_NAME,      /* string array, non-empty */
+    COL_ENUM,      /* int array written by name */
+    COL_HEAT,      /* a city's heat districts (heat_cols) */
+    COL_CRITICAL   /* a bus's critical facilities */
+} col_kind;
+
+typedef struct ov_col {
+    const char *key;
+    col_kind kind;
+    size_t member;               /* offsetof the array in gr_overlay */
+    double min, max;             /* COL_INT, COL_NUM */
+    size_t target;               /* COL_REF: offsetof the row count of the table referred to */
+    const char *what;            /* COL_REF: that table ("plants"); COL_ENUM: the value's name */
+    int null_ok;                 /* COL_REF: null (-1) allowed */
+    const char *(*name_of)(int); /* COL_ENUM: names of 0 .. n_names - 1 */
+    int n_names;
+} ov_col;
+
+#define OV_MAX_COLS 16
+#define C_ROW(k_) {.key = k_, .kind = COL_ROW}
+#define C_ROW1(k_) {.key = k_, .kind = COL_ROW1}
+#define C_OF(k_, kind_, f_) {.key = k_, .kind = kind_, .member = offsetof(gr_overlay, f_)}
+#define C_INT(k_, f_, lo, hi) \
+    {.key = k_, .kind = COL_INT, .member = offsetof(gr_overlay, f_), .min = lo, .max = hi}
+#define C_NUM(k_, f_, lo, hi) \
+    {.key = k_, .kind = COL_NUM, .member = offsetof(gr_overlay, f_), .min = lo, .max = hi}
+#define C_REF(k_, f_, n_, table, nul)                                                       \
+    {.key = k_, .kind = COL_REF, .member = offsetof(gr_overlay, f_),                       \
+     .target = offsetof(gr_overlay, n_), .what = table, .null_ok = nul}
+#define C_ENUM(k_, f_, names, n, what_)                                                     \
+    {.key = k_, .kind = COL_ENUM, .member = offsetof(gr_overlay, f_), .what = what_,       \
+     .name_of = names, .n_names = n}
+#define C_END {.key = NULL}
+
+/* Tables read row by row by rd_row. */
+static const ov_col city_cols[] = {
+    C_ROW("id"), C_OF("name", COL_NAME, city_name), C_NUM("population", city_population, 0.0, BIG),
+    C_OF("x_km", COL_X, city_x_km), C_OF("y_km", COL_Y, city_y_km),
+    C_NUM("radius_km", city_radius_km, 1e-3, 1e6), {.key = "heat_districts", .kind = COL_HEAT},
+    C_END};
+static const ov_col heat_cols[] = {
+    C_ROW("id"), C_REF("plant", heat_plant, nplant, "plants", 0),
+    C_NUM("population", heat_population, 0.0, BIG), C_END};
+static const ov_col sub_cols[] = {
+    C_ROW("id"), C_OF("name", COL_NAME, sub_name),
+    C_ENUM("kind", sub_kind, gr_substation_kind_name, GR_SUB_N, "substation kind"),
+    C_OF("x_km", COL_X, sub_x_km), C_OF("y_km", COL_Y, sub_y_km), C_END};
+static const ov_col plant_cols[] = {
+    C_ROW("id"), C_OF("name", COL_NAME, plant_name),
+    C_ENUM("type", plant_type, gr_plant_type_name, GR_PLANT_N, "plant type"),
+    C_REF("substation", plant_substation, nsub, "substations", 0),
+    C_REF("city", plant_city, ncity, "cities", 1), C_END};
+static const ov_col zone_cols[] = {
+    C_ROW("id"), C_OF("name", COL_NAME, zone_name), C_REF("city", zone_city, ncity, "cities", 1),
+    C_OF("x_km", COL_X, zone_x_km), C_OF("y_km", COL_Y, zone_y_km),
+    C_NUM("radius_km", zone_radius_km, 1e-3, 1e6), C_END};
+static const ov_col crew_cols[] = {
+    C_ROW("id"), C_OF("name", COL_NAME, crew_name),
+    C_REF("substation", crew_substation, nsub, "substations", 1),
+    C_INT("crews", crew_count, 0, 1000000), C_OF("x_km", COL_X, crew_x_km),
+    C_OF("y_km", COL_Y, crew_y_km), C_END};
+/* Tables matched against the case and read by their own readers
+ * (rd_buses, rd_generators, rd_branches): the columns give the layout. */
+static const ov_col bus_cols[] = {
+    C_OF("bus", COL_INT, bus_id), C_OF("x_km", COL_X, bus_x_km), C_OF("y_km", COL_Y, bus_y_km),
+    C_OF("kv", COL_NUM, bus_kv), C_OF("substation", COL_REF, bus_substation),
+    C_OF("city", COL_REF, bus_city), C_OF("population", COL_NUM, bus_population),
+    C_OF("heat_district", COL_REF, bus_heat_district),
+    C_OF("heat_population", COL_NUM, bus_heat_population),
+    {.key = "critical", .kind = COL_CRITICAL}, C_END};
+static const ov_col gen_cols[] = {
+    C_ROW1("gen"), C_OF("bus", COL_INT, gen_bus), C_OF("plant", COL_REF, gen_plant), C_END};
+static const ov_col branch_cols[] = {
+    C_ROW1("branch"), C_OF("from", COL_INT, branch_from), C_OF("to", COL_INT, branch_to),
+    C_OF("length_km", COL_NUM, branch_length_km), C_END};
+
+/* `o` must be an object whose keys are all columns of the table. */
+static int rd_cols(jr *r, const json_t *o, const char *path, const ov_col *cols)
 {
-    int st = rd_num(r, o, path, "x_km", 0.0, ov->width_km, x);
-    if (!st)
-        st = rd_num(r, o, path, "y_km", 0.0, ov->height_km, y);
+    const char *names[OV_MAX_COLS + 1];
+    int n = 0;
+    for (; cols[n].key && n < OV_MAX_COLS; n++)
+        names[n] = cols[n].key;
+    names[n] = NULL;
+    return jr_keys(r, o, path, names);
+}
+
+/* Row k of a table at path p, column by column. COL_ROW1, COL_HEAT and
+ * COL_CRITICAL are left to the table's own reader. */
+static int rd_row(jr *r, const json_t *o, const char *p, const ov_col *cols, size_t k,
+                  gr_overlay *ov)
+{
+    int st = rd_cols(r, o, p, cols);
+    for (const ov_col *c = cols; !st && c->key; c++) {
+        char *base = (char *)ov + c->member;
+        switch (c->kind) {
+        case COL_ROW: st = rd_id(r, o, p, k); break;
+        case COL_INT:
+            st = rd_int32(r, o, p, c->key, (int)c->min, (int)c->max, &(*(int **)base)[k]);
+            break;
+        case COL_NUM:
+            st = jr_num(r, o, p, c->key, 1, c->min, c->max, &(*(double **)base)[k]);
+            break;
+        case COL_X:
+            st = jr_num(r, o, p, c->key, 1, 0.0, ov->width_km, &(*(double **)base)[k]);
+            break;
+        case COL_Y:
+            st = jr_num(r, o, p, c->key, 1, 0.0, ov->height_km, &(*(double **)base)[k]);
+            break;
+        case COL_REF:
+            st = rd_ref(r, o, p, c->key, *(const int *)((const char *)ov + c->target), c->what,
+                        c->null_ok, &(*(int **)base)[k]);
+            break;
+        case COL_NAME: st = rd_str(r, o, p, c->key, &(*(char ***)base)[k]); break;
+        case COL_ENUM:
+            st = rd_enum(r, o, p, c->key, c->name_of, c->n_names, c->what, &(*(int **)base)[k]);
+            break;
+        case COL_ROW1:
+        case COL_HEAT:
+        case COL_CRITICAL: break;
+        }
+    }
     return st;
 }
 
-static int rd_header(rd *r, const json_t *root, gr_overlay *ov)
+/* A table of rows read by rd_row alone. */
+static int rd_table(jr *r, const json_t *arr, const char *key, int n, const ov_col *cols,
+                    gr_overlay *ov)
+{
+    char p[JR_PATHLEN];
+    int st;
+    for (size_t k = 0; k < (size_t)n; k++) {
+        jr_key_index_path(p, "$", key, k);
+        if ((st = rd_row(r, json_array_get(arr, k), p, cols, k, ov)))
+            return st;
+    }
+    return GR_OK;
+}
+
+/* A point inside the region. */
+static int rd_point(jr *r, const json_t *o, const char *path, const gr_overlay *ov, double *x,
+                    double *y)
+{
+    int st = jr_num(r, o, path, "x_km", 1, 0.0, ov->width_km, x);
+    if (!st)
+        st = jr_num(r, o, path, "y_km", 1, 0.0, ov->height_km, y);
+    return st;
+}
+
+static int rd_header(jr *r, const json_t *root, gr_overlay *ov)
 {
     const json_t *v;
     int st;
     long long x;
-    if ((st = rd_field(r, root, "$", "format", &v)))
+    if ((st = jr_field(r, root, "$", "format", 1, &v)))
         return st;
     if (!json_is_string(v))
-        return rd_fail(r, "$.format", "expected a string, found %s", jtype(v));
+        return jr_fail(r, "$.format", "expected a string, found %s", ov_type(v));
     if (strcmp(json_string_value(v), OV_FORMAT) != 0)
-        return rd_fail(r, "$.format", "expected \"" OV_FORMAT "\", found \"%s\"",
+        return jr_fail(r, "$.format", "expected \"" OV_FORMAT "\", found \"%s\"",
                        json_string_value(v));
     if ((st = rd_int(r, root, "$", "version", 1, 1000000, 0, 0, &x)))
         return st;
     if (x != OV_VERSION)
-        return rd_fail(r, "$.version", "unsupported version %lld (this reader knows %d)", x,
+        return jr_fail(r, "$.version", "unsupported version %lld (this reader knows %d)", x,
                        OV_VERSION);
     ov->version = (int)x;
-    if ((st = rd_field(r, root, "$", "case", &v)))
+    if ((st = jr_field(r, root, "$", "case", 1, &v)))
         return st;
     if (json_is_string(v)) {
         if ((st = rd_str(r, root, "$", "case", &ov->case_file)))
             return st;
     } else if (!json_is_null(v)) {
-        return rd_fail(r, "$.case", "expected a string or null, found %s", jtype(v));
+        return jr_fail(r, "$.case", "expected a string or null, found %s", ov_type(v));
     }
     if ((st = rd_int(r, root, "$", "seed", 0, INT64_MAX, 1, -1, &x)))
         return st;
     ov->seed = x;
 
-    if ((st = rd_field(r, root, "$", "region", &v)) || (st = rd_object(r, v, "$.region",
+    if ((st = jr_field(r, root, "$", "region", 1, &v)) || (st = jr_keys(r, v, "$.region",
                                                                         region_fields)))
         return st;
-    if ((st = rd_num(r, v, "$.region", "width_km", 1e-3, 1e6, &ov->width_km)) ||
-        (st = rd_num(r, v, "$.region", "height_km", 1e-3, 1e6, &ov->height_km)) ||
-        (st = rd_num(r, v, "$.region", "population", 0.0, BIG, &ov->population)) ||
-        (st = rd_num(r, v, "$.region", "kw_per_person", 0.0, 1e3, &ov->kw_per_person)) ||
-        (st = rd_num(r, v, "$.region", "load_pf", 1e-3, 1.0, &ov->load_pf)))
+    if ((st = jr_num(r, v, "$.region", "width_km", 1, 1e-3, 1e6, &ov->width_km)) ||
+        (st = jr_num(r, v, "$.region", "height_km", 1, 1e-3, 1e6, &ov->height_km)) ||
+        (st = jr_num(r, v, "$.region", "population", 1, 0.0, BIG, &ov->population)) ||
+        (st = jr_num(r, v, "$.region", "kw_per_person", 1, 0.0, 1e3, &ov->kw_per_person)) ||
+        (st = jr_num(r, v, "$.region", "load_pf", 1, 1e-3, 1.0, &ov->load_pf)))
         return st;
-    if ((st = rd_field(r, root, "$", "facility_mw", &v)) ||
-        (st = rd_object(r, v, "$.facility_mw", fac_fields)))
+    if ((st = jr_field(r, root, "$", "facility_mw", 1, &v)) ||
+        (st = jr_keys(r, v, "$.facility_mw", fac_fields)))
         return st;
     for (int f = 0; f < GR_FAC_N; f++)
-        if ((st = rd_num(r, v, "$.facility_mw", fac_names[f], 0.0, 1e4, &ov->fac_mw[f])))
+        if ((st = jr_num(r, v, "$.facility_mw", fac_names[f], 1, 0.0, 1e4, &ov->fac_mw[f])))
             return st;
     return GR_OK;
 }
 
-static int rd_substations(rd *r, const json_t *arr, gr_overlay *ov)
+static int rd_cities(jr *r, const json_t *arr, gr_overlay *ov)
 {
-    char p[PATH_MAX_LEN];
-    int st;
-    for (size_t k = 0; k < (size_t)ov->nsub; k++) {
-        const json_t *o = json_array_get(arr, k);
-        idx_path(p, "$", "substations", k);
-        if ((st = rd_object(r, o, p, sub_fields)) || (st = rd_id(r, o, p, k)) ||
-            (st = rd_str(r, o, p, "name", &ov->sub_name[k])) ||
-            (st = rd_enum(r, o, p, "kind", sub_names, GR_SUB_N, "substation kind",
-                          &ov->sub_kind[k])) ||
-            (st = rd_point(r, o, p, ov, &ov->sub_x_km[k], &ov->sub_y_km[k])))
-            return st;
-    }
-    return GR_OK;
-}
-
-static int rd_cities(rd *r, const json_t *arr, gr_overlay *ov)
-{
-    char p[PATH_MAX_LEN], q[PATH_MAX_LEN];
+    char p[JR_PATHLEN], q[JR_PATHLEN];
     int st, h = 0;
     for (size_t k = 0; k < (size_t)ov->ncity; k++) {
         const json_t *o = json_array_get(arr, k), *hd;
-        size_t nh;
-        idx_path(p, "$", "cities", k);
-        if ((st = rd_object(r, o, p, city_fields)) || (st = rd_id(r, o, p, k)) ||
-            (st = rd_str(r, o, p, "name", &ov->city_name[k])) ||
-            (st = rd_num(r, o, p, "population", 0.0, BIG, &ov->city_population[k])) ||
-            (st = rd_point(r, o, p, ov, &ov->city_x_km[k], &ov->city_y_km[k])) ||
-            (st = rd_num(r, o, p, "radius_km", 1e-3, 1e6, &ov->city_radius_km[k])) ||
+        size_t nh = 0;
+        jr_key_index_path(p, "$", "cities", k);
+        if ((st = rd_row(r, o, p, city_cols, k, ov)) ||
             (st = rd_array(r, o, p, "heat_districts", &hd, &nh)))
             return st;
         for (size_t j = 0; j < nh; j++, h++) {
-            const json_t *d = json_array_get(hd, j);
-            idx_path(q, p, "heat_districts", j);
-            if ((st = rd_object(r, d, q, heat_fields)) || (st = rd_id(r, d, q, (size_t)h)) ||
-                (st = rd_ref(r, d, q, "plant", ov->nplant, "plants", 0, &ov->heat_plant[h])) ||
-                (st = rd_num(r, d, q, "population", 0.0, BIG, &ov->heat_population[h])))
+            jr_key_index_path(q, p, "heat_districts", j);
+            if ((st = rd_row(r, json_array_get(hd, j), q, heat_cols, (size_t)h, ov)))
                 return st;
             ov->heat_city[h] = (int)k;
         }
@@ -570,71 +441,52 @@ static int rd_cities(rd *r, const json_t *arr, gr_overlay *ov)
     return GR_OK;
 }
 
-static int rd_plants(rd *r, const json_t *arr, gr_overlay *ov)
-{
-    char p[PATH_MAX_LEN];
-    int st;
-    for (size_t k = 0; k < (size_t)ov->nplant; k++) {
-        const json_t *o = json_array_get(arr, k);
-        idx_path(p, "$", "plants", k);
-        if ((st = rd_object(r, o, p, plant_fields)) || (st = rd_id(r, o, p, k)) ||
-            (st = rd_str(r, o, p, "name", &ov->plant_name[k])) ||
-            (st = rd_enum(r, o, p, "type", plant_names, GR_PLANT_N, "plant type",
-                          &ov->plant_type[k])) ||
-            (st = rd_ref(r, o, p, "substation", ov->nsub, "substations", 0,
-                         &ov->plant_substation[k])) ||
-            (st = rd_ref(r, o, p, "city", ov->ncity, "cities", 1, &ov->plant_city[k])))
-            return st;
-    }
-    return GR_OK;
-}
-
-static int rd_buses(rd *r, const json_t *arr, const gr_case *c, const bus_key *keys,
+static int rd_buses(jr *r, const json_t *arr, const gr_case *c, const bus_key *keys,
                     gr_overlay *ov)
 {
-    char p[PATH_MAX_LEN], q[PATH_MAX_LEN];
+    char p[JR_PATHLEN], q[JR_PATHLEN];
     int st;
     for (size_t k = 0; k < (size_t)ov->nb; k++) {
         const json_t *o = json_array_get(arr, k), *crit;
         long long id;
         int row = (int)k;
-        idx_path(p, "$", "buses", k);
-        if ((st = rd_object(r, o, p, bus_fields)) ||
+        jr_key_index_path(p, "$", "buses", k);
+        if ((st = rd_cols(r, o, p, bus_cols)) ||
             (st = rd_int(r, o, p, "bus", 1, INT32_MAX, 0, 0, &id)))
             return st;
-        sub_path(q, p, "bus");
+        jr_key_path(q, p, "bus");
         if (c) {
             row = find_bus(keys, c->bus.n, (int)id);
             if (row < 0)
-                return rd_fail(r, q, "bus %lld is not in the case", id);
+                return jr_fail(r, q, "bus %lld is not in the case", id);
             if (ov->bus_id[row] != 0)
-                return rd_fail(r, q, "bus %lld appears twice", id);
+                return jr_fail(r, q, "bus %lld appears twice", id);
         }
         ov->bus_id[row] = (int)id;
         int city, hd, sub;
         double pop, hpop;
         if ((st = rd_point(r, o, p, ov, &ov->bus_x_km[row], &ov->bus_y_km[row])) ||
-            (st = rd_num(r, o, p, "kv", 1e-3, 1e4, &ov->bus_kv[row])) ||
+            (st = jr_num(r, o, p, "kv", 1, 1e-3, 1e4, &ov->bus_kv[row])) ||
             (st = rd_ref(r, o, p, "substation", ov->nsub, "substations", 0, &sub)) ||
             (st = rd_ref(r, o, p, "city", ov->ncity, "cities", 1, &city)) ||
-            (st = rd_num(r, o, p, "population", 0.0, BIG, &pop)) ||
+            (st = jr_num(r, o, p, "population", 1, 0.0, BIG, &pop)) ||
             (st = rd_ref(r, o, p, "heat_district", ov->nheat, "cities[].heat_districts", 1,
                          &hd)) ||
-            (st = rd_num(r, o, p, "heat_population", 0.0, pop, &hpop)))
+            (st = jr_num(r, o, p, "heat_population", 1, 0.0, pop, &hpop)))
             return st;
         if (hd < 0 && hpop > 0.0) {
-            sub_path(q, p, "heat_population");
-            return rd_fail(r, q, "%.10g people heated but heat_district is null", hpop);
+            jr_key_path(q, p, "heat_population");
+            return jr_fail(r, q, "%.10g people heated but heat_district is null", hpop);
         }
         ov->bus_substation[row] = sub;
         ov->bus_city[row] = city;
         ov->bus_population[row] = pop;
         ov->bus_heat_district[row] = hd;
         ov->bus_heat_population[row] = hpop;
-        if ((st = rd_field(r, o, p, "critical", &crit)))
+        if ((st = jr_field(r, o, p, "critical", 1, &crit)))
             return st;
-        sub_path(q, p, "critical");
-        if ((st = rd_object(r, crit, q, fac_fields)))
+        jr_key_path(q, p, "critical");
+        if ((st = jr_keys(r, crit, q, fac_fields)))
             return st;
         for (int f = 0; f < GR_FAC_N; f++)
             if ((st = rd_int32(r, crit, q, fac_names[f], 0, 1000000,
@@ -644,106 +496,71 @@ static int rd_buses(rd *r, const json_t *arr, const gr_case *c, const bus_key *k
     return GR_OK;
 }
 
-static int rd_generators(rd *r, const json_t *arr, const gr_case *c, const bus_key *keys,
+static int rd_generators(jr *r, const json_t *arr, const gr_case *c, const bus_key *keys,
                          gr_overlay *ov)
 {
-    char p[PATH_MAX_LEN], q[PATH_MAX_LEN];
+    char p[JR_PATHLEN], q[JR_PATHLEN];
     int st;
     for (size_t k = 0; k < (size_t)ov->ng; k++) {
         const json_t *o = json_array_get(arr, k);
         long long gen, bus;
         int plant;
-        idx_path(p, "$", "generators", k);
-        if ((st = rd_object(r, o, p, gen_fields)) ||
+        jr_key_index_path(p, "$", "generators", k);
+        if ((st = rd_cols(r, o, p, gen_cols)) ||
             (st = rd_int(r, o, p, "gen", 1, ov->ng, 0, 0, &gen)) ||
             (st = rd_int(r, o, p, "bus", 1, INT32_MAX, 0, 0, &bus)) ||
             (st = rd_ref(r, o, p, "plant", ov->nplant, "plants", 0, &plant)))
             return st;
         int row = (int)gen - 1;
         if (ov->gen_plant[row] >= 0) {
-            sub_path(q, p, "gen");
-            return rd_fail(r, q, "generator %lld appears twice", gen);
+            jr_key_path(q, p, "gen");
+            return jr_fail(r, q, "generator %lld appears twice", gen);
         }
-        sub_path(q, p, "bus");
+        jr_key_path(q, p, "bus");
         if (c && c->gen.bus[row] != bus)
-            return rd_fail(r, q, "bus %lld, but generator %lld of the case is at bus %d", bus,
+            return jr_fail(r, q, "bus %lld, but generator %lld of the case is at bus %d", bus,
                            gen, c->gen.bus[row]);
         if (!c && find_bus(keys, ov->nb, (int)bus) < 0)
-            return rd_fail(r, q, "bus %lld is not in $.buses", bus);
+            return jr_fail(r, q, "bus %lld is not in $.buses", bus);
         ov->gen_plant[row] = plant;
         ov->gen_bus[row] = (int)bus;
     }
     return GR_OK;
 }
 
-static int rd_zones(rd *r, const json_t *arr, gr_overlay *ov)
-{
-    char p[PATH_MAX_LEN];
-    int st;
-    for (size_t k = 0; k < (size_t)ov->nzone; k++) {
-        const json_t *o = json_array_get(arr, k);
-        idx_path(p, "$", "defended_zones", k);
-        if ((st = rd_object(r, o, p, zone_fields)) || (st = rd_id(r, o, p, k)) ||
-            (st = rd_str(r, o, p, "name", &ov->zone_name[k])) ||
-            (st = rd_ref(r, o, p, "city", ov->ncity, "cities", 1, &ov->zone_city[k])) ||
-            (st = rd_point(r, o, p, ov, &ov->zone_x_km[k], &ov->zone_y_km[k])) ||
-            (st = rd_num(r, o, p, "radius_km", 1e-3, 1e6, &ov->zone_radius_km[k])))
-            return st;
-    }
-    return GR_OK;
-}
-
-static int rd_crews(rd *r, const json_t *arr, gr_overlay *ov)
-{
-    char p[PATH_MAX_LEN];
-    int st;
-    for (size_t k = 0; k < (size_t)ov->ncrew; k++) {
-        const json_t *o = json_array_get(arr, k);
-        idx_path(p, "$", "crew_bases", k);
-        if ((st = rd_object(r, o, p, crew_fields)) || (st = rd_id(r, o, p, k)) ||
-            (st = rd_str(r, o, p, "name", &ov->crew_name[k])) ||
-            (st = rd_ref(r, o, p, "substation", ov->nsub, "substations", 1,
-                         &ov->crew_substation[k])) ||
-            (st = rd_int32(r, o, p, "crews", 0, 1000000, &ov->crew_count[k])) ||
-            (st = rd_point(r, o, p, ov, &ov->crew_x_km[k], &ov->crew_y_km[k])))
-            return st;
-    }
-    return GR_OK;
-}
-
-static int rd_branches(rd *r, const json_t *arr, const gr_case *c, const bus_key *keys,
+static int rd_branches(jr *r, const json_t *arr, const gr_case *c, const bus_key *keys,
                        gr_overlay *ov)
 {
-    char p[PATH_MAX_LEN], q[PATH_MAX_LEN];
+    char p[JR_PATHLEN], q[JR_PATHLEN];
     int st;
     unsigned char *seen = gr_calloc((size_t)ov->nl, 1);
     if (!seen)
-        return gr_error_set(r->err, GR_ENOMEM, "%s: out of memory", r->name);
+        return jr_oom(r);
     for (size_t k = 0; k < (size_t)ov->nl; k++) {
         const json_t *o = json_array_get(arr, k);
         long long br, f, t;
         double len;
-        idx_path(p, "$", "branches", k);
-        if ((st = rd_object(r, o, p, branch_fields)) ||
+        jr_key_index_path(p, "$", "branches", k);
+        if ((st = rd_cols(r, o, p, branch_cols)) ||
             (st = rd_int(r, o, p, "branch", 1, ov->nl, 0, 0, &br)) ||
             (st = rd_int(r, o, p, "from", 1, INT32_MAX, 0, 0, &f)) ||
             (st = rd_int(r, o, p, "to", 1, INT32_MAX, 0, 0, &t)) ||
-            (st = rd_num(r, o, p, "length_km", 0.0, 1e5, &len)))
+            (st = jr_num(r, o, p, "length_km", 1, 0.0, 1e5, &len)))
             goto done;
         int row = (int)br - 1;
-        sub_path(q, p, "branch");
+        jr_key_path(q, p, "branch");
         if (seen[row]) {
-            st = rd_fail(r, q, "branch %lld appears twice", br);
+            st = jr_fail(r, q, "branch %lld appears twice", br);
             goto done;
         }
         seen[row] = 1;
         if (c && (c->branch.f_bus[row] != f || c->branch.t_bus[row] != t)) {
-            st = rd_fail(r, p, "branch %lld runs %lld-%lld, but the case has %d-%d", br, f, t,
+            st = jr_fail(r, p, "branch %lld runs %lld-%lld, but the case has %d-%d", br, f, t,
                          c->branch.f_bus[row], c->branch.t_bus[row]);
             goto done;
         }
         if (!c && (find_bus(keys, ov->nb, (int)f) < 0 || find_bus(keys, ov->nb, (int)t) < 0)) {
-            st = rd_fail(r, p, "bus %lld is not in $.buses",
+            st = jr_fail(r, p, "bus %lld is not in $.buses",
                          find_bus(keys, ov->nb, (int)f) < 0 ? f : t);
             goto done;
         }
@@ -757,16 +574,16 @@ done:
     return st;
 }
 
-static int rd_root(rd *r, const json_t *root, const gr_case *c, gr_overlay **out)
+static int rd_root(jr *r, const json_t *root, const gr_case *c, gr_overlay **out)
 {
     const json_t *buses, *subs, *plants, *gens, *cities, *zones, *crews, *branches = NULL;
-    size_t nb, nsub, nplant, ng, ncity, nzone, ncrew, nl = 0;
+    size_t nb = 0, nsub = 0, nplant = 0, ng = 0, ncity = 0, nzone = 0, ncrew = 0, nl = 0;
     gr_overlay_sizes sz;
     gr_overlay *ov = NULL;
     bus_key *keys = NULL;
     int st;
 
-    if ((st = rd_object(r, root, "$", root_fields)))
+    if ((st = jr_keys(r, root, "$", root_fields)))
         return st;
     if ((st = rd_array(r, root, "$", "buses", &buses, &nb)) ||
         (st = rd_array(r, root, "$", "substations", &subs, &nsub)) ||
@@ -780,12 +597,12 @@ static int rd_root(rd *r, const json_t *root, const gr_case *c, gr_overlay **out
         (st = rd_array(r, root, "$", "branches", &branches, &nl)))
         return st;
     if (c && nb != (size_t)c->bus.n)
-        return rd_fail(r, "$.buses", "%zu entries, but the case has %d buses", nb, c->bus.n);
+        return jr_fail(r, "$.buses", "%zu entries, but the case has %d buses", nb, c->bus.n);
     if (c && ng != (size_t)c->gen.n)
-        return rd_fail(r, "$.generators", "%zu entries, but the case has %d generators", ng,
+        return jr_fail(r, "$.generators", "%zu entries, but the case has %d generators", ng,
                        c->gen.n);
     if (c && branches && nl != (size_t)c->branch.n)
-        return rd_fail(r, "$.branches", "%zu entries, but the case has %d branches", nl,
+        return jr_fail(r, "$.branches", "%zu entries, but the case has %d branches", nl,
                        c->branch.n);
     /* heat districts are nested in cities: count them first (shapes are
      * checked properly in rd_cities) */
@@ -808,7 +625,7 @@ static int rd_root(rd *r, const json_t *root, const gr_case *c, gr_overlay **out
         return gr_error_set(r->err, st, "%s: %s", r->name, gr_strerror(st));
     keys = gr_malloc(((size_t)nb + 1) * sizeof *keys);
     if (!keys) {
-        st = gr_error_set(r->err, GR_ENOMEM, "%s: out of memory", r->name);
+        st = jr_oom(r);
         goto fail;
     }
     if (c) {
@@ -818,8 +635,10 @@ static int rd_root(rd *r, const json_t *root, const gr_case *c, gr_overlay **out
         }
         qsort(keys, nb, sizeof *keys, cmp_bus_key);
     }
-    if ((st = rd_header(r, root, ov)) || (st = rd_substations(r, subs, ov)) ||
-        (st = rd_cities(r, cities, ov)) || (st = rd_plants(r, plants, ov)) ||
+    if ((st = rd_header(r, root, ov)) ||
+        (st = rd_table(r, subs, "substations", ov->nsub, sub_cols, ov)) ||
+        (st = rd_cities(r, cities, ov)) ||
+        (st = rd_table(r, plants, "plants", ov->nplant, plant_cols, ov)) ||
         (st = rd_buses(r, buses, c, keys, ov)))
         goto fail;
     if (!c) {
@@ -831,15 +650,17 @@ static int rd_root(rd *r, const json_t *root, const gr_case *c, gr_overlay **out
         qsort(keys, nb, sizeof *keys, cmp_bus_key);
         for (int k = 1; k < ov->nb; k++)
             if (keys[k].id == keys[k - 1].id) {
-                char p[PATH_MAX_LEN];
+                char p[JR_PATHLEN];
                 int row = keys[k].row > keys[k - 1].row ? keys[k].row : keys[k - 1].row;
                 snprintf(p, sizeof p, "$.buses[%d].bus", row);
-                st = rd_fail(r, p, "bus %d appears twice", keys[k].id);
+                st = jr_fail(r, p, "bus %d appears twice", keys[k].id);
                 goto fail;
             }
     }
-    if ((st = rd_generators(r, gens, c, keys, ov)) || (st = rd_zones(r, zones, ov)) ||
-        (st = rd_crews(r, crews, ov)) || (branches && (st = rd_branches(r, branches, c, keys, ov))))
+    if ((st = rd_generators(r, gens, c, keys, ov)) ||
+        (st = rd_table(r, zones, "defended_zones", ov->nzone, zone_cols, ov)) ||
+        (st = rd_table(r, crews, "crew_bases", ov->ncrew, crew_cols, ov)) ||
+        (branches && (st = rd_branches(r, branches, c, keys, ov))))
         goto fail;
     gr_free(keys);
     *out = ov;
@@ -853,8 +674,8 @@ fail:
 int gr_overlay_parse(const char *text, size_t len, const char *name, const gr_case *c,
                      gr_overlay **out, gr_error *err)
 {
-    rd r;
-    json_error_t jerr;
+    jr r;
+    json_t *root;
     if (!out)
         return gr_error_set(err, GR_EINVAL, "gr_overlay_parse: out is NULL");
     *out = NULL;
@@ -862,11 +683,10 @@ int gr_overlay_parse(const char *text, size_t len, const char *name, const gr_ca
         return gr_error_set(err, GR_EINVAL, "gr_overlay_parse: text is NULL");
     r.name = name ? name : "(overlay)";
     r.err = err;
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-    if (!root)
-        return gr_error_set(err, GR_EPARSE, "%s:%d:%d: %s", r.name, jerr.line, jerr.column,
-                            jerr.text);
-    int st = rd_root(&r, root, c, out);
+    int st = jr_load_text(&r, text, len, &root);
+    if (st)
+        return st;
+    st = rd_root(&r, root, c, out);
     json_decref(root);
     return st;
 }
@@ -878,35 +698,12 @@ int gr_overlay_read(const char *path, const gr_case *c, gr_overlay **out, gr_err
     *out = NULL;
     if (!path)
         return gr_error_set(err, GR_EINVAL, "gr_overlay_read: path is NULL");
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return gr_error_set(err, GR_EIO, "%s: cannot open for reading", path);
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (cap - len < 65536) {
-            size_t ncap = cap ? 2 * cap : 262144;
-            char *nb = gr_realloc(buf, ncap);
-            if (!nb) {
-                gr_free(buf);
-                fclose(f);
-                return gr_error_set(err, GR_ENOMEM, "%s: out of memory", path);
-            }
-            buf = nb;
-            cap = ncap;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        gr_free(buf);
-        return gr_error_set(err, GR_EIO, "%s: read error", path);
-    }
-    int st = gr_overlay_parse(buf, len, path, c, out, err);
+    char *buf;
+    size_t len;
+    int st = io_read_file(path, &buf, &len, err);
+    if (st)
+        return st;
+    st = gr_overlay_parse(buf, len, path, c, out, err);
     gr_free(buf);
     return st;
 }
@@ -1033,34 +830,74 @@ static void w_intf(wbuf *w, const char *key, long long x, int first)
     w_int(w, x);
 }
 
-static void w_reff(wbuf *w, const char *key, int x, int first)
-{
-    w_key(w, key, first);
-    w_ref(w, x);
-}
-
 static void w_strf(wbuf *w, const char *key, const char *s, int first)
 {
     w_key(w, key, first);
     w_str(w, s);
 }
 
-/* Table opening/closing and element separators: one element per line. */
-static void w_table_open(wbuf *w, const char *key, int n)
+static void w_row(wbuf *w, const gr_overlay *ov, const ov_col *cols, int k);
+
+/* The heat districts of city k: a list of rows of heat_cols. */
+static void w_heat(wbuf *w, const gr_overlay *ov, int k)
+{
+    w_put(w, "[");
+    int first = 1;
+    for (int h = 0; h < ov->nheat; h++) {
+        if (ov->heat_city[h] != k)
+            continue;
+        if (!first)
+            w_put(w, ", ");
+        first = 0;
+        w_row(w, ov, heat_cols, h);
+    }
+    w_put(w, "]");
+}
+
+/* The critical facilities of bus k: {"hospital": n, ...}. */
+static void w_critical(wbuf *w, const gr_overlay *ov, int k)
+{
+    w_put(w, "{");
+    for (int f = 0; f < GR_FAC_N; f++)
+        w_intf(w, fac_names[f], ov->bus_fac[(size_t)k * GR_FAC_N + (size_t)f], f == 0);
+    w_put(w, "}");
+}
+
+/* Row k of a table as one JSON object, a member per column. */
+static void w_row(wbuf *w, const gr_overlay *ov, const ov_col *cols, int k)
+{
+    w_put(w, "{");
+    for (const ov_col *c = cols; c->key; c++) {
+        const char *base = (const char *)ov + c->member;
+        w_key(w, c->key, c == cols);
+        switch (c->kind) {
+        case COL_ROW: w_int(w, k); break;
+        case COL_ROW1: w_int(w, k + 1); break;
+        case COL_INT: w_int(w, (*(int *const *)base)[k]); break;
+        case COL_NUM:
+        case COL_X:
+        case COL_Y: w_num(w, (*(double *const *)base)[k]); break;
+        case COL_REF: w_ref(w, (*(int *const *)base)[k]); break;
+        case COL_NAME: w_str(w, (*(char *const *const *)base)[k]); break;
+        case COL_ENUM: w_str(w, c->name_of((*(int *const *)base)[k])); break;
+        case COL_HEAT: w_heat(w, ov, k); break;
+        case COL_CRITICAL: w_critical(w, ov, k); break;
+        }
+    }
+    w_put(w, "}");
+}
+
+/* A table of n rows, one element per line. */
+static void w_table(wbuf *w, const gr_overlay *ov, const char *key, int n, const ov_col *cols)
 {
     w_put(w, ",\n  ");
     w_str(w, key);
     w_put(w, n ? ": [\n    " : ": [");
-}
-
-static void w_elem_sep(wbuf *w, int k)
-{
-    if (k > 0)
-        w_put(w, ",\n    ");
-}
-
-static void w_table_close(wbuf *w, int n)
-{
+    for (int k = 0; k < n; k++) {
+        if (k > 0)
+            w_put(w, ",\n    ");
+        w_row(w, ov, cols, k);
+    }
     w_put(w, n ? "\n  ]" : "]");
 }
 
@@ -1093,132 +930,15 @@ static void emit(wbuf *w, const gr_overlay *ov)
         w_numf(w, fac_names[f], ov->fac_mw[f], f == 0);
     w_put(w, "}");
 
-    w_table_open(w, "cities", ov->ncity);
-    for (int k = 0; k < ov->ncity; k++) {
-        w_elem_sep(w, k);
-        w_put(w, "{");
-        w_intf(w, "id", k, 1);
-        w_strf(w, "name", ov->city_name[k], 0);
-        w_numf(w, "population", ov->city_population[k], 0);
-        w_numf(w, "x_km", ov->city_x_km[k], 0);
-        w_numf(w, "y_km", ov->city_y_km[k], 0);
-        w_numf(w, "radius_km", ov->city_radius_km[k], 0);
-        w_key(w, "heat_districts", 0);
-        w_put(w, "[");
-        int first = 1;
-        for (int h = 0; h < ov->nheat; h++) {
-            if (ov->heat_city[h] != k)
-                continue;
-            w_put(w, first ? "{" : ", {");
-            first = 0;
-            w_intf(w, "id", h, 1);
-            w_reff(w, "plant", ov->heat_plant[h], 0);
-            w_numf(w, "population", ov->heat_population[h], 0);
-            w_put(w, "}");
-        }
-        w_put(w, "]}");
-    }
-    w_table_close(w, ov->ncity);
-
-    w_table_open(w, "substations", ov->nsub);
-    for (int k = 0; k < ov->nsub; k++) {
-        w_elem_sep(w, k);
-        w_put(w, "{");
-        w_intf(w, "id", k, 1);
-        w_strf(w, "name", ov->sub_name[k], 0);
-        w_strf(w, "kind", gr_substation_kind_name(ov->sub_kind[k]), 0);
-        w_numf(w, "x_km", ov->sub_x_km[k], 0);
-        w_numf(w, "y_km", ov->sub_y_km[k], 0);
-        w_put(w, "}");
-    }
-    w_table_close(w, ov->nsub);
-
-    w_table_open(w, "plants", ov->nplant);
-    for (int k = 0; k < ov->nplant; k++) {
-        w_elem_sep(w, k);
-        w_put(w, "{");
-        w_intf(w, "id", k, 1);
-        w_strf(w, "name", ov->plant_name[k], 0);
-        w_strf(w, "type", gr_plant_type_name(ov->plant_type[k]), 0);
-        w_reff(w, "substation", ov->plant_substation[k], 0);
-        w_reff(w, "city", ov->plant_city[k], 0);
-        w_put(w, "}");
-    }
-    w_table_close(w, ov->nplant);
-
-    w_table_open(w, "buses", ov->nb);
-    for (int k = 0; k < ov->nb; k++) {
-        w_elem_sep(w, k);
-        w_put(w, "{");
-        w_intf(w, "bus", ov->bus_id[k], 1);
-        w_numf(w, "x_km", ov->bus_x_km[k], 0);
-        w_numf(w, "y_km", ov->bus_y_km[k], 0);
-        w_numf(w, "kv", ov->bus_kv[k], 0);
-        w_reff(w, "substation", ov->bus_substation[k], 0);
-        w_reff(w, "city", ov->bus_city[k], 0);
-        w_numf(w, "population", ov->bus_population[k], 0);
-        w_reff(w, "heat_district", ov->bus_heat_district[k], 0);
-        w_numf(w, "heat_population", ov->bus_heat_population[k], 0);
-        w_key(w, "critical", 0);
-        w_put(w, "{");
-        for (int f = 0; f < GR_FAC_N; f++)
-            w_intf(w, fac_names[f], ov->bus_fac[(size_t)k * GR_FAC_N + (size_t)f], f == 0);
-        w_put(w, "}}");
-    }
-    w_table_close(w, ov->nb);
-
-    w_table_open(w, "generators", ov->ng);
-    for (int k = 0; k < ov->ng; k++) {
-        w_elem_sep(w, k);
-        w_put(w, "{");
-        w_intf(w, "gen", k + 1, 1);
-        w_intf(w, "bus", ov->gen_bus[k], 0);
-        w_reff(w, "plant", ov->gen_plant[k], 0);
-        w_put(w, "}");
-    }
-    w_table_close(w, ov->ng);
-
-    w_table_open(w, "defended_zones", ov->nzone);
-    for (int k = 0; k < ov->nzone; k++) {
-        w_elem_sep(w, k);
-        w_put(w, "{");
-        w_intf(w, "id", k, 1);
-        w_strf(w, "name", ov->zone_name[k], 0);
-        w_reff(w, "city", ov->zone_city[k], 0);
-        w_numf(w, "x_km", ov->zone_x_km[k], 0);
-        w_numf(w, "y_km", ov->zone_y_km[k], 0);
-        w_numf(w, "radius_km", ov->zone_radius_km[k], 0);
-        w_put(w, "}");
-    }
-    w_table_close(w, ov->nzone);
-
-    w_table_open(w, "crew_bases", ov->ncrew);
-    for (int k = 0; k < ov->ncrew; k++) {
-        w_elem_sep(w, k);
-        w_put(w, "{");
-        w_intf(w, "id", k, 1);
-        w_strf(w, "name", ov->crew_name[k], 0);
-        w_reff(w, "substation", ov->crew_substation[k], 0);
-        w_intf(w, "crews", ov->crew_count[k], 0);
-        w_numf(w, "x_km", ov->crew_x_km[k], 0);
-        w_numf(w, "y_km", ov->crew_y_km[k], 0);
-        w_put(w, "}");
-    }
-    w_table_close(w, ov->ncrew);
-
-    if (ov->nl > 0 && ov->branch_length_km) {
-        w_table_open(w, "branches", ov->nl);
-        for (int k = 0; k < ov->nl; k++) {
-            w_elem_sep(w, k);
-            w_put(w, "{");
-            w_intf(w, "branch", k + 1, 1);
-            w_intf(w, "from", ov->branch_from[k], 0);
-            w_intf(w, "to", ov->branch_to[k], 0);
-            w_numf(w, "length_km", ov->branch_length_km[k], 0);
-            w_put(w, "}");
-        }
-        w_table_close(w, ov->nl);
-    }
+    w_table(w, ov, "cities", ov->ncity, city_cols);
+    w_table(w, ov, "substations", ov->nsub, sub_cols);
+    w_table(w, ov, "plants", ov->nplant, plant_cols);
+    w_table(w, ov, "buses", ov->nb, bus_cols);
+    w_table(w, ov, "generators", ov->ng, gen_cols);
+    w_table(w, ov, "defended_zones", ov->nzone, zone_cols);
+    w_table(w, ov, "crew_bases", ov->ncrew, crew_cols);
+    if (ov->nl > 0 && ov->branch_length_km)
+        w_table(w, ov, "branches", ov->nl, branch_cols);
     w_put(w, "\n}\n");
 }
 

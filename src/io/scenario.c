@@ -1,4 +1,4 @@
-/* scenario.c — the campaign scenario (campaign JSON): validating reader, the built-in default scenario, defaults and lifetime.
+/* scenario.c — the campaign scenario (campaign JSON): validating reader and the built-in default scenario.
  *
  * DESIGN. A campaign scenario extends the scenario overlay: it names (or
  * embeds) the grid and its overlay, or omits them for the built-in synthetic
@@ -19,8 +19,9 @@
 #include <jansson.h>
 
 #include "gridres.h"
+#include "io/file_read.h"
 #include "io/json_read.h"
-#include "io/overlay.h"
+#include "model/overlay.h"
 
 #define CAMP_FORMAT "gridres-campaign"
 #define CAMP_VERSION 1
@@ -131,73 +132,16 @@ const char *gr_campaign_default_json(void) { return default_json; }
  * JSON reading helpers: every failure names the file and the JSON path.
  * ------------------------------------------------------------------------ */
 
-/* Field `key` of obj: *v = NULL when absent and optional. */
-static int field(jr *r, const json_t *obj, const char *path, const char *key, int required,
-                 const json_t **v)
-{
-    *v = json_object_get(obj, key);
-    if (!*v && required)
-        return jr_fail(r, path, "missing field \"%s\"", key);
-    return GR_OK;
-}
-
-static int num_value(jr *r, const json_t *v, const char *p, double min, double max, double *out)
-{
-    if (!json_is_number(v))
-        return jr_fail(r, p, "expected a number, found %s", jr_type(v));
-    double x = json_number_value(v);
-    if (!isfinite(x))
-        return jr_fail(r, p, "expected a finite number");
-    if (x < min || x > max)
-        return jr_fail(r, p, "%.10g is out of range [%.10g, %.10g]", x, min, max);
-    *out = x;
-    return GR_OK;
-}
-
-static int num(jr *r, const json_t *obj, const char *path, const char *key, int required,
-               double min, double max, double *out)
-{
-    const json_t *v;
-    char p[PATHLEN];
-    int st = field(r, obj, path, key, required, &v);
-    if (st || !v)
-        return st;
-    jr_key_path(p, path, key);
-    return num_value(r, v, p, min, max, out);
-}
-
-static int int_value(jr *r, const json_t *v, const char *p, long long min, long long max,
-                     int *out)
-{
-    if (!json_is_integer(v))
-        return jr_fail(r, p, "expected an integer, found %s", jr_type(v));
-    long long x = (long long)json_integer_value(v);
-    if (x < min || x > max)
-        return jr_fail(r, p, "%lld is out of range [%lld, %lld]", x, min, max);
-    *out = (int)x;
-    return GR_OK;
-}
-
-static int integer(jr *r, const json_t *obj, const char *path, const char *key, int required,
-                   long long min, long long max, int *out)
-{
-    const json_t *v;
-    char p[PATHLEN];
-    int st = field(r, obj, path, key, required, &v);
-    if (st || !v)
-        return st;
-    jr_key_path(p, path, key);
-    return int_value(r, v, p, min, max, out);
-}
+/* The field, number, integer and name helpers (jr_field, jr_num, jr_integer,
+ * jr_name_in, ...) are json_read.c's, shared with the costs and overlay readers. */
 
 static int boolean(jr *r, const json_t *obj, const char *path, const char *key, int *out)
 {
     const json_t *v;
     char p[PATHLEN];
-    int st = field(r, obj, path, key, 0, &v);
+    int st = jr_member(r, obj, path, key, 0, &v, p);
     if (st || !v)
         return st;
-    jr_key_path(p, path, key);
     if (!json_is_boolean(v))
         return jr_fail(r, p, "expected true or false, found %s", jr_type(v));
     *out = json_is_true(v);
@@ -210,10 +154,9 @@ static int string(jr *r, const json_t *obj, const char *path, const char *key, i
 {
     const json_t *v;
     char p[PATHLEN];
-    int st = field(r, obj, path, key, required, &v);
+    int st = jr_member(r, obj, path, key, required, &v, p);
     if (st || !v)
         return st;
-    jr_key_path(p, path, key);
     if (!json_is_string(v))
         return jr_fail(r, p, "expected a string, found %s", jr_type(v));
     if (json_string_length(v) == 0 || strlen(json_string_value(v)) != json_string_length(v))
@@ -229,79 +172,55 @@ static int dup(jr *r, const char *src, char **dst)
     return *dst ? GR_OK : jr_oom(r);
 }
 
-/* One of n names; *out gets its index. */
-static int name_in(jr *r, const char *p, const char *s, int n, const char *(*name_of)(int),
-                   const char *what, int *out)
-{
-    for (int k = 0; k < n; k++)
-        if (strcmp(s, name_of(k)) == 0) {
-            *out = k;
-            return GR_OK;
-        }
-    char list[400] = "";
-    for (int k = 0; k < n; k++) {
-        strncat(list, name_of(k), sizeof list - strlen(list) - 1);
-        if (k + 1 < n)
-            strncat(list, ", ", sizeof list - strlen(list) - 1);
-    }
-    return jr_fail(r, p, "unknown %s \"%s\" (expected one of: %s)", what, s, list);
-}
-
 static const char *threat_name(int t)
 {
     static const char *const names[GR_THREAT_NTYPES] = {"drone", "cruise", "ballistic"};
     return t >= 0 && t < GR_THREAT_NTYPES ? names[t] : "?";
 }
 
-/* An object keyed by names (threat types, asset classes, repair kinds) with
- * number values in [min, max] written into out[index]. */
-static int name_map(jr *r, const json_t *obj, const char *path, const char *key, int n,
-                    const char *(*name_of)(int), const char *what, double min, double max,
-                    double *out)
+/* An object keyed by names (threat types, asset classes, repair kinds):
+ * number values in [min, max] into dout[index], or, with dout NULL, integer
+ * values into iout[index]. */
+static int keyed_map(jr *r, const json_t *obj, const char *path, const char *key, int n,
+                     const char *(*name_of)(int), const char *what, double min, double max,
+                     double *dout, int *iout)
 {
     const json_t *v;
     char p[PATHLEN], q[PATHLEN];
-    int st = field(r, obj, path, key, 0, &v);
+    int st = jr_member(r, obj, path, key, 0, &v, p);
     if (st || !v)
         return st;
-    jr_key_path(p, path, key);
     if (!json_is_object(v))
         return jr_fail(r, p, "expected an object, found %s", jr_type(v));
     const char *k;
     json_t *val;
     json_object_foreach((json_t *)v, k, val) {
         int idx = 0;
-        if ((st = name_in(r, p, k, n, name_of, what, &idx)))
+        if ((st = jr_name_in(r, p, k, n, name_of, what, &idx)))
             return st;
         jr_key_path(q, p, k);
-        if ((st = num_value(r, val, q, min, max, &out[idx])))
+        st = dout ? jr_num_value(r, val, q, min, max, &dout[idx])
+                  : jr_int_value(r, val, q, (long long)min, (long long)max, &iout[idx]);
+        if (st)
             return st;
     }
     return GR_OK;
 }
 
+/* Numbers in [min, max] keyed by names, into out[index]. */
+static int name_map(jr *r, const json_t *obj, const char *path, const char *key, int n,
+                    const char *(*name_of)(int), const char *what, double min, double max,
+                    double *out)
+{
+    return keyed_map(r, obj, path, key, n, name_of, what, min, max, out, NULL);
+}
+
+/* Integers in [min, max] keyed by threat type, into out[type]. */
 static int int_map(jr *r, const json_t *obj, const char *path, const char *key, long long min,
                    long long max, int *out)
 {
-    const json_t *v;
-    char p[PATHLEN], q[PATHLEN];
-    int st = field(r, obj, path, key, 0, &v);
-    if (st || !v)
-        return st;
-    jr_key_path(p, path, key);
-    if (!json_is_object(v))
-        return jr_fail(r, p, "expected an object, found %s", jr_type(v));
-    const char *k;
-    json_t *val;
-    json_object_foreach((json_t *)v, k, val) {
-        int idx = 0;
-        if ((st = name_in(r, p, k, GR_THREAT_NTYPES, threat_name, "threat type", &idx)))
-            return st;
-        jr_key_path(q, p, k);
-        if ((st = int_value(r, val, q, min, max, &out[idx])))
-            return st;
-    }
-    return GR_OK;
+    return keyed_map(r, obj, path, key, GR_THREAT_NTYPES, threat_name, "threat type",
+                     (double)min, (double)max, NULL, out);
 }
 
 /* An array field (optional when !required: *arr NULL, *n 0). */
@@ -310,10 +229,9 @@ static int array(jr *r, const json_t *obj, const char *path, const char *key, in
 {
     char p[PATHLEN];
     *n = 0;
-    int st = field(r, obj, path, key, required, arr);
+    int st = jr_member(r, obj, path, key, required, arr, p);
     if (st || !*arr)
         return st;
-    jr_key_path(p, path, key);
     if (!json_is_array(*arr))
         return jr_fail(r, p, "expected an array, found %s", jr_type(*arr));
     *n = json_array_size(*arr);
@@ -343,9 +261,9 @@ static int read_grid(jr *r, const json_t *root, const char *base_dir, gr_campaig
 {
     const json_t *gv, *ov, *sv;
     int st;
-    field(r, root, "$", "grid", 0, &gv);
-    field(r, root, "$", "overlay", 0, &ov);
-    field(r, root, "$", "synth", 0, &sv);
+    jr_field(r, root, "$", "grid", 0, &gv);
+    jr_field(r, root, "$", "overlay", 0, &ov);
+    jr_field(r, root, "$", "synth", 0, &sv);
     if (gv && json_is_null(gv))
         gv = NULL;
     if (ov && json_is_null(ov))
@@ -393,8 +311,8 @@ static int read_grid(jr *r, const json_t *root, const char *base_dir, gr_campaig
         if (sv) {
             double seed = (double)so.seed;
             if ((st = jr_keys(r, sv, "$.synth", synth_fields)) ||
-                (st = integer(r, sv, "$.synth", "buses", 0, 100, 50000, &so.n_bus)) ||
-                (st = num(r, sv, "$.synth", "seed", 0, 0, 9007199254740991.0, &seed)))
+                (st = jr_integer(r, sv, "$.synth", "buses", 0, 100, 50000, &so.n_bus)) ||
+                (st = jr_num(r, sv, "$.synth", "seed", 0, 0, 9007199254740991.0, &seed)))
                 return st;
             if (seed != floor(seed))
                 return jr_fail(r, "$.synth.seed", "expected an integer");
@@ -414,7 +332,7 @@ static int read_types(jr *r, const json_t *root, gr_campaign_scenario *s)
 {
     const json_t *v;
     char p[PATHLEN];
-    int st = field(r, root, "$", "threat_types", 0, &v);
+    int st = jr_field(r, root, "$", "threat_types", 0, &v);
     if (st || !v)
         return st;
     if (!json_is_object(v))
@@ -423,14 +341,14 @@ static int read_types(jr *r, const json_t *root, gr_campaign_scenario *s)
     json_t *o;
     json_object_foreach((json_t *)v, k, o) {
         int t = 0;
-        if ((st = name_in(r, "$.threat_types", k, GR_THREAT_NTYPES, threat_name, "threat type",
+        if ((st = jr_name_in(r, "$.threat_types", k, GR_THREAT_NTYPES, threat_name, "threat type",
                           &t)))
             return st;
         jr_key_path(p, "$.threat_types", k);
         if ((st = jr_keys(r, o, p, type_fields)) ||
-            (st = num(r, o, p, "speed_kmh", 0, 1.0, 1e5, &s->types[t].speed_kmh)) ||
-            (st = num(r, o, p, "p_ew", 0, 0.0, 1.0, &s->types[t].p_ew)) ||
-            (st = num(r, o, p, "engage_min", 0, 0.0, 1440.0, &s->types[t].engage_min)) ||
+            (st = jr_num(r, o, p, "speed_kmh", 0, 1.0, 1e5, &s->types[t].speed_kmh)) ||
+            (st = jr_num(r, o, p, "p_ew", 0, 0.0, 1.0, &s->types[t].p_ew)) ||
+            (st = jr_num(r, o, p, "engage_min", 0, 0.0, 1440.0, &s->types[t].engage_min)) ||
             (st = name_map(r, o, p, "p_damage", GR_ASSET_NCLASS, gr_asset_class_name,
                            "asset class", 0.0, 1.0, s->p_damage[t])))
             return st;
@@ -449,11 +367,11 @@ static int read_wave(jr *r, const json_t *o, const char *p, gr_wave *w)
     size_t n;
     char q[PATHLEN], e[PATHLEN];
     if ((st = jr_keys(r, o, p, wave_fields)) ||
-        (st = num(r, o, p, "time_h", 1, 0.0, 24.0, &w->time_h)) ||
-        (st = num(r, o, p, "spread_h", 0, 0.0, 12.0, &w->spread_h)))
+        (st = jr_num(r, o, p, "time_h", 1, 0.0, 24.0, &w->time_h)) ||
+        (st = jr_num(r, o, p, "spread_h", 0, 0.0, 12.0, &w->spread_h)))
         return st;
     const json_t *cv;
-    if ((st = field(r, o, p, "counts", 1, &cv)))
+    if ((st = jr_field(r, o, p, "counts", 1, &cv)))
         return st;
     if ((st = int_map(r, o, p, "counts", 0, 100000, w->count)))
         return st;
@@ -475,10 +393,10 @@ static int read_wave(jr *r, const json_t *o, const char *p, gr_wave *w)
         jr_index_path(e, q, j);
         la->share = 1.0;
         if ((st = jr_keys(r, a, e, launch_fields)) ||
-            (st = num(r, a, e, "x_km", 1, -1e5, 1e5, &la->x_km)) ||
-            (st = num(r, a, e, "y_km", 1, -1e5, 1e5, &la->y_km)) ||
-            (st = num(r, a, e, "radius_km", 0, 0.0, 1e4, &la->radius_km)) ||
-            (st = num(r, a, e, "share", 0, 1e-9, 1e9, &la->share)))
+            (st = jr_num(r, a, e, "x_km", 1, -1e5, 1e5, &la->x_km)) ||
+            (st = jr_num(r, a, e, "y_km", 1, -1e5, 1e5, &la->y_km)) ||
+            (st = jr_num(r, a, e, "radius_km", 0, 0.0, 1e4, &la->radius_km)) ||
+            (st = jr_num(r, a, e, "share", 0, 1e-9, 1e9, &la->share)))
             return st;
     }
     return GR_OK;
@@ -505,8 +423,8 @@ static int read_schedule(jr *r, const json_t *root, gr_campaign_scenario *s)
         jr_index_path(p, "$.schedule", i);
         pl->first = 1;
         if ((st = jr_keys(r, o, p, plan_fields)) || (st = string(r, o, p, "name", 0, &nm)) ||
-            (st = integer(r, o, p, "every", 0, 0, 100000, &pl->every)) ||
-            (st = integer(r, o, p, "first", 0, 1, 100000, &pl->first)) ||
+            (st = jr_integer(r, o, p, "every", 0, 0, 100000, &pl->every)) ||
+            (st = jr_integer(r, o, p, "first", 0, 1, 100000, &pl->first)) ||
             (st = array(r, o, p, "nights", 0, &na, &nn)) ||
             (st = array(r, o, p, "waves", 1, &wa, &nw)))
             return st;
@@ -525,7 +443,7 @@ static int read_schedule(jr *r, const json_t *root, gr_campaign_scenario *s)
         jr_key_path(q, p, "nights");
         for (size_t j = 0; j < nn; j++) {
             jr_index_path(e, q, j);
-            if ((st = int_value(r, json_array_get(na, j), e, 1, 100000, &pl->nights[j])))
+            if ((st = jr_int_value(r, json_array_get(na, j), e, 1, 100000, &pl->nights[j])))
                 return st;
         }
         jr_key_path(q, p, "waves");
@@ -551,10 +469,10 @@ static int read_system(jr *r, const json_t *o, const char *p, gr_ad_zone *z)
     for (int t = 0; t < GR_THREAT_NTYPES; t++)
         pk[t] = z->pk[t];
     z->stock_max = -1;
-    if ((st = integer(r, o, p, "channels", 0, 0, 100000, &z->channels)) ||
-        (st = integer(r, o, p, "stock", 0, 0, 100000000, &z->stock)) ||
-        (st = integer(r, o, p, "stock_max", 0, 0, 100000000, &z->stock_max)) ||
-        (st = integer(r, o, p, "resupply", 0, 0, 100000000, &z->resupply)) ||
+    if ((st = jr_integer(r, o, p, "channels", 0, 0, 100000, &z->channels)) ||
+        (st = jr_integer(r, o, p, "stock", 0, 0, 100000000, &z->stock)) ||
+        (st = jr_integer(r, o, p, "stock_max", 0, 0, 100000000, &z->stock_max)) ||
+        (st = jr_integer(r, o, p, "resupply", 0, 0, 100000000, &z->resupply)) ||
         (st = name_map(r, o, p, "pk", GR_THREAT_NTYPES, threat_name, "threat type", 0.0, 1.0,
                        pk)) ||
         (st = int_map(r, o, p, "shots", 1, 100, z->shots)) ||
@@ -587,7 +505,7 @@ static int read_air_defence(jr *r, const json_t *root, gr_campaign_scenario *s)
     size_t n = 0;
     char p[PATHLEN], q[PATHLEN];
     const gr_overlay *ov = s->overlay;
-    int st = field(r, root, "$", "air_defence", 0, &v);
+    int st = jr_field(r, root, "$", "air_defence", 0, &v);
     if (st)
         return st;
     gr_ad_zone def;
@@ -595,8 +513,8 @@ static int read_air_defence(jr *r, const json_t *root, gr_campaign_scenario *s)
     system_default(&def);
     if (v) {
         if ((st = jr_keys(r, v, "$.air_defence", ad_fields)) ||
-            (st = num(r, v, "$.air_defence", "detect_km", 0, 0.0, 1e5, &s->detect_km)) ||
-            (st = field(r, v, "$.air_defence", "default", 0, &dv)) ||
+            (st = jr_num(r, v, "$.air_defence", "detect_km", 0, 0.0, 1e5, &s->detect_km)) ||
+            (st = jr_field(r, v, "$.air_defence", "default", 0, &dv)) ||
             (st = array(r, v, "$.air_defence", "zones", 0, &arr, &n)))
             return st;
         if (dv) {
@@ -627,7 +545,7 @@ static int read_air_defence(jr *r, const json_t *root, gr_campaign_scenario *s)
         int z = -1;
         jr_key_path(q, p, "zone");
         if (json_is_integer(zv)) {
-            if ((st = int_value(r, zv, q, 0, ov->nzone - 1, &z)))
+            if ((st = jr_int_value(r, zv, q, 0, ov->nzone - 1, &z)))
                 goto done;
         } else if (json_is_string(zv)) {
             for (int k = 0; k < ov->nzone; k++)
@@ -672,7 +590,7 @@ static int read_air_defence(jr *r, const json_t *root, gr_campaign_scenario *s)
             if ((st = read_system(r, o, p, zz)))
                 goto done;
             zz->radius_km = ov->zone_radius_km[z];
-            if ((st = num(r, o, p, "radius_km", 0, 0.0, 1e5, &zz->radius_km)))
+            if ((st = jr_num(r, o, p, "radius_km", 0, 0.0, 1e5, &zz->radius_km)))
                 goto done;
         } else if (have_def) {
             *zz = def;
@@ -696,9 +614,9 @@ static int read_air_defence(jr *r, const json_t *root, gr_campaign_scenario *s)
         jr_index_path(p, "$.air_defence.zones", j);
         system_default(zz);
         if ((st = string(r, o, p, "name", 1, &nm)) ||
-            (st = num(r, o, p, "x_km", 1, -1e5, 1e5, &zz->x_km)) ||
-            (st = num(r, o, p, "y_km", 1, -1e5, 1e5, &zz->y_km)) ||
-            (st = num(r, o, p, "radius_km", 1, 0.0, 1e5, &zz->radius_km)) ||
+            (st = jr_num(r, o, p, "x_km", 1, -1e5, 1e5, &zz->x_km)) ||
+            (st = jr_num(r, o, p, "y_km", 1, -1e5, 1e5, &zz->y_km)) ||
+            (st = jr_num(r, o, p, "radius_km", 1, 0.0, 1e5, &zz->radius_km)) ||
             (st = read_system(r, o, p, zz)) || (st = dup(r, nm, &s->zone_name[zi])))
             goto done;
         zi++;
@@ -744,12 +662,12 @@ static int read_targets(jr *r, const json_t *root, gr_campaign_scenario *s)
     size_t n;
     char p[PATHLEN];
     const char *pol = NULL;
-    int st = field(r, root, "$", "targets", 0, &v);
+    int st = jr_field(r, root, "$", "targets", 0, &v);
     if (st || !v)
         return st;
     if ((st = jr_keys(r, v, "$.targets", target_fields)) ||
         (st = string(r, v, "$.targets", "policy", 0, &pol)) ||
-        (pol && (st = name_in(r, "$.targets.policy", pol, 3, policy_name, "policy",
+        (pol && (st = jr_name_in(r, "$.targets.policy", pol, 3, policy_name, "policy",
                               &s->target_policy))) ||
         (st = int_map(r, v, "$.targets", "salvo", 1, 1000, s->salvo)) ||
         (st = name_map(r, v, "$.targets", "class_weight", GR_ASSET_NCLASS, gr_asset_class_name,
@@ -769,8 +687,9 @@ static int read_targets(jr *r, const json_t *root, gr_campaign_scenario *s)
         const json_t *o = json_array_get(arr, j);
         jr_index_path(p, "$.targets.assets", j);
         s->target_weight[j] = 1.0;
-        if ((st = jr_keys(r, o, p, tlist_fields)) || (st = asset_ref(r, o, p, s, &s->target_asset[j])) ||
-            (st = num(r, o, p, "weight", 0, 1e-9, 1e9, &s->target_weight[j])))
+        if ((st = jr_keys(r, o, p, tlist_fields)) ||
+            (st = asset_ref(r, o, p, s, &s->target_asset[j])) ||
+            (st = jr_num(r, o, p, "weight", 0, 1e-9, 1e9, &s->target_weight[j])))
             return st;
     }
     return GR_OK;
@@ -785,7 +704,7 @@ static int read_protection(jr *r, const json_t *root, gr_campaign_scenario *s)
     size_t n;
     char p[PATHLEN];
     double lvl[GR_ASSET_NCLASS] = {0};
-    int st = field(r, root, "$", "protection", 0, &v);
+    int st = jr_field(r, root, "$", "protection", 0, &v);
     if (st)
         return st;
     if (v) {
@@ -806,7 +725,7 @@ static int read_protection(jr *r, const json_t *root, gr_campaign_scenario *s)
         double x;
         jr_index_path(p, "$.protection.assets", j);
         if ((st = jr_keys(r, o, p, plist_fields)) || (st = asset_ref(r, o, p, s, &a)) ||
-            (st = num(r, o, p, "level", 1, 0.0, 1.0, &x)))
+            (st = jr_num(r, o, p, "level", 1, 0.0, 1.0, &x)))
             return st;
         s->assets.protection[a] = x;
     }
@@ -838,23 +757,24 @@ static int read_dist(jr *r, const json_t *o, const char *p, gr_dist *d)
     if (st)
         return st;
     jr_key_path(q, p, "dist");
-    if ((st = name_in(r, q, kind, 3, dist_name, "distribution", &k)))
+    if ((st = jr_name_in(r, q, kind, 3, dist_name, "distribution", &k)))
         return st;
     *d = (gr_dist){k, 0, 0, 0};
     if (k == GR_DIST_FIXED) {
         if ((st = jr_keys(r, o, p, f_fixed)))
             return st;
-        return num(r, o, p, "value_h", 1, 0.0, 1e6, &d->a);
+        return jr_num(r, o, p, "value_h", 1, 0.0, 1e6, &d->a);
     }
     if (k == GR_DIST_LOGNORMAL) {
-        if ((st = jr_keys(r, o, p, f_logn)) || (st = num(r, o, p, "median_h", 1, 1e-6, 1e6, &d->a)) ||
-            (st = num(r, o, p, "sigma", 1, 0.0, 5.0, &d->b)))
+        if ((st = jr_keys(r, o, p, f_logn)) ||
+            (st = jr_num(r, o, p, "median_h", 1, 1e-6, 1e6, &d->a)) ||
+            (st = jr_num(r, o, p, "sigma", 1, 0.0, 5.0, &d->b)))
             return st;
         return GR_OK;
     }
-    if ((st = jr_keys(r, o, p, f_tri)) || (st = num(r, o, p, "min_h", 1, 0.0, 1e6, &d->a)) ||
-        (st = num(r, o, p, "mode_h", 1, 0.0, 1e6, &d->b)) ||
-        (st = num(r, o, p, "max_h", 1, 0.0, 1e6, &d->c)))
+    if ((st = jr_keys(r, o, p, f_tri)) || (st = jr_num(r, o, p, "min_h", 1, 0.0, 1e6, &d->a)) ||
+        (st = jr_num(r, o, p, "mode_h", 1, 0.0, 1e6, &d->b)) ||
+        (st = jr_num(r, o, p, "max_h", 1, 0.0, 1e6, &d->c)))
         return st;
     if (!(d->a <= d->b && d->b <= d->c))
         return jr_fail(r, p, "needs min_h <= mode_h <= max_h");
@@ -867,26 +787,27 @@ static int read_repair(jr *r, const json_t *root, gr_campaign_scenario *s)
     size_t n;
     char p[PATHLEN], q[PATHLEN], e[PATHLEN];
     const char *meth = NULL;
-    int st = field(r, root, "$", "repair", 0, &v), crews = -1;
+    int st = jr_field(r, root, "$", "repair", 0, &v), crews = -1;
     const gr_overlay *ov = s->overlay;
     if (st)
         return st;
     if (v) {
         if ((st = jr_keys(r, v, "$.repair", repair_fields)) ||
             (st = string(r, v, "$.repair", "method", 0, &meth)) ||
-            (meth && (st = name_in(r, "$.repair.method", meth, 2, method_name, "method",
-                                   &s->repair_method))) ||
-            (st = integer(r, v, "$.repair", "planner_max_jobs", 0, 1, 64, &s->planner_max_jobs)) ||
-            (st = num(r, v, "$.repair", "work_start_h", 0, 0.0, 24.0, &s->work_start_h)) ||
-            (st = num(r, v, "$.repair", "work_h_per_day", 0, 1.0, 24.0, &s->work_h_per_day)) ||
-            (st = num(r, v, "$.repair", "speed_kmh", 0, 1.0, 1000.0, &s->speed_kmh)) ||
-            (st = num(r, v, "$.repair", "road_factor", 0, 1.0, 10.0, &s->road_factor)) ||
-            (st = field(r, v, "$.repair", "crews", 0, &cv)))
+            (meth && (st = jr_name_in(r, "$.repair.method", meth, 2, method_name, "method",
+                                      &s->repair_method))) ||
+            (st = jr_integer(r, v, "$.repair", "planner_max_jobs", 0, 1, 64,
+                             &s->planner_max_jobs)) ||
+            (st = jr_num(r, v, "$.repair", "work_start_h", 0, 0.0, 24.0, &s->work_start_h)) ||
+            (st = jr_num(r, v, "$.repair", "work_h_per_day", 0, 1.0, 24.0, &s->work_h_per_day)) ||
+            (st = jr_num(r, v, "$.repair", "speed_kmh", 0, 1.0, 1000.0, &s->speed_kmh)) ||
+            (st = jr_num(r, v, "$.repair", "road_factor", 0, 1.0, 10.0, &s->road_factor)) ||
+            (st = jr_field(r, v, "$.repair", "crews", 0, &cv)))
             return st;
         if (cv && !json_is_null(cv) &&
-            (st = integer(r, v, "$.repair", "crews", 1, 0, 100000, &crews)))
+            (st = jr_integer(r, v, "$.repair", "crews", 1, 0, 100000, &crews)))
             return st;
-        if ((st = field(r, v, "$.repair", "times", 0, &tv)))
+        if ((st = jr_field(r, v, "$.repair", "times", 0, &tv)))
             return st;
         if (tv) {
             if (!json_is_object(tv))
@@ -895,7 +816,7 @@ static int read_repair(jr *r, const json_t *root, gr_campaign_scenario *s)
             json_t *o;
             json_object_foreach((json_t *)tv, k, o) {
                 int kind = 0;
-                if ((st = name_in(r, "$.repair.times", k, GR_REPAIR_NKIND, gr_repair_kind_name,
+                if ((st = jr_name_in(r, "$.repair.times", k, GR_REPAIR_NKIND, gr_repair_kind_name,
                                   "repair kind", &kind)))
                     return st;
                 jr_key_path(p, "$.repair.times", k);
@@ -946,9 +867,9 @@ static int read_repair(jr *r, const json_t *root, gr_campaign_scenario *s)
         jr_index_path(p, "$.repair.spares", j);
         if ((st = jr_keys(r, o, p, spare_fields)) || (st = string(r, o, p, "name", 1, &nm)) ||
             (st = dup(r, nm, &sp->name)) || (st = array(r, o, p, "for", 1, &fa, &nf)) ||
-            (st = integer(r, o, p, "stock", 0, 0, 100000000, &sp->stock)) ||
-            (st = num(r, o, p, "every_days", 0, 0.0, 1e5, &sp->every_days)) ||
-            (st = integer(r, o, p, "units", 0, 0, 100000000, &sp->units)))
+            (st = jr_integer(r, o, p, "stock", 0, 0, 100000000, &sp->stock)) ||
+            (st = jr_num(r, o, p, "every_days", 0, 0.0, 1e5, &sp->every_days)) ||
+            (st = jr_integer(r, o, p, "units", 0, 0, 100000000, &sp->units)))
             return st;
         jr_key_path(q, p, "for");
         for (size_t f = 0; f < nf; f++) {
@@ -957,7 +878,7 @@ static int read_repair(jr *r, const json_t *root, gr_campaign_scenario *s)
             jr_index_path(e, q, f);
             if (!json_is_string(fv))
                 return jr_fail(r, e, "expected a repair kind name, found %s", jr_type(fv));
-            if ((st = name_in(r, e, json_string_value(fv), GR_REPAIR_NKIND, gr_repair_kind_name,
+            if ((st = jr_name_in(r, e, json_string_value(fv), GR_REPAIR_NKIND, gr_repair_kind_name,
                               "repair kind", &kind)))
                 return st;
             if (used & (1 << kind))
@@ -980,11 +901,11 @@ static int read_misc(jr *r, const json_t *root, gr_campaign_scenario *s)
     size_t n;
     char p[PATHLEN];
     int st;
-    if ((st = field(r, root, "$", "load", 0, &v)))
+    if ((st = jr_field(r, root, "$", "load", 0, &v)))
         return st;
     if (v) {
         if ((st = jr_keys(r, v, "$.load", load_fields)) ||
-            (st = num(r, v, "$.load", "scale", 0, 0.0, 100.0, &s->load_scale)) ||
+            (st = jr_num(r, v, "$.load", "scale", 0, 0.0, 100.0, &s->load_scale)) ||
             (st = array(r, v, "$.load", "profile", 0, &arr, &n)))
             return st;
         if (arr) {
@@ -993,26 +914,26 @@ static int read_misc(jr *r, const json_t *root, gr_campaign_scenario *s)
                                                  "found %zu", n);
             for (size_t h = 0; h < 24; h++) {
                 jr_index_path(p, "$.load.profile", h);
-                if ((st = num_value(r, json_array_get(arr, h), p, 0.0, 2.0, &s->profile[h])))
+                if ((st = jr_num_value(r, json_array_get(arr, h), p, 0.0, 2.0, &s->profile[h])))
                     return st;
             }
         }
     }
-    if ((st = field(r, root, "$", "cascade", 0, &v)))
+    if ((st = jr_field(r, root, "$", "cascade", 0, &v)))
         return st;
     if (v) {
         const char *c = NULL;
         if ((st = jr_keys(r, v, "$.cascade", cascade_fields)) ||
             (st = string(r, v, "$.cascade", "control", 0, &c)) ||
-            (c && (st = name_in(r, "$.cascade.control", c, 2, control_name, "control",
+            (c && (st = jr_name_in(r, "$.cascade.control", c, 2, control_name, "control",
                                 &s->control))) ||
-            (st = num(r, v, "$.cascade", "reclose_h", 0, 0.0, 24.0, &s->reclose_h)))
+            (st = jr_num(r, v, "$.cascade", "reclose_h", 0, 0.0, 24.0, &s->reclose_h)))
             return st;
     }
-    if ((st = field(r, root, "$", "metrics", 0, &v)))
+    if ((st = jr_field(r, root, "$", "metrics", 0, &v)))
         return st;
     if (v && ((st = jr_keys(r, v, "$.metrics", metrics_fields)) ||
-              (st = num(r, v, "$.metrics", "heat_loss_h", 0, 0.0, 1000.0, &s->heat_loss_h))))
+              (st = jr_num(r, v, "$.metrics", "heat_loss_h", 0, 0.0, 1000.0, &s->heat_loss_h))))
         return st;
     return GR_OK;
 }
@@ -1030,7 +951,7 @@ static int read_root(jr *r, const json_t *root, const char *base_dir, gr_campaig
         return st;
     if (strcmp(fmt, CAMP_FORMAT) != 0)
         return jr_fail(r, "$.format", "expected \"" CAMP_FORMAT "\", found \"%s\"", fmt);
-    if ((st = integer(r, root, "$", "version", 1, 0, 1000000, &version)))
+    if ((st = jr_integer(r, root, "$", "version", 1, 0, 1000000, &version)))
         return st;
     if (version != CAMP_VERSION)
         return jr_fail(r, "$.version", "unsupported version %d (this reader knows %d)", version,
@@ -1039,9 +960,9 @@ static int read_root(jr *r, const json_t *root, const char *base_dir, gr_campaig
                                                                  &s->name)))
         return st;
     /* scalars first, so that a typo fails before the grid is built */
-    if ((st = integer(r, root, "$", "nights", 0, 1, 10000, &s->nights)) ||
-        (st = num(r, root, "$", "start_h", 0, 0.0, 24.0, &s->start_h)) ||
-        (st = num(r, root, "$", "p_switchyard", 0, 0.0, 1.0, &s->p_switchyard)) ||
+    if ((st = jr_integer(r, root, "$", "nights", 0, 1, 10000, &s->nights)) ||
+        (st = jr_num(r, root, "$", "start_h", 0, 0.0, 24.0, &s->start_h)) ||
+        (st = jr_num(r, root, "$", "p_switchyard", 0, 0.0, 1.0, &s->p_switchyard)) ||
         (st = read_types(r, root, s)) || (st = read_schedule(r, root, s)) ||
         (st = read_misc(r, root, s)))
         return st;
@@ -1063,14 +984,13 @@ static int read_root(jr *r, const json_t *root, const char *base_dir, gr_campaig
 int gr_campaign_scenario_parse(const char *text, size_t len, const char *name,
                                const char *base_dir, gr_campaign_scenario **out, gr_error *err)
 {
-    json_error_t je;
+    json_t *root;
     jr r = {name ? name : "campaign", err};
     *out = NULL;
-    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-    if (!root)
-        return gr_error_set(err, GR_EPARSE, "%s:%d:%d: %s", r.name, je.line, je.column, je.text);
+    int st = jr_load_text(&r, text, len, &root);
+    if (st)
+        return st;
     gr_campaign_scenario *s = gr_calloc(1, sizeof *s);
-    int st;
     if (!s) {
         json_decref(root);
         return jr_oom(&r);
@@ -1100,33 +1020,11 @@ int gr_campaign_scenario_read(const char *path, gr_campaign_scenario **out, gr_e
     if (!path)
         return gr_campaign_scenario_parse(default_json, strlen(default_json), "built-in",
                                           NULL, out, err);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return gr_error_set(err, GR_EIO, "%s: cannot open the file", path);
-    size_t cap = 1 << 16, len = 0;
-    char *buf = gr_malloc(cap);
-    while (buf) {
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (len < cap)
-            break;
-        char *nb = gr_realloc(buf, cap * 2);
-        if (!nb) {
-            gr_free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = nb;
-        cap *= 2;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!buf)
-        return gr_error_set(err, GR_ENOMEM, "%s: out of memory", path);
-    if (bad) {
-        gr_free(buf);
-        return gr_error_set(err, GR_EIO, "%s: read error", path);
-    }
+    char *buf;
+    size_t len;
+    int st = io_read_file(path, &buf, &len, err);
+    if (st)
+        return st;
     /* base directory of the file */
     char *dir = gr_overlay_strdup(path);
     if (!dir) {
@@ -1138,7 +1036,7 @@ int gr_campaign_scenario_read(const char *path, gr_campaign_scenario **out, gr_e
         *(slash == dir ? slash + 1 : slash) = '\0';
     else
         strcpy(dir, ".");
-    int st = gr_campaign_scenario_parse(buf, len, path, dir, out, err);
+    st = gr_campaign_scenario_parse(buf, len, path, dir, out, err);
     gr_free(dir);
     gr_free(buf);
     return st;

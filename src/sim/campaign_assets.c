@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "io/overlay.h"
+#include "model/overlay.h"
 #include "sim/campaign_internal.h"
 
 static const char *const asset_names[GR_ASSET_PLANT] = {"sub750", "sub330", "sub110", "line"};

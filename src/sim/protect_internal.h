@@ -1,9 +1,9 @@
-/* protect_internal.h — private pieces of the protection planner shared by the greedy (protect.c), the rules (protect_rules.c), the core (protect_core.c), the run evaluator (protect_eval.c) and the chart (protect_chart.c).
+/* protect_internal.h — private pieces of the protection planner shared by the greedy (protect.c), the rules (protect_rules.c), the core (protect_core.c), the run evaluator (protect_eval.c) and the chart (report/protect_chart.c).
  *
  * The files form a tree: protect.c (baseline, candidates, greedy,
  * validation, the entry) calls protect_rules.c; both use the planner's
  * primitives in protect_core.c, which use the run evaluator protect_eval.c
- * (run seeds, campaign runs); protect_chart.c uses only the names in
+ * (run seeds, campaign runs); report/protect_chart.c uses only the names in
  * protect_core.c. Nothing calls back into protect.c or protect_core.c. */
 #ifndef GRIDRES_PROTECT_INTERNAL_H
 #define GRIDRES_PROTECT_INTERNAL_H

@@ -28,7 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/overlay.h"
+#include "model/overlay.h"
 #include "sim/synth.h"
 
 #define LINE_TARGET 0.5   /* base-case loading allowed by sizing, lines */

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/overlay.h"
+#include "model/overlay.h"
 #include "sim/shed.h"
 #include "solve/lp.h"
 #include "testutil.h"

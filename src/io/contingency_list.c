@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "gridres.h"
+#include "io/file_read.h"
 
 /* Growing element list while reading. */
 typedef struct reader {
@@ -436,35 +437,12 @@ int gr_ctg_list_parse(const char *text, size_t len, const char *name, const gr_g
 int gr_ctg_list_read(const char *path, const gr_grid *g, gr_ctg_list **out, gr_error *err)
 {
     *out = NULL;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return gr_error_set(err, GR_EIO, "%s: cannot open: %s", path, strerror(errno));
-    char *buf = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len + 65536 > cap) {
-            size_t nc = cap ? 2 * cap : 65536 * 2;
-            char *q = gr_realloc(buf, nc);
-            if (!q) {
-                gr_free(buf);
-                fclose(f);
-                return gr_error_set(err, GR_ENOMEM, "out of memory reading %s", path);
-            }
-            buf = q;
-            cap = nc;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        gr_free(buf);
-        return gr_error_set(err, GR_EIO, "%s: read error", path);
-    }
-    int st = gr_ctg_list_parse(buf, len, path, g, out, err);
+    char *buf;
+    size_t len;
+    int st = io_read_file(path, &buf, &len, err);
+    if (st)
+        return st;
+    st = gr_ctg_list_parse(buf, len, path, g, out, err);
     gr_free(buf);
     return st;
 }

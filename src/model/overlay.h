@@ -1,8 +1,11 @@
-/* overlay.h — private helpers of the scenario overlay: allocation by table sizes and the consistency check shared by reader and writer. */
-#ifndef GRIDRES_IO_OVERLAY_H
-#define GRIDRES_IO_OVERLAY_H
+/* overlay.h — private helpers of the scenario overlay: allocation by table sizes, string copies and the consistency check. */
+#ifndef GRIDRES_MODEL_OVERLAY_H
+#define GRIDRES_MODEL_OVERLAY_H
 
 #include "gridres.h"
+
+/* The overlay format version: gr_overlay_alloc stamps it, the reader accepts only it. */
+#define GR_OVERLAY_VERSION 1
 
 /* Table sizes of an overlay. nl = 0: no branch lengths. */
 typedef struct gr_overlay_sizes {
@@ -19,7 +22,8 @@ char *gr_overlay_strdup(const char *s);
 /* The reader's rules on an in-memory overlay (ranges, references, names
  * present), and with `c` its agreement with the case (bus numbers in row
  * order, generator and branch counts). GR_EINVAL with a message naming the
- * JSON path of the first violation. */
+ * JSON path of the first violation. Defined in io/overlay.c: the check is
+ * the writer's text read back by the reader, so the rules exist once. */
 int gr_overlay_check(const gr_overlay *ov, const gr_case *c, gr_error *err);
 
-#endif /* GRIDRES_IO_OVERLAY_H */
+#endif /* GRIDRES_MODEL_OVERLAY_H */
