@@ -686,5 +686,5 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_out_of_memory),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -568,20 +568,19 @@ static void test_list_contab(void **state)
     assert_int_equal(l->n_ignored, 1);
     assert_non_null(strstr(l->ignored_msg, "c.m:8:"));
     gr_ctg_list_free(l);
-    /* the ACTIVSg2000 table of MATPOWER */
-    gr_grid *g2 = load_grid("case_ACTIVSg2000");
-    char path[4096];
-    if (g2 && tu_shared_path("cases/matpower/contab_ACTIVSg2000.m", path, sizeof path)) {
-        assert_int_equal(gr_ctg_list_read(path, g2, &l, &err), GR_OK);
-        assert_int_equal(l->n, 3734);   /* labels 1..3735, one unused */
-        assert_int_equal(l->n_ignored, 0);
-        assert_int_equal(l->label[3733], 3735);
-        assert_int_equal(l->kind[l->ptr[3733]], GR_ELEM_GEN);
-        assert_int_equal(l->index[l->ptr[3733]], 543);
-        gr_ctg_list_free(l);
-    }
-    gr_grid_free(g2);
     gr_grid_free(g);
+    /* the ACTIVSg2000 table of MATPOWER */
+    char path[4096];
+    TU_NEED_SHARED("cases/matpower/contab_ACTIVSg2000.m", path, sizeof path);
+    gr_grid *g2 = load_grid("case_ACTIVSg2000");
+    assert_int_equal(gr_ctg_list_read(path, g2, &l, &err), GR_OK);
+    assert_int_equal(l->n, 3734);   /* labels 1..3735, one unused */
+    assert_int_equal(l->n_ignored, 0);
+    assert_int_equal(l->label[3733], 3735);
+    assert_int_equal(l->kind[l->ptr[3733]], GR_ELEM_GEN);
+    assert_int_equal(l->index[l->ptr[3733]], 543);
+    gr_ctg_list_free(l);
+    gr_grid_free(g2);
 }
 
 static int print_summary(void **state)
@@ -594,7 +593,6 @@ static int print_summary(void **state)
 
 int main(void)
 {
-    tu_require_shared();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_list_plain),
         cmocka_unit_test(test_list_contab),
@@ -607,5 +605,5 @@ int main(void)
         cmocka_unit_test(test_ac_qlim),
         cmocka_unit_test(test_out_of_memory),
     };
-    return cmocka_run_group_tests(tests, NULL, print_summary);
+    return tu_exit(cmocka_run_group_tests(tests, NULL, print_summary));
 }

@@ -151,5 +151,5 @@ int main(void)
         cmocka_unit_test(test_stats),
         cmocka_unit_test(test_distributions),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

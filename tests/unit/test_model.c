@@ -341,5 +341,5 @@ int main(void)
         cmocka_unit_test(test_solver_reuse_matches_fresh_solve),
         cmocka_unit_test(test_out_of_memory_paths),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -229,7 +229,7 @@ int main(void)
     }
     tests[n].name = "pglib_opf_case2000_goc_non_convergence";
     tests[n].test_func = test_goc2000_reports_non_convergence;
-    int rc = _cmocka_run_group_tests("pf_reference", tests, (size_t)n + 1, NULL, NULL);
+    int rc = tu_exit(_cmocka_run_group_tests("pf_reference", tests, (size_t)n + 1, NULL, NULL));
     printf("worst |dVm| %.3g pu, |dVa| %.3g deg, |dflow| %.3g MW/MVAr, |dPg/Qg| %.3g over %d cases\n",
            worst_vm, worst_va, worst_flow, worst_gen, n);
     for (int k = 0; k < n; k++)

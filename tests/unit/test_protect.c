@@ -465,5 +465,5 @@ int main(void)
         cmocka_unit_test(test_skipped_runs_exact),
         cmocka_unit_test(test_validate_objectives),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -739,7 +739,7 @@ int main(void)
         cmocka_unit_test(test_csv),           cmocka_unit_test(test_data),
         cmocka_unit_test(test_helpers),       cmocka_unit_test(test_oom),
     };
-    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    int rc = tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
     cairo_debug_reset_static_data(); /* cairo's font caches, for the leak checker */
     return rc;
 }

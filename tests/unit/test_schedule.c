@@ -380,5 +380,5 @@ int main(void)
         cmocka_unit_test(test_oom),
         cmocka_unit_test(test_case118),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

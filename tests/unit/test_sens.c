@@ -185,11 +185,10 @@ static int print_summary(void **state)
 
 int main(void)
 {
-    tu_require_shared();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ptdf),
         cmocka_unit_test(test_lodf),
         cmocka_unit_test(test_blocks),
     };
-    return cmocka_run_group_tests(tests, NULL, print_summary);
+    return tu_exit(cmocka_run_group_tests(tests, NULL, print_summary));
 }

@@ -654,7 +654,6 @@ static void tighten(gr_grid *g, double frac)
 static void test_real_cases_tightened(void **state)
 {
     (void)state;
-    tu_require_shared();
     const char *cases[] = {"cases/matpower/case30.m", "cases/matpower/case118.m",
                            "cases/matpower/case300.m"};
     for (int i = 0; i < 3; i++) {
@@ -688,7 +687,6 @@ static void test_real_cases_tightened(void **state)
 static void test_real_case_outage(void **state)
 {
     (void)state;
-    tu_require_shared();
     gr_grid *g = read_grid("cases/matpower/case118.m");
     /* a line outage splitting the grid: bus 9-10 feed (branches of bus 9) */
     gr_outage *o = NULL;
@@ -719,7 +717,6 @@ static void test_real_case_outage(void **state)
 static void test_timing_large(void **state)
 {
     (void)state;
-    tu_require_shared();
     if (!getenv("GRIDRES_SHED_TIMING")) {
         printf("  (large-case timing skipped: set GRIDRES_SHED_TIMING=1)\n");
         return;
@@ -939,5 +936,5 @@ int main(void)
         cmocka_unit_test(test_real_case_outage),
         cmocka_unit_test(test_timing_large),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

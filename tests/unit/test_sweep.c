@@ -486,5 +486,5 @@ int main(void)
         cmocka_unit_test(test_compaction),
         cmocka_unit_test(test_errors),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

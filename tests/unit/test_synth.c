@@ -518,5 +518,5 @@ int main(void)
         cmocka_unit_test(test_quality_10000),
         cmocka_unit_test(test_out_of_memory),
     };
-    return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
+    return tu_exit(cmocka_run_group_tests(tests, setup_dir, teardown_dir));
 }

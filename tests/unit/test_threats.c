@@ -171,5 +171,5 @@ int main(void)
         cmocka_unit_test(test_missiles_leak_more_behind_drones),
         cmocka_unit_test(test_determinism_and_bad_input),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }
