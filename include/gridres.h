@@ -1752,7 +1752,7 @@ int gr_mpi_open(gr_mpi **out, gr_error *err);
 /* This process's rank (0 for NULL) and the number of ranks (1 for NULL). */
 int gr_mpi_rank(const gr_mpi *m);
 int gr_mpi_size(const gr_mpi *m);
-/* "Open MPI v4.1.4, ..." when MPI is initialised, else NULL. */
+/* "Open MPI v4.1.4, ..." when built with MPI, else NULL. */
 const char *gr_mpi_library(const gr_mpi *m);
 /* End the session (NULL: nothing). When it initialised MPI: exit_code 0, or a
  * failure of the last sweep (which every rank shares): MPI_Finalize; another

@@ -47,6 +47,15 @@ static int launched(void)
 /* MPI is process-wide state; the session m (zeroed, one rank) mirrors it. */
 void sweep_mpi_open(gr_mpi *m)
 {
+    /* the library's version (callable before MPI_Init): first line only */
+    char lib[MPI_MAX_LIBRARY_VERSION_STRING];
+    int len = 0;
+    MPI_Get_library_version(lib, &len);
+    lib[len > 0 && len < (int)sizeof lib ? len : (len > 0 ? (int)sizeof lib - 1 : 0)] = '\0';
+    char *nl = strchr(lib, '\n');
+    if (nl)
+        *nl = '\0';
+    snprintf(m->lib, sizeof m->lib, "%s", lib);
     int inited = 0, finalized = 0;
     MPI_Initialized(&inited);
     MPI_Finalized(&finalized);
@@ -71,14 +80,6 @@ void sweep_mpi_open(gr_mpi *m)
         MPI_Comm_size(node, &m->local);
         MPI_Comm_free(&node);
     }
-    char lib[MPI_MAX_LIBRARY_VERSION_STRING];
-    int len = 0;
-    MPI_Get_library_version(lib, &len);
-    lib[len < (int)sizeof lib ? (len > 0 ? len : 0) : (int)sizeof lib - 1] = '\0';
-    char *nl = strchr(lib, '\n');
-    if (nl)
-        *nl = '\0';
-    snprintf(m->lib, sizeof m->lib, "%s", lib);
 }
 
 void sweep_mpi_close(gr_mpi *m, int exit_code)
