@@ -26,6 +26,7 @@
 
 #include "model/islands_internal.h"
 #include "sim/cascade_dc.h"
+#include "solve/dc.h"
 #include "solve/lu.h"
 #include "sparse/csc.h"
 
@@ -243,18 +244,7 @@ int casc_dc_solve(casc_dc *dc, const gr_grid *g, const gr_islands *isl, gr_pf_re
         r->n_dark_islands += ref < 0;
         if (ref < 0)
             continue;
-        int first = -1;
-        double others = 0.0;
-        for (int k = 0; k < g->ng; k++) {
-            if (g->gen_bus[k] != ref || !gen_energisable(g, k))
-                continue;
-            if (first < 0)
-                first = k;
-            else
-                others += r->pg[k];
-        }
-        if (first >= 0)
-            r->pg[first] = dc->pinj[ref] + g->pd[ref] + g->gs[ref] - others;
+        dc_slack_dispatch(g, ref, dc->pinj[ref], r->pg);
     }
     for (int b = 0; b < nb; b++) {
         int s = isl->bus_island[b];

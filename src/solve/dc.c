@@ -78,3 +78,19 @@ done:
         dc_system_free(dc);
     return st;
 }
+
+void dc_slack_dispatch(const gr_grid *g, int ref, double pinj_ref, double *pg)
+{
+    int first = -1;
+    double others = 0.0;
+    for (int k = 0; k < g->ng; k++) {
+        if (g->gen_bus[k] != ref || !gen_energisable(g, k))
+            continue;
+        if (first < 0)
+            first = k;
+        else
+            others += pg[k];
+    }
+    if (first >= 0)
+        pg[first] = pinj_ref + g->pd[ref] + g->gs[ref] - others;
+}

@@ -24,4 +24,10 @@ typedef struct dc_system {
 int dc_system_build(const gr_grid *g, const gr_islands *isl, dc_system *dc);
 void dc_system_free(dc_system *dc);
 
+/* The reference bus's generators close the island's balance, as MATPOWER's
+ * rundcpf: the first energisable unit at bus `ref` takes the bus's net
+ * injection pinj_ref (pu, flows out) plus its load and shunt loss, less the
+ * other units at the bus; pg (ng, pu) is updated in place. */
+void dc_slack_dispatch(const gr_grid *g, int ref, double pinj_ref, double *pg);
+
 #endif

@@ -83,18 +83,7 @@ int gr_pf_dc(const gr_grid *g, gr_pf_result **out, gr_error *err)
             continue;
         }
         r->island_converged[i] = 1;
-        int first = -1;
-        double others = 0.0;
-        for (int k = 0; k < g->ng; k++) {
-            if (g->gen_bus[k] != ref || !gen_energisable(g, k))
-                continue;
-            if (first < 0)
-                first = k;
-            else
-                others += r->pg[k];
-        }
-        if (first >= 0)
-            r->pg[first] = pinj[ref] + g->pd[ref] + g->gs[ref] - others;
+        dc_slack_dispatch(g, ref, pinj[ref], r->pg);
     }
     for (int b = 0; b < g->nb; b++) {
         int s = isl->bus_island[b];
