@@ -68,6 +68,9 @@ void gr_free(void *ptr);
 /* Test hook: after n more successful allocations, every allocation fails.
  * n < 0 switches failure injection off. Not thread-safe; tests only. */
 void gr_alloc_fail_after(long n);
+/* 1 while the test hook makes every allocation fail (for readers whose
+ * third-party parser reports a failed allocation as a syntax error: jansson). */
+int gr_alloc_failing(void);
 
 /* ------------------------------------------------------------------------
  * MATPOWER case data, exactly as in the file (MW, MVAr, degrees, external

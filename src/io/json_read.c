@@ -76,13 +76,34 @@ int jr_keys(jr *r, const json_t *v, const char *path, const char *const *names)
     return GR_OK;
 }
 
+void jr_use_library_allocator(void)
+{
+    /* jansson's allocator is process-wide; gr_malloc and gr_free are malloc and
+       free (plus the test-only failure switch), so objects a host made with
+       jansson's default allocator stay compatible. Set only when it differs, so
+       that repeated calls write nothing. */
+    json_malloc_t m = NULL;
+    json_free_t f = NULL;
+    json_get_alloc_funcs(&m, &f);
+    if (m != gr_malloc || f != gr_free)
+        json_set_alloc_funcs(gr_malloc, gr_free);
+}
+
 int jr_load_text(jr *r, const char *text, size_t len, json_t **root)
 {
     json_error_t je;
+    jr_use_library_allocator();
     *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-    if (!*root)
+    if (!*root) {
+        /* jansson reports a failed allocation as out_of_memory, as no message at
+           all (its lexer's first buffer), or as "invalid token" (a token's
+           buffer): the allocator's failure switch tells the last case apart */
+        if (json_error_code(&je) == json_error_out_of_memory || (je.line < 0 && !je.text[0]) ||
+            gr_alloc_failing())
+            return jr_oom(r);
         return gr_error_set(r->err, GR_EPARSE, "%s:%d:%d: %s", r->name, je.line, je.column,
                             je.text);
+    }
     return GR_OK;
 }
 

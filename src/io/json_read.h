@@ -33,9 +33,13 @@ void jr_key_index_path(char *buf, const char *path, const char *key, size_t i);
 /* v must be an object whose keys are all in names (NULL-terminated). */
 int jr_keys(jr *r, const json_t *v, const char *path, const char *const *names);
 
-/* Parse len bytes of text as one JSON document (duplicate keys rejected).
- * *root (the caller's json_decref) on success; else GR_EPARSE with
- * "NAME:LINE:COLUMN: message". */
+/* Route jansson's allocations through gr_malloc/gr_free (process-wide in
+ * jansson; harmless to repeat), so that the JSON readers fail cleanly under the
+ * allocator's failure switch like the rest of the library. */
+void jr_use_library_allocator(void);
+/* Parse len bytes of text as one JSON document (duplicate keys rejected), with
+ * jansson on the library's allocator. *root (the caller's json_decref) on
+ * success; else GR_ENOMEM, or GR_EPARSE with "NAME:LINE:COLUMN: message". */
 int jr_load_text(jr *r, const char *text, size_t len, json_t **root);
 
 /* Field `key` of obj: *v = NULL when absent; GR_EPARSE "missing field" when

@@ -492,6 +492,9 @@ static int read_summary(rp_data *d, const char *path, gr_error *err)
     json_error_t je;
     json_t *o = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
     if (!o) {
+        /* a failed allocation inside jansson (see jr_load_text) */
+        if (json_error_code(&je) == json_error_out_of_memory || gr_alloc_failing())
+            return gr_error_set(err, GR_ENOMEM, "%s: out of memory", path);
         if (je.line <= 0)
             return gr_error_set(err, GR_EPARSE, "%s: %s", path, je.text);
         return gr_error_set(err, GR_EPARSE, "%s:%d:%d: %s", path, je.line, je.column, je.text);

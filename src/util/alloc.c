@@ -19,6 +19,8 @@ static int injected_failure(void)
 
 void gr_alloc_fail_after(long n) { fail_countdown = n; }
 
+int gr_alloc_failing(void) { return fail_countdown == 0; }
+
 void *gr_malloc(size_t size)
 {
     if (injected_failure())
