@@ -148,7 +148,10 @@ typedef struct gr_case {
  * Unit conversions appended to a case (`mpc.bus(:, [PD, QD]) = ... / 1e3;`
  * after `[...] = idx_bus;`, as MATPOWER's distribution cases) are evaluated,
  * so the data match MATPOWER's loadcase; unknown fields are skipped.
- * On error returns GR_EPARSE/GR_EIO/GR_ENOMEM, sets *out = NULL and writes
+ * Impossible values (NaN/Inf in impedances, loads, voltages, set points;
+ * negative ratings, magnitudes or statuses; an in-service branch with
+ * |r| + |x| < 1e-10 pu) are GR_EPARSE naming column and row; the rules are
+ * in docs/input_validation.md. On error returns GR_EPARSE/GR_EIO/GR_ENOMEM, sets *out = NULL and writes
  * "path:line:col: …" into err. The caller frees *out with gr_case_free. */
 int gr_case_read(const char *path, gr_case **out, gr_error *err);
 /* Same, from a memory buffer of len bytes (need not be NUL-terminated);

@@ -13,9 +13,37 @@ static const char *const bus_col_name[MP_BUS_COLS] = {
     "VMAX", "VMIN"};
 static const char *const gen_col_name[MP_GEN_MIN_COLS] = {
     "GEN_BUS", "PG", "QG", "QMAX", "QMIN", "VG", "MBASE", "GEN_STATUS", "PMAX", "PMIN"};
-static const char *const branch_col_name[MP_BRANCH_MIN_COLS] = {
+static const char *const branch_col_name[MP_BRANCH_COLS] = {
     "F_BUS", "T_BUS", "BR_R", "BR_X", "BR_B", "RATE_A", "RATE_B", "RATE_C", "TAP", "SHIFT",
-    "BR_STATUS"};
+    "BR_STATUS", "ANGMIN", "ANGMAX"};
+
+/*
+ * DESIGN — values a case may not hold (docs/input_validation.md is the rule
+ * for every case reader). Each physical column is checked where it is read,
+ * by one of these rules; a bad value is GR_EPARSE at its own line and column,
+ * "column NAME (mpc.T row R): expected ..., found ...":
+ *   V_FINITE  any sign, never NaN or ±Inf: loads, shunts, impedances, angles,
+ *             set points (MATPOWER's own cases hold negative R, X, PD, PG);
+ *   V_NONNEG  finite and >= 0: magnitudes (VM, VG, BASE_KV, MBASE), ratings
+ *             (0 = no limit, as MATPOWER) and TAP (0 = a line, ratio 1);
+ *   V_UPPER   an upper limit: a number or +Inf ("no limit": QMAX = Inf and
+ *             PMAX = Inf are in MATPOWER's own cases), never NaN or -Inf;
+ *   V_LOWER   a lower limit: a number or -Inf, never NaN or +Inf.
+ * Statuses: MATPOWER's ext2int takes a status > 0 as in service and <= 0 as
+ * out; we take 0 as out, a positive integer as in service and reject a
+ * negative one. The extra OPF columns (PC1 .. APF, MU_*) and gencost are kept
+ * as read: no power flow uses them.
+ * An in-service branch with |BR_R| + |BR_X| < GR_MP_ZERO_IMPEDANCE_PU is
+ * rejected: makeYbus divides by r + jx, so MATPOWER gets Inf/NaN in Ybus and
+ * we would get a solve that cannot converge. Out-of-service ones are kept, as
+ * MATPOWER's ext2int drops them before makeYbus.
+ */
+enum value_rule { V_FINITE, V_NONNEG, V_UPPER, V_LOWER };
+
+/* Below this |BR_R| + |BR_X| (pu) an in-service branch counts as zero
+ * impedance. The smallest in MATPOWER's and PGLib's cases is 6.2e-10
+ * (case16am); 1e-10 pu of a 100 MVA base conducts 1e12 MVA per pu angle. */
+#define GR_MP_ZERO_IMPEDANCE_PU 1e-10
 
 /* ------------------------------------------------------------------------
  * From raw tables to a validated gr_case
@@ -69,6 +97,11 @@ static double raw(const mp_parser *P, int which, int r, int k)
     return t->x[(size_t)r * (size_t)t->cols + (size_t)k];
 }
 
+static const char *col_name(int which, int k)
+{
+    return which == TB_BUS ? bus_col_name[k] : which == TB_GEN ? gen_col_name[k] : branch_col_name[k];
+}
+
 /* An integer column (bus numbers, types, status, area, zone). */
 static int int_field(mp_parser *P, int which, int r, int k, int *out)
 {
@@ -77,12 +110,59 @@ static int int_field(mp_parser *P, int which, int r, int k, int *out)
         *out = (int)v;
         return GR_OK;
     }
-    const char *col = which == TB_BUS ? bus_col_name[k] : which == TB_GEN ? gen_col_name[k]
-                                                                         : branch_col_name[k];
     char found[32];
     gr_mp_format_double(v, found);
-    return field_error(P, which, r, k, "expected an integer %s in mpc.%s, found %s", col,
+    return field_error(P, which, r, k, "expected an integer %s in mpc.%s, found %s", col_name(which, k),
                        mp_table_field[which], found);
+}
+
+/* A physical column k of row r, checked against its rule (see DESIGN above);
+ * `hint` (or NULL) says what the allowed edge values mean. */
+static int real_field(mp_parser *P, int which, int r, int k, enum value_rule rule, const char *hint,
+                      double *out)
+{
+    double v = raw(P, which, r, k);
+    const char *want = NULL;
+    switch (rule) {
+    case V_FINITE:
+        if (!isfinite(v))
+            want = "a finite number";
+        break;
+    case V_NONNEG:
+        if (!(isfinite(v) && v >= 0))
+            want = "a finite non-negative number";
+        break;
+    case V_UPPER:
+        if (isnan(v) || v == -HUGE_VAL)
+            want = "a number or Inf (no upper limit)";
+        break;
+    case V_LOWER:
+        if (isnan(v) || v == HUGE_VAL)
+            want = "a number or -Inf (no lower limit)";
+        break;
+    }
+    if (!want) {
+        *out = v;
+        return GR_OK;
+    }
+    char found[32];
+    gr_mp_format_double(v, found);
+    return field_error(P, which, r, k, "column %s (mpc.%s row %d): expected %s%s%s%s, found %s",
+                       col_name(which, k), mp_table_field[which], r + 1, want, hint ? " (" : "",
+                       hint ? hint : "", hint ? ")" : "", found);
+}
+
+/* A status column: 0 out of service, a positive integer in service (as
+ * MATPOWER's ext2int, which takes > 0 as in service); negative is an error. */
+static int status_field(mp_parser *P, int which, int r, int k, int *out)
+{
+    int st = int_field(P, which, r, k, out);
+    if (st != GR_OK || *out >= 0)
+        return st;
+    return field_error(P, which, r, k,
+                       "column %s (mpc.%s row %d): expected 0 (out of service) or a positive "
+                       "integer (in service), found %d",
+                       col_name(which, k), mp_table_field[which], r + 1, *out);
 }
 
 static int fill_bus(mp_parser *P, gr_case *c)
@@ -100,15 +180,16 @@ static int fill_bus(mp_parser *P, gr_case *c)
             (st = int_field(P, TB_BUS, r, 6, &b->area[r])) != GR_OK ||
             (st = int_field(P, TB_BUS, r, 10, &b->zone[r])) != GR_OK)
             return st;
-        b->pd_mw[r] = x[2];
-        b->qd_mvar[r] = x[3];
-        b->gs_mw[r] = x[4];
-        b->bs_mvar[r] = x[5];
-        b->vm_pu[r] = x[7];
-        b->va_deg[r] = x[8];
-        b->base_kv[r] = x[9];
-        b->vmax_pu[r] = x[11];
-        b->vmin_pu[r] = x[12];
+        if ((st = real_field(P, TB_BUS, r, 2, V_FINITE, NULL, &b->pd_mw[r])) != GR_OK ||
+            (st = real_field(P, TB_BUS, r, 3, V_FINITE, NULL, &b->qd_mvar[r])) != GR_OK ||
+            (st = real_field(P, TB_BUS, r, 4, V_FINITE, NULL, &b->gs_mw[r])) != GR_OK ||
+            (st = real_field(P, TB_BUS, r, 5, V_FINITE, NULL, &b->bs_mvar[r])) != GR_OK ||
+            (st = real_field(P, TB_BUS, r, 7, V_NONNEG, NULL, &b->vm_pu[r])) != GR_OK ||
+            (st = real_field(P, TB_BUS, r, 8, V_FINITE, NULL, &b->va_deg[r])) != GR_OK ||
+            (st = real_field(P, TB_BUS, r, 9, V_NONNEG, NULL, &b->base_kv[r])) != GR_OK ||
+            (st = real_field(P, TB_BUS, r, 11, V_UPPER, NULL, &b->vmax_pu[r])) != GR_OK ||
+            (st = real_field(P, TB_BUS, r, 12, V_LOWER, NULL, &b->vmin_pu[r])) != GR_OK)
+            return st;
         for (int j = 0; j < b->n_extra; j++)
             b->extra[(size_t)r * (size_t)b->n_extra + (size_t)j] = x[MP_BUS_COLS + j];
         if (b->bus_i[r] <= 0)
@@ -139,22 +220,39 @@ static int fill_gen(mp_parser *P, gr_case *c)
     for (int r = 0; r < g->n; r++) {
         const double *x = t->x + (size_t)r * (size_t)t->cols;
         if ((st = int_field(P, TB_GEN, r, 0, &g->bus[r])) != GR_OK ||
-            (st = int_field(P, TB_GEN, r, 7, &g->status[r])) != GR_OK)
+            (st = status_field(P, TB_GEN, r, 7, &g->status[r])) != GR_OK ||
+            (st = real_field(P, TB_GEN, r, 1, V_FINITE, NULL, &g->pg_mw[r])) != GR_OK ||
+            (st = real_field(P, TB_GEN, r, 2, V_FINITE, NULL, &g->qg_mvar[r])) != GR_OK ||
+            (st = real_field(P, TB_GEN, r, 3, V_UPPER, NULL, &g->qmax_mvar[r])) != GR_OK ||
+            (st = real_field(P, TB_GEN, r, 4, V_LOWER, NULL, &g->qmin_mvar[r])) != GR_OK ||
+            (st = real_field(P, TB_GEN, r, 5, V_NONNEG, NULL, &g->vg_pu[r])) != GR_OK ||
+            (st = real_field(P, TB_GEN, r, 6, V_NONNEG, NULL, &g->mbase_mva[r])) != GR_OK ||
+            (st = real_field(P, TB_GEN, r, 8, V_UPPER, NULL, &g->pmax_mw[r])) != GR_OK ||
+            (st = real_field(P, TB_GEN, r, 9, V_LOWER, NULL, &g->pmin_mw[r])) != GR_OK)
             return st;
-        g->pg_mw[r] = x[1];
-        g->qg_mvar[r] = x[2];
-        g->qmax_mvar[r] = x[3];
-        g->qmin_mvar[r] = x[4];
-        g->vg_pu[r] = x[5];
-        g->mbase_mva[r] = x[6];
-        g->pmax_mw[r] = x[8];
-        g->pmin_mw[r] = x[9];
         for (int j = MP_GEN_MIN_COLS; j < MP_GEN_COLS; j++) /* absent: 0 */
             opt[j - MP_GEN_MIN_COLS][r] = j < t->cols ? x[j] : 0.0;
         for (int j = 0; j < g->n_extra; j++)
             g->extra[(size_t)r * (size_t)g->n_extra + (size_t)j] = x[MP_GEN_COLS + j];
     }
     return GR_OK;
+}
+
+/* An in-service branch needs an impedance to divide by (see DESIGN above). */
+static int check_impedance(mp_parser *P, const gr_branch_table *br, int r)
+{
+    double z = fabs(br->r_pu[r]) + fabs(br->x_pu[r]);
+    if (br->status[r] <= 0 || z >= GR_MP_ZERO_IMPEDANCE_PU)
+        return GR_OK;
+    char found[32];
+    gr_mp_format_double(z, found);
+    return field_error(P, TB_BRANCH, r, 2,
+                       "columns BR_R, BR_X (mpc.branch row %d, bus %d to bus %d): expected |BR_R| + "
+                       "|BR_X| >= %g pu on an in-service branch, found %s (zero impedance: the "
+                       "admittance 1/(r + jx) is infinite); merge buses %d and %d, give the branch "
+                       "a small reactance (e.g. BR_X = 1e-4) or set BR_STATUS = 0",
+                       r + 1, br->f_bus[r], br->t_bus[r], GR_MP_ZERO_IMPEDANCE_PU, found,
+                       br->f_bus[r], br->t_bus[r]);
 }
 
 static int fill_branch(mp_parser *P, gr_case *c)
@@ -166,22 +264,25 @@ static int fill_branch(mp_parser *P, gr_case *c)
     br->n_cols_in_file = t->cols < MP_BRANCH_COLS ? t->cols : MP_BRANCH_COLS;
     int st;
     for (int r = 0; r < br->n; r++) {
-        const double *x = t->x + (size_t)r * (size_t)t->cols;
         if ((st = int_field(P, TB_BRANCH, r, 0, &br->f_bus[r])) != GR_OK ||
             (st = int_field(P, TB_BRANCH, r, 1, &br->t_bus[r])) != GR_OK ||
-            (st = int_field(P, TB_BRANCH, r, 10, &br->status[r])) != GR_OK)
+            (st = status_field(P, TB_BRANCH, r, 10, &br->status[r])) != GR_OK ||
+            (st = real_field(P, TB_BRANCH, r, 2, V_FINITE, NULL, &br->r_pu[r])) != GR_OK ||
+            (st = real_field(P, TB_BRANCH, r, 3, V_FINITE, NULL, &br->x_pu[r])) != GR_OK ||
+            (st = real_field(P, TB_BRANCH, r, 4, V_FINITE, NULL, &br->b_pu[r])) != GR_OK ||
+            (st = real_field(P, TB_BRANCH, r, 5, V_NONNEG, "0 = no limit", &br->rate_a_mva[r])) != GR_OK ||
+            (st = real_field(P, TB_BRANCH, r, 6, V_NONNEG, "0 = no limit", &br->rate_b_mva[r])) != GR_OK ||
+            (st = real_field(P, TB_BRANCH, r, 7, V_NONNEG, "0 = no limit", &br->rate_c_mva[r])) != GR_OK ||
+            (st = real_field(P, TB_BRANCH, r, 8, V_NONNEG, "0 = a line, ratio 1", &br->tap[r])) != GR_OK ||
+            (st = real_field(P, TB_BRANCH, r, 9, V_FINITE, NULL, &br->shift_deg[r])) != GR_OK)
             return st;
-        br->r_pu[r] = x[2];
-        br->x_pu[r] = x[3];
-        br->b_pu[r] = x[4];
-        br->rate_a_mva[r] = x[5];
-        br->rate_b_mva[r] = x[6];
-        br->rate_c_mva[r] = x[7];
-        br->tap[r] = x[8];
-        br->shift_deg[r] = x[9];
         /* loadcase: ANGMIN/ANGMAX default to -360/360 when the file lacks them */
-        br->angmin_deg[r] = t->cols > 11 ? x[11] : -360.0;
-        br->angmax_deg[r] = t->cols > 12 ? x[12] : 360.0;
+        br->angmin_deg[r] = -360.0;
+        br->angmax_deg[r] = 360.0;
+        if ((t->cols > 11 && (st = real_field(P, TB_BRANCH, r, 11, V_LOWER, NULL, &br->angmin_deg[r])) != GR_OK) ||
+            (t->cols > 12 && (st = real_field(P, TB_BRANCH, r, 12, V_UPPER, NULL, &br->angmax_deg[r])) != GR_OK) ||
+            (st = check_impedance(P, br, r)) != GR_OK)
+            return st;
     }
     return GR_OK;
 }

@@ -76,6 +76,46 @@ bad dup_bus
 line=$(grep -n $'^\t2\t3\t' "$W/two_ref.m" | cut -d: -f1)
 expect_in "$W/two_ref.err" "two_ref\.m:$line:" "two_ref line"
 
+# --- impossible values (docs/input_validation.md): exit 2 naming column and row ----------
+# value NAME MATRIX ROW FIELD VALUE COLUMN_REGEX: field FIELD of data row ROW set to VALUE
+value() {
+  edit_row "$2" "$3" "$4" "$5" <"$EXAMPLE" >"$W/$1.m"
+  bad "$1" "$6"
+}
+value nan_br_r branch 3 3 NaN 'column BR_R \(mpc\.branch row 3\): expected a finite number, found NaN$'
+value nan_br_x branch 2 4 NaN 'column BR_X \(mpc\.branch row 2\): expected a finite number, found NaN$'
+value nan_pd bus 3 3 NaN 'column PD \(mpc\.bus row 3\): expected a finite number, found NaN$'
+value nan_vm bus 4 8 NaN 'column VM \(mpc\.bus row 4\): expected a finite non-negative number, found NaN$'
+value inf_gs bus 5 5 Inf 'column GS \(mpc\.bus row 5\): expected a finite number, found Inf$'
+value minf_gs bus 5 5 -Inf 'column GS \(mpc\.bus row 5\): expected a finite number, found -Inf$'
+value inf_bs bus 4 6 Inf 'column BS \(mpc\.bus row 4\): expected a finite number, found Inf$'
+value minf_bs bus 4 6 -Inf 'column BS \(mpc\.bus row 4\): expected a finite number, found -Inf$'
+value neg_rate branch 6 6 -95 'column RATE_A \(mpc\.branch row 6\): expected a finite non-negative number \(0 = no limit\), found -95$'
+value nan_rate branch 6 7 NaN 'column RATE_B \(mpc\.branch row 6\): .*found NaN$'
+value neg_br_status branch 5 11 -1 'column BR_STATUS \(mpc\.branch row 5\): expected 0 \(out of service\) or a positive integer'
+value neg_gen_status gen 2 8 -1 'column GEN_STATUS \(mpc\.gen row 2\): expected 0 \(out of service\) or a positive integer'
+# the error points at the field itself: NaN in PD of bus 3
+line=$(grep -n $'^\t3\t1\tNaN' "$W/nan_pd.m" | cut -d: -f1)
+expect_in "$W/nan_pd.err" "nan_pd\.m:$line:6: column PD" "nan_pd line:col"
+# a zero-impedance in-service branch (row 7, bus 4 to 6): rejected with a hint, not "not converged"
+edit_row branch 7 3 0 <"$EXAMPLE" | edit_row branch 7 4 0 >"$W/zero_z.m"
+bad zero_z 'columns BR_R, BR_X \(mpc\.branch row 7, bus 4 to bus 6\): expected \|BR_R\| \+ \|BR_X\| >= 1e-10 pu on an in-service branch, found 0'
+expect_in "$W/zero_z.err" 'merge buses 4 and 6' zero_z_hint
+# ... and out of service it is kept (MATPOWER's ext2int drops it before makeYbus)
+edit_row branch 7 3 0 <"$EXAMPLE" | edit_row branch 7 4 0 | edit_row branch 7 11 0 >"$W/zero_z_off.m"
+run 0 zero_z_off "$G" pf "$W/zero_z_off.m"
+# what stays accepted: a status above 1 is in service (as MATPOWER: > 0), so the solution is
+# the same as with 1; QMAX = Inf and PMIN = -Inf are open limits
+run 0 status1 "$G" pf "$EXAMPLE"
+edit_row branch 5 11 2 <"$EXAMPLE" | edit_row gen 1 8 3 >"$W/status2.m"
+if run 0 status2 "$G" pf "$W/status2.m"; then
+  n_check=$((n_check + 1))
+  if diff <(grep -Ev '^(case|time) ' "$W/status2.out") <(grep -Ev '^(case|time) ' "$W/status1.out") >/dev/null; then :
+  else fail "status 2/3 changed the solution"; diff "$W/status1.out" "$W/status2.out" | head -10 >&2; fi
+fi
+edit_row gen 3 4 Inf <"$EXAMPLE" | edit_row gen 3 10 -Inf >"$W/open_limits.m"
+run 0 open_limits "$G" pf "$W/open_limits.m"
+
 # nonexistent file, directory, empty file, binary garbage
 run 2 missing "$G" pf "$W/no_such_file.m" && expect_in "$W/missing.err" "^gridres: error: .*no_such_file\.m" missing
 run 2 directory "$G" pf "$W"

@@ -204,8 +204,15 @@ static void test_shared_cases_load(void **state)
     if (n < 0)
         skip();
     assert_true(n > 100);
+    /* every shared case passes the value rules (docs/input_validation.md); some
+     * hold the open limits they allow: QMAX/PMAX = Inf, QMIN/PMIN = -Inf */
+    int open_upper = 0, open_lower = 0;
     for (int k = 0; k < n; k++) {
         gr_case *c = read_ok(rows[k].path);
+        for (int g = 0; g < c->gen.n; g++) {
+            open_upper += c->gen.qmax_mvar[g] == HUGE_VAL || c->gen.pmax_mw[g] == HUGE_VAL;
+            open_lower += c->gen.qmin_mvar[g] == -HUGE_VAL || c->gen.pmin_mw[g] == -HUGE_VAL;
+        }
         if (c->bus.n != rows[k].buses || c->branch.n != rows[k].branches || c->gen.n != rows[k].gens)
             fail_msg("%s: %d/%d/%d rows, manifest says %d/%d/%d", rows[k].file, c->bus.n,
                      c->branch.n, c->gen.n, rows[k].buses, rows[k].branches, rows[k].gens);
@@ -215,6 +222,7 @@ static void test_shared_cases_load(void **state)
         gr_case_free(c);
     }
     free(rows);
+    assert_true(open_upper > 0 && open_lower > 0);
 }
 
 /* The distribution cases convert kW and ohms in code after the tables. */
@@ -505,6 +513,160 @@ static void test_bad_files(void **state)
     gr_case_free(read_ok(path));
 }
 
+/* ---------------------------------------------------------------- value rules */
+
+/* A 2-bus case with one data row per line; field `col` of the second row of
+ * table `tab` (0 bus, 1 gen, 2 branch) replaced by `val`. *line/*col_at: where
+ * that field is. Rules: docs/input_validation.md. */
+static const char *const rule_rows[3][2] = {
+    {"1 3 0 0 0 0 1 1 0 345 1 1.1 0.9", "2 1 90 30 0 0 1 1 0 345 1 1.1 0.9"},
+    {"1 72 27 300 -300 1.04 100 1 250 10", "1 10 0 300 -300 1.04 100 1 250 10"},
+    {"1 2 0.01 0.05 0 250 250 250 0 0 1 -360 360", "1 2 0.02 0.09 0.1 150 150 150 0 0 1 -360 360"},
+};
+
+static void rule_case(int tab, int col, const char *val, char *buf, size_t len, int *line, int *col_at)
+{
+    static const char *const field[3] = {"bus", "gen", "branch"};
+    size_t k = (size_t)snprintf(buf, len, "mpc.baseMVA = 100;\n");
+    int ln = 2;
+    for (int t = 0; t < 3; t++) {
+        k += (size_t)snprintf(buf + k, len - k, "mpc.%s = [\n  %s\n  ", field[t], rule_rows[t][0]);
+        ln += 2;
+        char row[256];
+        snprintf(row, sizeof row, "%s", rule_rows[t][1]);
+        int c = 3, i = 0;
+        for (char *tok = strtok(row, " "); tok; tok = strtok(NULL, " "), i++) {
+            const char *v = t == tab && i == col ? val : tok;
+            if (t == tab && i == col) {
+                *line = ln;
+                *col_at = c;
+            }
+            k += (size_t)snprintf(buf + k, len - k, "%s ", v);
+            c += (int)strlen(v) + 1;
+        }
+        k += (size_t)snprintf(buf + k, len - k, "\n];\n");
+        ln += 2;
+    }
+}
+
+static void test_value_rules(void **state)
+{
+    (void)state;
+    enum { BUS, GEN, BRANCH };
+    static const char *const fin = "a finite number", *const nonneg = "a finite non-negative number",
+                             *const up = "a number or Inf (no upper limit)",
+                             *const low = "a number or -Inf (no lower limit)";
+    static const struct { int tab, col; const char *name, *val, *want; } cases[] = {
+        /* want NULL: the value is accepted */
+        {BUS, 2, "PD", "NaN", fin}, {BUS, 2, "PD", "Inf", fin}, {BUS, 2, "PD", "-12.5", NULL},
+        {BUS, 3, "QD", "-Inf", fin}, {BUS, 3, "QD", "NaN", fin},
+        {BUS, 4, "GS", "Inf", fin}, {BUS, 4, "GS", "-Inf", fin}, {BUS, 4, "GS", "-3", NULL},
+        {BUS, 5, "BS", "Inf", fin}, {BUS, 5, "BS", "-Inf", fin}, {BUS, 5, "BS", "NaN", fin},
+        {BUS, 7, "VM", "NaN", nonneg}, {BUS, 7, "VM", "-0.5", nonneg}, {BUS, 7, "VM", "Inf", nonneg},
+        {BUS, 8, "VA", "NaN", fin}, {BUS, 8, "VA", "-Inf", fin}, {BUS, 8, "VA", "-30", NULL},
+        {BUS, 9, "BASE_KV", "-1", nonneg}, {BUS, 9, "BASE_KV", "Inf", nonneg}, {BUS, 9, "BASE_KV", "0", NULL},
+        {BUS, 11, "VMAX", "NaN", up}, {BUS, 11, "VMAX", "-Inf", up}, {BUS, 11, "VMAX", "Inf", NULL},
+        {BUS, 12, "VMIN", "NaN", low}, {BUS, 12, "VMIN", "Inf", low}, {BUS, 12, "VMIN", "-Inf", NULL},
+        {GEN, 1, "PG", "NaN", fin}, {GEN, 1, "PG", "Inf", fin}, {GEN, 1, "PG", "-5", NULL},
+        {GEN, 2, "QG", "-Inf", fin}, {GEN, 2, "QG", "NaN", fin},
+        {GEN, 3, "QMAX", "NaN", up}, {GEN, 3, "QMAX", "-Inf", up}, {GEN, 3, "QMAX", "Inf", NULL},
+        {GEN, 4, "QMIN", "NaN", low}, {GEN, 4, "QMIN", "Inf", low}, {GEN, 4, "QMIN", "-Inf", NULL},
+        {GEN, 5, "VG", "NaN", nonneg}, {GEN, 5, "VG", "-1", nonneg},
+        {GEN, 6, "MBASE", "-100", nonneg}, {GEN, 6, "MBASE", "Inf", nonneg}, {GEN, 6, "MBASE", "0", NULL},
+        {GEN, 8, "PMAX", "NaN", up}, {GEN, 8, "PMAX", "-Inf", up}, {GEN, 8, "PMAX", "Inf", NULL},
+        {GEN, 8, "PMAX", "-2", NULL},
+        {GEN, 9, "PMIN", "NaN", low}, {GEN, 9, "PMIN", "Inf", low}, {GEN, 9, "PMIN", "-Inf", NULL},
+        {BRANCH, 2, "BR_R", "NaN", fin}, {BRANCH, 2, "BR_R", "Inf", fin}, {BRANCH, 2, "BR_R", "-0.01", NULL},
+        {BRANCH, 3, "BR_X", "NaN", fin}, {BRANCH, 3, "BR_X", "-Inf", fin}, {BRANCH, 3, "BR_X", "-0.2", NULL},
+        {BRANCH, 4, "BR_B", "Inf", fin}, {BRANCH, 4, "BR_B", "NaN", fin}, {BRANCH, 4, "BR_B", "-0.1", NULL},
+        {BRANCH, 5, "RATE_A", "-1", nonneg}, {BRANCH, 5, "RATE_A", "NaN", nonneg},
+        {BRANCH, 5, "RATE_A", "Inf", nonneg}, {BRANCH, 5, "RATE_A", "0", NULL},
+        {BRANCH, 6, "RATE_B", "-Inf", nonneg}, {BRANCH, 6, "RATE_B", "NaN", nonneg},
+        {BRANCH, 7, "RATE_C", "-5", nonneg}, {BRANCH, 7, "RATE_C", "0", NULL},
+        {BRANCH, 8, "TAP", "-1", nonneg}, {BRANCH, 8, "TAP", "NaN", nonneg}, {BRANCH, 8, "TAP", "0.98", NULL},
+        {BRANCH, 9, "SHIFT", "Inf", fin}, {BRANCH, 9, "SHIFT", "NaN", fin}, {BRANCH, 9, "SHIFT", "-30", NULL},
+        {BRANCH, 11, "ANGMIN", "NaN", low}, {BRANCH, 11, "ANGMIN", "Inf", low},
+        {BRANCH, 11, "ANGMIN", "-Inf", NULL},
+        {BRANCH, 12, "ANGMAX", "NaN", up}, {BRANCH, 12, "ANGMAX", "-Inf", up},
+        {BRANCH, 12, "ANGMAX", "Inf", NULL},
+    };
+    static const char *const field[3] = {"bus", "gen", "branch"};
+    char buf[2048], prefix[512];
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        int line = 0, col = 0;
+        rule_case(cases[k].tab, cases[k].col, cases[k].val, buf, sizeof buf, &line, &col);
+        if (!cases[k].want) {
+            gr_case_free(parse_ok(buf));
+            continue;
+        }
+        snprintf(prefix, sizeof prefix, "t.m:%d:%d: column %s (mpc.%s row 2): expected %s", line, col,
+                 cases[k].name, field[cases[k].tab], cases[k].want);
+        expect_parse_error(buf, prefix);
+        gr_case *c = NULL;
+        gr_error err = {0};
+        gr_case_parse(buf, strlen(buf), "t.m", &c, &err);
+        char tail[64];
+        snprintf(tail, sizeof tail, ", found %s", cases[k].val);
+        size_t n = strlen(err.msg), m = strlen(tail);
+        if (n < m || strcmp(err.msg + n - m, tail) != 0)
+            fail_msg("message \"%s\" does not end with \"%s\"", err.msg, tail);
+    }
+    /* a rating's hint */
+    int line, col;
+    rule_case(BRANCH, 5, "-1", buf, sizeof buf, &line, &col);
+    expect_parse_error(buf, "t.m:12:21: column RATE_A (mpc.branch row 2): expected a finite non-negative "
+                            "number (0 = no limit), found -1");
+    /* statuses: 0 out, a positive integer in service (as MATPOWER's ext2int), negative an error */
+    rule_case(GEN, 7, "-1", buf, sizeof buf, &line, &col);
+    expect_parse_error(buf, "t.m:8:28: column GEN_STATUS (mpc.gen row 2): expected 0 (out of service) "
+                            "or a positive integer (in service), found -1");
+    rule_case(BRANCH, 10, "-2", buf, sizeof buf, &line, &col);
+    expect_parse_error(buf, "t.m:12:37: column BR_STATUS (mpc.branch row 2): expected 0 (out of service) "
+                            "or a positive integer (in service), found -2");
+    rule_case(BRANCH, 10, "NaN", buf, sizeof buf, &line, &col);
+    expect_parse_error(buf, "t.m:12:37: expected an integer BR_STATUS in mpc.branch, found NaN");
+    rule_case(BRANCH, 10, "2", buf, sizeof buf, &line, &col);
+    gr_case *c = parse_ok(buf);
+    assert_int_equal(c->branch.status[1], 2);
+    gr_case_free(c);
+    rule_case(GEN, 7, "3", buf, sizeof buf, &line, &col);
+    gr_case_free(parse_ok(buf));
+    rule_case(BUS, 1, "-1", buf, sizeof buf, &line, &col);
+    expect_parse_error(buf, "t.m:4:5: expected bus type 1 (PQ), 2 (PV), 3 (REF) or 4 (isolated)");
+    /* the check applies to values set by statements too, located at the row's field */
+    rule_case(BUS, 2, "90", buf, sizeof buf, &line, &col);
+    strcat(buf, "mpc.bus(2, 3) = 0 / 0;\n");
+    expect_parse_error(buf, "t.m:4:7: column PD (mpc.bus row 2): expected a finite number, found NaN");
+}
+
+/* An in-service branch with |BR_R| + |BR_X| < 1e-10 pu is rejected, naming its row and buses. */
+static void test_zero_impedance(void **state)
+{
+    (void)state;
+    const char *head = "mpc.baseMVA = 100;\nmpc.bus = [1 3 0 0 0 0 1 1 0 345 1 1.1 0.9;\n"
+                       "  4 1 90 30 0 0 1 1 0 345 1 1.1 0.9];\nmpc.gen = [1 72 27 300 -300 1.04 100 1 250 10];\n"
+                       "mpc.branch = [1 4 0.01 0.05 0 0 0 0 0 0 1;\n";
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s  4 1 0 0 0 0 0 0 0 0 1];\n", head);
+    expect_parse_error(buf, "t.m:6:7: columns BR_R, BR_X (mpc.branch row 2, bus 4 to bus 1): expected "
+                            "|BR_R| + |BR_X| >= 1e-10 pu on an in-service branch, found 0");
+    snprintf(buf, sizeof buf, "%s  4 1 1e-11 -2e-11 0.5 0 0 0 0 0 2];\n", head);
+    expect_parse_error(buf, "t.m:6:7: columns BR_R, BR_X (mpc.branch row 2, bus 4 to bus 1): expected "
+                            "|BR_R| + |BR_X| >= 1e-10 pu on an in-service branch, found 3e-11");
+    gr_case *c = NULL;
+    gr_error err = {0};
+    assert_int_equal(gr_case_parse(buf, strlen(buf), "t.m", &c, &err), GR_EPARSE);
+    assert_non_null(strstr(err.msg, "merge buses 4 and 1"));
+    /* out of service: kept, as MATPOWER's ext2int drops it before makeYbus */
+    snprintf(buf, sizeof buf, "%s  4 1 0 0 0 0 0 0 0 0 0];\n", head);
+    gr_case_free(parse_ok(buf));
+    /* just above the threshold, and reactance alone */
+    snprintf(buf, sizeof buf, "%s  4 1 0 1e-10 0 0 0 0 0 0 1];\n", head);
+    gr_case_free(parse_ok(buf));
+    snprintf(buf, sizeof buf, "%s  4 1 -6e-11 5e-11 0 0 0 0 0 0 1];\n", head);
+    gr_case_free(parse_ok(buf));
+}
+
 static void test_bad_text(void **state)
 {
     (void)state;
@@ -789,12 +951,16 @@ static void test_round_trip_values(void **state)
     double odd[] = {0.1, -0.0, NAN, 1e-300, 4.9406564584124654e-324, 1.7976931348623157e308,
                     -HUGE_VAL, 1.0 / 3, 123456789012345678.0, 2.5e-7, 0.30000000000000004};
     size_t n = sizeof odd / sizeof odd[0];
+    c->branch.x_pu[0] = 0.1; /* an in-service branch needs an impedance */
     for (size_t k = 0; k < n; k++) {
-        c->bus.pd_mw[0] = odd[k];
-        c->bus.vm_pu[1] = odd[(k + 1) % n];
+        /* NaN and -Inf only where the reader takes them (APF, an upper limit's
+         * +Inf); the physical columns get the finite ones (docs/input_validation.md) */
+        double v1 = odd[(k + 1) % n], v4 = odd[(k + 4) % n];
+        c->bus.pd_mw[0] = isfinite(odd[k]) ? odd[k] : 1.5;
+        c->bus.vm_pu[1] = isfinite(v1) ? fabs(v1) : 1.0;
         c->gen.apf[0] = odd[(k + 2) % n];
-        c->branch.shift_deg[0] = odd[(k + 3) % n];
-        c->branch.angmax_deg[0] = k % 2 ? 360 : odd[(k + 4) % n];
+        c->branch.shift_deg[0] = isfinite(odd[(k + 3) % n]) ? odd[(k + 3) % n] : -2.0;
+        c->branch.angmax_deg[0] = k % 2 ? 360 : isnan(v4) || v4 < 0 ? HUGE_VAL : v4;
         c->gen.n_cols_in_file = 10; /* the writer widens it when apf holds data */
         c->gen.bus[0] = 1;
         c->branch.f_bus[0] = 1;
@@ -803,7 +969,7 @@ static void test_round_trip_values(void **state)
         snprintf(out, sizeof out, "%s/values.m", scratch_dir());
         assert_int_equal(gr_case_write(c, out, NULL), GR_OK);
         gr_case *b = read_ok(out);
-        assert_memory_equal(&b->bus.pd_mw[0], &odd[k], sizeof(double));
+        assert_memory_equal(&b->bus.pd_mw[0], &c->bus.pd_mw[0], sizeof(double));
         assert_memory_equal(&b->gen.apf[0], &c->gen.apf[0], sizeof(double));
         assert_memory_equal(&b->branch.shift_deg[0], &c->branch.shift_deg[0], sizeof(double));
         assert_memory_equal(&b->branch.angmax_deg[0], &c->branch.angmax_deg[0], sizeof(double));
@@ -998,6 +1164,8 @@ int main(void)
         cmocka_unit_test(test_text_forms),
         cmocka_unit_test(test_bad_files),
         cmocka_unit_test(test_bad_text),
+        cmocka_unit_test(test_value_rules),
+        cmocka_unit_test(test_zero_impedance),
         cmocka_unit_test(test_statements),
         cmocka_unit_test(test_empty_tables),
         cmocka_unit_test(test_round_trip_own),

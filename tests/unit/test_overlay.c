@@ -270,6 +270,53 @@ static void test_errors(void **state)
     expect_error(m_empty_name, g_case, "$.plants[0].name: empty string");
 }
 
+/* Physical numbers the reader must refuse (docs/input_validation.md): JSON has
+ * no NaN or Inf literal, and jansson refuses a number that overflows a double
+ * (1e999) at parse time, so those are syntax errors at their line:column;
+ * negative MW, people and km fail the field's range, naming its JSON path. */
+static void expect_text_error(const char *from, const char *to, const char *want)
+{
+    const char *at = strstr(g_text, from);
+    assert_non_null(at);
+    size_t head = (size_t)(at - g_text), nf = strlen(from), nt = strlen(to);
+    char *text = malloc(g_len - nf + nt + 1);
+    assert_non_null(text);
+    memcpy(text, g_text, head);
+    memcpy(text + head, to, nt);
+    memcpy(text + head + nt, at + nf, g_len - head - nf + 1);
+    gr_overlay *ov = (gr_overlay *)1;
+    gr_error err = {0, ""};
+    int st = gr_overlay_parse(text, strlen(text), "scenario.json", g_case, &ov, &err);
+    free(text);
+    if (st != GR_EPARSE || !strstr(err.msg, want))
+        fail_msg("%s -> %s: expected GR_EPARSE with \"%s\", got %s: \"%s\"", from, to, want,
+                 gr_err_name(st), err.msg);
+    assert_null(ov);
+}
+
+static void m_neg_fac(json_t *r)
+{
+    json_object_set_new(json_object_get(r, "facility_mw"), "hospital", json_real(-2.5));
+}
+static void m_neg_length(json_t *r)
+{
+    json_object_set_new(elem(r, "branches", 0), "length_km", json_real(-1.0));
+}
+static void m_neg_kv(json_t *r) { json_object_set_new(elem(r, "buses", 2), "kv", json_real(-110.0)); }
+
+static void test_non_finite_and_negative(void **state)
+{
+    (void)state;
+    expect_text_error("\"population\": ", "\"population\": 1e999, \"x\": ", "real number overflow");
+    expect_text_error("\"population\": ", "\"population\": -1e999, \"x\": ", "real number overflow");
+    expect_text_error("\"population\": ", "\"population\": NaN, \"x\": ", "invalid token");
+    expect_text_error("\"population\": ", "\"population\": Infinity, \"x\": ", "invalid token");
+    expect_text_error("\"x_km\": ", "\"x_km\": 1e400, \"y\": ", "real number overflow");
+    expect_error(m_neg_fac, g_case, "$.facility_mw.hospital: -2.5 is out of range [0, 10000]");
+    expect_error(m_neg_length, g_case, "$.branches[0].length_km: -1 is out of range");
+    expect_error(m_neg_kv, g_case, "$.buses[2].kv: -110 is out of range");
+}
+
 static void test_syntax_and_io(void **state)
 {
     (void)state;
@@ -357,6 +404,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),   cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_non_finite_and_negative),
         cmocka_unit_test(test_syntax_and_io), cmocka_unit_test(test_writer_checks),
         cmocka_unit_test(test_names),        cmocka_unit_test(test_out_of_memory),
     };
