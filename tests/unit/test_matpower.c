@@ -167,8 +167,7 @@ typedef struct manifest_row {
 static int read_manifest(manifest_row **rows)
 {
     char mpath[512], line[1024];
-    if (!tu_shared_path("cases/MANIFEST.csv", mpath, sizeof mpath))
-        return -1;
+    TU_NEED_SHARED("cases/MANIFEST.csv", mpath, sizeof mpath);
     FILE *f = fopen(mpath, "r");
     assert_non_null(f);
     int n = 0, cap = 0;
@@ -201,8 +200,6 @@ static void test_shared_cases_load(void **state)
     (void)state;
     manifest_row *rows;
     int n = read_manifest(&rows);
-    if (n < 0)
-        skip();
     assert_true(n > 100);
     /* every shared case passes the value rules (docs/input_validation.md); some
      * hold the open limits they allow: QMAX/PMAX = Inf, QMIN/PMIN = -Inf */
@@ -230,8 +227,7 @@ static void test_shared_conversions(void **state)
 {
     (void)state;
     char path[512];
-    if (!tu_shared_path("cases/matpower/case10ba.m", path, sizeof path))
-        skip();
+    TU_NEED_SHARED("cases/matpower/case10ba.m", path, sizeof path);
     gr_case *c = read_ok(path);
     assert_true(c->bus.pd_mw[1] == 1840 / 1e3);
     assert_true(c->bus.qd_mvar[1] == 460 / 1e3);
@@ -262,8 +258,6 @@ static void test_shared_round_trip(void **state)
     (void)state;
     manifest_row *rows;
     int n = read_manifest(&rows);
-    if (n < 0)
-        skip();
     char out1[600], out2[600];
     snprintf(out1, sizeof out1, "%s/rt1.m", scratch_dir());
     snprintf(out2, sizeof out2, "%s/rt2.m", scratch_dir());
@@ -294,8 +288,7 @@ static void test_shared_parse_speed(void **state)
 {
     (void)state;
     char path[512];
-    if (!tu_shared_path("cases/matpower/case13659pegase.m", path, sizeof path))
-        skip();
+    TU_NEED_SHARED("cases/matpower/case13659pegase.m", path, sizeof path);
     size_t len;
     char *text = slurp(path, &len);
     assert_non_null(text);
@@ -1178,5 +1171,5 @@ int main(void)
         cmocka_unit_test(test_shared_round_trip),
         cmocka_unit_test(test_shared_parse_speed),
     };
-    return cmocka_run_group_tests(tests, NULL, teardown);
+    return tu_exit(cmocka_run_group_tests(tests, NULL, teardown));
 }

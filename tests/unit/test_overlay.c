@@ -408,5 +408,5 @@ int main(void)
         cmocka_unit_test(test_syntax_and_io), cmocka_unit_test(test_writer_checks),
         cmocka_unit_test(test_names),        cmocka_unit_test(test_out_of_memory),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return tu_exit(cmocka_run_group_tests(tests, setup, teardown));
 }
