@@ -343,8 +343,8 @@ done:
 /* The objective of s if it is below `cutoff`, else a proof that it is not
  * (issue 15). The steps of the served-load curve are valued by their cached
  * value or rs_eval_bound (an upper bound of the value, so a lower bound of
- * the ENS); uncached steps are solved in time order only while the lower
- * bound stays below the cutoff. *below = 1: s->objective is exact (the same
+ * the ENS); uncached steps are solved, longest first, only while the
+ * lower bound stays below the cutoff. *below = 1: s->objective is exact (the same
  * number rs_objective gives); 0: s->objective is a lower bound >= cutoff. */
 int rs_objective_below(const rs_inst *in, rs_sched *s, double cutoff, int *below, gr_error *err)
 {
@@ -390,12 +390,15 @@ int rs_objective_below(const rs_inst *in, rs_sched *s, double cutoff, int *below
     for (int q = 0; q < ns; q++)
         exact[q] = (unsigned char)rs_eval_bound(in->ev, masks + (size_t)q * (size_t)nw, &val[q]);
     for (;;) {
-        double lb = 0.0;
+        double lb = 0.0, longest = -1.0;
         int todo = -1;
         for (int q = 0; q < ns; q++) {
-            lb += (in->demand_weighted - val[q]) * (t_at[q + 1] - t_at[q]);
-            if (!exact[q] && todo < 0)
+            double dt = t_at[q + 1] - t_at[q];
+            lb += (in->demand_weighted - val[q]) * dt;
+            if (!exact[q] && dt > longest) {   /* the longest step moves the bound most */
+                longest = dt;
                 todo = q;
+            }
         }
         if (todo < 0)
             break;
