@@ -1089,6 +1089,17 @@ enum { GR_RESTORE_GREEDY = 0, GR_RESTORE_RAD = 1, GR_RESTORE_MIP = 2 };
 /* "greedy", "rad", "mip"; "?" out of range. */
 const char *gr_restore_method_name(int method);
 
+/* How the MIP ended (gr_restore_result.mip_status). */
+enum {
+    GR_RESTORE_MIP_OPTIMAL = 0,    /* proven optimal */
+    GR_RESTORE_MIP_TIME_LIMIT = 1, /* time limit: the best plan found, with its gap */
+    GR_RESTORE_MIP_FALLBACK = 2,   /* no integer solution in time: the heuristic plan
+                                      (greedy improved by RAD, the MIP's start) is kept */
+    GR_RESTORE_MIP_FAILED = 3      /* CBC gave up (numerical trouble): heuristic plan kept */
+};
+/* "optimal", "time limit", "fallback", "failed"; "?" out of range. */
+const char *gr_restore_mip_status_name(int status);
+
 /* How the load served by a set of repairs is computed. */
 enum {
     GR_RESTORE_EVAL_SHED = 0, /* gr_shed_solve on a copy of the grid per state (default) */
@@ -1132,7 +1143,16 @@ typedef struct gr_restore_options {
                                depends on the machine) */
     /* MIP */
     int mip_max_elems;      /* refuse larger instances (default 10) */
-    double mip_time_s;      /* CBC time limit (default 60) */
+    double mip_time_s;      /* wall-clock limit of method GR_RESTORE_MIP as a whole, s
+                               (default 60; CLI --time-limit): RAD's start plan, the
+                               2^n served-load states and CBC all stop by it. At the
+                               limit the best plan found is returned with its gap; with
+                               no integer solution the heuristic plan is kept
+                               (mip_status in the result says which) */
+    int exhaustive;         /* 1: greedy and RAD solve every candidate state and trial
+                               order by LP, as before the bounds of issue 15 (the same
+                               plans, slower; a reference for tests and benchmarks).
+                               Default 0 */
 } gr_restore_options;
 
 void gr_restore_options_default(gr_restore_options *opt);
@@ -1177,12 +1197,17 @@ typedef struct gr_restore_result {
     double people_out_h;    /* people-hours without power over the window */
     double objective;       /* weighted ENS from start_h to end_h: what is minimised */
     /* MIP (method GR_RESTORE_MIP; else NaN / -1) */
-    int mip_optimal;        /* 1 proven optimal, 0 time limit, -1 not run */
-    double mip_objective;   /* the MIP's objective (weighted ENS to full restoration) */
-    double mip_bound;       /* its lower bound */
+    int mip_optimal;        /* 1 proven optimal, 0 not proven, -1 not run */
+    int mip_status;         /* GR_RESTORE_MIP_* (-1 not run) */
+    double mip_objective;   /* the MIP's objective (weighted ENS to full restoration;
+                               NaN when CBC found no integer solution) */
+    double mip_bound;       /* its lower bound (NaN: unknown) */
+    double mip_gap_pct;     /* 100 (objective - mip_bound) / objective of the plan
+                               returned, >= 0 (0 when optimal; NaN: no bound) */
     /* effort */
     int lp_solves;          /* served-load LPs solved */
     int cache_hits;         /* states found in the cache */
+    int bound_checks;       /* states valued by the served-load bound (no LP) */
     double lp_s, wall_s;
 } gr_restore_result;
 

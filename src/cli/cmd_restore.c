@@ -40,7 +40,11 @@ static void restore_help(FILE *f)
             "  --start-h T         plan start on the absolute clock (default 0 = %02.0f:00)\n"
             "  --rad-iters N       RAD windows at most (default: 2 x elements, >= 40)\n"
             "  --rad-window W      elements per RAD window, 2..8 (default %d)\n"
-            "  --mip-time-s S      CBC time limit (default %g s)\n"
+            "  --time-limit S      wall-clock limit of --method mip (default %g s): RAD's\n"
+            "                      start plan, the served-load states and CBC stop by it;\n"
+            "                      at the limit the best plan found is printed with its\n"
+            "                      gap, without an integer solution the heuristic plan is\n"
+            "                      kept (fallback). --mip-time-s is the old name\n"
             "  --out DIR           write DIR/schedule.csv and DIR/served.csv\n"
             CLI_HELP_JSON
             "                      (the summary, the schedule and the served-load curve)\n"
@@ -154,10 +158,17 @@ static json_t *result_json(const char *case_name, const gr_grid *g, const gr_dam
     bad |= json_object_set_new(root, "ens_weighted", cli_json_num(r->ens_weighted));
     bad |= json_object_set_new(root, "people_hours", cli_json_num(r->people_out_h));
     bad |= json_object_set_new(root, "objective", cli_json_num(r->objective));
-    if (r->mip_optimal >= 0) {
+    if (r->mip_status >= 0) {
         bad |= json_object_set_new(root, "mip_optimal", json_boolean(r->mip_optimal));
+        bad |= json_object_set_new(root, "mip_status",
+                                   json_string(gr_restore_mip_status_name(r->mip_status)));
         bad |= json_object_set_new(root, "mip_objective", cli_json_num(r->mip_objective));
         bad |= json_object_set_new(root, "mip_bound", cli_json_num(r->mip_bound));
+        bad |= json_object_set_new(root, "mip_gap_pct", cli_json_num(r->mip_gap_pct));
+        bad |= json_object_set_new(root, "time_limit_s", cli_json_num(o->mip_time_s));
+        bad |= json_object_set_new(root, "fallback",
+                                   json_boolean(r->mip_status == GR_RESTORE_MIP_FALLBACK ||
+                                                r->mip_status == GR_RESTORE_MIP_FAILED));
     }
     bad |= json_object_set_new(root, "lp_solves", json_integer(r->lp_solves));
     bad |= json_object_set_new(root, "cache_hits", json_integer(r->cache_hits));
@@ -226,9 +237,18 @@ static void print_summary(FILE *f, const char *case_name, const gr_grid *g, cons
     fprintf(f, "ens        %.3f MWh (weighted %.6g) over %.2f h\n", r->ens_mwh, r->ens_weighted,
             r->window_end_h - t0);
     fprintf(f, "people     %.6g person-hours without power\n", r->people_out_h);
-    if (r->mip_optimal >= 0)
-        fprintf(f, "mip        %s, objective %.6g, bound %.6g\n",
-                r->mip_optimal ? "optimal" : "time limit", r->mip_objective, r->mip_bound);
+    if (r->mip_status == GR_RESTORE_MIP_OPTIMAL || r->mip_status == GR_RESTORE_MIP_TIME_LIMIT)
+        fprintf(f, "mip        %s, objective %.6g, bound %.6g, gap %.3g %%%s\n",
+                r->mip_status == GR_RESTORE_MIP_OPTIMAL ? "optimal" : "time limit",
+                r->mip_objective, r->mip_bound, r->mip_gap_pct,
+                r->mip_status == GR_RESTORE_MIP_OPTIMAL ? "" : " (best plan within --time-limit)");
+    else if (r->mip_status >= 0)
+        fprintf(f, "mip        %s: %s within %g s; the heuristic plan (greedy improved by "
+                   "RAD) is kept%s\n",
+                gr_restore_mip_status_name(r->mip_status),
+                r->mip_status == GR_RESTORE_MIP_FALLBACK ? "no integer solution"
+                                                         : "CBC gave up (numerical trouble)",
+                o->mip_time_s, isnan(r->mip_gap_pct) ? ", no bound" : "");
     fprintf(f, "effort     %d LP solves, %d cache hits, %.3f s LP, %.3f s total\n", r->lp_solves,
             r->cache_hits, r->lp_s, r->wall_s);
     fprintf(f, "\n%5s  %-14s %-12s %9s %9s %9s %9s  %s\n", "crew", "element", "class", "depart_h",
@@ -268,6 +288,7 @@ int cmd_restore(int argc, char **argv, gr_mpi *mpi)
         {"start-h", CLI_DOUBLE, &opt.start_h, 0, 0, 1e7, NULL},
         {"rad-iters", CLI_INT, &opt.rad_iters, 0, 0, 100000000, NULL},
         {"rad-window", CLI_INT, &opt.rad_window, 0, 2, 8, NULL},
+        {"time-limit", CLI_DOUBLE, &opt.mip_time_s, 0, 0.01, 1e6, NULL},
         {"mip-time-s", CLI_DOUBLE, &opt.mip_time_s, 0, 0.01, 1e6, NULL},
         CLI_OPT_OUT(out_dir),
         CLI_OPT_JSON(json),

@@ -18,6 +18,7 @@
  * Working time, the decoder and the greedy method: restore_core.c (DESIGN
  * there); RAD: restore_rad.c; the exact MIP: restore_mip.c. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,13 @@ static const char *const method_names[3] = {"greedy", "rad", "mip"};
 const char *gr_restore_method_name(int method)
 {
     return method >= 0 && method < 3 ? method_names[method] : "?";
+}
+
+static const char *const mip_status_names[4] = {"optimal", "time limit", "fallback", "failed"};
+
+const char *gr_restore_mip_status_name(int status)
+{
+    return status >= 0 && status < 4 ? mip_status_names[status] : "?";
 }
 
 void gr_restore_options_default(gr_restore_options *opt)
@@ -293,8 +301,10 @@ static int build_result(const rs_inst *in, const rs_sched *s, const gr_restore_o
     r->n = n;
     r->start_h = in->start_h;
     r->mip_optimal = -1;
+    r->mip_status = -1;
     r->mip_objective = NAN;
     r->mip_bound = NAN;
+    r->mip_gap_pct = NAN;
     double crit;
     rs_eval_demand(in->ev, &r->demand_mw, &r->demand_weighted, &crit);
 
@@ -430,6 +440,85 @@ static int check_options(const gr_restore_options *o, gr_error *err)
     return GR_OK;
 }
 
+/* Latest time (hours after the plan start) the planner accepts for any event:
+ * a spare delivery, the end of one element's work. Beyond it times lose their
+ * precision in the MIP's big-M rows and no plan is meaningful. */
+#define RS_PLAN_MAX_H 1e6
+
+/* "element 3 (branch 12, \"AT-1\")" for messages. */
+static void elem_label(const gr_grid *g, const gr_damage *d, int i, char *buf, size_t len)
+{
+    const gr_damage_elem *e = &d->elem[i];
+    const char *kind = e->kind == GR_ELEM_BUS ? "bus" : e->kind == GR_ELEM_GEN ? "gen" : "branch";
+    int id = e->kind == GR_ELEM_BUS ? g->bus_id[e->index] : e->index + 1;
+    if (e->label)
+        snprintf(buf, len, "element %d (%s %d, \"%s\")", i, kind, id, e->label);
+    else
+        snprintf(buf, len, "element %d (%s %d)", i, kind, id);
+}
+
+/* Reasons a plan cannot exist, named before any solver runs (issue 14): a
+ * repair whose spare units never arrive within RS_PLAN_MAX_H, an element no
+ * crew can reach (every crew free only at an infinite time or from a start
+ * site that is not finite), work longer than RS_PLAN_MAX_H. GR_EINVAL. */
+static int precheck(const gr_grid *g, const gr_damage *d, const gr_restore_options *o,
+                    const rs_inst *in, gr_error *err)
+{
+    char name[160];
+    for (int i = 0; i < in->n; i++) {
+        int reach = 0;
+        for (int c = 0; c < in->C && !reach; c++)
+            reach = isfinite(in->crew_phi[c]) &&
+                    isfinite(in->travel[(size_t)(in->n + c) * (size_t)in->n + (size_t)i]);
+        if (!reach) {
+            elem_label(g, d, i, name, sizeof name);
+            return gr_error_set(err, GR_EINVAL,
+                                "restore: %s cannot be reached by any crew: every crew is free "
+                                "only at an infinite time or starts from a site that is not "
+                                "finite (crew_free_h, crew_x_km/crew_y_km)",
+                                name);
+        }
+        if (!(in->p[i] <= RS_PLAN_MAX_H)) {
+            elem_label(g, d, i, name, sizeof name);
+            return gr_error_set(err, GR_EINVAL,
+                                "restore: %s needs %g h of work, more than the planning horizon "
+                                "of %g h",
+                                name, in->p[i], RS_PLAN_MAX_H);
+        }
+    }
+    for (int k = 0; k < d->nspare; k++) {
+        /* the elements of class k take its units earliest first: the last of
+           them needs the need-th unit */
+        int need = 0, last = -1;
+        for (int i = 0; i < d->n; i++)
+            if (d->elem[i].spare == k) {
+                need += d->elem[i].spare_count;
+                last = i;
+            }
+        if (need == 0)
+            continue;
+        int listed = in->unit_p[k + 1] - in->unit_p[k];
+        double at = need <= listed ? in->unit_abs[in->unit_p[k] + need - 1] : in->new_abs[k];
+        if (at - in->start_h <= RS_PLAN_MAX_H)
+            continue;
+        const gr_spare_class *sc = &d->spare[k];
+        elem_label(g, d, last, name, sizeof name);
+        if (need > listed && !isfinite(sc->lead_h))
+            return gr_error_set(err, GR_EINVAL,
+                                "restore: %s needs spare class \"%s\": %d units needed, %d in "
+                                "stock or on order, and none can be ordered (lead_h null)",
+                                name, sc->name ? sc->name : "", need, listed);
+        return gr_error_set(err, GR_EINVAL,
+                            "restore: %s needs spare class \"%s\", whose unit %d of %d needed "
+                            "arrives only %g h after the plan start (%s), beyond the planning "
+                            "horizon of %g h",
+                            name, sc->name ? sc->name : "", need, need, at - in->start_h,
+                            need <= listed ? "on_order_h" : "lead_h", RS_PLAN_MAX_H);
+    }
+    (void)o;
+    return GR_OK;
+}
+
 int gr_restore_plan(const gr_grid *g, const gr_overlay *ov, const gr_damage *d,
                     const gr_restore_options *opt_in, gr_restore_result **out, gr_error *err)
 {
@@ -501,7 +590,16 @@ int gr_restore_plan(const gr_grid *g, const gr_overlay *ov, const gr_damage *d,
         st = gr_error_set(err, GR_ENOMEM, "restore: out of memory");
         goto done;
     }
-    if ((st = rs_greedy(&in, order, err)))
+    if ((st = precheck(g, d, &opt, &in, err)))
+        goto done;
+    /* the MIP's limit covers RAD (a quarter of it at most), the states and CBC */
+    double deadline = t0 + opt.mip_time_s;
+    if (opt.method == GR_RESTORE_MIP) {
+        double rad_share = 0.25 * opt.mip_time_s;
+        if (!(opt.rad_time_s > 0.0) || opt.rad_time_s > rad_share)
+            opt.rad_time_s = rad_share;
+    }
+    if ((st = rs_greedy(&in, opt.exhaustive, order, err)))
         goto done;
     rs_decode(&in, order, &s);
     if ((st = rs_objective(&in, &s, err)))
@@ -510,22 +608,34 @@ int gr_restore_plan(const gr_grid *g, const gr_overlay *ov, const gr_damage *d,
         if ((st = rs_rad(&in, &opt, order, &s, err)))
             goto done;
     }
-    int mip_opt = -1;
-    double mip_obj = NAN, mip_bound = NAN;
+    rs_mip_out mo = {-1, 0, NAN, NAN};
     if (opt.method == GR_RESTORE_MIP) {
-        if ((st = rs_mip(&in, &opt, &s, &s2, &mip_opt, &mip_obj, &mip_bound, err)))
+        if ((st = rs_mip(&in, &s, deadline, &s2, &mo, err)))
             goto done;
-        if ((st = rs_objective(&in, &s2, err)))
-            goto done;
-        if (s2.objective <= s.objective)   /* else keep RAD's (the MIP ran out of time) */
-            rs_sched_copy(&s, &s2, d->n);
+        if (mo.have_plan) {
+            if ((st = rs_objective(&in, &s2, err)))
+                goto done;
+            if (s2.objective <= s.objective)   /* else keep RAD's (CBC stopped early) */
+                rs_sched_copy(&s, &s2, d->n);
+        }
     }
     if ((st = build_result(&in, &s, &opt, &r, err)))
         goto done;
-    r->mip_optimal = mip_opt;
-    r->mip_objective = mip_obj;
-    r->mip_bound = mip_bound;
+    if (opt.method == GR_RESTORE_MIP) {
+        r->mip_status = mo.status;
+        r->mip_optimal = mo.status == GR_RESTORE_MIP_OPTIMAL;
+        r->mip_objective = mo.objective;
+        r->mip_bound = mo.bound;
+        if (mo.status == GR_RESTORE_MIP_OPTIMAL) {
+            r->mip_gap_pct = 0.0;
+        } else if (isfinite(mo.bound)) {
+            double gap = r->objective - mo.bound;
+            r->mip_gap_pct = gap <= 0.0 ? 0.0
+                             : r->objective > 0.0 ? 100.0 * gap / r->objective : 0.0;
+        }
+    }
     rs_eval_stats(ev, &r->lp_solves, &r->cache_hits, &r->lp_s);
+    r->bound_checks = rs_eval_bounds(ev);
     r->wall_s = gr_time_s() - t0;
     *out = r;
 done:

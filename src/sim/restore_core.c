@@ -340,77 +340,266 @@ done:
     return st;
 }
 
+/* The objective of s if it is below `cutoff`, else a proof that it is not
+ * (issue 15). The steps of the served-load curve are valued by their cached
+ * value or rs_eval_bound (an upper bound of the value, so a lower bound of
+ * the ENS); uncached steps are solved, longest first, only while the
+ * lower bound stays below the cutoff. *below = 1: s->objective is exact (the same
+ * number rs_objective gives); 0: s->objective is a lower bound >= cutoff. */
+int rs_objective_below(const rs_inst *in, rs_sched *s, double cutoff, int *below, gr_error *err)
+{
+    int n = in->n, nw = in->nw, st = GR_OK;
+    *below = 1;
+    if (n == 0)
+        return rs_objective(in, s, err);
+    int *idx = gr_malloc((size_t)n * sizeof(int));
+    int *kstep = gr_malloc((size_t)n * sizeof(int));       /* step -> elements done */
+    double *t_at = gr_malloc(((size_t)n + 1) * sizeof(double));   /* step start */
+    double *val = gr_malloc((size_t)n * sizeof(double));    /* value or bound */
+    unsigned char *exact = gr_malloc((size_t)n);
+    uint64_t *masks = gr_calloc((size_t)n * (size_t)nw, sizeof(uint64_t));
+    if (!idx || !kstep || !t_at || !val || !exact || !masks) {
+        st = gr_error_set(err, GR_ENOMEM, "restore: out of memory");
+        goto done;
+    }
+    rs_sort_by_done(s, n, idx);
+    /* step q: the state after the first kstep[q] completions, from t_at[q]
+       to the next completion time; step 0 is the damaged state */
+    int ns;
+    uint64_t *cur = masks;
+    t_at[0] = in->start_h;
+    kstep[0] = 0;
+    ns = 1;
+    for (int k = 0; k < n;) {
+        double t = s->t_done[idx[k]];
+        while (k < n && s->t_done[idx[k]] == t)
+            k++;
+        if (k >= n) {   /* the last state lasts no time */
+            t_at[ns] = t;
+            break;
+        }
+        uint64_t *m = masks + (size_t)ns * (size_t)nw;
+        memcpy(m, cur, (size_t)nw * sizeof(uint64_t));
+        for (int q = kstep[ns - 1]; q < k; q++)
+            m[idx[q] >> 6] |= (uint64_t)1 << (idx[q] & 63);
+        cur = m;
+        t_at[ns] = t;
+        kstep[ns++] = k;
+    }
+    /* ns steps; step q lasts t_at[q+1] - t_at[q] (t_at[ns] = last completion) */
+    for (int q = 0; q < ns; q++)
+        exact[q] = (unsigned char)rs_eval_bound(in->ev, masks + (size_t)q * (size_t)nw, &val[q]);
+    for (;;) {
+        double lb = 0.0, longest = -1.0;
+        int todo = -1;
+        for (int q = 0; q < ns; q++) {
+            double dt = t_at[q + 1] - t_at[q];
+            lb += (in->demand_weighted - val[q]) * dt;
+            if (!exact[q] && dt > longest) {   /* the longest step moves the bound most */
+                longest = dt;
+                todo = q;
+            }
+        }
+        if (todo < 0)
+            break;
+        if (lb >= cutoff) {
+            s->objective = lb;
+            *below = 0;
+            goto done;
+        }
+        rs_value v;
+        if ((st = rs_eval_get(in->ev, masks + (size_t)todo * (size_t)nw, &v, err)))
+            goto done;
+        val[todo] = v.weighted;
+        exact[todo] = 1;
+    }
+    st = rs_objective(in, s, err);   /* every state cached: the reference sum */
+done:
+    gr_free(idx);
+    gr_free(kstep);
+    gr_free(t_at);
+    gr_free(val);
+    gr_free(exact);
+    gr_free(masks);
+    return st;
+}
+
 /* ------------------------------------------------------------------------
  * Greedy.
  * ------------------------------------------------------------------------ */
-int rs_greedy(const rs_inst *in, int *order_out, gr_error *err)
+/* A greedy candidate of one round. */
+typedef struct rs_cand {
+    int i;
+    rs_place pl;
+    double hours;
+    double gain;        /* exact when `known`, else the upper bound */
+    int known;
+} rs_cand;
+
+/* Order of candidates by bound score, best first (insertion sort into idx). */
+static void sort_by_bound(const rs_cand *c, int nc, int *idx)
+{
+    for (int a = 0; a < nc; a++) {
+        int x = idx[a], j = a - 1;
+        double sx = c[x].gain / c[x].hours;
+        while (j >= 0 && c[idx[j]].gain / c[idx[j]].hours < sx) {
+            idx[j + 1] = idx[j];
+            j--;
+        }
+        idx[j + 1] = x;
+    }
+}
+
+int rs_greedy(const rs_inst *in, int exhaustive, int *order_out, gr_error *err)
 {
     int n = in->n, nw = in->nw, st = GR_OK;
     rs_dstate ds;
     rs_sched s;
     uint64_t *mask = gr_calloc((size_t)nw, sizeof(uint64_t));
     double *final_gain = gr_malloc(((size_t)n + 1) * sizeof(double));
-    if (!mask || !final_gain || dstate_alloc(in, &ds)) {
+    rs_cand *cand = gr_malloc(((size_t)n + 1) * sizeof(rs_cand));
+    int *by_bound = gr_malloc(((size_t)n + 1) * sizeof(int));
+    unsigned char *skip = gr_malloc((size_t)n + 1);
+    if (!mask || !final_gain || !cand || !by_bound || !skip || dstate_alloc(in, &ds)) {
         gr_free(mask);
         gr_free(final_gain);
+        gr_free(cand);
+        gr_free(by_bound);
+        gr_free(skip);
         return gr_error_set(err, GR_ENOMEM, "restore: out of memory");
     }
     if (rs_sched_alloc(n, &s)) {
         gr_free(mask);
         gr_free(final_gain);
+        gr_free(cand);
+        gr_free(by_bound);
+        gr_free(skip);
         dstate_free(&ds);
         return gr_error_set(err, GR_ENOMEM, "restore: out of memory");
     }
     dstate_reset(in, &ds);
     double tol = 1e-9 * (in->demand_weighted > 1.0 ? in->demand_weighted : 1.0);
     rs_value v_all, v;
-
-    /* worth of each element at the end: v(all) - v(all but it) */
-    for (int i = 0; i < n; i++)
-        mask[i >> 6] |= (uint64_t)1 << (i & 63);
-    if ((st = rs_eval_get(in->ev, mask, &v_all, err)))
-        goto done;
-    for (int i = 0; i < n; i++) {
-        mask[i >> 6] ^= (uint64_t)1 << (i & 63);
-        if ((st = rs_eval_get(in->ev, mask, &v, err)))
-            goto done;
-        final_gain[i] = v_all.weighted - v.weighted;
-        mask[i >> 6] ^= (uint64_t)1 << (i & 63);
-    }
-    memset(mask, 0, (size_t)nw * sizeof(uint64_t));
+    int have_final = 0;
     rs_value v_cur;
     if ((st = rs_eval_get(in->ev, mask, &v_cur, err)))
         goto done;
 
     for (int k = 0; k < n; k++) {
-        int best = -1, best_tier = 0;
-        double best_score = 0.0, best_en = 0.0;
-        rs_place best_pl = {0};
+        /* the candidates: placed, with their gain (exact, or bounded) */
+        int nc = 0;
         for (int i = 0; i < n; i++) {
             if (ds.done[i] || !preds_done(in, &ds, i))
                 continue;
-            rs_place pl;
-            place(in, &ds, &s, i, &pl);
-            double hours = pl.en - pl.dep;
-            if (hours < 1e-6)
-                hours = 1e-6;
+            rs_cand *c = &cand[nc];
+            c->i = i;
+            place(in, &ds, &s, i, &c->pl);
+            c->hours = c->pl.en - c->pl.dep;
+            if (c->hours < 1e-6)
+                c->hours = 1e-6;
             mask[i >> 6] |= (uint64_t)1 << (i & 63);
-            st = rs_eval_get(in->ev, mask, &v, err);
+            if (exhaustive) {
+                st = rs_eval_get(in->ev, mask, &v, err);
+                c->gain = v.weighted - v_cur.weighted;
+                c->known = 1;
+            } else {
+                double ub;
+                c->known = rs_eval_bound(in->ev, mask, &ub);
+                c->gain = ub - v_cur.weighted;
+                /* a bound at or below the tolerance settles the tier */
+                if (!c->known && c->gain <= tol)
+                    c->known = 1;
+            }
             mask[i >> 6] ^= (uint64_t)1 << (i & 63);
             if (st)
                 goto done;
-            double gain = v.weighted - v_cur.weighted;
-            int tier = gain > tol ? 2 : final_gain[i] > tol ? 1 : 0;
-            double score = tier == 2 ? gain / hours : tier == 1 ? final_gain[i] / hours : 0.0;
+            skip[nc] = 0;
+            by_bound[nc] = nc;
+            nc++;
+        }
+        if (nc == 0)
+            break;
+        if (!exhaustive) {
+            /* solve candidates in order of their bound score until no bound
+               can beat the best exact score (issue 15); the rest are skipped */
+            sort_by_bound(cand, nc, by_bound);
+            double best = -1.0;
+            for (int a = 0; a < nc; a++) {
+                rs_cand *c = &cand[by_bound[a]];
+                if (c->gain <= tol && c->known)
+                    continue;
+                double ubs = c->gain / c->hours;
+                if (best >= 0.0 && ubs < best * (1.0 - 1e-12)) {
+                    skip[by_bound[a]] = !c->known || c->gain > tol;
+                    continue;
+                }
+                if (!c->known) {
+                    mask[c->i >> 6] |= (uint64_t)1 << (c->i & 63);
+                    st = rs_eval_get(in->ev, mask, &v, err);
+                    mask[c->i >> 6] ^= (uint64_t)1 << (c->i & 63);
+                    if (st)
+                        goto done;
+                    c->gain = v.weighted - v_cur.weighted;
+                    c->known = 1;
+                }
+                if (c->gain > tol && c->gain / c->hours > best)
+                    best = c->gain / c->hours;
+            }
+            for (int a = 0; a < nc; a++)   /* bounds at or below tol: not tier 2 */
+                if (!skip[a] && cand[a].gain > tol && !cand[a].known)
+                    skip[a] = 1;
+        }
+        /* tiers 1 and 0 need the elements' worth at the end: v(all) - v(all
+           but it), computed once, when a round first needs it */
+        int need_final = 1;
+        for (int a = 0; a < nc && need_final; a++)
+            need_final = !(!skip[a] && cand[a].gain > tol);
+        if (exhaustive && !have_final)
+            need_final = 1;
+        if (need_final && !have_final) {
+            uint64_t *all = gr_calloc((size_t)nw, sizeof(uint64_t));
+            if (!all) {
+                st = gr_error_set(err, GR_ENOMEM, "restore: out of memory");
+                goto done;
+            }
+            for (int i = 0; i < n; i++)
+                all[i >> 6] |= (uint64_t)1 << (i & 63);
+            if ((st = rs_eval_get(in->ev, all, &v_all, err))) {
+                gr_free(all);
+                goto done;
+            }
+            for (int i = 0; i < n && !st; i++) {
+                all[i >> 6] ^= (uint64_t)1 << (i & 63);
+                st = rs_eval_get(in->ev, all, &v, err);
+                final_gain[i] = v_all.weighted - v.weighted;
+                all[i >> 6] ^= (uint64_t)1 << (i & 63);
+            }
+            gr_free(all);
+            if (st)
+                goto done;
+            have_final = 1;
+        }
+        /* the choice, over the candidates in element order as always */
+        int best = -1, best_tier = 0;
+        double best_score = 0.0, best_en = 0.0;
+        rs_place best_pl = {0};
+        for (int a = 0; a < nc; a++) {
+            if (skip[a])
+                continue;
+            const rs_cand *c = &cand[a];
+            double gain = c->gain;
+            int tier = gain > tol ? 2 : !have_final ? 0 : final_gain[c->i] > tol ? 1 : 0;
+            double score = tier == 2 ? gain / c->hours
+                         : tier == 1 ? final_gain[c->i] / c->hours : 0.0;
             if (best < 0 || tier > best_tier ||
                 (tier == best_tier && (score > best_score * (1.0 + 1e-12) ||
                                        (score >= best_score * (1.0 - 1e-12) &&
-                                        pl.en < best_en)))) {
-                best = i;
+                                        c->pl.en < best_en)))) {
+                best = c->i;
                 best_tier = tier;
                 best_score = score;
-                best_en = pl.en;
-                best_pl = pl;
+                best_en = c->pl.en;
+                best_pl = c->pl;
             }
         }
         if (best < 0)
@@ -426,5 +615,8 @@ done:
     dstate_free(&ds);
     gr_free(mask);
     gr_free(final_gain);
+    gr_free(cand);
+    gr_free(by_bound);
+    gr_free(skip);
     return st;
 }

@@ -61,6 +61,7 @@ struct rs_eval {
     /* state work arrays */
     unsigned char *bus_alive, *br_on, *gen_on, *live;
     int *uf, *island_gen;
+    double *bound_work;     /* nb * (1 + NC): rs_eval_bound's island sums */
     /* warm LP */
     lp_problem *lp;
     int nfl;                /* branches with a flow column */
@@ -83,7 +84,7 @@ struct rs_eval {
     rs_value *vals;
     unsigned char *full;
     /* stats */
-    int solves, hits;
+    int solves, hits, bounds;
     double lp_s;
     double demand_mw, demand_w, demand_crit;
 };
@@ -99,6 +100,8 @@ void rs_eval_demand(const rs_eval *e, double *mw, double *weighted, double *crit
     if (critical)
         *critical = e->demand_crit;
 }
+
+int rs_eval_bounds(const rs_eval *e) { return e->bounds; }
 
 void rs_eval_stats(const rs_eval *e, int *solves, int *hits, double *lp_s)
 {
@@ -118,6 +121,7 @@ void rs_eval_free(rs_eval *e)
     gr_free(e->live);
     gr_free(e->uf);
     gr_free(e->island_gen);
+    gr_free(e->bound_work);
     lp_free(e->lp);
     gr_free(e->fcol);
     gr_free(e->fbr);
@@ -621,6 +625,73 @@ int rs_eval_get(rs_eval *e, const uint64_t *mask, rs_value *out, gr_error *err)
     return GR_OK;
 }
 
+/* ------------------------------------------------------------------------
+ * Upper bound of a state's value without an LP (issue 15).
+ *
+ * Summing the balance rows of a live island cancels the flows: the load it
+ * serves is at most the capacity of its energised units less its fixed demand
+ * (shunts, negative loads), so a fractional knapsack that serves the classes
+ * heaviest first bounds the weighted load served from above (the branch
+ * limits and Kirchhoff's law only take away). The greedy and RAD use it to
+ * skip states that cannot change their choice; the bound is exact whenever no
+ * branch limit binds.
+ * ------------------------------------------------------------------------ */
+int rs_eval_bound(rs_eval *e, const uint64_t *mask, double *ub)
+{
+    int found;
+    size_t slot = cache_find(e, mask, &found);
+    if (found) {
+        *ub = e->vals[slot].weighted;
+        return 1;
+    }
+    const gr_grid *g = e->g;
+    apply_state(e, mask);
+    int nb = g->nb;
+    double *avail = e->bound_work, *cls = e->bound_work + nb;   /* per island root */
+    for (int b = 0; b < nb; b++) {
+        avail[b] = 0.0;
+        for (int c = 0; c < NC; c++)
+            cls[(size_t)b * NC + (size_t)c] = 0.0;
+    }
+    for (int b = 0; b < nb; b++) {
+        if (!e->live[b])
+            continue;
+        int r = uf_find(e->uf, b);
+        avail[r] -= g->gs[b] + (g->pd[b] < 0.0 ? g->pd[b] : 0.0);
+        for (int c = 0; c < NC; c++)
+            cls[(size_t)r * NC + (size_t)c] += e->cap[(size_t)b * NC + (size_t)c];
+    }
+    for (int k = 0; k < g->ng; k++)
+        if (e->gen_on[k] && e->live[g->gen_bus[k]] && g->pmax[k] > 0.0)
+            avail[uf_find(e->uf, g->gen_bus[k])] += g->pmax[k];
+    int order[NC] = {0, 1, 2};
+    for (int i = 1; i < NC; i++)   /* heaviest class first */
+        for (int j = i; j > 0 && e->shed.weight[order[j]] > e->shed.weight[order[j - 1]]; j--) {
+            int t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    double w = 0.0;
+    for (int b = 0; b < nb; b++) {
+        if (!e->live[b] || uf_find(e->uf, b) != b)
+            continue;
+        /* avail < 0: the LP is infeasible there; no bound (all load), so
+           that the state is solved and the LP reports it */
+        double a = avail[b] < 0.0 ? HUGE_VAL : avail[b];
+        for (int i = 0; i < NC; i++) {
+            int c = order[i];
+            if (!(e->shed.weight[c] > 0.0))   /* serving it lowers the value: bound 0 */
+                continue;
+            double tot = cls[(size_t)b * NC + (size_t)c], sv = tot < a ? tot : a;
+            a -= sv;
+            w += e->shed.weight[c] * sv * g->base_mva;
+        }
+    }
+    *ub = w * (1.0 + 1e-9) + 1e-9 * (e->demand_w > 1.0 ? e->demand_w : 1.0);
+    e->bounds++;
+    return 0;
+}
+
 int rs_eval_create(const gr_grid *g, const gr_damage *d, const gr_load_classes *classes,
                    const gr_shed_options *shed, const double *pop, int mode, rs_eval **out,
                    gr_error *err)
@@ -653,7 +724,8 @@ int rs_eval_create(const gr_grid *g, const gr_damage *d, const gr_load_classes *
     e->live = gr_malloc(b1);
     e->uf = gr_malloc(b1 * sizeof(int));
     e->island_gen = gr_malloc(b1 * sizeof(int));
-    if (!e->cap || !e->bus_alive || !e->br_on || !e->gen_on || !e->live || !e->uf ||
+    e->bound_work = gr_malloc(b1 * (1 + NC) * sizeof(double));
+    if (!e->bound_work || !e->cap || !e->bus_alive || !e->br_on || !e->gen_on || !e->live || !e->uf ||
         !e->island_gen || cache_grow(e)) {
         rs_eval_free(e);
         return gr_error_set(err, GR_ENOMEM, "restore: out of memory");

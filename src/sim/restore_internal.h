@@ -35,6 +35,12 @@ void rs_eval_free(rs_eval *e);
 /* Value of the state `mask` (nw words); cached by the mask. */
 int rs_eval_get(rs_eval *e, const uint64_t *mask, rs_value *out, gr_error *err);
 int rs_eval_words(const rs_eval *e);
+/* Upper bound (weighted MW) of the value of `mask` without an LP: the
+ * cached value when known (returns 1), else a per-island knapsack of unit
+ * capacity (returns 0); never below the LP's value. */
+int rs_eval_bound(rs_eval *e, const uint64_t *mask, double *ub);
+/* Bounds computed (states the bound answered without the cache). */
+int rs_eval_bounds(const rs_eval *e);
 /* Demand: load of all buses (MW), weighted, critical. */
 void rs_eval_demand(const rs_eval *e, double *mw, double *weighted, double *critical);
 /* LP solves, cache hits, LP seconds. */
@@ -99,16 +105,28 @@ void rs_decode(const rs_inst *in, const int *order, rs_sched *s);
 /* Weighted ENS of the times in s (absolute completion s->t_done) from the
  * plan start until the last completion; sets s->objective. */
 int rs_objective(const rs_inst *in, rs_sched *s, gr_error *err);
+/* rs_objective when the result is below `cutoff` (*below = 1); else
+ * *below = 0 and s->objective is a lower bound >= cutoff, found from bounds
+ * of the states without solving them all (rs_eval_bound). */
+int rs_objective_below(const rs_inst *in, rs_sched *s, double cutoff, int *below,
+                       gr_error *err);
 /* idx (n) = 0 .. n-1 sorted by completion s->t_done, ties by index. */
 void rs_sort_by_done(const rs_sched *s, int n, int *idx);
 
 /* Methods. order_out: n. Greedy (restore_core.c), RAD (restore_rad.c). */
-int rs_greedy(const rs_inst *in, int *order_out, gr_error *err);
+int rs_greedy(const rs_inst *in, int exhaustive, int *order_out, gr_error *err);
 int rs_rad(const rs_inst *in, const gr_restore_options *opt, int *order, rs_sched *best,
            gr_error *err);
 /* Exact MIP (restore_mip.c). `start` is a feasible schedule for the MIP
- * start (may be NULL). On success s holds the MIP's schedule. */
-int rs_mip(const rs_inst *in, const gr_restore_options *opt, const rs_sched *start,
-           rs_sched *s, int *optimal, double *mip_obj, double *mip_bound, gr_error *err);
+ * start (may be NULL). It stops at `deadline` (gr_time_s clock): while the
+ * served-load states are computed, or through CBC's time limit. */
+typedef struct rs_mip_out {
+    int status;             /* GR_RESTORE_MIP_* */
+    int have_plan;          /* s holds the MIP's schedule */
+    double objective;       /* CBC's incumbent (NaN: none) */
+    double bound;           /* CBC's lower bound (NaN: unknown) */
+} rs_mip_out;
+int rs_mip(const rs_inst *in, const rs_sched *start, double deadline, rs_sched *s,
+           rs_mip_out *out, gr_error *err);
 
 #endif /* GRIDRES_RESTORE_INTERNAL_H */

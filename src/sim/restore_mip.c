@@ -161,18 +161,19 @@ static int mb_csc(const mb *b, int **Ap, int **Ai, double **Ax)
     return GR_OK;
 }
 
-int rs_mip(const rs_inst *in, const gr_restore_options *opt, const rs_sched *start,
-           rs_sched *s, int *optimal, double *mip_obj, double *mip_bound, gr_error *err)
+int rs_mip(const rs_inst *in, const rs_sched *start, double deadline, rs_sched *s,
+           rs_mip_out *out, gr_error *err)
 {
     const int n = in->n, C = in->C;
     const gr_damage *d = in->d;
-    *optimal = 0;
-    *mip_obj = NAN;
-    *mip_bound = NAN;
+    out->status = GR_RESTORE_MIP_FALLBACK;
+    out->have_plan = 0;
+    out->objective = NAN;
+    out->bound = NAN;
     if (n == 0) {
-        *optimal = 1;
-        *mip_obj = 0.0;
-        *mip_bound = 0.0;
+        out->status = GR_RESTORE_MIP_OPTIMAL;
+        out->objective = 0.0;
+        out->bound = 0.0;
         return GR_OK;
     }
     if (n > 16)
@@ -200,6 +201,8 @@ int rs_mip(const rs_inst *in, const gr_restore_options *opt, const rs_sched *sta
     for (size_t S = 0; S < ns; S++) {
         rs_value val;
         mask[0] = (uint64_t)S;
+        if (gr_time_s() > deadline)   /* no time left for CBC: the caller keeps its plan */
+            goto done;
         if ((st = rs_eval_get(in->ev, mask, &val, err)))
             goto done;
         v[S] = val.weighted;
@@ -490,7 +493,10 @@ int rs_mip(const rs_inst *in, const gr_restore_options *opt, const rs_sched *sta
     }
 
     mip_options mo_opt;
-    mo_opt.time_limit_s = opt->mip_time_s;
+    double left = deadline - gr_time_s();
+    if (left < 0.05)   /* no time for CBC */
+        goto done;
+    mo_opt.time_limit_s = left;
     mo_opt.rel_gap = 1e-6;
     mo_opt.start = start ? x0 : NULL;
     mip_result res;
@@ -500,14 +506,18 @@ int rs_mip(const rs_inst *in, const gr_restore_options *opt, const rs_sched *sta
         goto done;
     }
     double K = (v[0] - in->demand_weighted) * in->start_h;
+    out->bound = res.bound > -HUGE_VAL ? res.bound / scale + K : NAN;
     if (res.status != MIP_OPTIMAL && res.status != MIP_FEASIBLE) {
-        st = gr_error_set(err, GR_ELP, "restore: MIP %s (%d rows, %d columns)",
-                          mip_status_name(res.status), b.m, b.n);
+        /* no integer solution in time, or CBC gave up / called the model
+           infeasible although the start satisfies it (numerical trouble: the
+           inputs were checked before, see restore.c) */
+        out->status = res.status == MIP_NOSOLUTION ? GR_RESTORE_MIP_FALLBACK
+                                                   : GR_RESTORE_MIP_FAILED;
         goto done;
     }
-    *optimal = res.status == MIP_OPTIMAL;
-    *mip_obj = res.objective / scale + K;
-    *mip_bound = res.bound > -HUGE_VAL ? res.bound / scale + K : -HUGE_VAL;
+    out->status = res.status == MIP_OPTIMAL ? GR_RESTORE_MIP_OPTIMAL : GR_RESTORE_MIP_TIME_LIMIT;
+    out->objective = res.objective / scale + K;
+    out->have_plan = 1;
 
     /* schedule from the solution: crews and order from z and S, times by a
        forward pass (each job as early as crew, travel, predecessors and its

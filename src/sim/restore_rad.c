@@ -12,7 +12,14 @@
  * opt->rad_iters windows (default 2 n, at least 40), after 2 x (number of
  * window positions) windows in a row without improvement, or at
  * opt->rad_time_s. With n <= w the single window is the whole order: RAD is
- * then exhaustive over the decoder's orders. */
+ * then exhaustive over the decoder's orders.
+ *
+ * Pruning (issue 15): a trial order is only worth its LPs if it can beat the
+ * best of the window. rs_objective_below values the states it meets by the
+ * cache or an upper bound of their served load (restore_eval.c), a lower
+ * bound of the trial's weighted ENS, and solves the unknown states only
+ * while that bound stays below the best: the same orders win as when every
+ * trial is evaluated in full (opt->exhaustive, kept as the reference). */
 #include <math.h>
 #include <string.h>
 
@@ -60,9 +67,15 @@ int rs_rad(const rs_inst *in, const gr_restore_options *opt, int *order, rs_sche
                 a[j] = a[k];
                 a[k] = tmp;
                 rs_decode(in, cur, &trial);
-                if ((st = rs_objective(in, &trial, err)))
+                double cutoff = cand.objective - 1e-9 * fabs(cand.objective) - 1e-12;
+                int below = 1;
+                if (opt->exhaustive)
+                    st = rs_objective(in, &trial, err);
+                else   /* skips the LPs of orders that bounds prove no better */
+                    st = rs_objective_below(in, &trial, cutoff, &below, err);
+                if (st)
                     goto done;
-                if (trial.objective < cand.objective - 1e-9 * fabs(cand.objective) - 1e-12) {
+                if (below && trial.objective < cutoff) {
                     rs_sched_copy(&cand, &trial, n);
                     improved = 1;
                 }

@@ -81,7 +81,16 @@ int mip_solve(int m, int n, const int *Ap, const int *Ai, const double *Ax, cons
     Cbc_setParameter(model, "log", "0");
     Cbc_setParameter(model, "slog", "0");
     Cbc_setParameter(model, "threads", "1");
-    Cbc_setMaximumSeconds(model, opt && opt->time_limit_s > 0.0 ? opt->time_limit_s : 60.0);
+    /* The wall-clock limit through both doors: the model's own limit and
+       the solver's "sec" parameter, which CbcMain applies to the search it
+       runs (the setting on the model alone is not carried into every phase
+       of every CBC version). */
+    double limit = opt && opt->time_limit_s > 0.0 ? opt->time_limit_s : 60.0;
+    char sec[32];
+    snprintf(sec, sizeof sec, "%.3f", limit);
+    Cbc_setMaximumSeconds(model, limit);
+    Cbc_setParameter(model, "timeMode", "elapsed");   /* wall clock, not CPU time */
+    Cbc_setParameter(model, "sec", sec);
     Cbc_setAllowableFractionGap(model, opt && opt->rel_gap > 0.0 ? opt->rel_gap : 1e-6);
     if (opt && opt->start && nint > 0)
         Cbc_setMIPStartI(model, nint, sidx, sval);

@@ -1,5 +1,6 @@
 # test_restore.sh — end-to-end tests of `gridres restore`: example6 damage with every method,
 # CSV and JSON output, no-clobber, MIP <= RAD <= greedy, bad damage files (JSON paths, exit 2),
+# --time-limit (fallback, gap), impossible plans named with exit 2,
 # a synthetic grid with its overlay (crew bases, people without power).
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -100,6 +101,36 @@ run 2 mipbig "$G" restore "$EXAMPLE" --damage "$W/big.json" --method mip &&
   expect_in "$W/mipbig.err" 'MIP is for small instances: 12 elements' mipbig
 run 0 big_greedy "$G" restore "$EXAMPLE" --damage "$W/big.json" --method greedy --crews 3
 run 2 badov "$G" restore "$EXAMPLE" --damage "$DMG" --overlay "$D/bad_type.json"
+
+# --- --time-limit (issue 14): a bounded MIP; without time for CBC the heuristic plan ----------
+run 2 tl_bad "$G" restore "$EXAMPLE" --damage "$DMG" --method mip --time-limit 0 &&
+  expect_in "$W/tl_bad.err" 'time-limit' tl_bad
+if run 0 tl_fb "$G" restore "$EXAMPLE" --damage "$DMG" --crews 2 --method mip --time-limit 0.01 --json; then
+  [ "$(json_get "$W/tl_fb.out" mip_status)" = fallback ] && pass || fail "tiny limit: not a fallback"
+  [ "$(json_get "$W/tl_fb.out" fallback)" = true ] && pass || fail "tiny limit: fallback flag"
+  [ "$(json_get "$W/tl_fb.out" time_limit_s)" = 0.01 ] && pass || fail "time_limit_s"
+  # the kept plan is the heuristic one: RAD's objective (never worse than greedy)
+  awk -v f="$(json_get "$W/tl_fb.out" objective)" -v g="$og" 'BEGIN { exit !(f <= g * (1 + 1e-9)) }' &&
+    pass || fail "fallback plan worse than greedy"
+fi
+run 0 tl_fb_txt "$G" restore "$EXAMPLE" --damage "$DMG" --crews 2 --method mip --time-limit 0.01 &&
+  expect_in "$W/tl_fb_txt.out" '^mip +fallback: no integer solution within 0\.01 s; the heuristic plan' tl_fb_txt
+if run 0 tl_ok "$G" restore "$EXAMPLE" --damage "$DMG" --crews 2 --method mip --time-limit 30 --json; then
+  [ "$(json_get "$W/tl_ok.out" mip_status)" = optimal ] && pass || fail "30 s: not optimal"
+  [ "$(json_get "$W/tl_ok.out" mip_gap_pct)" = 0.0 ] && pass || fail "optimal: gap not 0"
+fi
+run 0 tl_old "$G" restore "$EXAMPLE" --damage "$DMG" --crews 2 --method mip --mip-time-s 30 &&
+  expect_in "$W/tl_old.out" '^mip +optimal, .* gap 0 %' tl_old
+
+# --- impossible plans are named (issue 14): element and spare class, exit 2 -------------------
+sed -e 's/"stock": 1, "lead_h": 2000/"stock": 0, "lead_h": null, "on_order_h": [100, 5000000]/' "$DMG" >"$W/late.json"
+for m in mip greedy; do
+  run 2 "late_$m" "$G" restore "$EXAMPLE" --damage "$W/late.json" --method "$m" &&
+    expect_in "$W/late_$m.err" 'element 1 \(branch 5, "AT-2 HYDRO-B"\) needs spare class "AT-330/110", whose unit 2 of 2 needed arrives only 5e\+06 h after the plan start \(on_order_h\), beyond the planning horizon' "late_$m"
+done
+sed -e 's/"repair_h": 30, "x_km": 35/"repair_h": 2000000, "x_km": 35/' "$DMG" >"$W/long.json"
+run 2 long "$G" restore "$EXAMPLE" --damage "$W/long.json" --method mip &&
+  expect_in "$W/long.err" 'element 2 \(branch [0-9]+\) needs 2e\+06 h of work, more than the planning horizon' long
 
 # --- synthetic grid with its overlay -------------------------------------------------------
 S="$W/syn"

@@ -677,6 +677,198 @@ static void test_mip_gap(void **state)
     assert_true(n_opt >= 4);
 }
 
+/* Issue 15: the bounded greedy and RAD choose exactly what the exhaustive
+ * reference (every candidate state and trial order solved by LP, the
+ * algorithm before) chooses, on fixed instances of the synthetic grid, and
+ * never beat the MIP's proven optimum on the small ones (an independent
+ * check that neither variant's objective is mis-evaluated). */
+static void test_bounded_equals_reference(void **state)
+{
+    (void)state;
+    synth_load();
+    const int sizes[5] = {5, 6, 12, 20, 24}, crews[5] = {1, 2, 3, 4, 6};
+    int pruned = 0;
+    for (int inst = 0; inst < 5; inst++) {
+        gr_damage *d = random_damage(syn_g, sizes[inst], 300 + (uint64_t)inst, inst % 2);
+        double mip_obj = -HUGE_VAL;
+        if (sizes[inst] <= 6) {
+            gr_restore_options o;
+            gr_restore_options_default(&o);
+            o.method = GR_RESTORE_MIP;
+            o.crews = crews[inst];
+            gr_restore_result *r = plan(syn_g, syn_ov, d, &o);
+            if (r->mip_status == GR_RESTORE_MIP_OPTIMAL)
+                mip_obj = r->objective;
+            gr_restore_result_free(r);
+        }
+        for (int m = GR_RESTORE_GREEDY; m <= GR_RESTORE_RAD; m++) {
+            gr_restore_result *r[2];
+            for (int ex = 0; ex < 2; ex++) {
+                gr_restore_options o;
+                gr_restore_options_default(&o);
+                o.method = m;
+                o.crews = crews[inst];
+                o.exhaustive = ex;
+                o.rad_iters = 30;
+                r[ex] = plan(syn_g, syn_ov, d, &o);
+                check_feasible(syn_g, d, &o, r[ex]);
+            }
+            /* the same schedule, task by task */
+            assert_near(r[0]->objective, r[1]->objective, 1e-9 * r[1]->objective, 1e-9);
+            assert_true(r[0]->objective <= r[1]->objective * (1 + 1e-12));
+            for (int k = 0; k < r[0]->n; k++) {
+                assert_int_equal(r[0]->task[k].elem, r[1]->task[k].elem);
+                assert_int_equal(r[0]->task[k].crew, r[1]->task[k].crew);
+                assert_near(r[0]->task[k].end_h, r[1]->task[k].end_h, 1e-9, 0);
+            }
+            assert_true(r[0]->lp_solves <= r[1]->lp_solves);
+            assert_int_equal(r[1]->bound_checks, 0);
+            pruned += r[0]->lp_solves < r[1]->lp_solves;
+            if (mip_obj > -HUGE_VAL)
+                assert_true(r[0]->objective >= mip_obj * (1 - 1e-6) - 1e-6);
+            gr_restore_result_free(r[0]);
+            gr_restore_result_free(r[1]);
+        }
+        gr_damage_free(d);
+    }
+    assert_true(pruned >= 2);   /* the bounds do save LPs on these instances */
+}
+
+/* The served-load bound never falls below the LP's value (random states). */
+static void test_bound_valid(void **state)
+{
+    (void)state;
+    synth_load();
+    gr_damage *d = random_damage(syn_g, 12, 17, 0);
+    gr_error err = {0};
+    rs_eval *a = NULL, *b = NULL;
+    gr_shed_options sh;
+    gr_shed_options_default(&sh);
+    assert_int_equal(rs_eval_create(syn_g, d, NULL, &sh, NULL, GR_RESTORE_EVAL_SHED, &a, &err),
+                     GR_OK);
+    assert_int_equal(rs_eval_create(syn_g, d, NULL, &sh, NULL, GR_RESTORE_EVAL_SHED, &b, &err),
+                     GR_OK);
+    gr_rng rng;
+    gr_rng_seed(&rng, 9);
+    int tight = 0;
+    for (int t = 0; t < 40; t++) {
+        uint64_t m = t == 0 ? 0 : t == 1 ? 0xfff : gr_rng_next(&rng) & 0xfff;
+        rs_value v;
+        double ub;
+        assert_int_equal(rs_eval_bound(b, &m, &ub), 0);   /* b has solved nothing */
+        assert_int_equal(rs_eval_get(a, &m, &v, &err), GR_OK);
+        assert_true(ub >= v.weighted * (1 - 1e-9) - 1e-9);
+        tight += fabs(ub - v.weighted) <= 1e-6 * (1 + v.weighted);
+        double again;
+        assert_int_equal(rs_eval_bound(a, &m, &again), 1);   /* cached: the value */
+        assert_near(again, v.weighted, 0, 0);
+    }
+    printf("  bound equal to the LP value on %d of 40 states\n", tight);
+    rs_eval_free(a);
+    rs_eval_free(b);
+    gr_damage_free(d);
+}
+
+/* Issue 14: --time-limit. A limit too short for CBC returns the heuristic
+ * plan as a fallback (status, no gap); a short limit on a hard instance
+ * returns a plan with a gap >= 0 and its bound. */
+static void test_mip_time_limit(void **state)
+{
+    (void)state;
+    synth_load();
+    gr_damage *d = random_damage(syn_g, 12, 42, 1);
+    gr_restore_options o;
+    gr_restore_options_default(&o);
+    o.method = GR_RESTORE_MIP;
+    o.crews = 3;
+    o.mip_max_elems = 12;
+    o.mip_time_s = 0.01;   /* no time for CBC at all */
+    gr_restore_result *r = plan(syn_g, syn_ov, d, &o);
+    check_feasible(syn_g, d, &o, r);
+    assert_int_equal(r->mip_status, GR_RESTORE_MIP_FALLBACK);
+    assert_int_equal(r->mip_optimal, 0);
+    assert_true(isnan(r->mip_objective));
+    o.method = GR_RESTORE_GREEDY;
+    gr_restore_result *rg = plan(syn_g, syn_ov, d, &o);
+    assert_true(r->objective <= rg->objective * (1 + 1e-9));   /* greedy or better */
+    gr_restore_result_free(r);
+    o.method = GR_RESTORE_MIP;
+    o.mip_time_s = 1.0;
+    r = plan(syn_g, syn_ov, d, &o);
+    check_feasible(syn_g, d, &o, r);
+    printf("  12 elements, 3 crews, 1 s: %s, gap %.3g %%\n",
+           gr_restore_mip_status_name(r->mip_status), r->mip_gap_pct);
+    assert_true(r->mip_status == GR_RESTORE_MIP_OPTIMAL ||
+                r->mip_status == GR_RESTORE_MIP_TIME_LIMIT ||
+                r->mip_status == GR_RESTORE_MIP_FALLBACK);
+    if (r->mip_status == GR_RESTORE_MIP_TIME_LIMIT) {
+        assert_true(isfinite(r->mip_gap_pct) && r->mip_gap_pct >= 0.0);
+        assert_true(r->mip_bound <= r->objective * (1 + 1e-6) + 1e-6);
+        assert_near(r->mip_gap_pct, 100.0 * (r->objective - r->mip_bound) / r->objective, 1e-9,
+                    1e-9);
+    }
+    if (r->mip_status == GR_RESTORE_MIP_OPTIMAL)
+        assert_near(r->mip_gap_pct, 0.0, 0, 0);
+    assert_true(r->objective <= rg->objective * (1 + 1e-9));
+    gr_restore_result_free(r);
+    gr_restore_result_free(rg);
+    gr_damage_free(d);
+}
+
+/* Issue 14: what makes a plan impossible is named before any solver runs:
+ * the element and the spare class, or the crews. */
+static void test_precheck(void **state)
+{
+    (void)state;
+    gr_grid *g = example6();
+    gr_damage *d = NULL;
+    gr_restore_result *r = NULL;
+    gr_error err = {0};
+    assert_int_equal(gr_damage_read(GRIDRES_TEST_DATA "/restore/example6_damage.json", g, &d, &err),
+                     GR_OK);
+    gr_restore_options o;
+    gr_restore_options_default(&o);
+    o.method = GR_RESTORE_MIP;
+    o.crews = 2;
+    /* no stock; the second unit on order never comes within the horizon */
+    d->spare[0].stock = 0;
+    d->spare[0].lead_h = INFINITY;
+    d->spare[0].n_on_order = 2;
+    d->spare[0].on_order_h = gr_malloc(2 * sizeof(double));
+    d->spare[0].on_order_h[0] = 100.0;
+    d->spare[0].on_order_h[1] = 5e6;
+    assert_int_equal(gr_restore_plan(g, NULL, d, &o, &r, &err), GR_EINVAL);
+    assert_null(r);
+    assert_non_null(strstr(err.msg, "element 1 (branch 5, \"AT-2 HYDRO-B\")"));
+    assert_non_null(strstr(err.msg, "spare class \"AT-330/110\""));
+    assert_non_null(strstr(err.msg, "on_order_h"));
+    /* ... or only by a lead time beyond it */
+    d->spare[0].n_on_order = 1;
+    d->spare[0].lead_h = 2e6;
+    assert_int_equal(gr_restore_plan(g, NULL, d, &o, &r, &err), GR_EINVAL);
+    assert_non_null(strstr(err.msg, "lead_h"));
+    assert_non_null(strstr(err.msg, "AT-330/110"));
+    d->spare[0].lead_h = 2000;   /* back to a plan that exists */
+    o.mip_time_s = 30;
+    r = plan(g, NULL, d, &o);
+    check_feasible(g, d, &o, r);
+    gr_restore_result_free(r);
+    r = NULL;
+    /* no crew ever free */
+    const double never[2] = {INFINITY, INFINITY};
+    o.crew_free_h = never;
+    assert_int_equal(gr_restore_plan(g, NULL, d, &o, &r, &err), GR_EINVAL);
+    assert_non_null(strstr(err.msg, "element 0 (branch 4, \"AT-1 CITY-N\") cannot be reached"));
+    o.crew_free_h = NULL;
+    /* work beyond the horizon */
+    d->elem[2].repair_h = 3e6;
+    assert_int_equal(gr_restore_plan(g, NULL, d, &o, &r, &err), GR_EINVAL);
+    assert_non_null(strstr(err.msg, "element 2"));
+    assert_non_null(strstr(err.msg, "planning horizon"));
+    gr_damage_free(d);
+    gr_grid_free(g);
+}
+
 /* With an overlay: crews start at bases, people without power are counted. */
 static void test_overlay(void **state)
 {
@@ -851,6 +1043,10 @@ int main(void)
         cmocka_unit_test(test_explicit_after),
         cmocka_unit_test(test_eval_agree),
         cmocka_unit_test(test_mip_gap),
+        cmocka_unit_test(test_bounded_equals_reference),
+        cmocka_unit_test(test_bound_valid),
+        cmocka_unit_test(test_mip_time_limit),
+        cmocka_unit_test(test_precheck),
         cmocka_unit_test(test_overlay),
         cmocka_unit_test(test_remaining),
         cmocka_unit_test(test_bad_api),
