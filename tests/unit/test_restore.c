@@ -1052,5 +1052,5 @@ int main(void)
         cmocka_unit_test(test_bad_api),
         cmocka_unit_test(test_oom),
     };
-    return cmocka_run_group_tests(tests, NULL, teardown_all);
+    return tu_exit(cmocka_run_group_tests(tests, NULL, teardown_all));
 }
