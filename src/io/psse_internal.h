@@ -95,6 +95,14 @@ typedef struct ps_parser {
     int n_warn, cap_warn, n_warn_dropped;
 } ps_parser;
 
+/* Return the status of x when it is not GR_OK. */
+#define PS_TRY(x)             \
+    do {                      \
+        int st_ = (x);        \
+        if (st_ != GR_OK)     \
+            return st_;       \
+    } while (0)
+
 /* ---- psse_lex.c */
 #if defined(__GNUC__)
 #define PS_PRINTF(a, b) __attribute__((format(printf, a, b)))

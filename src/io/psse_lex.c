@@ -10,30 +10,36 @@
 /* ------------------------------------------------------------------------
  * Errors
  * ------------------------------------------------------------------------ */
-int ps_error(ps_parser *P, int line, const char *fmt, ...)
+/* GR_EPARSE "NAME:LINE: [SECTION, record N, field WHAT: ]message". */
+static int report(ps_parser *P, int line, const char *what, const char *fmt, va_list ap)
 {
     if (P->err) {
         char msg[GR_ERROR_MAX];
-        va_list ap;
-        va_start(ap, fmt);
         vsnprintf(msg, sizeof msg, fmt, ap);
-        va_end(ap);
-        gr_error_set(P->err, GR_EPARSE, "%s:%d: %s", P->name, line, msg);
+        if (what)
+            gr_error_set(P->err, GR_EPARSE, "%s:%d: %s, record %d, field %s: %s", P->name, line,
+                         P->section ? P->section : "data", P->record, what, msg);
+        else
+            gr_error_set(P->err, GR_EPARSE, "%s:%d: %s", P->name, line, msg);
     }
+    return GR_EPARSE;
+}
+
+int ps_error(ps_parser *P, int line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    report(P, line, NULL, fmt, ap);
+    va_end(ap);
     return GR_EPARSE;
 }
 
 int ps_field_error(ps_parser *P, const char *what, const char *fmt, ...)
 {
-    if (P->err) {
-        char msg[GR_ERROR_MAX];
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(msg, sizeof msg, fmt, ap);
-        va_end(ap);
-        gr_error_set(P->err, GR_EPARSE, "%s:%d: %s, record %d, field %s: %s", P->name, P->L.line,
-                     P->section ? P->section : "data", P->record, what, msg);
-    }
+    va_list ap;
+    va_start(ap, fmt);
+    report(P, P->L.line, what, fmt, ap);
+    va_end(ap);
     return GR_EPARSE;
 }
 

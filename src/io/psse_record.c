@@ -27,13 +27,6 @@
 
 #include "io/psse_internal.h"
 
-#define TRY(x)                \
-    do {                      \
-        int st_ = (x);        \
-        if (st_ != GR_OK)     \
-            return st_;       \
-    } while (0)
-
 /* ------------------------------------------------------------------------
  * Buses, loads, shunts, generators
  * ------------------------------------------------------------------------ */
@@ -45,29 +38,29 @@ int ps_read_bus(ps_parser *P)
     memset(&b, 0, sizeof b);
     b.line = P->L.line;
     double gl = 0, bl = 0;
-    TRY(ps_int_req(P, 0, "I", &b.id));
+    PS_TRY(ps_int_req(P, 0, "I", &b.id));
     if (b.id <= 0)
         return ps_field_error(P, "I", "expected a positive bus number, found %d", b.id);
-    TRY(ps_num(P, 2, "BASKV", 0.0, &b.base_kv));
-    TRY(ps_int(P, 3, "IDE", 1, &b.type));
+    PS_TRY(ps_num(P, 2, "BASKV", 0.0, &b.base_kv));
+    PS_TRY(ps_int(P, 3, "IDE", 1, &b.type));
     if (b.type < 1 || b.type > 4)
         return ps_field_error(P, "IDE", "expected a bus type 1 to 4, found %d", b.type);
     if (P->lay.bus_has_shunt) {   /* v30: I,'NAME',BASKV,IDE,GL,BL,AREA,ZONE,VM,VA,OWNER */
-        TRY(ps_num(P, 4, "GL", 0.0, &gl));
-        TRY(ps_num(P, 5, "BL", 0.0, &bl));
-        TRY(ps_int(P, 6, "AREA", 1, &b.area));
-        TRY(ps_int(P, 7, "ZONE", 1, &b.zone));
-        TRY(ps_num(P, 8, "VM", 1.0, &b.vm));
-        TRY(ps_num(P, 9, "VA", 0.0, &b.va));
+        PS_TRY(ps_num(P, 4, "GL", 0.0, &gl));
+        PS_TRY(ps_num(P, 5, "BL", 0.0, &bl));
+        PS_TRY(ps_int(P, 6, "AREA", 1, &b.area));
+        PS_TRY(ps_int(P, 7, "ZONE", 1, &b.zone));
+        PS_TRY(ps_num(P, 8, "VM", 1.0, &b.vm));
+        PS_TRY(ps_num(P, 9, "VA", 0.0, &b.va));
         b.vmax = 1.1;
         b.vmin = 0.9;
     } else {   /* I,'NAME',BASKV,IDE,AREA,ZONE,OWNER,VM,VA,NVHI,NVLO,EVHI,EVLO */
-        TRY(ps_int(P, 4, "AREA", 1, &b.area));
-        TRY(ps_int(P, 5, "ZONE", 1, &b.zone));
-        TRY(ps_num(P, 7, "VM", 1.0, &b.vm));
-        TRY(ps_num(P, 8, "VA", 0.0, &b.va));
-        TRY(ps_num(P, 9, "NVHI", 1.1, &b.vmax));
-        TRY(ps_num(P, 10, "NVLO", 0.9, &b.vmin));
+        PS_TRY(ps_int(P, 4, "AREA", 1, &b.area));
+        PS_TRY(ps_int(P, 5, "ZONE", 1, &b.zone));
+        PS_TRY(ps_num(P, 7, "VM", 1.0, &b.vm));
+        PS_TRY(ps_num(P, 8, "VA", 0.0, &b.va));
+        PS_TRY(ps_num(P, 9, "NVHI", 1.1, &b.vmax));
+        PS_TRY(ps_num(P, 10, "NVLO", 0.9, &b.vmin));
     }
     if (b.base_kv < 0)
         return ps_field_error(P, "BASKV", "expected a base voltage >= 0 kV, found %g", b.base_kv);
@@ -83,14 +76,14 @@ int ps_read_load(ps_parser *P)
 {
     int row, status;
     double pl, ql, ip, iq, yp, yq;
-    TRY(ps_bus_field(P, 0, "I", &row));
-    TRY(ps_int(P, 2, "STATUS", 1, &status));
-    TRY(ps_num(P, 5, "PL", 0.0, &pl));
-    TRY(ps_num(P, 6, "QL", 0.0, &ql));
-    TRY(ps_num(P, 7, "IP", 0.0, &ip));
-    TRY(ps_num(P, 8, "IQ", 0.0, &iq));
-    TRY(ps_num(P, 9, "YP", 0.0, &yp));
-    TRY(ps_num(P, 10, "YQ", 0.0, &yq));
+    PS_TRY(ps_bus_field(P, 0, "I", &row));
+    PS_TRY(ps_int(P, 2, "STATUS", 1, &status));
+    PS_TRY(ps_num(P, 5, "PL", 0.0, &pl));
+    PS_TRY(ps_num(P, 6, "QL", 0.0, &ql));
+    PS_TRY(ps_num(P, 7, "IP", 0.0, &ip));
+    PS_TRY(ps_num(P, 8, "IQ", 0.0, &iq));
+    PS_TRY(ps_num(P, 9, "YP", 0.0, &yp));
+    PS_TRY(ps_num(P, 10, "YQ", 0.0, &yq));
     if (status <= 0)
         return GR_OK;
     ps_bus *b = &P->bus[row];
@@ -106,10 +99,10 @@ int ps_read_fixed_shunt(ps_parser *P)
 {
     int row, status;
     double gl, bl;
-    TRY(ps_bus_field(P, 0, "I", &row));
-    TRY(ps_int(P, 2, "STATUS", 1, &status));
-    TRY(ps_num(P, 3, "GL", 0.0, &gl));
-    TRY(ps_num(P, 4, "BL", 0.0, &bl));
+    PS_TRY(ps_bus_field(P, 0, "I", &row));
+    PS_TRY(ps_int(P, 2, "STATUS", 1, &status));
+    PS_TRY(ps_num(P, 3, "GL", 0.0, &gl));
+    PS_TRY(ps_num(P, 4, "BL", 0.0, &bl));
     if (status > 0) {
         P->bus[row].gs += gl;
         P->bus[row].bs += bl;
@@ -121,12 +114,12 @@ int ps_read_switched_shunt(ps_parser *P)
 {
     int row, status = 1, modsw;
     double binit;
-    TRY(ps_bus_field(P, 0, "I", &row));
+    PS_TRY(ps_bus_field(P, 0, "I", &row));
     int base = P->lay.rev >= 34 ? 1 : 0;   /* v35: I,'ID',MODSW,... */
-    TRY(ps_int(P, 1 + base, "MODSW", 1, &modsw));
+    PS_TRY(ps_int(P, 1 + base, "MODSW", 1, &modsw));
     if (P->lay.swsh_stat >= 0)
-        TRY(ps_int(P, P->lay.swsh_stat, "STAT", 1, &status));
-    TRY(ps_num(P, P->lay.swsh_binit, "BINIT", 0.0, &binit));
+        PS_TRY(ps_int(P, P->lay.swsh_stat, "STAT", 1, &status));
+    PS_TRY(ps_num(P, P->lay.swsh_binit, "BINIT", 0.0, &binit));
     if (status > 0) {
         P->bus[row].bs += binit;
         if (modsw != 0)
@@ -143,19 +136,19 @@ int ps_read_gen(ps_parser *P)
     ps_gen g;
     memset(&g, 0, sizeof g);
     g.line = P->L.line;
-    TRY(ps_bus_field(P, 0, "I", &row));
+    PS_TRY(ps_bus_field(P, 0, "I", &row));
     g.bus = P->bus[row].id;
-    TRY(ps_num(P, 2, "PG", 0.0, &g.pg));
-    TRY(ps_num(P, 3, "QG", 0.0, &g.qg));
-    TRY(ps_num(P, 4, "QT", 9999.0, &g.qmax));
-    TRY(ps_num(P, 5, "QB", -9999.0, &g.qmin));
-    TRY(ps_num(P, 6, "VS", 1.0, &g.vg));
-    TRY(ps_int(P, 7, "IREG", 0, &ireg));
+    PS_TRY(ps_num(P, 2, "PG", 0.0, &g.pg));
+    PS_TRY(ps_num(P, 3, "QG", 0.0, &g.qg));
+    PS_TRY(ps_num(P, 4, "QT", 9999.0, &g.qmax));
+    PS_TRY(ps_num(P, 5, "QB", -9999.0, &g.qmin));
+    PS_TRY(ps_num(P, 6, "VS", 1.0, &g.vg));
+    PS_TRY(ps_int(P, 7, "IREG", 0, &ireg));
     int k = P->lay.gen_nreg ? 9 : 8;   /* v35: I,ID,PG,QG,QT,QB,VS,IREG,NREG,MBASE,... */
-    TRY(ps_num(P, k, "MBASE", P->sbase, &g.mbase));
-    TRY(ps_int(P, k + 6, "STAT", 1, &status));
-    TRY(ps_num(P, k + 8, "PT", 9999.0, &g.pmax));
-    TRY(ps_num(P, k + 9, "PB", -9999.0, &g.pmin));
+    PS_TRY(ps_num(P, k, "MBASE", P->sbase, &g.mbase));
+    PS_TRY(ps_int(P, k + 6, "STAT", 1, &status));
+    PS_TRY(ps_num(P, k + 8, "PT", 9999.0, &g.pmax));
+    PS_TRY(ps_num(P, k + 9, "PB", -9999.0, &g.pmin));
     g.status = status > 0;
     /* MATPOWER holds VS at the generator's own bus; PSS/E at IREG. */
     if (ireg != 0 && ireg != g.bus && status > 0) {
@@ -177,35 +170,48 @@ static int add_branch(ps_parser *P, const ps_branch *b)
     return GR_OK;
 }
 
+/* A fresh branch of the current record and the rows of its buses I, J. */
+static int read_ends(ps_parser *P, ps_branch *b, int *fi, int *ti)
+{
+    memset(b, 0, sizeof *b);
+    b->line = P->L.line;
+    PS_TRY(ps_bus_field(P, 0, "I", fi));
+    return ps_bus_field(P, 1, "J", ti);
+}
+
+/* Ends (bus rows fi, ti) and status of a branch read from the current record. */
+static int set_ends(ps_parser *P, ps_branch *b, int fi, int ti, int st)
+{
+    if (fi == ti)
+        return ps_field_error(P, "J", "the branch joins bus %d to itself", P->bus[fi].id);
+    b->f = P->bus[fi].id;
+    b->t = P->bus[ti].id;
+    b->status = st > 0;
+    return GR_OK;
+}
+
 int ps_read_branch(ps_parser *P)
 {
     int fi, ti, st;
     ps_branch b;
-    memset(&b, 0, sizeof b);
-    b.line = P->L.line;
-    TRY(ps_bus_field(P, 0, "I", &fi));
-    TRY(ps_bus_field(P, 1, "J", &ti));
-    TRY(ps_num(P, 3, "R", 0.0, &b.r));
-    TRY(ps_num_req(P, 4, "X", &b.x));
-    TRY(ps_num(P, 5, "B", 0.0, &b.b));
+    PS_TRY(read_ends(P, &b, &fi, &ti));
+    PS_TRY(ps_num(P, 3, "R", 0.0, &b.r));
+    PS_TRY(ps_num_req(P, 4, "X", &b.x));
+    PS_TRY(ps_num(P, 5, "B", 0.0, &b.b));
     /* v30-33: RATEA,RATEB,RATEC,GI,BI,GJ,BJ,ST; v34+: NAME,RATE1..RATE12,GI,BI,GJ,BJ,ST */
     int r0 = P->lay.branch_name ? 7 : 6, g0 = P->lay.branch_name ? 19 : 9;
     double gi, bi, gj, bj;
-    TRY(ps_num(P, r0, P->lay.branch_name ? "RATE1" : "RATEA", 0.0, &b.rate_a));
-    TRY(ps_num(P, r0 + 1, P->lay.branch_name ? "RATE2" : "RATEB", 0.0, &b.rate_b));
-    TRY(ps_num(P, r0 + 2, P->lay.branch_name ? "RATE3" : "RATEC", 0.0, &b.rate_c));
-    TRY(ps_num(P, g0, "GI", 0.0, &gi));
-    TRY(ps_num(P, g0 + 1, "BI", 0.0, &bi));
-    TRY(ps_num(P, g0 + 2, "GJ", 0.0, &gj));
-    TRY(ps_num(P, g0 + 3, "BJ", 0.0, &bj));
-    TRY(ps_int(P, g0 + 4, "ST", 1, &st));
+    PS_TRY(ps_num(P, r0, P->lay.branch_name ? "RATE1" : "RATEA", 0.0, &b.rate_a));
+    PS_TRY(ps_num(P, r0 + 1, P->lay.branch_name ? "RATE2" : "RATEB", 0.0, &b.rate_b));
+    PS_TRY(ps_num(P, r0 + 2, P->lay.branch_name ? "RATE3" : "RATEC", 0.0, &b.rate_c));
+    PS_TRY(ps_num(P, g0, "GI", 0.0, &gi));
+    PS_TRY(ps_num(P, g0 + 1, "BI", 0.0, &bi));
+    PS_TRY(ps_num(P, g0 + 2, "GJ", 0.0, &gj));
+    PS_TRY(ps_num(P, g0 + 3, "BJ", 0.0, &bj));
+    PS_TRY(ps_int(P, g0 + 4, "ST", 1, &st));
     if (b.r == 0 && b.x == 0)
         return ps_field_error(P, "X", "R and X are both 0 (a zero-impedance line cannot be modelled)");
-    if (fi == ti)
-        return ps_field_error(P, "J", "the branch joins bus %d to itself", P->bus[fi].id);
-    b.f = P->bus[fi].id;
-    b.t = P->bus[ti].id;
-    b.status = st > 0;
+    PS_TRY(set_ends(P, &b, fi, ti, st));
     if (b.status) {
         P->bus[fi].gs += gi * P->sbase;
         P->bus[fi].bs += bi * P->sbase;
@@ -222,22 +228,15 @@ int ps_read_switching_device(ps_parser *P)
 {
     int fi, ti, st;
     ps_branch b;
-    memset(&b, 0, sizeof b);
-    b.line = P->L.line;
-    TRY(ps_bus_field(P, 0, "I", &fi));
-    TRY(ps_bus_field(P, 1, "J", &ti));
-    TRY(ps_num(P, 3, "X", 1e-4, &b.x));
-    TRY(ps_num(P, 4, "RATE1", 0.0, &b.rate_a));
-    TRY(ps_num(P, 5, "RATE2", 0.0, &b.rate_b));
-    TRY(ps_num(P, 6, "RATE3", 0.0, &b.rate_c));
-    TRY(ps_int(P, 16, "STAT", 1, &st));
+    PS_TRY(read_ends(P, &b, &fi, &ti));
+    PS_TRY(ps_num(P, 3, "X", 1e-4, &b.x));
+    PS_TRY(ps_num(P, 4, "RATE1", 0.0, &b.rate_a));
+    PS_TRY(ps_num(P, 5, "RATE2", 0.0, &b.rate_b));
+    PS_TRY(ps_num(P, 6, "RATE3", 0.0, &b.rate_c));
+    PS_TRY(ps_int(P, 16, "STAT", 1, &st));
     if (b.x == 0)
         return ps_field_error(P, "X", "expected a non-zero reactance, found 0");
-    if (fi == ti)
-        return ps_field_error(P, "J", "the device joins bus %d to itself", P->bus[fi].id);
-    b.f = P->bus[fi].id;
-    b.t = P->bus[ti].id;
-    b.status = st > 0;
+    PS_TRY(set_ends(P, &b, fi, ti, st));
     if (fabs(b.x) <= 1e-4)
         P->n_zero_x++;
     return add_branch(P, &b);
@@ -269,12 +268,12 @@ static int read_winding(ps_parser *P, int w, winding *d)
     static const char *const rnames[3][3] = {{"RATA1", "RATB1", "RATC1"},
                                              {"RATA2", "RATB2", "RATC2"},
                                              {"RATA3", "RATB3", "RATC3"}};
-    TRY(ps_num(P, 0, names[w][0], 1.0, &d->windv));
-    TRY(ps_num(P, 1, names[w][1], 0.0, &d->nomv));
-    TRY(ps_num(P, 2, names[w][2], 0.0, &d->ang));
+    PS_TRY(ps_num(P, 0, names[w][0], 1.0, &d->windv));
+    PS_TRY(ps_num(P, 1, names[w][1], 0.0, &d->nomv));
+    PS_TRY(ps_num(P, 2, names[w][2], 0.0, &d->ang));
     for (int k = 0; k < 3; k++)
-        TRY(ps_num(P, 3 + k, rnames[w][k], 0.0, &d->rate[k]));
-    TRY(ps_int(P, 3 + P->lay.xf_rates, names[w][3], 0, &d->cod));
+        PS_TRY(ps_num(P, 3 + k, rnames[w][k], 0.0, &d->rate[k]));
+    PS_TRY(ps_int(P, 3 + P->lay.xf_rates, names[w][3], 0, &d->cod));
     return GR_OK;
 }
 
@@ -311,18 +310,18 @@ int ps_read_transformer(ps_parser *P)
 {
     int line1 = P->L.line, row[3] = {-1, -1, -1}, k_id, cw, cz, cm, stat;
     double mag1, mag2;
-    TRY(ps_bus_field(P, 0, "I", &row[0]));
-    TRY(ps_bus_field(P, 1, "J", &row[1]));
-    TRY(ps_int(P, 2, "K", 0, &k_id));
+    PS_TRY(ps_bus_field(P, 0, "I", &row[0]));
+    PS_TRY(ps_bus_field(P, 1, "J", &row[1]));
+    PS_TRY(ps_int(P, 2, "K", 0, &k_id));
     int three = k_id != 0;
     if (three)
-        TRY(ps_bus_field(P, 2, "K", &row[2]));
-    TRY(ps_int(P, 4, "CW", 1, &cw));
-    TRY(ps_int(P, 5, "CZ", 1, &cz));
-    TRY(ps_int(P, 6, "CM", 1, &cm));
-    TRY(ps_num(P, 7, "MAG1", 0.0, &mag1));
-    TRY(ps_num(P, 8, "MAG2", 0.0, &mag2));
-    TRY(ps_int(P, 11, "STAT", 1, &stat));
+        PS_TRY(ps_bus_field(P, 2, "K", &row[2]));
+    PS_TRY(ps_int(P, 4, "CW", 1, &cw));
+    PS_TRY(ps_int(P, 5, "CZ", 1, &cz));
+    PS_TRY(ps_int(P, 6, "CM", 1, &cm));
+    PS_TRY(ps_num(P, 7, "MAG1", 0.0, &mag1));
+    PS_TRY(ps_num(P, 8, "MAG2", 0.0, &mag2));
+    PS_TRY(ps_int(P, 11, "STAT", 1, &stat));
     if (cw < 1 || cw > 3)
         return ps_field_error(P, "CW", "expected a winding data code 1, 2 or 3, found %d", cw);
     if (cz < 1 || cz > 3)
@@ -489,7 +488,7 @@ int ps_read_transformer(ps_parser *P)
         b.rate_b = w[a].rate[1];
         b.rate_c = w[a].rate[2];
         b.status = stat != 0 && stat != off_code[a];
-        TRY(add_branch(P, &b));
+        PS_TRY(add_branch(P, &b));
     }
     return GR_OK;
 }

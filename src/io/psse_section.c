@@ -76,13 +76,6 @@ static const int order35[] = {S_BUS, S_LOAD, S_FSHUNT, S_GEN, S_BRANCH, S_SWDEV,
                               S_TWODC, S_VSC, S_IMPCOR, S_MTDC, S_MSLINE, S_ZONE, S_IATRANS,
                               S_OWNER, S_FACTS, S_SWSHUNT, S_GNE, S_INDMACH, S_SUBST};
 
-#define TRY(x)                \
-    do {                      \
-        int st_ = (x);        \
-        if (st_ != GR_OK)     \
-            return st_;       \
-    } while (0)
-
 /* ------------------------------------------------------------------------
  * Case identification
  * ------------------------------------------------------------------------ */
@@ -130,28 +123,28 @@ static int read_identification(ps_parser *P)
         return ps_error(P, P->line > 0 ? P->line : 1,
                         "case identification data: expected IC, SBASE, REV, found the end of the file");
     int ic, rev;
-    TRY(ps_int(P, 0, "IC", 0, &ic));
-    TRY(ps_num_req(P, 1, "SBASE", &P->sbase));
+    PS_TRY(ps_int(P, 0, "IC", 0, &ic));
+    PS_TRY(ps_num_req(P, 1, "SBASE", &P->sbase));
     if (!(P->sbase > 0))
         return ps_field_error(P, "SBASE", "expected a system base > 0 MVA, found %g", P->sbase);
-    TRY(ps_int(P, 2, "REV", 0, &rev));
+    PS_TRY(ps_int(P, 2, "REV", 0, &rev));
     int line1 = P->L.line;
     if (rev == 0) {
         rev = rev_from_comment(P->L.comment, P->L.comment_end);
         if (rev == 0) {
             rev = P->saw_headers ? 35 : 33;
-            TRY(ps_warn(P, line1, "no REV in the case identification: read as version %d%s", rev,
+            PS_TRY(ps_warn(P, line1, "no REV in the case identification: read as version %d%s", rev,
                         P->saw_headers ? " (it has @! header lines)" : ""));
         }
     }
     if (rev < 30)
         return ps_field_error(P, "REV", "expected a RAW version 30 to 35, found %d", rev);
     if (rev > 35) {
-        TRY(ps_warn(P, line1, "RAW version %d is newer than 35: read as version 35", rev));
+        PS_TRY(ps_warn(P, line1, "RAW version %d is newer than 35: read as version 35", rev));
         rev = 35;
     }
     if (ic != 0)
-        TRY(ps_warn(P, line1, "IC = %d marks a change case; it is read as a base case", ic));
+        PS_TRY(ps_warn(P, line1, "IC = %d marks a change case; it is read as a base case", ic));
     set_layout(&P->lay, rev);
     ps_skip_raw_lines(P, 2);   /* two lines of free text: the case title */
     return GR_OK;
@@ -201,33 +194,33 @@ static int skip_note(ps_parser *P, const sec_info *s, int first_line, int lines,
 static int summary_notes(ps_parser *P)
 {
     if (P->n_remote_reg)
-        TRY(ps_warn(P, P->first_remote_reg_line,
+        PS_TRY(ps_warn(P, P->first_remote_reg_line,
                     "%d in-service generator%s regulating a remote bus (IREG): the set point VS is "
                     "held at the generator's own bus, as MATPOWER does", P->n_remote_reg,
                     P->n_remote_reg == 1 ? "" : "s"));
     if (P->n_tap_control)
-        TRY(ps_warn(P, 0, "%d transformer%s with automatic control (COD not 0) held at the saved "
+        PS_TRY(ps_warn(P, 0, "%d transformer%s with automatic control (COD not 0) held at the saved "
                           "ratio and angle", P->n_tap_control, P->n_tap_control == 1 ? "" : "s"));
     if (P->n_swsh_control)
-        TRY(ps_warn(P, 0, "%d switched shunt%s with voltage control (MODSW not 0) held at BINIT",
+        PS_TRY(ps_warn(P, 0, "%d switched shunt%s with voltage control (MODSW not 0) held at BINIT",
                     P->n_swsh_control, P->n_swsh_control == 1 ? "" : "s"));
     if (P->n_zero_x)
-        TRY(ps_warn(P, 0, "%d branch%s with R = 0 and |X| <= 0.0001 (PSS/E's default THRSHZ makes "
+        PS_TRY(ps_warn(P, 0, "%d branch%s with R = 0 and |X| <= 0.0001 (PSS/E's default THRSHZ makes "
                           "them zero-impedance ties) keep their X", P->n_zero_x,
                     P->n_zero_x == 1 ? "" : "es"));
     if (P->n_iy_load)
-        TRY(ps_warn(P, 0, "%d load%s with constant-current or constant-admittance parts converted "
+        PS_TRY(ps_warn(P, 0, "%d load%s with constant-current or constant-admittance parts converted "
                           "to constant power at the bus's saved voltage VM, as psse2mpc",
                     P->n_iy_load, P->n_iy_load == 1 ? "" : "s"));
     if (P->n_star)
-        TRY(ps_warn(P, 0, "buses %d to %d added as star points of %d three-winding transformer%s",
+        PS_TRY(ps_warn(P, 0, "buses %d to %d added as star points of %d three-winding transformer%s",
                     P->star_base + 1, P->star_base + P->n_star, P->n_star, P->n_star == 1 ? "" : "s"));
     return GR_OK;
 }
 
 int ps_parse_file(ps_parser *P)
 {
-    TRY(read_identification(P));
+    PS_TRY(read_identification(P));
     const int *order;
     int n_order;
     if (P->lay.rev == 30) {
@@ -279,24 +272,24 @@ int ps_parse_file(ps_parser *P)
                 }
                 P->record++;
                 if (sec->read)
-                    TRY(sec->read(P));
+                    PS_TRY(sec->read(P));
             }
             have = ps_next_line(P);
         }
         if (order[s] == S_BUS) {
-            TRY(ps_index_buses(P));
+            PS_TRY(ps_index_buses(P));
             indexed = 1;
         }
-        TRY(skip_note(P, sec, first_line, lines, &first));
+        PS_TRY(skip_note(P, sec, first_line, lines, &first));
     }
     if (!indexed)
-        TRY(ps_index_buses(P));
+        PS_TRY(ps_index_buses(P));
     if (have && !P->at_end) {   /* sections beyond the version's layout */
         int first_line = P->L.line, lines = 0;
         for (; have && !ps_is_q(&P->L); have = ps_next_line(P))
             lines += !is_blank_line(&P->L) && !ps_is_terminator(&P->L);
         if (lines)
-            TRY(ps_warn(P, first_line, "%d line%s after the last section of version %d skipped",
+            PS_TRY(ps_warn(P, first_line, "%d line%s after the last section of version %d skipped",
                         lines, lines == 1 ? "" : "s", P->lay.rev));
     }
     P->section = NULL;
