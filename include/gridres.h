@@ -142,9 +142,17 @@ typedef struct gr_case {
     gr_branch_table branch;
     gr_gencost_table gencost;
     char **bus_name;           /* bus.n strings, or NULL when the file has none */
+    /* The reader's notes: what a RAW file held that the case cannot (two-terminal
+     * DC lines, FACTS, ... skipped) and the assumptions made (switched shunts at
+     * BINIT, remote regulation held locally), each "path:line: text" or
+     * "path: text". NULL/0 for MATPOWER files. Copied by gr_case_copy. */
+    int n_warnings;
+    char **warnings;
 } gr_case;
 
-/* Read a MATPOWER version-2 case. `path` names the file in messages.
+/* Read a case file: a PSS/E RAW file when the name ends in .raw (any case:
+ * .RAW, .Raw), else a MATPOWER version-2 case (the dispatch is by extension,
+ * not content). MATPOWER: `path` names the file in messages.
  * Unit conversions appended to a case (`mpc.bus(:, [PD, QD]) = ... / 1e3;`
  * after `[...] = idx_bus;`, as MATPOWER's distribution cases) are evaluated,
  * so the data match MATPOWER's loadcase; unknown fields are skipped.
@@ -158,6 +166,20 @@ int gr_case_read(const char *path, gr_case **out, gr_error *err);
  * `name` is used in messages; c->path stays NULL. */
 int gr_case_parse(const char *text, size_t len, const char *name, gr_case **out,
                   gr_error *err);
+/* Read a PSS/E RAW power-flow file, versions 30 to 35 (the version from REV;
+ * docs/psse.md), into a MATPOWER-style case as MATPOWER's psse2mpc converts it:
+ * loads, fixed shunts, switched shunts at BINIT, generators, branches (line
+ * shunts as bus shunts), two- and three-winding transformers (a star bus added
+ * per three-winding one, numbered from the next power of ten above the largest
+ * bus), v35 switching devices as branches. Records the case cannot hold (DC
+ * lines, FACTS, GNE, induction machines, ...) are skipped with a note in
+ * c->warnings. Bus names go to bus_name; area, zone and owner names are not kept.
+ * Errors: GR_EPARSE "path:line: SECTION, record N, field NAME: message",
+ * GR_EIO, GR_ENOMEM; *out = NULL then. */
+int gr_case_read_raw(const char *path, gr_case **out, gr_error *err);
+/* Same, from a memory buffer of len bytes; `name` is used in messages. */
+int gr_case_parse_raw(const char *text, size_t len, const char *name, gr_case **out,
+                      gr_error *err);
 /* Write a MATPOWER version-2 case that gr_case_read reads back bit-identically
  * (each number in the shortest of %.15g/%.16g/%.17g that reads back exactly;
  * Inf, -Inf, NaN). The function name is c->name, else the file's base name.

@@ -239,6 +239,8 @@ int cli_load_inputs(const char *cmd, const cli_inputs_spec *spec, cli_inputs *in
         cli_errorf(who, "%s%s", spec->read_prefix, err.msg[0] ? err.msg : gr_strerror(st));
         return input_exit(st);
     }
+    for (int k = 0; k < in->c->n_warnings; k++)   /* a RAW file's skipped records */
+        cli_errorf(who, "warning: %s", in->c->warnings[k]);
     in->source = path ? path : "built-in";
     in->name = in->c->name ? in->c->name : path ? path : GRIDRES_EXAMPLE_NAME;
     if (spec->need_buses && in->c->bus.n <= 0) {

@@ -17,10 +17,11 @@ static void pf_help(FILE *f)
     gr_pf_options d;
     gr_pf_options_default(&d);
     fprintf(f,
-            "usage: gridres pf [CASE.m] [options]\n"
+            "usage: gridres pf [CASE.m | CASE.raw] [options]\n"
             "\n"
-            "Solve the power flow of a MATPOWER case and print a summary: convergence,\n"
-            "islands, generation, load, losses and the voltage range. Without CASE it solves\n"
+            "Solve the power flow of a MATPOWER case or a PSS/E RAW file (versions 30-35,\n"
+            "read when the name ends in .raw) and print a summary: convergence, islands,\n"
+            "generation, load, losses and the voltage range. Without CASE it solves\n"
             "the built-in example grid (examples/example6.m, 6 buses, 330/110 kV).\n"
             "\n"
             "options:\n"
@@ -35,6 +36,7 @@ static void pf_help(FILE *f)
             "                      (MW, MVAr, degrees; rows in case-file order)\n"
             CLI_HELP_JSON
             "  --write-case OUT.m  write the case with the solved voltages and dispatch\n"
+            "                      (MATPOWER format: converts a RAW file)\n"
             CLI_HELP_FORCE
             CLI_HELP_HELP
             "\n"

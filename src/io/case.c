@@ -1,4 +1,4 @@
-/* case.c — gr_case lifetime: allocate with MATPOWER defaults, deep copy, free. */
+/* case.c — gr_case lifetime: allocate with MATPOWER defaults, deep copy, free; gr_case_read picks the reader by extension. */
 #include <string.h>
 
 #include "gridres.h"
@@ -77,6 +77,9 @@ void gr_case_free(gr_case *c)
     if (!c)
         return;
     free_tables(c);
+    for (int k = 0; k < c->n_warnings; k++)
+        gr_free(c->warnings[k]);
+    gr_free(c->warnings);
     if (c->bus_name) {
         for (int k = 0; k < c->bus.n; k++)
             gr_free(c->bus_name[k]);
@@ -160,6 +163,8 @@ int gr_case_copy(const gr_case *c, gr_case **out)
     *d = *c; /* scalars and counts; every pointer is replaced below */
     d->path = d->name = NULL;
     d->bus_name = NULL;
+    d->warnings = NULL;
+    d->n_warnings = 0;
     size_t nb = (size_t)c->bus.n, ng = (size_t)c->gen.n, nl = (size_t)c->branch.n;
     int ok = 1;
 #define COPY_BUS_D(f) ok = dup_array(&d->bus.f, c->bus.f, nb, sizeof(double)) && ok;
@@ -193,10 +198,36 @@ int gr_case_copy(const gr_case *c, gr_case **out)
         for (size_t k = 0; ok && k < nb; k++)
             d->bus_name[k] = dup_string(c->bus_name[k], &ok);
     }
+    if (ok && c->n_warnings > 0) {
+        d->warnings = gr_calloc((size_t)c->n_warnings, sizeof *d->warnings);
+        if (!d->warnings)
+            ok = 0;
+        else
+            d->n_warnings = c->n_warnings;
+        for (int k = 0; ok && k < c->n_warnings; k++)
+            d->warnings[k] = dup_string(c->warnings[k], &ok);
+    }
     if (!ok) {
         gr_case_free(d);
         return GR_ENOMEM;
     }
     *out = d;
     return GR_OK;
+}
+
+/* The name ends in ".raw", in any case. */
+static int is_raw_name(const char *path)
+{
+    size_t n = strlen(path);
+    if (n < 4)
+        return 0;
+    const char *e = path + n - 4;
+    return e[0] == '.' && (e[1] | 0x20) == 'r' && (e[2] | 0x20) == 'a' && (e[3] | 0x20) == 'w';
+}
+
+int gr_case_read(const char *path, gr_case **out, gr_error *err)
+{
+    if (path && is_raw_name(path))
+        return gr_case_read_raw(path, out, err);
+    return mp_case_read(path, out, err);
 }

@@ -2,6 +2,8 @@
 #ifndef GRIDRES_IO_MATPOWER_H
 #define GRIDRES_IO_MATPOWER_H
 
+#include "gridres.h"
+
 /* Column counts of MATPOWER's caseformat (version 2). */
 enum {
     MP_BUS_COLS = 13,         /* BUS_I .. VMIN */
@@ -15,5 +17,8 @@ enum {
 /* Shortest of %.15g/%.16g/%.17g that reads back to the same double, or
  * "Inf"/"-Inf"/"NaN" (MATLAB spellings). buf must hold 32 bytes. */
 void gr_mp_format_double(double v, char *buf);
+
+/* gr_case_read for a MATPOWER file (case.c dispatches by extension). */
+int mp_case_read(const char *path, gr_case **out, gr_error *err);
 
 #endif

@@ -132,7 +132,7 @@ static int read_file(const char *path, char **text, size_t *len, gr_error *err)
     return GR_OK;
 }
 
-int gr_case_read(const char *path, gr_case **out, gr_error *err)
+int mp_case_read(const char *path, gr_case **out, gr_error *err)
 {
     if (!out)
         return gr_error_set(err, GR_EINVAL, "gr_case_read: out is NULL");

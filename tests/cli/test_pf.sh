@@ -1,5 +1,6 @@
 # test_pf.sh — end-to-end tests of `gridres pf` on the built-in example grid:
-# help/version, summary, JSON, CSV output, no-clobber, power balance, DC, Q limits, --write-case.
+# help/version, summary, JSON, CSV output, no-clobber, power balance, DC, Q limits, --write-case,
+# PSS/E RAW input and its conversion.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -132,6 +133,38 @@ if run 0 wcase "$G" pf --write-case "$W/solved.m"; then
   run 2 wcase_again "$G" pf --write-case "$W/solved.m" && expect_in "$W/wcase_again.err" 'solved\.m.*exists' wcase_again
   cmp -s "$W/solved.m" "$W/solved.before" && pass || fail "refused --write-case changed the file"
   run 0 wcase_force "$G" pf --write-case "$W/solved.m" --force
+fi
+
+# --- PSS/E RAW input (hand-made seeds of tests/fuzz/seeds/psse) -------------------------------
+RAWS="$ROOT/tests/fuzz/seeds/psse"
+if run 0 raw33 "$G" pf "$RAWS/three_bus_v33.raw" --json; then
+  [ "$(json_get "$W/raw33.out" buses)" = 3 ] && pass || fail "raw33: buses != 3"
+  [ "$(json_get "$W/raw33.out" converged)" = true ] && pass || fail "raw33: not converged"
+  # 80 + 5 + 3 MW at bus 2 (PL + IP*VM + YP*VM^2, VM = 1)
+  near "$(json_get "$W/raw33.out" load_mw)" 88 1e-9 && pass || fail "raw33: load_mw != 88"
+  expect_in "$W/raw33.err" 'warning: .*three_bus_v33\.raw: 1 switched shunt' raw33
+fi
+# an upper-case extension is a RAW file too; --write-case converts it to MATPOWER
+cp "$RAWS/four_bus_v30_3w.raw" "$W/FOUR.RAW"
+if run 0 rawconv "$G" pf "$W/FOUR.RAW" --write-case "$W/four.m" --json; then
+  expect_in "$W/rawconv.err" "two-terminal DC data: 1 record skipped \(first 'DC1'\)" rawconv
+  [ "$(matrix_rows "$W/four.m" bus)" = 5 ] && pass || fail "four.m: expected 5 buses (with the star point)"
+  if run 0 rawconv_back "$G" pf "$W/four.m" --json; then
+    it=$(json_get "$W/rawconv_back.out" iterations)
+    [ "$it" -le 1 ] 2>/dev/null && pass || fail "converted case needs $it iterations (expected <= 1)"
+    near "$(json_get "$W/rawconv_back.out" loss_mw)" "$(json_get "$W/rawconv.out" loss_mw)" 1e-6 &&
+      pass || fail "converted case: losses differ"
+  fi
+  [ -s "$W/rawconv_back.err" ] && fail "the converted .m should read without warnings" || pass
+fi
+# a bad RAW file: exit 2 and "file:line: section, record N, field NAME: message"
+printf '0, 100.0, 33\nT\nT\n1,"A",138.0,3\n2,"B",x138,1\n0\nQ\n' >"$W/bad.raw"
+run 2 rawbad "$G" pf "$W/bad.raw" &&
+  expect_in "$W/rawbad.err" "bad\.raw:5: bus data, record 2, field BASKV: expected a number, found 'x138'" rawbad
+run 2 rawbad_info "$G" info "$W/bad.raw"
+if [ -f "$SHARED/cases/psse/ACTIVSg2000.RAW" ]; then
+  run 0 rawbig "$G" pf "$SHARED/cases/psse/ACTIVSg2000.RAW" --json &&
+    [ "$(json_get "$W/rawbig.out" buses)" = 2000 ] && pass || fail "ACTIVSg2000.RAW: buses != 2000"
 fi
 
 # --- non-convergence is exit 3 -------------------------------------------------------------
