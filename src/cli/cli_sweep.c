@@ -713,7 +713,9 @@ int cli_sweep_begin(const char *cmd, cli_sweep *cs, const char *dir, long n_item
 {
     int ckpt = dir && (n_items > 1 || cs->resume || cs->every_seen || cs->every_s_seen);
     cs->opt.dir = ckpt ? dir : NULL;
-    if (!dir || cs->resume) /* resuming: the manifest is there (cli_sweep_args) */
+    /* resuming: the manifest is there (cli_sweep_args). MPI: rank 0 checks and
+       writes (another rank could see the manifest rank 0 has just written) */
+    if (!dir || cs->resume || !cli_sweep_root(cs))
         return CLI_EXIT_OK;
     char path[4096];
     if (cli_out_path(cmd, path, sizeof path, dir, MANIFEST) != 0)
@@ -724,8 +726,6 @@ int cli_sweep_begin(const char *cmd, cli_sweep *cs, const char *dir, long n_item
                    path, dir, cmd, dir);
         return CLI_EXIT_USAGE;
     }
-    if (!cli_sweep_root(cs)) /* MPI: rank 0 writes */
-        return CLI_EXIT_OK;
     if (cli_mkdir_p(cmd, dir) != 0)
         return CLI_EXIT_FAIL;
     json_t *m = manifest_json(cmd, cs);

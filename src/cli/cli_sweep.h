@@ -72,8 +72,8 @@ int cli_sweep_setup(const char *cmd, cli_sweep *cs, gr_mpi *mpi, int argc, char 
  * output folder `dir` (NULL: none, nothing done), the sweep checkpoints into
  * dir/checkpoint/ when it has more than one item (n_items: runs, events,
  * contingencies), when checkpoint options were given, or on --resume. Not
- * resuming, dir/sweep.json must not exist unless `force` (a sweep started
- * there: --resume continues it); then rank 0 creates dir and writes
+ * resuming, rank 0 refuses an existing dir/sweep.json unless `force` (a
+ * sweep started there: --resume continues it), creates dir and writes
  * dir/sweep.json (temporary file, fsync, rename; format in docs/cluster.md).
  * Returns CLI_EXIT_OK, CLI_EXIT_USAGE (manifest exists) or CLI_EXIT_FAIL
  * (cannot write), with a message printed. */

@@ -48,7 +48,8 @@ static void campaign_help(FILE *f)
     fputs("\n"
           "outputs in DIR: hourly.csv, nights.csv, events.csv, runs.csv, summary.json,\n"
           "grid.m and scenario.json (the grid and its overlay, for the map), campaign.json\n"
-          "(the scenario as read). Formats: docs/campaign.md.\n"
+          "(the scenario as read). Formats: docs/campaign.md. From the start of the runs:\n"
+          "sweep.json (the command line, for --resume DIR) and checkpoint/ (with R > 1).\n"
           "\n"
           "exit status: 0 success, 2 bad command line, bad scenario (the message names the\n"
           "JSON path) or existing output, 1 other failure.\n",

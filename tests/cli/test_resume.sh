@@ -94,10 +94,11 @@ fi
 KILL=100
 mkdir -p "$W/rel/sub"
 cp "$CASE" "$W/rel/grid.m"
-if killed casc_rel_kill env -C "$W/rel" "$G" cascade grid.m --random-n2 $N --seed 5 --threads 1 \
+GA="$(cd "$(dirname "$G")" && pwd)/$(basename "$G")"
+if killed casc_rel_kill env -C "$W/rel" "$GA" cascade grid.m --random-n2 $N --seed 5 --threads 1 \
      --checkpoint-every 50 --out casc; then
   expect_in "$W/rel/casc/sweep.json" '"path": "grid.m"' casc_rel_manifest
-  if run 0 casc_rel_resume env -C "$W/rel/sub" "$G" cascade --resume ../casc; then
+  if run 0 casc_rel_resume env -C "$W/rel/sub" "$GA" cascade --resume ../casc; then
     expect_in "$W/casc_rel_resume.err" "resumed 100 of $N events .* ran 200" casc_rel_resume
     same_files "$W/casc_ref" "$W/rel/casc" casc_rel_resume losses.csv ccdf.csv
   fi
@@ -210,8 +211,8 @@ if "$G" --version 2>/dev/null | grep -q '^mpi Open MPI' && command -v mpirun >/d
   [ "$rc" != 0 ] || fail "mpi1_kill: the job was not killed"
   n_check=$((n_check + 1))
   [ ! -e "$W/mpi1/losses.csv" ] || fail "mpi1_kill: losses.csv written by a killed job"
-  if run 0 mpi1_resume "${MPIRUN[@]}" -n 3 "$G" cascade "$CASE" --random-n2 $N --seed 9 \
-       --resume "$W/mpi1"; then
+  # every rank reads the recorded command line from DIR/sweep.json
+  if run 0 mpi1_resume "${MPIRUN[@]}" -n 3 "$G" cascade --resume "$W/mpi1"; then
     expect_in "$W/mpi1_resume.err" "resumed [0-9]+ of $N events" mpi1_resume
     same_files "$W/mpi_ref" "$W/mpi1" mpi1_resume losses.csv ccdf.csv
   fi
