@@ -600,8 +600,7 @@ int cli_sweep_setup(const char *cmd, cli_sweep *cs, gr_mpi *mpi, int argc, char 
  * argument is not UTF-8 (jansson's strings must be). */
 static json_t *manifest_json(const char *cmd, const cli_sweep *cs)
 {
-    json_t *o = json_object(), *av = json_array(), *in = json_array();
-    int bad = !o || !av || !in;
+    json_t *o = json_object(), *av = json_array(), *in = json_array(); /* av, in: borrowed */
     char cwd[4096], stamp[32];
     if (!getcwd(cwd, sizeof cwd))
         snprintf(cwd, sizeof cwd, ".");
@@ -609,10 +608,14 @@ static json_t *manifest_json(const char *cmd, const cli_sweep *cs)
     struct tm tmv;
     gmtime_r(&now, &tmv);
     strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tmv);
-    bad = bad || json_object_set_new(o, "format", json_string(MANIFEST_FORMAT));
-    bad = bad || json_object_set_new(o, "version", json_string(GRIDRES_VERSION));
-    bad = bad || json_object_set_new(o, "created", json_string(stamp));
-    bad = bad || json_object_set_new(o, "command", json_string(cmd));
+    int bad = !o || json_object_set_new(o, "format", json_string(MANIFEST_FORMAT)) ||
+              json_object_set_new(o, "version", json_string(GRIDRES_VERSION)) ||
+              json_object_set_new(o, "created", json_string(stamp)) ||
+              json_object_set_new(o, "command", json_string(cmd));
+    bad = json_object_set_new(o, "argv", av) || bad; /* (steals av even on failure) */
+    bad = json_object_set_new(o, "cwd", json_string(cwd)) || bad;
+    bad = json_object_set_new(o, "inputs", in) || bad;
+    bad = json_object_set_new(o, "job", json_string(cs->job)) || bad;
     bad = bad || json_array_append_new(av, json_string(cmd));
     arg_tok t[CLI_SWEEP_MAX_ARGS];
     int n = tokenize(cs, cs->argc, cs->argv, t, CLI_SWEEP_MAX_ARGS);
@@ -639,23 +642,14 @@ static json_t *manifest_json(const char *cmd, const cli_sweep *cs)
         snprintf(sum, sizeof sum, "%016llx", (unsigned long long)h);
         const char *base = strrchr(t[k].value, '/');
         json_t *e = json_object();
-        bad = !e;
+        bad = json_array_append_new(in, e); /* (steals e; fails on NULL) */
         bad = bad || json_object_set_new(e, "arg", json_integer((json_int_t)json_array_size(av) - 1));
         bad = bad || json_object_set_new(e, "path", json_string(t[k].value));
         bad = bad || json_object_set_new(e, "abs", json_string(abs));
         bad = bad || json_object_set_new(e, "name", json_string(base ? base + 1 : t[k].value));
         bad = bad || json_object_set_new(e, "bytes", json_integer((json_int_t)bytes));
         bad = bad || json_object_set_new(e, "fnv1a64", json_string(sum));
-        bad = bad || json_array_append_new(in, e);
     }
-    bad = bad || json_object_set_new(o, "argv", av);
-    av = NULL;
-    bad = bad || json_object_set_new(o, "cwd", json_string(cwd));
-    bad = bad || json_object_set_new(o, "inputs", in);
-    in = NULL;
-    bad = bad || json_object_set_new(o, "job", json_string(cs->job));
-    json_decref(av);
-    json_decref(in);
     if (bad) {
         json_decref(o);
         return NULL;
