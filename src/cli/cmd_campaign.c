@@ -48,7 +48,8 @@ static void campaign_help(FILE *f)
     fputs("\n"
           "outputs in DIR: hourly.csv, nights.csv, events.csv, runs.csv, summary.json,\n"
           "grid.m and scenario.json (the grid and its overlay, for the map), campaign.json\n"
-          "(the scenario as read). Formats: docs/campaign.md.\n"
+          "(the scenario as read). Formats: docs/campaign.md. From the start of the runs:\n"
+          "sweep.json (the command line, for --resume DIR) and checkpoint/ (with R > 1).\n"
           "\n"
           "exit status: 0 success, 2 bad command line, bad scenario (the message names the\n"
           "JSON path) or existing output, 1 other failure.\n",
@@ -614,6 +615,9 @@ int cmd_campaign(int argc, char **argv, gr_mpi *mpi)
         {"report", CLI_FLAG, &report, 1, 0, 0, NULL},
         {"write-scenario", CLI_STRING, &write_s, 0, 0, 0, NULL},
     };
+    cs.out_default = 1; /* gridres-out-DATE-TIME */
+    if ((rc = cli_sweep_args(CMD, &cs, mpi, opts, CLI_NOPTS(opts), &argc, &argv)) != CLI_EXIT_OK)
+        return rc;
     if (!cli_parse_args(CMD, argc, argv, opts, CLI_NOPTS(opts), pos, 1, &npos, campaign_help, &rc))
         return rc;
     if (write_s) {
@@ -651,6 +655,10 @@ int cmd_campaign(int argc, char **argv, gr_mpi *mpi)
     if (!quiet && isatty(STDERR_FILENO)) {
         opt.progress = bar_update;
         opt.user = &pb;
+    }
+    if ((rc = cli_sweep_begin(CMD, &cs, dir, runs, force)) != CLI_EXIT_OK) {
+        gr_campaign_scenario_free(s);
+        return rc;
     }
     st = gr_campaign_run(s, &opt, &r, &err);
     cli_progress_clear(pb.shown);

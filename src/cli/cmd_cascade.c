@@ -393,6 +393,8 @@ int cmd_cascade(int argc, char **argv, gr_mpi *mpi)
         {"t-max", CLI_DOUBLE, &opt.t_max_s, 0, 0, 1e9, NULL},
     };
     int rc;
+    if ((rc = cli_sweep_args("cascade", &cs, mpi, opts, CLI_NOPTS(opts), &argc, &argv)) != CLI_EXIT_OK)
+        return rc;
     if (!cli_parse_args("cascade", argc, argv, opts, CLI_NOPTS(opts), pos, 1, &npos, cascade_help, &rc))
         return rc;
     if (npos != 1) {
@@ -497,6 +499,8 @@ int cmd_cascade(int argc, char **argv, gr_mpi *mpi)
     opt.ramp_mw = ramp;
 
     if (mc_seen) {
+        if ((rc = cli_sweep_begin("cascade", &cs, out_dir, n_mc, force)) != CLI_EXIT_OK)
+            goto done;
         rc = run_mc(name, g, &opt, n_mc, seed, threads, out_dir, force, json, &cs);
         goto done;
     }

@@ -303,6 +303,8 @@ int cmd_contingency(int argc, char **argv, gr_mpi *mpi)
         CLI_OPT_JSON(json),
         CLI_OPT_FORCE(force),
     };
+    if ((rc = cli_sweep_args(CMD, &cs, mpi, opts, CLI_NOPTS(opts), &argc, &argv)) != CLI_EXIT_OK)
+        return rc;
     if (!cli_parse_args(CMD, argc, argv, opts, CLI_NOPTS(opts), pos, 1, &npos, ctg_help, &rc))
         return rc;
     if (npos != 1) {
@@ -378,6 +380,8 @@ int cmd_contingency(int argc, char **argv, gr_mpi *mpi)
         cli_errorf(CMD, "warning: %d change%s of the table not supported and skipped; first: %s",
                    l->n_ignored, l->n_ignored == 1 ? "" : "s", l->ignored_msg);
 
+    if ((rc = cli_sweep_begin(CMD, &cs, out_dir, l->n, force)) != CLI_EXIT_OK)
+        goto done;
     st = gr_ctg_run(g, l, &opt, &r, &err);
     if (st) {
         if (cli_sweep_root(&cs))

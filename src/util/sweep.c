@@ -231,10 +231,11 @@ void sweep_maybe_checkpoint(sweep *s, int force)
         return;
     const gr_sweep_options *o = s->spec->opt;
     double now = gr_time_s();
+    double every_s = o->every > 0 || o->every_s > 0 ? o->every_s : SWEEP_DEFAULT_EVERY_S;
     omp_set_lock(&s->lock);
     int due = s->npending > 0 && !s->ck_failed && (force == 2 || !s->stop) &&
               (force || (o->every > 0 && s->npending >= o->every) ||
-               (o->every_s > 0 && now - s->last_ckpt_s >= o->every_s));
+               (every_s > 0 && now - s->last_ckpt_s >= every_s));
     omp_unset_lock(&s->lock);
     if (!due)
         return;

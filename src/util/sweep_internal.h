@@ -35,6 +35,9 @@ typedef struct sweep_ckpt {
 
 enum { SWEEP_LOCAL = 0, SWEEP_ROOT = 1, SWEEP_WORKER = 2 };
 
+/* Seconds between checkpoints when neither gr_sweep_options.every nor every_s is set. */
+#define SWEEP_DEFAULT_EVERY_S 60.0
+
 /* The MPI session of a process (gr_mpi_open): MPI is process-wide state, and this
  * is its one mirror, owned by the caller, never a global. */
 enum { MPI_OFF = 1, MPI_OURS = 2, MPI_HOSTS = 3 };

@@ -1,9 +1,13 @@
 # test_resume.sh — checkpoint and --resume (docs/cluster.md): a sweep killed mid-way with
 # SIGKILL (the test-only hook GRIDRES_TEST_KILL_AFTER=K makes the process kill itself once
 # K items are checkpointed) resumes to outputs byte-identical to an uninterrupted run, for
-# cascade --random-n2, contingency --n-2 / --n-1 and campaign --runs; a resume with another
-# seed or N, or from a damaged checkpoint, is refused; under MPI, killing one rank mid-way
-# and resuming gives the same outputs too.
+# cascade --random-n2, contingency --n-2 / --n-1 and campaign --runs; a sweep protects
+# itself without checkpoint options (DIR/sweep.json and DIR/checkpoint/ written by default)
+# and `--resume DIR` alone runs the recorded command line, also from another working
+# directory; a resume with another seed, N or model, of a missing folder, of a folder
+# without sweep.json, with the wrong command, or from a damaged checkpoint, is refused
+# and writes nothing; under MPI, killing one rank mid-way and resuming gives the same
+# outputs too.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -20,6 +24,14 @@ same_files() {
       cmp "$a/$f" "$b/$f" 2>&1 | head -2 >&2
     fi
   done
+}
+
+# nothing_in DIR NAME: DIR does not exist, or is empty.
+nothing_in() {
+  n_check=$((n_check + 1))
+  if [ -e "$1" ] && [ -n "$(ls -A "$1")" ]; then
+    fail "$2: $1 was written: $(ls -A "$1" | tr '\n' ' ')"
+  fi
 }
 
 # killed NAME CMD... : CMD must die of SIGKILL (exit 137) with no outputs written.
@@ -44,13 +56,21 @@ if killed casc_kill "$G" cascade "$CASE" --random-n2 $N --seed 5 --threads 1 \
   expect_in "$W/casc/checkpoint/manifest" '^done 0-99$' casc_manifest
   n_check=$((n_check + 1))
   [ ! -e "$W/casc/losses.csv" ] || fail "casc_kill: losses.csv written by a killed run"
-  # refused: another seed, another N (nothing is written)
+  expect_in "$W/casc/sweep.json" '"command": "cascade"' casc_sweep_json
+  # refused: another seed, another N, another model (nothing is written)
   run 2 casc_seed "$G" cascade "$CASE" --random-n2 $N --seed 6 --resume "$W/casc" &&
-    expect_in "$W/casc_seed.err" 'different sweep.*seed=5.*seed=6' casc_seed
+    expect_in "$W/casc_seed.err" "different sweep \(--seed '5' there, '6' here\)" casc_seed
   run 2 casc_n "$G" cascade "$CASE" --random-n2 400 --seed 5 --resume "$W/casc" &&
-    expect_in "$W/casc_n.err" "N '300' there, '400' here" casc_n
+    expect_in "$W/casc_n.err" "\(--random-n2 '300' there, '400' here\)" casc_n
   run 2 casc_model "$G" cascade "$CASE" --ac --random-n2 $N --seed 5 --resume "$W/casc" &&
-    expect_in "$W/casc_model.err" 'different sweep' casc_model
+    expect_in "$W/casc_model.err" 'different sweep \(--ac absent there, given here\)' casc_model
+  run 2 casc_case "$G" cascade "$EXAMPLE" --resume "$W/casc" &&
+    expect_in "$W/casc_case.err" "argument 1 'case118.m#[0-9a-f]+' there, 'example6.m#" casc_case
+  # a new sweep into the folder of a killed one is refused without --force
+  run 2 casc_again "$G" cascade "$CASE" --random-n2 $N --seed 5 --out "$W/casc" &&
+    expect_in "$W/casc_again.err" 'sweep.json exists.*--resume' casc_again
+  n_check=$((n_check + 1))
+  [ ! -e "$W/casc/losses.csv" ] || fail "casc refusals: losses.csv written"
   # resumed on two threads
   if run 0 casc_resume "$G" cascade "$CASE" --random-n2 $N --seed 5 --threads 2 \
        --resume "$W/casc"; then
@@ -69,6 +89,41 @@ if killed casc_kill2 "$G" cascade "$CASE" --random-n2 $N --seed 5 --threads 1 \
     expect_in "$W/casc_damaged.err" 'part-000001.bin: damaged' casc_damaged
 fi
 
+# --resume DIR alone continues the recorded sweep; relative input paths still work from
+# another working directory
+KILL=100
+mkdir -p "$W/rel/sub"
+cp "$CASE" "$W/rel/grid.m"
+GA="$(cd "$(dirname "$G")" && pwd)/$(basename "$G")"
+if killed casc_rel_kill env -C "$W/rel" "$GA" cascade grid.m --random-n2 $N --seed 5 --threads 1 \
+     --checkpoint-every 50 --out casc; then
+  expect_in "$W/rel/casc/sweep.json" '"path": "grid.m"' casc_rel_manifest
+  if run 0 casc_rel_resume env -C "$W/rel/sub" "$GA" cascade --resume ../casc; then
+    expect_in "$W/casc_rel_resume.err" "resumed 100 of $N events .* ran 200" casc_rel_resume
+    same_files "$W/casc_ref" "$W/rel/casc" casc_rel_resume losses.csv ccdf.csv
+  fi
+fi
+
+# --- resume refusals: nothing there, no manifest, the wrong command ---------------------------
+run 2 nodir "$G" campaign --resume "$W/nodir" &&
+  expect_in "$W/nodir.err" "nodir: no sweep manifest \(sweep.json\); nothing to resume" nodir
+nothing_in "$W/nodir" nodir
+run 2 nodir_casc "$G" cascade --resume "$W/nodir" &&
+  expect_in "$W/nodir_casc.err" "nodir: no sweep manifest \(sweep.json\); nothing to resume" nodir_casc
+nothing_in "$W/nodir" nodir_casc
+mkdir -p "$W/empty"
+run 2 nomanifest "$G" campaign --nights 2 --resume "$W/empty" &&
+  expect_in "$W/nomanifest.err" "empty: no sweep manifest \(sweep.json\); nothing to resume" nomanifest
+nothing_in "$W/empty" nomanifest
+run 2 wrongcmd "$G" campaign --resume "$W/casc" &&
+  expect_in "$W/wrongcmd.err" 'holds a `gridres cascade` sweep, not a `gridres campaign` one' wrongcmd
+mkdir -p "$W/badjson"
+printf '{"format": "gridres-sweep/1",\n "command": 3}\n' >"$W/badjson/sweep.json"
+run 2 badjson "$G" cascade --resume "$W/badjson" &&
+  expect_in "$W/badjson.err" 'badjson/sweep.json: \$.command: expected a string' badjson
+n_check=$((n_check + 1))
+[ "$(ls -A "$W/badjson")" = sweep.json ] || fail "badjson: files written"
+
 # --- contingency --n-2 (DC) and --n-1 (AC) -------------------------------------------------
 # items are blocks of 8 contingencies: every 80 contingencies = 10 blocks
 run 0 n2_ref "$G" contingency "$CASE" --dc --n-2 --flows --out "$W/n2_ref"
@@ -76,8 +131,8 @@ KILL=200
 if killed n2_kill "$G" contingency "$CASE" --dc --n-2 --flows --threads 1 \
      --checkpoint-every 80 --out "$W/n2"; then
   expect_in "$W/n2/checkpoint/manifest" '^done 0-199$' n2_manifest
-  run 2 n2_noflows "$G" contingency "$CASE" --dc --n-2 --resume "$W/n2" &&
-    expect_in "$W/n2_noflows.err" 'different sweep' n2_noflows
+  run 2 n2_ac "$G" contingency "$CASE" --ac --n-2 --resume "$W/n2" &&
+    expect_in "$W/n2_ac.err" 'different sweep \(--ac absent there, given here\)' n2_ac
   if run 0 n2_resume "$G" contingency "$CASE" --dc --n-2 --flows --threads 2 --resume "$W/n2"; then
     expect_in "$W/n2_resume.err" 'resumed 200 of [0-9]+ blocks' n2_resume
     same_files "$W/n2_ref" "$W/n2" n2_resume contingencies.csv violations.csv flows.csv
@@ -87,7 +142,7 @@ run 0 n1_ref "$G" contingency "$CASE" --ac --n-1 --out "$W/n1_ref"
 KILL=10
 if killed n1_kill "$G" contingency "$CASE" --ac --n-1 --threads 1 --checkpoint-every 16 \
      --out "$W/n1"; then
-  run 0 n1_resume "$G" contingency "$CASE" --ac --n-1 --resume "$W/n1" &&
+  run 0 n1_resume "$G" contingency --resume "$W/n1" &&
     same_files "$W/n1_ref" "$W/n1" n1_resume contingencies.csv violations.csv
 fi
 
@@ -97,9 +152,39 @@ if "$G" campaign --help 2>/dev/null | grep -q -- '--resume'; then
   run 0 camp_ref "$G" "${CAMP[@]}" --out "$W/camp_ref"
   KILL=2
   if killed camp_kill "$G" "${CAMP[@]}" --threads 1 --checkpoint-every 1 --out "$W/camp"; then
-    if run 0 camp_resume "$G" "${CAMP[@]}" --threads 2 --resume "$W/camp"; then
-      expect_in "$W/camp_resume.err" 'resumed 2 of 6 runs' camp_resume
+    # refused: other values of options that change the results (nothing is written)
+    run 2 camp_seed "$G" campaign --resume "$W/camp" --seed 4 &&
+      expect_in "$W/camp_seed.err" "different sweep \(--seed '3' there, '4' here\)" camp_seed
+    run 2 camp_nights "$G" campaign --nights 3 --resume "$W/camp" &&
+      expect_in "$W/camp_nights.err" "\(--nights '2' there, '3' here\)" camp_nights
+    n_check=$((n_check + 1))
+    [ ! -e "$W/camp/hourly.csv" ] || fail "camp refusals: hourly.csv written"
+    # the same values again, and --threads (does not change the results): fine
+    if run 0 camp_resume "$G" campaign --seed 3 --threads 2 --resume "$W/camp"; then
+      expect_in "$W/camp_resume.err" 'resumed 2 of 6 runs .* ran 4' camp_resume
       same_files "$W/camp_ref" "$W/camp" camp_resume hourly.csv nights.csv events.csv runs.csv
+    fi
+  fi
+  # no checkpoint options: DIR, DIR/sweep.json and DIR/checkpoint/ all the same; the kill
+  # comes with the last checkpoint (the default is every 60 s), before the outputs
+  KILL=1
+  if killed camp_dflt_kill "$G" "${CAMP[@]}" --threads 1 --out "$W/camp_dflt"; then
+    n_check=$((n_check + 1))
+    json_valid "$W/camp_dflt/sweep.json" || fail "camp_dflt: sweep.json is not JSON"
+    n_check=$((n_check + 1))
+    [ "$(json_get "$W/camp_dflt/sweep.json" command)" = campaign ] ||
+      fail "camp_dflt: sweep.json command is not campaign"
+    expect_in "$W/camp_dflt/sweep.json" '"job": "gridres-[^ ]+ campaign --nights 2 --runs 6 --seed 3"' \
+      camp_dflt_job
+    expect_in "$W/camp_dflt/checkpoint/manifest" '^done 0-5$' camp_dflt_manifest
+    n_check=$((n_check + 1))
+    [ ! -e "$W/camp_dflt/hourly.csv" ] || fail "camp_dflt_kill: hourly.csv written by a killed run"
+    if run 0 camp_dflt_resume "$G" campaign --resume "$W/camp_dflt"; then
+      expect_in "$W/camp_dflt_resume.err" 'resumed 6 of 6 runs' camp_dflt_resume
+      n_check=$((n_check + 1))
+      [ ! -s "$W/camp_dflt_resume.out" ] || fail "camp_dflt_resume: --quiet not recorded"
+      same_files "$W/camp_ref" "$W/camp_dflt" camp_dflt_resume hourly.csv nights.csv events.csv \
+        runs.csv
     fi
   fi
 fi
@@ -126,8 +211,8 @@ if "$G" --version 2>/dev/null | grep -q '^mpi Open MPI' && command -v mpirun >/d
   [ "$rc" != 0 ] || fail "mpi1_kill: the job was not killed"
   n_check=$((n_check + 1))
   [ ! -e "$W/mpi1/losses.csv" ] || fail "mpi1_kill: losses.csv written by a killed job"
-  if run 0 mpi1_resume "${MPIRUN[@]}" -n 3 "$G" cascade "$CASE" --random-n2 $N --seed 9 \
-       --resume "$W/mpi1"; then
+  # every rank reads the recorded command line from DIR/sweep.json
+  if run 0 mpi1_resume "${MPIRUN[@]}" -n 3 "$G" cascade --resume "$W/mpi1"; then
     expect_in "$W/mpi1_resume.err" "resumed [0-9]+ of $N events" mpi1_resume
     same_files "$W/mpi_ref" "$W/mpi1" mpi1_resume losses.csv ccdf.csv
   fi
