@@ -645,7 +645,16 @@ typedef struct gr_ctg_violation {
     int element;        /* branch (FLOW) or bus (VMIN/VMAX) index, -1 for NOCONV */
     double value;       /* FLOW: max(|Sf|, |St|) (DC |Pf|), pu; V*: Vm, pu; NOCONV: mismatch */
     double limit;       /* FLOW: rateA, pu; VMIN/VMAX: the bus limit, pu */
+    int new_or_worse;   /* 1: absent in the base case, or worse than there by more than
+                           GR_CTG_WORSE_FLOW x rateA (FLOW) / GR_CTG_WORSE_VM (V*);
+                           NOCONV always */
 } gr_ctg_violation;
+/* Margins of "worse than in the base case" (docs/contingency.md): a branch already
+ * overloaded in the base case counts again only when its flow grows by more than 5 %
+ * of its rating; a bus already outside its limits only when it moves more than
+ * 0.01 pu further out. */
+#define GR_CTG_WORSE_FLOW 0.05
+#define GR_CTG_WORSE_VM 0.01
 
 typedef struct gr_ctg_result {
     int n, nl;
@@ -665,6 +674,11 @@ typedef struct gr_ctg_result {
     double *pf, *qf, *pt, *qt; /* n x nl (row per contingency), pu, when keep_flows; else NULL */
     double base_max_loading; /* the base case's max loading (NaN if none) */
     int base_converged;
+    int base_nviol;          /* violations of the base case itself (flows, voltages) */
+    int *n_new_viol;         /* n: violations new or worse than in the base case */
+    int n_ctg_new;           /* contingencies with at least one such violation */
+    double *base_flow;       /* nl: the base case's flow as in viol.value (pu), 0 unrated */
+    double *base_vm;         /* nb: its voltage magnitudes (DC: 1), NaN when not energised */
     double *time_s;          /* n: wall time of each contingency (not part of the results
                                 that are identical across thread counts) */
     double solve_s;          /* wall time of the whole run */

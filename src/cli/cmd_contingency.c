@@ -183,7 +183,7 @@ static int write_outputs(const char *dir, int force, const gr_grid *g, const gr_
 
     if (!(f = cli_open_out_in(CMD, dir, out_names[1], force, path, sizeof path)))
         return -1;
-    fputs("contingency,element,kind,value,limit\n", f);
+    fputs("contingency,element,kind,value,limit,new_or_worse\n", f);
     for (int v = 0; v < r->nviol; v++) {
         const gr_ctg_violation *x = &r->viol[v];
         cli_csv_int(f, l->label[x->ctg], ',');
@@ -197,9 +197,10 @@ static int write_outputs(const char *dir, int force, const gr_grid *g, const gr_
         int flow = x->kind == GR_VIOL_FLOW;
         cli_csv_num(f, flow ? x->value * base : x->value, ',');
         if (x->kind == GR_VIOL_NOCONV)
-            fputc('\n', f);
+            fputc(',', f);
         else
-            cli_csv_num(f, flow ? x->limit * base : x->limit, '\n');
+            cli_csv_num(f, flow ? x->limit * base : x->limit, ',');
+        cli_csv_int(f, x->new_or_worse, '\n');
     }
     if (cli_close_out(CMD, f, path) != 0)
         return -1;
@@ -264,6 +265,7 @@ static json_t *row_json(const gr_grid *g, const gr_ctg_list *l, const gr_ctg_res
                                    ? json_integer(r->max_loading_branch[c] + 1)
                                    : json_null());
     bad |= json_object_set_new(o, "n_overloaded", json_integer(r->n_overloaded[c]));
+    bad |= json_object_set_new(o, "n_new_or_worse", json_integer(r->n_new_viol[c]));
     bad |= json_object_set_new(o, "min_vm_pu", cli_json_num(r->vm_min[c]));
     bad |= json_object_set_new(o, "max_vm_pu", cli_json_num(r->vm_max[c]));
     bad |= json_object_set_new(o, "method", json_string(method_name(r->method[c])));
@@ -448,6 +450,9 @@ int cmd_contingency(int argc, char **argv, gr_mpi *mpi)
             bad |= json_object_set_new(o, "violations", json_integer(r->nviol));
             bad |= json_object_set_new(o, "base_max_loading_pct",
                                        cli_json_num(r->base_max_loading * 100.0));
+            bad |= json_object_set_new(o, "base_violations", json_integer(r->base_nviol));
+            bad |= json_object_set_new(o, "with_new_or_worse_violations",
+                                       json_integer(r->n_ctg_new));
             bad |= json_object_set_new(o, "skipped_changes", json_integer(l->n_ignored));
             for (int k = 0; k < shown && !bad; k++) {
                 json_t *row = row_json(g, l, r, order[k], k + 1);
@@ -480,10 +485,15 @@ int cmd_contingency(int argc, char **argv, gr_mpi *mpi)
         if (isnan(r->base_max_loading))
             printf("base case     no rated branch (rateA = 0: unlimited)\n");
         else
-            printf("base case     max loading %.1f %%\n", r->base_max_loading * 100.0);
+            printf("base case     max loading %.1f %%, %d violation%s of its own\n",
+                   r->base_max_loading * 100.0, r->base_nviol, r->base_nviol == 1 ? "" : "s");
         printf("results       %d converged, %d NOT converged, %d split the grid, %d with "
                "overloads, %d with voltage violations\n",
                t.converged, t.not_converged, t.islanding, t.with_overload, t.with_voltage);
+        printf("vs base case  %d contingenc%s with new or worse violations (flow +%.0f %% of "
+               "rateA, voltage +%.2f pu beyond the base case)\n",
+               r->n_ctg_new, r->n_ctg_new == 1 ? "y" : "ies", GR_CTG_WORSE_FLOW * 100.0,
+               GR_CTG_WORSE_VM);
         if (shown > 0) {
             printf("\nworst %d (non-convergence, then dark load, then max loading):\n", shown);
             printf("%5s %7s %-22s %4s %7s %10s %9s %7s %6s %7s %7s\n", "rank", "id", "elements",

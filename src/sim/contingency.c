@@ -1,4 +1,5 @@
 /* contingency.c — gr_ctg_run: options, results, N-1/N-2 lists; the engines (contingency_dc.c, contingency_ac.c) and what they share (contingency_core.c) below it. */
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -147,11 +148,41 @@ void gr_ctg_result_free(gr_ctg_result *r)
     gr_free(r->vm_max);
     gr_free(r->time_s);
     gr_free(r->viol);
+    gr_free(r->n_new_viol);
+    gr_free(r->base_flow);
+    gr_free(r->base_vm);
     gr_free(r->pf);
     gr_free(r->qf);
     gr_free(r->pt);
     gr_free(r->qt);
     gr_free(r);
+}
+
+/* Which violations are new or worse than in the base case (the margins
+ * GR_CTG_WORSE_FLOW and GR_CTG_WORSE_VM), so that a base case that already
+ * violates limits still gives a useful count; per contingency and in all. */
+static void mark_new_or_worse(const gr_grid *g, gr_ctg_result *r)
+{
+    for (int v = 0; v < r->nviol; v++) {
+        gr_ctg_violation *x = &r->viol[v];
+        int e = x->element, nw = 1;
+        if (x->kind == GR_VIOL_FLOW && r->base_flow) {
+            double base = r->base_flow[e];
+            int base_viol = base > x->limit + CTG_LIMIT_SLACK;
+            nw = !base_viol || x->value > base + GR_CTG_WORSE_FLOW * x->limit;
+        } else if ((x->kind == GR_VIOL_VMIN || x->kind == GR_VIOL_VMAX) && r->base_vm &&
+                   !isnan(r->base_vm[e])) {
+            double base = r->base_vm[e];
+            if (x->kind == GR_VIOL_VMIN)
+                nw = !(base < g->vmin[e] - CTG_LIMIT_SLACK) || x->value < base - GR_CTG_WORSE_VM;
+            else
+                nw = !(base > g->vmax[e] + CTG_LIMIT_SLACK) || x->value > base + GR_CTG_WORSE_VM;
+        }
+        x->new_or_worse = nw;
+        r->n_new_viol[x->ctg] += nw;
+    }
+    for (int c = 0; c < r->n; c++)
+        r->n_ctg_new += r->n_new_viol[c] > 0;
 }
 
 static int result_alloc(int n, int nl, int keep_flows, gr_ctg_result **out)
@@ -174,7 +205,8 @@ static int result_alloc(int n, int nl, int keep_flows, gr_ctg_result **out)
     r->vm_min = gr_calloc(m, sizeof(double));
     r->vm_max = gr_calloc(m, sizeof(double));
     r->time_s = gr_calloc(m, sizeof(double));
-    int ok = r->time_s && r->converged && r->method && r->iterations && r->islands && r->dark_load_p &&
+    r->n_new_viol = gr_calloc(m, sizeof(int));
+    int ok = r->time_s && r->n_new_viol && r->converged && r->method && r->iterations && r->islands && r->dark_load_p &&
              r->max_loading && r->max_loading_branch && r->n_overloaded && r->vm_min && r->vm_max;
     if (ok && keep_flows) {
         size_t nf = (size_t)n * (size_t)nl + 1;
@@ -267,6 +299,7 @@ int gr_ctg_run(const gr_grid *g, const gr_ctg_list *list, const gr_ctg_options *
             memcpy(run.r->viol + run.r->nviol, run.viol[c], (size_t)run.nviol[c] * sizeof **run.viol);
             run.r->nviol += run.nviol[c];
         }
+    mark_new_or_worse(g, run.r);
     run.r->solve_s = gr_time_s() - t0;
 done:
     if (run.viol)

@@ -127,9 +127,24 @@ int ctg_record(ctg_run *run, int c, const ctg_state *s)
                 return GR_ENOMEM;
         }
     }
-    if (c < 0) {
+    if (c < 0) { /* the base case: what later violations are compared with */
         r->base_converged = s->converged;
         r->base_max_loading = s->converged ? max_load : NAN;
+        r->base_nviol = s->converged ? n_viol : 0;
+        gr_free(r->base_flow);
+        gr_free(r->base_vm);
+        r->base_flow = gr_calloc((size_t)nl + 1, sizeof *r->base_flow);
+        r->base_vm = gr_malloc(((size_t)g->nb + 1) * sizeof *r->base_vm);
+        if (!r->base_flow || !r->base_vm)
+            return GR_ENOMEM;
+        for (int q = 0; s->converged && q < run->nrated; q++) {
+            int k = run->rated[q];
+            r->base_flow[k] = ac ? sqrt(fmax(s->pf[k] * s->pf[k] + s->qf[k] * s->qf[k],
+                                             s->pt[k] * s->pt[k] + s->qt[k] * s->qt[k]))
+                                 : fabs(s->pf[k]);
+        }
+        for (int b = 0; b < g->nb; b++)
+            r->base_vm[b] = !s->converged || !s->bus_ok[b] ? NAN : s->vm ? s->vm[b] : 1.0;
         return GR_OK;
     }
     r->converged[c] = s->converged;
@@ -284,7 +299,7 @@ int ctg_sweep(ctg_run *run, const ctg_engine *e, gr_error *err)
     if (!x.ws)
         return gr_error_set(err, GR_ENOMEM, "%s failed: %s", e->what, gr_strerror(GR_ENOMEM));
     char kind[96];
-    snprintf(kind, sizeof kind, "contingency-%s/1 n=%d block=%d flows=%d", e->name, run->list->n,
+    snprintf(kind, sizeof kind, "contingency-%s/2 n=%d block=%d flows=%d", e->name, run->list->n,
              CTG_BLOCK, run->r->pf != NULL);
     /* opt->sweep->every counts contingencies: whole blocks here */
     gr_sweep_options so;

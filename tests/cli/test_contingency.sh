@@ -42,7 +42,7 @@ if run 0 dc30 "$G" contingency "$C/case30.m" --dc --out "$O" --flows; then
   expect_in "$W/dc30.out" '^contingencies 41 \(N-1\)' dc30
   [ "$(head -n 1 "$O/contingencies.csv")" = "id,elements,converged,islands,dark_load_mw,max_loading_pct,max_loading_branch,n_overloaded,min_vm_pu,max_vm_pu,iterations,method" ] &&
     pass || fail "contingencies.csv header: $(head -n 1 "$O/contingencies.csv")"
-  [ "$(head -n 1 "$O/violations.csv")" = "contingency,element,kind,value,limit" ] && pass || fail "violations.csv header"
+  [ "$(head -n 1 "$O/violations.csv")" = "contingency,element,kind,value,limit,new_or_worse" ] && pass || fail "violations.csv header"
   [ "$(($(wc -l <"$O/contingencies.csv") - 1))" = 41 ] && pass || fail "contingencies.csv rows"
   [ "$(($(wc -l <"$O/flows.csv") - 1))" = $((41 * 41)) ] && pass || fail "flows.csv rows"
   if [ -f "$REF/case30/dc_n1.csv" ]; then

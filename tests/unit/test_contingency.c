@@ -583,6 +583,69 @@ static void test_list_contab(void **state)
     gr_grid_free(g2);
 }
 
+/* Violations new or worse than in the base case: case118 with ratings cut so
+ * that the base case overloads some branches. Each violation's flag is checked
+ * against an independent AC solve of the base grid and the documented rule,
+ * and a contingency that only repeats the base case's overloads is not new. */
+static void test_new_or_worse(void **state)
+{
+    (void)state;
+    gr_grid *g = load_grid("case118");
+    gr_pf_options po;
+    gr_pf_options_default(&po);
+    gr_pf_result *b = NULL;
+    assert_int_equal(gr_pf_ac(g, &po, &b, NULL), GR_OK);
+    assert_true(b->converged);
+    /* rateA = 0.95 x base flow on every 10th branch (overloaded in the base case),
+       2 x base flow elsewhere */
+    for (int k = 0; k < g->nl; k++) {
+        double s = fmax(hypot(b->pf[k], b->qf[k]), hypot(b->pt[k], b->qt[k]));
+        g->rate_a[k] = s > 1e-3 ? (k % 10 == 0 ? 0.95 : 2.0) * s : 0.0;
+    }
+    gr_ctg_list *l = NULL;
+    assert_int_equal(gr_ctg_list_n1(g, GR_CTG_BRANCHES, &l), GR_OK);
+    gr_ctg_result *r = run(g, l, 1, 2, 0);
+    assert_true(r->base_nviol > 0);
+    int new_total = 0, repeats_only = 0;
+    for (int v = 0; v < r->nviol; v++) {
+        const gr_ctg_violation *x = &r->viol[v];
+        int want = 1;
+        if (x->kind == GR_VIOL_FLOW) {
+            int k = x->element;
+            double base = fmax(hypot(b->pf[k], b->qf[k]), hypot(b->pt[k], b->qt[k]));
+            assert_near(r->base_flow[k], base, 1e-6, 1e-6);
+            int base_viol = base > g->rate_a[k] + 1e-9;
+            want = !base_viol || x->value > base + GR_CTG_WORSE_FLOW * g->rate_a[k];
+        } else if (x->kind == GR_VIOL_VMIN || x->kind == GR_VIOL_VMAX) {
+            double vb = b->vm[x->element];
+            int lo = x->kind == GR_VIOL_VMIN;
+            int base_viol = lo ? vb < g->vmin[x->element] - 1e-9 : vb > g->vmax[x->element] + 1e-9;
+            want = !base_viol || (lo ? x->value < vb - GR_CTG_WORSE_VM : x->value > vb + GR_CTG_WORSE_VM);
+        }
+        assert_int_equal(x->new_or_worse, want);
+        new_total += x->new_or_worse;
+    }
+    int sum = 0;
+    for (int c = 0; c < r->n; c++) {
+        sum += r->n_new_viol[c];
+        int any = 0;
+        for (int v = 0; v < r->nviol; v++)
+            any |= r->viol[v].ctg == c;
+        repeats_only += any && r->n_new_viol[c] == 0;
+    }
+    assert_int_equal(sum, new_total);
+    /* most outages leave the base case's overloads as they were */
+    assert_true(repeats_only > 0);
+    assert_true(r->n_ctg_new < r->n);
+    print_message("case118: %d base violations, %d of %d contingencies with new or worse "
+                  "ones, %d repeat only the base case's\n",
+                  r->base_nviol, r->n_ctg_new, r->n, repeats_only);
+    gr_ctg_result_free(r);
+    gr_ctg_list_free(l);
+    gr_pf_result_free(b);
+    gr_grid_free(g);
+}
+
 static int print_summary(void **state)
 {
     (void)state;
@@ -604,6 +667,7 @@ int main(void)
         cmocka_unit_test(test_ac_n1_vs_full),
         cmocka_unit_test(test_ac_qlim),
         cmocka_unit_test(test_out_of_memory),
+        cmocka_unit_test(test_new_or_worse),
     };
     return tu_exit(cmocka_run_group_tests(tests, NULL, print_summary));
 }
