@@ -200,25 +200,50 @@ static int write_csvs(const char *dir, int force, const gr_case *c, const gr_gri
     double base = g->base_mva;
     FILE *f;
 
-    /* bus.csv, rows in case-file order */
-    if (!(f = cli_open_out_in("pf", dir, csv_names[0], force, path, sizeof path)))
+    /* bus.csv, rows in case-file order; the net injection into the network is
+       what the bus's branches carry away (generation - load - shunt) */
+    double *pinj = calloc((size_t)g->nb + 1, sizeof *pinj);
+    double *qinj = calloc((size_t)g->nb + 1, sizeof *qinj);
+    if (!pinj || !qinj) {
+        free(pinj);
+        free(qinj);
+        cli_errorf("pf", "out of memory");
         return -1;
-    fputs("bus_id,vm_pu,va_deg,type\n", f);
+    }
+    for (int k = 0; k < g->nl; k++) {
+        pinj[g->br_f[k]] += r->pf[k];
+        pinj[g->br_t[k]] += r->pt[k];
+        qinj[g->br_f[k]] += dc ? 0.0 : r->qf[k];
+        qinj[g->br_t[k]] += dc ? 0.0 : r->qt[k];
+    }
+    if (!(f = cli_open_out_in("pf", dir, csv_names[0], force, path, sizeof path))) {
+        free(pinj);
+        free(qinj);
+        return -1;
+    }
+    fputs("bus_id,vm_pu,va_deg,type,pd_mw,qd_mvar,p_inj_mw,q_inj_mvar\n", f);
     for (int row = 0; row < c->bus.n; row++) {
         int b = gr_grid_bus_index(g, c->bus.bus_i[row]);
         cli_csv_int(f, c->bus.bus_i[row], ',');
         cli_csv_num(f, dc ? 1.0 : r->vm[b], ',');
         cli_csv_num(f, r->va[b] * RAD2DEG, ',');
-        cli_csv_int(f, r->bus_type[b], '\n');
+        cli_csv_int(f, r->bus_type[b], ',');
+        cli_csv_num(f, g->pd[b] * base, ',');
+        cli_csv_num(f, g->qd[b] * base, ',');
+        cli_csv_num(f, pinj[b] * base, ',');
+        cli_csv_num(f, qinj[b] * base, '\n');
     }
+    free(pinj);
+    free(qinj);
     if (cli_close_out("pf", f, path) != 0)
         return -1;
 
     /* gen.csv */
     if (!(f = cli_open_out_in("pf", dir, csv_names[1], force, path, sizeof path)))
         return -1;
-    fputs("gen_bus,pg_mw,qg_mvar,status\n", f);
+    fputs("row,gen_bus,pg_mw,qg_mvar,status\n", f);
     for (int k = 0; k < g->ng; k++) {
+        cli_csv_int(f, k + 1, ',');
         cli_csv_int(f, g->bus_id[g->gen_bus[k]], ',');
         cli_csv_num(f, r->pg[k] * base, ',');
         cli_csv_num(f, dc ? 0.0 : r->qg[k] * base, ',');
@@ -230,15 +255,23 @@ static int write_csvs(const char *dir, int force, const gr_case *c, const gr_gri
     /* branch.csv */
     if (!(f = cli_open_out_in("pf", dir, csv_names[2], force, path, sizeof path)))
         return -1;
-    fputs("from,to,pf_mw,qf_mvar,pt_mw,qt_mvar,status\n", f);
+    fputs("row,from,to,pf_mw,qf_mvar,pt_mw,qt_mvar,status,loading_pct\n", f);
     for (int k = 0; k < g->nl; k++) {
+        cli_csv_int(f, k + 1, ',');
         cli_csv_int(f, g->bus_id[g->br_f[k]], ',');
         cli_csv_int(f, g->bus_id[g->br_t[k]], ',');
         cli_csv_num(f, r->pf[k] * base, ',');
         cli_csv_num(f, dc ? 0.0 : r->qf[k] * base, ',');
         cli_csv_num(f, r->pt[k] * base, ',');
         cli_csv_num(f, dc ? 0.0 : r->qt[k] * base, ',');
-        cli_csv_int(f, g->br_on[k], '\n');
+        cli_csv_int(f, g->br_on[k], ',');
+        /* max(|Sf|, |St|) (DC: |Pf|) in % of rateA; empty when unrated (0) */
+        double sf = dc ? fabs(r->pf[k]) : hypot(r->pf[k], r->qf[k]);
+        double st = dc ? fabs(r->pt[k]) : hypot(r->pt[k], r->qt[k]);
+        if (g->rate_a[k] > 0.0)
+            cli_csv_num(f, 100.0 * fmax(sf, st) / g->rate_a[k], '\n');
+        else
+            fputc('\n', f);
     }
     return cli_close_out("pf", f, path);
 }

@@ -42,14 +42,29 @@ if run 0 out "$G" pf --out "$O"; then
     [ "$(head -n 1 "$1")" = "$2" ] && pass || fail "$(basename "$1"): header '$(head -n 1 "$1")'"
     [ "$(($(wc -l <"$1") - 1))" = "$3" ] && pass || fail "$(basename "$1"): $(($(wc -l <"$1") - 1)) rows, expected $3"
   }
-  check_csv "$O/bus.csv" "bus_id,vm_pu,va_deg,type" "$nb"
-  check_csv "$O/gen.csv" "gen_bus,pg_mw,qg_mvar,status" "$ng"
-  check_csv "$O/branch.csv" "from,to,pf_mw,qf_mvar,pt_mw,qt_mvar,status" "$nl"
+  check_csv "$O/bus.csv" "bus_id,vm_pu,va_deg,type,pd_mw,qd_mvar,p_inj_mw,q_inj_mvar" "$nb"
+  check_csv "$O/gen.csv" "row,gen_bus,pg_mw,qg_mvar,status" "$ng"
+  check_csv "$O/branch.csv" "row,from,to,pf_mw,qf_mvar,pt_mw,qt_mvar,status,loading_pct" "$nl"
   # bus ids in case-file row order
   awk -v name=bus '$0 ~ "^[ \t]*mpc\\." name "[ \t]*=[ \t]*\\[" { inside = 1; next }
     inside && /^[ \t]*\]/ { inside = 0 } inside && NF > 2 { print $1 }' "$EXAMPLE" >"$W/ids.want"
   tail -n +2 "$O/bus.csv" | cut -d, -f1 >"$W/ids.got"
   cmp -s "$W/ids.want" "$W/ids.got" && pass || fail "bus.csv: bus order differs from the case file"
+  # Conservation: the buses' net injections add up to the branches' losses (sum of
+  # pf + pt); rows are 1-based.
+  awk -F, 'NR > 1 { s += $7 } END { printf "%.9f\n", s }' "$O/bus.csv" >"$W/inj.sum"
+  awk -F, 'NR > 1 { s += $4 + $6 } END { printf "%.9f\n", s }' "$O/branch.csv" >"$W/loss.sum"
+  near "$(cat "$W/inj.sum")" "$(cat "$W/loss.sum")" 1e-6 && pass ||
+    fail "sum of p_inj_mw $(cat "$W/inj.sum") != losses $(cat "$W/loss.sum")"
+  [ "$(awk -F, 'FNR > 1 && $1 != FNR - 1' "$O/gen.csv" "$O/branch.csv" | wc -l)" = 0 ] && pass ||
+    fail "gen.csv/branch.csv rows are not 1, 2, ..."
+  # loading_pct = max(|Sf|, |St|) / rateA (the case's RATE_A, column 6 of mpc.branch)
+  awk -F, 'NR == 2 { sf = sqrt($4 * $4 + $5 * $5); st = sqrt($6 * $6 + $7 * $7);
+                     printf "%.12g %s\n", (sf > st ? sf : st), $9 }' "$O/branch.csv" >"$W/load1"
+  rate1=$(awk '/mpc\.branch[ \t]*=/ { getline; print $6; exit }' "$EXAMPLE")
+  read -r s1 l1 <"$W/load1"
+  near "$(awk -v s="$s1" -v r="$rate1" 'BEGIN { printf "%.12g", 100 * s / r }')" "$l1" 1e-6 && pass ||
+    fail "branch 1 loading_pct $l1, expected 100 x $s1 / $rate1"
 
   # A second run without --force refuses and leaves the files as they were.
   cp -p "$O/bus.csv" "$W/bus.csv.before"
@@ -58,7 +73,7 @@ if run 0 out "$G" pf --out "$O"; then
   cmp -s "$O/bus.csv" "$W/bus.csv.before" && [ "$(cat "$O/gen.csv")" = sentinel ] && pass ||
     fail "refused run changed the output files"
   run 0 force "$G" pf --out "$O" --force
-  [ "$(head -n 1 "$O/gen.csv")" = "gen_bus,pg_mw,qg_mvar,status" ] && pass || fail "--force did not rewrite gen.csv"
+  [ "$(head -n 1 "$O/gen.csv")" = "row,gen_bus,pg_mw,qg_mvar,status" ] && pass || fail "--force did not rewrite gen.csv"
   cmp -s "$O/bus.csv" "$W/bus.csv.before" && pass || fail "--force: bus.csv changed between identical runs"
 
   # The built-in grid is examples/example6.m: same results from the file.
@@ -82,8 +97,8 @@ if run 0 out "$G" pf --out "$O"; then
     }
     FNR == 1 { file++; next }
     file == 1 { vm2 = $2 * $2; P -= pd[$1] + gs[$1] * vm2; Q -= qd[$1] - bs[$1] * vm2 }
-    file == 2 { if ($4 > 0) { P += $2; Q += $3 } }
-    file == 3 { P -= $3 + $5; Q -= $4 + $6; lossp += $3 + $5 }
+    file == 2 { if ($5 > 0) { P += $3; Q += $4 } }
+    file == 3 { P -= $4 + $6; Q -= $5 + $7; lossp += $4 + $6 }
     END {
       if (P < 0) P = -P; if (Q < 0) Q = -Q
       printf "balance: P %.3g MW, Q %.3g MVAr, losses %.6f MW\n", P, Q, lossp
@@ -97,10 +112,10 @@ fi
 # --- DC ---------------------------------------------------------------------------------
 if run 0 dc "$G" pf --dc --out "$W/dc"; then
   awk -F, 'NR > 1 && $2 != 1 { bad = 1 } END { exit bad }' "$W/dc/bus.csv" && pass || fail "dc: vm_pu not 1"
-  awk -F, 'NR > 1 && ($4 != 0 || $6 != 0) { bad = 1 } END { exit bad }' "$W/dc/branch.csv" && pass || fail "dc: q not 0"
-  awk -F, 'NR > 1 && ($3 + $5 > 1e-6 || $3 + $5 < -1e-6) { bad = 1 } END { exit bad }' "$W/dc/branch.csv" &&
+  awk -F, 'NR > 1 && ($5 != 0 || $7 != 0) { bad = 1 } END { exit bad }' "$W/dc/branch.csv" && pass || fail "dc: q not 0"
+  awk -F, 'NR > 1 && ($4 + $6 > 1e-6 || $4 + $6 < -1e-6) { bad = 1 } END { exit bad }' "$W/dc/branch.csv" &&
     pass || fail "dc: pf + pt != 0"
-  pg=$(awk -F, 'NR > 1 && $4 > 0 { s += $2 } END { printf "%.10g", s }' "$W/dc/gen.csv")
+  pg=$(awk -F, 'NR > 1 && $5 > 0 { s += $3 } END { printf "%.10g", s }' "$W/dc/gen.csv")
   pd=$(awk '/^[ \t]*mpc\.bus[ \t]*=/ { i = 1; next } i && /^[ \t]*\]/ { i = 0 } i && NF > 5 { s += $3 } END { print s }' "$EXAMPLE")
   near "$pg" "$pd" 1e-6 && pass || fail "dc: generation $pg != load $pd"
 fi
@@ -108,17 +123,17 @@ run 2 dc_qlim "$G" pf --dc --qlim
 
 # --- Q limits: the hydro unit (bus 2, Qmin -30 MVAr) absorbs more without limits ----------
 if run 0 qlim "$G" pf --qlim --out "$W/qlim"; then
-  awk -F, 'NR > 1 && $1 == 2 && $4 > 0 && $3 < -30 - 1e-6 { bad = 1 } END { exit bad }' "$W/qlim/gen.csv" &&
+  awk -F, 'NR > 1 && $2 == 2 && $5 > 0 && $4 < -30 - 1e-6 { bad = 1 } END { exit bad }' "$W/qlim/gen.csv" &&
     pass || fail "qlim: generator at bus 2 below Qmin"
   awk -F, 'NR > 1 && $1 == 2 { t = $4 } END { exit !(t == 1) }' "$W/qlim/bus.csv" &&
     pass || fail "qlim: bus 2 did not become PQ"
-  awk -F, 'NR > 1 && $1 == 2 && $4 > 0 && $3 < -30 - 1e-6 { bad = 1 } END { exit !bad }' "$O/gen.csv" &&
+  awk -F, 'NR > 1 && $2 == 2 && $5 > 0 && $4 < -30 - 1e-6 { bad = 1 } END { exit !bad }' "$O/gen.csv" &&
     pass || fail "example: without --qlim the bus 2 unit should exceed Qmin (test premise)"
 fi
 
 # --- flat start reaches the same solution --------------------------------------------------
 if run 0 flat "$G" pf --flat --out "$W/flat"; then
-  paste -d, "$O/bus.csv" "$W/flat/bus.csv" | awk -F, 'NR > 1 { d = $2 - $6; if (d < 0) d = -d; e = $3 - $7; if (e < 0) e = -e
+  paste -d, "$O/bus.csv" "$W/flat/bus.csv" | awk -F, 'NR > 1 { d = $2 - $10; if (d < 0) d = -d; e = $3 - $11; if (e < 0) e = -e
     if (d > 1e-8 || e > 1e-6) bad = 1 } END { exit bad }' && pass || fail "flat and warm start differ"
 fi
 run 2 flatwarm "$G" pf --flat --warm
