@@ -483,8 +483,14 @@ static void fmt_stat(char *buf, size_t len, const double *x, int n, double scale
         snprintf(buf, len, "%.*f", prec, s[0] * scale);
 }
 
+/* Wall time of the whole command and of its stages (the summary's time line). */
+typedef struct cmd_times {
+    double t0;              /* the command's start */
+    double read_s;          /* reading the scenario: case, overlay, assets */
+} cmd_times;
+
 static void print_block(FILE *f, const gr_campaign_scenario *s, const gr_campaign_result *r,
-                        const char *dir, int report)
+                        const char *dir, int report, const cmd_times *tm)
 {
     int R = r->runs;
     double *x = malloc(((size_t)R + (size_t)r->nights + 1) * sizeof(double));
@@ -499,9 +505,13 @@ static void print_block(FILE *f, const gr_campaign_scenario *s, const gr_campaig
     fprintf(f, "gridres campaign: %s\n", s->name);
     fprintf(f, "  grid        %d buses, %d branches, %d units; %.1f M people, peak %.0f MW\n",
             s->grid->nb, s->grid->nl, s->grid->ng, r->population / 1e6, r->peak_mw);
-    fprintf(f, "  campaign    %d nights x %d run%s, seed %llu, control %s (%.1f s, %d thread%s)\n",
+    fprintf(f, "  campaign    %d nights x %d run%s, seed %llu, control %s (%d thread%s)\n",
             r->nights, R, R > 1 ? "s" : "", (unsigned long long)r->seed,
-            r->control ? "shed" : "none", r->wall_s, r->threads, r->threads > 1 ? "s" : "");
+            r->control ? "shed" : "none", r->threads, r->threads > 1 ? "s" : "");
+    double total_s = gr_time_s() - tm->t0;
+    fprintf(f, "  time        %.1f s in all: %.1f s reading the scenario, %.1f s simulating, "
+               "%.1f s writing\n",
+            total_s, tm->read_s, r->wall_s, fmax(0.0, total_s - tm->read_s - r->wall_s));
     long launched[GR_THREAT_NTYPES] = {0}, down[GR_THREAT_NTYPES] = {0};
     for (int i = 0; i < R; i++)
         for (int ty = 0; ty < GR_THREAT_NTYPES; ty++) {
@@ -598,6 +608,7 @@ int cmd_campaign(int argc, char **argv, gr_mpi *mpi)
     const char *pos[1] = {NULL};
     char dir[4096], path[4096];
 
+    cmd_times tm = {gr_time_s(), 0.0};
     gr_campaign_options_default(&opt);
     cli_sweep cs;
     memset(&cs, 0, sizeof cs);
@@ -646,7 +657,15 @@ int cmd_campaign(int argc, char **argv, gr_mpi *mpi)
             return rc;
     }
 
+    /* progress from the first second: a large grid takes a while to read */
+    int tty = !quiet && !as_json && isatty(STDERR_FILENO);
+    if (tty)
+        fprintf(stderr, "gridres campaign: reading %s ...", npos > 0 ? pos[0] : "the built-in scenario");
+    double t_read = gr_time_s();
     int st = gr_campaign_scenario_read(npos > 0 ? pos[0] : NULL, &s, &err);
+    tm.read_s = gr_time_s() - t_read;
+    if (tty)
+        fprintf(stderr, " %.1f s\n", tm.read_s);
     if (st != GR_OK) {
         cli_errorf(CMD, "%s", err.msg[0] ? err.msg : gr_strerror(st));
         return st == GR_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
@@ -736,7 +755,7 @@ int cmd_campaign(int argc, char **argv, gr_mpi *mpi)
         if (cli_json_print(stdout, sum) != 0)
             goto done;
     } else if (!quiet) {
-        print_block(stdout, s, r, dir, report);
+        print_block(stdout, s, r, dir, report, &tm);
     }
     rc = CLI_EXIT_OK;
 done:
