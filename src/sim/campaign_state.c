@@ -176,6 +176,18 @@ static uint64_t hash_key(const int *key, int n)
     return h ^ (uint64_t)n;
 }
 
+/* Key (hash h, n elements) of the zeroed entry e. GR_ENOMEM. */
+static int entry_key(camp_entry *e, uint64_t h, const int *key, int n, gr_error *err)
+{
+    e->hash = h;
+    e->nkey = n;
+    e->key = gr_malloc((size_t)n * sizeof(int));
+    if (!e->key)
+        return gr_error_set(err, GR_ENOMEM, "out of memory in the campaign");
+    memcpy(e->key, key, (size_t)n * sizeof(int));
+    return GR_OK;
+}
+
 /* The state of the damaged grid (no cascade window): cached per run. */
 int camp_current_state(camp_run *w, const camp_entry **out)
 {
@@ -193,13 +205,9 @@ int camp_current_state(camp_run *w, const camp_entry **out)
     if (m->plain & CAMP_PLAIN_NOCACHE) { /* solved afresh into the older of two slots */
         camp_entry *e = &w->fresh[w->nfresh++ & 1];
         camp_entry_free(e);
-        e->hash = h;
-        e->nkey = n;
-        e->key = gr_malloc((size_t)n * sizeof(int));
-        if (!e->key)
-            return gr_error_set(w->err, GR_ENOMEM, "out of memory in the campaign");
-        memcpy(e->key, w->keybuf, (size_t)n * sizeof(int));
-        int st = camp_entry_solve(m, w->g, e, w->warm_pg, &w->lp_solves, w->err);
+        int st = entry_key(e, h, w->keybuf, n, w->err);
+        if (!st)
+            st = camp_entry_solve(m, w->g, e, w->warm_pg, &w->lp_solves, w->err);
         *out = e; /* w->cur stays NULL: the next hour solves again */
         return st;
     }
@@ -220,14 +228,11 @@ int camp_current_state(camp_run *w, const camp_entry **out)
     }
     camp_entry *e = &w->cache[w->ncache];
     memset(e, 0, sizeof *e);
-    e->hash = h;
-    e->nkey = n;
-    e->key = gr_malloc((size_t)n * sizeof(int));
-    if (!e->key)
-        return gr_error_set(w->err, GR_ENOMEM, "out of memory in the campaign");
-    memcpy(e->key, w->keybuf, (size_t)n * sizeof(int));
+    int st = entry_key(e, h, w->keybuf, n, w->err);
+    if (st)
+        return st;
     w->ncache++;
-    int st = camp_entry_solve(m, w->g, e, w->warm_pg, &w->lp_solves, w->err);
+    st = camp_entry_solve(m, w->g, e, w->warm_pg, &w->lp_solves, w->err);
     if (st)
         return st;
     *out = w->cur = e;

@@ -55,24 +55,10 @@ typedef struct lazy_ws {
 
 static void lazy_free(lazy_ws *w)
 {
-    gr_free(w->brow);
-    gr_free(w->gcol);
-    gr_free(w->pg0);
-    gr_free(w->irow);
-    gr_free(w->act);
-    gr_free(w->y);
-    gr_free(w->in_set);
-    gr_free(w->cvar);
-    gr_free(w->Ap);
-    gr_free(w->Ai);
-    gr_free(w->Ax);
-    gr_free(w->clo);
-    gr_free(w->cup);
-    gr_free(w->obj);
-    gr_free(w->rlo);
-    gr_free(w->rup);
-    gr_free(w->p);
-    gr_free(w->rhs);
+    void *arrays[] = {w->brow, w->gcol, w->pg0, w->irow, w->act, w->y, w->in_set, w->cvar, w->Ap,
+                      w->Ai, w->Ax, w->clo, w->cup, w->obj, w->rlo, w->rup, w->p, w->rhs};
+    for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++)
+        gr_free(arrays[i]);
 }
 
 /* Fixed consumption of bus b: shunt and negative load (pu). */
@@ -235,12 +221,19 @@ static int crash_basis(const lazy_ws *w, const gr_grid *g, const gr_islands *isl
 {
     const int NC = GR_LOAD_NCLASS;
     size_t ni = (size_t)nisl_rows + 1;
-    unsigned char *cs = gr_malloc((size_t)ncol + 1), *rs = gr_malloc((size_t)m + 1);
-    double *need = gr_calloc(ni * (1 + 2 * NC), sizeof(double)); /* need, served, total */
-    int st = GR_ENOMEM;
-    if (!cs || !rs || !need)
-        goto done;
-    double *served = need + ni, *total = served + ni * NC;
+    unsigned char *cs = gr_malloc((size_t)ncol + (size_t)m + ni + 1), *rs = cs + ncol;
+    unsigned char *has_basic = rs + m;
+    /* per island: need, left, served and offered per class; marginal class */
+    double *need = gr_calloc(ni * (2 + 2 * NC), sizeof(double));
+    int *marg = gr_malloc(ni * sizeof(int));
+    if (!cs || !need || !marg) {
+        gr_free(cs);
+        gr_free(need);
+        gr_free(marg);
+        return GR_ENOMEM;
+    }
+    memset(has_basic, 0, ni);
+    double *left = need + ni, *served = left + ni, *total = served + ni * NC;
     for (int b = 0; b < g->nb; b++) {
         if (w->brow[b] < 0)
             continue;
@@ -256,9 +249,6 @@ static int crash_basis(const lazy_ws *w, const gr_grid *g, const gr_islands *isl
         total[(size_t)i * NC + (size_t)c] += w->cup[j];
     }
     /* marginal class per island (0 < served < total), -1: none */
-    int *marg = gr_malloc(ni * sizeof(int));
-    if (!marg)
-        goto done;
     for (int i = 0; i < nisl_rows; i++) {
         marg[i] = -1;
         for (int c = 0; c < NC; c++) {
@@ -277,14 +267,6 @@ static int crash_basis(const lazy_ws *w, const gr_grid *g, const gr_islands *isl
         double sv = served[(size_t)i * NC + (size_t)c], tt = total[(size_t)i * NC + (size_t)c];
         cs[j] = c == marg[i] ? LP_AT_LOWER : sv >= tt * (1.0 - 1e-12) && sv > 0.0 ? LP_AT_UPPER
                                                                                    : LP_AT_LOWER;
-    }
-    unsigned char *has_basic = gr_calloc(ni, 1);
-    double *left = gr_malloc(ni * sizeof(double));
-    if (!has_basic || !left) {
-        gr_free(has_basic);
-        gr_free(left);
-        gr_free(marg);
-        goto done;
     }
     for (int i = 0; i < nisl_rows; i++)
         left[i] = marg[i] < 0 ? need[i] : served[(size_t)i * NC + (size_t)marg[i]];
@@ -322,15 +304,10 @@ static int crash_basis(const lazy_ws *w, const gr_grid *g, const gr_islands *isl
     for (int i = 0; i < m; i++)
         rs[i] = i < nisl_rows && has_basic[i] ? LP_AT_LOWER : LP_BASIC;
     lp_set_basis(lp, cs, rs);
-    gr_free(has_basic);
-    gr_free(left);
-    gr_free(marg);
-    st = GR_OK;
-done:
     gr_free(cs);
-    gr_free(rs);
     gr_free(need);
-    return st;
+    gr_free(marg);
+    return GR_OK;
 }
 
 /* Load and solve the LP of the active set; x in lp. *ls: its status. */
