@@ -1,8 +1,13 @@
-/* bench_campaign.c — the default strike campaign (30 nights on the built-in 2000-bus region) as a Monte Carlo of 100 runs on 1 and 2 threads: wall time, median time per run, speed-up, identical results, and the medians of the main outputs.
+/* bench_campaign.c — the default strike campaign (30 nights on the built-in 2000-bus region): the fast path against the plain path of 353929f in the same process (time per run, ratio), then a Monte Carlo of 100 runs on 1 and 2 threads: wall time, median time per run, speed-up, identical results, and the medians of the main outputs.
  *
  * The Monte Carlo uses the DC cascade and the DC shedding LP (docs/campaign.md,
  * "Performance"). Usage: bench_campaign [runs] [nights] [threads ...]
- * (default 100 30 1 2). */
+ * (default 100 30 1 2). The first part runs min(runs, 3) runs on one thread,
+ * fast and plain (CAMP_PLAIN_LP: every served-load state by the full
+ * shedding LP, as 353929f) interleaved, three times, and prints medians:
+ * the plain path takes about 6 s a run. Set BENCH_CAMPAIGN_PLAIN=0 to skip
+ * it. The comparison with the 353929f binary itself is
+ * bench/campaign_vs_base.sh. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +15,7 @@
 #include <time.h>
 
 #include "gridres.h"
+#include "sim/campaign_internal.h"
 
 static double cpu_s(void) { return (double)clock() / CLOCKS_PER_SEC; }
 
@@ -18,6 +24,52 @@ static double pct(const double *x, int n, double p)
     double s[2];
     gr_stats(x, n, &p, 1, s);
     return s[1];
+}
+
+static double median3(double *x, int n)
+{
+    return pct(x, n, 50);
+}
+
+/* Fast path against CAMP_PLAIN_LP, interleaved: medians of the time per run. */
+static int fast_vs_plain(const gr_campaign_scenario *s, int runs, int nights)
+{
+    enum { REPS = 3 };
+    double fast[REPS], plain[REPS], cpu_fast[REPS], cpu_plain[REPS];
+    int lp_fast = 0, lp_plain = 0;
+    gr_error err = {0, ""};
+    for (int rep = 0; rep < REPS; rep++)
+        for (int mode = 0; mode < 2; mode++) {
+            gr_campaign_options o;
+            gr_campaign_options_default(&o);
+            o.runs = runs;
+            o.nights = nights;
+            o.threads = 1;
+            o.keep_events = 0;
+            gr_campaign_result *r = NULL;
+            double c0 = cpu_s();
+            if (camp_campaign_run(s, &o, mode ? CAMP_PLAIN_LP : 0, &r, &err)) {
+                fprintf(stderr, "bench_campaign: %s\n", err.msg);
+                return 1;
+            }
+            double cpu = (cpu_s() - c0) / runs, per_run = 0.0;
+            for (int i = 0; i < runs; i++)
+                per_run += r->run_s[i] / runs;
+            (mode ? plain : fast)[rep] = per_run;
+            (mode ? cpu_plain : cpu_fast)[rep] = cpu;
+            *(mode ? &lp_plain : &lp_fast) = r->lp_solves;
+            gr_campaign_result_free(r);
+        }
+    double f = median3(fast, REPS), p = median3(plain, REPS);
+    printf("fast vs plain (%d runs x %d nights, 1 thread, %d reps interleaved, medians):\n",
+           runs, nights, REPS);
+    printf("  plain (353929f path): %.3f s per run (cpu %.3f s), %.0f LPs per run\n", p,
+           median3(cpu_plain, REPS), (double)lp_plain / runs);
+    printf("  fast:                 %.3f s per run (cpu %.3f s), %.0f LPs per run\n", f,
+           median3(cpu_fast, REPS), (double)lp_fast / runs);
+    printf("  ratio: %.1fx (wall per run), %.1fx (cpu)\n", p / f,
+           median3(cpu_plain, REPS) / median3(cpu_fast, REPS));
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -43,6 +95,9 @@ int main(int argc, char **argv)
     }
     printf("default scenario: %d buses, %d assets, read + asset ranking %.2f s\n", s->grid->nb,
            s->assets.n, gr_time_s() - t0);
+    const char *pl = getenv("BENCH_CAMPAIGN_PLAIN");
+    if ((!pl || strcmp(pl, "0") != 0) && fast_vs_plain(s, runs < 3 ? runs : 3, nights))
+        return 1;
     printf("campaign: %d nights x %d runs, DC cascade (control shed), DC shedding LP\n", nights,
            runs);
     gr_campaign_result *ref = NULL;

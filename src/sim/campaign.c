@@ -180,6 +180,12 @@ static int camp_sw_unpack(void *ctx, long item, const void *data, size_t len)
 int gr_campaign_run(const gr_campaign_scenario *s, const gr_campaign_options *opt,
                     gr_campaign_result **out, gr_error *err)
 {
+    return camp_campaign_run(s, opt, 0, out, err);
+}
+
+int camp_campaign_run(const gr_campaign_scenario *s, const gr_campaign_options *opt, int plain,
+                      gr_campaign_result **out, gr_error *err)
+{
     *out = NULL;
     if (!s || !opt || opt->runs < 1 || opt->nights < 0 || opt->threads < 0 ||
         opt->control < -1 || opt->control > GR_CASCADE_CONTROL_SHED)
@@ -190,7 +196,7 @@ int gr_campaign_run(const gr_campaign_scenario *s, const gr_campaign_options *op
     int control = opt->control >= 0 ? opt->control : s->control;
     int runs = opt->runs, ncity = s->overlay->ncity;
     camp_model m;
-    int st = camp_model_build(&m, s, control, nights, err);
+    int st = camp_model_build(&m, s, control, nights, plain, err);
     if (st) {
         camp_model_free(&m);
         return st;

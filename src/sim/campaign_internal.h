@@ -89,15 +89,25 @@ typedef struct camp_model {
     double *weight;         /* capacity-policy weight per asset */
     int *spare_of_kind;     /* GR_REPAIR_NKIND: spare class, -1 */
     camp_entry base_entry;  /* the undamaged grid */
+    int plain;              /* CAMP_PLAIN_* (tests and benchmarks only), 0: the fast path */
 } camp_model;
+
+/* The plain paths of the served-load states, for tests and benchmarks only
+ * (camp_campaign_run; gr_campaign_run always takes the fast path):
+ *   CAMP_PLAIN_LP       every state by the full shedding LP of shed.c,
+ *                       started from the run's last LP dispatch: the
+ *                       algorithm of 353929f (same results as it);
+ *   CAMP_PLAIN_NOCACHE  no cache of states: every hour (and every cascade's
+ *                       state before its wave) is solved afresh. */
+enum { CAMP_PLAIN_LP = 1, CAMP_PLAIN_NOCACHE = 2 };
 
 /* The model of scenario s for `nights` nights under cascade control
  * `control` (campaign_model.c): load levels, critical load, people and heat
  * per bus, plants, spare classes, targeting weights and the worst-case
- * ranking, the undamaged state. m borrows s (it must outlive m). On failure
+ * ranking, the undamaged state; plain: CAMP_PLAIN_* or 0. m borrows s (it must outlive m). On failure
  * m is half built: camp_model_free it either way. */
 int camp_model_build(camp_model *m, const gr_campaign_scenario *s, int control, int nights,
-                     gr_error *err);
+                     int plain, gr_error *err);
 void camp_model_free(camp_model *m);
 
 /* ------------------------------------------------------------------------
@@ -152,6 +162,8 @@ typedef struct camp_run {
     int *crew_task;
     camp_entry *cache;
     int ncache, capcache;
+    camp_entry fresh[2];    /* CAMP_PLAIN_NOCACHE: the last two states solved */
+    int nfresh;
     const camp_entry *cur;  /* state of the grid without the window; NULL: dirty */
     int *keybuf;
     double *run_h;          /* nb: consecutive hours mostly unserved */
@@ -183,7 +195,8 @@ void camp_entry_free(camp_entry *e);
 void camp_apply_key(const camp_model *m, gr_grid *g, const int *key, int nkey);
 /* Fill e (key already set) by the shedding LP at the high level, and at the
  * low level unless served load scales exactly; warm_pg (ng, nullable): the
- * start dispatch, updated. Counts LPs in *lp_solves. */
+ * high level's dispatch (with CAMP_PLAIN_LP also its start). Counts LPs in
+ * *lp_solves. */
 int camp_entry_solve(const camp_model *m, gr_grid *g, camp_entry *e, double *warm_pg,
                      int *lp_solves, gr_error *err);
 /* Served fractions of entry e at level lam into frac/cfrac (nb). */
@@ -249,5 +262,10 @@ typedef struct camp_run_ctx {
 } camp_run_ctx;
 /* Run c->index of the campaign: status GR_OK or the first error. */
 int camp_run_one(const camp_run_ctx *c);
+
+/* gr_campaign_run with the plain paths `plain` (CAMP_PLAIN_*, 0: the fast
+ * path, as gr_campaign_run) (campaign.c). Tests and benchmarks only. */
+int camp_campaign_run(const gr_campaign_scenario *s, const gr_campaign_options *opt, int plain,
+                      gr_campaign_result **out, gr_error *err);
 
 #endif

@@ -14,7 +14,7 @@ static int cmp_rank_ctx_loss(const double *loss, const double *cap, int a, int b
 }
 
 int camp_model_build(camp_model *m, const gr_campaign_scenario *s, int control, int nights,
-                     gr_error *err)
+                     int plain, gr_error *err)
 {
     const gr_grid *g = s->grid;
     const gr_overlay *ov = s->overlay;
@@ -29,6 +29,7 @@ int camp_model_build(camp_model *m, const gr_campaign_scenario *s, int control, 
     m->base = g->base_mva;
     m->nights = nights;
     m->control = control;
+    m->plain = plain;
     m->population = ov->population;
     m->lam_hi = 0.0;
     m->lam_lo = INFINITY;

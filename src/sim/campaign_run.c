@@ -26,6 +26,8 @@ static void run_free(camp_run *w)
     for (int i = 0; i < w->ncache; i++)
         camp_entry_free(&w->cache[i]);
     gr_free(w->cache);
+    camp_entry_free(&w->fresh[0]);
+    camp_entry_free(&w->fresh[1]);
     gr_free(w->keybuf);
     gr_free(w->run_h);
     gr_free(w->frac);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "sim/campaign_internal.h"
+#include "sim/shed.h"
 
 /* ------------------------------------------------------------------------
  * Served-load states: the shedding LP on the damaged grid.
@@ -27,12 +28,13 @@ void camp_apply_key(const camp_model *m, gr_grid *g, const int *key, int nkey)
         camp_grid_out(g, &m->adj, key[j] >> 28, key[j] & ((1 << 28) - 1));
 }
 
-/* One LP at level lam into served fractions f and critical fractions c (nb).
+/* One LP at level lam into served fractions f and critical fractions c (nb):
+ * by z (the fast path) or, z NULL, the full LP (CAMP_PLAIN_LP).
  * pg_in (ng, nullable) x pg_scale is the starting dispatch (the LP starts
  * from its DC power flow); pg_out (nullable) receives the LP's dispatch. */
-static int solve_level(const camp_model *m, gr_grid *g, double lam, float *f, float *c, int *exact,
-                       const double *pg_in, double pg_scale, double *pg_out, int *lp_solves,
-                       gr_error *err)
+static int solve_level(const camp_model *m, gr_grid *g, shed_lazy *z, double lam, float *f,
+                       float *c, int *exact, const double *pg_in, double pg_scale,
+                       double *pg_out, int *lp_solves, gr_error *err)
 {
     const gr_grid *g0 = m->g0;
     gr_shed_result *r = NULL;
@@ -43,7 +45,17 @@ static int solve_level(const camp_model *m, gr_grid *g, double lam, float *f, fl
     if (pg_in)
         for (int k = 0; k < m->ng; k++)
             g->pg[k] = pg_in[k] * pg_scale;
-    int st = gr_shed_solve(g, m->lc, &m->so, &r, err);
+    int st;
+    if (!z) {
+        st = gr_shed_solve(g, m->lc, &m->so, &r, err);
+    } else {
+        double *cap = gr_malloc(((size_t)m->nb * GR_LOAD_NCLASS + 1) * sizeof(double));
+        if (!cap)
+            return gr_error_set(err, GR_ENOMEM, "out of memory in the campaign");
+        shed_caps_from_classes(g, m->lc, cap);
+        st = shed_lazy_solve(z, g, cap, &r, err);
+        gr_free(cap);
+    }
     (*lp_solves)++;
     if (st)
         return st;
@@ -73,10 +85,14 @@ static int solve_level(const camp_model *m, gr_grid *g, double lam, float *f, fl
 }
 
 /* Fill e (key already set) by solving at the high level, and at the low level
- * unless served load scales exactly. warm_pg (ng, nullable): the dispatch to
- * start from (the run's last LP dispatch), updated with this state's. The
- * optimum does not depend on the start except among equally good dispatches
- * (LP degeneracy), and a run's sequence of states is fixed by its seed. */
+ * unless served load scales exactly; the low level starts from the high
+ * level's dispatch (warm_pg, nullable, receives it).
+ * The fast path (shed_solve_lazy) starts the high level from the case's
+ * dispatch: a state's served load is then a function of the state alone,
+ * whatever was solved before it (the LP is degenerate: among equally good
+ * splits of the shed between buses of a class, the one reached depends on
+ * the start). CAMP_PLAIN_LP starts it from warm_pg, the run's last LP
+ * dispatch, as 353929f did. */
 int camp_entry_solve(const camp_model *m, gr_grid *g, camp_entry *e, double *warm_pg,
                      int *lp_solves, gr_error *err)
 {
@@ -86,20 +102,28 @@ int camp_entry_solve(const camp_model *m, gr_grid *g, camp_entry *e, double *war
     if (!e->f_hi || !e->c_hi)
         return gr_error_set(err, GR_ENOMEM, "out of memory in the campaign");
     camp_apply_key(m, g, e->key, e->nkey);
-    int st = solve_level(m, g, m->lam_hi, e->f_hi, e->c_hi, &e->exact, warm_pg, 1.0, warm_pg,
+    shed_lazy *z = NULL; /* the fast path: one B factorisation, the low level warm */
+    int st = m->plain & CAMP_PLAIN_LP ? GR_OK : shed_lazy_create(g, &m->so, &z, err);
+    const double *start = m->plain & CAMP_PLAIN_LP ? warm_pg : NULL;
+    if (!st)
+        st = solve_level(m, g, z, m->lam_hi, e->f_hi, e->c_hi, &e->exact, start, 1.0, warm_pg,
                          lp_solves, err);
-    if (st)
+    if (st || e->exact || m->lam_lo >= m->lam_hi) {
+        if (!st)
+            e->exact = 1;
+        shed_lazy_free(z);
         return st;
-    if (e->exact || m->lam_lo >= m->lam_hi) {
-        e->exact = 1;
-        return GR_OK;
     }
     e->f_lo = gr_malloc(nb * sizeof(float));
     e->c_lo = gr_malloc(nb * sizeof(float));
-    if (!e->f_lo || !e->c_lo)
+    if (!e->f_lo || !e->c_lo) {
+        shed_lazy_free(z);
         return gr_error_set(err, GR_ENOMEM, "out of memory in the campaign");
-    return solve_level(m, g, m->lam_lo, e->f_lo, e->c_lo, NULL, warm_pg, m->lam_lo / m->lam_hi,
-                       NULL, lp_solves, err);
+    }
+    st = solve_level(m, g, z, m->lam_lo, e->f_lo, e->c_lo, NULL, warm_pg, m->lam_lo / m->lam_hi,
+                     NULL, lp_solves, err);
+    shed_lazy_free(z);
+    return st;
 }
 
 /* Served fractions of entry e at level lam into frac/cfrac (nb). */
@@ -152,6 +176,18 @@ static uint64_t hash_key(const int *key, int n)
     return h ^ (uint64_t)n;
 }
 
+/* Key (hash h, n elements) of the zeroed entry e. GR_ENOMEM. */
+static int entry_key(camp_entry *e, uint64_t h, const int *key, int n, gr_error *err)
+{
+    e->hash = h;
+    e->nkey = n;
+    e->key = gr_malloc((size_t)n * sizeof(int));
+    if (!e->key)
+        return gr_error_set(err, GR_ENOMEM, "out of memory in the campaign");
+    memcpy(e->key, key, (size_t)n * sizeof(int));
+    return GR_OK;
+}
+
 /* The state of the damaged grid (no cascade window): cached per run. */
 int camp_current_state(camp_run *w, const camp_entry **out)
 {
@@ -166,6 +202,15 @@ int camp_current_state(camp_run *w, const camp_entry **out)
         return GR_OK;
     }
     uint64_t h = hash_key(w->keybuf, n);
+    if (m->plain & CAMP_PLAIN_NOCACHE) { /* solved afresh into the older of two slots */
+        camp_entry *e = &w->fresh[w->nfresh++ & 1];
+        camp_entry_free(e);
+        int st = entry_key(e, h, w->keybuf, n, w->err);
+        if (!st)
+            st = camp_entry_solve(m, w->g, e, w->warm_pg, &w->lp_solves, w->err);
+        *out = e; /* w->cur stays NULL: the next hour solves again */
+        return st;
+    }
     for (int i = 0; i < w->ncache; i++) {
         const camp_entry *e = &w->cache[i];
         if (e->hash == h && e->nkey == n && memcmp(e->key, w->keybuf, (size_t)n * sizeof(int)) == 0) {
@@ -183,14 +228,11 @@ int camp_current_state(camp_run *w, const camp_entry **out)
     }
     camp_entry *e = &w->cache[w->ncache];
     memset(e, 0, sizeof *e);
-    e->hash = h;
-    e->nkey = n;
-    e->key = gr_malloc((size_t)n * sizeof(int));
-    if (!e->key)
-        return gr_error_set(w->err, GR_ENOMEM, "out of memory in the campaign");
-    memcpy(e->key, w->keybuf, (size_t)n * sizeof(int));
+    int st = entry_key(e, h, w->keybuf, n, w->err);
+    if (st)
+        return st;
     w->ncache++;
-    int st = camp_entry_solve(m, w->g, e, w->warm_pg, &w->lp_solves, w->err);
+    st = camp_entry_solve(m, w->g, e, w->warm_pg, &w->lp_solves, w->err);
     if (st)
         return st;
     *out = w->cur = e;

@@ -64,7 +64,7 @@ void gr_shed_result_free(gr_shed_result *r)
     gr_free(r);
 }
 
-static int shed_result_alloc(int nb, int ng, int nl, gr_shed_result **out)
+int shed_result_alloc(int nb, int ng, int nl, gr_shed_result **out)
 {
     *out = NULL;
     gr_shed_result *r = gr_calloc(1, sizeof *r);
@@ -96,7 +96,7 @@ static double branch_pfinj(const gr_grid *g, int k)
     return isfinite(p) ? p : 0.0;
 }
 
-static int check_options(const gr_grid *g, const gr_shed_options *opt, gr_error *err)
+int shed_check_options(const gr_grid *g, const gr_shed_options *opt, gr_error *err)
 {
     if (opt->rating != 'A' && opt->rating != 'B' && opt->rating != 'a' && opt->rating != 'b')
         return gr_error_set(err, GR_EINVAL, "shedding: rating must be 'A' or 'B', not '%c'",
@@ -166,15 +166,15 @@ static void ws_free(shed_ws *w)
  * per island so that it meets the island's demand with everything served
  * (load, negative load, shunts): the AC losses in the case's dispatch would
  * otherwise all land on one unit and redirect flows. */
-static int starting_dispatch(const gr_grid *g, const gr_islands *isl, const double *cap,
-                             shed_ws *w)
+int shed_starting_dispatch(const gr_grid *g, const gr_islands *isl, const double *cap,
+                           const int *brow, const int *gcol, double *pg0)
 {
     double *dem = gr_calloc(2 * ((size_t)isl->n + 1), sizeof(double));
     if (!dem)
         return GR_ENOMEM;
     double *sup = dem + isl->n + 1;
     for (int b = 0; b < g->nb; b++) {
-        if (w->brow[b] < 0)
+        if (brow[b] < 0)
             continue;
         int s = isl->bus_island[b];
         dem[s] += g->gs[b] + (g->pd[b] < 0.0 ? g->pd[b] : 0.0);
@@ -183,22 +183,22 @@ static int starting_dispatch(const gr_grid *g, const gr_islands *isl, const doub
                 dem[s] += cap[(size_t)b * GR_LOAD_NCLASS + (size_t)c];
     }
     for (int k = 0; k < g->ng; k++) {
-        if (w->gcol[k] < 0)
+        if (gcol[k] < 0)
             continue;
         double pmax = g->pmax[k] > 0.0 ? g->pmax[k] : 0.0;
         double p = g->pg[k] > 0.0 && isfinite(g->pg[k]) ? g->pg[k] : 0.0;
-        w->pg0[k] = p < pmax ? p : pmax;
-        sup[isl->bus_island[g->gen_bus[k]]] += w->pg0[k];
+        pg0[k] = p < pmax ? p : pmax;
+        sup[isl->bus_island[g->gen_bus[k]]] += pg0[k];
     }
     for (int k = 0; k < g->ng; k++) {
-        if (w->gcol[k] < 0)
+        if (gcol[k] < 0)
             continue;
         int s = isl->bus_island[g->gen_bus[k]];
         double f = sup[s] > 0.0 && dem[s] > 0.0 ? dem[s] / sup[s] : 0.0;
         double pmax = g->pmax[k] > 0.0 ? g->pmax[k] : 0.0;
-        w->pg0[k] *= f;
-        if (w->pg0[k] > pmax)
-            w->pg0[k] = pmax;
+        pg0[k] *= f;
+        if (pg0[k] > pmax)
+            pg0[k] = pmax;
     }
     gr_free(dem);
     return GR_OK;
@@ -267,7 +267,7 @@ int shed_solve_caps(const gr_grid *g, const double *cap, const gr_shed_options *
         opt = *opt_in;
     else
         gr_shed_options_default(&opt);
-    int st = check_options(g, &opt, err);
+    int st = shed_check_options(g, &opt, err);
     if (st)
         return st;
     const int nb = g->nb, ng = g->ng, nl = g->nl, NC = GR_LOAD_NCLASS;
@@ -321,7 +321,7 @@ int shed_solve_caps(const gr_grid *g, const double *cap, const gr_shed_options *
         w.gcol[k] = n;
         n += 2;
     }
-    if ((st = starting_dispatch(g, isl, cap, &w)))
+    if ((st = shed_starting_dispatch(g, isl, cap, w.brow, w.gcol, w.pg0)))
         goto oom;
     if (opt.screen) {
         int solved = 0;

@@ -3,6 +3,7 @@
 #define GRIDRES_SHED_H
 
 #include "gridres.h"
+#include "solve/dc.h"
 
 /* Default class shares (gr_load_classes_default). */
 #define SHED_SHARE_CRITICAL 0.05
@@ -32,5 +33,48 @@ void shed_caps_from_classes(const gr_grid *g, const gr_load_classes *classes, do
 int shed_screen(const gr_grid *g, const gr_islands *isl, const double *cap,
                 const gr_shed_options *opt, const int *brow, const int *gcol, const double *pg0,
                 gr_shed_result *r, int *solved);
+
+/* shed_screen on a DC system the caller built for g and isl (dc_system_build);
+ * every r->flow_p is computed, and *decided = 1 when the knapsack could
+ * decide (then r->pg, r->shed_class_p and r->flow_p hold its point, which
+ * breaks a branch limit where *solved stays 0). */
+int shed_screen_dc(const gr_grid *g, const gr_islands *isl, const double *cap,
+                   const gr_shed_options *opt, const int *brow, const int *gcol,
+                   const double *pg0, const dc_system *dc, gr_shed_result *r, int *solved,
+                   int *decided);
+
+/* Option checks and starting dispatch of the LP (shed.c), shared with
+ * shed_lazy.c: pg0 (ng) is g->pg clamped to [0, max(pmax, 0)] and scaled
+ * per island to its demand with everything served; brow (nb) >= 0 marks the
+ * buses of live islands, gcol (ng) >= 0 the units that are dispatched. */
+/* A zeroed result for nb buses, ng units, nl branches. GR_ENOMEM. */
+int shed_result_alloc(int nb, int ng, int nl, gr_shed_result **out);
+int shed_check_options(const gr_grid *g, const gr_shed_options *opt, gr_error *err);
+int shed_starting_dispatch(const gr_grid *g, const gr_islands *isl, const double *cap,
+                           const int *brow, const int *gcol, double *pg0);
+
+/* shed_solve_caps by constraint generation (shed_lazy.c): the same LP with
+ * the angles eliminated (power transfer distribution factors from the
+ * factorised B), starting with no branch limit, adding the limits that the
+ * last optimum breaks until it breaks none; that optimum is optimal for the
+ * full LP (same objective and served load per class up to the LP's
+ * tolerance; within a class the split between buses may be another of the
+ * equally good ones). Falls back to shed_solve_caps where it does not apply
+ * (a redispatch cost, screen off, a singular B, the knapsack undecided, a
+ * limit set that does not settle) and for every error. */
+int shed_solve_lazy(const gr_grid *g, const double *cap, const gr_shed_options *opt,
+                    gr_shed_result **out, gr_error *err);
+
+/* The same for several solves on one topology (shed_lazy.c): create for the
+ * statuses of g (islands, B factorised once), then solve for grids with
+ * those statuses and any loads and caps (the campaign's two load levels).
+ * Each solve starts its active set with the branches of the last one; its
+ * result then depends on that last solve where the LP is degenerate. */
+typedef struct shed_lazy shed_lazy;
+int shed_lazy_create(const gr_grid *g, const gr_shed_options *opt, shed_lazy **out,
+                     gr_error *err);
+int shed_lazy_solve(shed_lazy *z, const gr_grid *g, const double *cap, gr_shed_result **out,
+                    gr_error *err);
+void shed_lazy_free(shed_lazy *z);
 
 #endif /* GRIDRES_SHED_H */

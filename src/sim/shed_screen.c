@@ -110,16 +110,35 @@ int shed_screen(const gr_grid *g, const gr_islands *isl, const double *cap,
                 const gr_shed_options *opt, const int *brow, const int *gcol, const double *pg0,
                 gr_shed_result *r, int *solved)
 {
-    const int NC = GR_LOAD_NCLASS, nb = g->nb;
     *solved = 0;
+    if (opt->redispatch_cost != 0.0)
+        return GR_OK; /* the knapsack bound ignores the redispatch cost */
+    dc_system dc;
+    int st = dc_system_build(g, isl, &dc);
+    if (st == GR_ESINGULAR)
+        return GR_OK; /* let the LP deal with it */
+    if (st)
+        return st;
+    int decided = 0;
+    st = shed_screen_dc(g, isl, cap, opt, brow, gcol, pg0, &dc, r, solved, &decided);
+    dc_system_free(&dc);
+    return st;
+}
+
+int shed_screen_dc(const gr_grid *g, const gr_islands *isl, const double *cap,
+                   const gr_shed_options *opt, const int *brow, const int *gcol,
+                   const double *pg0, const dc_system *dcp, gr_shed_result *r, int *solved,
+                   int *decided)
+{
+    const int NC = GR_LOAD_NCLASS, nb = g->nb;
+    const dc_system dc = *dcp;
+    *solved = *decided = 0;
     if (opt->redispatch_cost != 0.0)
         return GR_OK; /* the knapsack bound ignores the redispatch cost */
     size_t ni = (size_t)isl->n + 1;
     double *frac = gr_malloc(ni * (size_t)NC * sizeof(double));
     double *target = gr_malloc(3 * ni * sizeof(double)); /* target, capacity/sum, room */
     double *inj = gr_calloc((size_t)nb + 1, sizeof(double));
-    dc_system dc;
-    memset(&dc, 0, sizeof dc);
     int st = GR_OK;
     if (!frac || !target || !inj) {
         st = GR_ENOMEM;
@@ -127,14 +146,8 @@ int shed_screen(const gr_grid *g, const gr_islands *isl, const double *cap,
     }
     if (!island_fractions(g, isl, cap, opt, brow, gcol, frac, target))
         goto done;
+    *decided = 1;
     island_dispatch(g, isl, gcol, pg0, target, target + ni, target + 2 * ni, r->pg);
-    st = dc_system_build(g, isl, &dc);
-    if (st == GR_ESINGULAR) {
-        st = GR_OK; /* let the LP deal with it */
-        goto done;
-    }
-    if (st)
-        goto done;
     /* Injections P = Pg - served - Gs - negative load - Pbusinj, then B theta = P. */
     for (int b = 0; b < nb; b++) {
         if (brow[b] < 0)
@@ -169,14 +182,15 @@ int shed_screen(const gr_grid *g, const gr_islands *isl, const double *cap,
         r->va[b] = brow[b] < 0 ? 0.0 : g->va0[isl->ref[s]] + (dc.col[b] >= 0 ? rhs[dc.col[b]] : 0.0);
     }
     gr_free(rhs);
-    int within = 1;
-    for (int k = 0; k < g->nl && within; k++) {
+    int within = 1; /* every flow is computed: shed_solve_lazy starts from the overloads */
+    for (int k = 0; k < g->nl; k++) {
         r->flow_p[k] = 0.0;
         if ((dc.b[k] == 0.0 && dc.pfinj[k] == 0.0) || brow[g->br_f[k]] < 0)
             continue;
         r->flow_p[k] = dc.b[k] * (r->va[g->br_f[k]] - r->va[g->br_t[k]]) + dc.pfinj[k];
         double lim = shed_branch_limit(g, k, opt->rating);
-        within = !(lim > 0.0) || fabs(r->flow_p[k]) <= lim * (1.0 + 1e-9);
+        if (lim > 0.0 && fabs(r->flow_p[k]) > lim * (1.0 + 1e-9))
+            within = 0;
     }
     if (!within)
         goto done;
@@ -205,7 +219,6 @@ int shed_screen(const gr_grid *g, const gr_islands *isl, const double *cap,
     r->objective = (wserved - opt->gen_cost * gen_p) * g->base_mva;
     *solved = 1;
 done:
-    dc_system_free(&dc);
     gr_free(frac);
     gr_free(target);
     gr_free(inj);

@@ -121,6 +121,42 @@ done:
     return st;
 }
 
+int lp_add_rows(lp_problem *lp, int nrows, const int *Rp, const int *Rj, const double *Rx,
+                const double *rlo, const double *rup)
+{
+    if (!lp || !lp->loaded || nrows < 0 || !Rp)
+        return GR_EINVAL;
+    for (int p = 0; p < Rp[nrows]; p++)
+        if (Rj[p] < 0 || Rj[p] >= lp->n)
+            return GR_EINVAL;
+    if (nrows == 0)
+        return GR_OK;
+    double *lo = gr_malloc((size_t)nrows * sizeof(double));
+    double *up = gr_malloc((size_t)nrows * sizeof(double));
+    if (!lo || !up) {
+        gr_free(lo);
+        gr_free(up);
+        return GR_ENOMEM;
+    }
+    for (int i = 0; i < nrows; i++) {
+        lo[i] = clp_bound(rlo[i]);
+        up[i] = clp_bound(rup[i]);
+    }
+    Clp_addRows(lp->clp, nrows, lo, up, Rp, Rj, Rx);
+    gr_free(lo);
+    gr_free(up);
+    for (int i = lp->m; i < lp->m + nrows; i++)
+        Clp_setRowStatus(lp->clp, i, LP_BASIC);
+    lp->m += nrows;
+    return GR_OK;
+}
+
+void lp_set_perturbation(lp_problem *lp, int on)
+{
+    if (lp)
+        Clp_setPerturbation(lp->clp, on ? 50 : 100);
+}
+
 void lp_set_col_bounds(lp_problem *lp, int j, double lo, double up)
 {
     if (!lp || !lp->loaded || j < 0 || j >= lp->n)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/campaign_internal.h"
 #include "testutil.h"
 
 /* A small scenario on a 300-bus synthetic region. %s slots: threat types,
@@ -340,6 +341,111 @@ static void test_determinism_threads(void **state)
     free(text);
 }
 
+/* ------------------------------------------------------------------------
+ * The fast path against the plain paths (camp_campaign_run, CAMP_PLAIN_*).
+ * ------------------------------------------------------------------------ */
+static gr_campaign_result *run_mode(const gr_campaign_scenario *s, int runs, int nights,
+                                    int plain)
+{
+    gr_campaign_options o;
+    gr_campaign_result *r = NULL;
+    gr_error err = {0, ""};
+    gr_campaign_options_default(&o);
+    o.runs = runs;
+    o.nights = nights;
+    o.threads = 1;
+    o.seed = 7;
+    int st = camp_campaign_run(s, &o, plain, &r, &err);
+    if (st != GR_OK)
+        fail_msg("run failed (%d): %s", st, err.msg);
+    return r;
+}
+
+static int same_event(const gr_campaign_event *x, const gr_campaign_event *y)
+{
+    return x->night == y->night && x->t_h == y->t_h && x->kind == y->kind &&
+           x->elem_kind == y->elem_kind && x->elem_index == y->elem_index &&
+           x->cause == y->cause && fabs(x->mw_lost - y->mw_lost) <= 1e-6 * fmax(1.0, fabs(x->mw_lost));
+}
+
+static int rel_equal(double a, double b, double tol)
+{
+    return fabs(a - b) <= tol * fmax(1.0, fmax(fabs(a), fabs(b)));
+}
+
+/* The cache of states changes nothing: every hour solved afresh
+ * (CAMP_PLAIN_NOCACHE) gives the same hourly rows (1e-6 relative, the LP's
+ * tolerance) and the same events, with many more LPs. The default scenario
+ * (2000 buses, congested after the first massive strike), 2 runs x 5 nights. */
+static void test_fast_equals_nocache(void **state)
+{
+    (void)state;
+    gr_campaign_scenario *s = NULL;
+    gr_error err = {0, ""};
+    assert_int_equal(gr_campaign_scenario_read(NULL, &s, &err), GR_OK);
+    gr_campaign_result *a = run_mode(s, 2, 5, 0), *b = run_mode(s, 2, 5, CAMP_PLAIN_NOCACHE);
+    size_t nh = (size_t)a->runs * a->nights * 24;
+    int shed_hours = 0;
+    for (size_t i = 0; i < nh * GR_HOUR_NFIELD; i++)
+        if (!rel_equal(a->hourly[i], b->hourly[i], 1e-6))
+            fail_msg("hourly value %zu: %.9g (fast) vs %.9g (no cache)", i, a->hourly[i],
+                     b->hourly[i]);
+    for (size_t h = 0; h < nh; h++)
+        shed_hours += a->hourly[h * GR_HOUR_NFIELD + GR_HOUR_SERVED_MW] <
+                      a->hourly[h * GR_HOUR_NFIELD + GR_HOUR_LOAD_MW] - 1.0;
+    for (int i = 0; i < a->runs; i++) {
+        assert_int_equal(a->n_events[i], b->n_events[i]);
+        for (int k = 0; k < a->n_events[i]; k++)
+            assert_true(same_event(&a->events[i][k], &b->events[i][k]));
+    }
+    print_message("no cache: %d hours with shedding, %d LPs against %d\n", shed_hours, b->lp_solves,
+                  a->lp_solves);
+    assert_true(shed_hours > 24);              /* the strikes do shed load */
+    assert_true(b->lp_solves > 3 * a->lp_solves); /* and the cache saves LPs */
+    gr_campaign_result_free(a);
+    gr_campaign_result_free(b);
+    gr_campaign_scenario_free(s);
+}
+
+/* Against the full shedding LP of 353929f (CAMP_PLAIN_LP): the load served
+ * in total and the critical load served are the LP's optimum, so they agree
+ * hour by hour (1e-6 relative) as long as the runs agree, i.e. before the
+ * first event that differs (a cascade starts from the per-bus served load,
+ * and which buses of a class are shed is not unique: the two LPs may pick
+ * different ones, and the cascades then differ). Asserted over at least
+ * three nights with shedding. */
+static void test_fast_matches_full_lp(void **state)
+{
+    (void)state;
+    gr_campaign_scenario *s = NULL;
+    gr_error err = {0, ""};
+    assert_int_equal(gr_campaign_scenario_read(NULL, &s, &err), GR_OK);
+    gr_campaign_result *a = run_mode(s, 2, 8, 0), *b = run_mode(s, 2, 8, CAMP_PLAIN_LP);
+    int compared_shed = 0;
+    for (int i = 0; i < a->runs; i++) {
+        double t_diff = INFINITY;
+        int n = a->n_events[i] < b->n_events[i] ? a->n_events[i] : b->n_events[i];
+        for (int k = 0; k < n && !isfinite(t_diff); k++)
+            if (!same_event(&a->events[i][k], &b->events[i][k]))
+                t_diff = fmin(a->events[i][k].t_h, b->events[i][k].t_h);
+        for (int q = 0; q < a->nights * 24 && q < t_diff; q++) {
+            const double *x = hour_row(a, i, q / 24, q % 24), *y = hour_row(b, i, q / 24, q % 24);
+            assert_true(x[GR_HOUR_LOAD_MW] == y[GR_HOUR_LOAD_MW]);
+            if (!rel_equal(x[GR_HOUR_SERVED_MW], y[GR_HOUR_SERVED_MW], 1e-6) ||
+                !rel_equal(x[GR_HOUR_SERVED_CRITICAL_MW], y[GR_HOUR_SERVED_CRITICAL_MW], 1e-6))
+                fail_msg("run %d hour %d: served %.9g / %.9g MW, critical %.9g / %.9g MW", i, q,
+                         x[GR_HOUR_SERVED_MW], y[GR_HOUR_SERVED_MW],
+                         x[GR_HOUR_SERVED_CRITICAL_MW], y[GR_HOUR_SERVED_CRITICAL_MW]);
+            compared_shed += x[GR_HOUR_SERVED_MW] < x[GR_HOUR_LOAD_MW] - 1.0;
+        }
+    }
+    print_message("full LP: %d hours with shedding agree\n", compared_shed);
+    assert_true(compared_shed >= 3 * 24);
+    gr_campaign_result_free(a);
+    gr_campaign_result_free(b);
+    gr_campaign_scenario_free(s);
+}
+
 /* Common random numbers: protecting every asset changes the damage, not the
  * attack: the same threats are launched every night, and on the first night
  * they are engaged and reach their targets exactly as without protection.
@@ -558,6 +664,8 @@ int main(void)
         cmocka_unit_test(test_undefended_target_is_damaged),
         cmocka_unit_test(test_conservation),
         cmocka_unit_test(test_determinism_threads),
+        cmocka_unit_test(test_fast_equals_nocache),
+        cmocka_unit_test(test_fast_matches_full_lp),
         cmocka_unit_test(test_protection_keeps_the_attacks),
         cmocka_unit_test(test_control_none_differs_only_in_cascades),
         cmocka_unit_test(test_bad_scenarios),

@@ -651,6 +651,78 @@ static void tighten(gr_grid *g, double frac)
     gr_pf_result_free(pf);
 }
 
+/* The lazy LP (shed_solve_lazy: distribution factors, branch limits added
+ * where broken) reaches the full LP's optimum on damaged real grids with
+ * binding limits: same objective and shed per class; its flows are a DC
+ * power flow of its served load within every limit. Then a second level
+ * (80 % load) through one shed_lazy context. */
+static void same_optimum(const gr_shed_result *a, const gr_shed_result *b)
+{
+    assert_near(a->objective, b->objective, 1e-6, 1e-9);
+    assert_near(a->shed_total_p, b->shed_total_p, 1e-7, 1e-9);
+    assert_near(a->dark_p, b->dark_p, 1e-9, 1e-12);
+    for (int c = 0; c < GR_LOAD_NCLASS; c++)
+        assert_near(a->shed_by_class_p[c], b->shed_by_class_p[c], 1e-7, 1e-9);
+}
+
+static void test_lazy_equals_lp(void **state)
+{
+    (void)state;
+    const char *cases[] = {"cases/matpower/case118.m", "cases/matpower/case300.m"};
+    int lazy_lp = 0;
+    for (int ci = 0; ci < 2; ci++) {
+        gr_grid *g0 = read_grid(cases[ci]);
+        gr_rng rng;
+        gr_rng_seed(&rng, 23);
+        for (int trial = 0; trial < 40; trial++) {
+            gr_grid *g = NULL;
+            assert_int_equal(gr_grid_copy(g0, &g), GR_OK);
+            for (int j = 0; j < 3; j++)
+                g->br_on[(int)(gr_rng_uniform(&rng) * g->nl)] = 0;
+            for (int k = 0; k < g->ng && trial % 2; k++) /* a generation deficit */
+                if (g->pmax[k] > 1.5 && gr_rng_uniform(&rng) < 0.5)
+                    g->gen_on[k] = 0;
+            if (trial % 4 >= 1)
+                tighten(g, trial % 4 == 3 ? 0.5 : 0.8);
+            double *cap = malloc(((size_t)g->nb * GR_LOAD_NCLASS + 1) * sizeof(double));
+            shed_caps_from_classes(g, NULL, cap);
+            gr_shed_options opt;
+            gr_shed_options_default(&opt);
+            gr_shed_result *a = NULL, *b = NULL, *a2 = NULL, *b2 = NULL;
+            int sa = shed_solve_lazy(g, cap, &opt, &a, NULL);
+            assert_int_equal(sa, shed_solve_caps(g, cap, &opt, &b, NULL));
+            if (sa == GR_OK) {
+                lazy_lp += a->lp_rows > 0 && a->lp_rows < b->lp_rows;
+                same_optimum(a, b);
+                for (int k = 0; k < g->nl; k++)
+                    assert_true(!(g->rate_a[k] > 0) || fabs(a->flow_p[k]) <= g->rate_a[k] + 1e-6);
+                check_against_pf_dc(g, a, 'A');
+                shed_lazy *z = NULL;
+                assert_int_equal(shed_lazy_create(g, &opt, &z, NULL), GR_OK);
+                gr_shed_result_free(a);
+                assert_int_equal(shed_lazy_solve(z, g, cap, &a, NULL), GR_OK);
+                same_optimum(a, b);
+                for (int i = 0; i < g->nb; i++)
+                    g->pd[i] *= 0.8;
+                shed_caps_from_classes(g, NULL, cap);
+                assert_int_equal(shed_lazy_solve(z, g, cap, &a2, NULL), GR_OK);
+                assert_int_equal(shed_solve_caps(g, cap, &opt, &b2, NULL), GR_OK);
+                same_optimum(a2, b2);
+                shed_lazy_free(z);
+            }
+            free(cap);
+            gr_shed_result_free(a);
+            gr_shed_result_free(b);
+            gr_shed_result_free(a2);
+            gr_shed_result_free(b2);
+            gr_grid_free(g);
+        }
+        gr_grid_free(g0);
+    }
+    print_message("lazy: %d of 80 solves ran the reduced LP\n", lazy_lp);
+    assert_true(lazy_lp > 10);
+}
+
 static void test_real_cases_tightened(void **state)
 {
     (void)state;
@@ -933,6 +1005,7 @@ int main(void)
         cmocka_unit_test(test_classes_from_overlay),
         cmocka_unit_test(test_oom),
         cmocka_unit_test(test_real_cases_tightened),
+        cmocka_unit_test(test_lazy_equals_lp),
         cmocka_unit_test(test_real_case_outage),
         cmocka_unit_test(test_timing_large),
     };
