@@ -20,7 +20,17 @@ int camp_log_event(camp_run *w, int night, double t_h, int kind, int ek, int ei,
         w->ev = e;
         w->capev = cap;
     }
-    w->ev[w->nev++] = (gr_campaign_event){night, t_h, kind, ek, ei, cause, mw};
+    /* the whole record, padding included, is zeroed: checkpoints store it byte
+       for byte, and their checksums must not depend on stack garbage */
+    gr_campaign_event *x = &w->ev[w->nev++];
+    memset(x, 0, sizeof *x);
+    x->night = night;
+    x->t_h = t_h;
+    x->kind = kind;
+    x->elem_kind = ek;
+    x->elem_index = ei;
+    x->cause = cause;
+    x->mw_lost = mw;
     return GR_OK;
 }
 
