@@ -98,6 +98,16 @@ static int parse_num(const char *s, double *out)
     return 0;
 }
 
+/* Resize *p to n elements of size sz; -1 (and *p unchanged) on failure. */
+static int grow(void **p, size_t n, size_t sz)
+{
+    void *q = gr_realloc(*p, n * sz);
+    if (!q)
+        return -1;
+    *p = q;
+    return 0;
+}
+
 static int cmp_int(const void *a, const void *b)
 {
     const int *x = a, *y = b;
@@ -220,19 +230,8 @@ int gr_bus_geo_parse(const char *text, size_t len, const char *name, gr_bus_geo 
         }
         if ((size_t)g->n == cap) {
             size_t nc = cap ? 2 * cap : 256;
-            int *ib = gr_realloc(g->bus_id, nc * sizeof *ib);
-            if (ib)
-                g->bus_id = ib;
-            int *il = gr_realloc(g->line, nc * sizeof *il);
-            if (il)
-                g->line = il;
-            double *xb = gr_realloc(g->x, nc * sizeof *xb);
-            if (xb)
-                g->x = xb;
-            double *yb = gr_realloc(g->y, nc * sizeof *yb);
-            if (yb)
-                g->y = yb;
-            if (!ib || !il || !xb || !yb) {
+            if (grow((void **)&g->bus_id, nc, sizeof(int)) || grow((void **)&g->line, nc, sizeof(int)) ||
+                grow((void **)&g->x, nc, sizeof(double)) || grow((void **)&g->y, nc, sizeof(double))) {
                 st = gr_error_set(err, GR_ENOMEM, "%s: out of memory", name);
                 break;
             }
