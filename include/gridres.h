@@ -488,11 +488,21 @@ typedef struct gr_overlay {
     int nl;
     int *branch_from, *branch_to; /* external bus numbers (as in the case) */
     double *branch_length_km;
+
+    /* Notes on what looks wrong but is allowed ("NAME: $.substations[3]: holds
+     * 812 of 1000 buses"), set by gr_overlay_read/parse when a case is given,
+     * and by gr_overlay_build (its assumptions). Not written; the CLI prints
+     * them as "gridres: warning: ...". NULL/0 when none. */
+    int n_warnings;
+    char **warnings;
 } gr_overlay;
 
 /* Read and validate scenario.json. Every field is checked (type, range,
  * references between tables); with `c` given, the buses must be exactly the
- * case's buses and the generators its generator rows. Errors (GR_EPARSE, exit
+ * case's buses and the generators its generator rows, each bus's kv the
+ * case's BASE_KV (where that is > 0), and ov->warnings notes a substation
+ * holding more than half of the buses (of 10 or more), people on buses
+ * without load and defended zones that cover no bus. Errors (GR_EPARSE, exit
  * 2 in the CLI) name the file and the JSON path:
  * "scenario.json: $.buses[12].population: expected a number, found string";
  * JSON syntax errors give "scenario.json:3:14: …". GR_EIO when the file cannot
@@ -509,6 +519,56 @@ void gr_overlay_free(gr_overlay *ov);
 /* Critical load (MW) at bus row `bus`: facility counts times fac_mw, per class
  * into mw[GR_FAC_N] (may be NULL); returns the total. */
 double gr_overlay_critical_mw(const gr_overlay *ov, int bus, double *mw);
+
+/* Bus coordinates from a geodata CSV (read by gr_bus_geo_read): one row per
+ * bus, either geographic (lon/lat, degrees) or already planar (km). */
+typedef struct gr_bus_geo {
+    int n;
+    int lonlat;             /* 1: x = longitude, y = latitude (degrees); 0: km */
+    int *bus_id;            /* external bus numbers (unique) */
+    double *x, *y;
+    char *path;             /* file it was read from, for messages */
+    int *line;              /* source line of each row */
+} gr_bus_geo;
+
+/* Read a geodata CSV: a header "bus_id,lon,lat" or "bus_id,x_km,y_km" (the
+ * header decides; "bus", "lng", "longitude", "latitude", "x", "y" are also
+ * accepted), then one row per bus. Blank lines and lines starting with '#'
+ * are skipped. Errors (GR_EPARSE): "path:line: field lat: ..." for a bad
+ * number, a wrong field count, a duplicate bus, an unknown header; GR_EIO
+ * when the file cannot be read. Free *out with gr_bus_geo_free. */
+int gr_bus_geo_read(const char *path, gr_bus_geo **out, gr_error *err);
+int gr_bus_geo_parse(const char *text, size_t len, const char *name, gr_bus_geo **out,
+                     gr_error *err);
+void gr_bus_geo_free(gr_bus_geo *geo);
+
+/* Overlay builder (docs/own_grid.md): a complete overlay for any case, to be
+ * edited by the user. Every figure is an assumption listed there. */
+typedef struct gr_overlay_build_options {
+    double people_per_mw;   /* people per MW of peak load (default 1800: the
+                               synthetic region's 10 M people / 5.5 GW) */
+    double zero_z_pu;       /* a branch with |r + jx| below this (pu) is a bus tie
+                               inside a substation (default 1e-4) */
+    const gr_bus_geo *geo;  /* coordinates, or NULL: a layout (sparse stress
+                               majorization) from the network; borrowed */
+    int n_cities;           /* load centres; 0: 8 * sqrt(nb / 2000), at least 1 */
+    int max_iter;           /* layout iterations (default 200) */
+    uint64_t seed;          /* layout start (default 1; recorded in the overlay) */
+    const char *case_file;  /* recorded as "case" (may be NULL) */
+} gr_overlay_build_options;
+
+void gr_overlay_build_options_default(gr_overlay_build_options *opt);
+
+/* Build the overlay of case c (g: its grid, or NULL to build it here):
+ * substations from transformers, bus ties and shared bus names; coordinates
+ * from opt->geo or a stress layout scaled to plausible line lengths; people
+ * in proportion to load; critical sites; cities by weighted k-means of the
+ * load; a defended zone per city; crew bases; plants by substation with
+ * types by unit size. The result passes the reader's checks; the same input
+ * gives the same overlay, bit for bit. opt NULL: the defaults. GR_EINVAL
+ * (bad options, a geo file naming no bus of the case), GR_ENOMEM. */
+int gr_overlay_build(const gr_case *c, const gr_grid *g, const gr_overlay_build_options *opt,
+                     gr_overlay **out, gr_error *err);
 
 /* Synthetic regional grid (DESIGN §9; docs/synth.md): cities with Zipf
  * populations, substations placed by population, a 750/330 kV backbone and a
@@ -1450,6 +1510,7 @@ typedef struct gr_campaign_scenario {
     int control;            /* GR_CASCADE_CONTROL_SHED (default) or _NONE */
     double reclose_h;       /* tripped (undamaged) elements are back after this: 2 h */
     char *text;             /* the scenario JSON as read (or the built-in text) */
+    int overlay_built;      /* 1: "grid" without "overlay": gr_overlay_build made it */
 } gr_campaign_scenario;
 
 /* The built-in default scenario as JSON text (static, NUL-terminated): the

@@ -256,6 +256,8 @@ int cli_load_inputs(const char *cmd, const cli_inputs_spec *spec, cli_inputs *in
         }
         if (spec->overlay_path)
             st = gr_overlay_read(spec->overlay_path, in->c, &in->ov, &err);
+        for (int k = 0; st == GR_OK && in->ov && k < in->ov->n_warnings; k++)
+            cli_errorf(NULL, "warning: %s", in->ov->warnings[k]);
     }
     if (st == GR_OK && spec->islands >= 0)
         st = gr_islands_find(in->g, spec->islands, &in->isl, &err);

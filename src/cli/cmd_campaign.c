@@ -17,7 +17,7 @@ int cmd_campaign(int argc, char **argv, gr_mpi *mpi);
 
 static void campaign_help(FILE *f)
 {
-    fputs("usage: gridres campaign [SCENARIO.json] [options]\n"
+    fputs("usage: gridres campaign [SCENARIO.json | CASE.m | CASE.raw] [options]\n"
           "\n"
           "Simulate a multi-night strike campaign on a power grid (docs/campaign.md): each\n"
           "night waves of drones and missiles fly to grid assets, the air defence engages\n"
@@ -26,6 +26,9 @@ static void campaign_help(FILE *f)
           "hand over the day. Load served is tracked hour by hour. Without SCENARIO.json\n"
           "the built-in default runs: 30 winter nights on the built-in synthetic region\n"
           "(2000 buses, 10 million people); the scenario format is in docs/scenario.md.\n"
+          "With a case file instead, the built-in campaign runs on that grid with the\n"
+          "overlay given by --overlay, else one built by gridres overlay's rules and\n"
+          "written to DIR/scenario.json (docs/own_grid.md).\n"
           "\n"
           "options:\n"
           "  --nights N          nights to simulate (default: the scenario's, 30)\n"
@@ -35,6 +38,7 @@ static void campaign_help(FILE *f)
           CLI_HELP_THREADS
           "  --control shed|none operator emergency shedding in the cascades (default: the\n"
           "                      scenario's, shed)\n"
+          "  --overlay FILE      with CASE: its scenario overlay (default: built)\n"
           "  --out DIR           output directory (default: a new gridres-out-DATE-TIME)\n"
           CLI_HELP_FORCE
           CLI_HELP_JSON
@@ -589,6 +593,46 @@ static void print_block(FILE *f, const gr_campaign_scenario *s, const gr_campaig
 }
 
 /* ------------------------------------------------------------------------
+ * A case file instead of a scenario: the built-in campaign on that grid.
+ * ------------------------------------------------------------------------ */
+/* 1 when `path` names a case (.m, or .raw in any letter case), not a scenario. */
+static int is_case_path(const char *path)
+{
+    size_t n = strlen(path);
+    if (n > 2 && strcmp(path + n - 2, ".m") == 0)
+        return 1;
+    if (n < 4 || path[n - 4] != '.')
+        return 0;
+    const char *e = path + n - 3;
+    return (e[0] == 'r' || e[0] == 'R') && (e[1] == 'a' || e[1] == 'A') && (e[2] == 'w' || e[2] == 'W');
+}
+
+/* The built-in scenario with "grid" (and "overlay") instead of "synth"; read
+ * relative to the current directory. */
+static int read_case_scenario(const char *case_path, const char *overlay_path,
+                              gr_campaign_scenario **s, gr_error *err)
+{
+    const char *def = gr_campaign_default_json();
+    json_t *root = json_loads(def, 0, NULL);
+    char name[512];
+    snprintf(name, sizeof name, "built-in campaign on %s", case_path);
+    if (!root || json_object_del(root, "synth") ||
+        json_object_set_new(root, "name", json_string(name)) ||
+        json_object_set_new(root, "grid", json_string(case_path)) ||
+        (overlay_path && json_object_set_new(root, "overlay", json_string(overlay_path)))) {
+        json_decref(root);
+        return gr_error_set(err, GR_ENOMEM, "out of memory");
+    }
+    char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(root);
+    if (!text)
+        return gr_error_set(err, GR_ENOMEM, "out of memory");
+    int st = gr_campaign_scenario_parse(text, strlen(text), case_path, NULL, s, err);
+    free(text);
+    return st;
+}
+
+/* ------------------------------------------------------------------------
  * The command.
  * ------------------------------------------------------------------------ */
 static const char *const out_files[] = {"hourly.csv", "nights.csv", "events.csv", "runs.csv",
@@ -602,7 +646,7 @@ int cmd_campaign(int argc, char **argv, gr_mpi *mpi)
     gr_campaign_scenario *s = NULL;
     gr_campaign_result *r = NULL;
     gr_error err = {0, ""};
-    const char *out_dir = NULL, *control_s = NULL, *write_s = NULL;
+    const char *out_dir = NULL, *control_s = NULL, *write_s = NULL, *overlay_s = NULL;
     int nights = 0, runs = 1, threads = 0, force = 0, as_json = 0, quiet = 0, npos = 0, rc;
     int report = 0;
     const char *pos[1] = {NULL};
@@ -625,6 +669,7 @@ int cmd_campaign(int argc, char **argv, gr_mpi *mpi)
         CLI_OPT_QUIET(quiet),
         {"report", CLI_FLAG, &report, 1, 0, 0, NULL},
         {"write-scenario", CLI_STRING, &write_s, 0, 0, 0, NULL},
+        CLI_OPT_OVERLAY(overlay_s),
     };
     cs.out_default = 1; /* gridres-out-DATE-TIME */
     if ((rc = cli_sweep_args(CMD, &cs, mpi, opts, CLI_NOPTS(opts), &argc, &argv)) != CLI_EXIT_OK)
@@ -657,12 +702,20 @@ int cmd_campaign(int argc, char **argv, gr_mpi *mpi)
             return rc;
     }
 
+    int from_case = npos > 0 && is_case_path(pos[0]);
+    if (overlay_s && !from_case) {
+        cli_errorf(CMD, "--overlay needs a case file (CASE.m or CASE.raw); a scenario names "
+                        "its overlay in $.overlay");
+        return CLI_EXIT_USAGE;
+    }
     /* progress from the first second: a large grid takes a while to read */
     int tty = !quiet && !as_json && isatty(STDERR_FILENO);
     if (tty)
-        fprintf(stderr, "gridres campaign: reading %s ...", npos > 0 ? pos[0] : "the built-in scenario");
+        fprintf(stderr, "gridres campaign: reading %s ...",
+                npos > 0 ? pos[0] : "the built-in scenario");
     double t_read = gr_time_s();
-    int st = gr_campaign_scenario_read(npos > 0 ? pos[0] : NULL, &s, &err);
+    int st = from_case ? read_case_scenario(pos[0], overlay_s, &s, &err)
+                       : gr_campaign_scenario_read(npos > 0 ? pos[0] : NULL, &s, &err);
     tm.read_s = gr_time_s() - t_read;
     if (tty)
         fprintf(stderr, " %.1f s\n", tm.read_s);
@@ -670,6 +723,14 @@ int cmd_campaign(int argc, char **argv, gr_mpi *mpi)
         cli_errorf(CMD, "%s", err.msg[0] ? err.msg : gr_strerror(st));
         return st == GR_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
     }
+    for (int k = 0; k < s->grid_case->n_warnings; k++)
+        cli_errorf(NULL, "warning: %s", s->grid_case->warnings[k]);
+    for (int k = 0; k < s->overlay->n_warnings; k++)
+        cli_errorf(NULL, "warning: %s", s->overlay->warnings[k]);
+    if (s->overlay_built)
+        cli_errorf(CMD, "no overlay for %s: built one (%d substations, %.0f people); written to "
+                        "%s/scenario.json", s->grid_path, s->overlay->nsub,
+                   s->overlay->population, dir);
     bar pb = {gr_time_s(), 0, 0.0};
     if (!quiet && isatty(STDERR_FILENO)) {
         opt.progress = bar_update;

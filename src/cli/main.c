@@ -18,6 +18,7 @@
     X(contingency, "DC or AC N-1, N-2 or listed contingencies, ranked by severity")          \
     X(synth, "generate the synthetic regional grid: grid.m + scenario.json")                 \
     X(info, "statistics of a MATPOWER case (and its scenario overlay)")                      \
+    X(overlay, "build a scenario overlay for any case: substations, map, people, zones")   \
     X(cascade, "cascading failure from an outage set, or a random N-2 Monte Carlo (CCDF)")  \
     X(shed, "emergency load shedding LP after an outage (priority classes, flow limits)")    \
     X(schedule, "rotating outage schedule: queues x blocks of who is dark when")          \

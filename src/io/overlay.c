@@ -474,6 +474,12 @@ static int rd_buses(jr *r, const json_t *arr, const gr_case *c, const bus_key *k
                          &hd)) ||
             (st = jr_num(r, o, p, "heat_population", 1, 0.0, pop, &hpop)))
             return st;
+        if (c && c->bus.base_kv[row] > 0.0 &&
+            fabs(ov->bus_kv[row] - c->bus.base_kv[row]) > 1e-9 * c->bus.base_kv[row]) {
+            jr_key_path(q, p, "kv");
+            return jr_fail(r, q, "%.10g kV, but the case's BASE_KV of bus %lld is %.10g",
+                           ov->bus_kv[row], id, c->bus.base_kv[row]);
+        }
         if (hd < 0 && hpop > 0.0) {
             jr_key_path(q, p, "heat_population");
             return jr_fail(r, q, "%.10g people heated but heat_district is null", hpop);
@@ -662,6 +668,10 @@ static int rd_root(jr *r, const json_t *root, const gr_case *c, gr_overlay **out
         (st = rd_table(r, crews, "crew_bases", ov->ncrew, crew_cols, ov)) ||
         (branches && (st = rd_branches(r, branches, c, keys, ov))))
         goto fail;
+    if (c && gr_overlay_note_checks(ov, c, r->name)) {
+        st = jr_oom(r);
+        goto fail;
+    }
     gr_free(keys);
     *out = ov;
     return GR_OK;

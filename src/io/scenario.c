@@ -174,9 +174,18 @@ static int read_grid(jr *r, const json_t *root, const char *base_dir, gr_campaig
             return jr_oom(r);
         if ((st = gr_case_read(s->grid_path, &s->grid_case, r->err)))
             return st;
-        if (!ov)
-            return jr_fail(r, "$", "missing field \"overlay\" (a campaign needs the grid's "
-                                "scenario overlay: places, people, zones)");
+        if (!ov) {
+            /* no overlay: build one with the defaults (docs/own_grid.md) */
+            gr_overlay_build_options bo;
+            const char *slash = strrchr(s->grid_path, '/');
+            gr_overlay_build_options_default(&bo);
+            bo.case_file = slash ? slash + 1 : s->grid_path;
+            if ((st = gr_grid_from_case(s->grid_case, &s->grid, r->err)) ||
+                (st = gr_overlay_build(s->grid_case, s->grid, &bo, &s->overlay, r->err)))
+                return st;
+            s->overlay_built = 1;
+            return GR_OK;
+        }
         if (json_is_string(ov)) {
             if ((st = sc_string(r, root, "$", "overlay", 1, &rel)))
                 return st;

@@ -1,4 +1,6 @@
-/* overlay.c — the scenario overlay as model data: allocation by table sizes, lifetime, string copies, critical load per bus. */
+/* overlay.c — the scenario overlay as model data: allocation by table sizes, lifetime, string copies, critical load per bus, warnings. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "gridres.h"
@@ -57,6 +59,9 @@ void gr_overlay_free(gr_overlay *ov)
     gr_free(ov->branch_to);
     gr_free(ov->branch_length_km);
     gr_free(ov->case_file);
+    for (int k = 0; k < ov->n_warnings; k++)
+        gr_free(ov->warnings[k]);
+    gr_free(ov->warnings);
     gr_free(ov);
 }
 
@@ -133,4 +138,72 @@ double gr_overlay_critical_mw(const gr_overlay *ov, int bus, double *mw)
         total += x;
     }
     return total;
+}
+
+int gr_overlay_warn(gr_overlay *ov, const char *fmt, ...)
+{
+    char buf[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    char **w = gr_realloc(ov->warnings, ((size_t)ov->n_warnings + 1) * sizeof *w);
+    if (!w)
+        return GR_ENOMEM;
+    ov->warnings = w;
+    if (!(w[ov->n_warnings] = gr_overlay_strdup(buf)))
+        return GR_ENOMEM;
+    ov->n_warnings++;
+    return GR_OK;
+}
+
+/* Warnings, not errors: each is legal but usually a mistake in a hand-edited
+ * (or built) overlay. A substation holding most of the grid's buses makes
+ * one asset of the whole grid; people on a bus without load are never
+ * counted as losing power through the shedding LP; a zone covering no bus
+ * defends nothing. */
+#define NOTE_SUB_SHARE 0.5   /* a substation holding more than this share of the buses */
+#define NOTE_SUB_MIN_BUSES 10 /* ... of a grid of at least this many buses */
+int gr_overlay_note_checks(gr_overlay *ov, const gr_case *c, const char *name)
+{
+    if (!ov || !c || ov->nb != c->bus.n)
+        return GR_OK;
+    const char *nm = name ? name : "(overlay)";
+    int st = GR_OK;
+    if (ov->nb >= NOTE_SUB_MIN_BUSES && ov->nsub > 0) {
+        int *cnt = gr_calloc((size_t)ov->nsub, sizeof *cnt);
+        if (!cnt)
+            return GR_ENOMEM;
+        for (int b = 0; b < ov->nb; b++)
+            if (ov->bus_substation[b] >= 0 && ov->bus_substation[b] < ov->nsub)
+                cnt[ov->bus_substation[b]]++;
+        for (int i = 0; i < ov->nsub && !st; i++)
+            if (cnt[i] > NOTE_SUB_SHARE * ov->nb)
+                st = gr_overlay_warn(ov, "%s: $.substations[%d]: holds %d of the %d buses "
+                                     "(more than half of the grid in one substation)",
+                                     nm, i, cnt[i], ov->nb);
+        gr_free(cnt);
+    }
+    int n_noload = 0, first = -1;
+    for (int b = 0; b < ov->nb; b++)
+        if (ov->bus_population[b] > 0.0 && !(c->bus.pd_mw[b] > 0.0)) {
+            if (first < 0)
+                first = b;
+            n_noload++;
+        }
+    if (!st && n_noload > 0)
+        st = gr_overlay_warn(ov, "%s: $.buses[%d].population: %d bus%s with people but no load "
+                             "(bus %d first)", nm, first, n_noload, n_noload == 1 ? "" : "es",
+                             c->bus.bus_i[first]);
+    for (int z = 0; z < ov->nzone && !st; z++) {
+        int covered = 0;
+        double r2 = ov->zone_radius_km[z] * ov->zone_radius_km[z];
+        for (int b = 0; b < ov->nb && !covered; b++) {
+            double dx = ov->bus_x_km[b] - ov->zone_x_km[z], dy = ov->bus_y_km[b] - ov->zone_y_km[z];
+            covered = dx * dx + dy * dy <= r2;
+        }
+        if (!covered)
+            st = gr_overlay_warn(ov, "%s: $.defended_zones[%d]: covers no bus", nm, z);
+    }
+    return st;
 }

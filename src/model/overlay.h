@@ -26,4 +26,18 @@ char *gr_overlay_strdup(const char *s);
  * the writer's text read back by the reader, so the rules exist once. */
 int gr_overlay_check(const gr_overlay *ov, const gr_case *c, gr_error *err);
 
+/* Append a warning (printf-style, at most 511 characters) to ov->warnings.
+ * GR_ENOMEM when it cannot. */
+int gr_overlay_warn(gr_overlay *ov, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* The reader's warnings about an overlay that agrees with case c (same bus
+ * rows): a substation holding more than half of the buses (grids of 10 or
+ * more), people on buses without load, defended zones covering no bus; each
+ * "NAME: JSON-PATH: text" appended to ov->warnings. GR_OK or GR_ENOMEM. */
+int gr_overlay_note_checks(gr_overlay *ov, const gr_case *c, const char *name);
+
 #endif /* GRIDRES_MODEL_OVERLAY_H */
