@@ -42,3 +42,56 @@ int io_read_file(const char *path, char **buf, size_t *len, gr_error *err)
     *len = n;
     return GR_OK;
 }
+
+int io_case_parse_text(const char *fn, const char *text, size_t len, const char *name,
+                       size_t max_len, io_case_parser parse, gr_case **out, gr_error *err)
+{
+    if (!out)
+        return gr_error_set(err, GR_EINVAL, "%s: out is NULL", fn);
+    *out = NULL;
+    if (!text && len > 0)
+        return gr_error_set(err, GR_EINVAL, "%s: text is NULL", fn);
+    if (len > max_len)
+        return gr_error_set(err, GR_EINVAL, "%s: input larger than 2 GiB", name ? name : "<memory>");
+    char *copy = gr_malloc(len + 1);
+    if (!copy)
+        return gr_error_set(err, GR_ENOMEM, "%s: out of memory", name ? name : "<memory>");
+    if (len)
+        memcpy(copy, text, len);
+    copy[len] = 0;
+    int st = parse(copy, len, name, out, err);
+    gr_free(copy);
+    return st;
+}
+
+int io_case_read_file(const char *fn, const char *path, size_t max_len, io_case_parser parse,
+                      gr_case **out, gr_error *err)
+{
+    if (!out)
+        return gr_error_set(err, GR_EINVAL, "%s: out is NULL", fn);
+    *out = NULL;
+    if (!path)
+        return gr_error_set(err, GR_EINVAL, "%s: path is NULL", fn);
+    char *text = NULL;
+    size_t len = 0;
+    int st = io_read_file(path, &text, &len, err);
+    if (st != GR_OK)
+        return st;
+    if (len > max_len) {
+        gr_free(text);
+        return gr_error_set(err, GR_EINVAL, "%s: file larger than 2 GiB", path);
+    }
+    gr_case *c = NULL;
+    st = parse(text, len, path, &c, err);
+    gr_free(text);
+    if (st != GR_OK)
+        return st;
+    size_t plen = strlen(path) + 1;
+    if (!(c->path = gr_malloc(plen))) {
+        gr_case_free(c);
+        return gr_error_set(err, GR_ENOMEM, "%s: out of memory", path);
+    }
+    memcpy(c->path, path, plen);
+    *out = c;
+    return GR_OK;
+}

@@ -12,4 +12,16 @@
  * or GR_ENOMEM "PATH: out of memory". */
 int io_read_file(const char *path, char **buf, size_t *len, gr_error *err);
 
+/* A case reader's parser of NUL-terminated text (text[len] == 0); `name` in messages. */
+typedef int (*io_case_parser)(const char *text, size_t len, const char *name, gr_case **out,
+                              gr_error *err);
+/* The public gr_case_parse* entry: check the arguments (`fn` names the function in
+ * messages), refuse more than max_len bytes, parse a NUL-terminated copy of text. */
+int io_case_parse_text(const char *fn, const char *text, size_t len, const char *name,
+                       size_t max_len, io_case_parser parse, gr_case **out, gr_error *err);
+/* The public gr_case_read* entry: read path whole, refuse more than max_len bytes,
+ * parse it and record the path in the case. */
+int io_case_read_file(const char *fn, const char *path, size_t max_len, io_case_parser parse,
+                      gr_case **out, gr_error *err);
+
 #endif /* GRIDRES_IO_FILE_READ_H */

@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "io/file_read.h"
 #include "io/matpower_internal.h"
 
 /* ------------------------------------------------------------------------
@@ -72,89 +73,11 @@ static int parse_terminated(const char *text, size_t len, const char *name, gr_c
 
 int gr_case_parse(const char *text, size_t len, const char *name, gr_case **out, gr_error *err)
 {
-    if (!out)
-        return gr_error_set(err, GR_EINVAL, "gr_case_parse: out is NULL");
-    *out = NULL;
-    if (!text && len > 0)
-        return gr_error_set(err, GR_EINVAL, "gr_case_parse: text is NULL");
-    if (len > MP_MAX_INPUT)
-        return gr_error_set(err, GR_EINVAL, "%s: input larger than 2 GiB", name ? name : "<memory>");
-    char *copy = gr_malloc(len + 1);
-    if (!copy)
-        return gr_error_set(err, GR_ENOMEM, "%s: out of memory", name ? name : "<memory>");
-    if (len)
-        memcpy(copy, text, len);
-    copy[len] = 0;
-    int st = parse_terminated(copy, len, name, out, err);
-    gr_free(copy);
-    return st;
-}
-
-/* Whole file into a NUL-terminated buffer. */
-static int read_file(const char *path, char **text, size_t *len, gr_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return gr_error_set(err, GR_EIO, "%s: cannot open for reading", path);
-    size_t cap = 1 << 16, n = 0;
-    char *buf = gr_malloc(cap);
-    int st = buf ? GR_OK : gr_error_set(err, GR_ENOMEM, "%s: out of memory", path);
-    while (st == GR_OK) {
-        if (cap - n < 2) {
-            if (cap > MP_MAX_INPUT) {
-                st = gr_error_set(err, GR_EINVAL, "%s: file larger than 2 GiB", path);
-                break;
-            }
-            char *b = gr_realloc(buf, 2 * cap);
-            if (!b) {
-                st = gr_error_set(err, GR_ENOMEM, "%s: out of memory", path);
-                break;
-            }
-            buf = b;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0) {
-            if (ferror(f))
-                st = gr_error_set(err, GR_EIO, "%s: read error", path);
-            break;
-        }
-    }
-    fclose(f);
-    if (st != GR_OK) {
-        gr_free(buf);
-        return st;
-    }
-    buf[n] = 0;
-    *text = buf;
-    *len = n;
-    return GR_OK;
+    return io_case_parse_text("gr_case_parse", text, len, name, MP_MAX_INPUT, parse_terminated,
+                              out, err);
 }
 
 int mp_case_read(const char *path, gr_case **out, gr_error *err)
 {
-    if (!out)
-        return gr_error_set(err, GR_EINVAL, "gr_case_read: out is NULL");
-    *out = NULL;
-    if (!path)
-        return gr_error_set(err, GR_EINVAL, "gr_case_read: path is NULL");
-    char *text = NULL;
-    size_t len = 0;
-    int st = read_file(path, &text, &len, err);
-    if (st != GR_OK)
-        return st;
-    gr_case *c = NULL;
-    st = parse_terminated(text, len, path, &c, err);
-    gr_free(text);
-    if (st != GR_OK)
-        return st;
-    size_t plen = strlen(path) + 1;
-    if (!(c->path = gr_malloc(plen))) {
-        gr_case_free(c);
-        return gr_error_set(err, GR_ENOMEM, "%s: out of memory", path);
-    }
-    memcpy(c->path, path, plen);
-    *out = c;
-    return GR_OK;
+    return io_case_read_file("gr_case_read", path, MP_MAX_INPUT, parse_terminated, out, err);
 }
