@@ -1,6 +1,8 @@
 /* contingency_list.c — contingency files: one contingency per line ("branch:12,gen:3") or a MATPOWER change table (contab). */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -330,6 +332,17 @@ static int parse_contab(reader *rd, const char *text, size_t len, gr_error *err)
                                      "chgtype newval");
                     goto done;
                 }
+                /* label, table, row, column and change type are integers */
+                for (int k = 0; k < 6; k++)
+                    if (k != 1 && !(f[k] >= INT_MIN && f[k] <= INT_MAX && f[k] == floor(f[k]))) {
+                        static const char *const what[] = {"label", "prob", "table", "row",
+                                                           "col", "chgtype"};
+                        char msg[160];
+                        snprintf(msg, sizeof msg, "chgtab %s: expected an integer, found %g",
+                                 what[k], f[k]);
+                        st = parse_error(rd, err, text, row_start, msg);
+                        goto done;
+                    }
                 if ((st = grow((void **)&rows, &cap, nrows + 1, sizeof *rows)))
                     goto done;
                 int line, col;

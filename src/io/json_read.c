@@ -6,6 +6,17 @@
 
 #include "io/json_read.h"
 
+/* Messages stay on one line: control characters of a key or value the file
+ * gave ("\n" in a JSON string) are shown as '?'. */
+static int one_line(jr *r, int st)
+{
+    if (r->err)
+        for (char *c = r->err->msg; *c; c++)
+            if ((unsigned char)*c < 0x20 || *c == 0x7f)
+                *c = '?';
+    return st;
+}
+
 int jr_fail(jr *r, const char *path, const char *fmt, ...)
 {
     char msg[GR_ERROR_MAX];
@@ -13,7 +24,7 @@ int jr_fail(jr *r, const char *path, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return gr_error_set(r->err, GR_EPARSE, "%s: %s: %s", r->name, path, msg);
+    return one_line(r, gr_error_set(r->err, GR_EPARSE, "%s: %s: %s", r->name, path, msg));
 }
 
 int jr_oom(jr *r) { return gr_error_set(r->err, GR_ENOMEM, "%s: out of memory", r->name); }
@@ -101,8 +112,8 @@ int jr_load_text(jr *r, const char *text, size_t len, json_t **root)
         if (json_error_code(&je) == json_error_out_of_memory || (je.line < 0 && !je.text[0]) ||
             gr_alloc_failing())
             return jr_oom(r);
-        return gr_error_set(r->err, GR_EPARSE, "%s:%d:%d: %s", r->name, je.line, je.column,
-                            je.text);
+        return one_line(r, gr_error_set(r->err, GR_EPARSE, "%s:%d:%d: %s", r->name, je.line,
+                                        je.column, je.text));
     }
     return GR_OK;
 }

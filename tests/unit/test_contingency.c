@@ -646,6 +646,47 @@ static void test_new_or_worse(void **state)
     gr_grid_free(g);
 }
 
+/* Found by tests/fuzz/fuzz_ctg: a chgtab label, table, row, column or change
+ * type that is not an int (4.3e62 went through an undefined double -> int
+ * conversion) is a parse error naming the line and the column. */
+static void test_list_contab_not_integers(void **state)
+{
+    (void)state;
+    gr_grid *g = seven_bus();
+    static const struct {
+        const char *row, *msg;
+    } bad[] = {
+        {"\t4.33e62\t0.1\t3\t5\t11\t1\t0\n", "c.m:3:2: chgtab label: expected an integer, found 4.33e+62"},
+        {"\t1\t0\tCT_TBRCH\t1e300\tBR_STATUS\tCT_REP\t0\n", "c.m:3:2: chgtab row: expected an integer"},
+        {"\t1\t0\tnan\t1\tBR_STATUS\tCT_REP\t0\n", "c.m:3:2: chgtab table: expected an integer"},
+        {"\t1\t0\tCT_TBRCH\t2.5\tBR_STATUS\tCT_REP\t0\n", "c.m:3:2: chgtab row: expected an integer, found 2.5"},
+        {"\t1\t0\tCT_TBRCH\t1\t-inf\tCT_REP\t0\n", "c.m:3:2: chgtab col: expected an integer"},
+        {"\t1\t0\tCT_TBRCH\t1\tBR_STATUS\t2147483648\t0\n", "c.m:3:2: chgtab chgtype: expected an integer"},
+    };
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        char txt[512];
+        snprintf(txt, sizeof txt, "function chgtab = t\nchgtab = [\n%s];\n", bad[k].row);
+        gr_ctg_list *l = NULL;
+        gr_error err = {0};
+        assert_int_equal(gr_ctg_list_parse(txt, strlen(txt), "c.m", g, &l, &err), GR_EPARSE);
+        assert_null(l);
+        if (strncmp(err.msg, bad[k].msg, strlen(bad[k].msg)) != 0)
+            fail_msg("row '%s': message '%s', expected '%s…'", bad[k].row, err.msg, bad[k].msg);
+    }
+    /* integral values written as reals still read: table 3.0, row 2e0 */
+    const char *ok = "chgtab = [\n\t7\t0\t3.0\t2e0\t11\t1\t0\n];\n";
+    gr_ctg_list *l = NULL;
+    gr_error err = {0};
+    assert_int_equal(gr_ctg_list_parse(ok, strlen(ok), "c.m", g, &l, &err), GR_OK);
+    assert_int_equal(l->n, 1);
+    assert_int_equal(l->label[0], 7);
+    assert_int_equal(l->ptr[1], 1);
+    assert_int_equal(l->kind[0], GR_ELEM_BRANCH);
+    assert_int_equal(l->index[0], 1);
+    gr_ctg_list_free(l);
+    gr_grid_free(g);
+}
+
 static int print_summary(void **state)
 {
     (void)state;
@@ -668,6 +709,7 @@ int main(void)
         cmocka_unit_test(test_ac_qlim),
         cmocka_unit_test(test_out_of_memory),
         cmocka_unit_test(test_new_or_worse),
+        cmocka_unit_test(test_list_contab_not_integers),
     };
     return tu_exit(cmocka_run_group_tests(tests, NULL, print_summary));
 }

@@ -400,6 +400,29 @@ static void test_out_of_memory(void **state)
     assert_true(ok);
 }
 
+/* Found by tests/fuzz/fuzz_campaign: a key or a token with a control character
+ * ("\n" in a JSON key, a raw one in a string) was echoed into the message,
+ * which must stay one line; it shows as '?'. */
+static void m_newline_key(json_t *r)
+{
+    json_object_set_new(elem(r, "buses", 3), "substatio\n", json_integer(1));
+}
+
+static void test_messages_one_line(void **state)
+{
+    (void)state;
+    expect_error(m_newline_key, g_case, "$.buses[3]: unknown field \"substatio?\" (known: bus,");
+    /* jansson's syntax error quotes the token with the raw newline */
+    const char *bad = "{\"format\": \"gridres-\nscenario\"}";
+    gr_overlay *ov = (gr_overlay *)1;
+    gr_error err = {0, ""};
+    assert_int_equal(gr_overlay_parse(bad, strlen(bad), "nl.json", NULL, &ov, &err), GR_EPARSE);
+    assert_null(ov);
+    assert_non_null(strstr(err.msg, "nl.json:1:"));
+    assert_null(strchr(err.msg, '\n'));
+    assert_null(strchr(err.msg, '\r'));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -407,6 +430,7 @@ int main(void)
         cmocka_unit_test(test_non_finite_and_negative),
         cmocka_unit_test(test_syntax_and_io), cmocka_unit_test(test_writer_checks),
         cmocka_unit_test(test_names),        cmocka_unit_test(test_out_of_memory),
+        cmocka_unit_test(test_messages_one_line),
     };
     return tu_exit(cmocka_run_group_tests(tests, setup, teardown));
 }

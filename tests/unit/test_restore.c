@@ -1031,6 +1031,20 @@ static int teardown_all(void **state)
     return 0;
 }
 
+/* Found by tests/fuzz/fuzz_damage: a control character in a name the file
+ * gave ("tr\u0001sformer") was echoed into the one-line message; it shows as '?'. */
+static void test_damage_message_one_line(void **state)
+{
+    (void)state;
+    gr_grid *g = example6();
+    parse_bad(g, "{\"elements\": [{\"kind\": \"tr\\u0001ns\\nformer\", \"row\": 4}]}",
+              "$.elements[0].kind: expected \"branch\", \"line\", \"transformer\", \"gen\", "
+              "\"bus\" or \"substation\", found \"tr?ns?former\"");
+    parse_bad(g, "{\"elements\": [{\"kind\": \"branch\", \"row\": 4, \"col\\rour\": 1}]}",
+              "$.elements[0]: unknown field \"col?our\"");
+    gr_grid_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1051,6 +1065,7 @@ int main(void)
         cmocka_unit_test(test_remaining),
         cmocka_unit_test(test_bad_api),
         cmocka_unit_test(test_oom),
+        cmocka_unit_test(test_damage_message_one_line),
     };
     return tu_exit(cmocka_run_group_tests(tests, NULL, teardown_all));
 }
