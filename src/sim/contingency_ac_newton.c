@@ -106,8 +106,6 @@ void ctg_ac_fill_jacobian(const nr_ws *w, ac_thread *t, int masked)
         double inv_vmk = 1.0 / t->vm[k];
         for (int q = Y->p[k]; q < Y->p[k + 1]; q++, slot += 4) {
             int i = Y->i[q];
-            if (slot[0] < 0 && slot[1] < 0 && slot[2] < 0 && slot[3] < 0)
-                continue;
             double d[4];
             entry_derivs(t, i, k, Y->x[q], Y->z[q], inv_vmk, d);
             if (masked) {
@@ -121,17 +119,14 @@ void ctg_ac_fill_jacobian(const nr_ws *w, ac_thread *t, int masked)
                 if (pm || cm)
                     d[3] = i == k && pm ? 1.0 : 0.0;   /* J22: Q_i / Vm_k */
             }
-            for (int e = 0; e < 4; e++)
-                if (slot[e] >= 0)
-                    Jx[slot[e]] = d[e];
+            for (int e = 0; e < 4; e++) /* absent slots: the scratch entry Jx[nzj] */
+                Jx[slot[e]] = d[e];
         }
     }
 }
 
 /* Apply the step dx: Va -= dx(angle), Vm -= dx(magnitude), and rotate and
- * scale V = vr + j vi to match: V *= (vm'/vm) e^{j dVa}, cos and sin of the
- * small dVa by their series (|dVa| <= 0.05 rad: truncation below 1e-16),
- * exactly otherwise. */
+ * scale V = vr + j vi to match (nr_rotate). */
 static void apply_step(const nr_ws *w, ac_thread *t)
 {
     for (int s = 0; s < w->nbus; s++) {
@@ -146,19 +141,7 @@ static void apply_step(const nr_ws *w, ac_thread *t)
             scale = vm / t->vm[k];
             t->vm[k] = vm;
         }
-        if (dva == 0.0 && scale == 1.0)
-            continue;
-        if (fabs(dva) <= 0.05 && isfinite(scale)) {
-            double d2 = dva * dva;
-            double cs = 1.0 - d2 * (0.5 - d2 * (1.0 / 24 - d2 * (1.0 / 720 - d2 / 40320)));
-            double sn = dva * (1.0 - d2 * (1.0 / 6 - d2 * (1.0 / 120 - d2 / 5040)));
-            double vr = t->vr[k], vi = t->vi[k];
-            t->vr[k] = scale * (vr * cs - vi * sn);
-            t->vi[k] = scale * (vr * sn + vi * cs);
-        } else {
-            t->vr[k] = t->vm[k] * cos(t->va[k]);
-            t->vi[k] = t->vm[k] * sin(t->va[k]);
-        }
+        nr_rotate(&t->vr[k], &t->vi[k], t->vm[k], t->va[k], dva, scale);
     }
 }
 
@@ -263,7 +246,7 @@ static int smw_setup(const ac_shared *sh, ac_thread *t)
             int rows[4] = {w->arow[i], w->arow[i], w->qrow[i], w->qrow[i]};
             int cols[4] = {w->arow[k], w->qrow[k], w->arow[k], w->qrow[k]};
             for (int e = 0; e < 4; e++) {
-                if (slot[e] < 0)
+                if (slot[e] == w->nzj)
                     continue;
                 int rr = -1, cc = -1;
                 for (int j = 0; j < s; j++) {
