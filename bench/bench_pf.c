@@ -14,13 +14,14 @@
  * i.e. how much the solver spends beyond the linear algebra it cannot avoid.
  * Usage: bench_pf [reps] [case names...]
  *
- * bench_pf --peer CASE.m [reps] [n1_max] [max_iter]: the figures bench/peers.sh sets
- * beside lightsim2grid's (bench_anchors.py) on the same case, as "key value"
- * lines, in ms, medians over reps: the same model and settings as the peer
- * (flat start, tol 1e-8, at most 10 iterations, no Q limits);
+ * bench_pf --peer CASE.m [reps] [n1_max] [max_iter] [flat|case]: the figures
+ * bench/peers.sh sets beside lightsim2grid's (bench_anchors.py) on the same
+ * case, as "key value" lines, in ms, medians over reps: the same model and
+ * settings as the peer (flat start unless "case": the case's voltages; tol
+ * 1e-8, at most max_iter (default 10) iterations, no Q limits);
  *   ac_cold_ms: gr_pf_ac (islands, Ybus, ordering, analysis and Newton: more
  *               than the peer's ls_ac_algo_ms, which leaves out its Ybus);
- *   ac_warm_ms: gr_pf_solver_solve from the flat start on a solver already
+ *   ac_warm_ms: gr_pf_solver_solve from the same start on a solver already
  *               used once (peer: ls_ac_warm_algo_ms);
  *   dc_ms:      gr_pf_dc (peer: ls_dc_ms);
  *   n1_ms:      AC N-1 of the in-service branches among the first n1_max
@@ -126,7 +127,7 @@ static double peer_pf_time(const gr_grid *g, const gr_pf_options *opt, int reps,
     return m;
 }
 
-static int peer_mode(const char *path, int reps, int n1_max, int max_iter)
+static int peer_mode(const char *path, int reps, int n1_max, int max_iter, int flat)
 {
     gr_case *cs = NULL;
     gr_grid *g = NULL;
@@ -137,7 +138,7 @@ static int peer_mode(const char *path, int reps, int n1_max, int max_iter)
     }
     gr_pf_options opt;
     gr_pf_options_default(&opt); /* tol 1e-8, 10 iterations, no Q limits */
-    opt.flat_start = 1;
+    opt.flat_start = flat;
     if (max_iter > 0)
         opt.max_iter = max_iter;
     int iters = 0, conv = 0, dc_it = 0, dc_conv = 0;
@@ -202,7 +203,7 @@ int main(int argc, char **argv)
 {
     if (argc > 2 && strcmp(argv[1], "--peer") == 0)
         return peer_mode(argv[2], argc > 3 ? atoi(argv[3]) : 5, argc > 4 ? atoi(argv[4]) : 0,
-                         argc > 5 ? atoi(argv[5]) : 0);
+                         argc > 5 ? atoi(argv[5]) : 0, !(argc > 6 && strcmp(argv[6], "case") == 0));
     int reps = argc > 1 ? atoi(argv[1]) : 21;
     const char *defaults[] = {"case2383wp", "case9241pegase", "case13659pegase", "case_ACTIVSg10k"};
     const char **names = argc > 2 ? (const char **)argv + 2 : defaults;
