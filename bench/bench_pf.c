@@ -12,7 +12,24 @@
  * the iterations, and for both the ratio
  *   time / (iterations x (one klu_refactor + one klu_solve of the final Jacobian)),
  * i.e. how much the solver spends beyond the linear algebra it cannot avoid.
- * Usage: bench_pf [reps] [case names...] */
+ * Usage: bench_pf [reps] [case names...]
+ *
+ * bench_pf --peer CASE.m [reps] [n1_max] [max_iter] [flat|case]: the figures
+ * bench/peers.sh sets beside lightsim2grid's (bench_anchors.py) on the same
+ * case, as "key value" lines, in ms, medians over reps: the same model and
+ * settings as the peer (flat start unless "case": the case's voltages; tol
+ * 1e-8, at most max_iter (default 10) iterations, no Q limits);
+ *   ac_cold_ms: gr_pf_ac (islands, Ybus, ordering, analysis and Newton: more
+ *               than the peer's ls_ac_algo_ms, which leaves out its Ybus);
+ *   ac_warm_ms: gr_pf_solver_solve from the same start on a solver already
+ *               used once (peer: ls_ac_warm_algo_ms);
+ *   dc_ms:      gr_pf_dc (peer: ls_dc_ms);
+ *   n1_ms:      AC N-1 of the in-service branches among the first n1_max
+ *               rows, 1 thread, from the base solution: the sum of the
+ *               contingencies' own times over their number (peer:
+ *               n1_ms_per_cont, whose base solve and set-up are excluded as
+ *               well); islanding outages are solved and counted (n1_islanding),
+ *               n1_ms_connected: the same mean over the others. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,8 +107,103 @@ static double lu_step_time(const gr_grid *g, const gr_pf_result *r, int reps)
     return m;
 }
 
+/* Median of reps wall times of one AC or DC solve of g; *iters: the last one's iterations. */
+static double peer_pf_time(const gr_grid *g, const gr_pf_options *opt, int reps, int dc,
+                           int *iters, int *conv)
+{
+    double *t = malloc((size_t)reps * sizeof(double));
+    for (int k = 0; k < reps; k++) {
+        gr_pf_result *r = NULL;
+        gr_error err = {0};
+        double t0 = gr_time_s();
+        int st = dc ? gr_pf_dc(g, &r, &err) : gr_pf_ac(g, opt, &r, &err);
+        t[k] = gr_time_s() - t0;
+        *conv = st == GR_OK && r->converged;
+        *iters = st == GR_OK ? r->iterations : -1;
+        gr_pf_result_free(r);
+    }
+    double m = median(t, reps);
+    free(t);
+    return m;
+}
+
+static int peer_mode(const char *path, int reps, int n1_max, int max_iter, int flat)
+{
+    gr_case *cs = NULL;
+    gr_grid *g = NULL;
+    gr_error err = {0};
+    if (gr_case_read(path, &cs, &err) || gr_grid_from_case(cs, &g, &err)) {
+        fprintf(stderr, "bench_pf: %s\n", err.msg);
+        return 1;
+    }
+    gr_pf_options opt;
+    gr_pf_options_default(&opt); /* tol 1e-8, 10 iterations, no Q limits */
+    opt.flat_start = flat;
+    if (max_iter > 0)
+        opt.max_iter = max_iter;
+    int iters = 0, conv = 0, dc_it = 0, dc_conv = 0;
+    printf("buses %d\n", g->nb);
+    printf("ac_cold_ms %.4f\n", 1e3 * peer_pf_time(g, &opt, reps, 0, &iters, &conv));
+    printf("ac_iters %d\nac_converged %d\n", iters, conv);
+    gr_pf_solver *ps = NULL;
+    double *t = malloc((size_t)reps * sizeof(double));
+    gr_pf_solver_create(g, &ps, &err);
+    for (int k = 0; k <= reps; k++) {
+        gr_pf_result *rw = NULL;
+        double t0 = gr_time_s();
+        gr_pf_solver_solve(ps, g, &opt, &rw, &err);
+        if (k > 0) /* the first solve builds the workspace */
+            t[k - 1] = gr_time_s() - t0;
+        conv &= rw->converged && rw->iterations == iters;
+        gr_pf_result_free(rw);
+    }
+    gr_pf_solver_free(ps);
+    printf("ac_warm_ms %.4f\nac_warm_same %d\n", 1e3 * median(t, reps), conv);
+    free(t);
+    printf("dc_ms %.4f\n", 1e3 * peer_pf_time(g, &opt, reps, 1, &dc_it, &dc_conv));
+    if (n1_max > 0) {
+        gr_ctg_list *l = NULL;
+        gr_ctg_list_n1(g, GR_CTG_BRANCHES, &l);
+        int n = 0;
+        while (n < l->n && l->index[l->ptr[n]] < n1_max)
+            n++;
+        int n_all = l->n;
+        l->n = n; /* branches come first, in row order */
+        gr_ctg_options co;
+        gr_ctg_options_default(&co);
+        co.threads = 1;
+        gr_ctg_result *r = NULL;
+        if (gr_ctg_run(g, l, &co, &r, &err)) {
+            fprintf(stderr, "bench_pf: %s\n", err.msg);
+            return 1;
+        }
+        double sum = 0.0, sum_c = 0.0;
+        int n_isl = 0, n_nc = 0, n_full = 0;
+        for (int c = 0; c < n; c++) {
+            sum += r->time_s[c];
+            n_isl += r->method[c] == GR_CTG_ISLANDS;
+            n_full += r->method[c] == GR_CTG_FULL;
+            n_nc += !r->converged[c];
+            if (r->method[c] != GR_CTG_ISLANDS)
+                sum_c += r->time_s[c];
+        }
+        printf("n1_contingencies %d\nn1_ms %.4f\nn1_ms_connected %.4f\n", n, 1e3 * sum / n,
+               n > n_isl ? 1e3 * sum_c / (n - n_isl) : 0.0);
+        printf("n1_islanding %d\nn1_full %d\nn1_not_converged %d\n", n_isl, n_full, n_nc);
+        l->n = n_all;
+        gr_ctg_result_free(r);
+        gr_ctg_list_free(l);
+    }
+    gr_grid_free(g);
+    gr_case_free(cs);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 2 && strcmp(argv[1], "--peer") == 0)
+        return peer_mode(argv[2], argc > 3 ? atoi(argv[3]) : 5, argc > 4 ? atoi(argv[4]) : 0,
+                         argc > 5 ? atoi(argv[5]) : 0, !(argc > 6 && strcmp(argv[6], "case") == 0));
     int reps = argc > 1 ? atoi(argv[1]) : 21;
     const char *defaults[] = {"case2383wp", "case9241pegase", "case13659pegase", "case_ACTIVSg10k"};
     const char **names = argc > 2 ? (const char **)argv + 2 : defaults;

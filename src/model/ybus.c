@@ -1,6 +1,7 @@
 /* ybus.c — bus admittance matrix and branch-end admittances, as MATPOWER's makeYbus (π model, tap, shift). */
 #include <complex.h>
 #include <math.h>
+#include <string.h>
 
 #include "gridres.h"
 #include "model/islands_internal.h"
@@ -16,7 +17,8 @@ void branch_admittances(const gr_grid *g, int k, double complex *yff, double com
      * go through slow NaN-careful library calls. */
     double r = g->br_r[k], x = g->br_x[k], d = r * r + x * x;
     double ysr = r / d, ysi = -x / d;
-    double t = g->br_tap[k], cs = cos(g->br_shift[k]), sn = sin(g->br_shift[k]);
+    double shift = g->br_shift[k], t = g->br_tap[k];
+    double cs = shift == 0.0 ? 1.0 : cos(shift), sn = shift == 0.0 ? shift : sin(shift); /* as cos/sin of +-0 */
     double t2 = t * t;
     /* 1/conj(tap) = e^{j shift} / t;  1/tap = e^{-j shift} / t */
     double ar = cs / t, ai = sn / t;
@@ -54,41 +56,93 @@ static gr_csc *branch_end_matrix(const gr_grid *g, int from_end)
     return A;
 }
 
+/* Position of row r in column c of A (rows of the column in A->i[p[c]..]), or -1. */
+static int column_find(const gr_csc *A, int r, int c)
+{
+    for (int q = A->p[c]; q < A->p[c + 1]; q++)
+        if (A->i[q] == r)
+            return q;
+    return -1;
+}
+
+/* Ybus assembled straight into CSC: the pattern column by column (the
+ * diagonal and the far end of every energised branch, rows sorted, parallel
+ * branches merged), then the values summed in branch order and the shunt
+ * last, as MATPOWER's sparse() sums them; every diagonal is stored, zero or
+ * not (Jacobian and B' patterns rely on it). */
 static gr_csc *bus_matrix(const gr_grid *g)
 {
-    int nl = g->nl, nb = g->nb, nz = 0;
-    size_t cap = (size_t)(4 * nl + nb + 1);
-    int *Ti = gr_malloc(cap * sizeof(int));
-    int *Tj = gr_malloc(cap * sizeof(int));
-    double *Tx = gr_malloc(cap * sizeof(double));
-    double *Tz = gr_malloc(cap * sizeof(double));
+    int nl = g->nl, nb = g->nb;
+    int *cnt = gr_calloc((size_t)nb + 1, sizeof(int));
+    int *far = gr_malloc((size_t)(2 * nl + 1) * sizeof(int));
     gr_csc *A = NULL;
-    if (Ti && Tj && Tx && Tz) {
-        for (int k = 0; k < nl; k++) {
-            if (!branch_energisable(g, k))
-                continue;
-            double complex y[4];
-            branch_admittances(g, k, &y[0], &y[1], &y[2], &y[3]);
-            int f = g->br_f[k], t = g->br_t[k];
-            int rows[4] = {f, f, t, t}, cols[4] = {f, t, f, t};
-            for (int e = 0; e < 4; e++) {
-                Ti[nz] = rows[e], Tj[nz] = cols[e];
-                Tx[nz] = creal(y[e]), Tz[nz] = cimag(y[e]);
-                nz++;
-            }
+    if (!cnt || !far)
+        goto done;
+    /* far ends of each bus's branches, grouped by bus (counting sort) */
+    for (int k = 0; k < nl; k++)
+        if (branch_energisable(g, k) && g->br_f[k] != g->br_t[k]) {
+            cnt[g->br_f[k] + 1]++;
+            cnt[g->br_t[k] + 1]++;
         }
-        for (int b = 0; b < nb; b++) {
-            if (g->gs[b] == 0.0 && g->bs[b] == 0.0)
-                continue;
-            Ti[nz] = b, Tj[nz] = b, Tx[nz] = g->gs[b], Tz[nz] = g->bs[b];
-            nz++;
+    for (int b = 0; b < nb; b++)
+        cnt[b + 1] += cnt[b];
+    int nfar = cnt[nb];
+    for (int k = 0; k < nl; k++)
+        if (branch_energisable(g, k) && g->br_f[k] != g->br_t[k]) {
+            far[cnt[g->br_f[k]]++] = g->br_t[k];
+            far[cnt[g->br_t[k]]++] = g->br_f[k];
         }
-        A = csc_from_triplets(nb, nb, nz, Ti, Tj, Tx, Tz, 1);
+    for (int b = nb; b > 0; b--) /* cnt[b]: start of bus b's far ends again */
+        cnt[b] = cnt[b - 1];
+    cnt[0] = 0;
+    A = csc_alloc(nb, nb, nfar + nb, 1, 1);
+    if (!A)
+        goto done;
+    int nz = 0;
+    for (int c = 0; c < nb; c++) {
+        A->p[c] = nz;
+        int *col = A->i + nz, m = 1;
+        col[0] = c;
+        for (int q = cnt[c]; q < cnt[c + 1]; q++) { /* insertion into the sorted column, once each */
+            int r = far[q], j = m;
+            while (j > 0 && col[j - 1] > r)
+                j--;
+            if (j > 0 && col[j - 1] == r)
+                continue;
+            memmove(col + j + 1, col + j, (size_t)(m - j) * sizeof(int));
+            col[j] = r;
+            m++;
+        }
+        nz += m;
     }
-    gr_free(Ti);
-    gr_free(Tj);
-    gr_free(Tx);
-    gr_free(Tz);
+    A->p[nb] = nz;
+    for (int q = 0; q < nz; q++) /* -0.0 + v == v for every v: sums start from the first term */
+        A->x[q] = A->z[q] = -0.0;
+    for (int k = 0; k < nl; k++) {
+        if (!branch_energisable(g, k))
+            continue;
+        double complex y[4];
+        branch_admittances(g, k, &y[0], &y[1], &y[2], &y[3]);
+        int f = g->br_f[k], t = g->br_t[k];
+        int rows[4] = {f, f, t, t}, cols[4] = {f, t, f, t};
+        for (int e = 0; e < 4; e++) {
+            int q = column_find(A, rows[e], cols[e]);
+            A->x[q] += creal(y[e]);
+            A->z[q] += cimag(y[e]);
+        }
+    }
+    for (int b = 0; b < nb; b++) {
+        int q = column_find(A, b, b);
+        if (g->gs[b] != 0.0 || g->bs[b] != 0.0) {
+            A->x[q] += g->gs[b];
+            A->z[q] += g->bs[b];
+        }
+        A->x[q] += 0.0; /* a stored diagonal is never -0.0 */
+        A->z[q] += 0.0;
+    }
+done:
+    gr_free(cnt);
+    gr_free(far);
     return A;
 }
 

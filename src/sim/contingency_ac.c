@@ -79,6 +79,7 @@ static void ac_shared_free(ac_shared *sh)
     gr_free(sh->sp);
     gr_free(sh->sq);
     gr_free(sh->Jx0);
+    lu_factors_free(sh->f0);
     gr_free(sh->vr0);
     gr_free(sh->vi0);
     gr_free(sh->bus_pos);
@@ -112,8 +113,10 @@ static void ac_thread_free(void *thread)
     gr_free(t->Y.z);
     gr_free(t->Jx);
     lu_free_sharing(t->lu);
-    lu_free_sharing(t->lu0);
-    gr_free(t->smw_W);
+    gr_free(t->smw_pi);
+    gr_free(t->smw_pv);
+    gr_free(t->smw_work);
+    gr_free(t->smw_c);
     gr_free(t->ubus);
     gr_free(t->F);
     gr_free(t->dx);
@@ -172,14 +175,18 @@ static int ac_thread_init(void *thread, const void *shared)
     t->pt = gr_calloc(nl, sizeof(double));
     t->qt = gr_calloc(nl, sizeof(double));
     t->ysave = gr_malloc(8 * me * sizeof(double));
-    t->smw_W = gr_malloc(SMW_MAX * n * sizeof(double));
+    t->smw_cap = (int)(SMW_MAX * n);
+    t->smw_pi = gr_malloc((size_t)t->smw_cap * sizeof(int));
+    t->smw_pv = gr_malloc((size_t)t->smw_cap * sizeof(double));
+    t->smw_work = gr_calloc(n, sizeof(double));
+    t->smw_c = gr_malloc(n * sizeof(double));
     t->ubus = gr_malloc((SMW_MAX + 2) * sizeof(int));
     t->br = gr_malloc(me * sizeof(int));
     t->gen = gr_malloc(me * sizeof(int));
     if (!t->Y.x || !t->Y.z || !t->Jx || !t->F || !t->dx || !t->vr || !t->vi || !t->ir ||
         !t->ii || !t->vm || !t->va || !t->sp || !t->mask_a || !t->mask_m || !t->bus_ok ||
         !t->br_out || !t->pf || !t->qf || !t->pt || !t->qt || !t->ysave || !t->br || !t->gen ||
-        !t->smw_W || !t->ubus || !t->vm_start || !t->va_start)
+        !t->smw_pi || !t->smw_pv || !t->smw_work || !t->smw_c || !t->ubus || !t->vm_start || !t->va_start)
         return GR_ENOMEM;
     memcpy(t->Y.x, sh->Y->x, (nz - 1) * sizeof(double));
     memcpy(t->Y.z, sh->Y->z, (nz - 1) * sizeof(double));
@@ -193,12 +200,10 @@ static int ac_thread_init(void *thread, const void *shared)
             t->gc->va0[b] = sh->base->va[b];
         }
     if (sh->proto.n > 0) {
-        if ((st = lu_create_sharing(sh->proto.lu, &t->lu)) ||
-            (st = lu_create_sharing(sh->proto.lu, &t->lu0)))
+        if ((st = lu_create_sharing(sh->proto.lu, &t->lu)))
             return st;
-        /* the reference pivots: the base Jacobian's; lu0 keeps its factors */
-        if ((st = lu_factor_full(t->lu, sh->proto.J->p, sh->proto.J->i, sh->Jx0)) ||
-            (st = lu_factor_full(t->lu0, sh->proto.J->p, sh->proto.J->i, sh->Jx0)))
+        /* the reference pivots: the base Jacobian's */
+        if ((st = lu_factor_full(t->lu, sh->proto.J->p, sh->proto.J->i, sh->Jx0)))
             return st;
     }
     return GR_OK;
@@ -601,6 +606,12 @@ static int ac_shared_init(ctg_run *run, ac_shared *sh, gr_error *err)
     if (st)
         return st;
     sh->proto_ok = 1;
+    /* every contingency refactors and solves on this analysis: AMD on the
+     * Jacobian itself, once, gives a little less fill than nr_setup's
+     * quicker order of the bus graph */
+    if (sh->proto.n > 0 &&
+        (st = lu_analyze(sh->proto.lu, sh->proto.n, sh->proto.J->p, sh->proto.J->i)))
+        return st;
     /* base Jacobian at the base solution: its pivots are every thread's reference */
     sh->Jx0 = gr_calloc((size_t)sh->proto.J->p[sh->proto.n] + 1, sizeof(double));
     if (!sh->Jx0)
@@ -638,6 +649,10 @@ static int ac_shared_init(ctg_run *run, ac_shared *sh, gr_error *err)
         gr_free(t.ir);
         gr_free(t.ii);
     }
+    /* the base factors, copied out once for every thread's compensation */
+    if (st == GR_OK && sh->proto.n > 0 &&
+        (st = lu_factor_full(sh->proto.lu, sh->proto.J->p, sh->proto.J->i, sh->Jx0)) == GR_OK)
+        st = lu_extract(sh->proto.lu, &sh->f0);
     for (int c = 0; c < run->list->n; c++) {
         int n = run->list->ptr[c + 1] - run->list->ptr[c];
         if (n > sh->max_el)

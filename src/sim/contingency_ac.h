@@ -20,6 +20,7 @@ typedef struct ac_shared {
     unsigned char *live;    /* nb: bus in an island with generation (in proto's set) */
     double *sp, *sq;        /* nb: scheduled injections */
     double *Jx0;            /* base Jacobian values (the reference pivots) */
+    lu_factors *f0;         /* the base Jacobian's factors, copied out, shared read-only */
     double *vr0, *vi0;      /* nb: base voltages, rectangular */
     int *bus_pos;           /* nb: position of the bus in proto.bus, or -1 */
     int *ypos;              /* 4 nl: Ybus entries (f,f) (f,t) (t,f) (t,t), -1 if not energised */
@@ -33,12 +34,17 @@ typedef struct ac_thread {
     gr_csc Y;               /* shared pattern, own values */
     double *Jx;
     lu_solver *lu;          /* refactored per contingency when needed */
-    lu_solver *lu0;         /* the base Jacobian's factors, never refactored */
     double *F, *dx, *vr, *vi, *ir, *ii;
-    double *smw_W;          /* n x SMW_MAX: J0^-1 E */
     int smw_idx[SMW_MAX], smw_s; /* unknowns (rows = columns) of the low-rank change */
-    double smw_D[SMW_MAX * SMW_MAX], smw_M[SMW_MAX * SMW_MAX]; /* D and I + D E'W, column-major */
+    double smw_D[SMW_MAX * SMW_MAX], smw_M[SMW_MAX * SMW_MAX]; /* D and I + Z D, column-major */
     int smw_piv[SMW_MAX];
+    /* sparse vectors of the change (smw_setup): a_j = L0^-1 P0 e_j (columns) and
+     * the rows of Q0 U0^-1 (rows), j over smw_idx, packed in a pool of smw_cap */
+    int smw_a[SMW_MAX + 1], smw_b[SMW_MAX + 1]; /* starts in the pool */
+    int *smw_pi, smw_cap;
+    double *smw_pv;
+    double *smw_work;       /* n zeros between uses */
+    double *smw_c;          /* n: the half-solved right-hand side */
     int *ubus, nubus;       /* buses whose rows and columns change (SMW_MAX) */
     double *vm, *va, *sp;
     double *vm_start, *va_start; /* nb: the start, for a second attempt */

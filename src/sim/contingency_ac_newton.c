@@ -106,8 +106,6 @@ void ctg_ac_fill_jacobian(const nr_ws *w, ac_thread *t, int masked)
         double inv_vmk = 1.0 / t->vm[k];
         for (int q = Y->p[k]; q < Y->p[k + 1]; q++, slot += 4) {
             int i = Y->i[q];
-            if (slot[0] < 0 && slot[1] < 0 && slot[2] < 0 && slot[3] < 0)
-                continue;
             double d[4];
             entry_derivs(t, i, k, Y->x[q], Y->z[q], inv_vmk, d);
             if (masked) {
@@ -121,17 +119,14 @@ void ctg_ac_fill_jacobian(const nr_ws *w, ac_thread *t, int masked)
                 if (pm || cm)
                     d[3] = i == k && pm ? 1.0 : 0.0;   /* J22: Q_i / Vm_k */
             }
-            for (int e = 0; e < 4; e++)
-                if (slot[e] >= 0)
-                    Jx[slot[e]] = d[e];
+            for (int e = 0; e < 4; e++) /* absent slots: the scratch entry Jx[nzj] */
+                Jx[slot[e]] = d[e];
         }
     }
 }
 
 /* Apply the step dx: Va -= dx(angle), Vm -= dx(magnitude), and rotate and
- * scale V = vr + j vi to match: V *= (vm'/vm) e^{j dVa}, cos and sin of the
- * small dVa by their series (|dVa| <= 0.05 rad: truncation below 1e-16),
- * exactly otherwise. */
+ * scale V = vr + j vi to match (nr_rotate). */
 static void apply_step(const nr_ws *w, ac_thread *t)
 {
     for (int s = 0; s < w->nbus; s++) {
@@ -146,19 +141,7 @@ static void apply_step(const nr_ws *w, ac_thread *t)
             scale = vm / t->vm[k];
             t->vm[k] = vm;
         }
-        if (dva == 0.0 && scale == 1.0)
-            continue;
-        if (fabs(dva) <= 0.05 && isfinite(scale)) {
-            double d2 = dva * dva;
-            double cs = 1.0 - d2 * (0.5 - d2 * (1.0 / 24 - d2 * (1.0 / 720 - d2 / 40320)));
-            double sn = dva * (1.0 - d2 * (1.0 / 6 - d2 * (1.0 / 120 - d2 / 5040)));
-            double vr = t->vr[k], vi = t->vi[k];
-            t->vr[k] = scale * (vr * cs - vi * sn);
-            t->vi[k] = scale * (vr * sn + vi * cs);
-        } else {
-            t->vr[k] = t->vm[k] * cos(t->va[k]);
-            t->vi[k] = t->vm[k] * sin(t->va[k]);
-        }
+        nr_rotate(&t->vr[k], &t->vi[k], t->vm[k], t->va[k], dva, scale);
     }
 }
 
@@ -207,18 +190,24 @@ static void dense_solve(int s, const double *A, const int *piv, double *b)
     }
 }
 
-/* Set up J'^-1 = J0^-1 - W (I + D E'W)^-1 D E' J0^-1, W = J0^-1 E, for an
- * outage whose Jacobian differs from the base one only in the rows and
- * columns of the buses t->ubus (the two ends of the branch, and the buses
- * it cuts off with their masks; V and the post-outage currents are in
- * t->vr/vi/ir/ii): E selects their unknowns, D is the change there. Returns
- * 1 when usable, 0 when the caller must refactor instead (too many
- * unknowns, a singular I + D E'W), or a negative status. */
+/* Set up the compensation (Alsac, Stott & Tinney 1983; Tinney, Brandwajn &
+ * Chan, "Sparse vector methods", IEEE TPAS 1985) of an outage whose
+ * Jacobian J' = J0 + E D E' differs from the base one J0 only in the rows
+ * and columns of the buses t->ubus (the two ends of the branch, and the
+ * buses it cuts off with their masks; V and the post-outage currents are in
+ * t->vr/vi/ir/ii): E selects their s unknowns, D is the change there.
+ * J' x = F is then J0 x = F - E D u with u = E'x, and u solves the s x s
+ * system (I + Z D) u = E' J0^-1 F, Z = E' J0^-1 E. With J0 = P' L U Q'
+ * (sh->f0), E' J0^-1 needs only the s rows of Q U^-1 and J0^-1 E the s
+ * sparse vectors L^-1 P E; both are kept here, and Z is their products.
+ * Returns 1 when usable, 0 when the caller must refactor instead (too many
+ * unknowns, vectors beyond the pool, a singular I + Z D), or a negative
+ * status. */
 static int smw_setup(const ac_shared *sh, ac_thread *t)
 {
     const nr_ws *w = &sh->proto;
     const gr_csc *Y = &t->Y;
-    int n = w->n, s = 0;
+    int s = 0;
     for (int a = 0; a < t->nubus; a++) {
         int b = t->ubus[a];
         if (sh->bus_pos[b] < 0)
@@ -263,7 +252,7 @@ static int smw_setup(const ac_shared *sh, ac_thread *t)
             int rows[4] = {w->arow[i], w->arow[i], w->qrow[i], w->qrow[i]};
             int cols[4] = {w->arow[k], w->qrow[k], w->arow[k], w->qrow[k]};
             for (int e = 0; e < 4; e++) {
-                if (slot[e] < 0)
+                if (slot[e] == w->nzj)
                     continue;
                 int rr = -1, cc = -1;
                 for (int j = 0; j < s; j++) {
@@ -276,45 +265,71 @@ static int smw_setup(const ac_shared *sh, ac_thread *t)
             }
         }
     }
-    /* W = J0^-1 E */
-    memset(t->smw_W, 0, (size_t)n * (size_t)s * sizeof(double));
-    for (int j = 0; j < s; j++)
-        t->smw_W[(size_t)j * n + t->smw_idx[j]] = 1.0;
-    int st = lu_solve_many(t->lu0, s, t->smw_W);
-    if (st)
-        return st == GR_ENOMEM ? st : 0;
-    /* M = I + D E'W */
+    /* the sparse vectors: a_j = L^-1 P e_j, then the rows of Q U^-1 */
+    const lu_factors *f = sh->f0;
+    int used = 0, n = f->n;
+    for (int pass = 0; pass < 2; pass++)
+        for (int j = 0; j < s; j++) {
+            if (used + n > t->smw_cap)
+                return 0;   /* no room left for a dense worst case */
+            int *start = pass == 0 ? t->smw_a : t->smw_b;
+            start[j] = used;
+            used += pass == 0 ? lu_lower_unit(f, t->smw_idx[j], t->smw_work, t->smw_pi + used,
+                                              t->smw_pv + used)
+                              : lu_upper_row(f, t->smw_idx[j], t->smw_work, t->smw_pi + used,
+                                             t->smw_pv + used);
+            start[j + 1] = used;
+        }
+    /* Z(i, j) = (row i of Q U^-1) . a_j, then M = I + Z D */
+    double Z[SMW_MAX * SMW_MAX];
+    for (int j = 0; j < s; j++) {
+        for (int q = t->smw_a[j]; q < t->smw_a[j + 1]; q++)
+            t->smw_work[t->smw_pi[q]] = t->smw_pv[q];
+        for (int i = 0; i < s; i++) {
+            double z = 0.0;
+            for (int q = t->smw_b[i]; q < t->smw_b[i + 1]; q++)
+                z += t->smw_pv[q] * t->smw_work[t->smw_pi[q]];
+            Z[j * s + i] = z;
+        }
+        for (int q = t->smw_a[j]; q < t->smw_a[j + 1]; q++)
+            t->smw_work[t->smw_pi[q]] = 0.0;
+    }
     for (int c = 0; c < s; c++)
         for (int r = 0; r < s; r++) {
             double v = r == c;
             for (int j = 0; j < s; j++)
-                v += t->smw_D[j * s + r] * t->smw_W[(size_t)c * n + t->smw_idx[j]];
+                v += Z[j * s + r] * t->smw_D[c * s + j];
             t->smw_M[c * s + r] = v;
         }
     return dense_lu(s, t->smw_M, t->smw_piv);
 }
 
-/* dx = J'^-1 F through the base factors (see smw_setup). */
-static int smw_solve(const ac_shared *sh, ac_thread *t)
+/* dx = J'^-1 F through the base factors (see smw_setup): c = L^-1 P F;
+ * u from (I + Z D) u = (rows of Q U^-1) c; c -= L^-1 P E (D u); dx = Q U^-1 c. */
+static void smw_solve(const ac_shared *sh, ac_thread *t)
 {
-    int n = sh->proto.n, s = t->smw_s;
-    memcpy(t->dx, t->F, (size_t)n * sizeof(double));
-    int st = lu_solve(t->lu0, t->dx);                  /* y = J0^-1 F */
-    if (st || s == 0)
-        return st;
-    double z[SMW_MAX];
-    for (int r = 0; r < s; r++) {                       /* z = D E'y */
-        z[r] = 0.0;
+    int s = t->smw_s;
+    double *c = t->smw_c;
+    lu_lower_solve(sh->f0, t->F, c);
+    if (s > 0) {
+        double u[SMW_MAX], v[SMW_MAX];
+        for (int i = 0; i < s; i++) {
+            double x = 0.0;
+            for (int q = t->smw_b[i]; q < t->smw_b[i + 1]; q++)
+                x += t->smw_pv[q] * c[t->smw_pi[q]];
+            u[i] = x;
+        }
+        dense_solve(s, t->smw_M, t->smw_piv, u);
+        for (int r = 0; r < s; r++) {                   /* v = D u */
+            v[r] = 0.0;
+            for (int j = 0; j < s; j++)
+                v[r] += t->smw_D[j * s + r] * u[j];
+        }
         for (int j = 0; j < s; j++)
-            z[r] += t->smw_D[j * s + r] * t->dx[t->smw_idx[j]];
+            for (int q = t->smw_a[j]; q < t->smw_a[j + 1]; q++)
+                c[t->smw_pi[q]] -= v[j] * t->smw_pv[q];
     }
-    dense_solve(s, t->smw_M, t->smw_piv, z);           /* z = M^-1 D E'y */
-    for (int j = 0; j < s; j++) {                       /* dx = y - W z */
-        const double *wj = t->smw_W + (size_t)j * n;
-        for (int q = 0; q < n; q++)
-            t->dx[q] -= wj[q] * z[j];
-    }
-    return GR_OK;
+    lu_upper_solve(sh->f0, c, t->dx);
 }
 
 /* Chord-Newton from t->vm/va (and t->vr/vi matching them). smw: 1, the
@@ -358,9 +373,9 @@ int ctg_ac_chord_newton(const ac_shared *sh, ac_thread *t, int masked, int smw, 
             }
             op = 2;
         }
-        int st;
+        int st = GR_OK;
         if (op == 1) {
-            st = smw_solve(sh, t);
+            smw_solve(sh, t);
         } else {
             memcpy(t->dx, t->F, (size_t)w->n * sizeof(double));
             st = lu_solve(t->lu, t->dx);

@@ -51,4 +51,42 @@ void lu_free_sharing(lu_solver *lu);
  * what was factored before restore their reference pivots after that. */
 int lu_factor_track(lu_solver *lu, const int *Ap, const int *Ai, const double *Ax, int *full);
 
+/* The factors of a factored solver, copied out, for solves split in their
+ * two triangular halves and for sparse right-hand sides (compensation of a
+ * low-rank change, contingency analysis): A(P,Q) = L U, L unit lower and U
+ * upper triangular, stored by columns without their diagonals (U's in
+ * udiag), U also by rows. Read-only once made: one copy serves every thread. */
+typedef struct lu_factors {
+    int n;
+    int *P, *Pinv, *Q, *Qinv;           /* row and column permutations and inverses */
+    int *Lp, *Li;                       /* strictly lower part of L, by columns */
+    double *Lx;
+    int *Up, *Ui;                       /* strictly upper part of U, by columns */
+    double *Ux;
+    int *Rp, *Ri;                       /* the same, by rows */
+    double *Rx;
+    double *udiag;                      /* diagonal of U */
+} lu_factors;
+
+/* Copy out the factors of an lu_solver factored without row scaling (as
+ * lu_create sets it). GR_OK, GR_ENOMEM or GR_EINVAL (not factored). */
+int lu_extract(const lu_solver *lu, lu_factors **out);
+void lu_factors_free(lu_factors *f);
+
+/* c = L^-1 P b: the first half of x = A^-1 b (b and c distinct, n entries). */
+void lu_lower_solve(const lu_factors *f, const double *b, double *c);
+
+/* x = Q U^-1 c: the second half (c is overwritten; x distinct, n entries). */
+void lu_upper_solve(const lu_factors *f, double *c, double *x);
+
+/* The nonzeros of L^-1 P e_j (e_j: column j of the identity), what
+ * lu_lower_solve makes of a unit right-hand side at j: their count, and
+ * their positions (ascending) and values in idx and val (room for n). work:
+ * n zeros on entry, zeros again on return. */
+int lu_lower_unit(const lu_factors *f, int j, double *work, int *idx, double *val);
+
+/* The nonzeros of the row of Q U^-1 that gives entry j of x = Q U^-1 c
+ * (x_j = sum val[q] c[idx[q]]): count, positions, values as lu_lower_unit. */
+int lu_upper_row(const lu_factors *f, int j, double *work, int *idx, double *val);
+
 #endif

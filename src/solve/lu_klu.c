@@ -173,3 +173,182 @@ int lu_factor_track(lu_solver *lu, const int *Ap, const int *Ai, const double *A
     *full = 1;
     return lu_factor_full(lu, Ap, Ai, Ax);
 }
+
+void lu_factors_free(lu_factors *f)
+{
+    if (!f)
+        return;
+    gr_free(f->P);
+    gr_free(f->Pinv);
+    gr_free(f->Q);
+    gr_free(f->Qinv);
+    gr_free(f->Lp);
+    gr_free(f->Li);
+    gr_free(f->Lx);
+    gr_free(f->Up);
+    gr_free(f->Ui);
+    gr_free(f->Ux);
+    gr_free(f->Rp);
+    gr_free(f->Ri);
+    gr_free(f->Rx);
+    gr_free(f->udiag);
+    gr_free(f);
+}
+
+/* Drop the diagonal of the n-column CSC (p, i, x) in place; with diag, keep it there. */
+static void drop_diagonal(int n, int *p, int *i, double *x, double *diag)
+{
+    int nz = 0;
+    for (int j = 0; j < n; j++) {
+        int q0 = p[j];
+        p[j] = nz;
+        for (int q = q0; q < p[j + 1]; q++) {
+            if (i[q] == j) {
+                if (diag)
+                    diag[j] = x[q];
+                continue;
+            }
+            i[nz] = i[q];
+            x[nz++] = x[q];
+        }
+    }
+    p[n] = nz;
+}
+
+int lu_extract(const lu_solver *lu, lu_factors **out)
+{
+    *out = NULL;
+    if (!lu->numeric)
+        return GR_EINVAL;
+    int n = lu->n, lnz = lu->numeric->lnz, unz = lu->numeric->unz;
+    size_t sn = (size_t)n + 1;
+    lu_factors *f = gr_calloc(1, sizeof *f);
+    double *rs = gr_malloc(sn * sizeof(double));
+    if (!f || !rs)
+        goto oom;
+    f->n = n;
+    f->P = gr_malloc(sn * sizeof(int));
+    f->Pinv = gr_malloc(sn * sizeof(int));
+    f->Q = gr_malloc(sn * sizeof(int));
+    f->Qinv = gr_malloc(sn * sizeof(int));
+    f->Lp = gr_malloc(sn * sizeof(int));
+    f->Li = gr_malloc(((size_t)lnz + 1) * sizeof(int));
+    f->Lx = gr_malloc(((size_t)lnz + 1) * sizeof(double));
+    f->Up = gr_malloc(sn * sizeof(int));
+    f->Ui = gr_malloc(((size_t)unz + 1) * sizeof(int));
+    f->Ux = gr_malloc(((size_t)unz + 1) * sizeof(double));
+    f->Rp = gr_calloc(sn + 1, sizeof(int));
+    f->Ri = gr_malloc(((size_t)unz + 1) * sizeof(int));
+    f->Rx = gr_malloc(((size_t)unz + 1) * sizeof(double));
+    f->udiag = gr_malloc(sn * sizeof(double));
+    if (!f->P || !f->Pinv || !f->Q || !f->Qinv || !f->Lp || !f->Li || !f->Lx || !f->Up ||
+        !f->Ui || !f->Ux || !f->Rp || !f->Ri || !f->Rx || !f->udiag)
+        goto oom;
+    klu_common c = lu->common;
+    if (!klu_extract(lu->numeric, lu->symbolic, f->Lp, f->Li, f->Lx, f->Up, f->Ui, f->Ux, NULL,
+                     NULL, NULL, f->P, f->Q, rs, NULL, &c))
+        goto bad;
+    for (int k = 0; k < n; k++) {
+        if (rs[k] != 1.0 || lu->numeric->nzoff != 0)
+            goto bad; /* row scaling or a block triangular form: not what lu_create makes */
+        f->Pinv[f->P[k]] = k;
+        f->Qinv[f->Q[k]] = k;
+    }
+    drop_diagonal(n, f->Lp, f->Li, f->Lx, NULL); /* L's unit diagonal */
+    drop_diagonal(n, f->Up, f->Ui, f->Ux, f->udiag);
+    /* U by rows: counting sort of its entries by row */
+    for (int q = 0; q < f->Up[n]; q++)
+        f->Rp[f->Ui[q] + 1]++;
+    for (int r = 0; r < n; r++)
+        f->Rp[r + 1] += f->Rp[r];
+    for (int j = 0; j < n; j++)
+        for (int q = f->Up[j]; q < f->Up[j + 1]; q++) {
+            int d = f->Rp[f->Ui[q]]++;
+            f->Ri[d] = j;
+            f->Rx[d] = f->Ux[q];
+        }
+    for (int r = n; r > 0; r--)
+        f->Rp[r] = f->Rp[r - 1];
+    f->Rp[0] = 0;
+    gr_free(rs);
+    *out = f;
+    return GR_OK;
+bad:
+    gr_free(rs);
+    lu_factors_free(f);
+    return GR_EINVAL;
+oom:
+    gr_free(rs);
+    lu_factors_free(f);
+    return GR_ENOMEM;
+}
+
+void lu_lower_solve(const lu_factors *f, const double *b, double *c)
+{
+    const int *Lp = f->Lp, *Li = f->Li;
+    const double *Lx = f->Lx;
+    for (int k = 0; k < f->n; k++)
+        c[k] = b[f->P[k]];
+    for (int j = 0; j < f->n; j++) {
+        double cj = c[j];
+        if (cj != 0.0)
+            for (int q = Lp[j]; q < Lp[j + 1]; q++)
+                c[Li[q]] -= Lx[q] * cj;
+    }
+}
+
+void lu_upper_solve(const lu_factors *f, double *c, double *x)
+{
+    const int *Up = f->Up, *Ui = f->Ui;
+    const double *Ux = f->Ux;
+    for (int j = f->n - 1; j >= 0; j--) {
+        double cj = c[j] /= f->udiag[j];
+        if (cj != 0.0)
+            for (int q = Up[j]; q < Up[j + 1]; q++)
+                c[Ui[q]] -= Ux[q] * cj;
+    }
+    for (int k = 0; k < f->n; k++)
+        x[f->Q[k]] = c[k];
+}
+
+/* Gather the nonzeros of work[from..n-1] into idx/val and clear work. */
+static int gather(int n, int from, double *work, int *idx, double *val)
+{
+    int nz = 0;
+    for (int k = from; k < n; k++)
+        if (work[k] != 0.0) {
+            idx[nz] = k;
+            val[nz++] = work[k];
+            work[k] = 0.0;
+        }
+    return nz;
+}
+
+int lu_lower_unit(const lu_factors *f, int j, double *work, int *idx, double *val)
+{
+    /* forward substitution from the unit entry's row: nothing above it moves */
+    int k0 = f->Pinv[j];
+    work[k0] = 1.0;
+    for (int k = k0; k < f->n; k++) {
+        double ck = work[k];
+        if (ck != 0.0)
+            for (int q = f->Lp[k]; q < f->Lp[k + 1]; q++)
+                work[f->Li[q]] -= f->Lx[q] * ck;
+    }
+    return gather(f->n, k0, work, idx, val);
+}
+
+int lu_upper_row(const lu_factors *f, int j, double *work, int *idx, double *val)
+{
+    /* row r of U^-1 solves U' y = e_r: forward substitution on U's rows from r */
+    int r0 = f->Qinv[j];
+    work[r0] = 1.0;
+    for (int r = r0; r < f->n; r++) {
+        if (work[r] == 0.0)
+            continue;
+        double yr = work[r] /= f->udiag[r];
+        for (int q = f->Rp[r]; q < f->Rp[r + 1]; q++)
+            work[f->Ri[q]] -= f->Rx[q] * yr;
+    }
+    return gather(f->n, r0, work, idx, val);
+}

@@ -9,12 +9,40 @@
  * (Zimmerman, "AC power flows, generalized OPF costs and their derivatives",
  * MATPOWER TN2) before klu_refactor reuses the pivot order. Unknowns are
  * numbered in bus order, angles first then magnitudes, so each J column
- * comes out with sorted row indices without any sorting. */
+ * comes out with sorted row indices without any sorting. An absent
+ * derivative's slot points at a scratch entry past J's values, so the fill
+ * stores all four without a test; the diagonal's extra terms are added after
+ * its column.
+ *
+ * Chord steps (Shamanskii's modification of Newton's method; Kelley,
+ * "Iterative Methods for Linear and Nonlinear Equations", SIAM 1995, §5.4):
+ * refactoring costs several times a solve with the factors already there,
+ * so once a Newton step has shown the fast local convergence (the mismatch
+ * fell by NR_CHORD_GATE or more and is below NR_CHORD_NEAR pu) the next steps
+ * reuse the factors for as long as each shrinks the mismatch by
+ * NR_CHORD_RATE or more. A chord step that does worse ends the run of chord
+ * steps (one that made the mismatch grow is undone), and Newton continues
+ * from the better point. Every accepted step lowers the mismatch, the stop
+ * test is the same (max |mismatch| <= tol), and max_iter still bounds the
+ * factorisations: where Newton converges this converges to the same
+ * solution with fewer factorisations, and a case it does not solve is still
+ * given up after max_iter Newton steps.
+ *
+ * Between exact evaluations V = vm e^{j va} is kept in rectangular form and
+ * each step turns and scales it, V *= (vm'/vm) e^{j dVa}, with cos and sin of
+ * the small dVa by their series (nr_rotate): no sincos per bus and step. */
 #include <math.h>
 #include <string.h>
 
 #include "solve/newton.h"
 #include "sparse/csc.h"
+
+/* Chord steps: see the DESIGN note above. */
+#define NR_CHORD_GATE 0.1
+#define NR_CHORD_NEAR 1.0
+#define NR_CHORD_RATE 0.05
+/* Steps allowed per Newton step of max_iter (chord steps included). */
+#define NR_STEPS_PER_ITER 3
 
 void nr_free(nr_ws *w)
 {
@@ -26,6 +54,7 @@ void nr_free(nr_ws *w)
     gr_csc_free(w->J);
     gr_free(w->slot);
     gr_free(w->yfirst);
+    gr_free(w->ydiag);
     lu_free(w->lu);
     gr_free(w->F);
     gr_free(w->dx);
@@ -128,11 +157,12 @@ int nr_setup(nr_ws *w, const gr_csc *Y, int nb, int nbus, const int *bus, const 
     w->arow = gr_malloc((size_t)nb * sizeof(int));
     w->qrow = gr_malloc((size_t)nb * sizeof(int));
     w->yfirst = gr_malloc((size_t)(nbus ? nbus : 1) * sizeof(int));
+    w->ydiag = gr_malloc((size_t)(nbus ? nbus : 1) * sizeof(int));
     w->vr = gr_calloc((size_t)nb, sizeof(double));
     w->vi = gr_calloc((size_t)nb, sizeof(double));
     w->ir = gr_calloc((size_t)nb, sizeof(double));
     w->ii = gr_calloc((size_t)nb, sizeof(double));
-    if (!w->bus || !w->arow || !w->qrow || !w->yfirst || !w->vr || !w->vi || !w->ir || !w->ii)
+    if (!w->bus || !w->arow || !w->qrow || !w->yfirst || !w->ydiag || !w->vr || !w->vi || !w->ir || !w->ii)
         goto oom;
     memcpy(w->bus, bus, (size_t)nbus * sizeof(int));
     for (int s = 0; s < nbus; s++) {
@@ -143,6 +173,10 @@ int nr_setup(nr_ws *w, const gr_csc *Y, int nb, int nbus, const int *bus, const 
     for (int s = 0; s < nbus; s++) {
         int k = bus[s];
         w->yfirst[s] = ny;
+        w->ydiag[s] = -1;
+        for (int q = Y->p[k]; q < Y->p[k + 1]; q++)
+            if (Y->i[q] == k)
+                w->ydiag[s] = q - Y->p[k];
         ny += Y->p[k + 1] - Y->p[k];
         if (kind[k] != NR_FIXED)
             w->arow[k] = w->npvpq++;
@@ -158,10 +192,11 @@ int nr_setup(nr_ws *w, const gr_csc *Y, int nb, int nbus, const int *bus, const 
     w->slot = gr_malloc((size_t)(4 * (ny ? ny : 1)) * sizeof(int));
     if (!w->slot)
         goto oom;
-    for (int e = 0; e < 4 * ny; e++)
-        w->slot[e] = -1;
     int nz = build_pattern(w, 0);
-    w->J = csc_alloc(w->n, w->n, nz, 1, 0);
+    w->nzj = nz;
+    for (int e = 0; e < 4 * ny; e++)
+        w->slot[e] = nz;
+    w->J = csc_alloc(w->n, w->n, nz + 1, 1, 0); /* + the scratch entry of absent slots */
     w->F = gr_malloc((size_t)(w->n ? w->n : 1) * sizeof(double));
     w->dx = gr_malloc((size_t)(w->n ? w->n : 1) * sizeof(double));
     if (!w->J || !w->F || !w->dx || lu_create(&w->lu) != GR_OK)
@@ -180,33 +215,44 @@ oom:
     return GR_ENOMEM;
 }
 
-/* V from (vm, va) and I = Y V over the set. */
-static void compute_current(nr_ws *w, const double *vm, const double *va)
+/* V = vm e^{j va} at the set's buses, exactly. */
+static void compute_voltage(nr_ws *w, const double *vm, const double *va)
 {
-    const gr_csc *Y = w->Y;
     for (int s = 0; s < w->nbus; s++) {
         int k = w->bus[s];
         double a = va[k], m = vm[k]; /* locals: one sincos, not a reload after each store */
         w->vr[k] = m * cos(a);
         w->vi[k] = m * sin(a);
-        w->ir[k] = w->ii[k] = 0.0;
+    }
+}
+
+/* I = Y V over the set, from w->vr/vi. */
+static void compute_current(nr_ws *w)
+{
+    const gr_csc *Y = w->Y;
+    const int *Yp = Y->p, *Yi = Y->i;
+    const double *Yx = Y->x, *Yz = Y->z, *vr = w->vr, *vi = w->vi;
+    double *ir = w->ir, *ii = w->ii;
+    for (int s = 0; s < w->nbus; s++) {
+        int k = w->bus[s];
+        ir[k] = ii[k] = 0.0;
     }
     for (int s = 0; s < w->nbus; s++) {
         int k = w->bus[s];
-        double ar = w->vr[k], ai = w->vi[k];
-        for (int q = Y->p[k]; q < Y->p[k + 1]; q++) {
-            int i = Y->i[q];
-            w->ir[i] += Y->x[q] * ar - Y->z[q] * ai;
-            w->ii[i] += Y->x[q] * ai + Y->z[q] * ar;
+        double ar = vr[k], ai = vi[k];
+        for (int q = Yp[k]; q < Yp[k + 1]; q++) {
+            int i = Yi[q];
+            ir[i] += Yx[q] * ar - Yz[q] * ai;
+            ii[i] += Yx[q] * ai + Yz[q] * ar;
         }
     }
 }
 
-/* Fill F with the mismatch at the current V; returns max |F| (NaN if any is NaN). */
-static double compute_mismatch(nr_ws *w, const double *sp, const double *sq, const double *vm,
-                               const double *va)
+/* Fill F with the mismatch at the current V (w->vr/vi); returns max |F|
+ * (NaN if any is NaN). */
+static double compute_mismatch(nr_ws *w, const double *sp, const double *sq)
 {
-    compute_current(w, vm, va);
+    compute_current(w);
     double norm = 0.0;
     for (int s = 0; s < w->nbus; s++) {
         int k = w->bus[s];
@@ -231,42 +277,61 @@ static double compute_mismatch(nr_ws *w, const double *sp, const double *sq, con
     return norm;
 }
 
-/* Refill J's values from V and I (see the DESIGN note at the top). */
+/* Refill J's values from V and I (see the DESIGN note at the top): the
+ * off-diagonal formula for every entry, stored in all four slots (absent
+ * ones land on the scratch entry), then the diagonal's own terms. */
 static void fill_jacobian(nr_ws *w, const double *vm)
 {
     const gr_csc *Y = w->Y;
+    const int *Yp = Y->p, *Yi = Y->i;
+    const double *Yx = Y->x, *Yz = Y->z, *vr = w->vr, *vi = w->vi;
     double *Jx = w->J->x;
     for (int s = 0; s < w->nbus; s++) {
         int k = w->bus[s];
         const int *slot = w->slot + 4 * w->yfirst[s];
-        double vrk = w->vr[k], vik = w->vi[k], inv_vmk = 1.0 / vm[k];
-        for (int q = Y->p[k]; q < Y->p[k + 1]; q++, slot += 4) {
-            int i = Y->i[q];
-            if (slot[0] < 0 && slot[1] < 0 && slot[2] < 0 && slot[3] < 0)
-                continue;
-            double yr = Y->x[q], yz = Y->z[q];
+        double vrk = vr[k], vik = vi[k], inv_vmk = 1.0 / vm[k];
+        for (int q = Yp[k]; q < Yp[k + 1]; q++, slot += 4) {
+            int i = Yi[q];
+            double yr = Yx[q], yz = Yz[q];
             double c = yr * vrk - yz * vik, d = yr * vik + yz * vrk;  /* Y_ik V_k */
-            double vri = w->vr[i], vii = w->vi[i];
+            double vri = vr[i], vii = vi[i];
             double e = vri * c + vii * d, f = vii * c - vri * d;      /* V_i conj(Y_ik V_k) */
-            double ar = f, ai = -e;                                  /* dS/dVa (off-diagonal part) */
-            double br = e * inv_vmk, bi = f * inv_vmk;               /* dS/dVm (off-diagonal part) */
-            if (i == k) {
-                double sr = vri * w->ir[i] + vii * w->ii[i];        /* V_i conj(I_i) */
-                double si = vii * w->ir[i] - vri * w->ii[i];
-                ar += -si;
-                ai += sr;
-                br += sr * inv_vmk;
-                bi += si * inv_vmk;
-            }
-            if (slot[0] >= 0)
-                Jx[slot[0]] = ar;
-            if (slot[1] >= 0)
-                Jx[slot[1]] = br;
-            if (slot[2] >= 0)
-                Jx[slot[2]] = ai;
-            if (slot[3] >= 0)
-                Jx[slot[3]] = bi;
+            Jx[slot[0]] = f;                                         /* dP/dVa (off-diagonal part) */
+            Jx[slot[1]] = e * inv_vmk;                               /* dP/dVm */
+            Jx[slot[2]] = -e;                                        /* dQ/dVa */
+            Jx[slot[3]] = f * inv_vmk;                               /* dQ/dVm */
         }
+        if (w->ydiag[s] >= 0) {
+            const int *ds = w->slot + 4 * (w->yfirst[s] + w->ydiag[s]);
+            double sr = vrk * w->ir[k] + vik * w->ii[k];             /* V_k conj(I_k) */
+            double si = vik * w->ir[k] - vrk * w->ii[k];
+            Jx[ds[0]] += -si;
+            Jx[ds[1]] += sr * inv_vmk;
+            Jx[ds[2]] += sr;
+            Jx[ds[3]] += si * inv_vmk;
+        }
+    }
+}
+
+/* Va -= sign dx(angle), Vm -= sign dx(magnitude) over the set, and V turned
+ * and scaled to match (nr_rotate). */
+static void apply_step(nr_ws *w, double *vm, double *va, double sign)
+{
+    const double *dx = w->dx;
+    for (int s = 0; s < w->nbus; s++) {
+        int k = w->bus[s], a = w->arow[k], m = w->qrow[k];
+        double dva = 0.0, scale = 1.0;
+        if (a >= 0) {
+            dva = -sign * dx[a];
+            va[k] += dva;
+        }
+        if (m >= 0) {
+            double v = vm[k] - sign * dx[m];
+            scale = v / vm[k];
+            vm[k] = v;
+        }
+        if (a >= 0)
+            nr_rotate(&w->vr[k], &w->vi[k], vm[k], va[k], dva, scale);
     }
 }
 
@@ -275,48 +340,57 @@ int nr_solve(nr_ws *w, const double *sp, const double *sq, double *vm, double *v
 {
     *converged = 0;
     *iterations = 0;
-    double norm = compute_mismatch(w, sp, sq, vm, va);
-    if (norm <= tol) {
-        *converged = 1;
-        *mismatch = norm;
-        return GR_OK;
-    }
-    for (int it = 1; it <= max_iter && !isnan(norm); it++) {
-        fill_jacobian(w, vm);
-        double t0 = gr_time_s();
-        int st = lu_factor(w->lu, w->J->p, w->J->i, w->J->x);
-        if (st == GR_ENOMEM)
-            return st;
-        if (st != GR_OK) { /* singular Jacobian: the flow has no solution from here */
-            norm = NAN;
-            *iterations = it;
-            break;
+    compute_voltage(w, vm, va);
+    double norm = compute_mismatch(w, sp, sq);
+    int nfact = 0, steps = 0, chord = 0, max_steps = NR_STEPS_PER_ITER * max_iter;
+    while (!(norm <= tol) && !isnan(norm) && steps < max_steps) {
+        if (!chord) {
+            if (nfact == max_iter)
+                break;
+            fill_jacobian(w, vm);
+            double t0 = gr_time_s();
+            int st = lu_factor(w->lu, w->J->p, w->J->i, w->J->x);
+            w->lu_time_s += gr_time_s() - t0;
+            if (st == GR_ENOMEM)
+                return st;
+            nfact++;
+            w->n_factor++;
+            if (st != GR_OK) { /* singular Jacobian: the flow has no solution from here */
+                norm = NAN;
+                steps++;
+                break;
+            }
         }
         memcpy(w->dx, w->F, (size_t)w->n * sizeof(double));
+        double t0 = gr_time_s();
         lu_solve(w->lu, w->dx);
         w->lu_time_s += gr_time_s() - t0;
-        w->n_factor++;
-        for (int s = 0; s < w->nbus; s++) {
-            int k = w->bus[s];
-            if (w->arow[k] >= 0)
-                va[k] -= w->dx[w->arow[k]];
-            if (w->qrow[k] >= 0)
-                vm[k] -= w->dx[w->qrow[k]];
+        apply_step(w, vm, va, 1.0);
+        steps++;
+        double next = compute_mismatch(w, sp, sq);
+        if (!chord) {
+            chord = next <= NR_CHORD_GATE * norm && next <= NR_CHORD_NEAR;
+        } else if (!(next <= NR_CHORD_RATE * norm)) {
+            chord = 0; /* too slow: a fresh Jacobian next */
+            if (!(next < norm)) { /* worse: undo the step, Newton from where it was */
+                apply_step(w, vm, va, -1.0);
+                steps--;
+                compute_voltage(w, vm, va);
+                next = compute_mismatch(w, sp, sq);
+            }
         }
-        *iterations = it;
-        norm = compute_mismatch(w, sp, sq, vm, va);
-        if (norm <= tol) {
-            *converged = 1;
-            break;
-        }
+        norm = next;
     }
+    *iterations = steps;
+    *converged = norm <= tol;
     *mismatch = norm;
     return GR_OK;
 }
 
 void nr_injections(nr_ws *w, const double *vm, const double *va, double *p, double *q)
 {
-    compute_current(w, vm, va);
+    compute_voltage(w, vm, va);
+    compute_current(w);
     for (int s = 0; s < w->nbus; s++) {
         int k = w->bus[s];
         p[k] = w->vr[k] * w->ir[k] + w->vi[k] * w->ii[k];

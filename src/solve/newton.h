@@ -2,6 +2,8 @@
 #ifndef GRIDRES_NEWTON_H
 #define GRIDRES_NEWTON_H
 
+#include <math.h>
+
 #include "gridres.h"
 #include "solve/lu.h"
 
@@ -20,8 +22,11 @@ typedef struct nr_ws {
     int *arow;            /* nb: row/column of the bus's P equation / angle, or -1 */
     int *qrow;            /* nb: row/column of the bus's Q equation / magnitude, or -1 */
     gr_csc *J;            /* n x n, real */
-    int *slot;            /* 4 per Ybus entry of the set's columns: J11, J12, J21, J22 positions or -1 */
+    int *slot;            /* 4 per Ybus entry of the set's columns: J11, J12, J21, J22 positions,
+                             or nzj when J has no such entry (a scratch value past J's) */
+    int nzj;              /* entries of J */
     int *yfirst;          /* nbus: first slot index of each set column (slot base) */
+    int *ydiag;           /* nbus: offset of the diagonal in the bus's Ybus column, or -1 */
     lu_solver *lu;
     double *F, *dx;       /* n */
     double *vr, *vi, *ir, *ii; /* nb: V and I = Y V (only set entries used) */
@@ -40,6 +45,28 @@ void nr_free(nr_ws *w);
  * Returns GR_OK (check *converged) or GR_ENOMEM. */
 int nr_solve(nr_ws *w, const double *sp, const double *sq, double *vm, double *va, double tol,
              int max_iter, int *converged, int *iterations, double *mismatch);
+
+/* Turn and scale V = *vr + j *vi by a Newton step: V *= scale e^{j dva},
+ * where vm, va are the new magnitude and angle. cos and sin of a small dva
+ * (|dva| <= 0.05 rad) by their series (truncation below 1e-16), and V
+ * recomputed from vm, va otherwise. */
+static inline void nr_rotate(double *vr, double *vi, double vm, double va, double dva,
+                             double scale)
+{
+    if (dva == 0.0 && scale == 1.0)
+        return;
+    if (fabs(dva) <= 0.05 && isfinite(scale)) {
+        double d2 = dva * dva;
+        double cs = 1.0 - d2 * (0.5 - d2 * (1.0 / 24 - d2 * (1.0 / 720 - d2 / 40320)));
+        double sn = dva * (1.0 - d2 * (1.0 / 6 - d2 * (1.0 / 120 - d2 / 5040)));
+        double r = *vr, i = *vi;
+        *vr = scale * (r * cs - i * sn);
+        *vi = scale * (r * sn + i * cs);
+    } else {
+        *vr = vm * cos(va);
+        *vi = vm * sin(va);
+    }
+}
 
 /* Complex injections S = V conj(Y V) at the set's buses into p/q (indexed by bus). */
 void nr_injections(nr_ws *w, const double *vm, const double *va, double *p, double *q);
