@@ -201,9 +201,10 @@ static void test_ac_conservation_and_residual(void **state)
     gr_pf_options_default(&opt);
     assert_int_equal(gr_pf_ac(g, &opt, &r, NULL), GR_OK);
     assert_int_equal(r->converged, 1);
-    /* generation = served load + losses */
-    assert_near(r->pg[0], 1.0 + r->loss_p, 1e-9, 0);
-    assert_near(r->qg[0], 0.3 + r->loss_q, 1e-9, 0);
+    /* generation = served load + losses, to the solver's tolerance (1e-8 pu: the
+       balance holds as far as the final mismatch, which chord steps leave just under it) */
+    assert_near(r->pg[0], 1.0 + r->loss_p, 1e-8, 0);
+    assert_near(r->qg[0], 0.3 + r->loss_q, 1e-8, 0);
     assert_true(r->loss_p > 0);
     double mp, mq;
     assert_int_equal(gr_pf_residual(g, r, &mp, &mq), GR_OK);
