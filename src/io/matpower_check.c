@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "io/bus_key.h"
 #include "io/matpower_internal.h"
 #include "model/islands_internal.h"
 
@@ -48,33 +49,6 @@ enum value_rule { V_FINITE, V_NONNEG, V_UPPER, V_LOWER };
 /* ------------------------------------------------------------------------
  * From raw tables to a validated gr_case
  * ------------------------------------------------------------------------ */
-typedef struct bus_key {
-    int id, row;
-} bus_key;
-
-static int cmp_bus_key(const void *a, const void *b)
-{
-    const bus_key *x = a, *y = b;
-    if (x->id != y->id)
-        return x->id < y->id ? -1 : 1;
-    return (x->row > y->row) - (x->row < y->row);
-}
-
-/* Row of bus `id`, or -1 (binary search over keys sorted by id). */
-static int bus_row(const bus_key *keys, int n, int id)
-{
-    int lo = 0, hi = n - 1;
-    while (lo <= hi) {
-        int mid = lo + (hi - lo) / 2;
-        if (keys[mid].id == id)
-            return keys[mid].row;
-        if (keys[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid - 1;
-    }
-    return -1;
-}
 
 static int field_error(mp_parser *P, int which, int r, int k, const char *fmt, ...) MP_PRINTF(5, 6);
 
@@ -307,7 +281,7 @@ static int check_bus_numbers(mp_parser *P, const gr_case *c, bus_key *keys)
         keys[r].id = c->bus.bus_i[r];
         keys[r].row = r;
     }
-    qsort(keys, (size_t)nb, sizeof *keys, cmp_bus_key);
+    qsort(keys, (size_t)nb, sizeof *keys, bus_key_cmp);
     int first = -1, later = -1;
     for (int k = 1, group = 0; k < nb; k++) {
         if (keys[k].id != keys[k - 1].id) {
@@ -331,16 +305,16 @@ static int check_references(mp_parser *P, const gr_case *c, const bus_key *keys)
 {
     int nb = c->bus.n;
     for (int r = 0; r < c->gen.n; r++)
-        if (bus_row(keys, nb, c->gen.bus[r]) < 0)
+        if (bus_key_row(keys, nb, c->gen.bus[r]) < 0)
             return field_error(P, TB_GEN, r, 0,
                                "expected a bus number from mpc.bus in mpc.gen GEN_BUS, found %d",
                                c->gen.bus[r]);
     for (int r = 0; r < c->branch.n; r++) {
-        if (bus_row(keys, nb, c->branch.f_bus[r]) < 0)
+        if (bus_key_row(keys, nb, c->branch.f_bus[r]) < 0)
             return field_error(P, TB_BRANCH, r, 0,
                                "expected a bus number from mpc.bus in mpc.branch F_BUS, found %d",
                                c->branch.f_bus[r]);
-        if (bus_row(keys, nb, c->branch.t_bus[r]) < 0)
+        if (bus_key_row(keys, nb, c->branch.t_bus[r]) < 0)
             return field_error(P, TB_BRANCH, r, 1,
                                "expected a bus number from mpc.bus in mpc.branch T_BUS, found %d",
                                c->branch.t_bus[r]);
@@ -363,7 +337,8 @@ static int check_ref_buses(mp_parser *P, const gr_case *c, const bus_key *keys)
         ref[i] = -1;
     }
     for (int r = 0; r < c->branch.n; r++) {
-        int f = bus_row(keys, nb, c->branch.f_bus[r]), t = bus_row(keys, nb, c->branch.t_bus[r]);
+        int f = bus_key_row(keys, nb, c->branch.f_bus[r]);
+        int t = bus_key_row(keys, nb, c->branch.t_bus[r]);
         if (c->branch.status[r] > 0 && c->bus.type[f] != GR_BUS_ISOLATED &&
             c->bus.type[t] != GR_BUS_ISOLATED)
             uf_union(parent, size, f, t);

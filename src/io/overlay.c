@@ -23,6 +23,7 @@
 
 #include "gridres.h"
 #include "io/file_read.h"
+#include "io/bus_key.h"
 #include "io/json_read.h"
 #include "model/overlay.h"
 
@@ -177,31 +178,6 @@ static int rd_array(jr *r, const json_t *obj, const char *path, const char *key,
     return GR_OK;
 }
 
-/* Bus number -> case row lookup: sorted (number, row) pairs. */
-typedef struct bus_key {
-    int id, row;
-} bus_key;
-
-static int cmp_bus_key(const void *a, const void *b)
-{
-    const bus_key *x = a, *y = b;
-    return (x->id > y->id) - (x->id < y->id);
-}
-
-static int find_bus(const bus_key *keys, int n, int id)
-{
-    int lo = 0, hi = n - 1;
-    while (lo <= hi) {
-        int mid = lo + (hi - lo) / 2;
-        if (keys[mid].id == id)
-            return keys[mid].row;
-        if (keys[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid - 1;
-    }
-    return -1;
-}
 
 static const char *const root_fields[] = {
     "format", "version", "case", "seed", "region", "facility_mw", "buses", "substations",
@@ -456,7 +432,7 @@ static int rd_buses(jr *r, const json_t *arr, const gr_case *c, const bus_key *k
             return st;
         jr_key_path(q, p, "bus");
         if (c) {
-            row = find_bus(keys, c->bus.n, (int)id);
+            row = bus_key_row(keys, c->bus.n, (int)id);
             if (row < 0)
                 return jr_fail(r, q, "bus %lld is not in the case", id);
             if (ov->bus_id[row] != 0)
@@ -526,7 +502,7 @@ static int rd_generators(jr *r, const json_t *arr, const gr_case *c, const bus_k
         if (c && c->gen.bus[row] != bus)
             return jr_fail(r, q, "bus %lld, but generator %lld of the case is at bus %d", bus,
                            gen, c->gen.bus[row]);
-        if (!c && find_bus(keys, ov->nb, (int)bus) < 0)
+        if (!c && bus_key_row(keys, ov->nb, (int)bus) < 0)
             return jr_fail(r, q, "bus %lld is not in $.buses", bus);
         ov->gen_plant[row] = plant;
         ov->gen_bus[row] = (int)bus;
@@ -565,9 +541,9 @@ static int rd_branches(jr *r, const json_t *arr, const gr_case *c, const bus_key
                          c->branch.f_bus[row], c->branch.t_bus[row]);
             goto done;
         }
-        if (!c && (find_bus(keys, ov->nb, (int)f) < 0 || find_bus(keys, ov->nb, (int)t) < 0)) {
+        if (!c && (bus_key_row(keys, ov->nb, (int)f) < 0 || bus_key_row(keys, ov->nb, (int)t) < 0)) {
             st = jr_fail(r, p, "bus %lld is not in $.buses",
-                         find_bus(keys, ov->nb, (int)f) < 0 ? f : t);
+                         bus_key_row(keys, ov->nb, (int)f) < 0 ? f : t);
             goto done;
         }
         ov->branch_from[row] = (int)f;
@@ -639,7 +615,7 @@ static int rd_root(jr *r, const json_t *root, const gr_case *c, gr_overlay **out
             keys[k].id = c->bus.bus_i[k];
             keys[k].row = k;
         }
-        qsort(keys, nb, sizeof *keys, cmp_bus_key);
+        qsort(keys, nb, sizeof *keys, bus_key_cmp);
     }
     if ((st = rd_header(r, root, ov)) ||
         (st = rd_table(r, subs, "substations", ov->nsub, sub_cols, ov)) ||
@@ -653,7 +629,7 @@ static int rd_root(jr *r, const json_t *root, const gr_case *c, gr_overlay **out
             keys[k].id = ov->bus_id[k];
             keys[k].row = k;
         }
-        qsort(keys, nb, sizeof *keys, cmp_bus_key);
+        qsort(keys, nb, sizeof *keys, bus_key_cmp);
         for (int k = 1; k < ov->nb; k++)
             if (keys[k].id == keys[k - 1].id) {
                 char p[JR_PATHLEN];
