@@ -106,8 +106,8 @@ class Result:
 
 _RAD2DEG = 180.0 / _math.pi
 _ELEMENTS = {"branch": 1, "branches": 1, "gen": 2, "gens": 2}
-_CTG_METHOD = {0: "none", 1: "lodf", 2: "fast", 3: "islands", 4: "full"}
-_VIOL_KIND = {0: "flow", 1: "vmin", 2: "vmax", 3: "not_converged"}
+_CTG_METHODS = _np.array(["none", "lodf", "fast", "islands", "full", "?"], dtype=object)
+_VIOL_KINDS = _np.array(["flow", "vmin", "vmax", "not_converged", "?"], dtype=object)
 
 
 def _fspath(p):
@@ -203,10 +203,7 @@ class Case:
         gi = self._grid()
         base = gi["base_mva"]
         nb = len(gi["bus_id"])
-        f = _np.searchsorted(gi["bus_id"], gi["from_bus_id"], sorter=_np.argsort(gi["bus_id"]))
-        order = _np.argsort(gi["bus_id"])
-        fi = order[f]
-        ti = order[_np.searchsorted(gi["bus_id"], gi["to_bus_id"], sorter=order)]
+        fi, ti = gi["br_f"], gi["br_t"]
         qf = _np.zeros_like(r["qf"]) if dc else r["qf"]
         qt = _np.zeros_like(r["qt"]) if dc else r["qt"]
         pinj = _np.bincount(fi, r["pf"], nb) + _np.bincount(ti, r["pt"], nb)
@@ -222,9 +219,9 @@ class Case:
         }
         sf = _np.abs(r["pf"]) if dc else _np.hypot(r["pf"], qf)
         st = _np.abs(r["pt"]) if dc else _np.hypot(r["pt"], qt)
-        with _np.errstate(divide="ignore", invalid="ignore"):
-            loading = _np.where(gi["rate_a"] > 0, 100.0 * _np.maximum(sf, st) / gi["rate_a"],
-                                _np.nan)
+        rated = gi["rate_a"] > 0
+        loading = _np.full(len(sf), _np.nan)
+        loading[rated] = 100.0 * _np.maximum(sf[rated], st[rated]) / gi["rate_a"][rated]
         res_branch = {
             "from_bus": gi["from_bus_id"], "to_bus": gi["to_bus_id"],
             "p_from_mw": r["pf"] * base, "q_from_mvar": qf * base,
@@ -276,11 +273,7 @@ class Case:
         gi = self._grid()
         base = gi["base_mva"]
         n = r["n"]
-        ptr, kind, index = r["ptr"], r["elem_kind"], r["elem_index"]
-        names = []
-        for c in range(n):
-            names.append(";".join("%s:%d" % ("branch" if kind[e] == 0 else "gen", index[e] + 1)
-                                  for e in range(ptr[c], ptr[c + 1])))
+        names = r["elements"]
         mlb = r["max_loading_branch"]
         ctg = {
             "id": r["label"], "elements": _np.array(names, dtype=object),
@@ -290,20 +283,16 @@ class Case:
             "max_loading_branch": _np.where(mlb >= 0, mlb + 1, -1),
             "n_overloaded": r["n_overloaded"], "min_vm_pu": r["vm_min"],
             "max_vm_pu": r["vm_max"], "iterations": r["iterations"],
-            "method": _np.array([_CTG_METHOD.get(int(m), "?") for m in r["method"]],
-                                dtype=object),
+            "method": _CTG_METHODS[_np.clip(r["method"], 0, 5)],
             "n_new_or_worse": r["n_new_viol"],
         }
-        vk, ve = r["viol_kind"], r["viol_element"]
-        elem = []
-        for k, e in zip(vk, ve):
-            elem.append("branch:%d" % (e + 1) if k == 0 else
-                        "bus:%d" % gi["bus_id"][e] if k in (1, 2) else "")
+        vk = r["viol_kind"]
+        elem = r["viol_element_name"]
         flow = vk == 0
         viol = {
             "contingency": r["label"][r["viol_ctg"]] if len(vk) else r["viol_ctg"],
             "element": _np.array(elem, dtype=object),
-            "kind": _np.array([_VIOL_KIND.get(int(k), "?") for k in vk], dtype=object),
+            "kind": _VIOL_KINDS[_np.clip(vk, 0, 4)],
             "value": _np.where(flow, r["viol_value"] * base, r["viol_value"]),
             "limit": _np.where(vk == 3, _np.nan,
                                _np.where(flow, r["viol_limit"] * base, r["viol_limit"])),

@@ -389,7 +389,8 @@ static PyObject *case_grid_info(CaseObject *o, PyObject *unused)
               put(d, "gen_on", np_i(g->gen_on, g->ng)) || put(d, "from_bus_id", np_i(fb, g->nl)) ||
               put(d, "to_bus_id", np_i(tb, g->nl)) || put(d, "br_on", np_i(g->br_on, g->nl)) ||
               put(d, "rate_a", np_d(g->rate_a, g->nl)) || put(d, "rate_b", np_d(g->rate_b, g->nl)) ||
-              put(d, "rate_c", np_d(g->rate_c, g->nl));
+              put(d, "rate_c", np_d(g->rate_c, g->nl)) || put(d, "br_f", np_i(g->br_f, g->nl)) ||
+              put(d, "br_t", np_i(g->br_t, g->nl));
     free(gbus);
     free(fb);
     free(tb);
@@ -557,6 +558,38 @@ static PyObject *case_contingency(CaseObject *o, PyObject *args, PyObject *kw)
           put(d, "n_ctg_new", PyLong_FromLong(r->n_ctg_new)) ||
           put(d, "solve_s", PyFloat_FromDouble(r->solve_s)) ||
           put(d, "threads", PyLong_FromLong(r->threads)) || put(d, "ac", PyBool_FromLong(r->ac));
+    /* the CLI's names: "branch:12;gen:3" per contingency, "branch:12" / "bus:45" per
+       violation (a Python loop over them would cost more than the solve) */
+    PyObject *en = bad ? NULL : PyList_New(n), *vn_ = bad ? NULL : PyList_New(nv);
+    bad = bad || !en || !vn_;
+    char buf[512];
+    for (int c = 0; !bad && c < n; c++) {
+        size_t w = 0;
+        buf[0] = 0;
+        for (int e = l->ptr[c]; e < l->ptr[c + 1] && w + 32 < sizeof buf; e++)
+            w += (size_t)snprintf(buf + w, sizeof buf - w, "%s%s:%d", e > l->ptr[c] ? ";" : "",
+                                  l->kind[e] == GR_ELEM_BRANCH ? "branch" : "gen",
+                                  l->index[e] + 1);
+        PyObject *x = PyUnicode_FromString(buf);
+        if (!x)
+            bad = 1;
+        else
+            PyList_SET_ITEM(en, c, x);
+    }
+    for (int v = 0; !bad && v < nv; v++) {
+        const gr_ctg_violation *x = &r->viol[v];
+        PyObject *t = x->kind == GR_VIOL_FLOW ? PyUnicode_FromFormat("branch:%d", x->element + 1)
+                      : x->kind == GR_VIOL_VMIN || x->kind == GR_VIOL_VMAX
+                          ? PyUnicode_FromFormat("bus:%d", g->bus_id[x->element])
+                          : PyUnicode_FromString("");
+        if (!t)
+            bad = 1;
+        else
+            PyList_SET_ITEM(vn_, v, t);
+    }
+    bad = bad || put(d, "elements", Py_NewRef(en)) || put(d, "viol_element_name", Py_NewRef(vn_));
+    Py_XDECREF(en);
+    Py_XDECREF(vn_);
     if (!bad && r->pf)
         bad = put(d, "pf", np_d2(r->pf, n, r->nl)) || put(d, "qf", np_d2(r->qf, n, r->nl)) ||
               put(d, "pt", np_d2(r->pt, n, r->nl)) || put(d, "qt", np_d2(r->qt, n, r->nl));
