@@ -26,13 +26,15 @@ done
 cd "$(dirname "$0")/.."
 
 # Build tools, the libraries gridres links (KLU from SuiteSparse, COIN-OR CLP/CBC,
-# jansson, cairo, OpenMPI), cmocka for the unit tests, python3 for the CLI tests,
+# jansson, cairo, OpenMPI), cmocka for the unit tests, python3 for the CLI tests (and its
+# development files, numpy, pip, setuptools and pytest for the Python package, docs/python.md),
 # chromium to check in a headless browser that the campaign report renders.
 packages=(
   build-essential cmake pkg-config
   libsuitesparse-dev coinor-libclp-dev coinor-libcbc-dev
   libjansson-dev libcairo2-dev libopenmpi-dev openmpi-bin
   libcmocka-dev python3 chromium
+  python3-dev python3-numpy python3-pip python3-setuptools python3-pytest
 )
 # ThreadSanitizer needs an OpenMP runtime it can see into: clang with LLVM's libomp
 # and its TSan tool (archer).
