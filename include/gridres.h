@@ -236,6 +236,21 @@ void gr_grid_free(gr_grid *g);
 /* Index of external bus number `id`, or -1. O(log nb). */
 int gr_grid_bus_index(const gr_grid *g, int id);
 
+/* The one input check of every solver path (power flows, contingencies,
+ * sensitivities, cascades, shedding; docs/input_validation.md, "Grids built
+ * through the API"): a grid read from a file passed the reader's checks, but
+ * one built or changed through this API may hold anything. Always: every
+ * load, shunt, start voltage, generator set point, impedance, tap and shift
+ * finite, limits and ratings never NaN (ratings >= 0, an upper limit never
+ * -Inf, a lower one never +Inf), tap != 0. GR_GRID_CHECK_AC: no in-service
+ * (energisable) branch with |r| + |x| < GR_BRANCH_MIN_Z_PU (MATPOWER makeYbus
+ * divides by r + jx). GR_GRID_CHECK_DC: no energisable branch with x tap = 0
+ * (makeBdc divides by x tap). Returns GR_OK or GR_EINVAL with a message
+ * naming the 1-based row and its buses ("branch 1 (bus 1 to bus 2): ..."). */
+enum { GR_GRID_CHECK_AC = 1, GR_GRID_CHECK_DC = 2 };
+#define GR_BRANCH_MIN_Z_PU 1e-10
+int gr_grid_check(const gr_grid *g, int models, gr_error *err);
+
 /* Islands: connected components of in-service branches over buses that are
  * not isolated (type 4). Each island with an in-service generator has one
  * reference bus: the case's REF bus if it is inside, else the bus of its
@@ -286,6 +301,7 @@ typedef struct gr_pf_options {
 
 void gr_pf_options_default(gr_pf_options *opt);
 
+#define GR_PF_REASON_MAX 160
 typedef struct gr_pf_result {
     int nb, ng, nl;
     int converged;      /* 1 when every island with generation converged */
@@ -305,7 +321,27 @@ typedef struct gr_pf_result {
     int *bus_island;       /* nb: island of each bus (-1 isolated) */
     int *island_converged; /* n_islands: 1 converged, 0 not, -1 dark (no generation) */
     int *island_ref;       /* n_islands: final reference bus, -1 if dark */
+    /* Why converged = 0 (of the first island that failed): GR_PF_FAIL_*, and
+     * the same in one line naming the bus, generator or branch ("" when
+     * converged). A result is never converged unless every output of its live
+     * islands is finite (the one check of every solver path). */
+    int fail;
+    char reason[GR_PF_REASON_MAX];
 } gr_pf_result;
+
+/* Reasons of a failed power flow. MAX_ITER: Newton stopped at max_iter above
+ * tol (max_mismatch is its last mismatch); DIVERGED: the Newton iterate left
+ * the finite numbers; QLIM_INFEASIBLE: every unit at a PV/REF bus of the
+ * island exceeds its Q limit on the same side (MATPOWER runpf: "INFEASIBLE
+ * PROBLEM"); QLIM_NO_REF: the reference bus was fixed at a limit and no PV bus
+ * is left to take over; QLIM_ROUNDS: limits not settled in max_q_rounds;
+ * NONFINITE: a non-finite output (voltage, dispatch or flow) of a solve.
+ * max_mismatch is NaN for every reason but MAX_ITER. */
+enum {
+    GR_PF_FAIL_NONE = 0, GR_PF_FAIL_MAX_ITER = 1, GR_PF_FAIL_DIVERGED = 2,
+    GR_PF_FAIL_QLIM_INFEASIBLE = 3, GR_PF_FAIL_QLIM_NO_REF = 4, GR_PF_FAIL_QLIM_ROUNDS = 5,
+    GR_PF_FAIL_NONFINITE = 6
+};
 
 /* AC power flow by Newton-Raphson (polar, KLU). Each island with generation
  * is solved with its own reference. Non-convergence is a result
