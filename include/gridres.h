@@ -345,7 +345,9 @@ enum {
 
 /* AC power flow by Newton-Raphson (polar, KLU). Each island with generation
  * is solved with its own reference. Non-convergence is a result
- * (converged = 0), not an error. Caller frees *out with gr_pf_result_free. */
+ * (converged = 0, the reason in fail/reason), not an error; a grid that
+ * fails gr_grid_check(GR_GRID_CHECK_AC) is GR_EINVAL. Caller frees *out
+ * with gr_pf_result_free. */
 int gr_pf_ac(const gr_grid *g, const gr_pf_options *opt, gr_pf_result **out,
              gr_error *err);
 /* A reusable AC solver for repeated solves of one topology (loads, dispatch
@@ -360,7 +362,8 @@ int gr_pf_solver_solve(gr_pf_solver *s, const gr_grid *g, const gr_pf_options *o
                        gr_pf_result **out, gr_error *err);
 void gr_pf_solver_free(gr_pf_solver *s);
 
-/* DC power flow (B-theta, with phase shifters and shunts), MATPOWER's model. */
+/* DC power flow (B-theta, with phase shifters and shunts), MATPOWER's model.
+ * GR_EINVAL when the grid fails gr_grid_check(GR_GRID_CHECK_DC) (x = 0). */
 int gr_pf_dc(const gr_grid *g, gr_pf_result **out, gr_error *err);
 int gr_pf_result_alloc(int nb, int ng, int nl, gr_pf_result **out);
 void gr_pf_result_free(gr_pf_result *r);
@@ -649,8 +652,10 @@ int gr_synth(const gr_synth_options *opt, gr_case **case_out, gr_overlay **overl
 typedef struct gr_sens gr_sens;
 
 /* Build the DC model of the energised network and factorise it. The handle
- * copies what it needs from g (g is not kept). GR_ESINGULAR when the reduced
- * B is singular (a branch with x = 0). Free with gr_sens_free. */
+ * copies what it needs from g (g is not kept). GR_EINVAL when g fails
+ * gr_grid_check(GR_GRID_CHECK_DC) (a branch with x = 0, a NaN); GR_ESINGULAR
+ * when the reduced B is singular. gr_sens_ptdf/lodf return GR_ESINGULAR when
+ * a solved column is not finite. Free with gr_sens_free. */
 int gr_sens_create(const gr_grid *g, gr_sens **out, gr_error *err);
 void gr_sens_free(gr_sens *s);
 
@@ -794,7 +799,9 @@ typedef struct gr_ctg_result {
  * multiple-outage formula, a single bridge by the cut-off side's import,
  * other islanding outages by gr_pf_dc of the outaged grid. Results are the
  * same for any thread count. Non-convergence is a result (converged = 0, a
- * GR_VIOL_NOCONV violation). Errors: GR_EINVAL (bad list), GR_ENOMEM,
+ * GR_VIOL_NOCONV violation; so is a result with a non-finite flow or
+ * voltage). Errors: GR_EINVAL (bad list: an element twice in one
+ * contingency too; a grid failing gr_grid_check for the model), GR_ENOMEM,
  * GR_ESINGULAR, GR_EINFEASIBLE (the AC base case does not converge); the
  * message is in err. Free with gr_ctg_result_free. */
 int gr_ctg_run(const gr_grid *g, const gr_ctg_list *list, const gr_ctg_options *opt,
