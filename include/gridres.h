@@ -236,6 +236,21 @@ void gr_grid_free(gr_grid *g);
 /* Index of external bus number `id`, or -1. O(log nb). */
 int gr_grid_bus_index(const gr_grid *g, int id);
 
+/* The one input check of every solver path (power flows, contingencies,
+ * sensitivities, cascades, shedding; docs/input_validation.md, "Grids built
+ * through the API"): a grid read from a file passed the reader's checks, but
+ * one built or changed through this API may hold anything. Always: every
+ * load, shunt, start voltage, generator set point, impedance, tap and shift
+ * finite, limits and ratings never NaN (ratings >= 0, an upper limit never
+ * -Inf, a lower one never +Inf), tap != 0. GR_GRID_CHECK_AC: no in-service
+ * (energisable) branch with |r| + |x| < GR_BRANCH_MIN_Z_PU (MATPOWER makeYbus
+ * divides by r + jx). GR_GRID_CHECK_DC: no energisable branch with x tap = 0
+ * (makeBdc divides by x tap). Returns GR_OK or GR_EINVAL with a message
+ * naming the 1-based row and its buses ("branch 1 (bus 1 to bus 2): ..."). */
+enum { GR_GRID_CHECK_AC = 1, GR_GRID_CHECK_DC = 2 };
+#define GR_BRANCH_MIN_Z_PU 1e-10
+int gr_grid_check(const gr_grid *g, int models, gr_error *err);
+
 /* Islands: connected components of in-service branches over buses that are
  * not isolated (type 4). Each island with an in-service generator has one
  * reference bus: the case's REF bus if it is inside, else the bus of its
@@ -286,6 +301,7 @@ typedef struct gr_pf_options {
 
 void gr_pf_options_default(gr_pf_options *opt);
 
+#define GR_PF_REASON_MAX 160
 typedef struct gr_pf_result {
     int nb, ng, nl;
     int converged;      /* 1 when every island with generation converged */
@@ -305,11 +321,33 @@ typedef struct gr_pf_result {
     int *bus_island;       /* nb: island of each bus (-1 isolated) */
     int *island_converged; /* n_islands: 1 converged, 0 not, -1 dark (no generation) */
     int *island_ref;       /* n_islands: final reference bus, -1 if dark */
+    /* Why converged = 0 (of the first island that failed): GR_PF_FAIL_*, and
+     * the same in one line naming the bus, generator or branch ("" when
+     * converged). A result is never converged unless every output of its live
+     * islands is finite (the one check of every solver path). */
+    int fail;
+    char reason[GR_PF_REASON_MAX];
 } gr_pf_result;
+
+/* Reasons of a failed power flow. MAX_ITER: Newton stopped at max_iter above
+ * tol (max_mismatch is its last mismatch); DIVERGED: the Newton iterate left
+ * the finite numbers; QLIM_INFEASIBLE: every unit at a PV/REF bus of the
+ * island exceeds its Q limit on the same side (MATPOWER runpf: "INFEASIBLE
+ * PROBLEM"); QLIM_NO_REF: the reference bus was fixed at a limit and no PV bus
+ * is left to take over; QLIM_ROUNDS: limits not settled in max_q_rounds;
+ * NONFINITE: a non-finite output (voltage, dispatch or flow) of a solve.
+ * max_mismatch is NaN for every reason but MAX_ITER. */
+enum {
+    GR_PF_FAIL_NONE = 0, GR_PF_FAIL_MAX_ITER = 1, GR_PF_FAIL_DIVERGED = 2,
+    GR_PF_FAIL_QLIM_INFEASIBLE = 3, GR_PF_FAIL_QLIM_NO_REF = 4, GR_PF_FAIL_QLIM_ROUNDS = 5,
+    GR_PF_FAIL_NONFINITE = 6
+};
 
 /* AC power flow by Newton-Raphson (polar, KLU). Each island with generation
  * is solved with its own reference. Non-convergence is a result
- * (converged = 0), not an error. Caller frees *out with gr_pf_result_free. */
+ * (converged = 0, the reason in fail/reason), not an error; a grid that
+ * fails gr_grid_check(GR_GRID_CHECK_AC) is GR_EINVAL. Caller frees *out
+ * with gr_pf_result_free. */
 int gr_pf_ac(const gr_grid *g, const gr_pf_options *opt, gr_pf_result **out,
              gr_error *err);
 /* A reusable AC solver for repeated solves of one topology (loads, dispatch
@@ -324,7 +362,8 @@ int gr_pf_solver_solve(gr_pf_solver *s, const gr_grid *g, const gr_pf_options *o
                        gr_pf_result **out, gr_error *err);
 void gr_pf_solver_free(gr_pf_solver *s);
 
-/* DC power flow (B-theta, with phase shifters and shunts), MATPOWER's model. */
+/* DC power flow (B-theta, with phase shifters and shunts), MATPOWER's model.
+ * GR_EINVAL when the grid fails gr_grid_check(GR_GRID_CHECK_DC) (x = 0). */
 int gr_pf_dc(const gr_grid *g, gr_pf_result **out, gr_error *err);
 int gr_pf_result_alloc(int nb, int ng, int nl, gr_pf_result **out);
 void gr_pf_result_free(gr_pf_result *r);
@@ -613,8 +652,10 @@ int gr_synth(const gr_synth_options *opt, gr_case **case_out, gr_overlay **overl
 typedef struct gr_sens gr_sens;
 
 /* Build the DC model of the energised network and factorise it. The handle
- * copies what it needs from g (g is not kept). GR_ESINGULAR when the reduced
- * B is singular (a branch with x = 0). Free with gr_sens_free. */
+ * copies what it needs from g (g is not kept). GR_EINVAL when g fails
+ * gr_grid_check(GR_GRID_CHECK_DC) (a branch with x = 0, a NaN); GR_ESINGULAR
+ * when the reduced B is singular. gr_sens_ptdf/lodf return GR_ESINGULAR when
+ * a solved column is not finite. Free with gr_sens_free. */
 int gr_sens_create(const gr_grid *g, gr_sens **out, gr_error *err);
 void gr_sens_free(gr_sens *s);
 
@@ -758,7 +799,9 @@ typedef struct gr_ctg_result {
  * multiple-outage formula, a single bridge by the cut-off side's import,
  * other islanding outages by gr_pf_dc of the outaged grid. Results are the
  * same for any thread count. Non-convergence is a result (converged = 0, a
- * GR_VIOL_NOCONV violation). Errors: GR_EINVAL (bad list), GR_ENOMEM,
+ * GR_VIOL_NOCONV violation; so is a result with a non-finite flow or
+ * voltage). Errors: GR_EINVAL (bad list: an element twice in one
+ * contingency too; a grid failing gr_grid_check for the model), GR_ENOMEM,
  * GR_ESINGULAR, GR_EINFEASIBLE (the AC base case does not converge); the
  * message is in err. Free with gr_ctg_result_free. */
 int gr_ctg_run(const gr_grid *g, const gr_ctg_list *list, const gr_ctg_options *opt,

@@ -107,9 +107,12 @@ static void print_summary(FILE *f, const char *name, const char *source, const g
         fprintf(f, "method     AC Newton-Raphson, tol %g pu, max %d iterations, %s start%s\n",
                 opt->tol, opt->max_iter, opt->flat_start ? "flat" : "case-voltage",
                 opt->enforce_q_lims ? ", Q limits enforced" : "");
-    fprintf(f, "converged  %s, %d iteration%s, max mismatch %.3g pu\n",
-            r->converged ? "yes" : "NO", r->iterations, r->iterations == 1 ? "" : "s",
-            r->max_mismatch);
+    if (r->converged)
+        fprintf(f, "converged  yes, %d iteration%s, max mismatch %.3g pu\n", r->iterations,
+                r->iterations == 1 ? "" : "s", r->max_mismatch);
+    else   /* the reason, never a mismatch that stands for NaN outputs */
+        fprintf(f, "converged  NO, %d iteration%s: %s\n", r->iterations,
+                r->iterations == 1 ? "" : "s", r->reason[0] ? r->reason : "no reason given");
     fprintf(f, "islands    %d (%d dark)\n", r->n_islands, r->n_dark_islands);
     if (dc) {
         fprintf(f, "generation %.3f MW\n", s->gen_p);
@@ -160,6 +163,7 @@ static json_t *summary_json(const char *name, const char *source, const gr_grid 
     bad |= json_object_set_new(o, "converged", json_boolean(r->converged));
     bad |= json_object_set_new(o, "iterations", json_integer(r->iterations));
     bad |= json_object_set_new(o, "max_mismatch_pu", cli_json_num(r->max_mismatch));
+    bad |= json_object_set_new(o, "reason", r->converged ? json_null() : json_string(r->reason));
     bad |= json_object_set_new(o, "islands", json_integer(r->n_islands));
     bad |= json_object_set_new(o, "dark_islands", json_integer(r->n_dark_islands));
     bad |= json_object_set_new(o, "gen_mw", cli_json_num(s->gen_p));

@@ -294,6 +294,13 @@ int casc_ws_create(const gr_grid *g, const gr_cascade_options *opt_in, int log_e
     int st = check_options(opt_in, err);
     if (st)
         return st;
+    {   /* the one input check of every solver path; shedding control runs the DC LP */
+        gr_error e = {0};
+        int models = (opt_in->ac ? GR_GRID_CHECK_AC : GR_GRID_CHECK_DC) |
+                     (opt_in->control == GR_CASCADE_CONTROL_SHED ? GR_GRID_CHECK_DC : 0);
+        if ((st = gr_grid_check(g, models, &e)))
+            return gr_error_set(err, st, "cascade: %s", e.msg);
+    }
     casc_ws *ws = gr_calloc(1, sizeof *ws);
     if (!ws)
         return gr_error_set(err, GR_ENOMEM, "out of memory in the cascade");
@@ -360,7 +367,8 @@ int casc_ws_create(const gr_grid *g, const gr_cascade_options *opt_in, int log_e
     for (int s = 0; s < r->n_islands; s++)
         if (r->island_converged[s] == 0) {
             st = gr_error_set(err, GR_EINFEASIBLE,
-                              "cascade: the base-case power flow does not converge");
+                              "cascade: the base-case power flow does not converge (%s)",
+                              r->reason[0] ? r->reason : "no reason given");
             goto fail;
         }
     for (int b = 0; b < g->nb; b++) {

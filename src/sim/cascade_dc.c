@@ -27,6 +27,7 @@
 #include "model/islands_internal.h"
 #include "sim/cascade_dc.h"
 #include "solve/dc.h"
+#include "solve/finite.h"
 #include "solve/lu.h"
 #include "sparse/csc.h"
 
@@ -254,5 +255,8 @@ int casc_dc_solve(casc_dc *dc, const gr_grid *g, const gr_islands *isl, gr_pf_re
     r->converged = 1;
     r->iterations = 1;
     r->max_mismatch = 0.0;
+    r->fail = GR_PF_FAIL_NONE;
+    r->reason[0] = '\0';
+    pf_result_check_finite(g, r); /* as gr_pf_dc: never converged with NaN in it */
     return GR_OK;
 }

@@ -228,26 +228,47 @@ static int result_alloc(int n, int nl, int keep_flows, gr_ctg_result **out)
     return GR_OK;
 }
 
+/* Layout, kinds and rows of the list, and no element twice in one
+ * contingency: so a contingency has at most nl branches and ng generators,
+ * which bounds what the engines allocate per contingency. */
 static int check_list(const gr_grid *g, const gr_ctg_list *l, gr_error *err)
 {
     if (l->n < 0 || !l->ptr || l->ptr[0] != 0)
         return gr_error_set(err, GR_EINVAL, "contingency list: bad layout");
-    for (int c = 0; c < l->n; c++) {
-        if (l->ptr[c + 1] < l->ptr[c])
-            return gr_error_set(err, GR_EINVAL, "contingency list: bad layout");
+    /* seen[row] = 1 + the last contingency that named it (branches, then generators) */
+    int *seen = gr_calloc((size_t)g->nl + (size_t)g->ng + 1, sizeof(int));
+    if (!seen)
+        return gr_error_set(err, GR_ENOMEM, "out of memory checking %d contingencies", l->n);
+    int st = GR_OK;
+    for (int c = 0; c < l->n && st == GR_OK; c++) {
+        if (l->ptr[c + 1] < l->ptr[c]) {
+            st = gr_error_set(err, GR_EINVAL, "contingency list: bad layout");
+            break;
+        }
         for (int e = l->ptr[c]; e < l->ptr[c + 1]; e++) {
-            int k = l->index[e];
-            int n = l->kind[e] == GR_ELEM_BRANCH ? g->nl : l->kind[e] == GR_ELEM_GEN ? g->ng : -1;
-            if (n < 0)
-                return gr_error_set(err, GR_EINVAL, "contingency %d: unknown element kind %d",
-                                    l->label[c], l->kind[e]);
-            if (k < 0 || k >= n)
-                return gr_error_set(err, GR_EINVAL,
-                                    "contingency %d: %s row %d out of range (1..%d)", l->label[c],
-                                    l->kind[e] == GR_ELEM_BRANCH ? "branch" : "gen", k + 1, n);
+            int k = l->index[e], br = l->kind[e] == GR_ELEM_BRANCH;
+            int n = br ? g->nl : l->kind[e] == GR_ELEM_GEN ? g->ng : -1;
+            if (n < 0) {
+                st = gr_error_set(err, GR_EINVAL, "contingency %d: unknown element kind %d",
+                                  l->label[c], l->kind[e]);
+                break;
+            }
+            if (k < 0 || k >= n) {
+                st = gr_error_set(err, GR_EINVAL, "contingency %d: %s row %d out of range (1..%d)",
+                                  l->label[c], br ? "branch" : "gen", k + 1, n);
+                break;
+            }
+            int *mark = &seen[br ? k : g->nl + k];
+            if (*mark == c + 1) {
+                st = gr_error_set(err, GR_EINVAL, "contingency %d: %s:%d appears twice",
+                                  l->label[c], br ? "branch" : "gen", k + 1);
+                break;
+            }
+            *mark = c + 1;
         }
     }
-    return GR_OK;
+    gr_free(seen);
+    return st;
 }
 
 int gr_ctg_run(const gr_grid *g, const gr_ctg_list *list, const gr_ctg_options *opt_in,
@@ -262,8 +283,11 @@ int gr_ctg_run(const gr_grid *g, const gr_ctg_list *list, const gr_ctg_options *
     }
     if (!g || !list)
         return gr_error_set(err, GR_EINVAL, "contingency analysis: no grid or no list");
-    int st = check_list(g, list, err);
+    gr_error e = {0};
+    int st = gr_grid_check(g, opt_in->ac ? GR_GRID_CHECK_AC : GR_GRID_CHECK_DC, &e);
     if (st)
+        return gr_error_set(err, st, "contingency analysis: %s", e.msg);
+    if ((st = check_list(g, list, err)))
         return st;
     ctg_run run = {.g = g, .list = list, .opt = opt_in};
     run.threads = ctg_sweep_threads(&run); /* threads per rank (src/util/sweep) */

@@ -5,6 +5,7 @@
 
 #include "model/islands_internal.h"
 #include "sim/contingency_internal.h"
+#include "solve/finite.h"
 #include "solve/sens.h"
 
 /* ------------------------------------------------------------------------
@@ -16,21 +17,12 @@ void ctg_elements(const ctg_run *run, int c, int *br, int *nbr, int *gen, int *n
     const gr_ctg_list *l = run->list;
     *nbr = *ngen = 0;
     for (int e = l->ptr[c]; e < l->ptr[c + 1]; e++) {
-        int k = l->index[e], dup = 0;
+        int k = l->index[e]; /* gr_ctg_run has refused an element named twice */
         if (l->kind[e] == GR_ELEM_BRANCH) {
-            if (!branch_energisable(g, k))
-                continue;
-            for (int j = 0; j < *nbr; j++)
-                dup |= br[j] == k;
-            if (!dup)
+            if (branch_energisable(g, k))
                 br[(*nbr)++] = k;
-        } else {
-            if (!gen_energisable(g, k))
-                continue;
-            for (int j = 0; j < *ngen; j++)
-                dup |= gen[j] == k;
-            if (!dup)
-                gen[(*ngen)++] = k;
+        } else if (gen_energisable(g, k)) {
+            gen[(*ngen)++] = k;
         }
     }
 }
@@ -60,6 +52,17 @@ static void set_viol(gr_ctg_violation *v, int c, int kind, int element, double v
 int ctg_record(ctg_run *run, int c, const ctg_state *s)
 {
     const gr_grid *g = run->g;
+    ctg_state nonfinite;
+    if (s->converged) { /* never converged with a NaN or Inf in it (solve/finite.h) */
+        solve_outputs o = {.vm = s->vm, .pf = s->pf, .qf = s->qf, .pt = s->pt, .qt = s->qt,
+                           .bus_live = s->bus_ok, .br_skip = s->br_out};
+        if (!solve_outputs_finite(g, &o, NULL)) {
+            nonfinite = *s;
+            nonfinite.converged = 0;
+            nonfinite.mismatch = NAN;
+            s = &nonfinite;
+        }
+    }
     gr_ctg_result *r = run->r;
     int nl = g->nl, ac = s->qf != NULL;
     double max_load = NAN, vmin = NAN, vmax = NAN;

@@ -32,6 +32,11 @@
 
 /* Pivot of I - H under which the graph decides whether the outage islands. */
 #define DC_PIVOT_CHECK 1e-8
+/* Most outaged branches solved by the compensation formula: it needs m
+ * solves and an m x m system per contingency, where a full solve of the
+ * outaged grid (exact as well) is one factorisation; above this the full
+ * solve is used, so a thread's workspace stays O(n DC_MAX_LODF). */
+#define DC_MAX_LODF 64
 
 typedef struct dc_shared {
     const gr_grid *g;
@@ -39,7 +44,8 @@ typedef struct dc_shared {
     gr_pf_result *base;
     unsigned char *is_ref;  /* nb: bus is its island's reference */
     unsigned char *bus_ok;  /* nb: in an island with generation */
-    int max_el;             /* largest element count of a contingency */
+    int max_br, max_gen;    /* most branches / generators of a contingency (<= nl / ng:
+                               the list has no element twice) */
     ctg_tree tree;          /* bridges and the sides they cut off */
 } dc_shared;
 
@@ -51,8 +57,8 @@ typedef struct dc_thread {
     double *theta;          /* dc.n: angle change */
     double *pf;             /* nl */
     unsigned char *br_out;  /* nl */
-    int *br, *gen;          /* max_el */
-    double *M, *z;          /* max_el^2, max_el */
+    int *br, *gen;          /* max_br, max_gen */
+    double *M, *z;          /* m^2, m for m = min(max_br, DC_MAX_LODF) */
     int *col0, *nbr, *ngen, *fallback; /* per contingency of the block */
     int *cut;               /* per contingency of the block: a single bridge (1) or not */
     ctg_cut *cuts;          /* per contingency of the block: the side it cuts off */
@@ -91,14 +97,15 @@ static int dc_thread_init(void *thread, const void *shared)
     int st = dc_system_build(g, sh->isl, &t->dc);
     if (st)
         return st;
-    size_t me = (size_t)sh->max_el + 1;
-    t->cap = CTG_BLOCK * (sh->max_el + 1);
+    int mb = sh->max_br < DC_MAX_LODF ? sh->max_br : DC_MAX_LODF;
+    size_t me = (size_t)mb + 1;
+    t->cap = CTG_BLOCK * (mb + 1);
     t->X = gr_malloc(((size_t)t->dc.n * (size_t)t->cap + 1) * sizeof(double));
     t->theta = gr_malloc(((size_t)t->dc.n + 1) * sizeof(double));
     t->pf = gr_calloc((size_t)g->nl + 1, sizeof(double));
     t->br_out = gr_calloc((size_t)g->nl + 1, 1);
-    t->br = gr_malloc(me * sizeof(int));
-    t->gen = gr_malloc(me * sizeof(int));
+    t->br = gr_malloc(((size_t)sh->max_br + 1) * sizeof(int));
+    t->gen = gr_malloc(((size_t)sh->max_gen + 1) * sizeof(int));
     t->M = gr_malloc(me * me * sizeof(double));
     t->z = gr_malloc(me * sizeof(double));
     t->col0 = gr_malloc((CTG_BLOCK + 1) * sizeof(int));
@@ -259,6 +266,8 @@ static int dc_block(ctg_run *run, const dc_shared *sh, dc_thread *t, int c0, int
         for (int j = 0; j < ngen; j++)
             if (sh->is_ref[g->gen_bus[t->gen[j]]])
                 t->fallback[i] = 1;   /* the island's slack changes */
+        if (nbr > DC_MAX_LODF)
+            t->fallback[i] = 1;       /* cheaper (and smaller) as a full solve */
         if (nbr >= 1 && sh->tree.bridge[t->br[0]]) {
             if (nbr == 1 && ngen == 0)
                 t->cut[i] = 1;
@@ -402,9 +411,13 @@ int ctg_run_dc(ctg_run *run, gr_error *err)
         sh.is_ref[b] = i >= 0 && sh.isl->ref[i] == b;
         sh.bus_ok[b] = i >= 0 && sh.isl->ref[i] >= 0;
     }
-    for (int c = 0; c < l->n; c++)
-        if (l->ptr[c + 1] - l->ptr[c] > sh.max_el)
-            sh.max_el = l->ptr[c + 1] - l->ptr[c];
+    for (int c = 0; c < l->n; c++) {
+        int nbr = 0, ngen = 0;
+        for (int e = l->ptr[c]; e < l->ptr[c + 1]; e++)
+            nbr += l->kind[e] == GR_ELEM_BRANCH, ngen += l->kind[e] != GR_ELEM_BRANCH;
+        sh.max_br = nbr > sh.max_br ? nbr : sh.max_br;
+        sh.max_gen = ngen > sh.max_gen ? ngen : sh.max_gen;
+    }
     {
         ctg_state s = {.converged = 1, .method = GR_CTG_NOOP, .islands = sh.isl->n,
                        .dark_load_p = sh.base->dark_load_p, .bus_ok = sh.bus_ok,

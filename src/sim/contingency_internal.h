@@ -38,7 +38,7 @@ typedef struct ctg_state {
  * distinct c. Returns GR_OK or GR_ENOMEM. */
 int ctg_record(ctg_run *run, int c, const ctg_state *s);
 
-/* Elements of contingency c: branches energised (deduplicated) into br,
+/* Elements of contingency c (no element twice: gr_ctg_run checks): branches energised into br,
  * generators in service at energised buses into gen; returns counts. br and
  * gen need room for the contingency's element count. */
 void ctg_elements(const ctg_run *run, int c, int *br, int *nbr, int *gen, int *ngen);

@@ -114,13 +114,10 @@ int shed_check_options(const gr_grid *g, const gr_shed_options *opt, gr_error *e
         return gr_error_set(err, GR_EINVAL,
                             "shedding: redispatch cost %g (must be finite and >= 0)",
                             opt->redispatch_cost);
-    for (int k = 0; k < g->nl; k++)
-        if (branch_energisable(g, k) && g->br_f[k] != g->br_t[k] &&
-            (!(g->br_x[k] * g->br_tap[k] != 0.0) || !isfinite(g->br_x[k] * g->br_tap[k])))
-            return gr_error_set(err, GR_ESINGULAR,
-                                "shedding: branch %d (bus %d to %d) has zero or invalid "
-                                "reactance x = %g",
-                                k + 1, g->bus_id[g->br_f[k]], g->bus_id[g->br_t[k]], g->br_x[k]);
+    gr_error e = {0};
+    int st = gr_grid_check(g, GR_GRID_CHECK_DC, &e); /* the one input check of every solver */
+    if (st)
+        return gr_error_set(err, st, "shedding: %s", e.msg);
     return GR_OK;
 }
 

@@ -4,6 +4,7 @@
 
 #include "gridres.h"
 #include "model/islands_internal.h"
+#include "solve/finite.h"
 #include "solve/newton.h"
 #include "solve/pf_internal.h"
 
@@ -277,8 +278,14 @@ static int enforce_q_limits(gr_pf_solver *s, const int *bus, int nbus, int *ref)
     if (n_viol == 0)
         return 0;
     /* All units at PV/REF buses at limits, all on one side: no solution. */
-    if (n_viol == n_remaining && n_viol_remaining == n_viol && (n_max == 0 || n_min == 0))
+    if (n_viol == n_remaining && n_viol_remaining == n_viol && (n_max == 0 || n_min == 0)) {
+        pf_result_fail(r, GR_PF_FAIL_QLIM_INFEASIBLE,
+                       "reactive limits: all %d generator%s at PV buses of the island of bus %d "
+                       "exceed their %s Q limits: no PV bus left (MATPOWER: infeasible problem)",
+                       n_viol, n_viol == 1 ? "" : "s", g->bus_id[*ref],
+                       n_max ? "upper" : "lower");
         return -1;
+    }
     for (int j = 0; j < nbus; j++)
         for (int q = s->gen_ptr[bus[j]]; q < s->gen_ptr[bus[j] + 1]; q++) {
             int k = s->gen_list[q];
@@ -298,12 +305,43 @@ static int enforce_q_limits(gr_pf_solver *s, const int *bus, int nbus, int *ref)
             if (r->bus_type[b] == GR_BUS_PV && active_units(s, b) > 0)
                 new_ref = b;
         }
-        if (new_ref < 0)
+        if (new_ref < 0) {
+            pf_result_fail(r, GR_PF_FAIL_QLIM_NO_REF,
+                           "reactive limits: the reference bus %d is held at a Q limit and no "
+                           "PV bus is left in its island to take over",
+                           g->bus_id[*ref]);
             return -1;
+        }
         r->bus_type[new_ref] = GR_BUS_REF;
         *ref = new_ref;
     }
     return 1;
+}
+
+/* Why Newton stopped short in an island: an iterate that left the finite
+ * numbers (the bus named) or the iteration limit. */
+static int newton_fail(gr_pf_solver *s, const int *bus, int nbus, double mismatch)
+{
+    gr_pf_result *r = s->r;
+    for (int j = 0; j < nbus; j++) {
+        int b = bus[j];
+        if (!isfinite(r->vm[b]) || !isfinite(r->va[b])) {
+            pf_result_fail(r, GR_PF_FAIL_DIVERGED, "diverged: non-finite voltage at bus %d",
+                           s->g->bus_id[b]);
+            return GR_PF_FAIL_DIVERGED;
+        }
+    }
+    if (!isfinite(mismatch)) {
+        pf_result_fail(r, GR_PF_FAIL_DIVERGED,
+                       "diverged: non-finite mismatch in the island of bus %d",
+                       s->g->bus_id[bus[0]]);
+        return GR_PF_FAIL_DIVERGED;
+    }
+    pf_result_fail(r, GR_PF_FAIL_MAX_ITER,
+                   "no convergence in %d iterations: max mismatch %.3g pu above tol %g pu "
+                   "(island of bus %d)",
+                   s->opt->max_iter, mismatch, s->opt->tol, s->g->bus_id[bus[0]]);
+    return GR_PF_FAIL_MAX_ITER;
 }
 
 /* Solve one island with generation; fills r->island_converged[isl]. */
@@ -312,22 +350,34 @@ static int solve_island(gr_pf_solver *s, int isl, const int *bus, int nbus)
     gr_pf_result *r = s->r;
     int ref = r->island_ref[isl], ref0 = ref;
     double va_ref0 = r->va[ref0];
-    int converged = 0, st = GR_OK;
+    int converged = 0, st = GR_OK, why = GR_PF_FAIL_NONE;
     double mismatch = 0.0;
     r->bus_type[ref] = GR_BUS_REF;
     for (int round = 0; round <= s->opt->max_q_rounds; round++) {
         prepare_island(s, bus, nbus, ref);
         st = solve_roles(s, bus, nbus, ref, &converged, &r->iterations, &mismatch);
-        if (st || !converged || !s->opt->enforce_q_lims)
+        if (st || !s->opt->enforce_q_lims)
             break;
+        if (!converged) {
+            why = newton_fail(s, bus, nbus, mismatch);
+            break;
+        }
         int again = enforce_q_limits(s, bus, nbus, &ref);
         if (again <= 0) {
             converged = again == 0;
             break;
         }
-        if (round == s->opt->max_q_rounds)
+        if (round == s->opt->max_q_rounds) {
             converged = 0;
+            pf_result_fail(r, GR_PF_FAIL_QLIM_ROUNDS,
+                           "reactive limits: not settled in %d rounds (island of bus %d)",
+                           s->opt->max_q_rounds, s->g->bus_id[ref]);
+        }
     }
+    if (!st && !converged && !s->opt->enforce_q_lims)
+        why = newton_fail(s, bus, nbus, mismatch);
+    if (!st && !converged && why != GR_PF_FAIL_MAX_ITER)
+        mismatch = NAN; /* no mismatch stands for a result that has none */
     if (ref != ref0) { /* keep the original reference's angle (MATPOWER runpf) */
         double shift = r->va[ref0] - va_ref0;
         for (int j = 0; j < nbus; j++)
@@ -437,7 +487,10 @@ int gr_pf_solver_solve(gr_pf_solver *s, const gr_grid *g, const gr_pf_options *o
     if (g->nb != isl->nb)
         return gr_error_set(err, GR_EINVAL, "AC power flow: grid does not match its solver");
     gr_pf_result *r = NULL;
-    int st = gr_pf_result_alloc(g->nb, g->ng, g->nl, &r);
+    int st = gr_grid_check(g, GR_GRID_CHECK_AC, err);
+    if (st)
+        return st;
+    st = gr_pf_result_alloc(g->nb, g->ng, g->nl, &r);
     if (st || (st = pf_result_set_islands(r, isl)))
         goto done;
     s->g = g;
@@ -487,6 +540,7 @@ int gr_pf_solver_solve(gr_pf_solver *s, const gr_grid *g, const gr_pf_options *o
             r->pg[k] = r->qg[k] = NAN;
     }
     pf_branch_flows(g, r);
+    pf_result_check_finite(g, r);
     r->solve_s = gr_time_s() - t0;
 done:
     s->g = NULL;

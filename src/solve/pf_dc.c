@@ -4,6 +4,7 @@
 
 #include "model/islands_internal.h"
 #include "solve/dc.h"
+#include "solve/finite.h"
 #include "solve/pf_internal.h"
 
 int gr_pf_dc(const gr_grid *g, gr_pf_result **out, gr_error *err)
@@ -14,7 +15,10 @@ int gr_pf_dc(const gr_grid *g, gr_pf_result **out, gr_error *err)
     gr_pf_result *r = NULL;
     dc_system dc = {0};
     double *pbus = NULL, *rhs = NULL;
-    int st = gr_islands_find(g, 0, &isl, err);
+    int st = gr_grid_check(g, GR_GRID_CHECK_DC, err);
+    if (st)
+        return st;
+    st = gr_islands_find(g, 0, &isl, err);
     if (st)
         return st;
     if ((st = gr_pf_result_alloc(g->nb, g->ng, g->nl, &r)) || (st = pf_result_set_islands(r, isl)))
@@ -93,6 +97,7 @@ int gr_pf_dc(const gr_grid *g, gr_pf_result **out, gr_error *err)
     r->converged = 1;
     r->iterations = 1;
     r->n_islands = isl->n;
+    pf_result_check_finite(g, r);
     r->solve_s = gr_time_s() - t0;
 done:
     gr_free(pbus);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "model/islands_internal.h"
+#include "solve/finite.h"
 #include "solve/sens.h"
 
 struct gr_sens {
@@ -155,6 +156,8 @@ int gr_sens_create(const gr_grid *g, gr_sens **out, gr_error *err)
     int st = GR_ENOMEM;
     if (!s || (st = gr_grid_copy(g, &s->g)))
         goto fail;
+    if ((st = gr_grid_check(g, GR_GRID_CHECK_DC, err)))
+        goto fail;
     if ((st = gr_islands_find(g, 0, &s->isl, err)))
         goto fail;
     if ((st = dc_system_build(g, s->isl, &s->dc))) {
@@ -195,6 +198,8 @@ int gr_sens_ptdf(gr_sens *s, int nmon, const int *mon, double *ptdf)
         int st = sens_branch_columns(g, dc, m, mon + i0, s->X);  /* X = B^-1 (e_f - e_t) */
         if (st)
             return st;
+        if (solve_first_nonfinite(s->X, (size_t)m * (size_t)n) >= 0)
+            return GR_ESINGULAR;  /* the one finite check (solve/finite.h) */
         for (int j = 0; j < m && n > 0; j++) {
             double bl = dc->b[mon[i0 + j]];
             double *row = ptdf + (size_t)(i0 + j) * nb;
@@ -224,6 +229,8 @@ int gr_sens_lodf(gr_sens *s, int nmon, const int *mon, int nout, const int *out,
         int st = sens_branch_columns(g, dc, m, out + j0, s->X); /* X_k = B^-1 (e_fk - e_tk) */
         if (st)
             return st;
+        if (solve_first_nonfinite(s->X, (size_t)m * (size_t)n) >= 0)
+            return GR_ESINGULAR;
         for (int j = 0; j < m; j++) {
             int k = out[j0 + j];
             const double *x = s->X + (size_t)j * n;

@@ -160,4 +160,11 @@ run 0 seed_zeros "$G" cascade "$EXAMPLE" --random-n2 30 --seed 0005 --out "$W/se
 run 0 seed_5 "$G" cascade "$EXAMPLE" --random-n2 30 --seed 5 --out "$W/seed_5" &&
   cmp -s "$W/seed_5/losses.csv" "$W/seed_zeros/losses.csv" && pass || fail "--seed 0005 differs from --seed 5"
 
+
+# --- issue 22: a zero reactance is bad input for the DC cascade, not a 100 % loss ----------
+ZX="$ROOT/tests/data/matpower/zero_x.m"
+run 2 zx_dc "$G" cascade "$ZX" --dc --outage branch:3 &&
+  expect_in "$W/zx_dc.err" 'branch 1 \(bus 1 to bus 2\): zero reactance' zx_dc
+run 2 zx_n2 "$G" cascade "$ZX" --random-n2 5 --seed 1 --out "$W/zx_n2"
+
 finish

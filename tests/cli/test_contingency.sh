@@ -126,4 +126,14 @@ if run 0 sens_mon_ok "$G" sens "$C/case30.m" --ptdf --monitor "$W/mon.txt" --out
   [ "$(cut -d, -f1 "$W/sens_mon/ptdf.csv" | tr '\n' ' ')" = "branch 2 5 7 " ] && pass || fail "monitored rows"
 fi
 
+
+# --- issue 22: the DC engine refuses a zero reactance, the AC one solves it ---------------
+ZX="$ROOT/tests/data/matpower/zero_x.m"
+run 2 zx_dc "$G" contingency "$ZX" --dc &&
+  expect_in "$W/zx_dc.err" 'branch 1 \(bus 1 to bus 2\): zero reactance' zx_dc
+run 0 zx_ac "$G" contingency "$ZX" --ac
+run 2 zx_sens "$G" sens "$ZX" --ptdf --out "$W/zx_sens" &&
+  expect_in "$W/zx_sens.err" 'branch 1 \(bus 1 to bus 2\): zero reactance' zx_sens
+[ ! -e "$W/zx_sens/ptdf.csv" ] && pass || fail "zx_sens: wrote a PTDF"
+
 finish

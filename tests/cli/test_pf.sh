@@ -185,4 +185,30 @@ fi
 # --- non-convergence is exit 3 -------------------------------------------------------------
 run 3 noconv "$G" pf --max-iter 1 --flat && expect_in "$W/noconv.out" '^converged +NO' noconv
 
+
+# --- issue 22: never "converged" with NaN; the reason of a failure ------------------------
+ZX="$ROOT/tests/data/matpower/zero_x.m"   # example6, branch 1 at x = 0 (r = 0.0055)
+run 0 zx_ac "$G" pf "$ZX" && expect_in "$W/zx_ac.out" '^converged +yes' zx_ac
+if run 2 zx_dc "$G" pf "$ZX" --dc; then
+  expect_in "$W/zx_dc.err" 'branch 1 \(bus 1 to bus 2\): zero reactance x = 0' zx_dc
+  [ ! -s "$W/zx_dc.out" ] && pass || fail "zx_dc: printed a result"
+fi
+run 2 zx_dc_json "$G" pf "$ZX" --dc --json
+# case14 with loads x 3: every generator above Qmax (MATPOWER: infeasible problem)
+if [ -f "$SHARED/cases/matpower/case14.m" ]; then
+  awk 'BEGIN { OFS = "\t" }
+       /^mpc\.bus *=/ { inbus = 1; print; next }
+       inbus && /^\];/ { inbus = 0 }
+       inbus && NF >= 13 { $1 = $1; $3 = $3 * 3; $4 = $4 * 3; print "\t" $0; next }
+       { print }' "$SHARED/cases/matpower/case14.m" >"$W/case14x3.m"
+  if run 3 qlim3 "$G" pf "$W/case14x3.m" --qlim; then
+    expect_in "$W/qlim3.out" '^converged +NO, [0-9]+ iterations: reactive limits: all 5 generators' qlim3
+    grep -q 'mismatch' "$W/qlim3.out" && fail "qlim3: prints a mismatch with NaN outputs" || pass
+  fi
+  run 3 qlim3_json "$G" pf "$W/case14x3.m" --qlim --json &&
+    case "$(json_get "$W/qlim3_json.out" max_mismatch_pu)" in None | null) true ;; *) false ;; esac &&
+    json_get "$W/qlim3_json.out" reason | grep -q '^reactive limits' && pass ||
+    fail "qlim3_json: mismatch not null or no reason"
+fi
+
 finish

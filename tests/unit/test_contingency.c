@@ -687,6 +687,69 @@ static void test_list_contab_not_integers(void **state)
     gr_grid_free(g);
 }
 
+/* Issue 22: an element twice in one contingency is GR_EINVAL naming both
+ * (before, 200,001 copies of one branch made the DC engine ask for a
+ * 200,002^2 matrix, 320 GB, per thread); the same element in two
+ * contingencies is fine. A contingency of more than 64 distinct branches is
+ * solved as the full DC power flow of the outaged grid (exact, as the
+ * formula), so a thread's workspace is bounded. */
+static void test_duplicate_elements(void **state)
+{
+    (void)state;
+    gr_grid *g = seven_bus();
+    enum { NDUP = 200001 };
+    gr_ctg_list l = {0};
+    int ptr[3] = {0, 1, 1 + NDUP};
+    int label[2] = {4, 9};
+    int *kind = calloc(NDUP + 1, sizeof(int)), *index = calloc(NDUP + 1, sizeof(int));
+    assert_non_null(kind);
+    assert_non_null(index);
+    for (int e = 0; e <= NDUP; e++)
+        kind[e] = GR_ELEM_BRANCH, index[e] = 0; /* branch 1 in both, 200,001 times in the second */
+    l.n = 2, l.ptr = ptr, l.kind = kind, l.index = index, l.label = label;
+    for (int ac = 0; ac <= 1; ac++) {
+        gr_ctg_options opt;
+        gr_ctg_options_default(&opt);
+        opt.ac = ac;
+        gr_ctg_result *r = NULL;
+        gr_error err = {0};
+        assert_int_equal(gr_ctg_run(g, &l, &opt, &r, &err), GR_EINVAL);
+        assert_null(r);
+        assert_string_equal(err.msg, "contingency 9: branch:1 appears twice");
+    }
+    /* a generator twice too; two distinct elements and the same one in two contingencies pass */
+    kind[1] = GR_ELEM_GEN, kind[2] = GR_ELEM_GEN;
+    ptr[2] = 3;
+    gr_ctg_result *r = NULL;
+    gr_error err = {0};
+    gr_ctg_options opt;
+    gr_ctg_options_default(&opt);
+    opt.ac = 0;
+    assert_int_equal(gr_ctg_run(g, &l, &opt, &r, &err), GR_EINVAL);
+    assert_string_equal(err.msg, "contingency 9: gen:1 appears twice");
+    index[2] = 1;
+    kind[2] = GR_ELEM_BRANCH;
+    assert_int_equal(gr_ctg_run(g, &l, &opt, &r, &err), GR_OK);
+    assert_int_equal(r->n, 2);
+    gr_ctg_result_free(r);
+    free(kind);
+    free(index);
+    gr_grid_free(g);
+
+    /* 100 distinct branches of case118 in one contingency: the full solve's flows */
+    gr_grid *h = load_grid("case118");
+    int m = 0, kk[100], bk[100];
+    for (int k = 0; k < h->nl && m < 100; k += 1)
+        if (h->br_on[k])
+            kk[m] = GR_ELEM_BRANCH, bk[m++] = k;
+    int p2[2] = {0, m}, lab = 1;
+    gr_ctg_list big = {.n = 1, .ptr = p2, .kind = kk, .index = bk, .label = &lab};
+    gr_ctg_result *rb = run(h, &big, 0, 1, 1);
+    check_dc(h, &big, rb, 1, "case118 x100");
+    gr_ctg_result_free(rb);
+    gr_grid_free(h);
+}
+
 static int print_summary(void **state)
 {
     (void)state;
@@ -710,6 +773,7 @@ int main(void)
         cmocka_unit_test(test_out_of_memory),
         cmocka_unit_test(test_new_or_worse),
         cmocka_unit_test(test_list_contab_not_integers),
+        cmocka_unit_test(test_duplicate_elements),
     };
     return tu_exit(cmocka_run_group_tests(tests, NULL, print_summary));
 }

@@ -300,6 +300,212 @@ static void test_solver_reuse_matches_fresh_solve(void **state)
     gr_case_free(c);
 }
 
+/* Issue 22: one input check (gr_grid_check) in front of every solver path.
+ * A grid changed through the API (no reader in between) with a NaN or a zero
+ * impedance is GR_EINVAL from every path, with the row named; before, the
+ * DC paths reported such grids as converged with NaN flows. */
+typedef struct bad_input {
+    const char *what;     /* the change */
+    const char *named;    /* what the message must name */
+    int ac_ok;            /* 1 when the AC model can solve it (x = 0 with r > 0) */
+} bad_input;
+
+static void apply_bad(gr_grid *g, int i)
+{
+    switch (i) {
+    case 0: g->br_x[0] = 0.0; break;            /* r = 0 too: zero impedance */
+    case 1: g->br_x[0] = 0.0, g->br_r[0] = 0.01; break;
+    case 2: g->br_r[1] = NAN; break;
+    case 3: g->br_x[1] = NAN; break;
+    case 4: g->br_b[2] = NAN; break;
+    case 5: g->pd[2] = NAN; break;
+    case 6: g->qd[2] = HUGE_VAL; break;
+    case 7: g->pg[0] = NAN; break;
+    case 8: g->qg[0] = NAN; break;
+    case 9: g->br_tap[2] = 0.0; break;
+    default: break;
+    }
+}
+
+static void test_grid_check_every_path(void **state)
+{
+    (void)state;
+    static const bad_input bad[] = {
+        {"x = r = 0", "branch 1 (bus 10 to bus 20)", 0},
+        {"x = 0, r = 0.01", "branch 1 (bus 10 to bus 20): zero reactance", 1},
+        {"r NaN", "branch 2 (bus 20 to bus 30): r = nan", 0},
+        {"x NaN", "branch 2 (bus 20 to bus 30): x = nan", 0},
+        {"b NaN", "branch 3 (bus 10 to bus 30): b = nan", 0},
+        {"Pd NaN", "bus 30 (row 3): Pd = nan", 0},
+        {"Qd Inf", "bus 30 (row 3): Qd = inf", 0},
+        {"Pg NaN", "generator 1 (at bus 10): Pg = nan", 0},
+        {"Qg NaN", "generator 1 (at bus 10): Qg = nan", 0},
+        {"tap 0", "branch 3 (bus 10 to bus 30): tap = 0", 0},
+    };
+    gr_case *c = six_bus_case();
+    gr_grid *g0 = NULL;
+    assert_int_equal(gr_grid_from_case(c, &g0, NULL), GR_OK);
+    assert_int_equal(gr_grid_check(g0, GR_GRID_CHECK_AC | GR_GRID_CHECK_DC, NULL), GR_OK);
+    for (int i = 0; i < (int)(sizeof bad / sizeof bad[0]); i++) {
+        gr_grid *g = NULL;
+        assert_int_equal(gr_grid_copy(g0, &g), GR_OK);
+        apply_bad(g, i);
+        gr_error err = {0};
+        gr_pf_result *r = NULL;
+        gr_sens *sens = NULL;
+        gr_ctg_list *l = NULL;
+        gr_ctg_result *cr = NULL;
+        gr_cascade_result *cas = NULL;
+        gr_shed_result *sh = NULL;
+        gr_load_classes *lc = NULL;
+        assert_int_equal(gr_load_classes_default(g->nb, &lc), GR_OK);
+        assert_int_equal(gr_ctg_list_n1(g, GR_CTG_BRANCHES, &l), GR_OK);
+        gr_ctg_options co;
+        gr_ctg_options_default(&co);
+        gr_cascade_options cao;
+        gr_cascade_options_default(&cao);
+        int one = 2;
+        gr_cascade_damage dmg = {.n_branch = 1, .branch = &one};
+        gr_shed_options so;
+        gr_shed_options_default(&so);
+        int st[7];
+        st[0] = gr_pf_dc(g, &r, &err);
+        assert_null(r);
+        if (st[0] == GR_EINVAL && !strstr(err.msg, bad[i].named))
+            fail_msg("%s: pf dc: '%s' does not name '%s'", bad[i].what, err.msg, bad[i].named);
+        st[1] = gr_sens_create(g, &sens, &err);
+        co.ac = 0;
+        st[2] = gr_ctg_run(g, l, &co, &cr, &err);
+        gr_ctg_result_free(cr);
+        cr = NULL;
+        cao.ac = 0;
+        st[3] = gr_cascade_run(g, &dmg, &cao, &cas, &err);
+        gr_cascade_result_free(cas);
+        st[4] = gr_shed_solve(g, lc, &so, &sh, &err);
+        gr_shed_result_free(sh);
+        for (int p = 0; p < 5; p++)
+            if (st[p] != GR_EINVAL)
+                fail_msg("%s: DC path %d returned %d, not GR_EINVAL", bad[i].what, p, st[p]);
+        /* the AC paths */
+        gr_pf_options opt;
+        gr_pf_options_default(&opt);
+        st[5] = gr_pf_ac(g, &opt, &r, &err);
+        if (bad[i].ac_ok) {
+            assert_int_equal(st[5], GR_OK);
+            assert_int_equal(r->converged, 1);
+        } else {
+            assert_int_equal(st[5], GR_EINVAL);
+            assert_non_null(strstr(err.msg, bad[i].named));
+        }
+        gr_pf_result_free(r);
+        co.ac = 1;
+        st[6] = gr_ctg_run(g, l, &co, &cr, &err);
+        assert_int_equal(st[6], bad[i].ac_ok ? GR_OK : GR_EINVAL);
+        gr_ctg_result_free(cr);
+        gr_sens_free(sens);
+        gr_ctg_list_free(l);
+        gr_load_classes_free(lc);
+        gr_grid_free(g);
+    }
+    gr_grid_free(g0);
+    gr_case_free(c);
+}
+
+/* Loads that pass the input check but overflow the balance (two of 1.5e308
+ * pu: the slack's 3e308 is +Inf): before issue 22, gr_pf_dc said converged
+ * with an infinite generation. The one finite check makes it a failure with
+ * the element named, and the other paths follow. */
+static void test_nonfinite_output_is_not_converged(void **state)
+{
+    (void)state;
+    gr_case *c = six_bus_case();
+    gr_grid *g = NULL;
+    assert_int_equal(gr_grid_from_case(c, &g, NULL), GR_OK);
+    g->pd[1] = g->pd[2] = 1.5e308;
+    assert_int_equal(gr_grid_check(g, GR_GRID_CHECK_AC | GR_GRID_CHECK_DC, NULL), GR_OK);
+    gr_pf_result *r = NULL;
+    assert_int_equal(gr_pf_dc(g, &r, NULL), GR_OK);
+    assert_int_equal(r->converged, 0);
+    assert_int_equal(r->island_converged[r->bus_island[0]], 0);
+    assert_int_equal(r->fail, GR_PF_FAIL_NONFINITE);
+    assert_true(isnan(r->max_mismatch));
+    assert_non_null(strstr(r->reason, "non-finite"));
+    assert_true(isnan(r->pg[0]) && isnan(r->pf[0]) && isnan(r->va[1]));
+    assert_int_equal(r->island_converged[r->bus_island[3]], -1); /* the dark island stays */
+    gr_pf_result_free(r);
+    /* AC: Newton's iterate leaves the finite numbers, or it stops at max_iter */
+    gr_pf_options opt;
+    gr_pf_options_default(&opt);
+    assert_int_equal(gr_pf_ac(g, &opt, &r, NULL), GR_OK);
+    assert_int_equal(r->converged, 0);
+    assert_true(r->fail == GR_PF_FAIL_DIVERGED || r->fail == GR_PF_FAIL_MAX_ITER);
+    assert_true(r->reason[0] != '\0');
+    gr_pf_result_free(r);
+    /* DC contingencies: the LODF results are not finite either, so none converged */
+    gr_ctg_list *l = NULL;
+    gr_ctg_result *cr = NULL;
+    gr_ctg_options co;
+    gr_ctg_options_default(&co);
+    co.ac = 0;
+    assert_int_equal(gr_ctg_list_n1(g, GR_CTG_BRANCHES, &l), GR_OK);
+    assert_int_equal(gr_ctg_run(g, l, &co, &cr, NULL), GR_OK);
+    assert_int_equal(cr->base_converged, 0);
+    for (int k = 0; k < cr->n; k++)
+        assert_int_equal(cr->converged[k], 0);
+    gr_ctg_result_free(cr);
+    gr_ctg_list_free(l);
+    /* the cascade's own DC solver: its base case does not converge, with the reason */
+    gr_cascade_options cao;
+    gr_cascade_options_default(&cao);
+    cao.ac = 0;
+    cao.control = GR_CASCADE_CONTROL_NONE;
+    int one = 2;
+    gr_cascade_damage dmg = {.n_branch = 1, .branch = &one};
+    gr_cascade_result *cas = NULL;
+    gr_error err = {0};
+    assert_int_equal(gr_cascade_run(g, &dmg, &cao, &cas, &err), GR_EINFEASIBLE);
+    assert_non_null(strstr(err.msg, "non-finite"));
+    gr_grid_free(g);
+    gr_case_free(c);
+}
+
+/* Issue 22 item 9: case14 with loads x 3 and Q limits. Every generator at a
+ * PV/REF bus is above its Qmax in the solution without limits (checked here
+ * independently), so MATPOWER's runpf stops "INFEASIBLE PROBLEM"; gridres
+ * says so instead of "converged NO" with a small mismatch and NaN outputs. */
+static void test_qlim_infeasible_reason(void **state)
+{
+    (void)state;
+    char path[4096];
+    TU_NEED_SHARED("cases/matpower/case14.m", path, sizeof path);
+    gr_case *c = NULL;
+    gr_grid *g = NULL;
+    assert_int_equal(gr_case_read(path, &c, NULL), GR_OK);
+    assert_int_equal(gr_grid_from_case(c, &g, NULL), GR_OK);
+    for (int b = 0; b < g->nb; b++)
+        g->pd[b] *= 3, g->qd[b] *= 3;
+    gr_pf_options opt;
+    gr_pf_options_default(&opt);
+    gr_pf_result *r = NULL;
+    assert_int_equal(gr_pf_ac(g, &opt, &r, NULL), GR_OK);
+    assert_int_equal(r->converged, 1);
+    int n_over = 0;
+    for (int k = 0; k < g->ng; k++)
+        n_over += g->gen_on[k] && r->qg[k] > g->qmax[k];
+    assert_int_equal(n_over, 5);
+    gr_pf_result_free(r);
+    opt.enforce_q_lims = 1;
+    assert_int_equal(gr_pf_ac(g, &opt, &r, NULL), GR_OK);
+    assert_int_equal(r->converged, 0);
+    assert_int_equal(r->fail, GR_PF_FAIL_QLIM_INFEASIBLE);
+    assert_true(isnan(r->max_mismatch));   /* no mismatch that hides the NaN outputs */
+    assert_non_null(strstr(r->reason, "reactive limits: all 5 generators"));
+    assert_true(isnan(r->vm[13]));
+    gr_pf_result_free(r);
+    gr_grid_free(g);
+    gr_case_free(c);
+}
+
 static void test_out_of_memory_paths(void **state)
 {
     (void)state;
@@ -341,6 +547,9 @@ int main(void)
         cmocka_unit_test(test_distributed_slack_shares_by_apf),
         cmocka_unit_test(test_solver_reuse_matches_fresh_solve),
         cmocka_unit_test(test_out_of_memory_paths),
+        cmocka_unit_test(test_grid_check_every_path),
+        cmocka_unit_test(test_nonfinite_output_is_not_converged),
+        cmocka_unit_test(test_qlim_infeasible_reason),
     };
     return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }
