@@ -235,6 +235,23 @@ int gr_grid_copy(const gr_grid *g, gr_grid **out);
 void gr_grid_free(gr_grid *g);
 /* Index of external bus number `id`, or -1. O(log nb). */
 int gr_grid_bus_index(const gr_grid *g, int id);
+/* 1 when branch row k of g is a transformer: its buses' base kV differ, or it
+ * has an off-nominal tap (tap != 1; MATPOWER's tap 0 means 1, as the grid
+ * stores it) or a phase shift; else a line. The one rule of info, restore,
+ * campaign assets, the overlay builder and the report (docs/own_grid.md). */
+int gr_grid_branch_is_transformer(const gr_grid *g, int k);
+/* Voltage levels (docs/campaign.md "Voltage classes"): the distinct values of
+ * kv[0..n-1] (> 0, rounded to 0.1 kV), highest first; the `max` highest into
+ * levels[] (may be NULL with max 0). Returns how many distinct levels there are
+ * (the GR_KV_MAXLEVELS highest are told apart). */
+#define GR_KV_MAXLEVELS 64
+int gr_kv_levels(const double *kv, int n, double *levels, int max);
+/* Index in levels[0..nlevel-1] (highest first) of the level of `kv`: the
+ * level equal to it (0.1 kV), else the highest level below it, else the last. */
+int gr_kv_level_index(const double *levels, int nlevel, double kv);
+/* Voltage bands the defaults are mapped by: EHV >= 300 kV, HV >= 100 kV, MV below. */
+enum { GR_BAND_EHV = 0, GR_BAND_HV = 1, GR_BAND_MV = 2 };
+int gr_kv_band(double kv);
 
 /* Islands: connected components of in-service branches over buses that are
  * not isolated (type 4). Each island with an in-service generator has one
@@ -1115,8 +1132,8 @@ void gr_schedule_free(gr_schedule *s);
 /* Damage classes: default repair hours and reporting. */
 enum {
     GR_DMG_LINE = 0,        /* a branch that is a line */
-    GR_DMG_TRANSFORMER = 1, /* a branch with tap != 0 in the case or different base kV
-                               at its ends */
+    GR_DMG_TRANSFORMER = 1, /* a branch gr_grid_branch_is_transformer calls one (tap != 1,
+                               tap 0 meaning 1; a phase shift; different base kV at its ends) */
     GR_DMG_GEN = 2,         /* a generator (unit of a plant) */
     GR_DMG_BUS = 3,         /* a bus: a substation (its branches and units go dark) */
     GR_DMG_NCLASS = 4
