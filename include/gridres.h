@@ -1359,17 +1359,28 @@ int gr_restore_remaining(const gr_damage *d, const gr_restore_result *r,
  * t_h in [24 (k-1), 24 k), t_h = 0 being the evening of night 1 at clock
  * hour start_h (18:00 by default). */
 
-/* Asset classes a strike can target. Plants are GR_ASSET_PLANT + GR_PLANT_*. */
+/* Asset classes a strike can target: a (kind, voltage level) pair. The levels
+ * are the case's own (gr_kv_levels over the overlay's bus kV, highest first;
+ * the lowest merge into the last when there are more than GR_ASSET_NLEVEL),
+ * held with the class names in gr_campaign_assets (docs/campaign.md "Voltage
+ * classes"). Plants are GR_ASSET_PLANT + GR_PLANT_*. */
+#define GR_ASSET_NLEVEL 6
 enum {
-    GR_ASSET_SUB750 = 0,    /* transmission substation with a 750 kV bus */
-    GR_ASSET_SUB330 = 1,    /* other transmission substation (330/110 kV) */
-    GR_ASSET_SUB110 = 2,    /* 110 kV distribution substation (its bus) */
-    GR_ASSET_LINE = 3,      /* a line (a branch row that is not a transformer) */
-    GR_ASSET_PLANT = 4,     /* a power plant of type GR_PLANT_*: GR_ASSET_PLANT + type */
-    GR_ASSET_NCLASS = GR_ASSET_PLANT + GR_PLANT_N
+    GR_ASSET_SUB = 0,       /* substation whose highest bus is at level l: GR_ASSET_SUB + l
+                               ("sub<kV>"; transmission: its transformers and switchyard,
+                               distribution: its buses) */
+    GR_ASSET_LINE = GR_ASSET_NLEVEL, /* line at level l: GR_ASSET_LINE + l ("line<kV>") */
+    GR_ASSET_PLANT = 2 * GR_ASSET_NLEVEL, /* a power plant: GR_ASSET_PLANT + GR_PLANT_* */
+    GR_ASSET_NCLASS = GR_ASSET_PLANT + GR_PLANT_N,
+    /* the synthetic region's levels 750, 330, 110 kV */
+    GR_ASSET_SUB750 = GR_ASSET_SUB + 0,
+    GR_ASSET_SUB330 = GR_ASSET_SUB + 1,
+    GR_ASSET_SUB110 = GR_ASSET_SUB + 2
 };
-/* "sub750", "sub330", "sub110", "line", then the plant type names ("nuclear",
- * "thermal", "chp", …); "?" out of range. */
+/* Class names of the synthetic region's levels (750/330/110 kV: "sub750",
+ * "sub330", "sub110", "line750", …), then the plant type names ("nuclear",
+ * "thermal", "chp", …); "?" for other levels and out of range. For any case
+ * use gr_campaign_class_name. */
 const char *gr_asset_class_name(int cls);
 
 /* Repair kinds (what a crew repairs; each has a repair-time distribution).
@@ -1443,15 +1454,22 @@ typedef struct gr_campaign_assets {
     char **name;            /* substation or plant name from the overlay; "line:ROW" */
     double *x_km, *y_km;    /* site (line: midpoint) */
     int *city;              /* city whose radius holds the site, or -1 */
-    double *capacity_mw;    /* substations >= 330 kV: transformer rating (MVA); 110 kV:
-                               peak load; plants: pmax; lines: rateA */
+    double *capacity_mw;    /* transmission substations: transformer rating (MVA);
+                               distribution: peak load; plants: pmax; lines: rateA */
     double *loss_mw;        /* load lost at peak if the whole asset is lost */
     double *protection;     /* passive protection level in [0, 1] */
     int *elem_ptr;          /* n + 1: its elements elem_*[elem_ptr[a] .. elem_ptr[a+1]-1] */
     int *elem_kind;         /* GR_ELEM_BRANCH/GEN/BUS */
     int *elem_index;        /* 0-based row or bus index */
-    int *switchyard;        /* substations >= 330 kV: the high-voltage bus index, else -1 */
+    int *switchyard;        /* transmission substations: the high-voltage bus index, else -1 */
+    int nlevel;             /* voltage levels of the classes (<= GR_ASSET_NLEVEL) */
+    double level_kv[GR_ASSET_NLEVEL]; /* their kV, highest first */
+    char class_name[GR_ASSET_NCLASS][24]; /* "sub400", "line220", plant names; "" unused */
 } gr_campaign_assets;
+
+/* Name of class cls in a's class table ("sub400", "line220", "thermal"), "?"
+ * for a class the case does not have. */
+const char *gr_campaign_class_name(const gr_campaign_assets *a, int cls);
 
 /* The day's repair step. */
 enum {
