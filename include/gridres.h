@@ -249,6 +249,12 @@ int gr_kv_levels(const double *kv, int n, double *levels, int max);
 /* Index in levels[0..nlevel-1] (highest first) of the level of `kv`: the
  * level equal to it (0.1 kV), else the highest level below it, else the last. */
 int gr_kv_level_index(const double *levels, int nlevel, double kv);
+/* The levels asset classes and the report's map use: gr_kv_levels' `max`
+ * highest, except that a grid whose levels all lie in the synthetic region's
+ * 750/330/110 kV gets exactly those three (so that a small synthetic grid
+ * without 750 kV keeps their indices, names and colours). Returns the count
+ * filled (<= max). */
+int gr_kv_class_levels(const double *kv, int n, double *levels, int max);
 /* Voltage bands the defaults are mapped by: EHV >= 300 kV, HV >= 100 kV, MV below. */
 enum { GR_BAND_EHV = 0, GR_BAND_HV = 1, GR_BAND_MV = 2 };
 int gr_kv_band(double kv);

@@ -262,6 +262,23 @@ int gr_kv_level_index(const double *levels, int nlevel, double kv)
     return nlevel > 0 ? nlevel - 1 : 0;
 }
 
+int gr_kv_class_levels(const double *kv, int n, double *levels, int max)
+{
+    int nl = gr_kv_levels(kv, n, levels, max);
+    if (nl > max)
+        nl = max;
+    int synth = max >= 3;
+    for (int l = 0; l < nl; l++)
+        synth &= levels[l] == 750.0 || levels[l] == 330.0 || levels[l] == 110.0;
+    if (synth) {
+        levels[0] = 750.0;
+        levels[1] = 330.0;
+        levels[2] = 110.0;
+        nl = 3;
+    }
+    return nl;
+}
+
 int gr_kv_band(double kv)
 {
     return kv >= 300.0 ? GR_BAND_EHV : kv >= 100.0 ? GR_BAND_HV : GR_BAND_MV;

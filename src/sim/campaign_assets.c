@@ -45,20 +45,10 @@ const char *gr_campaign_class_name(const gr_campaign_assets *a, int cls)
  * last beyond GR_ASSET_NLEVEL) and the names "sub<kV>", "line<kV>". */
 static void class_table(gr_campaign_assets *a, const gr_overlay *ov, int nb)
 {
-    a->nlevel = gr_kv_levels(ov->bus_kv, nb, a->level_kv, GR_ASSET_NLEVEL);
-    if (a->nlevel > GR_ASSET_NLEVEL)
-        a->nlevel = GR_ASSET_NLEVEL;
-    /* a grid on the synthetic region's levels (gr_synth: 750/330/110 kV, 750
-       only above 2500 MW of peak) keeps all three, so that its class indices
-       and names (GR_ASSET_SUB750 …, gr_asset_class_name) hold at any size */
-    int synth = 1;
-    for (int l = 0; l < a->nlevel; l++)
-        synth &= a->level_kv[l] == 750.0 || a->level_kv[l] == 330.0 || a->level_kv[l] == 110.0;
-    if (synth) {
-        static const double sy[3] = {750.0, 330.0, 110.0};
-        a->nlevel = 3;
-        memcpy(a->level_kv, sy, sizeof sy);
-    }
+    /* the synthetic region's levels (gr_synth: 750/330/110 kV, 750 only above
+       2500 MW of peak) stay all three at any size: GR_ASSET_SUB750 … and
+       gr_asset_class_name hold for it */
+    a->nlevel = gr_kv_class_levels(ov->bus_kv, nb, a->level_kv, GR_ASSET_NLEVEL);
     memset(a->class_name, 0, sizeof a->class_name);
     for (int l = 0; l < a->nlevel; l++) {
         snprintf(a->class_name[GR_ASSET_SUB + l], sizeof a->class_name[0], "sub%g",
