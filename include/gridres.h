@@ -1393,9 +1393,10 @@ const char *gr_asset_class_name(int cls);
  * Plants: GR_REPAIR_PLANT + GR_PLANT_* (one generating unit). */
 enum {
     GR_REPAIR_LINE = 0,     /* a line */
-    GR_REPAIR_SUB110 = 1,   /* a 110 kV distribution substation */
-    GR_REPAIR_AUTOTRANSFORMER = 2, /* a transformer unit of a 750/330 kV substation */
-    GR_REPAIR_SWITCHYARD = 3, /* the high-voltage bus of a 750/330 kV substation */
+    GR_REPAIR_SUB110 = 1,   /* a distribution substation (any level; named for the
+                               synthetic region's 110 kV) */
+    GR_REPAIR_AUTOTRANSFORMER = 2, /* a transformer unit of a transmission substation */
+    GR_REPAIR_SWITCHYARD = 3, /* the high-voltage bus of a transmission substation */
     GR_REPAIR_PLANT = 4,    /* a generating unit: GR_REPAIR_PLANT + plant type */
     GR_REPAIR_NKIND = GR_REPAIR_PLANT + GR_PLANT_N
 };
@@ -1448,8 +1449,9 @@ enum {
                                to class_weight x capacity (MW or MVA) */
     GR_TARGET_WORST = 1,    /* worst case for the defender: salvos go down the ranking
                                of assets by load lost at peak if the asset is lost
-                               (precomputed: shedding LP for substations >= 330 kV and
-                               plants, dark islands for 110 kV substations and lines) */
+                               (precomputed: shedding LP for transmission substations
+                               and plants, dark islands for distribution substations
+                               and lines) */
     GR_TARGET_LIST = 2      /* the listed assets, drawn in proportion to their weights */
 };
 
@@ -1512,7 +1514,7 @@ typedef struct gr_campaign_scenario {
     double start_h;         /* clock hour of t = 0 of each night (default 18) */
     gr_threat_type types[GR_THREAT_NTYPES];
     double p_damage[GR_THREAT_NTYPES][GR_ASSET_NCLASS]; /* damage probability of a hit */
-    double p_switchyard;    /* a damaging hit on a >= 330 kV substation takes out the
+    double p_switchyard;    /* a damaging hit on a transmission substation takes out the
                                switchyard (else one transformer unit): default 0.2 */
     int nplans;
     gr_night_plan *plans;
@@ -1584,13 +1586,15 @@ const gr_night_plan *gr_campaign_night_plan(const gr_campaign_scenario *s, int n
  * should start zeroed; no pointer of s is read, set or freed. */
 void gr_campaign_scenario_defaults(gr_campaign_scenario *s);
 /* Build the asset table s->assets from s->grid and s->overlay (both set and
- * consistent; load already scaled): transmission substations (750 or 330 kV
- * by their highest bus; elements: their transformer rows and the
- * high-voltage bus), 110 kV distribution substations (their buses), plants
- * (their generator rows) and lines; capacity, city, site; protection zeroed.
+ * consistent; load already scaled): the class table (the case's voltage
+ * levels, gr_kv_class_levels), transmission substations (class by their
+ * highest bus; elements: their transformer rows and the high-voltage bus),
+ * distribution substations (their buses), plants (their generator rows) and
+ * lines (class by their kV); capacity, city, site; protection zeroed.
  * Then the loss at peak of each asset lost whole (loss_mw: worst-case ranking
- * and repair priority): the shedding LP for substations >= 330 kV and plants,
- * dark load (islands without generation) for 110 kV substations and lines.
+ * and repair priority): the shedding LP for transmission substations and
+ * plants, dark load (islands without generation) for distribution substations
+ * and lines.
  * s->assets is overwritten (not freed first); on success s owns the table
  * (gr_campaign_scenario_free frees it), on failure it is left empty.
  * GR_ENOMEM, or the LP's error, in err. */
