@@ -235,6 +235,29 @@ int gr_grid_copy(const gr_grid *g, gr_grid **out);
 void gr_grid_free(gr_grid *g);
 /* Index of external bus number `id`, or -1. O(log nb). */
 int gr_grid_bus_index(const gr_grid *g, int id);
+/* 1 when branch row k of g is a transformer: its buses' base kV differ, or it
+ * has an off-nominal tap (tap != 1; MATPOWER's tap 0 means 1, as the grid
+ * stores it) or a phase shift; else a line. The one rule of info, restore,
+ * campaign assets, the overlay builder and the report (docs/own_grid.md). */
+int gr_grid_branch_is_transformer(const gr_grid *g, int k);
+/* Voltage levels (docs/campaign.md "Voltage classes"): the distinct values of
+ * kv[0..n-1] (> 0, rounded to 0.1 kV), highest first; the `max` highest into
+ * levels[] (may be NULL with max 0). Returns how many distinct levels there are
+ * (the GR_KV_MAXLEVELS highest are told apart). */
+#define GR_KV_MAXLEVELS 64
+int gr_kv_levels(const double *kv, int n, double *levels, int max);
+/* Index in levels[0..nlevel-1] (highest first) of the level of `kv`: the
+ * level equal to it (0.1 kV), else the highest level below it, else the last. */
+int gr_kv_level_index(const double *levels, int nlevel, double kv);
+/* The levels asset classes and the report's map use: gr_kv_levels' `max`
+ * highest, except that a grid whose levels all lie in the synthetic region's
+ * 750/330/110 kV gets exactly those three (so that a small synthetic grid
+ * without 750 kV keeps their indices, names and colours). Returns the count
+ * filled (<= max). */
+int gr_kv_class_levels(const double *kv, int n, double *levels, int max);
+/* Voltage bands the defaults are mapped by: EHV >= 300 kV, HV >= 100 kV, MV below. */
+enum { GR_BAND_EHV = 0, GR_BAND_HV = 1, GR_BAND_MV = 2 };
+int gr_kv_band(double kv);
 
 /* The one input check of every solver path (power flows, contingencies,
  * sensitivities, cascades, shedding; docs/input_validation.md, "Grids built
@@ -1158,8 +1181,8 @@ void gr_schedule_free(gr_schedule *s);
 /* Damage classes: default repair hours and reporting. */
 enum {
     GR_DMG_LINE = 0,        /* a branch that is a line */
-    GR_DMG_TRANSFORMER = 1, /* a branch with tap != 0 in the case or different base kV
-                               at its ends */
+    GR_DMG_TRANSFORMER = 1, /* a branch gr_grid_branch_is_transformer calls one (tap != 1,
+                               tap 0 meaning 1; a phase shift; different base kV at its ends) */
     GR_DMG_GEN = 2,         /* a generator (unit of a plant) */
     GR_DMG_BUS = 3,         /* a bus: a substation (its branches and units go dark) */
     GR_DMG_NCLASS = 4
@@ -1385,26 +1408,38 @@ int gr_restore_remaining(const gr_damage *d, const gr_restore_result *r,
  * t_h in [24 (k-1), 24 k), t_h = 0 being the evening of night 1 at clock
  * hour start_h (18:00 by default). */
 
-/* Asset classes a strike can target. Plants are GR_ASSET_PLANT + GR_PLANT_*. */
+/* Asset classes a strike can target: a (kind, voltage level) pair. The levels
+ * are the case's own (gr_kv_levels over the overlay's bus kV, highest first;
+ * the lowest merge into the last when there are more than GR_ASSET_NLEVEL),
+ * held with the class names in gr_campaign_assets (docs/campaign.md "Voltage
+ * classes"). Plants are GR_ASSET_PLANT + GR_PLANT_*. */
+#define GR_ASSET_NLEVEL 6
 enum {
-    GR_ASSET_SUB750 = 0,    /* transmission substation with a 750 kV bus */
-    GR_ASSET_SUB330 = 1,    /* other transmission substation (330/110 kV) */
-    GR_ASSET_SUB110 = 2,    /* 110 kV distribution substation (its bus) */
-    GR_ASSET_LINE = 3,      /* a line (a branch row that is not a transformer) */
-    GR_ASSET_PLANT = 4,     /* a power plant of type GR_PLANT_*: GR_ASSET_PLANT + type */
-    GR_ASSET_NCLASS = GR_ASSET_PLANT + GR_PLANT_N
+    GR_ASSET_SUB = 0,       /* substation whose highest bus is at level l: GR_ASSET_SUB + l
+                               ("sub<kV>"; transmission: its transformers and switchyard,
+                               distribution: its buses) */
+    GR_ASSET_LINE = GR_ASSET_NLEVEL, /* line at level l: GR_ASSET_LINE + l ("line<kV>") */
+    GR_ASSET_PLANT = 2 * GR_ASSET_NLEVEL, /* a power plant: GR_ASSET_PLANT + GR_PLANT_* */
+    GR_ASSET_NCLASS = GR_ASSET_PLANT + GR_PLANT_N,
+    /* the synthetic region's levels 750, 330, 110 kV */
+    GR_ASSET_SUB750 = GR_ASSET_SUB + 0,
+    GR_ASSET_SUB330 = GR_ASSET_SUB + 1,
+    GR_ASSET_SUB110 = GR_ASSET_SUB + 2
 };
-/* "sub750", "sub330", "sub110", "line", then the plant type names ("nuclear",
- * "thermal", "chp", …); "?" out of range. */
+/* Class names of the synthetic region's levels (750/330/110 kV: "sub750",
+ * "sub330", "sub110", "line750", …), then the plant type names ("nuclear",
+ * "thermal", "chp", …); "?" for other levels and out of range. For any case
+ * use gr_campaign_class_name. */
 const char *gr_asset_class_name(int cls);
 
 /* Repair kinds (what a crew repairs; each has a repair-time distribution).
  * Plants: GR_REPAIR_PLANT + GR_PLANT_* (one generating unit). */
 enum {
     GR_REPAIR_LINE = 0,     /* a line */
-    GR_REPAIR_SUB110 = 1,   /* a 110 kV distribution substation */
-    GR_REPAIR_AUTOTRANSFORMER = 2, /* a transformer unit of a 750/330 kV substation */
-    GR_REPAIR_SWITCHYARD = 3, /* the high-voltage bus of a 750/330 kV substation */
+    GR_REPAIR_SUB110 = 1,   /* a distribution substation (any level; named for the
+                               synthetic region's 110 kV) */
+    GR_REPAIR_AUTOTRANSFORMER = 2, /* a transformer unit of a transmission substation */
+    GR_REPAIR_SWITCHYARD = 3, /* the high-voltage bus of a transmission substation */
     GR_REPAIR_PLANT = 4,    /* a generating unit: GR_REPAIR_PLANT + plant type */
     GR_REPAIR_NKIND = GR_REPAIR_PLANT + GR_PLANT_N
 };
@@ -1457,8 +1492,9 @@ enum {
                                to class_weight x capacity (MW or MVA) */
     GR_TARGET_WORST = 1,    /* worst case for the defender: salvos go down the ranking
                                of assets by load lost at peak if the asset is lost
-                               (precomputed: shedding LP for substations >= 330 kV and
-                               plants, dark islands for 110 kV substations and lines) */
+                               (precomputed: shedding LP for transmission substations
+                               and plants, dark islands for distribution substations
+                               and lines) */
     GR_TARGET_LIST = 2      /* the listed assets, drawn in proportion to their weights */
 };
 
@@ -1469,15 +1505,22 @@ typedef struct gr_campaign_assets {
     char **name;            /* substation or plant name from the overlay; "line:ROW" */
     double *x_km, *y_km;    /* site (line: midpoint) */
     int *city;              /* city whose radius holds the site, or -1 */
-    double *capacity_mw;    /* substations >= 330 kV: transformer rating (MVA); 110 kV:
-                               peak load; plants: pmax; lines: rateA */
+    double *capacity_mw;    /* transmission substations: transformer rating (MVA);
+                               distribution: peak load; plants: pmax; lines: rateA */
     double *loss_mw;        /* load lost at peak if the whole asset is lost */
     double *protection;     /* passive protection level in [0, 1] */
     int *elem_ptr;          /* n + 1: its elements elem_*[elem_ptr[a] .. elem_ptr[a+1]-1] */
     int *elem_kind;         /* GR_ELEM_BRANCH/GEN/BUS */
     int *elem_index;        /* 0-based row or bus index */
-    int *switchyard;        /* substations >= 330 kV: the high-voltage bus index, else -1 */
+    int *switchyard;        /* transmission substations: the high-voltage bus index, else -1 */
+    int nlevel;             /* voltage levels of the classes (<= GR_ASSET_NLEVEL) */
+    double level_kv[GR_ASSET_NLEVEL]; /* their kV, highest first */
+    char class_name[GR_ASSET_NCLASS][24]; /* "sub400", "line220", plant names; "" unused */
 } gr_campaign_assets;
+
+/* Name of class cls in a's class table ("sub400", "line220", "thermal"), "?"
+ * for a class the case does not have. */
+const char *gr_campaign_class_name(const gr_campaign_assets *a, int cls);
 
 /* The day's repair step. */
 enum {
@@ -1514,7 +1557,7 @@ typedef struct gr_campaign_scenario {
     double start_h;         /* clock hour of t = 0 of each night (default 18) */
     gr_threat_type types[GR_THREAT_NTYPES];
     double p_damage[GR_THREAT_NTYPES][GR_ASSET_NCLASS]; /* damage probability of a hit */
-    double p_switchyard;    /* a damaging hit on a >= 330 kV substation takes out the
+    double p_switchyard;    /* a damaging hit on a transmission substation takes out the
                                switchyard (else one transformer unit): default 0.2 */
     int nplans;
     gr_night_plan *plans;
@@ -1586,13 +1629,15 @@ const gr_night_plan *gr_campaign_night_plan(const gr_campaign_scenario *s, int n
  * should start zeroed; no pointer of s is read, set or freed. */
 void gr_campaign_scenario_defaults(gr_campaign_scenario *s);
 /* Build the asset table s->assets from s->grid and s->overlay (both set and
- * consistent; load already scaled): transmission substations (750 or 330 kV
- * by their highest bus; elements: their transformer rows and the
- * high-voltage bus), 110 kV distribution substations (their buses), plants
- * (their generator rows) and lines; capacity, city, site; protection zeroed.
+ * consistent; load already scaled): the class table (the case's voltage
+ * levels, gr_kv_class_levels), transmission substations (class by their
+ * highest bus; elements: their transformer rows and the high-voltage bus),
+ * distribution substations (their buses), plants (their generator rows) and
+ * lines (class by their kV); capacity, city, site; protection zeroed.
  * Then the loss at peak of each asset lost whole (loss_mw: worst-case ranking
- * and repair priority): the shedding LP for substations >= 330 kV and plants,
- * dark load (islands without generation) for 110 kV substations and lines.
+ * and repair priority): the shedding LP for transmission substations and
+ * plants, dark load (islands without generation) for distribution substations
+ * and lines.
  * s->assets is overwritten (not freed first); on success s owns the table
  * (gr_campaign_scenario_free frees it), on failure it is left empty.
  * GR_ENOMEM, or the LP's error, in err. */

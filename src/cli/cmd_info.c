@@ -119,11 +119,12 @@ int cmd_info(int argc, char **argv, gr_mpi *mpi)
         else
             shunt_reac -= c->bus.bs_mvar[k];
     }
-    /* branches: a transformer has a tap or joins two voltage levels */
+    /* branches: transformers by gr_grid_branch_is_transformer (tap != 1 with
+       tap 0 meaning 1, a phase shift, or two base kV), the rest lines */
     int nline = 0, nxf = 0, nout = 0;
     for (int k = 0; k < c->branch.n; k++) {
-        int f = g->br_f[k], t = g->br_t[k];
-        int xf = c->branch.tap[k] != 0.0 || g->base_kv[f] != g->base_kv[t];
+        int f = g->br_f[k];
+        int xf = gr_grid_branch_is_transformer(g, k);
         nout += !g->br_on[k];
         if (xf) {
             nxf++;
@@ -145,7 +146,7 @@ int cmd_info(int argc, char **argv, gr_mpi *mpi)
         }
         for (int k = 0; k < c->branch.n; k++) {
             int f = g->br_f[k], t = g->br_t[k];
-            if (c->branch.tap[k] != 0.0 || g->base_kv[f] != g->base_kv[t])
+            if (gr_grid_branch_is_transformer(g, k))
                 continue;
             int l = find_level(lv, &nlv, g->base_kv[f]);
             double len = ov->branch_length_km ? ov->branch_length_km[k]

@@ -289,7 +289,7 @@ static json_t *summary_json(const gr_campaign_scenario *s, const gr_protect_cost
         int a = r->shortlist[k];
         json_t *o = json_object();
         json_object_set_new(o, "asset", json_string(s->assets.name[a]));
-        json_object_set_new(o, "class", json_string(gr_asset_class_name(s->assets.cls[a])));
+        json_object_set_new(o, "class", json_string(gr_campaign_class_name(&s->assets, s->assets.cls[a])));
         json_object_set_new(o, "exposure_mw", cli_json_num(r->exposure[k]));
         json_object_set_new(o, "capacity_mw", cli_json_num(s->assets.capacity_mw[a]));
         json_object_set_new(o, "loss_mw", cli_json_num(s->assets.loss_mw[a]));

@@ -29,12 +29,7 @@ int gr_damage_classify(const gr_grid *g, int kind, int index)
         return GR_DMG_GEN;
     if (!g || index < 0 || index >= g->nl)
         return GR_DMG_LINE;
-    /* the grid stores tap 0 (a line) as 1.0: an explicit 1.0 tap between
-     * equal voltages is indistinguishable from a line, and counted as one */
-    int f = g->br_f[index], t = g->br_t[index];
-    if (g->br_tap[index] != 1.0 || g->br_shift[index] != 0.0 || g->base_kv[f] != g->base_kv[t])
-        return GR_DMG_TRANSFORMER;
-    return GR_DMG_LINE;
+    return gr_grid_branch_is_transformer(g, index) ? GR_DMG_TRANSFORMER : GR_DMG_LINE;
 }
 
 void gr_damage_free(gr_damage *d)

@@ -41,15 +41,15 @@ static const char default_json[] =
     "  \"start_h\": 18,\n"
     "  \"threat_types\": {\n"
     "    \"drone\": {\"speed_kmh\": 185, \"p_ew\": 0.30, \"engage_min\": 3,\n"
-    "      \"p_damage\": {\"sub750\": 0.5, \"sub330\": 0.5, \"sub110\": 0.6, \"line\": 0.3,\n"
+    "      \"p_damage\": {\"subEHV\": 0.5, \"subHV\": 0.6, \"subMV\": 0.6, \"line\": 0.3,\n"
     "        \"nuclear\": 0, \"thermal\": 0.4, \"chp\": 0.4, \"hydro\": 0.2, \"gas\": 0.4,\n"
     "        \"wind\": 0.5, \"solar\": 0.5, \"other\": 0.4}},\n"
     "    \"cruise\": {\"speed_kmh\": 800, \"p_ew\": 0.02, \"engage_min\": 1.5,\n"
-    "      \"p_damage\": {\"sub750\": 0.8, \"sub330\": 0.8, \"sub110\": 0.9, \"line\": 0.6,\n"
+    "      \"p_damage\": {\"subEHV\": 0.8, \"subHV\": 0.9, \"subMV\": 0.9, \"line\": 0.6,\n"
     "        \"nuclear\": 0, \"thermal\": 0.7, \"chp\": 0.7, \"hydro\": 0.5, \"gas\": 0.7,\n"
     "        \"wind\": 0.8, \"solar\": 0.8, \"other\": 0.7}},\n"
     "    \"ballistic\": {\"speed_kmh\": 3000, \"p_ew\": 0, \"engage_min\": 0.25,\n"
-    "      \"p_damage\": {\"sub750\": 0.85, \"sub330\": 0.85, \"sub110\": 0.9, \"line\": 0.6,\n"
+    "      \"p_damage\": {\"subEHV\": 0.85, \"subHV\": 0.9, \"subMV\": 0.9, \"line\": 0.6,\n"
     "        \"nuclear\": 0, \"thermal\": 0.75, \"chp\": 0.75, \"hydro\": 0.5, \"gas\": 0.75,\n"
     "        \"wind\": 0.8, \"solar\": 0.8, \"other\": 0.75}}\n"
     "  },\n"
@@ -91,10 +91,10 @@ static const char default_json[] =
     "  },\n"
     "  \"targets\": {\"policy\": \"capacity\",\n"
     "    \"salvo\": {\"drone\": 3, \"cruise\": 1, \"ballistic\": 1},\n"
-    "    \"class_weight\": {\"sub750\": 1, \"sub330\": 1, \"sub110\": 0.5, \"line\": 0,\n"
+    "    \"class_weight\": {\"subEHV\": 1, \"subHV\": 0.5, \"subMV\": 0.5, \"line\": 0,\n"
     "      \"nuclear\": 0, \"thermal\": 1, \"chp\": 1, \"hydro\": 1, \"gas\": 1,\n"
     "      \"wind\": 0.2, \"solar\": 0.2, \"other\": 0.5}},\n"
-    "  \"protection\": {\"class\": {\"sub750\": 0.85}},\n"
+    "  \"protection\": {\"class\": {\"submax\": 0.85}},\n"
     "  \"repair\": {\n"
     "    \"crews\": null, \"work_start_h\": 6, \"work_h_per_day\": 16,\n"
     "    \"speed_kmh\": 60, \"road_factor\": 1.3,\n"
@@ -254,8 +254,7 @@ static int read_types(jr *r, const json_t *root, gr_campaign_scenario *s)
             (st = jr_num(r, o, p, "speed_kmh", 0, 1.0, 1e5, &s->types[t].speed_kmh)) ||
             (st = jr_num(r, o, p, "p_ew", 0, 0.0, 1.0, &s->types[t].p_ew)) ||
             (st = jr_num(r, o, p, "engage_min", 0, 0.0, 1440.0, &s->types[t].engage_min)) ||
-            (st = sc_name_map(r, o, p, "p_damage", GR_ASSET_NCLASS, gr_asset_class_name,
-                           "asset class", 0.0, 1.0, s->p_damage[t])))
+            (st = sc_class_map(r, o, p, "p_damage", s, 0.0, 1.0, s->p_damage[t])))
             return st;
     }
     return GR_OK;
@@ -435,7 +434,7 @@ static int read_root(jr *r, const json_t *root, const char *base_dir, gr_campaig
     if ((st = jr_integer(r, root, "$", "nights", 0, 1, 10000, &s->nights)) ||
         (st = jr_num(r, root, "$", "start_h", 0, 0.0, 24.0, &s->start_h)) ||
         (st = jr_num(r, root, "$", "p_switchyard", 0, 0.0, 1.0, &s->p_switchyard)) ||
-        (st = read_types(r, root, s)) || (st = read_schedule(r, root, s)) ||
+        (st = read_schedule(r, root, s)) ||
         (st = read_misc(r, root, s)))
         return st;
     if ((st = read_grid(r, root, base_dir, s)))
@@ -447,7 +446,9 @@ static int read_root(jr *r, const json_t *root, const char *base_dir, gr_campaig
     }
     if ((st = gr_campaign_assets_build(s, r->err)))
         return st;
-    if ((st = sc_read_air_defence(r, root, s)) || (st = sc_read_targets(r, root, s)) ||
+    /* threat types after the assets: their damage keys name the case's classes */
+    if ((st = read_types(r, root, s)) ||
+        (st = sc_read_air_defence(r, root, s)) || (st = sc_read_targets(r, root, s)) ||
         (st = sc_read_protection(r, root, s)) || (st = sc_read_repair(r, root, s)))
         return st;
     return GR_OK;

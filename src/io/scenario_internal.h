@@ -23,6 +23,11 @@ int sc_name_map(jr *r, const json_t *obj, const char *path, const char *key, int
                 const char *(*name_of)(int), const char *what, double min, double max,
                 double *out);
 /* Integers in [min, max] keyed by threat type, into out[type]. */
+/* Numbers in [min, max] keyed by asset class ("sub400", "line220", "lineEHV",
+ * "line", plant types) of s->assets' class table, into out[class]; an unknown key
+ * fails naming the case's voltage levels. */
+int sc_class_map(jr *r, const json_t *obj, const char *path, const char *key,
+                 const gr_campaign_scenario *s, double min, double max, double *out);
 int sc_int_map(jr *r, const json_t *obj, const char *path, const char *key, long long min,
                long long max, int *out);
 /* An array field (optional when !required: *arr NULL, *n 0). */

@@ -227,8 +227,8 @@ int sc_read_targets(jr *r, const json_t *root, gr_campaign_scenario *s)
         (pol && (st = jr_name_in(r, "$.targets.policy", pol, 3, policy_name, "policy",
                               &s->target_policy))) ||
         (st = sc_int_map(r, v, "$.targets", "salvo", 1, 1000, s->salvo)) ||
-        (st = sc_name_map(r, v, "$.targets", "class_weight", GR_ASSET_NCLASS, gr_asset_class_name,
-                       "asset class", 0.0, 1e6, s->class_weight)) ||
+        (st = sc_class_map(r, v, "$.targets", "class_weight", s, 0.0, 1e6,
+                           s->class_weight)) ||
         (st = sc_array(r, v, "$.targets", "assets", 0, &arr, &n)))
         return st;
     if (s->target_policy == GR_TARGET_LIST && n == 0)
@@ -266,8 +266,7 @@ int sc_read_protection(jr *r, const json_t *root, gr_campaign_scenario *s)
         return st;
     if (v) {
         if ((st = jr_keys(r, v, "$.protection", prot_fields)) ||
-            (st = sc_name_map(r, v, "$.protection", "class", GR_ASSET_NCLASS, gr_asset_class_name,
-                           "asset class", 0.0, 1.0, lvl)))
+            (st = sc_class_map(r, v, "$.protection", "class", s, 0.0, 1.0, lvl)))
             return st;
     }
     for (int a = 0; a < s->assets.n; a++)

@@ -207,3 +207,79 @@ int gr_grid_from_case(const gr_case *c, gr_grid **out, gr_error *err)
     *out = g;
     return GR_OK;
 }
+
+/* ------------------------------------------------------------------------
+ * Branch kind and voltage levels.
+ * ------------------------------------------------------------------------ */
+int gr_grid_branch_is_transformer(const gr_grid *g, int k)
+{
+    if (!g || k < 0 || k >= g->nl)
+        return 0;
+    int f = g->br_f[k], t = g->br_t[k];
+    /* gr_grid_from_case stores MATPOWER's tap 0 (a line) as 1.0, so an
+     * explicit tap of exactly 1 between equal voltages is a line too */
+    return g->br_tap[k] != 1.0 || g->br_shift[k] != 0.0 || g->base_kv[f] != g->base_kv[t];
+}
+
+static double kv_round(double kv) { return round(kv * 10.0) / 10.0; }
+
+static int cmp_desc(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x < y) - (x > y);
+}
+
+int gr_kv_levels(const double *kv, int n, double *levels, int max)
+{
+    /* insertion into a small sorted list; grids have a handful of levels */
+    double seen[GR_KV_MAXLEVELS];
+    int ns = 0;
+    for (int i = 0; i < n; i++) {
+        if (!(kv[i] > 0.0) || !isfinite(kv[i]))
+            continue;
+        double v = kv_round(kv[i]);
+        int found = 0;
+        for (int j = 0; j < ns && !found; j++)
+            found = seen[j] == v;
+        if (found || (ns == GR_KV_MAXLEVELS && !(v > seen[ns - 1])))
+            continue;
+        if (ns < GR_KV_MAXLEVELS)
+            ns++;
+        seen[ns - 1] = v; /* the lowest makes room when the list is full */
+        qsort(seen, (size_t)ns, sizeof(double), cmp_desc);
+    }
+    for (int j = 0; j < max && j < ns; j++)
+        levels[j] = seen[j];
+    return ns;
+}
+
+int gr_kv_level_index(const double *levels, int nlevel, double kv)
+{
+    double v = kv_round(kv);
+    for (int j = 0; j < nlevel; j++)
+        if (v >= levels[j])
+            return j;
+    return nlevel > 0 ? nlevel - 1 : 0;
+}
+
+int gr_kv_class_levels(const double *kv, int n, double *levels, int max)
+{
+    int nl = gr_kv_levels(kv, n, levels, max);
+    if (nl > max)
+        nl = max;
+    int synth = max >= 3;
+    for (int l = 0; l < nl; l++)
+        synth &= levels[l] == 750.0 || levels[l] == 330.0 || levels[l] == 110.0;
+    if (synth) {
+        levels[0] = 750.0;
+        levels[1] = 330.0;
+        levels[2] = 110.0;
+        nl = 3;
+    }
+    return nl;
+}
+
+int gr_kv_band(double kv)
+{
+    return kv >= 300.0 ? GR_BAND_EHV : kv >= 100.0 ? GR_BAND_HV : GR_BAND_MV;
+}

@@ -205,6 +205,8 @@ int rp_map_height(const rp_data *d, int w);
 #define RP_C_LOST 0xf4a6a6u
 #define RP_C_POWER 0x1f77b4u
 #define RP_C_HEAT 0xe6550du
+/* map colours of the grid's three highest voltage levels (named for the
+   synthetic region's 750/330/110 kV), then the levels below */
 #define RP_C_KV750 0x7b1fa2u
 #define RP_C_KV330 0xd32f2fu
 #define RP_C_KV110 0x2e9e8fu

@@ -28,10 +28,21 @@ typedef struct mapper {
 static double mx(const mapper *m, double x_km) { return m->x0 + x_km * m->s; }
 static double my(const mapper *m, double y_km) { return m->y0 + (m->hkm - y_km) * m->s; }
 
-/* Voltage class: 0 for >= 500 kV (750), 1 for >= 220 kV (330), 2 for >= 60 kV (110), 3 other. */
-static int kv_class(double kv)
+/* Voltage class on the map: the index of the level among the grid's three
+ * highest (gr_kv_class_levels over the overlay's bus kV: 750/330/110 kV on
+ * the synthetic region, 400/220 kV on a 400/220 kV grid), 3 below them. */
+typedef struct kv_levels {
+    int n;
+    double kv[3];
+} kv_levels;
+
+static int kv_class(const kv_levels *lv, double kv)
 {
-    return kv >= 500.0 ? 0 : kv >= 220.0 ? 1 : kv >= 60.0 ? 2 : 3;
+    double v = round(kv * 10.0) / 10.0;
+    for (int j = 0; j < lv->n; j++)
+        if (v >= lv->kv[j])
+            return j;
+    return 3;
 }
 
 static const unsigned kv_color[4] = {RP_C_KV750, RP_C_KV330, RP_C_KV110, RP_C_KVOTHER};
@@ -63,6 +74,8 @@ void rp_draw_map(cairo_t *cr, const rp_data *d, int w, int h)
     char buf[256];
     (void)h;
     mapper m = {(w - 2 * MARGIN) / ov->width_km, MARGIN, TITLE_H, ov->height_km};
+    kv_levels lv;
+    lv.n = gr_kv_class_levels(ov->bus_kv, g->nb, lv.kv, 3);
     double map_w = ov->width_km * m.s, map_h = ov->height_km * m.s;
 
     char run[32] = "";
@@ -142,9 +155,9 @@ void rp_draw_map(cairo_t *cr, const rp_data *d, int w, int h)
         for (int k = 0; k < g->nl; k++) {
             int f = g->br_f[k], t = g->br_t[k];
             double kv = fmax(ov->bus_kv[f], ov->bus_kv[t]);
-            if (ov->bus_kv[f] != ov->bus_kv[t])
+            if (ov->bus_kv[f] != ov->bus_kv[t] || gr_grid_branch_is_transformer(g, k))
                 continue; /* transformers: drawn as the substation, not as a line */
-            if (kv_class(kv) != cls)
+            if (kv_class(&lv, kv) != cls)
                 continue;
             rp_rgba(cr, kv_color[cls], g->br_on[k] ? 0.9 : 0.35);
             cairo_set_line_width(cr, kv_width[cls]);
@@ -158,9 +171,9 @@ void rp_draw_map(cairo_t *cr, const rp_data *d, int w, int h)
             cairo_set_dash(cr, NULL, 0, 0);
         }
     }
-    /* buses: high-voltage substations as squares, 110 kV as dots */
+    /* buses: the two highest levels' substations as squares, the others as dots */
     for (int b = 0; b < g->nb; b++) {
-        int cls = kv_class(ov->bus_kv[b]);
+        int cls = kv_class(&lv, ov->bus_kv[b]);
         double x = mx(&m, ov->bus_x_km[b]), y = my(&m, ov->bus_y_km[b]);
         rp_rgb(cr, kv_color[cls]);
         cairo_new_path(cr);
@@ -246,16 +259,26 @@ void rp_draw_map(cairo_t *cr, const rp_data *d, int w, int h)
     cairo_restore(cr);
 
     /* legend */
-    rp_legend_item items[] = {
-        {"750 kV", RP_C_KV750, RP_LEG_LINE, 2.8},
-        {"330 kV", RP_C_KV330, RP_LEG_LINE, 1.7},
-        {"110 kV", RP_C_KV110, RP_LEG_LINE, 1.2},
+    char kvl[4][40];
+    rp_legend_item items[12];
+    int ni = 0;
+    static const double leg_w[4] = {2.8, 1.7, 1.2, 0.9};
+    for (int j = 0; j < lv.n; j++) {
+        snprintf(kvl[j], sizeof kvl[j], "%g kV", lv.kv[j]);
+        items[ni++] = (rp_legend_item){kvl[j], kv_color[j], RP_LEG_LINE, leg_w[j]};
+    }
+    if (lv.n == 3 && gr_kv_levels(ov->bus_kv, g->nb, NULL, 0) > 3) {
+        snprintf(kvl[3], sizeof kvl[3], "below %g kV", lv.kv[2]);
+        items[ni++] = (rp_legend_item){kvl[3], kv_color[3], RP_LEG_LINE, leg_w[3]};
+    }
+    static const rp_legend_item rest[] = {
         {"city (area ∝ people)", RP_C_CITY, RP_LEG_DOT, 0},
         {"defended zone", RP_C_ZONE, RP_LEG_CIRCLE, 0},
         {"damaged, out at the end", RP_C_DAMAGED, RP_LEG_CROSS, 0},
         {"damaged, repaired", RP_C_REPAIRED, RP_LEG_CROSS, 0},
         {"dark area", RP_C_DARK, RP_LEG_BOX, 0.35},
     };
-    rp_legend(cr, MARGIN, m.y0 + map_h + 14 + 9, w - MARGIN, items,
-              (int)(sizeof items / sizeof items[0]));
+    for (size_t j = 0; j < sizeof rest / sizeof rest[0]; j++)
+        items[ni++] = rest[j];
+    rp_legend(cr, MARGIN, m.y0 + map_h + 14 + 9, w - MARGIN, items, ni);
 }

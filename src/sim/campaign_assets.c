@@ -2,13 +2,14 @@
  *
  * DESIGN. An asset is what an attacker aims at and a planner protects: a
  * transmission substation (its autotransformers and its high-voltage
- * switchyard), a 110 kV distribution substation, a power plant (its units),
- * or a line. Its elements are grid rows, so a hit becomes a damage set the
+ * switchyard), a distribution substation (its buses), a power plant (its
+ * units), or a line. Its class is its kind and voltage level, the levels
+ * being the case's own (class_table; docs/campaign.md "Voltage classes"). Its elements are grid rows, so a hit becomes a damage set the
  * cascade and the shedding LP understand. The "worst case" ranking asks, for
  * each asset alone, how much load is lost at peak if the whole asset is lost:
- * for substations >= 330 kV and plants the shedding LP answers (gr_shed_solve:
- * the operator redispatches and sheds what flows and capacity force), for 110
- * kV substations and lines connectivity does (the load left without a path to
+ * for transmission substations and plants the shedding LP answers (gr_shed_solve:
+ * the operator redispatches and sheds what flows and capacity force), for
+ * distribution substations and lines connectivity does (the load left without a path to
  * a generator), which is exact for them in a meshed backbone and thousands of
  * times cheaper. */
 #include <math.h>
@@ -18,15 +19,51 @@
 #include "model/overlay.h"
 #include "sim/campaign_internal.h"
 
-static const char *const asset_names[GR_ASSET_PLANT] = {"sub750", "sub330", "sub110", "line"};
+/* The synthetic region's levels (gr_synth: 750, 330, 110 kV). */
+static const char *const synth_names[2][3] = {{"sub750", "sub330", "sub110"},
+                                              {"line750", "line330", "line110"}};
 
 const char *gr_asset_class_name(int cls)
 {
-    if (cls >= 0 && cls < GR_ASSET_PLANT)
-        return asset_names[cls];
+    if (cls >= GR_ASSET_SUB && cls < GR_ASSET_SUB + 3)
+        return synth_names[0][cls - GR_ASSET_SUB];
+    if (cls >= GR_ASSET_LINE && cls < GR_ASSET_LINE + 3)
+        return synth_names[1][cls - GR_ASSET_LINE];
     if (cls >= GR_ASSET_PLANT && cls < GR_ASSET_NCLASS)
         return gr_plant_type_name(cls - GR_ASSET_PLANT);
     return "?";
+}
+
+const char *gr_campaign_class_name(const gr_campaign_assets *a, int cls)
+{
+    if (!a || cls < 0 || cls >= GR_ASSET_NCLASS || !a->class_name[cls][0])
+        return "?";
+    return a->class_name[cls];
+}
+
+/* The class table: the overlay's voltage levels (the lowest merge into the
+ * last beyond GR_ASSET_NLEVEL) and the names "sub<kV>", "line<kV>". */
+static void class_table(gr_campaign_assets *a, const gr_overlay *ov, int nb)
+{
+    /* the synthetic region's levels (gr_synth: 750/330/110 kV, 750 only above
+       2500 MW of peak) stay all three at any size: GR_ASSET_SUB750 … and
+       gr_asset_class_name hold for it */
+    a->nlevel = gr_kv_class_levels(ov->bus_kv, nb, a->level_kv, GR_ASSET_NLEVEL);
+    memset(a->class_name, 0, sizeof a->class_name);
+    for (int l = 0; l < a->nlevel; l++) {
+        snprintf(a->class_name[GR_ASSET_SUB + l], sizeof a->class_name[0], "sub%g",
+                 a->level_kv[l]);
+        snprintf(a->class_name[GR_ASSET_LINE + l], sizeof a->class_name[0], "line%g",
+                 a->level_kv[l]);
+    }
+    for (int t = 0; t < GR_PLANT_N; t++)
+        snprintf(a->class_name[GR_ASSET_PLANT + t], sizeof a->class_name[0], "%s",
+                 gr_plant_type_name(t));
+}
+
+static int level_of(const gr_campaign_assets *a, double kv)
+{
+    return gr_kv_level_index(a->level_kv, a->nlevel, kv);
 }
 
 static const char *const repair_names[GR_REPAIR_PLANT] = {"line", "sub110", "autotransformer",
@@ -221,7 +258,7 @@ static int assets_loss(gr_campaign_scenario *s, const camp_adj *adj, gr_error *e
         for (int j = a->elem_ptr[i]; j < a->elem_ptr[i + 1]; j++)
             camp_grid_out(g, adj, a->elem_kind[j], a->elem_index[j]);
         int cls = a->cls[i];
-        if (cls == GR_ASSET_SUB110 || cls == GR_ASSET_LINE) {
+        if (a->switchyard[i] < 0 && cls < GR_ASSET_PLANT) { /* distribution, line */
             a->loss_mw[i] = fmax(0.0, camp_dark_load(g, adj, mark, queue) - dark0) * base;
             continue;
         }
@@ -251,6 +288,7 @@ int gr_campaign_assets_build(gr_campaign_scenario *s, gr_error *err)
     camp_adj adj;
     int st, i = 0;
     memset(a, 0, sizeof *a);
+    class_table(a, ov, g->nb);
     if ((st = camp_adj_build(g, &adj)))
         return gr_error_set(err, st, "out of memory building the asset table");
 
@@ -261,7 +299,7 @@ int gr_campaign_assets_build(gr_campaign_scenario *s, gr_error *err)
             n++;
     n += ov->nplant;
     for (int k = 0; k < g->nl; k++)
-        if (gr_damage_classify(g, GR_ELEM_BRANCH, k) == GR_DMG_LINE)
+        if (!gr_grid_branch_is_transformer(g, k))
             n++;
     ne = g->nb + 2 * g->nl + g->ng + 1; /* upper bound */
     a->name = gr_calloc((size_t)n + 1, sizeof(char *));
@@ -319,10 +357,10 @@ int gr_campaign_assets_build(gr_campaign_scenario *s, gr_error *err)
             for (int j = sb_ptr[sub]; j < sb_ptr[sub + 1]; j++)
                 if (hv < 0 || ov->bus_kv[sb[j]] > ov->bus_kv[hv])
                     hv = sb[j];
-            a->cls[i] = hv >= 0 && ov->bus_kv[hv] >= 500.0 ? GR_ASSET_SUB750 : GR_ASSET_SUB330;
+            a->cls[i] = GR_ASSET_SUB + (hv >= 0 ? level_of(a, ov->bus_kv[hv]) : a->nlevel - 1);
             /* transformer rows between two buses of this substation */
             for (int k = 0; k < g->nl; k++) {
-                if (gr_damage_classify(g, GR_ELEM_BRANCH, k) != GR_DMG_TRANSFORMER)
+                if (!gr_grid_branch_is_transformer(g, k))
                     continue;
                 if (ov->bus_substation[g->br_f[k]] != sub || ov->bus_substation[g->br_t[k]] != sub)
                     continue;
@@ -336,7 +374,10 @@ int gr_campaign_assets_build(gr_campaign_scenario *s, gr_error *err)
                 a->switchyard[i] = hv;
             }
         } else {
-            a->cls[i] = GR_ASSET_SUB110;
+            double top = 0.0;
+            for (int j = sb_ptr[sub]; j < sb_ptr[sub + 1]; j++)
+                top = fmax(top, ov->bus_kv[sb[j]]);
+            a->cls[i] = GR_ASSET_SUB + level_of(a, top);
             for (int j = sb_ptr[sub]; j < sb_ptr[sub + 1]; j++) {
                 a->elem_kind[ne] = GR_ELEM_BUS;
                 a->elem_index[ne++] = sb[j];
@@ -376,11 +417,12 @@ int gr_campaign_assets_build(gr_campaign_scenario *s, gr_error *err)
     }
     /* lines */
     for (int k = 0; k < g->nl; k++) {
-        if (gr_damage_classify(g, GR_ELEM_BRANCH, k) != GR_DMG_LINE)
+        if (gr_grid_branch_is_transformer(g, k))
             continue;
         char buf[32];
         snprintf(buf, sizeof buf, "line:%d", k + 1);
-        a->cls[i] = GR_ASSET_LINE;
+        a->cls[i] = GR_ASSET_LINE + level_of(a, fmax(ov->bus_kv[g->br_f[k]],
+                                                       ov->bus_kv[g->br_t[k]]));
         a->x_km[i] = 0.5 * (ov->bus_x_km[g->br_f[k]] + ov->bus_x_km[g->br_t[k]]);
         a->y_km[i] = 0.5 * (ov->bus_y_km[g->br_f[k]] + ov->bus_y_km[g->br_t[k]]);
         a->switchyard[i] = -1;

@@ -56,14 +56,15 @@ int camp_asset_dead(camp_run *w, int a)
 
 static int repair_kind(const camp_model *m, int asset, int kind)
 {
-    int cls = m->s->assets.cls[asset];
-    if (cls == GR_ASSET_SUB750 || cls == GR_ASSET_SUB330)
-        return kind == GR_ELEM_BUS ? GR_REPAIR_SWITCHYARD : GR_REPAIR_AUTOTRANSFORMER;
-    if (cls == GR_ASSET_SUB110)
-        return GR_REPAIR_SUB110;
-    if (cls == GR_ASSET_LINE)
+    const gr_campaign_assets *as = &m->s->assets;
+    int cls = as->cls[asset];
+    if (cls >= GR_ASSET_PLANT)
+        return GR_REPAIR_PLANT + (cls - GR_ASSET_PLANT);
+    if (cls >= GR_ASSET_LINE)
         return GR_REPAIR_LINE;
-    return GR_REPAIR_PLANT + (cls - GR_ASSET_PLANT);
+    if (as->switchyard[asset] >= 0) /* a transmission substation */
+        return kind == GR_ELEM_BUS ? GR_REPAIR_SWITCHYARD : GR_REPAIR_AUTOTRANSFORMER;
+    return GR_REPAIR_SUB110; /* a distribution substation, any level */
 }
 
 /* A damaging hit on asset a: pick the element (or -1 when nothing is left). */
@@ -78,7 +79,7 @@ int camp_pick_element(camp_run *w, int a, int *kind, int *index)
         if (as->elem_kind[j] != GR_ELEM_BUS || sy < 0)
             cand += !*camp_dmg_flag(w, as->elem_kind[j], as->elem_index[j]);
     int sy_ok = sy >= 0 && !w->dmg_bus[sy];
-    if (cls == GR_ASSET_SUB750 || cls == GR_ASSET_SUB330) {
+    if (cls < GR_ASSET_LINE && sy >= 0) { /* a transmission substation */
         if (sy_ok && (u < w->m->s->p_switchyard || cand == 0)) {
             *kind = GR_ELEM_BUS;
             *index = sy;

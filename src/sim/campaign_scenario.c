@@ -21,7 +21,8 @@ void gr_campaign_scenario_defaults(gr_campaign_scenario *s)
         s->salvo[t] = 1;
     for (int c = 0; c < GR_ASSET_NCLASS; c++)
         s->class_weight[c] = 1.0;
-    s->class_weight[GR_ASSET_LINE] = 0.0;
+    for (int l = 0; l < GR_ASSET_NLEVEL; l++)
+        s->class_weight[GR_ASSET_LINE + l] = 0.0;
     s->class_weight[GR_ASSET_PLANT + GR_PLANT_NUCLEAR] = 0.0;
     s->detect_km = 0.0;
     for (int k = 0; k < GR_REPAIR_NKIND; k++)

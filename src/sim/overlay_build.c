@@ -6,7 +6,7 @@
  * grid and the user can edit what the builder guessed.
  * - Substations: union-find over branches that join two buses of one site:
  *   transformers (tap other than 0/1, a phase shift, or two base kV: the
- *   rule of gr_damage_classify, so every transformer lies inside one
+ *   rule of gr_grid_branch_is_transformer, so every transformer lies inside one
  *   substation, as the campaign's asset table needs), bus ties (|z| below
  *   zero_z_pu), and branches between buses whose names agree once a trailing
  *   number is dropped ("ODESSA 2 0" and "ODESSA 2 1").
@@ -125,7 +125,7 @@ static int group_substations(const gr_case *c, const gr_grid *g, double zero_z, 
         p[b] = b;
     for (int k = 0; k < g->nl; k++) {
         int f = g->br_f[k], t = g->br_t[k];
-        int trafo = g->br_tap[k] != 1.0 || g->br_shift[k] != 0.0 || g->base_kv[f] != g->base_kv[t];
+        int trafo = gr_grid_branch_is_transformer(g, k);
         int tie = hypot(g->br_r[k], g->br_x[k]) < zero_z;
         int named = c->bus_name && same_site_name(c->bus_name[f], c->bus_name[t]);
         if (trafo || tie || named)
@@ -246,8 +246,7 @@ static int sub_facts(ob_state *s)
         s->sub_gen[s->bus_sub[g->gen_bus[k]]]++;
     for (int k = 0; k < g->nl; k++) {
         int f = g->br_f[k], t = g->br_t[k];
-        if (s->bus_sub[f] == s->bus_sub[t] &&
-            (g->br_tap[k] != 1.0 || g->br_shift[k] != 0.0 || g->base_kv[f] != g->base_kv[t]))
+        if (s->bus_sub[f] == s->bus_sub[t] && gr_grid_branch_is_transformer(g, k))
             s->sub_trafo[s->bus_sub[f]] = 1;
     }
     for (int i = 0; i < n; i++)

@@ -145,4 +145,50 @@ if run 0 write "$G" campaign --write-scenario "$W/default.json" --quiet; then
   ls -d "$W"/gridres-out-* >/dev/null 2>&1 || fail "no gridres-out-* directory by default"
 fi
 
+# --- voltage classes and the line/transformer split from the case itself ------------------
+# Independent count with awk over the .m file: a branch is a transformer when its buses' base
+# kV differ, its ratio is neither 0 nor 1, or it has a phase shift (docs/own_grid.md).
+xf_count() {
+  awk '
+    /^[[:space:]]*mpc\.bus[[:space:]]*=/ { t = "bus"; next }
+    /^[[:space:]]*mpc\.branch[[:space:]]*=/ { t = "br"; next }
+    /^[[:space:]]*\]/ { t = ""; next }
+    t != "" {
+      line = $0; sub(/%.*/, "", line); gsub(/;/, " ", line)
+      n = split(line, f, /[[:space:]]+/); k = 0
+      for (i = 1; i <= n; i++) if (f[i] != "") v[++k] = f[i]
+      if (k == 0) next
+      if (t == "bus") kv[v[1] + 0] = v[10] + 0
+      else if (kv[v[1] + 0] != kv[v[2] + 0] || (v[9] + 0 != 0 && v[9] + 0 != 1) || v[10] + 0 != 0) nx++
+      else nl++
+    }
+    END { printf "%d lines, %d transformers\n", nl, nx }' "$1"
+}
+C6="$ROOT/tests/data/campaign/case6_400_220.m"
+if run 0 info6 "$G" info "$C6"; then
+  expect_in "$W/info6.out" '^branches +5 lines, 3 transformers,' info6_split
+  n_check=$((n_check + 1))
+  [ "$(xf_count "$C6")" = "5 lines, 3 transformers" ] || fail "info6: awk count $(xf_count "$C6")"
+fi
+C1951="$SHARED/cases/matpower/case1951rte.m"
+if [ -f "$C1951" ]; then
+  if run 0 info1951 "$G" info "$C1951"; then
+    want=$(xf_count "$C1951")
+    expect_in "$W/info1951.out" "^branches +$want," info1951_split
+  fi
+fi
+# a 400/220 kV grid: classes named by its kV; "sub400" protects; "sub750" fails listing levels
+mkdir -p "$W/v400"
+cp "$C6" "$W/v400/"
+cat >"$W/v400/ok.json" <<'EOF'
+{"format": "gridres-campaign", "version": 1, "grid": "case6_400_220.m", "nights": 1,
+ "threat_types": {"drone": {"p_damage": {"sub400": 1, "sub220": 0.5, "line": 0}}},
+ "protection": {"class": {"sub400": 0.85}}, "schedule": []}
+EOF
+sed 's/"sub400": 0.85/"sub750": 0.85/' "$W/v400/ok.json" >"$W/v400/bad.json"
+run 0 v400_ok "$G" campaign "$W/v400/ok.json" --out "$W/v400/o" --quiet
+if run 2 v400_bad "$G" campaign "$W/v400/bad.json" --out "$W/v400/b" --quiet; then
+  expect_in "$W/v400_bad.err" 'bad\.json: \$\.protection\.class: unknown asset class "sub750" \(the case.s voltage levels: 400, 220 kV; expected one of: sub400, sub220, line400, line220' v400_bad_msg
+fi
+
 finish

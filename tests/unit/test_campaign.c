@@ -613,6 +613,71 @@ static void test_planner_repairs(void **state)
 
 /* Out of memory anywhere in a run or in reading a scenario: an error, never a
  * crash or a leak (ASan in CI checks the leaks). */
+/* ------------------------------------------------------------------------
+ * Voltage classes from the case: on a hand-made 400/220 kV grid
+ * (tests/data/campaign/case6_400_220.m) the classes are named by its kV,
+ * "sub400" protects its two 400 kV substations (worked out by hand: the
+ * overlay builder joins buses 3-4-6 and 2-5 through their transformers, bus 1
+ * is a plant), its lines split 3 at 400 kV and 2 at 220 kV, and a key of a
+ * level it lacks ("sub750") fails naming the levels present.
+ * ------------------------------------------------------------------------ */
+static int parse_400(const char *extra, gr_campaign_scenario **s, gr_error *err)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "{\"format\": \"gridres-campaign\", \"version\": 1, \"grid\": \"case6_400_220.m\","
+             " \"nights\": 1, \"schedule\": []%s}", extra);
+    return gr_campaign_scenario_parse(text, strlen(text), "c400.json",
+                                      GRIDRES_TEST_DATA "/campaign", s, err);
+}
+
+static void test_voltage_classes_from_case(void **state)
+{
+    (void)state;
+    gr_campaign_scenario *s = NULL;
+    gr_error err = {0, ""};
+    int st = parse_400(", \"protection\": {\"class\": {\"sub400\": 0.7, \"lineHV\": 0.2}},"
+                       " \"targets\": {\"class_weight\": {\"line\": 2, \"line400\": 3}}",
+                       &s, &err);
+    if (st != GR_OK)
+        fail_msg("parse failed (%d): %s", st, err.msg);
+    const gr_campaign_assets *a = &s->assets;
+    assert_int_equal(a->nlevel, 2);
+    assert_true(a->level_kv[0] == 400.0 && a->level_kv[1] == 220.0);
+    assert_string_equal(gr_campaign_class_name(a, GR_ASSET_SUB + 0), "sub400");
+    assert_string_equal(gr_campaign_class_name(a, GR_ASSET_SUB + 1), "sub220");
+    assert_string_equal(gr_campaign_class_name(a, GR_ASSET_LINE + 1), "line220");
+    assert_string_equal(gr_campaign_class_name(a, GR_ASSET_SUB + 2), "?");
+    int nsub400 = 0, nline[2] = {0, 0};
+    for (int i = 0; i < a->n; i++) {
+        int c = a->cls[i];
+        if (c == GR_ASSET_SUB + 0) {
+            nsub400++;
+            assert_true(a->switchyard[i] >= 0);
+            assert_true(a->protection[i] == 0.7);
+        } else if (c >= GR_ASSET_LINE && c < GR_ASSET_PLANT) {
+            nline[c - GR_ASSET_LINE]++;
+            assert_true(a->protection[i] == (c == GR_ASSET_LINE + 1 ? 0.2 : 0.0));
+        } else {
+            assert_true(a->protection[i] == 0.0);
+        }
+    }
+    assert_int_equal(nsub400, 2);
+    assert_int_equal(nline[0], 3);
+    assert_int_equal(nline[1], 2);
+    /* the more specific key wins whatever the order: "line400" over "line" */
+    assert_true(s->class_weight[GR_ASSET_LINE + 0] == 3.0);
+    assert_true(s->class_weight[GR_ASSET_LINE + 1] == 2.0);
+    gr_campaign_scenario_free(s);
+    s = NULL;
+    st = parse_400(", \"protection\": {\"class\": {\"sub750\": 0.85}}", &s, &err);
+    assert_int_equal(st, GR_EPARSE);
+    assert_null(s);
+    assert_non_null(strstr(err.msg, "c400.json: $.protection.class: unknown asset class \"sub750\""));
+    assert_non_null(strstr(err.msg, "the case's voltage levels: 400, 220 kV"));
+    assert_non_null(strstr(err.msg, "sub400, sub220, line400, line220"));
+}
+
 static void test_out_of_memory(void **state)
 {
     (void)state;
@@ -671,6 +736,7 @@ int main(void)
         cmocka_unit_test(test_bad_scenarios),
         cmocka_unit_test(test_planner_repairs),
         cmocka_unit_test(test_out_of_memory),
+        cmocka_unit_test(test_voltage_classes_from_case),
     };
     return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }

@@ -307,6 +307,48 @@ static int teardown(void **state)
     return 0;
 }
 
+/* The one transformer rule and the voltage levels, on the hand-made 400/220 kV
+ * case (its header lists which rows are transformers: 3-4 and 2-5 join 400
+ * and 220 kV, 4-6 has a tap of 1.05; 1-3's explicit tap of 1 is a line); the
+ * builder puts every transformer inside one substation. */
+static void test_transformer_rule_and_levels(void **state)
+{
+    (void)state;
+    gr_case *c = NULL;
+    gr_grid *g = NULL;
+    gr_overlay *ov = NULL;
+    gr_error err = {0, ""};
+    gr_overlay_build_options bo;
+    assert_int_equal(gr_case_read(GRIDRES_TEST_DATA "/campaign/case6_400_220.m", &c, &err), GR_OK);
+    assert_int_equal(gr_grid_from_case(c, &g, &err), GR_OK);
+    static const int want[8] = {0, 0, 0, 1, 1, 0, 0, 1};
+    for (int k = 0; k < g->nl; k++)
+        assert_int_equal(gr_grid_branch_is_transformer(g, k), want[k]);
+    gr_overlay_build_options_default(&bo);
+    assert_int_equal(gr_overlay_build(c, g, &bo, &ov, &err), GR_OK);
+    for (int k = 0; k < g->nl; k++)
+        if (want[k])
+            assert_int_equal(ov->bus_substation[g->br_f[k]], ov->bus_substation[g->br_t[k]]);
+    double lv[6];
+    assert_int_equal(gr_kv_levels(g->base_kv, g->nb, lv, 6), 2);
+    assert_true(lv[0] == 400.0 && lv[1] == 220.0);
+    assert_int_equal(gr_kv_class_levels(g->base_kv, g->nb, lv, 6), 2);
+    assert_int_equal(gr_kv_level_index(lv, 2, 220.0), 1);
+    assert_int_equal(gr_kv_level_index(lv, 2, 399.0), 1);
+    assert_int_equal(gr_kv_level_index(lv, 2, 399.99), 0); /* 0.1 kV rounding */
+    assert_int_equal(gr_kv_level_index(lv, 2, 63.0), 1);
+    /* the synthetic region's levels keep all three, even without 750 kV */
+    const double sy[4] = {330.0, 110.0, 330.0, 110.0};
+    assert_int_equal(gr_kv_class_levels(sy, 4, lv, 6), 3);
+    assert_true(lv[0] == 750.0 && lv[1] == 330.0 && lv[2] == 110.0);
+    assert_int_equal(gr_kv_band(400.0), GR_BAND_EHV);
+    assert_int_equal(gr_kv_band(220.0), GR_BAND_HV);
+    assert_int_equal(gr_kv_band(63.0), GR_BAND_MV);
+    gr_overlay_free(ov);
+    gr_grid_free(g);
+    gr_case_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -314,6 +356,7 @@ int main(void)
         cmocka_unit_test(test_case2383wp),  cmocka_unit_test(test_activsg2000_raw),
         cmocka_unit_test(test_geo),         cmocka_unit_test(test_geo_errors),
         cmocka_unit_test(test_reader_checks),
+        cmocka_unit_test(test_transformer_rule_and_levels),
     };
     return tu_exit(cmocka_run_group_tests(tests, setup, teardown));
 }
