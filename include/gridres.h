@@ -869,7 +869,8 @@ void gr_shed_result_free(gr_shed_result *r);
     X(OPERATOR_SHED, "operator_shed")   /* emergency shedding LP (control = shed) */ \
     X(VCLS, "vcls")                     /* model accfm: AC island did not converge;  \
                                            AC-CFM's OPF-based voltage-collapse load  \
-                                           shedding is replaced by tripping it */
+                                           shedding is replaced by tripping it */ \
+    X(UNDERLOAD, "gen_underload")       /* model accfm: unit below Pmin tripped */
 
 typedef enum {
 #define GR_CASCADE_CAUSE_ENUM(name, text) GR_CAUSE_##name,
