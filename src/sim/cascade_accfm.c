@@ -73,6 +73,10 @@ typedef struct ac_state {
     double *pg_prev;    /* ng */
     double *sum_pmax;   /* nb: per bus, Pmax of units on */
     int iter;
+    /* AC solver kept while the topology, the units on and the REF buses
+     * stay (gr_pf_solver: only set points and loads may change) */
+    gr_pf_solver *solver;
+    int *sig;           /* nl + ng + nb: br_on, gen_on, REF flags at its creation */
 } ac_state;
 
 static int mva_round_exceeds(double mean_s, double rate, double base)
@@ -292,22 +296,66 @@ static int trip_unit(ac_state *a, int k, int cause)
     return casc_log(a->ws, GR_ELEM_GEN, k, cause, 0.0, 0.0);
 }
 
-/* Islands of the current grid, the unit lists, and a power flow; units'
- * reactive output written back (PQ buses hold it as MATPOWER's gen table). */
+/* 1 when the grid's topology, units on or REF buses differ from sig (and
+ * sig is updated). */
+static int signature_changed(ac_state *a)
+{
+    const gr_grid *g = a->ws->g;
+    int changed = 0, *p = a->sig;
+    for (int k = 0; k < g->nl; k++, p++)
+        if (*p != g->br_on[k])
+            *p = g->br_on[k], changed = 1;
+    for (int k = 0; k < g->ng; k++, p++)
+        if (*p != gen_on(g, k))
+            *p = gen_on(g, k), changed = 1;
+    for (int b = 0; b < g->nb; b++, p++) {
+        int v = g->bus_type[b] == GR_BUS_REF ? 1 : g->bus_type[b] == GR_BUS_ISOLATED ? 2 : 0;
+        if (*p != v)
+            *p = v, changed = 1;
+    }
+    return changed;
+}
+
+/* Islands of the current grid, the unit lists, and an AC power flow (what
+ * casc_solve_pf does, through a kept solver); the solved dispatch, the
+ * units' reactive output (PQ buses hold it, as MATPOWER's gen table) and
+ * the voltages (warm start) written back for converged islands. */
 static int power_flow(ac_state *a, gr_error *err)
 {
     casc_ws *ws = a->ws;
+    gr_grid *g = ws->g;
     int st = casc_islands_update(ws, err);
-    if (st || (st = casc_solve_pf(ws, err)))
+    if (st)
         return st;
+    if (signature_changed(a) || !a->solver) {
+        gr_pf_solver_free(a->solver);
+        a->solver = NULL;
+        if ((st = gr_pf_solver_create(g, &a->solver, err)))
+            return st;
+    }
+    gr_pf_result_free(ws->pf);
+    ws->pf = NULL;
+    if ((st = gr_pf_solver_solve(a->solver, g, &ws->opt.pf, &ws->pf, err)))
+        return st;
+    ws->n_steps++;
     build_gen_lists(a);
     const gr_pf_result *r = ws->pf;
-    gr_grid *g = ws->g;
     for (int k = 0; k < g->ng; k++) {
         int s = r->bus_island[g->gen_bus[k]];
-        if (gen_on(g, k) && s >= 0 && r->island_converged[s] == 1)
+        if (gen_on(g, k) && s >= 0 && r->island_converged[s] == 1) {
+            g->pg[k] = r->pg[k];
             g->qg[k] = r->qg[k];
+        }
     }
+    for (int b = 0; b < g->nb; b++) {
+        int s = r->bus_island[b];
+        if (s >= 0 && r->island_converged[s] == 1) {
+            g->vm0[b] = r->vm[b];
+            g->va0[b] = r->va[b];
+        }
+    }
+    if (ws->opt.on_step)
+        ws->opt.on_step(ws->opt.user, g, r, ws->t);
     return GR_OK;
 }
 
@@ -760,9 +808,10 @@ int casc_accfm_run(casc_ws *ws, gr_error *err)
     a.glist = gr_malloc(ng * sizeof(int));
     a.pg_prev = gr_calloc(ng, sizeof(double));
     a.sum_pmax = gr_calloc(nb, sizeof(double));
+    a.sig = gr_calloc((size_t)g->nl + (size_t)g->ng + nb, sizeof(int));
     int st = GR_ENOMEM;
     if (!a.halted || !a.changed || !a.acted || !a.prev_isl || !a.first_new || !a.split ||
-        !a.gptr || !a.glist || !a.pg_prev || !a.sum_pmax) {
+        !a.gptr || !a.glist || !a.pg_prev || !a.sum_pmax || !a.sig) {
         gr_error_set(err, st, "out of memory in the cascade");
         goto done;
     }
@@ -798,5 +847,7 @@ done:
     gr_free(a.glist);
     gr_free(a.pg_prev);
     gr_free(a.sum_pmax);
+    gr_free(a.sig);
+    gr_pf_solver_free(a.solver);
     return st;
 }

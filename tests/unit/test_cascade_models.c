@@ -270,12 +270,250 @@ static void test_dcsimsep_trip_smallest(void **state)
     gr_grid_free(g);
 }
 
+
+/* ------------------------------------------------------------------------
+ * AC-CFM. Cases with r = 0 lines and Q = 0 loads: flows are P (plus small
+ * reactive losses). Events carry the iteration number as t_s.
+ * ------------------------------------------------------------------------ */
+static gr_grid *ac_grid(const char *bus, const char *gen, const char *branch)
+{
+    char text[4096];
+    snprintf(text, sizeof text,
+             "function mpc = caseac\n"
+             "mpc.version = '2';\n"
+             "mpc.baseMVA = 100;\n"
+             "mpc.bus = [\n%s];\n"
+             "mpc.gen = [\n%s];\n"
+             "mpc.branch = [\n%s];\n",
+             bus, gen, branch);
+    return grid_from_text(text);
+}
+
+/* Instantaneous trips above 1.01 x rateA and the recursion: G1 at bus 1,
+ * 100 MW at bus 2, lines x 0.1, 0.1, 0.2 (rateA 40, 55, 20; base flows 40,
+ * 40, 20 MW). Line 3 out: iteration 1, lines 1 and 2 at 50 MW: line 1 (over
+ * 40.4) trips; iteration 2, line 2 at 100 MW (over 55.55) trips; iteration
+ * 3, two islands: bus 2 has no generation (100 MW lost), bus 1 no load. */
+static void test_accfm_lines_recursion(void **state)
+{
+    (void)state;
+    gr_grid *g = ac_grid("  1 3 0   0 0 0 1 1 0 110 1 1.1 0.9;\n"
+                         "  2 1 100 0 0 0 1 1 0 110 1 1.1 0.9;\n",
+                         "  1 100 0 300 -300 1 100 1 200 0;\n",
+                         "  1 2 0 0.1 0 40 45 50 0 0 1 -360 360;\n"
+                         "  1 2 0 0.1 0 55 60 65 0 0 1 -360 360;\n"
+                         "  1 2 0 0.2 0 20 25 30 0 0 1 -360 360;\n");
+    gr_cascade_options o;
+    options(&o, GR_CASCADE_MODEL_ACCFM);
+    int br[1] = {2};
+    gr_cascade_result *r = run(g, &o, 1, br, 0, NULL);
+    expect_event(r, 0, GR_ELEM_BRANCH, 2, GR_CAUSE_DAMAGE, 0.0, 0.0);
+    expect_event(r, 1, GR_ELEM_BRANCH, 0, GR_CAUSE_OVERLOAD_INSTANT, 1.0, 0.0);
+    assert_near(r->events[1].value, 50.0 / 40.0, 2e-3, 0); /* + reactive losses */
+    expect_event(r, 2, GR_ELEM_BRANCH, 1, GR_CAUSE_OVERLOAD_INSTANT, 2.0, 0.0);
+    assert_near(r->events[2].value, 100.0 / 55.0, 5e-3, 0);
+    expect_event(r, 3, GR_ELEM_ISLAND, 1, GR_CAUSE_ISLANDING, 3.0, 100.0);
+    assert_int_equal(r->n_events, 4);
+    assert_near(r->served_mw, 0.0, 1e-9, 0);
+    check_accounts(r);
+    gr_cascade_result_free(r);
+    /* rateA 0 on line 2: unlimited (AC-CFM's code would trip it at any
+     * flow; docs/cascade.md), the cascade stops after line 1. */
+    g->rate_a[1] = 0.0;
+    r = run(g, &o, 1, br, 0, NULL);
+    assert_int_equal(r->n_trips, 1);
+    assert_near(r->served_mw, 100.0, 1e-9, 0);
+    gr_cascade_result_free(r);
+    gr_grid_free(g);
+}
+
+/* UFLS: bus 3 (G2: 50 MW, Pmax 60; load 70 MW) islanded. Its power flow
+ * puts G2 at 70 (> Pmax): dG = 20 MW; the units cannot cover it, so every
+ * load is scaled by min(60, 1.15 x 50) / 1.1 / 70 = 0.74675 (rounded to 1e-5):
+ * 17.7275 MW shed, then G2 = 52.2725 MW. */
+static void test_accfm_ufls(void **state)
+{
+    (void)state;
+    gr_grid *g = ac_grid("  1 3 0 0 0 0 1 1 0 110 1 1.1 0.9;\n"
+                         "  2 1 1000 0 0 0 1 1 0 110 1 1.1 0.9;\n"
+                         "  3 2 70 0 0 0 1 1 0 110 1 1.1 0.9;\n",
+                         "  1 1020 0 300 -300 1 100 1 2000 0;\n"
+                         "  3 50 0 300 -300 1 100 1 60 0;\n",
+                         "  1 2 0 0.01 0 0 0 0 0 0 1 -360 360;\n"
+                         "  2 3 0 0.01 0 0 0 0 0 0 1 -360 360;\n");
+    gr_cascade_options o;
+    options(&o, GR_CASCADE_MODEL_ACCFM);
+    int br[1] = {1};
+    gr_cascade_result *r = run(g, &o, 1, br, 0, NULL);
+    double keep = 0.74675;
+    expect_event(r, 1, GR_ELEM_ISLAND, 2, GR_CAUSE_UFLS, 1.0, 70.0 * (1.0 - keep));
+    assert_near(r->events[1].value, 1.0 - keep, 1e-12, 0);
+    assert_near(r->pd_mw[2], 70.0 * keep, 1e-9, 1e-12);
+    assert_near(r->pg_mw[1], 70.0 * keep, 1e-6, 1e-9);
+    assert_near(r->lost_by_cat_mw[GR_LOSS_UFLS], 70.0 * (1.0 - keep), 1e-9, 1e-12);
+    assert_near(r->served_mw, 1000.0 + 70.0 * keep, 1e-9, 1e-12);
+    assert_int_equal(r->n_events, 2);
+    check_accounts(r);
+    gr_cascade_result_free(r);
+    gr_grid_free(g);
+}
+
+/* OFGS: bus 3 with G2a (40 MW, Pmax 100), G2b (30 MW, Pmax 50) and 30 MW
+ * exports 40 MW; islanded, dG = -40 MW > 15 % of 70: the units smallest by
+ * Pmax trip until the next would pass 40 MW — none reaches it, so one (G2b)
+ * trips; G2a then carries the 30 MW. */
+static void test_accfm_ofgs(void **state)
+{
+    (void)state;
+    gr_grid *g = ac_grid("  1 3 0 0 0 0 1 1 0 110 1 1.1 0.9;\n"
+                         "  2 1 500 0 0 0 1 1 0 110 1 1.1 0.9;\n"
+                         "  3 2 30 0 0 0 1 1 0 110 1 1.1 0.9;\n",
+                         "  1 460 0 300 -300 1 100 1 2000 0;\n"
+                         "  3 40 0 300 -300 1 100 1 100 0;\n"
+                         "  3 30 0 300 -300 1 100 1 50 0;\n",
+                         "  1 2 0 0.01 0 0 0 0 0 0 1 -360 360;\n"
+                         "  2 3 0 0.01 0 0 0 0 0 0 1 -360 360;\n");
+    gr_cascade_options o;
+    options(&o, GR_CASCADE_MODEL_ACCFM);
+    int br[1] = {1};
+    gr_cascade_result *r = run(g, &o, 1, br, 0, NULL);
+    expect_event(r, 1, GR_ELEM_GEN, 2, GR_CAUSE_OVERFREQUENCY, 1.0, 0.0);
+    assert_int_equal(r->gen_on[2], 0);
+    assert_near(r->pg_mw[1], 30.0, 1e-6, 1e-9);
+    assert_near(r->lost_mw, 0.0, 1e-9, 0);
+    gr_cascade_result_free(r);
+    gr_grid_free(g);
+}
+
+/* UVLS: 100 MW + 20 Mvar at bus 2 behind x = 0.1, r = 0.01 (Vm about 0.98)
+ * with Vmin 0.999 and the case's limits kept: 5 % of the original load per
+ * iteration (5 MW at t = 1 .. 5), then the remaining 75 MW trip (t = 6). */
+static void test_accfm_uvls(void **state)
+{
+    (void)state;
+    gr_grid *g = ac_grid("  1 3 0 0 0 0 1 1 0 110 1 1.1 0.9;\n"
+                         "  2 1 100 20 0 0 1 1 0 110 1 1.1 0.999;\n",
+                         "  1 100 0 300 -300 1 100 1 200 0;\n",
+                         "  1 2 0.01 0.1 0 0 0 0 0 0 1 -360 360;\n");
+    gr_cascade_options o;
+    options(&o, GR_CASCADE_MODEL_ACCFM);
+    o.base_overload = GR_CASCADE_BASE_KEEP;
+    gr_cascade_result *r = run(g, &o, 0, NULL, 0, NULL);
+    for (int e = 0; e < 5; e++)
+        expect_event(r, e, GR_ELEM_BUS, 1, GR_CAUSE_UVLS, e + 1.0, 5.0);
+    expect_event(r, 5, GR_ELEM_BUS, 1, GR_CAUSE_UVLS, 6.0, 75.0);
+    assert_int_equal(r->n_events, 6);
+    assert_near(r->lost_by_cat_mw[GR_LOSS_UVLS], 100.0, 1e-9, 1e-12);
+    check_accounts(r);
+    gr_cascade_result_free(r);
+    /* raise (default): Vmin lowered to the base voltage, nothing happens */
+    o.base_overload = GR_CASCADE_BASE_RAISE;
+    r = run(g, &o, 0, NULL, 0, NULL);
+    assert_int_equal(r->n_events, 0);
+    assert_near(r->lost_mw, 0.0, 1e-12, 0);
+    gr_cascade_result_free(r);
+    gr_grid_free(g);
+}
+
+/* Divergence: 250 MW over two lines x = 0.3 (nose of the pair at 333 MW);
+ * one out, the other's nose is 167 MW: the power flow fails and the island
+ * is tripped as vcls (its 250 MW counted as voltage collapse). */
+static void test_accfm_vcls(void **state)
+{
+    (void)state;
+    gr_grid *g = ac_grid("  1 3 0 0 0 0 1 1 0 110 1 1.1 0.5;\n"
+                         "  2 1 250 0 0 0 1 1 0 110 1 1.1 0.5;\n",
+                         "  1 250 0 900 -900 1 100 1 500 0;\n",
+                         "  1 2 0 0.3 0 0 0 0 0 0 1 -360 360;\n"
+                         "  1 2 0 0.3 0 0 0 0 0 0 1 -360 360;\n");
+    gr_cascade_options o;
+    options(&o, GR_CASCADE_MODEL_ACCFM);
+    int br[1] = {0};
+    gr_cascade_result *r = run(g, &o, 1, br, 0, NULL);
+    expect_event(r, 1, GR_ELEM_ISLAND, 0, GR_CAUSE_VCLS, 1.0, 250.0);
+    assert_near(r->lost_by_cat_mw[GR_LOSS_VOLTAGE_COLLAPSE], 250.0, 1e-9, 0);
+    assert_int_equal(gr_cascade_cause_category(GR_CAUSE_VCLS), GR_LOSS_VOLTAGE_COLLAPSE);
+    assert_string_equal(gr_cascade_cause_name(GR_CAUSE_VCLS), "vcls");
+    check_accounts(r);
+    gr_cascade_result_free(r);
+    gr_grid_free(g);
+}
+
+/* Names, parse, bad options; same results for 1 and 2 threads. */
+static void test_models_api(void **state)
+{
+    (void)state;
+    assert_int_equal(gr_cascade_model_parse("dcsimsep"), GR_CASCADE_MODEL_DCSIMSEP);
+    assert_int_equal(gr_cascade_model_parse("accfm"), GR_CASCADE_MODEL_ACCFM);
+    assert_int_equal(gr_cascade_model_parse("gridres"), GR_CASCADE_MODEL_GRIDRES);
+    assert_int_equal(gr_cascade_model_parse("DCSIMSEP"), -1);
+    assert_string_equal(gr_cascade_model_name(9), "?");
+    gr_grid *g = grid_from_text(case_r);
+    gr_cascade_options o;
+    options(&o, 3);
+    gr_cascade_result *r = NULL;
+    gr_error err = {0};
+    assert_int_equal(gr_cascade_run(g, NULL, &o, &r, &err), GR_EINVAL);
+    assert_non_null(strstr(err.msg, "model"));
+    options(&o, GR_CASCADE_MODEL_DCSIMSEP);
+    o.stop_served = 1.5;
+    assert_int_equal(gr_cascade_run(g, NULL, &o, &r, &err), GR_EINVAL);
+    gr_grid_free(g);
+}
+
+static void same_mc(const char *rel, int model, int n)
+{
+    char path[4096];
+    TU_NEED_SHARED(rel, path, sizeof path);
+    gr_case *c = NULL;
+    gr_grid *g = NULL;
+    gr_error err = {0};
+    if (gr_case_read(path, &c, &err) != GR_OK || gr_grid_from_case(c, &g, &err) != GR_OK)
+        fail_msg("%s: %s", rel, err.msg);
+    gr_case_free(c);
+    gr_cascade_options o;
+    options(&o, model);
+    o.stop_served = 0.0;
+    gr_cascade_mc_result *m1 = NULL, *m2 = NULL;
+    assert_int_equal(gr_cascade_random_n2(g, &o, n, 7, 1, &m1, &err), GR_OK);
+    assert_int_equal(gr_cascade_random_n2(g, &o, n, 7, 2, &m2, &err), GR_OK);
+    int lost = 0;
+    for (int e = 0; e < n; e++) {
+        assert_int_equal(m1->status[e], GR_OK);
+        assert_true(m1->mw_lost[e] == m2->mw_lost[e]);
+        assert_int_equal(m1->n_trips[e], m2->n_trips[e]);
+        double sum = 0.0;
+        for (int k = 0; k < GR_LOSS_N; k++)
+            sum += m1->lost_by_cat_mw[e * GR_LOSS_N + k];
+        assert_near(sum, m1->mw_lost[e], 1e-6, 1e-9);
+        lost += m1->mw_lost[e] > 0.0;
+    }
+    assert_true(lost > 0); /* some events cascade */
+    gr_cascade_mc_result_free(m1);
+    gr_cascade_mc_result_free(m2);
+    gr_grid_free(g);
+}
+
+static void test_models_mc_case39(void **state)
+{
+    (void)state;
+    same_mc("cases/matpower/case39.m", GR_CASCADE_MODEL_DCSIMSEP, 60);
+    same_mc("cases/matpower/case39.m", GR_CASCADE_MODEL_ACCFM, 30);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dcsimsep_relays),
         cmocka_unit_test(test_dcsimsep_rebalance),
         cmocka_unit_test(test_dcsimsep_trip_smallest),
+        cmocka_unit_test(test_accfm_lines_recursion),
+        cmocka_unit_test(test_accfm_ufls),
+        cmocka_unit_test(test_accfm_ofgs),
+        cmocka_unit_test(test_accfm_uvls),
+        cmocka_unit_test(test_accfm_vcls),
+        cmocka_unit_test(test_models_api),
+        cmocka_unit_test(test_models_mc_case39),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
