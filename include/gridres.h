@@ -1535,6 +1535,10 @@ typedef struct gr_campaign_scenario {
     double reclose_h;       /* tripped (undamaged) elements are back after this: 2 h */
     char *text;             /* the scenario JSON as read (or the built-in text) */
     int overlay_built;      /* 1: "grid" without "overlay": gr_overlay_build made it */
+    int cascade_model;      /* "cascade": {"model": "gridres"|"dcsimsep"|"accfm"}:
+                               GR_CASCADE_MODEL_* of the wave cascades (default
+                               gridres; the reference models take no operator
+                               shedding, docs/cascade.md) */
 } gr_campaign_scenario;
 
 /* The built-in default scenario as JSON text (static, NUL-terminated): the
