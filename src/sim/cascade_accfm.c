@@ -401,8 +401,8 @@ static int share_slack(ac_state *a, int s)
 }
 
 /* distribute_slack, second half: clip at Pmax / Pmin and re-share (MW
- * rounding to 1e-4 as the code). */
-static void clip_units(ac_state *a, int s)
+ * rounding to 1e-4 as the code). Returns 1 when a unit moved. */
+static int clip_units(ac_state *a, int s)
 {
     gr_grid *g = a->ws->g;
     double base = g->base_mva;
@@ -417,7 +417,7 @@ static void clip_units(ac_state *a, int s)
                 bad = 1, deficit -= g->pg[k] - g->pmin[k];
         }
         if (!bad)
-            return;
+            return round_no > 0;
         for (int q = a->gptr[s]; q < a->gptr[s + 1]; q++) {
             int k = a->glist[q];
             if (g->pg[k] > g->pmax[k])
@@ -451,6 +451,7 @@ static void clip_units(ac_state *a, int s)
                     g->pg[k] = round_to((1.0 + df) * g->pg[k] * base, 4) / base;
             }
     }
+    return 1;
 }
 
 static double island_pg(const ac_state *a, int s)
@@ -740,11 +741,14 @@ static int iterate(ac_state *a, gr_error *err)
     if (moved) {
         if ((st = power_flow(a, err)))
             return st;
+        int clipped = 0;
         for (int s = 0; s < ws->isl->n; s++)
             if (island_active(a, s) && a->acted[ws->isl_bus[ws->isl_ptr[s]]] == 2 &&
                 converged(ws, s))
-                clip_units(a, s);
-        if ((st = power_flow(a, err)))
+                clipped |= clip_units(a, s);
+        /* the code's last runpf: the same inputs give the same solution when
+         * nothing was clipped, so it is skipped then */
+        if (clipped && (st = power_flow(a, err)))
             return st;
         memset(a->acted, 0, (size_t)nb * sizeof(int));
     }
