@@ -903,9 +903,11 @@ enum { GR_CASCADE_CONTROL_NONE = 0, GR_CASCADE_CONTROL_SHED = 1 };
  * events up to 900 s in steps of at most 60 s, stop_served. ACCFM: the rules
  * of AC-CFM (Noebels, Preece & Panteli, IEEE Syst. J. 2020; mnoebels/AC-CFM
  * get_default_settings.m): AC power flow per island, recursive, instantaneous
- * trips above 1.01 x rateA, UFLS, O/UXL, UVLS, vcls. Both take their own
- * parameters from their sources; of the options below they use only pf
- * (accfm), stop_served (dcsimsep), max_steps and on_step. */
+ * trips above 1.01 x rateA, UFLS, O/UXL, UVLS, vcls; event times are its
+ * iterations. Both take their own parameters from their sources; of the
+ * options below they use only base_overload (raise: also the Q limits, Vmin
+ * and Pmin the base breaks, accfm), pf (accfm), stop_served (dcsimsep),
+ * max_steps and on_step; control is always none. */
 enum { GR_CASCADE_MODEL_GRIDRES = 0, GR_CASCADE_MODEL_DCSIMSEP = 1, GR_CASCADE_MODEL_ACCFM = 2 };
 const char *gr_cascade_model_name(int model); /* "gridres", "dcsimsep", "accfm"; "?" */
 int gr_cascade_model_parse(const char *name);  /* GR_CASCADE_MODEL_*, -1 if unknown */
@@ -1017,8 +1019,10 @@ typedef struct gr_cascade_result {
     int n_trips;                /* branches and generators tripped by the cascade */
     int n_steps;                /* power flows solved */
     double t_end_s;             /* time of the last event */
-    int stop_reason;            /* 0: no overload left, 1: t_max_s, 2: max_steps,
-                                   3: load served below stop_served (dcsimsep) */
+    int stop_reason;            /* 0: no overload left (accfm: every island halted),
+                                   1: t_max_s (dcsimsep: 900 s), 2: max_steps (accfm:
+                                   or 100 iterations), 3: load served below
+                                   stop_served (dcsimsep) */
     int n_islands;              /* final islands with generation (live) */
     int n_dark_islands;
     int *bus_island;            /* nb: final island (-1: isolated); numbered as gr_islands */
