@@ -5,11 +5,21 @@
  * speed-up of 2 threads over 1 measured in the same run, mean power flows
  * per event, and P(loss > 10 %). The target of DESIGN §4 / issue 5:
  * 10,000 random N-2 DC cascades on case2383wp in <= 60 s on 2 cores.
- * Usage: bench_cascade [n_dc] [n_ac] [n_shed]   (defaults 10000 200 1000) */
+ * Usage: bench_cascade [n_dc] [n_ac] [n_shed]   (defaults 10000 200 1000)
+ *
+ * bench_cascade models [n] (default 200): the three rule sets (gridres,
+ * dcsimsep, accfm; issue 18) on the same n random N-2 events (seed 1) of
+ * case39, pglib case118 and case2383wp, one thread: P(loss > 10 %), mean
+ * loss, mean trips, wall and CPU ms per cascade; on case2383wp also the
+ * ratio to the published Octave times per cascade (DCSIMSEP 5.5 s, AC-CFM
+ * 2.3 s, as quoted in issue 18) and the issue's goals (dcsimsep <= 12 ms,
+ * accfm <= 25 ms). Dispatch: the case's own (PG, slack from the base power
+ * flow), no AC OPF; see docs/cascade.md. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "gridres.h"
 
@@ -56,8 +66,82 @@ static void bench_grid(const char *name, const gr_grid *g, int n_dc, int n_ac, i
         row(name, g, 0, GR_CASCADE_CONTROL_SHED, n_shed, t, &r1);
 }
 
+/* stop: dcsimsep's stop_served (0: to the end, comparable with the others) */
+static void model_row(const char *grid, const gr_grid *g, int model, int n, double stop)
+{
+    gr_cascade_options o;
+    gr_cascade_options_default(&o);
+    o.model = model;
+    o.stop_served = stop;
+    char label[32];
+    snprintf(label, sizeof label, "%s%s", gr_cascade_model_name(model),
+             model == GR_CASCADE_MODEL_DCSIMSEP && stop > 0 ? "/stop" : "");
+    gr_cascade_mc_result *m = NULL;
+    gr_error err = {0};
+    clock_t c0 = clock();
+    int st = gr_cascade_random_n2(g, &o, n, 1, 1, &m, &err);
+    double cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
+    if (st) {
+        printf("%-12s %-13s failed: %s\n", grid, label, err.msg);
+        return;
+    }
+    int big = 0, failed = 0;
+    double mean = 0.0, trips = 0.0;
+    for (int e = 0; e < m->n; e++) {
+        failed += m->status[e] != GR_OK;
+        big += m->fraction[e] > 0.10;
+        mean += m->fraction[e];
+        trips += m->n_trips[e];
+    }
+    double ms = 1e3 * m->wall_s / m->n, cpu_ms = 1e3 * cpu / m->n;
+    printf("%-12s %-13s %6d %9.3f %9.2f %8.2f %9.2f %9.2f %6d", grid, label,
+           m->n, (double)big / m->n, 100.0 * mean / m->n, trips / m->n, ms, cpu_ms, failed);
+    if (!strcmp(grid, "case2383wp") && model != GR_CASCADE_MODEL_GRIDRES) {
+        double published = model == GR_CASCADE_MODEL_DCSIMSEP ? 5.5 : 2.3;
+        double goal = model == GR_CASCADE_MODEL_DCSIMSEP ? 12.0 : 25.0;
+        printf("   vs published Octave %.1f s/cascade: x%.0f (CPU x%.0f); goal <= %.0f ms %s",
+               published, 1e3 * published / ms, 1e3 * published / cpu_ms, goal,
+               cpu_ms <= goal ? "met (CPU)" : "NOT met (CPU)");
+    }
+    printf("\n");
+    fflush(stdout);
+    gr_cascade_mc_result_free(m);
+}
+
+static int bench_models(int n)
+{
+    static const char *const cases[][2] = {
+        {"case39", "/cases/matpower/case39.m"},
+        {"case118", "/cases/pglib/pglib_opf_case118_ieee.m"},
+        {"case2383wp", "/cases/matpower/case2383wp.m"},
+    };
+    printf("# dcsimsep/stop: stop_served 0.95 (DCSIMSEP's default): losses when it stopped\n");
+    printf("%-12s %-13s %6s %9s %9s %8s %9s %9s %6s\n", "grid", "model", "events", "P(>10%)",
+           "mean_%", "trips", "ms/casc", "cpu_ms", "failed");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s%s", GRIDRES_SHARED_DIR, cases[i][1]);
+        gr_case *c = NULL;
+        gr_grid *g = NULL;
+        gr_error err = {0};
+        if (gr_case_read(path, &c, &err) == GR_OK && gr_grid_from_case(c, &g, &err) == GR_OK)
+            for (int model = 0; model <= GR_CASCADE_MODEL_ACCFM; model++) {
+                model_row(cases[i][0], g, model, n, 0.0);
+                if (model == GR_CASCADE_MODEL_DCSIMSEP)
+                    model_row(cases[i][0], g, model, n, 0.95);
+            }
+        else
+            printf("%s: skipped (%s)\n", cases[i][0], err.msg);
+        gr_grid_free(g);
+        gr_case_free(c);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "models"))
+        return bench_models(argc > 2 ? atoi(argv[2]) : 200);
     int n_dc = argc > 1 ? atoi(argv[1]) : 10000;
     int n_ac = argc > 2 ? atoi(argv[2]) : 200;
     int n_shed = argc > 3 ? atoi(argv[3]) : 1000;

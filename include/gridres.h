@@ -932,7 +932,11 @@ void gr_shed_result_free(gr_shed_result *r);
     X(OVERFREQUENCY, "overfrequency")   /* generator tripped by a surplus */         \
     X(UVLS, "uvls")                     /* under-voltage load shedding step (AC) */  \
     X(VOLTAGE_COLLAPSE, "voltage_collapse") /* AC island did not converge */        \
-    X(OPERATOR_SHED, "operator_shed")   /* emergency shedding LP (control = shed) */
+    X(OPERATOR_SHED, "operator_shed")   /* emergency shedding LP (control = shed) */ \
+    X(VCLS, "vcls")                     /* model accfm: AC island did not converge;  \
+                                           AC-CFM's OPF-based voltage-collapse load  \
+                                           shedding is replaced by tripping it */ \
+    X(UNDERLOAD, "gen_underload")       /* model accfm: unit below Pmin tripped */
 
 typedef enum {
 #define GR_CASCADE_CAUSE_ENUM(name, text) GR_CAUSE_##name,
@@ -958,6 +962,21 @@ const char *gr_cascade_loss_name(int category); /* "islanding", "ufls", … "oth
 const char *gr_elem_kind_name(int kind);        /* "branch", "gen", "bus", "island" */
 
 enum { GR_CASCADE_CONTROL_NONE = 0, GR_CASCADE_CONTROL_SHED = 1 };
+/* Rule sets (gr_cascade_options.model; docs/cascade.md has them side by side):
+ * GRIDRES: this file's model (default). DCSIMSEP: the rules of DCSIMSEP
+ * (Eppstein & Hines, IEEE TPWRS 2012; phines/dcsimsep): DC power flow,
+ * strict rateB relays, 1 min of 5 %/min ramping then uniform shedding,
+ * events up to 900 s in steps of at most 60 s, stop_served. ACCFM: the rules
+ * of AC-CFM (Noebels, Preece & Panteli, IEEE Syst. J. 2020; mnoebels/AC-CFM
+ * get_default_settings.m): AC power flow per island, recursive, instantaneous
+ * trips above 1.01 x rateA, UFLS, O/UXL, UVLS, vcls; event times are its
+ * iterations. Both take their own parameters from their sources; of the
+ * options below they use only base_overload (raise: also the Q limits, Vmin
+ * and Pmin the base breaks, accfm), pf (accfm), stop_served (dcsimsep),
+ * max_steps and on_step; control is always none. */
+enum { GR_CASCADE_MODEL_GRIDRES = 0, GR_CASCADE_MODEL_DCSIMSEP = 1, GR_CASCADE_MODEL_ACCFM = 2 };
+const char *gr_cascade_model_name(int model); /* "gridres", "dcsimsep", "accfm"; "?" */
+int gr_cascade_model_parse(const char *name);  /* GR_CASCADE_MODEL_*, -1 if unknown */
 /* Branches already over their relay rating in the undamaged base case. */
 enum {
     GR_CASCADE_BASE_RAISE = 0, /* relay rating = max(rating, base flow): the operator has
@@ -1025,6 +1044,12 @@ typedef struct gr_cascade_options {
     /* gr_cascade_random_n2 only: checkpoint/resume of the events (NULL:
        none); under MPI the events spread over the ranks either way */
     const struct gr_sweep_options *sweep;
+    /* appended: the rule set, GR_CASCADE_MODEL_* (default GRIDRES) */
+    int model;
+    /* model dcsimsep: stop once the load served falls below this fraction of
+       the base load (DCSIMSEP's opt.sim.stop_threshold, src/psoptions.m:
+       0.95); 0: run the cascade to its end */
+    double stop_served;
 } gr_cascade_options;
 
 void gr_cascade_options_default(gr_cascade_options *opt);
@@ -1060,7 +1085,10 @@ typedef struct gr_cascade_result {
     int n_trips;                /* branches and generators tripped by the cascade */
     int n_steps;                /* power flows solved */
     double t_end_s;             /* time of the last event */
-    int stop_reason;            /* 0: no overload left, 1: t_max_s, 2: max_steps */
+    int stop_reason;            /* 0: no overload left (accfm: every island halted),
+                                   1: t_max_s (dcsimsep: 900 s), 2: max_steps (accfm:
+                                   or 100 iterations), 3: load served below
+                                   stop_served (dcsimsep) */
     int n_islands;              /* final islands with generation (live) */
     int n_dark_islands;
     int *bus_island;            /* nb: final island (-1: isolated); numbered as gr_islands */
@@ -1597,6 +1625,10 @@ typedef struct gr_campaign_scenario {
     double reclose_h;       /* tripped (undamaged) elements are back after this: 2 h */
     char *text;             /* the scenario JSON as read (or the built-in text) */
     int overlay_built;      /* 1: "grid" without "overlay": gr_overlay_build made it */
+    int cascade_model;      /* "cascade": {"model": "gridres"|"dcsimsep"|"accfm"}:
+                               GR_CASCADE_MODEL_* of the wave cascades (default
+                               gridres; the reference models take no operator
+                               shedding, docs/cascade.md) */
 } gr_campaign_scenario;
 
 /* The built-in default scenario as JSON text (static, NUL-terminated): the

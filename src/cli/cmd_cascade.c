@@ -46,11 +46,17 @@ static void cascade_help(FILE *f)
             "                      branches over their rating in the base case: raise the relay\n"
             "                      rating to the base flow (default) or keep it\n"
             "  --t-max S           stop the simulation at S seconds (default %g)\n"
+            "  --model gridres|dcsimsep|accfm\n"
+            "                      rule set (default gridres): dcsimsep = DCSIMSEP's rules\n"
+            "                      (DC, rateB relays), accfm = AC-CFM's (AC, rateA); they take\n"
+            "                      no --ac/--dc/--control/--rating/--t-max\n"
+            "  --stop-served F     dcsimsep: stop once load served < F of the base (default\n"
+            "                      %g, DCSIMSEP's; 0: run the cascade to its end)\n"
             CLI_HELP_FORCE
             CLI_HELP_HELP
             "\n"
             "exit status: 0 success, 2 bad command line or input, 1 other failure.\n",
-            d.t_max_s);
+            d.t_max_s, d.stop_served);
 }
 
 static void lib_error(const char *what, int st, const gr_error *err)
@@ -90,17 +96,21 @@ static int write_events(const char *dir, int force, const gr_grid *g, const gr_c
 
 static const char *stop_text(int reason)
 {
-    return reason == 0 ? "no overload left" : reason == 1 ? "time limit" : "step limit";
+    return reason == 0   ? "no overload left"
+           : reason == 1 ? "time limit"
+           : reason == 2 ? "step limit"
+                         : "load served below --stop-served";
 }
 
 static void print_summary(FILE *f, const char *name, const gr_grid *g, const char *spec, int ac,
-                          int control, const gr_cascade_result *r)
+                          int control, int model, const gr_cascade_result *r)
 {
     fprintf(f, "case        %s (%d buses, %d generators, %d branches)\n", name, g->nb, g->ng,
             g->nl);
     fprintf(f, "outage      %s\n", spec);
     fprintf(f, "model       %s power flow, control %s\n", ac ? "AC" : "DC",
             control ? "shed" : "none");
+    fprintf(f, "rules       %s\n", gr_cascade_model_name(model));
     fprintf(f, "events      %d (%d trips by the cascade), %d power flows, stopped at %.3f s (%s)\n",
             r->n_events, r->n_trips, r->n_steps, r->t_end_s, stop_text(r->stop_reason));
     fprintf(f, "load        %.3f MW before, %.3f MW served after\n", r->load0_mw, r->served_mw);
@@ -112,7 +122,7 @@ static void print_summary(FILE *f, const char *name, const gr_grid *g, const cha
 }
 
 static json_t *summary_json(const char *name, const gr_grid *g, const char *spec, int ac,
-                            int control, const gr_cascade_result *r)
+                            int control, int model, const gr_cascade_result *r)
 {
     json_t *o = json_object(), *lost = json_object(), *isl = json_array();
     if (!o || !lost || !isl) {
@@ -126,6 +136,7 @@ static json_t *summary_json(const char *name, const gr_grid *g, const char *spec
     bad |= json_object_set_new(o, "outage", json_string(spec));
     bad |= json_object_set_new(o, "method", json_string(ac ? "ac" : "dc"));
     bad |= json_object_set_new(o, "control", json_string(control ? "shed" : "none"));
+    bad |= json_object_set_new(o, "model", json_string(gr_cascade_model_name(model)));
     bad |= json_object_set_new(o, "events", json_integer(r->n_events));
     bad |= json_object_set_new(o, "trips", json_integer(r->n_trips));
     bad |= json_object_set_new(o, "power_flows", json_integer(r->n_steps));
@@ -321,6 +332,7 @@ static int run_mc(const char *name, const gr_grid *g, const gr_cascade_options *
             bad |= json_object_set_new(o, "case", json_string(name));
             bad |= json_object_set_new(o, "method", json_string(opt->ac ? "ac" : "dc"));
             bad |= json_object_set_new(o, "control", json_string(opt->control ? "shed" : "none"));
+            bad |= json_object_set_new(o, "model", json_string(gr_cascade_model_name(opt->model)));
             bad |= json_object_set_new(o, "events", json_integer(m->n));
             bad |= json_object_set_new(o, "seed", json_integer((json_int_t)seed));
             bad |= json_object_set_new(o, "failed", json_integer(s.n_failed));
@@ -343,6 +355,7 @@ static int run_mc(const char *name, const gr_grid *g, const gr_cascade_options *
         printf("case        %s (%d buses, %d branches)\n", name, g->nb, g->nl);
         printf("model       %s power flow, control %s\n", opt->ac ? "AC" : "DC",
                opt->control ? "shed" : "none");
+        printf("rules       %s\n", gr_cascade_model_name(opt->model));
         printf("events      %d random N-2 (seed %llu), %d failed\n", m->n,
                (unsigned long long)seed, s.n_failed);
         printf("load        %.3f MW\n", m->load0_mw);
@@ -369,7 +382,8 @@ int cmd_cascade(int argc, char **argv, gr_mpi *mpi)
     int ac = 0, dc = 0, json = 0, force = 0, n_mc = 0, threads = 0, mc_seen = 0, seed_seen = 0;
     uint64_t seed = 0;
     const char *outage = NULL, *control = "none", *overlay = NULL, *out_dir = NULL;
-    const char *rating = NULL, *base_policy = NULL;
+    const char *rating = NULL, *base_policy = NULL, *model = NULL;
+    int tmax_seen = 0;
     const char *pos[1];
     int npos = 0;
     cli_sweep cs;
@@ -390,7 +404,9 @@ int cmd_cascade(int argc, char **argv, gr_mpi *mpi)
         CLI_OPT_THREADS(threads),
         {"rating", CLI_STRING, &rating, 0, 0, 0, NULL},
         {"base-overload", CLI_STRING, &base_policy, 0, 0, 0, NULL},
-        {"t-max", CLI_DOUBLE, &opt.t_max_s, 0, 0, 1e9, NULL},
+        {"t-max", CLI_DOUBLE, &opt.t_max_s, 0, 0, 1e9, &tmax_seen},
+        {"model", CLI_STRING, &model, 0, 0, 0, NULL},
+        {"stop-served", CLI_DOUBLE, &opt.stop_served, 0, 0, 1, NULL},
     };
     int rc;
     if ((rc = cli_sweep_args("cascade", &cs, mpi, opts, CLI_NOPTS(opts), &argc, &argv)) != CLI_EXIT_OK)
@@ -405,6 +421,19 @@ int cmd_cascade(int argc, char **argv, gr_mpi *mpi)
         cli_errorf("cascade", "--ac and --dc exclude each other");
         return CLI_EXIT_USAGE;
     }
+    if (model && (opt.model = gr_cascade_model_parse(model)) < 0) {
+        cli_errorf("cascade", "--model must be gridres, dcsimsep or accfm, not '%s'", model);
+        return CLI_EXIT_USAGE;
+    }
+    if (opt.model != GR_CASCADE_MODEL_GRIDRES &&
+        (ac || dc || rating || tmax_seen || strcmp(control, "none") != 0)) {
+        cli_errorf("cascade", "--model %s has its own power flow, relays and time limit: "
+                   "--ac, --dc, --control, --rating and --t-max apply to "
+                   "--model gridres only", model);
+        return CLI_EXIT_USAGE;
+    }
+    if (opt.model == GR_CASCADE_MODEL_ACCFM)
+        ac = 1;
     opt.ac = ac;
     if (opt.pf.enforce_q_lims && !ac) {
         cli_errorf("cascade", "--qlim applies to the AC power flow only (add --ac)");
@@ -517,12 +546,12 @@ int cmd_cascade(int argc, char **argv, gr_mpi *mpi)
         goto done;
     }
     if (json) {
-        json_t *o = summary_json(name, g, outage, ac, opt.control, r);
+        json_t *o = summary_json(name, g, outage, ac, opt.control, opt.model, r);
         if (!o || cli_json_print(stdout, o) != 0)
             rc = CLI_EXIT_FAIL;
         json_decref(o);
     } else {
-        print_summary(stdout, name, g, outage, ac, opt.control, r);
+        print_summary(stdout, name, g, outage, ac, opt.control, opt.model, r);
         if (!out_dir) {
             char el[64];
             printf("\nt_s,element,cause,mw_lost\n");

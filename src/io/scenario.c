@@ -363,7 +363,12 @@ static int read_schedule(jr *r, const json_t *root, gr_campaign_scenario *s)
 static const char *control_name(int k) { return k == 0 ? "none" : k == 1 ? "shed" : "?"; }
 
 static const char *const load_fields[] = {"scale", "profile", NULL};
-static const char *const cascade_fields[] = {"control", "reclose_h", NULL};
+static const char *const cascade_fields[] = {"control", "reclose_h", "model", NULL};
+/* GR_CASCADE_MODEL_* names (as gr_cascade_model_name; io does not call sim) */
+static const char *cascade_model_name(int k)
+{
+    return k == 0 ? "gridres" : k == 1 ? "dcsimsep" : k == 2 ? "accfm" : "?";
+}
 static const char *const metrics_fields[] = {"heat_loss_h", NULL};
 
 static int read_misc(jr *r, const json_t *root, gr_campaign_scenario *s)
@@ -393,11 +398,14 @@ static int read_misc(jr *r, const json_t *root, gr_campaign_scenario *s)
     if ((st = jr_field(r, root, "$", "cascade", 0, &v)))
         return st;
     if (v) {
-        const char *c = NULL;
+        const char *c = NULL, *mdl = NULL;
         if ((st = jr_keys(r, v, "$.cascade", cascade_fields)) ||
             (st = sc_string(r, v, "$.cascade", "control", 0, &c)) ||
             (c && (st = jr_name_in(r, "$.cascade.control", c, 2, control_name, "control",
                                 &s->control))) ||
+            (st = sc_string(r, v, "$.cascade", "model", 0, &mdl)) ||
+            (mdl && (st = jr_name_in(r, "$.cascade.model", mdl, 3, cascade_model_name, "model",
+                                  &s->cascade_model))) ||
             (st = jr_num(r, v, "$.cascade", "reclose_h", 0, 0.0, 24.0, &s->reclose_h)))
             return st;
     }

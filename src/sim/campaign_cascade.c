@@ -94,6 +94,7 @@ int camp_cascade(camp_run *w, int night, double t_h, double lam, int from, int t
     }
     gr_cascade_damage cd = {nbr, ngen, nbus, br, gn, bs};
     gr_cascade_options co = m->co;
+    co.model = m->s->cascade_model;
     st = gr_cascade_run(g, &cd, &co, &cr, w->err);
     gr_free(buf);
     if (st)

@@ -25,7 +25,8 @@ int gr_cascade_cause_category(int cause)
     case GR_CAUSE_ISLANDING: return GR_LOSS_ISLANDING;
     case GR_CAUSE_UFLS: return GR_LOSS_UFLS;
     case GR_CAUSE_UVLS: return GR_LOSS_UVLS;
-    case GR_CAUSE_VOLTAGE_COLLAPSE: return GR_LOSS_VOLTAGE_COLLAPSE;
+    case GR_CAUSE_VOLTAGE_COLLAPSE:
+    case GR_CAUSE_VCLS: return GR_LOSS_VOLTAGE_COLLAPSE;
     case GR_CAUSE_OPERATOR_SHED: return GR_LOSS_OPERATOR;
     case GR_CAUSE_LOAD_RELIEF:
     case GR_CAUSE_FREQ_COLLAPSE: return GR_LOSS_OTHER;
@@ -38,6 +39,20 @@ const char *gr_cascade_loss_name(int category)
     static const char *const names[GR_LOSS_N] = {"islanding", "ufls", "uvls",
                                                  "voltage_collapse", "operator_shed", "other"};
     return category >= 0 && category < GR_LOSS_N ? names[category] : "?";
+}
+
+const char *gr_cascade_model_name(int model)
+{
+    static const char *const names[] = {"gridres", "dcsimsep", "accfm"};
+    return model >= 0 && model <= GR_CASCADE_MODEL_ACCFM ? names[model] : "?";
+}
+
+int gr_cascade_model_parse(const char *name)
+{
+    for (int m = 0; name && m <= GR_CASCADE_MODEL_ACCFM; m++)
+        if (!strcmp(name, gr_cascade_model_name(m)))
+            return m;
+    return -1;
 }
 
 const char *gr_elem_kind_name(int kind)

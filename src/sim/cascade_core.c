@@ -41,6 +41,8 @@ void gr_cascade_options_default(gr_cascade_options *opt)
     opt->shed_max_rounds = 6;
     opt->on_step = NULL;
     opt->user = NULL;
+    opt->model = GR_CASCADE_MODEL_GRIDRES;
+    opt->stop_served = 0.95;           /* DCSIMSEP src/psoptions.m stop_threshold */
 }
 
 static int check_options(const gr_cascade_options *o, gr_error *err)
@@ -70,6 +72,10 @@ static int check_options(const gr_cascade_options *o, gr_error *err)
         bad = "shed_margin in [0, 1) and shed_max_rounds >= 1 required";
     else if (o->base_overload != GR_CASCADE_BASE_RAISE && o->base_overload != GR_CASCADE_BASE_KEEP)
         bad = "base_overload must be GR_CASCADE_BASE_RAISE or _KEEP";
+    else if (o->model < GR_CASCADE_MODEL_GRIDRES || o->model > GR_CASCADE_MODEL_ACCFM)
+        bad = "model must be GR_CASCADE_MODEL_GRIDRES, _DCSIMSEP or _ACCFM";
+    else if (!(o->stop_served >= 0 && o->stop_served <= 1))
+        bad = "stop_served must be in [0, 1]";
     if (bad)
         return gr_error_set(err, GR_EINVAL, "cascade options: %s", bad);
     return GR_OK;
@@ -192,6 +198,7 @@ void casc_ws_free(casc_ws *ws)
     gr_pf_result_free(ws->pf);
     casc_dc_free(ws->dc);
     gr_free(ws->ev);
+    gr_free(ws->mscratch);
     gr_free(ws);
 }
 
@@ -307,6 +314,10 @@ int casc_ws_create(const gr_grid *g, const gr_cascade_options *opt_in, int log_e
     ws->g0 = g;
     ws->opt = *opt_in;
     ws->log_events = log_events;
+    if (ws->opt.model != GR_CASCADE_MODEL_GRIDRES) { /* their own power flow and rules */
+        ws->opt.ac = ws->opt.model == GR_CASCADE_MODEL_ACCFM;
+        ws->opt.control = GR_CASCADE_CONTROL_NONE;
+    }
     size_t nb = (size_t)g->nb + 1, ng = (size_t)g->ng + 1, nl = (size_t)g->nl + 1;
     if ((st = gr_grid_copy(g, &ws->g)))
         goto fail;
@@ -386,7 +397,12 @@ int casc_ws_create(const gr_grid *g, const gr_cascade_options *opt_in, int log_e
         ws->gen_on0[k] = gen_energisable(g, k) && s >= 0 && ws->isl->ref[s] >= 0;
         ws->pg0[k] = ws->gen_on0[k] ? ws->g->pg[k] : 0.0;
     }
-    if (ws->opt.base_overload == GR_CASCADE_BASE_RAISE)
+    if (ws->opt.model != GR_CASCADE_MODEL_GRIDRES) {
+        st = ws->opt.model == GR_CASCADE_MODEL_DCSIMSEP ? casc_dcsimsep_setup(ws, err)
+                                                        : casc_accfm_setup(ws, err);
+        if (st)
+            goto fail;
+    } else if (ws->opt.base_overload == GR_CASCADE_BASE_RAISE)
         for (int k = 0; k < g->nl; k++)
             if (ws->loading[k] > 1.0)
                 ws->rating[k] = branch_flow(ws, k);

@@ -30,6 +30,8 @@ typedef struct casc_ws {
     double *ramp;               /* ng: largest move from pg0, pu */
     double load0;               /* base served load (positive loads), pu */
     double relay_threshold;     /* ∫(loading - 1) dt that trips, s */
+    int base_subgraphs;         /* model dcsimsep: islands + isolated buses of the base */
+    double *mscratch;           /* model dcsimsep / accfm: 4 ng + nb private scratch */
 
     /* working state of one cascade */
     double *acc;                /* nl: relay integral */
@@ -84,5 +86,14 @@ int casc_rebalance(casc_ws *ws, int *gen_tripped);
 /* Move the generation of island s by `delta` pu (> 0 up), shared in
  * proportion to the room of each unit; |delta| must not exceed the room. */
 void casc_move_gens(casc_ws *ws, int s, double delta);
+
+/* Rule sets other than gridres (cascade_dcsimsep.c, cascade_accfm.c). setup:
+ * once, at the end of casc_ws_create (model ratings, ramps, base state);
+ * run: one cascade after reset and damage, in place of the gridres loop,
+ * ending with casc_islands_update. */
+int casc_dcsimsep_setup(casc_ws *ws, gr_error *err);
+int casc_dcsimsep_run(casc_ws *ws, gr_error *err);
+int casc_accfm_setup(casc_ws *ws, gr_error *err);
+int casc_accfm_run(casc_ws *ws, gr_error *err);
 
 #endif

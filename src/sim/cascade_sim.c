@@ -344,6 +344,10 @@ int casc_ws_run(casc_ws *ws, const gr_cascade_damage *damage, gr_error *err)
         return gr_error_set(err, st, "cascade: DC power flow: %s", gr_strerror(st));
     if ((st = apply_damage(ws, damage, err)))
         return st;
+    if (ws->opt.model == GR_CASCADE_MODEL_DCSIMSEP)
+        return casc_dcsimsep_run(ws, err);
+    if (ws->opt.model == GR_CASCADE_MODEL_ACCFM)
+        return casc_accfm_run(ws, err);
     for (;;) {
         if (ws->n_steps >= ws->opt.max_steps) {
             ws->stop_reason = 2;

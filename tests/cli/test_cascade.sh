@@ -167,4 +167,45 @@ run 2 zx_dc "$G" cascade "$ZX" --dc --outage branch:3 &&
   expect_in "$W/zx_dc.err" 'branch 1 \(bus 1 to bus 2\): zero reactance' zx_dc
 run 2 zx_n2 "$G" cascade "$ZX" --random-n2 5 --seed 1 --out "$W/zx_n2"
 
+# --- reference rule sets (issue 18): --model dcsimsep|accfm on case A, worked by hand -----
+# dcsimsep: damage at t = 1, relays at rateB in steps of at most 60 s: line 1 trips 67.5 s
+# later (60 + 7.5), line 2 11.25 s after that; the generator left without load trips.
+if run 0 md "$G" cascade "$A" --outage branch:3 --model dcsimsep --out "$W/md"; then
+  expect_in "$W/md.out" '^rules +dcsimsep' md_rules
+  cat >"$W/md.want" <<'EOF'
+t_s,element,cause,mw_lost
+1,branch:3,damage,0
+68.5,branch:1,overload,0
+79.75,branch:2,overload,0
+79.75,gen:1,overfrequency,0
+79.75,island:2,islanding,100
+EOF
+  cmp -s "$W/md/events.csv" "$W/md.want" && pass || { fail "dcsimsep events.csv differs:"; diff "$W/md/events.csv" "$W/md.want" >&2; }
+fi
+# accfm: instantaneous trips above 1.01 x rateA (40, 55): iteration 1 line 1 (50 MW),
+# iteration 2 line 2 (100 MW), iteration 3 bus 2 without generation.
+if run 0 ma "$G" cascade "$A" --outage branch:3 --model accfm --out "$W/ma"; then
+  cat >"$W/ma.want" <<'EOF'
+t_s,element,cause,mw_lost
+0,branch:3,damage,0
+1,branch:1,overload_instant,0
+2,branch:2,overload_instant,0
+3,island:2,islanding,100
+EOF
+  cmp -s "$W/ma/events.csv" "$W/ma.want" && pass || { fail "accfm events.csv differs:"; diff "$W/ma/events.csv" "$W/ma.want" >&2; }
+fi
+if run 0 maj "$G" cascade "$A" --outage branch:3 --model accfm --json; then
+  [ "$(json_get "$W/maj.out" model)" = accfm ] && pass || fail "json model"
+  [ "$(json_get "$W/maj.out" method)" = ac ] && pass || fail "accfm json method"
+fi
+run 2 m_bad "$G" cascade "$A" --outage branch:3 --model DCSIMSEP && expect_in "$W/m_bad.err" "--model must be" m_bad
+run 2 m_ac "$G" cascade "$A" --outage branch:3 --model dcsimsep --ac && expect_in "$W/m_ac.err" "apply to --model gridres only" m_ac
+run 2 m_stop "$G" cascade "$A" --outage branch:3 --model dcsimsep --stop-served 1.5
+# the Monte Carlo takes the model too (same events for 1 and 2 threads)
+if run 0 mmc1 "$G" cascade "$EXAMPLE" --random-n2 40 --seed 3 --model dcsimsep --threads 1 --out "$W/mmc1" &&
+   run 0 mmc2 "$G" cascade "$EXAMPLE" --random-n2 40 --seed 3 --model dcsimsep --threads 2 --out "$W/mmc2"; then
+  cmp -s "$W/mmc1/losses.csv" "$W/mmc2/losses.csv" && pass || fail "dcsimsep MC differs across threads"
+  expect_in "$W/mmc1.out" '^rules +dcsimsep' mmc_rules
+fi
+
 finish

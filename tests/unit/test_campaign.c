@@ -540,6 +540,7 @@ static void test_bad_scenarios(void **state)
          "$.repair.times.line: needs min_h <= mode_h <= max_h"},
         {"", ok_sched, ", \"load\": {\"profile\": [1, 2]}", "$.load.profile: expected 24 values"},
         {"", ok_sched, ", \"cascade\": {\"control\": \"maybe\"}", "$.cascade.control"},
+        {"", ok_sched, ", \"cascade\": {\"model\": \"DCSIMSEP\"}", "$.cascade.model"},
         {"", ok_sched, ", \"colour\": \"red\"", "$: unknown field \"colour\""},
         {"", ok_sched, ", \"grid\": \"no-such-file.m\"", "$.synth: not allowed together with $.grid"},
     };
@@ -571,6 +572,17 @@ static void test_bad_scenarios(void **state)
     assert_non_null(strstr(err.msg, "$.version"));
     assert_int_equal(gr_campaign_scenario_read("/nonexistent/campaign.json", &s, &err), GR_EIO);
     assert_null(s);
+    /* cascade.model: the reference rule sets (issue 18) */
+    char *text = tiny("", ok_sched, ", \"cascade\": {\"model\": \"accfm\"}");
+    s = parse_ok(text);
+    assert_int_equal(s->cascade_model, GR_CASCADE_MODEL_ACCFM);
+    gr_campaign_scenario_free(s);
+    free(text);
+    text = tiny("", ok_sched, "");
+    s = parse_ok(text);
+    assert_int_equal(s->cascade_model, GR_CASCADE_MODEL_GRIDRES);
+    gr_campaign_scenario_free(s);
+    free(text);
 }
 
 /* The restoration planner as the day's repair step: same campaign mechanics,
