@@ -657,48 +657,17 @@ static json_t *manifest_json(const char *cmd, const cli_sweep *cs)
     return o;
 }
 
-/* Write text to dir/name: a temporary file, fsync, rename, fsync of dir. */
-static int write_atomic(const char *cmd, const char *dir, const char *name, const char *text)
+/* Write text to dir/name (gr_out_write_buf: a temporary file, fsync, rename, fsync of dir). */
+static int write_atomic(const char *cmd, const char *dir, const char *name, const char *text,
+                        int force)
 {
-    char path[4096], tmp[4200];
+    char path[4096];
+    gr_error err = {0, ""};
     if (cli_out_path(cmd, path, sizeof path, dir, name) != 0)
         return -1;
-    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    if (fd < 0) {
-        cli_errorf(cmd, "cannot write %s: %s", tmp, strerror(errno));
+    if (gr_out_write_buf(path, force, text, strlen(text), &err) != GR_OK) {
+        cli_errorf(cmd, "%s", err.msg);
         return -1;
-    }
-    size_t len = strlen(text), off = 0;
-    int ok = 1;
-    while (ok && off < len) {
-        ssize_t w = write(fd, text + off, len - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        ok = w > 0;
-        if (ok)
-            off += (size_t)w;
-    }
-    int saved = errno;
-    ok = ok && fsync(fd) == 0;
-    saved = ok ? 0 : (saved ? saved : errno);
-    if (close(fd) != 0 && ok) {
-        ok = 0;
-        saved = errno;
-    }
-    if (ok && rename(tmp, path) != 0) {
-        ok = 0;
-        saved = errno;
-    }
-    if (!ok) {
-        unlink(tmp);
-        cli_errorf(cmd, "cannot write %s: %s", path, strerror(saved ? saved : EIO));
-        return -1;
-    }
-    int dfd = open(dir, O_RDONLY);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
     }
     return 0;
 }
@@ -740,7 +709,7 @@ int cli_sweep_begin(const char *cmd, cli_sweep *cs, const char *dir, long n_item
         cli_errorf(cmd, "out of memory");
         return CLI_EXIT_FAIL;
     }
-    int rc = write_atomic(cmd, dir, MANIFEST, nl) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+    int rc = write_atomic(cmd, dir, MANIFEST, nl, force) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
     free(nl);
     return rc;
 }
