@@ -43,21 +43,25 @@ static out_slot slots[OUT_SLOTS];
 static unsigned long seq; /* temporary names PATH.tmp.PID.SEQ: distinct within the process */
 static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
 
-/* Test hook: GRIDRES_TEST_FAIL_WRITE_AFTER=N[:kill|:term] (see gridres.h). */
-static long long hook_bytes_left = -2; /* -2: not read yet, -1: off */
+/* Test hook: GRIDRES_TEST_FAIL_WRITE_AFTER=N[:kill|:term] (see gridres.h), read
+ * again whenever its value changes (caller holds slots_lock). */
+static long long hook_bytes_left = -1; /* -1: off */
 static int hook_signal;
+static char hook_seen[64];
 
 static void hook_read(void)
 {
-    if (hook_bytes_left != -2)
-        return;
-    hook_bytes_left = -1;
     const char *v = getenv("GRIDRES_TEST_FAIL_WRITE_AFTER");
-    if (!v || !*v)
+    if (!v)
+        v = "";
+    if (strncmp(v, hook_seen, sizeof hook_seen - 1) == 0)
         return;
+    snprintf(hook_seen, sizeof hook_seen, "%s", v);
+    hook_bytes_left = -1;
+    hook_signal = 0;
     char *end;
     long long n = strtoll(v, &end, 10);
-    if (end == v || n < 0)
+    if (!*v || end == v || n < 0)
         return;
     hook_bytes_left = n;
     if (strcmp(end, ":kill") == 0)

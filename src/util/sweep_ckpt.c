@@ -514,7 +514,16 @@ int ckpt_open(sweep *s, gr_error *err)
         clean_dir(c, 0);
         return GR_OK;
     }
-    /* afresh (or nothing to resume) */
+    /* afresh (or nothing to resume): an earlier checkpoint is deleted only with force */
+    if (!o->resume && !o->force) {
+        char man[4096];
+        struct stat sb;
+        if (!path_of(man, sizeof man, c->dir, "manifest") && stat(man, &sb) == 0)
+            return gr_error_set(err, GR_EEXIST,
+                                "%s holds the checkpoint of an earlier sweep; not deleting it: "
+                                "resume it, or start afresh with force (--force)",
+                                c->dir);
+    }
     if (err) {
         err->status = 0;
         err->msg[0] = '\0';
