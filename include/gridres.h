@@ -2096,11 +2096,11 @@ int gr_protect_chart(const gr_protect_result *r, const char *unit, const char *p
  * (then removed as on any error); N:kill / N:term raise SIGKILL / SIGTERM at
  * that moment instead. */
 /* Open PATH for writing; NULL with err: GR_EEXIST (exists, no force),
- * GR_ENOTFOUND (no such folder), GR_EIO, GR_EINVAL, GR_ENOMEM (more than 64
- * open at once). */
+ * GR_EIO "PATH: cannot create: REASON" (no such folder too), GR_EINVAL,
+ * GR_ENOMEM (more than 64 open at once). */
 FILE *gr_out_open(const char *path, int force, gr_error *err);
-/* Commit a stream of gr_out_open (always closed): GR_OK, GR_EIO "error
- * writing 'PATH': REASON" (a write, flush, fsync or rename failed, ferror set),
+/* Commit a stream of gr_out_open (always closed): GR_OK, GR_EIO "PATH: write
+ * failed: REASON" (a write, flush, fsync or rename failed, ferror set),
  * GR_EEXIST (appeared meanwhile, no force). */
 int gr_out_close(FILE *f, gr_error *err);
 /* Close and remove the temporary file of a stream of gr_out_open (NULL: nothing). */

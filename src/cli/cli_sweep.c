@@ -14,7 +14,6 @@
  * checkpoint's own manifest.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,5 @@
 /* matpower_write.c — MATPOWER version-2 case writer: exact round trip, atomic replace. */
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -156,8 +156,7 @@ FILE *gr_out_open(const char *path, int force, gr_error *err)
     if (fd < 0) {
         int e = errno;
         pthread_mutex_unlock(&slots_lock);
-        gr_error_set(err, e == ENOENT || e == ENOTDIR ? GR_ENOTFOUND : GR_EIO,
-                     "cannot write '%s': %s", path, strerror(e));
+        gr_error_set(err, GR_EIO, "%s: cannot create: %s", path, strerror(e));
         return NULL;
     }
     s->f = fdopen(fd, "wb");
@@ -166,7 +165,7 @@ FILE *gr_out_open(const char *path, int force, gr_error *err)
         close(fd);
         unlink(s->tmp);
         pthread_mutex_unlock(&slots_lock);
-        gr_error_set(err, GR_EIO, "cannot write '%s': %s", path, strerror(e));
+        gr_error_set(err, GR_EIO, "%s: cannot create: %s", path, strerror(e));
         return NULL;
     }
     s->force = force;
@@ -268,7 +267,7 @@ int gr_out_close(FILE *f, gr_error *err)
     if (e) {
         unlink(tmp);
         release(slot);
-        return gr_error_set(err, GR_EIO, "error writing '%s': %s", path, strerror(e));
+        return gr_error_set(err, GR_EIO, "%s: write failed: %s", path, strerror(e));
     }
     release(slot);
     fsync_dir(path);
@@ -311,7 +310,7 @@ int gr_out_write_buf(const char *path, int force, const void *data, size_t len, 
     if (len && fwrite(data, 1, len, f) != len) {
         int e = errno;
         gr_out_abort(f);
-        return gr_error_set(err, GR_EIO, "error writing '%s': %s", path, strerror(e ? e : EIO));
+        return gr_error_set(err, GR_EIO, "%s: write failed: %s", path, strerror(e ? e : EIO));
     }
     return gr_out_close(f, err);
 }

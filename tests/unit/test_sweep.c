@@ -581,7 +581,8 @@ static void test_out_files(void **state)
     /* no such folder */
     snprintf(path, sizeof path, "%s/no/such.csv", tmp_root);
     assert_null(gr_out_open(path, 1, &err));
-    assert_int_equal(err.status, GR_ENOTFOUND);
+    assert_int_equal(err.status, GR_EIO);
+    assert_non_null(strstr(err.msg, "No such file or directory"));
     remove_tmp();
 }
 
