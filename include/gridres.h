@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -1913,7 +1914,7 @@ typedef struct gr_sweep_options {
                                0 with dir set: every 60 s. A last one when the sweep ends. */
     int resume;             /* 1: read dir/checkpoint/ and run only the missing items
                                (nothing there: run all). 0: start afresh (an old
-                               checkpoint in dir is removed) */
+                               checkpoint in dir is removed only with force) */
     const char *job;        /* one line naming everything the results depend on (the
                                command, its inputs' checksums, N, seed, options); a
                                resume with a different job, item count or record kind is
@@ -1921,6 +1922,8 @@ typedef struct gr_sweep_options {
     struct gr_sweep_stats *stats; /* optional: filled by the sweep (written, not read) */
     struct gr_mpi *mpi;     /* the MPI session to spread the sweep over (gr_mpi_open);
                                NULL: this process only */
+    int force;              /* 0: with resume 0, a checkpoint already in dir is kept and
+                               the sweep refused (GR_EEXIST); 1: it is removed */
 } gr_sweep_options;
 void gr_sweep_options_default(gr_sweep_options *opt);
 
@@ -2196,6 +2199,56 @@ void gr_protect_result_free(gr_protect_result *r);
  * written. */
 int gr_protect_chart(const gr_protect_result *r, const char *unit, const char *png_path,
                      const char *svg_path, gr_error *err);
+
+/* ------------------------------------------------------------------------
+ * Output files and the inputs read (src/util/outfile.c, src/util/inputs.c).
+ * ------------------------------------------------------------------------ */
+/* Every file gridres writes goes through these: the bytes go to PATH.tmp.PID.SEQ
+ * in PATH's folder, and gr_out_close flushes, fsyncs, closes and renames it
+ * onto PATH (then fsyncs the folder), so a file under its final name is
+ * always complete. Without force PATH must not exist, at the open and at the
+ * rename (link(2): a file that appeared meanwhile is not clobbered either).
+ * On any error the temporary file is removed. A successful close also removes
+ * PATH.tmp.PID.* files whose process no longer runs (left by a SIGKILL).
+ * Test hook (not for production): GRIDRES_TEST_FAIL_WRITE_AFTER=N makes the
+ * closes of this process fail with ENOSPC once more than N bytes were written
+ * in all, leaving the temporary file cut at N bytes as a full disk would
+ * (then removed as on any error); N:kill / N:term raise SIGKILL / SIGTERM at
+ * that moment instead. */
+/* Open PATH for writing; NULL with err: GR_EEXIST (exists, no force),
+ * GR_EIO "PATH: cannot create: REASON" (no such folder too), GR_EINVAL,
+ * GR_ENOMEM (more than 64 open at once). */
+FILE *gr_out_open(const char *path, int force, gr_error *err);
+/* Commit a stream of gr_out_open (always closed): GR_OK, GR_EIO "PATH: write
+ * failed: REASON" (a write, flush, fsync or rename failed, ferror set),
+ * GR_EEXIST (appeared meanwhile, no force). */
+int gr_out_close(FILE *f, gr_error *err);
+/* Close and remove the temporary file of a stream of gr_out_open (NULL: nothing). */
+void gr_out_abort(FILE *f);
+/* Remove the temporary files of every stream still open; async-signal-safe
+ * (for a SIGTERM handler and exit paths). The streams stay open. */
+void gr_out_cleanup(void);
+/* gr_out_open + len bytes + gr_out_close. */
+int gr_out_write_buf(const char *path, int force, const void *data, size_t len, gr_error *err);
+
+/* The input files read by this process, in the order read: every file the
+ * readers of src/io read (cases, overlays, scenarios and the grid and overlay
+ * they name, costs, damage, contingency lists, geo CSV) is noted with its size
+ * and FNV-1a 64 checksum of the bytes as read. A sweep's identity includes
+ * them (docs/cluster.md). Thread-safe. */
+typedef struct gr_input_file {
+    const char *path;       /* as the reader was given it */
+    long long bytes;
+    uint64_t fnv1a64;
+} gr_input_file;
+/* Number of files noted; file k (0 .. count-1) into *out (path valid until
+ * gr_inputs_reset). GR_EINVAL for a bad k. */
+int gr_inputs_count(void);
+int gr_inputs_get(int k, gr_input_file *out);
+/* Forget the files noted so far. */
+void gr_inputs_reset(void);
+/* Note a file read (for readers outside src/io). GR_ENOMEM. */
+int gr_inputs_note(const char *path, const void *data, size_t len);
 
 /* ------------------------------------------------------------------------
  * Utilities.

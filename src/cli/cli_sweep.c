@@ -14,7 +14,6 @@
  * checkpoint's own manifest.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +28,8 @@
 #define MANIFEST_FORMAT "gridres-sweep/1"
 /* manifest_read: no manifest, and that is fine (an MPI rank other than 0) */
 #define NO_MANIFEST (-1)
+/* the job line: the command line, then this, then every input file read */
+#define READ_MARK "|read|"
 
 void cli_sweep_help(FILE *f, const char *unit)
 {
@@ -573,9 +574,15 @@ int cli_sweep_setup(const char *cmd, cli_sweep *cs, gr_mpi *mpi, int argc, char 
         }
         append_arg(cs->job, sizeof cs->job, a);
     }
-    if (cs->resume && cs->recorded_job[0] && strcmp(cs->recorded_job, cs->job) != 0) {
+    /* the command-line part of the recorded job line (the inputs read: cli_sweep_begin) */
+    char rec_cmd[sizeof cs->recorded_job];
+    const char *mark = strstr(cs->recorded_job, " " READ_MARK);
+    snprintf(rec_cmd, sizeof rec_cmd, "%.*s",
+             (int)(mark ? (size_t)(mark - cs->recorded_job) : strlen(cs->recorded_job)),
+             cs->recorded_job);
+    if (cs->resume && cs->recorded_job[0] && strcmp(rec_cmd, cs->job) != 0) {
         char a[1100], b[1100];
-        first_difference(cs->recorded_job, cs->job, a, sizeof a, b, sizeof b);
+        first_difference(rec_cmd, cs->job, a, sizeof a, b, sizeof b);
         cli_errorf(cmd, "cannot resume %s: it holds a different sweep (%s there, %s here%s)",
                    cs->resume, a, b,
                    strchr(a, '#') || strchr(b, '#') ? ": an input file changed"
@@ -650,6 +657,21 @@ static json_t *manifest_json(const char *cmd, const cli_sweep *cs)
         bad = bad || json_object_set_new(e, "bytes", json_integer((json_int_t)bytes));
         bad = bad || json_object_set_new(e, "fnv1a64", json_string(sum));
     }
+    /* every file the inputs' readers read (the job line's "|read|" part) */
+    json_t *rd = json_array();
+    bad = json_object_set_new(o, "read", rd) || bad; /* (steals rd) */
+    for (int k = 0, nr = gr_inputs_count(); !bad && k < nr; k++) {
+        gr_input_file f;
+        char sum[24];
+        if (gr_inputs_get(k, &f) != GR_OK)
+            continue;
+        snprintf(sum, sizeof sum, "%016llx", (unsigned long long)f.fnv1a64);
+        json_t *e = json_object();
+        bad = json_array_append_new(rd, e);
+        bad = bad || json_object_set_new(e, "path", json_string(f.path));
+        bad = bad || json_object_set_new(e, "bytes", json_integer((json_int_t)f.bytes));
+        bad = bad || json_object_set_new(e, "fnv1a64", json_string(sum));
+    }
     if (bad) {
         json_decref(o);
         return NULL;
@@ -657,56 +679,93 @@ static json_t *manifest_json(const char *cmd, const cli_sweep *cs)
     return o;
 }
 
-/* Write text to dir/name: a temporary file, fsync, rename, fsync of dir. */
-static int write_atomic(const char *cmd, const char *dir, const char *name, const char *text)
+/* Write text to dir/name (gr_out_write_buf: a temporary file, fsync, rename, fsync of dir). */
+static int write_atomic(const char *cmd, const char *dir, const char *name, const char *text,
+                        int force)
 {
-    char path[4096], tmp[4200];
+    char path[4096];
+    gr_error err = {0, ""};
     if (cli_out_path(cmd, path, sizeof path, dir, name) != 0)
         return -1;
-    snprintf(tmp, sizeof tmp, "%s.tmp-%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    if (fd < 0) {
-        cli_errorf(cmd, "cannot write %s: %s", tmp, strerror(errno));
+    if (gr_out_write_buf(path, force, text, strlen(text), &err) != GR_OK) {
+        cli_errorf(cmd, "%s", err.msg);
         return -1;
-    }
-    size_t len = strlen(text), off = 0;
-    int ok = 1;
-    while (ok && off < len) {
-        ssize_t w = write(fd, text + off, len - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        ok = w > 0;
-        if (ok)
-            off += (size_t)w;
-    }
-    int saved = errno;
-    ok = ok && fsync(fd) == 0;
-    saved = ok ? 0 : (saved ? saved : errno);
-    if (close(fd) != 0 && ok) {
-        ok = 0;
-        saved = errno;
-    }
-    if (ok && rename(tmp, path) != 0) {
-        ok = 0;
-        saved = errno;
-    }
-    if (!ok) {
-        unlink(tmp);
-        cli_errorf(cmd, "cannot write %s: %s", path, strerror(saved ? saved : EIO));
-        return -1;
-    }
-    int dfd = open(dir, O_RDONLY);
-    if (dfd >= 0) {
-        fsync(dfd);
-        close(dfd);
     }
     return 0;
+}
+
+/* The job line's second part: READ_MARK and every input file read so far. */
+static void append_inputs(cli_sweep *cs)
+{
+    append(cs->job, sizeof cs->job, READ_MARK);
+    for (int k = 0, n = gr_inputs_count(); k < n; k++) {
+        gr_input_file in;
+        char tok[600];
+        if (gr_inputs_get(k, &in) != GR_OK)
+            continue;
+        const char *base = strrchr(in.path, '/');
+        snprintf(tok, sizeof tok, "%.400s#%016llx", base ? base + 1 : in.path,
+                 (unsigned long long)in.fnv1a64);
+        append(cs->job, sizeof cs->job, tok);
+    }
+}
+
+/* --resume: the inputs read must be those of the recorded sweep. */
+static int same_inputs(const char *cmd, const cli_sweep *cs)
+{
+    if (!cs->recorded_job[0] || strcmp(cs->recorded_job, cs->job) == 0)
+        return CLI_EXIT_OK;
+    const char *x = strstr(cs->recorded_job, " " READ_MARK), *y = strstr(cs->job, " " READ_MARK);
+    if (!x) {
+        cli_errorf(cmd, "cannot resume %s: its %s does not record the input files read "
+                        "(another gridres version?); start afresh with --force",
+                   cs->resume, MANIFEST);
+        return CLI_EXIT_USAGE;
+    }
+    x += strlen(" " READ_MARK);
+    y += strlen(" " READ_MARK);
+    for (int k = 0;; k++) { /* the first file that differs */
+        while (*x == ' ')
+            x++;
+        while (*y == ' ')
+            y++;
+        size_t nx = strcspn(x, " "), ny = strcspn(y, " ");
+        if (nx == ny && strncmp(x, y, nx) == 0) {
+            if (!nx)
+                break;
+            x += nx;
+            y += ny;
+            continue;
+        }
+        gr_input_file in = {"", 0, 0};
+        gr_inputs_get(k, &in);
+        const char *hx = memchr(x, '#', nx), *hy = memchr(y, '#', ny);
+        if (hx && hy && hx - x == hy - y && strncmp(x, y, (size_t)(hx - x)) == 0)
+            cli_errorf(cmd, "cannot resume %s: input '%.*s' changed since the sweep started "
+                            "(%s: checksum %.*s there, %.*s now); restore it, or start afresh "
+                            "with --force",
+                       cs->resume, (int)(hx - x), x, in.path, (int)(nx - (size_t)(hx - x) - 1),
+                       hx + 1, (int)(ny - (size_t)(hy - y) - 1), hy + 1);
+        else
+            cli_errorf(cmd, "cannot resume %s: the sweep read other input files ('%.*s' there, "
+                            "'%.*s' now%s%s); start afresh with --force",
+                       cs->resume, (int)(nx < 400 ? nx : 400), nx ? x : "nothing",
+                       (int)(ny < 400 ? ny : 400), ny ? y : "nothing", in.path[0] ? ": " : "",
+                       in.path);
+        return CLI_EXIT_USAGE;
+    }
+    return CLI_EXIT_OK; /* (only spacing differs) */
 }
 
 int cli_sweep_begin(const char *cmd, cli_sweep *cs, const char *dir, long n_items, int force)
 {
     int ckpt = dir && (n_items > 1 || cs->resume || cs->every_seen || cs->every_s_seen);
     cs->opt.dir = ckpt ? dir : NULL;
+    cs->opt.force = force;
+    /* the identity: the inputs' contents as read (the grid a scenario names too) */
+    append_inputs(cs);
+    if (cs->resume && cli_sweep_root(cs) && same_inputs(cmd, cs) != CLI_EXIT_OK)
+        return CLI_EXIT_USAGE;
     /* resuming: the manifest is there (cli_sweep_args). MPI: rank 0 checks and
        writes (another rank could see the manifest rank 0 has just written) */
     if (!dir || cs->resume || !cli_sweep_root(cs))
@@ -716,8 +775,18 @@ int cli_sweep_begin(const char *cmd, cli_sweep *cs, const char *dir, long n_item
         return CLI_EXIT_USAGE;
     if (!force && cli_exists(path)) {
         cli_errorf(cmd, "%s exists: a sweep was started in %s; continue it with `gridres %s "
-                        "--resume %s`, or use --force to start afresh",
+                        "--resume %s`, or use --force to start afresh (its checkpoint is "
+                        "deleted)",
                    path, dir, cmd, dir);
+        return CLI_EXIT_USAGE;
+    }
+    char ck[4096];
+    if (ckpt && !force && cli_out_path(cmd, ck, sizeof ck, dir, "checkpoint") == 0 &&
+        cli_exists(ck)) {
+        cli_errorf(cmd, "%s/ holds the checkpoint of an earlier sweep (and %s is missing, so "
+                        "--resume cannot continue it); not deleting it: move it away, or use "
+                        "--force to start afresh",
+                   ck, MANIFEST);
         return CLI_EXIT_USAGE;
     }
     if (cli_mkdir_p(cmd, dir) != 0)
@@ -740,7 +809,7 @@ int cli_sweep_begin(const char *cmd, cli_sweep *cs, const char *dir, long n_item
         cli_errorf(cmd, "out of memory");
         return CLI_EXIT_FAIL;
     }
-    int rc = write_atomic(cmd, dir, MANIFEST, nl) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+    int rc = write_atomic(cmd, dir, MANIFEST, nl, force) == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
     free(nl);
     return rc;
 }

@@ -16,8 +16,8 @@ typedef struct cli_sweep {
     int every_seen, every_s_seen;
     int out_default;        /* set by the command: it makes its own output folder
                                when --out is not given (campaign) */
-    char job[2048];         /* the sweep's identity (the job line) */
-    char recorded_job[2048];/* --resume: the job line in DIR/sweep.json ("" otherwise) */
+    char job[8192];         /* the sweep's identity (the job line) */
+    char recorded_job[8192];/* --resume: the job line in DIR/sweep.json ("" otherwise) */
     gr_sweep_options opt;
     gr_sweep_stats stats;
     gr_mpi *mpi;            /* the process's MPI session (borrowed from main) */
@@ -75,8 +75,14 @@ int cli_sweep_setup(const char *cmd, cli_sweep *cs, gr_mpi *mpi, int argc, char 
  * resuming, rank 0 refuses an existing dir/sweep.json unless `force` (a
  * sweep started there: --resume continues it), creates dir and writes
  * dir/sweep.json (temporary file, fsync, rename; format in docs/cluster.md).
- * Returns CLI_EXIT_OK, CLI_EXIT_USAGE (manifest exists) or CLI_EXIT_FAIL
- * (cannot write), with a message printed. */
+ * The job line gets "|read|" and every file the inputs' readers read
+ * (gr_inputs_get: the case, overlay, scenario and the grid and overlay it
+ * names, costs, damage) as "name#checksum" of the bytes as read; on --resume
+ * it must equal the recorded one (else CLI_EXIT_USAGE naming the input that
+ * changed). Not resuming, an existing dir/checkpoint/ is refused unless
+ * `force` too (the library would start afresh over it).
+ * Returns CLI_EXIT_OK, CLI_EXIT_USAGE (manifest or checkpoint exists, a
+ * refused resume) or CLI_EXIT_FAIL (cannot write), with a message printed. */
 int cli_sweep_begin(const char *cmd, cli_sweep *cs, const char *dir, long n_items, int force);
 
 /* 1 in the process that prints and writes the outputs: MPI rank 0, or the

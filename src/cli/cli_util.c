@@ -66,27 +66,25 @@ int cli_check_new(const char *cmd, const char *path, int force)
 
 FILE *cli_open_out(const char *cmd, const char *path, int force)
 {
-    FILE *f = fopen(path, force ? "w" : "wx");
-    if (!f) {
-        if (!force && errno == EEXIST)
-            cli_errorf(cmd, "'%s' exists; not overwriting it (use --force)", path);
-        else
-            cli_errorf(cmd, "cannot write '%s': %s", path, strerror(errno));
-    }
+    gr_error err = {0, ""};
+    FILE *f = gr_out_open(path, force, &err); /* PATH.tmp.PID.SEQ until cli_close_out */
+    if (!f)
+        cli_errorf(cmd, "%s", err.msg);
     return f;
 }
 
 int cli_close_out(const char *cmd, FILE *f, const char *path)
 {
-    int bad = ferror(f);
-    if (fclose(f) != 0)
-        bad = 1;
-    if (bad) {
-        cli_errorf(cmd, "error writing '%s'", path);
+    gr_error err = {0, ""};
+    (void)path; /* (gr_out_close knows it) */
+    if (gr_out_close(f, &err) != GR_OK) {
+        cli_errorf(cmd, "%s", err.msg);
         return -1;
     }
     return 0;
 }
+
+void cli_abort_out(FILE *f) { gr_out_abort(f); }
 
 int cli_out_path(const char *cmd, char *buf, size_t len, const char *dir, const char *name)
 {
@@ -157,7 +155,7 @@ int cli_write_json(const char *cmd, const char *path, int force, const json_t *o
     if (!f)
         return -1;
     if (cli_json_print(f, obj) != 0) {
-        fclose(f);
+        gr_out_abort(f);
         cli_errorf(cmd, "error writing '%s'", path);
         return -1;
     }

@@ -27,14 +27,18 @@ int cli_exists(const char *path);
  * already exists; else 0. */
 int cli_check_new(const char *cmd, const char *path, int force);
 
-/* Open `path` for writing. Without `force` the file must not exist (opened
- * with "wx", so a file that appears meanwhile is not clobbered either).
- * Returns NULL with a message printed on failure. */
+/* Open `path` for writing (gr_out_open: the bytes go to PATH.tmp.PID.SEQ
+ * beside it until cli_close_out). Without `force` the file must not exist,
+ * at the open and at the rename (a file that appears meanwhile is not
+ * clobbered either). Returns NULL with a message printed on failure. */
 FILE *cli_open_out(const char *cmd, const char *path, int force);
 
-/* Close a file opened by cli_open_out, checking write errors. Returns 0 or -1
- * with a message printed. */
+/* Commit a file opened by cli_open_out (gr_out_close: flush, fsync, rename
+ * onto `path`); on any write error the temporary file is removed. Returns 0
+ * or -1 with a message printed. */
 int cli_close_out(const char *cmd, FILE *f, const char *path);
+/* Give up a file opened by cli_open_out: closed, its temporary file removed. */
+void cli_abort_out(FILE *f);
 
 /* buf = dir/name; -1 with "output path too long: 'DIR'" printed if it does not fit. */
 int cli_out_path(const char *cmd, char *buf, size_t len, const char *dir, const char *name);

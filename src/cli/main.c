@@ -6,6 +6,8 @@
  * that prints its own help for --help (cli_parse returns CLI_PARSE_HELP), and
  * one row in GRIDRES_COMMANDS below. It uses only gridres.h, cli_common.h (input:
  * options, seed, case + grid + overlay) and cli_util.h (output files, CSV, JSON). */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -113,8 +115,51 @@ static int dispatch(int argc, char **argv, gr_mpi *mpi)
     return c->run(argc - 1, argv + 1, mpi);
 }
 
+/* SIGINT, SIGTERM, SIGHUP: remove the temporary files of the outputs being
+ * written (gr_out_cleanup, async-signal-safe), then die of the signal. */
+static void on_signal(int sig)
+{
+    gr_out_cleanup();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void catch_signals(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t k = 0; k < sizeof sigs / sizeof *sigs; k++) {
+        struct sigaction sa, old;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigemptyset(&sa.sa_mask);
+        if (sigaction(sigs[k], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(sigs[k], &sa, NULL);
+    }
+}
+
+/* Flush and close stdout, checking every error a write may have left
+ * (a full disk, /dev/full, a closed pipe): 0, or -1 with a message on stderr. */
+static int close_stdout(void)
+{
+    int bad = fflush(stdout) != 0;
+    int e = errno;
+    if (!bad && ferror(stdout)) {
+        bad = 1;
+        e = 0; /* (the write that failed is long gone, and its errno with it) */
+    }
+    if (fclose(stdout) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    if (bad)
+        fprintf(stderr, "gridres: error writing the standard output%s%s\n", e ? ": " : "",
+                e ? strerror(e) : "");
+    return bad ? -1 : 0;
+}
+
 int main(int argc, char **argv)
 {
+    catch_signals();
     /* One MPI session for the process: MPI starts here when mpirun/srun started
        us, and ends after the command (docs/cluster.md). */
     gr_mpi *mpi = NULL;
@@ -124,6 +169,9 @@ int main(int argc, char **argv)
         return 1;
     }
     int rc = dispatch(argc, argv, mpi);
+    gr_out_cleanup(); /* the temporary files of outputs a failing command left open */
+    if (close_stdout() != 0 && rc == 0)
+        rc = 1; /* (a command that failed otherwise keeps its exit status) */
     gr_mpi_close(mpi, rc);
     return rc;
 }

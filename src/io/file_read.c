@@ -38,6 +38,10 @@ int io_read_file(const char *path, char **buf, size_t *len, gr_error *err)
         return gr_error_set(err, GR_EIO, "%s: read error", path);
     }
     b[n] = '\0';
+    if (gr_inputs_note(path, b, n) != GR_OK) { /* (a sweep's identity: docs/cluster.md) */
+        gr_free(b);
+        return gr_error_set(err, GR_ENOMEM, "%s: out of memory", path);
+    }
     *buf = b;
     *len = n;
     return GR_OK;

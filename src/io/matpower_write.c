@@ -1,6 +1,5 @@
 /* matpower_write.c — MATPOWER version-2 case writer: exact round trip, atomic replace. */
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -261,27 +260,6 @@ static int check_writable(const gr_case *c, const char *path, gr_error *err)
     return GR_OK;
 }
 
-/* Create PATH.tmp.PID.K exclusively, so that concurrent writers do not collide. */
-static int open_temp(const char *path, char *tmp, size_t len, FILE **out)
-{
-    for (int k = 0; k < 1000; k++) {
-        snprintf(tmp, len, "%s.tmp.%ld.%d", path, (long)getpid(), k);
-        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
-        if (fd < 0) {
-            if (errno == EEXIST)
-                continue;
-            return -1;
-        }
-        *out = fdopen(fd, "w");
-        if (*out)
-            return 0;
-        close(fd);
-        unlink(tmp);
-        return -1;
-    }
-    return -1;
-}
-
 int gr_case_write(const gr_case *c, const char *path, gr_error *err)
 {
     if (!c || !path)
@@ -289,17 +267,10 @@ int gr_case_write(const gr_case *c, const char *path, gr_error *err)
     int st = check_writable(c, path, err);
     if (st != GR_OK)
         return st;
-    size_t len = strlen(path) + 48;
-    char *tmp = gr_malloc(len);
-    if (!tmp)
-        return gr_error_set(err, GR_ENOMEM, "%s: out of memory", path);
-    FILE *f = NULL;
-    if (open_temp(path, tmp, len, &f) != 0) {
-        st = gr_error_set(err, GR_EIO, "%s: cannot create a temporary file beside it: %s", path,
-                          strerror(errno));
-        gr_free(tmp);
-        return st;
-    }
+    /* PATH.tmp.PID.SEQ, fsync'ed and renamed onto PATH (the old file is replaced in one step) */
+    FILE *f = gr_out_open(path, 1, err);
+    if (!f)
+        return err ? err->status : GR_EIO;
     char fname[128];
     function_name(c, path, fname, sizeof fname);
     write_header(f, c, fname);
@@ -308,15 +279,5 @@ int gr_case_write(const gr_case *c, const char *path, gr_error *err)
     write_branch(f, &c->branch);
     write_gencost(f, &c->gencost);
     write_bus_names(f, c);
-    /* write everything, then make it durable, then replace the old file in one step */
-    int bad = ferror(f) != 0;
-    bad |= fflush(f) != 0;
-    bad |= fsync(fileno(f)) != 0;
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        st = gr_error_set(err, GR_EIO, "%s: write failed: %s", path, strerror(errno));
-        unlink(tmp);
-    }
-    gr_free(tmp);
-    return st;
+    return gr_out_close(f, err);
 }

@@ -975,16 +975,8 @@ int gr_overlay_write(const gr_overlay *ov, const char *path, gr_error *err)
     int st = render(ov, NULL, &text, &len, err);
     if (st)
         return st;
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        gr_free(text);
-        return gr_error_set(err, GR_EIO, "%s: cannot open for writing", path);
-    }
-    size_t put = fwrite(text, 1, len, f);
-    int bad = put != len;
-    bad |= fclose(f) != 0;
+    /* PATH.tmp.PID.SEQ, fsync'ed and renamed onto PATH: never a truncated file */
+    st = gr_out_write_buf(path, 1, text, len, err);
     gr_free(text);
-    if (bad)
-        return gr_error_set(err, GR_EIO, "%s: write error", path);
-    return GR_OK;
+    return st;
 }

@@ -217,31 +217,53 @@ static int cairo_fail(cairo_status_t cs, const char *path, gr_error *err)
                         cairo_status_to_string(cs));
 }
 
+/* cairo's stream callback: into a stream of gr_out_open. */
+static cairo_status_t chart_write(void *closure, const unsigned char *data, unsigned int length)
+{
+    return fwrite(data, 1, length, (FILE *)closure) == length ? CAIRO_STATUS_SUCCESS
+                                                              : CAIRO_STATUS_WRITE_ERROR;
+}
+
 int gr_protect_chart(const gr_protect_result *r, const char *unit, const char *png_path,
                      const char *svg_path, gr_error *err)
 {
     if (!r)
         return gr_error_set(err, GR_EINVAL, "protect chart: no result");
     cairo_status_t cs;
+    /* each through gr_out_open: a temporary name, fsync, rename */
     if (png_path) {
+        FILE *f = gr_out_open(png_path, 1, err);
+        if (!f)
+            return err ? err->status : GR_EIO;
         cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, CH_W, CH_H);
         cs = paint(sf, r, unit);
         if (cs == CAIRO_STATUS_SUCCESS)
-            cs = cairo_surface_write_to_png(sf, png_path);
+            cs = cairo_surface_write_to_png_stream(sf, chart_write, f);
         cairo_surface_destroy(sf);
-        if (cs != CAIRO_STATUS_SUCCESS)
+        if (cs != CAIRO_STATUS_SUCCESS) {
+            gr_out_abort(f);
             return cairo_fail(cs, png_path, err);
+        }
+        int st = gr_out_close(f, err);
+        if (st)
+            return st;
     }
     if (svg_path) {
-        cairo_surface_t *sf = cairo_svg_surface_create(svg_path, CH_W, CH_H);
+        FILE *f = gr_out_open(svg_path, 1, err);
+        if (!f)
+            return err ? err->status : GR_EIO;
+        cairo_surface_t *sf = cairo_svg_surface_create_for_stream(chart_write, f, CH_W, CH_H);
         cairo_svg_surface_restrict_to_version(sf, CAIRO_SVG_VERSION_1_1);
         cs = paint(sf, r, unit);
         cairo_surface_finish(sf);
         if (cs == CAIRO_STATUS_SUCCESS)
             cs = cairo_surface_status(sf);
         cairo_surface_destroy(sf);
-        if (cs != CAIRO_STATUS_SUCCESS)
+        if (cs != CAIRO_STATUS_SUCCESS) {
+            gr_out_abort(f);
             return cairo_fail(cs, svg_path, err);
+        }
+        return gr_out_close(f, err);
     }
     return GR_OK;
 }

@@ -27,23 +27,11 @@ static int exists(const char *path)
     return stat(path, &sb) == 0;
 }
 
-/* Replace `path` by tmp (written beside it). */
-static int commit(const char *tmp, const char *path, gr_error *err)
+/* cairo's stream callback: into a stream of gr_out_open. */
+cairo_status_t rp_cairo_write(void *closure, const unsigned char *data, unsigned int length)
 {
-    if (rename(tmp, path) != 0) {
-        int e = errno;
-        remove(tmp);
-        return gr_error_set(err, GR_EIO, "%s: cannot rename into place: %s", path, strerror(e));
-    }
-    return GR_OK;
-}
-
-static int tmp_name(char *buf, size_t len, const char *path, gr_error *err)
-{
-    int n = snprintf(buf, len, "%s.tmp.%ld", path, (long)getpid());
-    if (n < 0 || (size_t)n >= len)
-        return gr_error_set(err, GR_EINVAL, "path too long: '%s'", path);
-    return GR_OK;
+    return fwrite(data, 1, length, (FILE *)closure) == length ? CAIRO_STATUS_SUCCESS
+                                                              : CAIRO_STATUS_WRITE_ERROR;
 }
 
 static int cairo_fail(cairo_status_t cs, const char *path, gr_error *err)
@@ -52,17 +40,18 @@ static int cairo_fail(cairo_status_t cs, const char *path, gr_error *err)
                         cairo_status_to_string(cs));
 }
 
-/* Draw chart c as PNG and SVG under DIR/charts. */
+/* Draw chart c as PNG and SVG under DIR/charts (each through gr_out_open: a
+ * temporary name, fsync, rename). */
 static int render(const rp_data *d, const rp_chart *c, gr_error *err)
 {
-    char path[RP_PATH_MAX + 16], tmp[RP_PATH_MAX + 48];
-    int st;
+    char path[RP_PATH_MAX + 16];
     cairo_status_t cs;
 
     /* PNG */
     snprintf(path, sizeof path, "%s/charts/%s.png", d->dir, c->name);
-    if ((st = tmp_name(tmp, sizeof tmp, path, err)))
-        return st;
+    FILE *f = gr_out_open(path, 1, err);
+    if (!f)
+        return err ? err->status : GR_EIO;
     cairo_surface_t *sf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, c->width, c->height);
     cairo_t *cr = cairo_create(sf);
     cairo_set_source_rgb(cr, 1, 1, 1);
@@ -71,20 +60,21 @@ static int render(const rp_data *d, const rp_chart *c, gr_error *err)
     cs = cairo_status(cr);
     cairo_destroy(cr);
     if (cs == CAIRO_STATUS_SUCCESS)
-        cs = cairo_surface_write_to_png(sf, tmp);
+        cs = cairo_surface_write_to_png_stream(sf, rp_cairo_write, f);
     cairo_surface_destroy(sf);
     if (cs != CAIRO_STATUS_SUCCESS) {
-        remove(tmp);
+        gr_out_abort(f);
         return cairo_fail(cs, path, err);
     }
-    if ((st = commit(tmp, path, err)))
+    int st = gr_out_close(f, err);
+    if (st)
         return st;
 
     /* SVG (text as glyph outlines: no fonts needed to view it) */
     snprintf(path, sizeof path, "%s/charts/%s.svg", d->dir, c->name);
-    if ((st = tmp_name(tmp, sizeof tmp, path, err)))
-        return st;
-    sf = cairo_svg_surface_create(tmp, c->width, c->height);
+    if (!(f = gr_out_open(path, 1, err)))
+        return err ? err->status : GR_EIO;
+    sf = cairo_svg_surface_create_for_stream(rp_cairo_write, f, c->width, c->height);
     cairo_svg_surface_restrict_to_version(sf, CAIRO_SVG_VERSION_1_1);
     cr = cairo_create(sf);
     cairo_set_source_rgb(cr, 1, 1, 1);
@@ -97,10 +87,10 @@ static int render(const rp_data *d, const rp_chart *c, gr_error *err)
         cs = cairo_surface_status(sf);
     cairo_surface_destroy(sf);
     if (cs != CAIRO_STATUS_SUCCESS) {
-        remove(tmp);
+        gr_out_abort(f);
         return cairo_fail(cs, path, err);
     }
-    return commit(tmp, path, err);
+    return gr_out_close(f, err);
 }
 
 static void add_name(char *buf, size_t len, const char *s)
@@ -121,7 +111,7 @@ int gr_report_write_info(const char *dir, const gr_report_options *opt, gr_repor
     rp_data d;
     rp_chart charts[CH_N];
     rp_chart_out out[CH_N];
-    char path[RP_PATH_MAX + 16], tmp[RP_PATH_MAX + 48], title[512];
+    char path[RP_PATH_MAX + 16], title[512];
     struct stat sb;
     int st;
 
@@ -256,21 +246,17 @@ int gr_report_write_info(const char *dir, const gr_report_options *opt, gr_repor
     else
         snprintf(title, sizeof title, "Campaign report");
     snprintf(path, sizeof path, "%s/report.html", d.dir);
-    if ((st = tmp_name(tmp, sizeof tmp, path, err)))
-        goto done;
-    FILE *f = fopen(tmp, "wb");
+    FILE *f = gr_out_open(path, 1, err);
     if (!f) {
-        st = gr_error_set(err, GR_EIO, "%s: cannot write: %s", tmp, strerror(errno));
+        st = err ? err->status : GR_EIO;
         goto done;
     }
     st = rp_html_write(f, &d, title, out, CH_N, err);
-    if (fclose(f) != 0 && st == GR_OK)
-        st = gr_error_set(err, GR_EIO, "%s: error writing: %s", tmp, strerror(errno));
     if (st) {
-        remove(tmp);
+        gr_out_abort(f);
         goto done;
     }
-    if ((st = commit(tmp, path, err)))
+    if ((st = gr_out_close(f, err)))
         goto done;
     if (info) {
         for (int k = 0; k < CH_N; k++) {

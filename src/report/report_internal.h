@@ -9,6 +9,10 @@
 
 #include "gridres.h"
 
+/* cairo's write callback into a stream of gr_out_open (closure: the FILE *),
+ * for cairo_surface_write_to_png_stream and cairo_svg_surface_create_for_stream. */
+cairo_status_t rp_cairo_write(void *closure, const unsigned char *data, unsigned int length);
+
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
 #endif

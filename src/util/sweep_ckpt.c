@@ -98,15 +98,6 @@ static int mkdir_p(const char *dir)
     return 0;
 }
 
-static void fsync_dir(const char *dir)
-{
-    int fd = open(dir, O_RDONLY);
-    if (fd >= 0) {
-        fsync(fd); /* best effort: some file systems refuse it on directories */
-        close(fd);
-    }
-}
-
 /* Whole file into *out (NUL-terminated, gr_free). GR_ENOTFOUND, GR_EIO, GR_ENOMEM. */
 static int read_all(const char *path, unsigned char **out, size_t *len)
 {
@@ -147,35 +138,17 @@ static int read_all(const char *path, unsigned char **out, size_t *len)
     return GR_OK;
 }
 
-/* Write buf to dir/name through dir/name.tmp: write, fsync, rename, fsync dir. */
+/* Write buf to dir/name through gr_out_write_buf (DIR/NAME.tmp.PID.SEQ, fsync, rename, fsync dir). */
 static int write_atomic(const char *dir, const char *name, const void *buf, size_t len,
                         gr_error *err)
 {
-    char path[4096], tmp[4096];
-    if (path_of(path, sizeof path, dir, name) || path_of(tmp, sizeof tmp, dir, "manifest.tmp"))
+    char path[4096];
+    if (path_of(path, sizeof path, dir, name))
         return gr_error_set(err, GR_EIO, "checkpoint %s: path too long", dir);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    if (fd < 0)
-        return gr_error_set(err, GR_EIO, "checkpoint %s: %s", tmp, strerror(errno));
-    const unsigned char *p = buf;
-    size_t left = len;
-    while (left > 0) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            int e = errno;
-            close(fd);
-            return gr_error_set(err, GR_EIO, "checkpoint %s: %s", tmp, strerror(e));
-        }
-        p += w;
-        left -= (size_t)w;
-    }
-    if (fsync(fd) != 0 || close(fd) != 0)
-        return gr_error_set(err, GR_EIO, "checkpoint %s: %s", tmp, strerror(errno));
-    if (rename(tmp, path) != 0)
-        return gr_error_set(err, GR_EIO, "checkpoint %s: %s", path, strerror(errno));
-    fsync_dir(dir);
+    gr_error e = {0, ""};
+    int st = gr_out_write_buf(path, 1, buf, len, &e);
+    if (st)
+        return gr_error_set(err, GR_EIO, "checkpoint: %s", e.msg);
     return GR_OK;
 }
 
@@ -288,7 +261,7 @@ static void clean_dir(const sweep_ckpt *c, int all)
     while ((e = readdir(d)) != NULL) {
         const char *n = e->d_name;
         size_t len = strlen(n);
-        int tmp = len > 4 && strcmp(n + len - 4, ".tmp") == 0;
+        int tmp = (len > 4 && strcmp(n + len - 4, ".tmp") == 0) || strstr(n, ".tmp.") != NULL;
         int part = strncmp(n, "part-", 5) == 0 && (tmp || (len > 4 && strcmp(n + len - 4, ".bin") == 0));
         int drop = tmp || (all && strcmp(n, "manifest") == 0);
         if (part && !tmp && !all) {
@@ -541,7 +514,16 @@ int ckpt_open(sweep *s, gr_error *err)
         clean_dir(c, 0);
         return GR_OK;
     }
-    /* afresh (or nothing to resume) */
+    /* afresh (or nothing to resume): an earlier checkpoint is deleted only with force */
+    if (!o->resume && !o->force) {
+        char man[4096];
+        struct stat sb;
+        if (!path_of(man, sizeof man, c->dir, "manifest") && stat(man, &sb) == 0)
+            return gr_error_set(err, GR_EEXIST,
+                                "%s holds the checkpoint of an earlier sweep; not deleting it: "
+                                "resume it, or start afresh with force (--force)",
+                                c->dir);
+    }
     if (err) {
         err->status = 0;
         err->msg[0] = '\0';
@@ -568,16 +550,15 @@ int ckpt_write(sweep *s, const long *items, long n, gr_error *err)
     int compact = c->nparts >= SWEEP_MAX_PARTS;
     for (long k = 0; k < n; k++)
         bit_set(c->bits, items[k]);
-    char name[64], tmp[4096], path[4096];
+    char name[64], path[4096];
     sweep_part pt = {.id = c->next_id};
-    part_name(name, sizeof name, pt.id, "tmp");
-    if (path_of(tmp, sizeof tmp, c->dir, name))
-        return gr_error_set(err, GR_EIO, "checkpoint %s: path too long", c->dir);
     part_name(name, sizeof name, pt.id, "bin");
-    path_of(path, sizeof path, c->dir, name);
-    FILE *f = fopen(tmp, "wb");
+    if (path_of(path, sizeof path, c->dir, name))
+        return gr_error_set(err, GR_EIO, "checkpoint %s: path too long", c->dir);
+    gr_error oe = {0, ""};
+    FILE *f = gr_out_open(path, 1, &oe); /* PART.tmp.PID.SEQ, fsync'ed and renamed */
     if (!f)
-        return gr_error_set(err, GR_EIO, "checkpoint %s: %s", tmp, strerror(errno));
+        return gr_error_set(err, GR_EIO, "checkpoint: %s", oe.msg);
     struct gr_sweep_buf b = {0};
     uint64_t h = SWEEP_FNV_INIT;
     int st = put_file(f, PART_MAGIC, 8, &h, &pt.bytes) ? GR_EIO : GR_OK;
@@ -592,8 +573,7 @@ int ckpt_write(sweep *s, const long *items, long n, gr_error *err)
         b.len = 0;
         int64_t it = item;
         if ((st = sweep_pack(s, item, &b))) {
-            fclose(f);
-            unlink(tmp);
+            gr_out_abort(f);
             gr_free(b.p);
             return gr_error_set(err, st, "checkpoint: cannot pack item %ld: %s", item, gr_strerror(st));
         }
@@ -604,14 +584,13 @@ int ckpt_write(sweep *s, const long *items, long n, gr_error *err)
         pt.records++;
     }
     gr_free(b.p);
-    if (st || fflush(f) != 0 || fsync(fileno(f)) != 0) {
+    if (st) {
         int e = errno;
-        fclose(f);
-        unlink(tmp);
-        return gr_error_set(err, GR_EIO, "checkpoint %s: %s", tmp, strerror(e));
+        gr_out_abort(f);
+        return gr_error_set(err, GR_EIO, "checkpoint %s: %s", path, strerror(e ? e : EIO));
     }
-    if (fclose(f) != 0 || rename(tmp, path) != 0)
-        return gr_error_set(err, GR_EIO, "checkpoint %s: %s", path, strerror(errno));
+    if (gr_out_close(f, &oe) != GR_OK)
+        return gr_error_set(err, GR_EIO, "checkpoint: %s", oe.msg);
     pt.sum = h;
     c->next_id++;
     sweep_part *old = NULL;

@@ -7,7 +7,9 @@
 # directory; a resume with another seed, N or model, of a missing folder, of a folder
 # without sweep.json, with the wrong command, or from a damaged checkpoint, is refused
 # and writes nothing; under MPI, killing one rank mid-way and resuming gives the same
-# outputs too.
+# outputs too. The identity covers the content of every input read (a scenario's grid too):
+# a resume after the grid a scenario names changed is refused, naming it; a checkpoint left
+# without its sweep.json is not deleted by a new run without --force.
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -174,7 +176,7 @@ if "$G" campaign --help 2>/dev/null | grep -q -- '--resume'; then
     n_check=$((n_check + 1))
     [ "$(json_get "$W/camp_dflt/sweep.json" command)" = campaign ] ||
       fail "camp_dflt: sweep.json command is not campaign"
-    expect_in "$W/camp_dflt/sweep.json" '"job": "gridres-[^ ]+ campaign --nights 2 --runs 6 --seed 3"' \
+    expect_in "$W/camp_dflt/sweep.json" '"job": "gridres-[^ ]+ campaign --nights 2 --runs 6 --seed 3 \|read\|"' \
       camp_dflt_job
     expect_in "$W/camp_dflt/checkpoint/manifest" '^done 0-5$' camp_dflt_manifest
     n_check=$((n_check + 1))
@@ -185,6 +187,52 @@ if "$G" campaign --help 2>/dev/null | grep -q -- '--resume'; then
       [ ! -s "$W/camp_dflt_resume.out" ] || fail "camp_dflt_resume: --quiet not recorded"
       same_files "$W/camp_ref" "$W/camp_dflt" camp_dflt_resume hourly.csv nights.csv events.csv \
         runs.csv
+    fi
+  fi
+fi
+
+# --- campaign of a scenario that names its grid: the grid's content is part of the identity
+#     (issue 22: a resume after the grid changed was accepted and mixed the two grids) -------
+if "$G" campaign --help 2>/dev/null | grep -q -- '--resume'; then
+  mkdir -p "$W/scen"
+  cp "$EXAMPLE" "$W/scen/grid.m"
+  "$G" campaign --write-scenario "$W/scen/default.json" >/dev/null
+  sed 's|"synth": {[^}]*}|"grid": "grid.m"|' "$W/scen/default.json" >"$W/scen/scen.json"
+  SC=(campaign "$W/scen/scen.json" --nights 2 --runs 8 --seed 2 --quiet)
+  run 0 scen_ref "$G" "${SC[@]}" --out "$W/scen_ref"
+  KILL=3
+  if killed scen_kill "$G" "${SC[@]}" --threads 1 --checkpoint-every 1 --out "$W/scen_c"; then
+    expect_in "$W/scen_c/sweep.json" '"job": ".*\|read\|.*grid\.m#[0-9a-f]{16}' scen_job
+    # the loads of the grid doubled: refused, naming the input (exit 2, nothing written)
+    cp "$W/scen/grid.m" "$W/scen/grid.orig"
+    awk '/^[ \t]*mpc\.bus[ \t]*=/ { inside = 1; print; next }
+         inside && /\]/ { inside = 0 }
+         inside && NF >= 4 { $3 = $3 * 2; $4 = $4 * 2 }
+         { print }' "$W/scen/grid.orig" >"$W/scen/grid.m"
+    n_check=$((n_check + 1))
+    ! cmp -s "$W/scen/grid.m" "$W/scen/grid.orig" || fail "scen: the loads were not changed"
+    run 2 scen_changed "$G" campaign "$W/scen/scen.json" --resume "$W/scen_c" &&
+      expect_in "$W/scen_changed.err" "cannot resume .*input 'grid\.m' changed since the sweep started" \
+        scen_changed
+    n_check=$((n_check + 1))
+    [ ! -e "$W/scen_c/hourly.csv" ] || fail "scen_changed: hourly.csv written"
+    expect_in "$W/scen_c/checkpoint/manifest" '^done 0-2$' scen_changed_kept
+    # the grid as it was: resumes, same outputs as one uninterrupted run
+    cp "$W/scen/grid.orig" "$W/scen/grid.m"
+    if run 0 scen_resume "$G" campaign "$W/scen/scen.json" --resume "$W/scen_c"; then
+      expect_in "$W/scen_resume.err" 'resumed 3 of 8 runs' scen_resume
+      same_files "$W/scen_ref" "$W/scen_c" scen_resume hourly.csv nights.csv events.csv runs.csv
+    fi
+  fi
+  # a checkpoint without its sweep.json is not deleted by a new run (issue 22): refused
+  if killed scen_kill2 "$G" "${SC[@]}" --threads 1 --checkpoint-every 1 --out "$W/scen_n"; then
+    rm -f "$W/scen_n/sweep.json"
+    run 2 scen_nomanifest "$G" "${SC[@]}" --threads 1 --checkpoint-every 1 --out "$W/scen_n" &&
+      expect_in "$W/scen_nomanifest.err" 'holds the checkpoint of an earlier sweep.*--force' \
+        scen_nomanifest
+    expect_in "$W/scen_n/checkpoint/manifest" '^done 0-2$' scen_nomanifest_kept
+    if run 0 scen_force "$G" "${SC[@]}" --out "$W/scen_n" --force; then
+      same_files "$W/scen_ref" "$W/scen_n" scen_force hourly.csv nights.csv events.csv runs.csv
     fi
   fi
 fi

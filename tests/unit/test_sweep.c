@@ -379,10 +379,18 @@ static void test_resume_refused(void **state)
     assert_non_null(strstr(err.msg, "manifest: damaged"));
     var_ctx_free(&a);
 
-    /* starting afresh (resume off) replaces the damaged checkpoint */
+    /* starting afresh (resume off) keeps the checkpoint there without force (issue 22:
+       it was deleted), and replaces it with force */
     var_ctx_init(&a, 100, 5);
     o.resume = 0;
+    assert_int_equal(var_sweep(&a, 2, &o, &st, &err), GR_EEXIST);
+    assert_non_null(strstr(err.msg, "not deleting it"));
+    assert_int_equal(stat(path, &sb), 0); /* the manifest is still there */
+    var_ctx_free(&a);
+    var_ctx_init(&a, 100, 5);
+    o.force = 1;
     assert_int_equal(var_sweep(&a, 2, &o, &st, &err), GR_OK);
+    o.force = 0;
     var_ctx_free(&a);
     var_ctx_init(&a, 100, 5);
     o.resume = 1;
@@ -476,6 +484,130 @@ static void test_errors(void **state)
     var_ctx_free(&a);
 }
 
+/* names in dir (sorted by readdir order, joined by ' '), "." and ".." left out */
+static void list_dir(const char *dir, char *buf, size_t len)
+{
+    buf[0] = '\0';
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        size_t n = strlen(buf);
+        snprintf(buf + n, len - n, "%s%s", n ? " " : "", e->d_name);
+    }
+    closedir(d);
+}
+
+static long file_size(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
+}
+
+/* gr_out_*: a file appears under its name only whole; no clobbering without force;
+ * errors (the ENOSPC test hook) leave neither the file nor its temporary (issue 22). */
+static void test_out_files(void **state)
+{
+    (void)state;
+    make_tmp();
+    char path[512], names[4096];
+    gr_error err = {0};
+    snprintf(path, sizeof path, "%s/a.csv", tmp_root);
+
+    FILE *f = gr_out_open(path, 0, &err);
+    assert_non_null(f);
+    fputs("x,y\n1,2\n", f);
+    list_dir(tmp_root, names, sizeof names); /* while open: only the temporary */
+    assert_int_equal(strncmp(names, "a.csv.tmp.", 10), 0);
+    assert_int_equal(file_size(path), -1);
+    assert_int_equal(gr_out_close(f, &err), GR_OK);
+    list_dir(tmp_root, names, sizeof names);
+    assert_string_equal(names, "a.csv");
+    assert_int_equal(file_size(path), 8);
+
+    /* no force: refused at the open, and at the close when it appeared meanwhile */
+    assert_null(gr_out_open(path, 0, &err));
+    assert_int_equal(err.status, GR_EEXIST);
+    assert_non_null(strstr(err.msg, "use --force"));
+    snprintf(path, sizeof path, "%s/b.csv", tmp_root);
+    f = gr_out_open(path, 0, &err);
+    assert_non_null(f);
+    fputs("mine\n", f);
+    assert_int_equal(gr_out_write_buf(path, 0, "theirs\n", 7, &err), GR_OK);
+    assert_int_equal(gr_out_close(f, &err), GR_EEXIST);
+    assert_int_equal(file_size(path), 7);
+    /* with force: replaced */
+    assert_int_equal(gr_out_write_buf(path, 1, "ok\n", 3, &err), GR_OK);
+    assert_int_equal(file_size(path), 3);
+
+    /* abort: nothing left */
+    snprintf(path, sizeof path, "%s/c.csv", tmp_root);
+    f = gr_out_open(path, 1, &err);
+    assert_non_null(f);
+    fputs("partial", f);
+    gr_out_abort(f);
+    assert_int_equal(file_size(path), -1);
+
+    /* a stale temporary of a process that is gone is removed by the next write */
+    char stale[600];
+    snprintf(stale, sizeof stale, "%s/a.csv.tmp.2147483646.0", tmp_root);
+    FILE *s = fopen(stale, "w");
+    assert_non_null(s);
+    fputs("cut mid-li", s);
+    fclose(s);
+    snprintf(path, sizeof path, "%s/a.csv", tmp_root);
+    assert_int_equal(gr_out_write_buf(path, 1, "x,y\n", 4, &err), GR_OK);
+    assert_int_equal(file_size(stale), -1);
+    list_dir(tmp_root, names, sizeof names);
+    assert_null(strstr(names, ".tmp."));
+
+    /* a full disk (test hook: ENOSPC after 10 more bytes): the error is reported,
+       the file that did not fit is not there, nor is its temporary; the old file
+       under that name is kept */
+    setenv("GRIDRES_TEST_FAIL_WRITE_AFTER", "10", 1);
+    snprintf(path, sizeof path, "%s/d.csv", tmp_root);
+    assert_int_equal(gr_out_write_buf(path, 1, "0123456", 7, &err), GR_OK); /* fits */
+    snprintf(path, sizeof path, "%s/a.csv", tmp_root);
+    assert_int_equal(gr_out_write_buf(path, 1, "0123456789", 10, &err), GR_EIO);
+    assert_non_null(strstr(err.msg, "No space left on device"));
+    assert_non_null(strstr(err.msg, "a.csv"));
+    assert_int_equal(file_size(path), 4);
+    unsetenv("GRIDRES_TEST_FAIL_WRITE_AFTER");
+    list_dir(tmp_root, names, sizeof names);
+    assert_null(strstr(names, ".tmp."));
+
+    /* no such folder */
+    snprintf(path, sizeof path, "%s/no/such.csv", tmp_root);
+    assert_null(gr_out_open(path, 1, &err));
+    assert_int_equal(err.status, GR_EIO);
+    assert_non_null(strstr(err.msg, "No such file or directory"));
+    remove_tmp();
+}
+
+/* gr_inputs_*: what was noted, with its FNV-1a 64 (reference value of "a": the FNV
+ * test vectors, 0xaf63dc4c8601ec8c). */
+static void test_inputs(void **state)
+{
+    (void)state;
+    gr_inputs_reset();
+    assert_int_equal(gr_inputs_count(), 0);
+    assert_int_equal(gr_inputs_note("dir/a.m", "a", 1), GR_OK);
+    assert_int_equal(gr_inputs_note("b.json", "", 0), GR_OK);
+    assert_int_equal(gr_inputs_count(), 2);
+    gr_input_file in;
+    assert_int_equal(gr_inputs_get(0, &in), GR_OK);
+    assert_string_equal(in.path, "dir/a.m");
+    assert_int_equal(in.bytes, 1);
+    assert_true(in.fnv1a64 == 0xaf63dc4c8601ec8cULL);
+    assert_int_equal(gr_inputs_get(1, &in), GR_OK);
+    assert_true(in.fnv1a64 == 0xcbf29ce484222325ULL); /* the offset basis */
+    assert_int_equal(gr_inputs_get(2, &in), GR_EINVAL);
+    gr_inputs_reset();
+    assert_int_equal(gr_inputs_count(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -485,6 +617,8 @@ int main(void)
         cmocka_unit_test(test_resume_refused),
         cmocka_unit_test(test_compaction),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_out_files),
+        cmocka_unit_test(test_inputs),
     };
     return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }
