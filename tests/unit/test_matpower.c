@@ -509,7 +509,7 @@ static void test_bad_files(void **state)
 /* ---------------------------------------------------------------- value rules */
 
 /* A 2-bus case with one data row per line; field `col` of the second row of
- * table `tab` (0 bus, 1 gen, 2 branch) replaced by `val`. *line/*col_at: where
+ * table `tab` (0 bus, 1 gen, 2 branch) replaced by `val`. *line, *col_at: where
  * that field is. Rules: docs/input_validation.md. */
 static const char *const rule_rows[3][2] = {
     {"1 3 0 0 0 0 1 1 0 345 1 1.1 0.9", "2 1 90 30 0 0 1 1 0 345 1 1.1 0.9"},
