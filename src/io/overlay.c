@@ -637,6 +637,8 @@ static int rd_root(jr *r, const json_t *root, const gr_case *c, gr_overlay **out
         if (json_is_array(hd))
             nheat += json_array_size(hd);
     }
+    if (nheat > 100000000u) /* as rd_array's limit on one table (sz.nheat is an int) */
+        return jr_fail(r, "$.cities", "too many heat districts (%zu)", nheat);
     sz.nb = (int)nb;
     sz.nsub = (int)nsub;
     sz.nplant = (int)nplant;
