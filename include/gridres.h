@@ -151,6 +151,12 @@ typedef struct gr_case {
     char **warnings;
 } gr_case;
 
+/* Every gr_*_read function of a file (cases, overlays, scenarios, damage, costs,
+ * contingency lists, geodata) reads only a regular file of at most 1 GiB: a
+ * directory, device or FIFO is GR_EIO "path: not a regular file (a WHAT)", a
+ * larger file GR_EIO "path: file larger than 1 GiB ...", and a NUL byte in the
+ * text GR_EPARSE "path:line:col: NUL byte in a text file" (docs/input_validation.md). */
+
 /* Read a case file: a PSS/E RAW file when the name ends in .raw (any case:
  * .RAW, .Raw), else a MATPOWER version-2 case (the dispatch is by extension,
  * not content). MATPOWER: `path` names the file in messages.

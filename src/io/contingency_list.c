@@ -20,6 +20,9 @@ typedef struct reader {
     int *kind, *index;
     int n_ignored;
     char ignored_msg[GR_ERROR_MAX];
+    /* duplicate check: stamp[kind][i] = 1 + the contingency that holds element i,
+       where[kind][i] = its column (plain list) or line (chgtab) there */
+    int *stamp[2], *where[2];
 } reader;
 
 static int grow(void **p, int *cap, int need, size_t size)
@@ -57,6 +60,28 @@ static int add_element(reader *rd, int kind, int index)
     return GR_OK;
 }
 
+/* Element (kind, index) enters contingency number rd->n (the one being built) at
+ * `at` (a column or a line): 1 and *first = where it already is when it is in
+ * that contingency already, 0 when new, GR_ENOMEM (a negative status) on failure. */
+static int seen_before(reader *rd, int kind, int index, int at, int *first)
+{
+    int k = kind == GR_ELEM_BRANCH ? 0 : 1;
+    if (!rd->stamp[k]) {
+        size_t n = (size_t)(k == 0 ? rd->g->nl : rd->g->ng) + 1;
+        rd->stamp[k] = gr_calloc(n, sizeof(int));
+        rd->where[k] = gr_calloc(n, sizeof(int));
+        if (!rd->stamp[k] || !rd->where[k])
+            return GR_ENOMEM;
+    }
+    if (rd->stamp[k][index] == rd->n + 1) {
+        *first = rd->where[k][index];
+        return 1;
+    }
+    rd->stamp[k][index] = rd->n + 1;
+    rd->where[k][index] = at;
+    return 0;
+}
+
 /* Close contingency number n (elements up to nel) with `label`. */
 static int add_contingency(reader *rd, int label)
 {
@@ -81,6 +106,10 @@ static int add_contingency(reader *rd, int label)
 
 static void reader_free(reader *rd)
 {
+    for (int k = 0; k < 2; k++) {
+        gr_free(rd->stamp[k]);
+        gr_free(rd->where[k]);
+    }
     gr_free(rd->ptr);
     gr_free(rd->label);
     gr_free(rd->kind);
@@ -133,7 +162,10 @@ static int parse_error(const reader *rd, gr_error *err, const char *text, const 
 {
     int line, col;
     locate(text, p, &line, &col);
-    return gr_error_set(err, GR_EPARSE, "%s:%d:%d: %s", rd->name, line, col, what);
+    gr_error_set(err, GR_EPARSE, "%s:%d:%d: %s", rd->name, line, col, what);
+    if (err) /* a token the file gave may hold control characters */
+        io_escape_controls(err->msg, sizeof err->msg);
+    return GR_EPARSE;
 }
 
 /* A token [^,\s]+ starting at p (p < end): copy up to cap-1 chars. */
@@ -227,6 +259,17 @@ static int parse_plain(reader *rd, const char *text, size_t len, gr_error *err)
             int kind = 0, index = 0;
             if ((st = parse_element(rd, tok, text, at, &kind, &index, err)))
                 return st;
+            int line, col, first = 0;
+            locate(p, at, &line, &col);
+            int dup = seen_before(rd, kind, index, col, &first);
+            if (dup < 0)
+                return dup;
+            if (dup) {
+                char msg[160];
+                snprintf(msg, sizeof msg, "%s row %d listed twice in one contingency (first at "
+                         "column %d)", kind == GR_ELEM_BRANCH ? "branch" : "gen", index + 1, first);
+                return parse_error(rd, err, text, at, msg);
+            }
             if ((st = add_element(rd, kind, index)))
                 return st;
             any = 1;
@@ -414,8 +457,25 @@ static int parse_contab(reader *rd, const char *text, size_t len, gr_error *err)
         for (int b = a; b < nrows; b++) {
             if (rows[b].line < 0 || rows[b].label != label)
                 continue;
-            if (rows[b].kind >= 0 && (st = add_element(rd, rows[b].kind, rows[b].index)))
-                goto done;
+            if (rows[b].kind >= 0) {
+                int first = 0;
+                int dup = seen_before(rd, rows[b].kind, rows[b].index, rows[b].line, &first);
+                if (dup < 0) {
+                    st = dup;
+                    goto done;
+                }
+                if (dup) {
+                    st = gr_error_set(err, GR_EPARSE,
+                                      "%s:%d: chgtab: %s row %d listed twice in contingency %d "
+                                      "(first at line %d)",
+                                      rd->name, rows[b].line,
+                                      rows[b].kind == GR_ELEM_BRANCH ? "branch" : "gen",
+                                      rows[b].index + 1, label, first);
+                    goto done;
+                }
+                if ((st = add_element(rd, rows[b].kind, rows[b].index)))
+                    goto done;
+            }
             rows[b].line = -1;
         }
         if ((st = add_contingency(rd, label)))
@@ -434,11 +494,14 @@ int gr_ctg_list_parse(const char *text, size_t len, const char *name, const gr_g
     memset(&rd, 0, sizeof rd);
     rd.name = name ? name : "contingencies";
     rd.g = g;
+    int st = io_check_text(text, len, rd.name, err);
+    if (st)
+        return st;
     /* A change table names its matrix chgtab. */
     int contab = 0;
     for (size_t k = 0; k + 6 <= len && !contab; k++)
         contab = memcmp(text + k, "chgtab", 6) == 0;
-    int st = contab ? parse_contab(&rd, text, len, err) : parse_plain(&rd, text, len, err);
+    st = contab ? parse_contab(&rd, text, len, err) : parse_plain(&rd, text, len, err);
     if (st == GR_OK)
         st = finish(&rd, out);
     if (st == GR_ENOMEM)

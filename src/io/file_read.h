@@ -6,11 +6,28 @@
 
 #include "gridres.h"
 
+/* The largest input file a reader takes: 1 GiB (docs/input_validation.md). The largest
+ * shared case (ACTIVSg70k, MATPOWER format) is about 30 MB. */
+#define IO_MAX_INPUT ((size_t)1 << 30)
+
 /* Read all of `path` into *buf (gr_malloc'd, NUL-terminated; the caller
- * frees it) with *len bytes before the NUL. On failure *buf is NULL and err
- * holds GR_EIO "PATH: cannot open the file: REASON" or "PATH: read error",
- * or GR_ENOMEM "PATH: out of memory". */
+ * frees it) with *len bytes before the NUL. Only a regular file of at most
+ * IO_MAX_INPUT bytes without NUL bytes is read (no device, FIFO or directory:
+ * "/dev/zero" fails at once). On failure *buf is NULL and err holds GR_EIO
+ * "PATH: cannot open the file: REASON", "PATH: not a regular file (a WHAT)",
+ * "PATH: file larger than 1 GiB ..." or "PATH: read error", GR_EPARSE
+ * "PATH:LINE:COL: NUL byte ..." (io_check_text), or GR_ENOMEM "PATH: out of memory". */
 int io_read_file(const char *path, char **buf, size_t *len, gr_error *err);
+
+/* Text readers' input holds no NUL byte (a NUL would end the text early for the
+ * C string functions and silently drop the rest of a line): GR_EPARSE
+ * "NAME:LINE:COL: NUL byte in a text file" at the first one, else GR_OK. */
+int io_check_text(const char *text, size_t len, const char *name, gr_error *err);
+
+/* Escape the control characters of msg in place, so that a message that echoes
+ * input stays one line: newline, tab and CR as \n \t \r, the others (and DEL)
+ * as \xNN; truncated to cap bytes (with its NUL). */
+void io_escape_controls(char *msg, size_t cap);
 
 /* A case reader's parser of NUL-terminated text (text[len] == 0); `name` in messages. */
 typedef int (*io_case_parser)(const char *text, size_t len, const char *name, gr_case **out,

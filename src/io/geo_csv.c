@@ -148,6 +148,9 @@ int gr_bus_geo_parse(const char *text, size_t len, const char *name, gr_bus_geo 
         return gr_error_set(err, GR_EINVAL, "gr_bus_geo_parse: text is NULL");
     if (!name)
         name = "(geodata)";
+    int nul = io_check_text(text, len, name, err);
+    if (nul)
+        return nul;
     static const char *const col_name[NCOL] = {"bus_id", "x", "y"};
     const char *xy_name[2][2] = {{"x_km", "y_km"}, {"lon", "lat"}};
     char *buf = gr_malloc(len + 1);

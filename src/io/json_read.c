@@ -4,17 +4,39 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "io/file_read.h"
 #include "io/json_read.h"
 
 /* Messages stay on one line: control characters of a key or value the file
- * gave ("\n" in a JSON string) are shown as '?'. */
+ * gave ("\n" in a JSON string) are shown escaped, as \n, \t, \r or \xNN. */
 static int one_line(jr *r, int st)
 {
     if (r->err)
-        for (char *c = r->err->msg; *c; c++)
-            if ((unsigned char)*c < 0x20 || *c == 0x7f)
-                *c = '?';
+        io_escape_controls(r->err->msg, sizeof r->err->msg);
     return st;
+}
+
+/* 1-based line and column of jansson's error. jansson's own column is 0 when the
+ * last character it read was a newline (an unterminated string, or the end of
+ * the file after a final newline) and counts from the line's start otherwise;
+ * its position is the number of bytes read, so the byte at position - 1 is the
+ * one it stopped on. Columns count characters (UTF-8 lead bytes), as jansson's. */
+static void error_place(const char *text, size_t len, size_t position, int *line, int *col)
+{
+    size_t at = position ? position - 1 : 0;
+    if (at > len)
+        at = len;
+    *line = 1;
+    *col = 1;
+    for (size_t k = 0; k < at; k++) {
+        unsigned char c = (unsigned char)text[k];
+        if (c == '\n') {
+            (*line)++;
+            *col = 1;
+        } else if ((c & 0xc0) != 0x80) {
+            (*col)++;
+        }
+    }
 }
 
 int jr_fail(jr *r, const char *path, const char *fmt, ...)
@@ -112,8 +134,12 @@ int jr_load_text(jr *r, const char *text, size_t len, json_t **root)
         if (json_error_code(&je) == json_error_out_of_memory || (je.line < 0 && !je.text[0]) ||
             gr_alloc_failing())
             return jr_oom(r);
-        return one_line(r, gr_error_set(r->err, GR_EPARSE, "%s:%d:%d: %s", r->name, je.line,
-                                        je.column, je.text));
+        if (je.line < 0) /* no place (jansson's argument checks) */
+            return one_line(r, gr_error_set(r->err, GR_EPARSE, "%s: %s", r->name, je.text));
+        int line, col;
+        error_place(text, len, je.position, &line, &col);
+        return one_line(r, gr_error_set(r->err, GR_EPARSE, "%s:%d:%d: %s", r->name, line, col,
+                                        je.text));
     }
     return GR_OK;
 }

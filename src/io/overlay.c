@@ -185,7 +185,9 @@ static const char *const root_fields[] = {
 static const char *const region_fields[] = {"width_km", "height_km", "population",
                                             "kw_per_person", "load_pf", NULL};
 static const char *const fac_fields[] = {"hospital", "water", "heating", NULL};
-#define BIG 1e15 /* upper bound of counts of people and sizes in km */
+/* Most people in one region, city, district or bus: 1e10, above the world's
+ * population (8.2e9 in 2024, UN World Population Prospects 2024). */
+#define MAX_PEOPLE 1e10
 
 /* ------------------------------------------------------------------------
  * The columns of each table, in the order of the file: what the reader
@@ -235,13 +237,13 @@ typedef struct ov_col {
 
 /* Tables read row by row by rd_row. */
 static const ov_col city_cols[] = {
-    C_ROW("id"), C_OF("name", COL_NAME, city_name), C_NUM("population", city_population, 0.0, BIG),
+    C_ROW("id"), C_OF("name", COL_NAME, city_name), C_NUM("population", city_population, 0.0, MAX_PEOPLE),
     C_OF("x_km", COL_X, city_x_km), C_OF("y_km", COL_Y, city_y_km),
     C_NUM("radius_km", city_radius_km, 1e-3, 1e6), {.key = "heat_districts", .kind = COL_HEAT},
     C_END};
 static const ov_col heat_cols[] = {
     C_ROW("id"), C_REF("plant", heat_plant, nplant, "plants", 0),
-    C_NUM("population", heat_population, 0.0, BIG), C_END};
+    C_NUM("population", heat_population, 0.0, MAX_PEOPLE), C_END};
 static const ov_col sub_cols[] = {
     C_ROW("id"), C_OF("name", COL_NAME, sub_name),
     C_ENUM("kind", sub_kind, gr_substation_kind_name, GR_SUB_N, "substation kind"),
@@ -258,7 +260,7 @@ static const ov_col zone_cols[] = {
 static const ov_col crew_cols[] = {
     C_ROW("id"), C_OF("name", COL_NAME, crew_name),
     C_REF("substation", crew_substation, nsub, "substations", 1),
-    C_INT("crews", crew_count, 0, 1000000), C_OF("x_km", COL_X, crew_x_km),
+    C_INT("crews", crew_count, 0, 100000), C_OF("x_km", COL_X, crew_x_km),
     C_OF("y_km", COL_Y, crew_y_km), C_END};
 /* Tables matched against the case and read by their own readers
  * (rd_buses, rd_generators, rd_branches): the columns give the layout. */
@@ -348,6 +350,47 @@ static int rd_point(jr *r, const json_t *o, const char *path, const gr_overlay *
     return st;
 }
 
+/* Substation names are unique (docs/scenario.md). */
+typedef struct name_at {
+    const char *name;
+    int at;
+} name_at;
+
+static int name_at_cmp(const void *a, const void *b)
+{
+    const name_at *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+
+/* The first repeated name in file order is reported, at the repeat, with the index
+ * of its first use. */
+static int rd_unique_sub_names(jr *r, const gr_overlay *ov)
+{
+    int n = ov->nsub, later = -1, earlier = -1;
+    if (n < 2)
+        return GR_OK;
+    name_at *v = gr_malloc((size_t)n * sizeof *v);
+    if (!v)
+        return jr_oom(r);
+    for (int k = 0; k < n; k++)
+        v[k] = (name_at){ov->sub_name[k], k};
+    qsort(v, (size_t)n, sizeof *v, name_at_cmp);
+    for (int g = 0; g + 1 < n; g++) /* v[g] first of its name, v[g + 1] its first repeat */
+        if ((g == 0 || strcmp(v[g].name, v[g - 1].name) != 0) &&
+            strcmp(v[g].name, v[g + 1].name) == 0 && (later < 0 || v[g + 1].at < later)) {
+            later = v[g + 1].at;
+            earlier = v[g].at;
+        }
+    gr_free(v);
+    if (later < 0)
+        return GR_OK;
+    char p[JR_PATHLEN];
+    snprintf(p, sizeof p, "$.substations[%d].name", later);
+    return jr_fail(r, p, "substation name \"%s\" appears twice (also $.substations[%d])",
+                   ov->sub_name[later], earlier);
+}
+
 static int rd_header(jr *r, const json_t *root, gr_overlay *ov)
 {
     const json_t *v;
@@ -383,7 +426,7 @@ static int rd_header(jr *r, const json_t *root, gr_overlay *ov)
         return st;
     if ((st = jr_num(r, v, "$.region", "width_km", 1, 1e-3, 1e6, &ov->width_km)) ||
         (st = jr_num(r, v, "$.region", "height_km", 1, 1e-3, 1e6, &ov->height_km)) ||
-        (st = jr_num(r, v, "$.region", "population", 1, 0.0, BIG, &ov->population)) ||
+        (st = jr_num(r, v, "$.region", "population", 1, 0.0, MAX_PEOPLE, &ov->population)) ||
         (st = jr_num(r, v, "$.region", "kw_per_person", 1, 0.0, 1e3, &ov->kw_per_person)) ||
         (st = jr_num(r, v, "$.region", "load_pf", 1, 1e-3, 1.0, &ov->load_pf)))
         return st;
@@ -445,7 +488,7 @@ static int rd_buses(jr *r, const json_t *arr, const gr_case *c, const bus_key *k
             (st = jr_num(r, o, p, "kv", 1, 1e-3, 1e4, &ov->bus_kv[row])) ||
             (st = rd_ref(r, o, p, "substation", ov->nsub, "substations", 0, &sub)) ||
             (st = rd_ref(r, o, p, "city", ov->ncity, "cities", 1, &city)) ||
-            (st = jr_num(r, o, p, "population", 1, 0.0, BIG, &pop)) ||
+            (st = jr_num(r, o, p, "population", 1, 0.0, MAX_PEOPLE, &pop)) ||
             (st = rd_ref(r, o, p, "heat_district", ov->nheat, "cities[].heat_districts", 1,
                          &hd)) ||
             (st = jr_num(r, o, p, "heat_population", 1, 0.0, pop, &hpop)))
@@ -594,6 +637,8 @@ static int rd_root(jr *r, const json_t *root, const gr_case *c, gr_overlay **out
         if (json_is_array(hd))
             nheat += json_array_size(hd);
     }
+    if (nheat > 100000000u) /* as rd_array's limit on one table (sz.nheat is an int) */
+        return jr_fail(r, "$.cities", "too many heat districts (%zu)", nheat);
     sz.nb = (int)nb;
     sz.nsub = (int)nsub;
     sz.nplant = (int)nplant;
@@ -619,6 +664,7 @@ static int rd_root(jr *r, const json_t *root, const gr_case *c, gr_overlay **out
     }
     if ((st = rd_header(r, root, ov)) ||
         (st = rd_table(r, subs, "substations", ov->nsub, sub_cols, ov)) ||
+        (st = rd_unique_sub_names(r, ov)) ||
         (st = rd_cities(r, cities, ov)) ||
         (st = rd_table(r, plants, "plants", ov->nplant, plant_cols, ov)) ||
         (st = rd_buses(r, buses, c, keys, ov)))

@@ -152,6 +152,19 @@ static char *path_in(const char *base_dir, const char *rel)
 
 static const char *const synth_fields[] = {"buses", "seed", NULL};
 
+/* A file named by field `path` failed to read (st): its message, which names that
+ * file, gets this file's name and the field's JSON path in front
+ * ("campaign.json: $.grid: /dev/zero: not a regular file (a character device)"). */
+static int in_field(jr *r, const char *path, int st)
+{
+    if (st && st != GR_ENOMEM && r->err) {
+        char m[GR_ERROR_MAX];
+        snprintf(m, sizeof m, "%s", r->err->msg);
+        gr_error_set(r->err, st, "%s: %s: %s", r->name, path, m);
+    }
+    return st;
+}
+
 /* The grid, its overlay, the grid model with the load scale, and the assets. */
 static int read_grid(jr *r, const json_t *root, const char *base_dir, gr_campaign_scenario *s)
 {
@@ -173,7 +186,7 @@ static int read_grid(jr *r, const json_t *root, const char *base_dir, gr_campaig
         if (!(s->grid_path = path_in(base_dir, rel)))
             return jr_oom(r);
         if ((st = gr_case_read(s->grid_path, &s->grid_case, r->err)))
-            return st;
+            return in_field(r, "$.grid", st);
         if (!ov) {
             /* no overlay: build one with the defaults (docs/own_grid.md) */
             gr_overlay_build_options bo;
@@ -192,7 +205,7 @@ static int read_grid(jr *r, const json_t *root, const char *base_dir, gr_campaig
             if (!(s->overlay_path = path_in(base_dir, rel)))
                 return jr_oom(r);
             if ((st = gr_overlay_read(s->overlay_path, s->grid_case, &s->overlay, r->err)))
-                return st;
+                return in_field(r, "$.overlay", st);
         } else if (json_is_object(ov)) {
             char *text = json_dumps(ov, JSON_COMPACT);
             char nm[PATHLEN];

@@ -8,6 +8,10 @@
 #include "gridres.h"
 #include "io/json_read.h"
 
+/* Most repair crews of one campaign ($.repair.crews, or the overlay's crew bases in
+ * all): 1e5, above the largest national utility workforce (docs/input_validation.md). */
+#define GR_SC_MAX_CREWS 100000
+
 /* Field helpers (scenario_fields.c): every failure names the file and the JSON path. */
 int sc_boolean(jr *r, const json_t *obj, const char *path, const char *key, int *out);
 /* A non-empty string (borrowed from the JSON tree). */

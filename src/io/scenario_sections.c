@@ -361,7 +361,7 @@ int sc_read_repair(jr *r, const json_t *root, gr_campaign_scenario *s)
             (st = jr_field(r, v, "$.repair", "crews", 0, &cv)))
             return st;
         if (cv && !json_is_null(cv) &&
-            (st = jr_integer(r, v, "$.repair", "crews", 1, 0, 100000, &crews)))
+            (st = jr_integer(r, v, "$.repair", "crews", 1, 0, GR_SC_MAX_CREWS, &crews)))
             return st;
         if ((st = jr_field(r, v, "$.repair", "times", 0, &tv)))
             return st;
@@ -383,8 +383,13 @@ int sc_read_repair(jr *r, const json_t *root, gr_campaign_scenario *s)
     }
     /* crews: from the overlay's bases, or `crews` spread over them in turn */
     int nbase = ov->ncrew, total = 0;
+    long long sum = 0;
     for (int b = 0; b < nbase; b++)
-        total += ov->crew_count[b];
+        sum += ov->crew_count[b];
+    if (sum > GR_SC_MAX_CREWS)
+        return jr_fail(r, "$.overlay", "the crew bases hold %lld crews in all, more than %d "
+                       "(the most $.repair.crews takes)", sum, GR_SC_MAX_CREWS);
+    total = (int)sum;
     if (crews < 0)
         crews = nbase > 0 ? total : 4;
     s->crews = crews;

@@ -124,6 +124,47 @@ run 2 empty "$G" pf "$W/empty.m"
 head -c 4096 "$G" >"$W/binary.m"
 run 2 binary "$G" pf "$W/binary.m"
 
+# --- what every reader refuses (issue 22 item 9) ------------------------------------------
+# Only regular files are read: /dev/zero used to be read for 2 GiB before failing.
+run 2 devzero "$G" pf /dev/zero &&
+  expect_in "$W/devzero.err" '^gridres: error: /dev/zero: not a regular file \(a character device\)$' devzero
+expect_in "$W/directory.err" 'not a regular file \(a directory\)' directory_kind
+# A FIFO is refused at once, not waited on (timeout: a hang fails instead of blocking CI).
+mkfifo "$W/fifo.m"
+run 2 fifo timeout 20 "$G" pf "$W/fifo.m" && expect_in "$W/fifo.err" 'fifo\.m: not a regular file \(a FIFO\)$' fifo
+# A NUL byte in a text file: refused at its line and column (it used to end the line there).
+{ head -n 3 "$EXAMPLE"; printf 'mpc.x = 1;\0 junk\n'; tail -n +4 "$EXAMPLE"; } >"$W/nul.m"
+run 2 nul "$G" pf "$W/nul.m" && expect_in "$W/nul.err" 'nul\.m:4:11: NUL byte in a text file$' nul
+printf 'branch:1\nbranch:2\0,branch:3\n' >"$W/nul.ctg"
+run 2 nul_ctg "$G" contingency "$EXAMPLE" --dc --list "$W/nul.ctg" &&
+  expect_in "$W/nul_ctg.err" 'nul\.ctg:2:9: NUL byte in a text file$' nul_ctg
+# Larger than 1 GiB (sparse: no space used): refused before reading.
+if truncate -s 1073741825 "$W/big.m" 2>/dev/null; then
+  run 2 big "$G" pf "$W/big.m" && expect_in "$W/big.err" 'big\.m: file larger than 1 GiB' big
+  rm -f "$W/big.m"
+fi
+# A contingency names an element once: a duplicate is refused with file:line:col.
+printf 'branch:1\nbranch:2, gen:1, line:2\n' >"$W/dup.ctg"
+run 2 dup_ctg "$G" contingency "$EXAMPLE" --dc --list "$W/dup.ctg" &&
+  expect_in "$W/dup_ctg.err" 'dup\.ctg:2:18: branch row 2 listed twice in one contingency \(first at column 1\)$' dup_ctg
+printf 'chgtab = [\n 1 0 CT_TBRCH 1 BR_STATUS CT_REP 0;\n 2 0 CT_TBRCH 3 BR_STATUS CT_REP 0;\n 2 0 CT_TBRCH 3 BR_STATUS CT_REP 0;\n];\n' >"$W/dup_contab.m"
+run 2 dup_contab "$G" contingency "$EXAMPLE" --dc --list "$W/dup_contab.m" &&
+  expect_in "$W/dup_contab.err" 'dup_contab\.m:4: chgtab: branch row 3 listed twice in contingency 2 \(first at line 3\)$' dup_contab
+# chgtab labels and rows are integers: 1e300, -1e300 and NaN used to become one label
+# (INT_MIN, undefined behaviour) and a row 1.5 was cut to 1.
+for v in 1e300 -1e300 NaN; do
+  printf 'chgtab = [\n %s 0 CT_TBRCH 1 BR_STATUS CT_REP 0;\n];\n' "$v" >"$W/label_$v.m"
+  run 2 "label_$v" "$G" contingency "$EXAMPLE" --dc --list "$W/label_$v.m" &&
+    expect_in "$W/label_$v.err" "label_$v\.m:2:2: chgtab label: expected an integer" "label_$v"
+done
+printf 'chgtab = [\n 1 0 CT_TBRCH 1.5 BR_STATUS CT_REP 0;\n];\n' >"$W/row_frac.m"
+run 2 row_frac "$G" contingency "$EXAMPLE" --dc --list "$W/row_frac.m" &&
+  expect_in "$W/row_frac.err" 'row_frac\.m:2:2: chgtab row: expected an integer, found 1\.5' row_frac
+# a control character of a token is shown escaped, the message stays one line
+printf 'branch:1\nbr\001nch:2\n' >"$W/ctl.ctg"
+run 2 ctl_ctg "$G" contingency "$EXAMPLE" --dc --list "$W/ctl.ctg" &&
+  expect_in "$W/ctl_ctg.err" "unknown element kind 'br\\\\x01nch'" ctl_ctg
+
 # --- never crash: every line deleted in turn, and every truncation in 97-byte steps ---------
 size=$(wc -c <"$EXAMPLE")
 lines=$(wc -l <"$EXAMPLE")

@@ -24,6 +24,12 @@ esac
 # Sanitizer builds: the program links an instrumented library.
 san=()
 grep -q '^GRIDRES_SANITIZE:BOOL=ON' "$BUILD/CMakeCache.txt" && san=(-fsanitize=address,undefined)
+# clang's UBSan build: its runtime and its OpenMP flags (-fopenmp=libomp) are clang's
+cc=cc
+if grep -q '^GRIDRES_UBSAN_CLANG:BOOL=ON' "$BUILD/CMakeCache.txt"; then
+  san=(-fsanitize=undefined,float-cast-overflow)
+  cc=clang
+fi
 
 cat >"$W/use_gridres.c" <<'C'
 /* A user of the pure C API: parse a 3-bus case, solve it, check the residual. */
@@ -67,14 +73,14 @@ int main(void)
 C
 # shared: only what pkg-config says
 # shellcheck disable=SC2046
-run 0 cc_shared cc "${san[@]}" $cflags -o "$W/use_shared" "$W/use_gridres.c" $(pkg-config --libs gridres) -lm
+run 0 cc_shared "$cc" "${san[@]}" $cflags -o "$W/use_shared" "$W/use_gridres.c" $(pkg-config --libs gridres) -lm
 run 0 run_shared env LD_LIBRARY_PATH="$(pkg-config --variable=libdir gridres)" "$W/use_shared"
 expect_in "$W/run_shared.out" '^converged 1 ' shared_converged
 # static: the archive plus Libs.private
 libdir="$(pkg-config --variable=libdir gridres)"
 static_libs="$(pkg-config --static --libs gridres | sed "s|-lgridres|$libdir/libgridres.a|")"
 # shellcheck disable=SC2086
-run 0 cc_static cc "${san[@]}" $cflags -o "$W/use_static" "$W/use_gridres.c" $static_libs
+run 0 cc_static "$cc" "${san[@]}" $cflags -o "$W/use_static" "$W/use_gridres.c" $static_libs
 run 0 run_static "$W/use_static"
 expect_in "$W/run_static.out" '^converged 1 ' static_converged
 finish

@@ -583,6 +583,15 @@ static void test_bad_scenarios(void **state)
     assert_int_equal(s->cascade_model, GR_CASCADE_MODEL_GRIDRES);
     gr_campaign_scenario_free(s);
     free(text);
+    /* "grid": "/dev/zero" used to read 2 GiB before failing: now refused at once as
+       not a regular file, with the field's JSON path */
+    const char *devzero = "{\"format\": \"gridres-campaign\", \"version\": 1, \"grid\": "
+                          "\"/dev/zero\", \"schedule\": []}";
+    assert_int_equal(gr_campaign_scenario_parse(devzero, strlen(devzero), "z.json", NULL, &s, &err),
+                     GR_EIO);
+    assert_null(s);
+    assert_string_equal(err.msg,
+                        "z.json: $.grid: /dev/zero: not a regular file (a character device)");
 }
 
 /* The restoration planner as the day's repair step: same campaign mechanics,

@@ -509,7 +509,7 @@ static void test_bad_files(void **state)
 /* ---------------------------------------------------------------- value rules */
 
 /* A 2-bus case with one data row per line; field `col` of the second row of
- * table `tab` (0 bus, 1 gen, 2 branch) replaced by `val`. *line/*col_at: where
+ * table `tab` (0 bus, 1 gen, 2 branch) replaced by `val`. *line, *col_at: where
  * that field is. Rules: docs/input_validation.md. */
 static const char *const rule_rows[3][2] = {
     {"1 3 0 0 0 0 1 1 0 345 1 1.1 0.9", "2 1 90 30 0 0 1 1 0 345 1 1.1 0.9"},
@@ -1149,6 +1149,24 @@ static int teardown(void **state)
     return 0;
 }
 
+/* A NUL byte (it used to end the text early for the C string functions, dropping
+ * the rest of its line) is refused at its line and column, from memory as from a
+ * file, by both case readers. */
+static void test_nul_byte(void **state)
+{
+    (void)state;
+    static const char text[] = "function mpc = x\nmpc.version = '2';\0 junk\n";
+    gr_case *c = (gr_case *)1;
+    gr_error err = {0, ""};
+    assert_int_equal(gr_case_parse(text, sizeof text - 1, "n.m", &c, &err), GR_EPARSE);
+    assert_null(c);
+    assert_string_equal(err.msg, "n.m:2:19: NUL byte in a text file");
+    c = (gr_case *)1;
+    assert_int_equal(gr_case_parse_raw(text, sizeof text - 1, "n.raw", &c, &err), GR_EPARSE);
+    assert_null(c);
+    assert_string_equal(err.msg, "n.raw:2:19: NUL byte in a text file");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1166,6 +1184,7 @@ int main(void)
         cmocka_unit_test(test_writer_names_and_errors),
         cmocka_unit_test(test_alloc_copy_free),
         cmocka_unit_test(test_out_of_memory),
+        cmocka_unit_test(test_nul_byte),
         cmocka_unit_test(test_shared_cases_load),
         cmocka_unit_test(test_shared_conversions),
         cmocka_unit_test(test_shared_round_trip),

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -402,25 +403,145 @@ static void test_out_of_memory(void **state)
 
 /* Found by tests/fuzz/fuzz_campaign: a key or a token with a control character
  * ("\n" in a JSON key, a raw one in a string) was echoed into the message,
- * which must stay one line; it shows as '?'. */
+ * which must stay one line; it shows escaped (\n, \t, \r, \xNN). */
 static void m_newline_key(json_t *r)
 {
     json_object_set_new(elem(r, "buses", 3), "substatio\n", json_integer(1));
+}
+static void m_control_key(json_t *r)
+{
+    json_object_set_new(elem(r, "buses", 3), "a\tb\001c\177", json_integer(1));
+}
+
+/* gr_overlay_parse of text must fail with exactly `want` as the message. */
+static void parse_msg(const char *text, const char *want)
+{
+    gr_overlay *ov = (gr_overlay *)1;
+    gr_error err = {0, ""};
+    int st = gr_overlay_parse(text, strlen(text), "e.json", NULL, &ov, &err);
+    if (st != GR_EPARSE || strcmp(err.msg, want) != 0)
+        fail_msg("expected GR_EPARSE \"%s\", got %s: \"%s\"", want, gr_err_name(st), err.msg);
+    assert_null(ov);
 }
 
 static void test_messages_one_line(void **state)
 {
     (void)state;
-    expect_error(m_newline_key, g_case, "$.buses[3]: unknown field \"substatio?\" (known: bus,");
-    /* jansson's syntax error quotes the token with the raw newline */
-    const char *bad = "{\"format\": \"gridres-\nscenario\"}";
+    expect_error(m_newline_key, g_case, "$.buses[3]: unknown field \"substatio\\n\" (known: bus,");
+    expect_error(m_control_key, g_case, "$.buses[3]: unknown field \"a\\tb\\x01c\\x7f\" (known:");
+    /* a raw newline inside a string: jansson's message quotes the token before it */
+    parse_msg("{\"format\": \"gridres-\nscenario\"}",
+              "e.json:1:20: unexpected newline near '\"gridres-'");
+}
+
+/* The column is that of the last character jansson read (its own rule), but
+ * where jansson says column 0 (it read a newline: the end of a file that ends in
+ * one, an empty file) the reader names the newline on its own line. */
+static void test_syntax_columns(void **state)
+{
+    (void)state;
+    parse_msg("", "e.json:1:1: '[' or '{' expected near end of file");
+    parse_msg("x", "e.json:1:1: '[' or '{' expected near 'x'");
+    parse_msg("{\"a\": 1\n", "e.json:1:8: '}' expected near end of file");
+    parse_msg("{\"a\":\n\n  tru}", "e.json:3:5: invalid token near 'tru'");
+    parse_msg("{\"a\": 1,\n\"b\": 2,,}", "e.json:2:8: string or '}' expected near ','");
+    /* columns count characters, as jansson's: "é" is one */
+    parse_msg("{\"\xc3\xa9\": 1 2}", "e.json:1:9: '}' expected near '2'");
+}
+
+/* Substation names are unique (docs/scenario.md): a repeat is refused at its path. */
+static void m_dup_sub_name(json_t *r)
+{
+    json_object_set(elem(r, "substations", 7), "name",
+                    json_object_get(elem(r, "substations", 2), "name"));
+}
+
+static void test_unique_substation_names(void **state)
+{
+    (void)state;
+    json_t *root = json_loadb(g_text, g_len, 0, NULL);
+    assert_non_null(root);
+    char want[256];
+    snprintf(want, sizeof want,
+             "scenario.json: $.substations[7].name: substation name \"%s\" appears twice "
+             "(also $.substations[2])",
+             json_string_value(json_object_get(elem(root, "substations", 2), "name")));
+    json_decref(root);
+    expect_error(m_dup_sub_name, g_case, want);
+    expect_error(m_dup_sub_name, NULL, want);
+}
+
+/* Physical maxima (docs/input_validation.md): people at most 1e10, crews per base 1e5. */
+static void m_people(json_t *r)
+{
+    json_object_set_new(elem(r, "buses", 4), "population", json_real(2e10));
+}
+static void m_city_people(json_t *r)
+{
+    json_object_set_new(elem(r, "cities", 0), "population", json_real(1e15));
+}
+static void m_crews(json_t *r)
+{
+    json_object_set_new(elem(r, "crew_bases", 0), "crews", json_integer(100001));
+}
+
+static void test_physical_maxima(void **state)
+{
+    (void)state;
+    expect_error(m_people, g_case, "$.buses[4].population: 2e+10 is out of range [0, 1e+10]");
+    expect_error(m_city_people, g_case,
+                 "$.cities[0].population: 1e+15 is out of range [0, 1e+10]");
+    expect_error(m_crews, g_case, "$.crew_bases[0].crews: 100001 is out of range [0, 100000]");
+}
+
+/* io_read_file (every reader's file input): only regular files of at most 1 GiB
+ * without NUL bytes. "/dev/zero" used to be read for 2 GiB before failing, a FIFO
+ * blocked the reader, a NUL silently ended the text. */
+static void read_msg(const char *path, int want_st, const char *want)
+{
     gr_overlay *ov = (gr_overlay *)1;
     gr_error err = {0, ""};
-    assert_int_equal(gr_overlay_parse(bad, strlen(bad), "nl.json", NULL, &ov, &err), GR_EPARSE);
+    int st = gr_overlay_read(path, NULL, &ov, &err);
+    if (st != want_st || strcmp(err.msg, want) != 0)
+        fail_msg("%s: expected %s \"%s\", got %s: \"%s\"", path, gr_err_name(want_st), want,
+                 gr_err_name(st), err.msg);
     assert_null(ov);
-    assert_non_null(strstr(err.msg, "nl.json:1:"));
-    assert_null(strchr(err.msg, '\n'));
-    assert_null(strchr(err.msg, '\r'));
+}
+
+static void test_read_file_limits(void **state)
+{
+    (void)state;
+    char p[512], want[700];
+    read_msg("/dev/zero", GR_EIO, "/dev/zero: not a regular file (a character device)");
+    snprintf(want, sizeof want, "%s: not a regular file (a directory)", tmpdir);
+    read_msg(tmpdir, GR_EIO, want);
+    snprintf(p, sizeof p, "%s/fifo", tmpdir);
+    assert_int_equal(mkfifo(p, 0600), 0);
+    snprintf(want, sizeof want, "%s: not a regular file (a FIFO)", p);
+    read_msg(p, GR_EIO, want);
+    /* a NUL byte: refused at its line and column */
+    snprintf(p, sizeof p, "%s/nul.json", tmpdir);
+    FILE *f = fopen(p, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite("{\n  \"format\": \"x\0y\"}\n", 1, 21, f), 21);
+    fclose(f);
+    snprintf(want, sizeof want, "%s:2:15: NUL byte in a text file", p);
+    read_msg(p, GR_EPARSE, want);
+    /* larger than 1 GiB (a sparse file: nothing is written) */
+    snprintf(p, sizeof p, "%s/big.json", tmpdir);
+    f = fopen(p, "wb");
+    assert_non_null(f);
+    assert_int_equal(ftruncate(fileno(f), (off_t)(1L << 30) + 1), 0);
+    fclose(f);
+    snprintf(want, sizeof want, "%s: file larger than 1 GiB (the largest input read)", p);
+    read_msg(p, GR_EIO, want);
+    unlink(p);
+    /* and from memory: gr_overlay_parse refuses the NUL too (jansson's message) */
+    gr_overlay *ov = (gr_overlay *)1;
+    gr_error err = {0, ""};
+    assert_int_equal(gr_overlay_parse("{\"a\": \"x\0\"}", 11, "m.json", NULL, &ov, &err),
+                     GR_EPARSE);
+    assert_null(ov);
 }
 
 int main(void)
@@ -430,7 +551,9 @@ int main(void)
         cmocka_unit_test(test_non_finite_and_negative),
         cmocka_unit_test(test_syntax_and_io), cmocka_unit_test(test_writer_checks),
         cmocka_unit_test(test_names),        cmocka_unit_test(test_out_of_memory),
-        cmocka_unit_test(test_messages_one_line),
+        cmocka_unit_test(test_messages_one_line), cmocka_unit_test(test_syntax_columns),
+        cmocka_unit_test(test_unique_substation_names), cmocka_unit_test(test_physical_maxima),
+        cmocka_unit_test(test_read_file_limits),
     };
     return tu_exit(cmocka_run_group_tests(tests, setup, teardown));
 }

@@ -1032,16 +1032,16 @@ static int teardown_all(void **state)
 }
 
 /* Found by tests/fuzz/fuzz_damage: a control character in a name the file
- * gave ("tr\u0001sformer") was echoed into the one-line message; it shows as '?'. */
+ * gave ("tr\u0001sformer") was echoed into the one-line message; it shows escaped. */
 static void test_damage_message_one_line(void **state)
 {
     (void)state;
     gr_grid *g = example6();
     parse_bad(g, "{\"elements\": [{\"kind\": \"tr\\u0001ns\\nformer\", \"row\": 4}]}",
               "$.elements[0].kind: expected \"branch\", \"line\", \"transformer\", \"gen\", "
-              "\"bus\" or \"substation\", found \"tr?ns?former\"");
+              "\"bus\" or \"substation\", found \"tr\\x01ns\\nformer\"");
     parse_bad(g, "{\"elements\": [{\"kind\": \"branch\", \"row\": 4, \"col\\rour\": 1}]}",
-              "$.elements[0]: unknown field \"col?our\"");
+              "$.elements[0]: unknown field \"col\\rour\"");
     gr_grid_free(g);
 }
 
