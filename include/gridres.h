@@ -1227,6 +1227,20 @@ const char *gr_damage_class_name(int cls);
 /* Class of element (kind GR_ELEM_BRANCH/GEN/BUS, 0-based index) of g. */
 int gr_damage_classify(const gr_grid *g, int kind, int index);
 
+/* Physical upper bounds of a damage set (issue 22; docs/input_validation.md),
+ * checked by the damage.json reader, which names the JSON path (sets built in
+ * memory, as the campaign's, are not held to them; the planner checks what it
+ * needs, docs/restore.md): every time in hours (repair_h, lead_h, on_order_h)
+ * at most 10 years, far past the 6-18 months quoted for a new large power
+ * transformer (DESIGN §6); units in stock and on order per class; units one
+ * repair takes; site coordinates (|x|, |y| in km, at most Earth's
+ * circumference). */
+#define GR_DAMAGE_MAX_HOURS 87600.0
+#define GR_DAMAGE_MAX_STOCK 100000
+#define GR_DAMAGE_MAX_ON_ORDER 100000
+#define GR_DAMAGE_MAX_SPARE_COUNT 1000
+#define GR_DAMAGE_MAX_KM 40075.0
+
 /* A class of spare equipment (e.g. "AT-750/330", 750/330 kV autotransformers). */
 typedef struct gr_spare_class {
     char *name;             /* unique, non-empty */

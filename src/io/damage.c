@@ -198,17 +198,31 @@ int gr_damage_check(const gr_damage *d, const gr_grid *g, gr_error *err)
 /* ------------------------------------------------------------------------
  * Reader.
  * ------------------------------------------------------------------------ */
-/* A number >= min (finite). `what` completes "expected …". */
-static int rd_num(jr *r, const json_t *v, const char *path, double min, const char *what,
-                  double *out)
+/* A number in [min, max] (finite). `what` completes "expected …". */
+static int rd_num(jr *r, const json_t *v, const char *path, double min, double max,
+                  const char *what, double *out)
 {
     if (!json_is_number(v))
         return jr_fail(r, path, "expected %s, found %s", what, jr_type(v));
     double x = json_number_value(v);
     if (!isfinite(x) || x < min)
         return jr_fail(r, path, "expected %s, found %g", what, x);
+    if (x > max)
+        return jr_fail(r, path, "%g is more than the physical maximum of %g "
+                                "(docs/input_validation.md)",
+                       x, max);
     *out = x;
     return GR_OK;
+}
+
+/* Hours: a number in [0, GR_DAMAGE_MAX_HOURS]. */
+static int rd_hours(jr *r, const json_t *v, const char *path, const char *what, double *out)
+{
+    if (json_is_number(v) && json_number_value(v) > GR_DAMAGE_MAX_HOURS)
+        return jr_fail(r, path, "%g h is more than the maximum of %g h (10 years; "
+                                "docs/input_validation.md)",
+                       json_number_value(v), GR_DAMAGE_MAX_HOURS);
+    return rd_num(r, v, path, 0.0, GR_DAMAGE_MAX_HOURS, what, out);
 }
 
 static int rd_int(jr *r, const json_t *v, const char *path, long long min, long long max,
@@ -217,8 +231,10 @@ static int rd_int(jr *r, const json_t *v, const char *path, long long min, long 
     if (!json_is_integer(v))
         return jr_fail(r, path, "expected %s, found %s", what, jr_type(v));
     long long x = json_integer_value(v);
-    if (x < min || x > max)
+    if (x < min)
         return jr_fail(r, path, "expected %s, found %lld", what, x);
+    if (x > max)
+        return jr_fail(r, path, "expected %s, found %lld (the maximum is %lld)", what, x, max);
     *out = x;
     return GR_OK;
 }
@@ -258,7 +274,7 @@ static int rd_spares(jr *r, const json_t *arr, gr_damage *d)
         if ((v = json_object_get(o, "stock"))) {
             long long x = 0;
             jr_key_path(q, p, "stock");
-            if ((st = rd_int(r, v, q, 0, 1000000, "a non-negative integer", &x)))
+            if ((st = rd_int(r, v, q, 0, GR_DAMAGE_MAX_STOCK, "a non-negative integer", &x)))
                 return st;
             sc->stock = (int)x;
         }
@@ -266,7 +282,7 @@ static int rd_spares(jr *r, const json_t *arr, gr_damage *d)
             jr_key_path(q, p, "lead_h");
             if (json_is_null(v))
                 sc->lead_h = INFINITY;
-            else if ((st = rd_num(r, v, q, 0.0, "a non-negative number or null", &sc->lead_h)))
+            else if ((st = rd_hours(r, v, q, "a non-negative number or null", &sc->lead_h)))
                 return st;
         }
         if ((v = json_object_get(o, "on_order_h"))) {
@@ -274,15 +290,16 @@ static int rd_spares(jr *r, const json_t *arr, gr_damage *d)
             if (!json_is_array(v))
                 return jr_fail(r, q, "expected an array of hours, found %s", jr_type(v));
             size_t m = json_array_size(v);
-            if (m > 1000000)
-                return jr_fail(r, q, "too many units on order");
+            if (m > GR_DAMAGE_MAX_ON_ORDER)
+                return jr_fail(r, q, "%zu units on order, more than the maximum of %d",
+                               m, GR_DAMAGE_MAX_ON_ORDER);
             sc->on_order_h = gr_malloc((m + 1) * sizeof(double));
             if (!sc->on_order_h)
                 return gr_error_set(r->err, GR_ENOMEM, "%s: out of memory", r->name);
             for (size_t j = 0; j < m; j++) {
                 jr_key_index_path(s2, p, "on_order_h", j);
-                if ((st = rd_num(r, json_array_get(v, j), s2, 0.0, "a non-negative number",
-                                 &sc->on_order_h[j])))
+                if ((st = rd_hours(r, json_array_get(v, j), s2, "a non-negative number",
+                                   &sc->on_order_h[j])))
                     return st;
                 sc->n_on_order = (int)j + 1;
             }
@@ -304,7 +321,7 @@ static int rd_defaults(jr *r, const json_t *o, double *def)
         if (!v)
             continue;
         jr_key_path(q, "$.repair_h", class_names[c]);
-        if ((st = rd_num(r, v, q, 0.0, "a non-negative number", &def[c])))
+        if ((st = rd_hours(r, v, q, "a non-negative number", &def[c])))
             return st;
     }
     return GR_OK;
@@ -420,7 +437,7 @@ static int rd_element(jr *r, const json_t *o, size_t k, const gr_grid *g, const 
     e->repair_h = def[e->cls];
     if ((v = json_object_get(o, "repair_h"))) {
         jr_key_path(q, p, "repair_h");
-        if ((st = rd_num(r, v, q, 0.0, "a non-negative number", &e->repair_h)))
+        if ((st = rd_hours(r, v, q, "a non-negative number", &e->repair_h)))
             return st;
     }
     e->spare = -1;
@@ -439,7 +456,7 @@ static int rd_element(jr *r, const json_t *o, size_t k, const gr_grid *g, const 
         jr_key_path(q, p, "spare_count");
         if (e->spare < 0)
             return jr_fail(r, q, "given without \"spare\"");
-        if ((st = rd_int(r, v, q, 1, 1000000, "a positive integer", &x)))
+        if ((st = rd_int(r, v, q, 1, GR_DAMAGE_MAX_SPARE_COUNT, "a positive integer", &x)))
             return st;
         e->spare_count = (int)x;
     }
@@ -464,10 +481,12 @@ static int rd_element(jr *r, const json_t *o, size_t k, const gr_grid *g, const 
         return jr_fail(r, p, "give both \"x_km\" and \"y_km\" or neither");
     if (vx) {
         jr_key_path(q, p, "x_km");
-        if ((st = rd_num(r, vx, q, -1e7, "a number (km)", &e->x_km)))
+        if ((st = rd_num(r, vx, q, -GR_DAMAGE_MAX_KM, GR_DAMAGE_MAX_KM, "a number (km)",
+                         &e->x_km)))
             return st;
         jr_key_path(q, p, "y_km");
-        if ((st = rd_num(r, vy, q, -1e7, "a number (km)", &e->y_km)))
+        if ((st = rd_num(r, vy, q, -GR_DAMAGE_MAX_KM, GR_DAMAGE_MAX_KM, "a number (km)",
+                         &e->y_km)))
             return st;
     }
     if ((v = json_object_get(o, "label")) && !json_is_null(v)) {

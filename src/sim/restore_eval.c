@@ -400,11 +400,16 @@ static int warm_build(rs_eval *e, gr_error *err)
         e->rlo[b] = e->rup[b] = e->rhs[b] = -g->gs[b] - (g->pd[b] < 0.0 ? g->pd[b] : 0.0);
     for (int j = 0; j < e->nfl; j++)
         e->rlo[nb + j] = e->rup[nb + j] = e->pfinj[j];
-    if ((st = lp_create(&e->lp)))
+    if ((st = lp_create(&e->lp))) {
+        st = gr_error_set(err, st, "restore: shedding LP: %s", gr_strerror(st));
         goto done;
+    }
     if ((st = lp_load_cols(e->lp, e->m, e->ncol, Ap, Ai, Ax, e->clo, e->cup, obj, e->rlo,
                            e->rup))) {
-        st = gr_error_set(err, GR_ELP, "restore: the LP could not be loaded (internal error)");
+        if (st == GR_ENOMEM)
+            st = gr_error_set(err, GR_ENOMEM, "restore: out of memory in the shedding LP");
+        else
+            st = gr_error_set(err, GR_ELP, "restore: the LP could not be loaded (internal error)");
         goto done;
     }
 done:
@@ -467,6 +472,8 @@ static int warm_solve(rs_eval *e, rs_value *v, gr_error *err)
     int st = e->loaded ? lp_resolve(e->lp, &ls) : lp_solve(e->lp, &ls);
     if (st == GR_OK && ls != LP_OPTIMAL && ls != LP_INFEASIBLE)
         st = lp_solve(e->lp, &ls);   /* once more from scratch */
+    if (st == GR_ENOMEM)   /* inside CLP (std::bad_alloc, solve/lp.h) */
+        return gr_error_set(err, GR_ENOMEM, "restore: out of memory in the shedding LP");
     if (st != GR_OK)
         return gr_error_set(err, GR_ELP, "restore: LP solve failed (internal error)");
     e->loaded = 1;

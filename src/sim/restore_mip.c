@@ -36,6 +36,16 @@
 #include "sim/restore_internal.h"
 #include "solve/mip.h"
 
+/* Model-size limits (issue 22), checked before anything is built. CBC does
+ * not look at its time limit while it solves the root LP and generates its
+ * first cuts: measured on example6 with 5 elements and many crews, a 2 s
+ * limit ran 2.8 s at 25k rows / 110k nonzeros (1000 crews, 93 MB) but 9.7 s
+ * at 100k rows / 440k nonzeros (4000 crews, 320 MB), and 10000 crews took
+ * 39 s and 750 MB for a 5 s limit. Past these limits the MIP is refused. */
+#define RS_MIP_MAX_ROWS 50000
+#define RS_MIP_MAX_COLS 50000
+#define RS_MIP_MAX_NZ 200000
+
 /* Triplet model builder. */
 typedef struct mb {
     int m, n, nz;
@@ -161,6 +171,85 @@ static int mb_csc(const mb *b, int **Ap, int **Ai, double **Ax)
     return GR_OK;
 }
 
+/* Size of the model (rows, columns, nonzeros) as the code below builds it,
+ * counted before anything is built: slot_p the spare slots per class,
+ * msub/nsub/mo the served-load terms (NULL/0 before they are known: the
+ * size without them). Refused (GR_EINVAL, naming the sizes and the limits)
+ * past RS_MIP_MAX_ROWS / _COLS / _NZ. The nonzeros are an upper bound (a
+ * coefficient that happens to be 0 is not stored), rows and columns exact. */
+typedef struct mip_size {
+    long long rows, cols, nz;
+} mip_size;
+
+static int mip_size_check(const rs_inst *in, const int *slot_p, const int *slot_L,
+                          const int *msub, int nsub, const double *mo, mip_size *sz,
+                          gr_error *err)
+{
+    const long long n = in->n, C = in->C, multi = in->C > 1;
+    const gr_damage *d = in->d;
+    long long rows = 0, cols = 0, nz = 0;
+    double phi_min = HUGE_VAL;
+    for (int c = 0; c < in->C; c++)
+        phi_min = in->crew_phi[c] < phi_min ? in->crew_phi[c] : phi_min;
+    /* per element: S, T, D (shifts), z_ic; one-crew row, crew-start rows,
+       completion rows, E >= T_i, precedence, spares */
+    cols += n * (2 + (in->cal.W < 24.0) + (multi ? C : 0));
+    for (int i = 0; i < in->n; i++) {
+        rows += multi + C + (in->cal.W < 24.0 ? 2 : 1) + 1;
+        nz += (multi ? C : 0) + (multi ? 2 * C : C) + (in->cal.W < 24.0 ? 5 : 2) + 2;
+        long long np = in->pred_p[i + 1] - in->pred_p[i];
+        rows += np;
+        nz += 2 * np;
+        int k = d->elem[i].spare;
+        if (k < 0)
+            continue;
+        long long ns = slot_p[k + 1] - slot_p[k], late = 0;
+        for (int q = 0; q < ns; q++) {   /* S_i >= a_q g_iq for units in after phi_min */
+            double phi = q < slot_L[k] ? in->unit_phi[in->unit_p[k] + q] : in->new_phi[k];
+            late += !(phi <= phi_min);
+        }
+        cols += ns;
+        rows += 1 + late;
+        nz += ns + 2 * late;
+    }
+    for (int k = 0; k < in->nspare; k++) {   /* a unit to one element at most */
+        long long users = 0;
+        for (int i = 0; i < in->n; i++)
+            users += d->elem[i].spare == k;
+        if (users >= 2) {
+            rows += slot_p[k + 1] - slot_p[k];
+            nz += users * (slot_p[k + 1] - slot_p[k]);
+        }
+    }
+    long long pairs = n * (n - 1) / 2;
+    cols += pairs + 1;   /* o_ij, E */
+    rows += 2 * pairs * C;
+    nz += 2 * pairs * C * (multi ? 5 : 3);
+    for (int k = 0; k < nsub; k++) {   /* M_T, lambda */
+        long long t = __builtin_popcount((unsigned)msub[k]);
+        cols += 1;
+        rows += t;
+        nz += 2 * t;
+        if (mo[msub[k]] < 0.0) {
+            cols += t;
+            rows += 1 + t;
+            nz += t + 3 * t;
+        }
+    }
+    sz->rows = rows;
+    sz->cols = cols;
+    sz->nz = nz;
+    if (rows <= RS_MIP_MAX_ROWS && cols <= RS_MIP_MAX_COLS && nz <= RS_MIP_MAX_NZ)
+        return GR_OK;
+    return gr_error_set(err, GR_EINVAL,
+                        "restore: the MIP would have %lld rows, %lld columns and %lld nonzeros%s; "
+                        "the limits are %d rows, %d columns, %d nonzeros (%d elements, %d crews, "
+                        "%d spare slots): use --method rad",
+                        rows, cols, nz, msub ? "" : " before its served-load terms",
+                        RS_MIP_MAX_ROWS, RS_MIP_MAX_COLS, RS_MIP_MAX_NZ, in->n, in->C,
+                        slot_p[in->nspare]);
+}
+
 int rs_mip(const rs_inst *in, const rs_sched *start, double deadline, rs_sched *s,
            rs_mip_out *out, gr_error *err)
 {
@@ -185,17 +274,50 @@ int rs_mip(const rs_inst *in, const rs_sched *start, double deadline, rs_sched *
     uint64_t mask[1];
     mb b;
     memset(&b, 0, sizeof b);
+    mip_size size;
     int *Ap = NULL, *Ai = NULL;
     double *Ax = NULL, *x = NULL, *x0 = NULL;
     int *colS = gr_malloc((size_t)n * sizeof(int)), *colT = gr_malloc((size_t)n * sizeof(int));
     int *colD = gr_malloc((size_t)n * sizeof(int)), *colZ = gr_malloc((size_t)n * C * sizeof(int));
     int *colO = gr_malloc((size_t)n * n * sizeof(int));
     int *slot_p = gr_calloc((size_t)in->nspare + 2, sizeof(int));
+    int *slot_L = gr_calloc((size_t)in->nspare + 2, sizeof(int));
     int *colG = NULL;        /* per element i: first g column (slots of its class) */
     double *slot_phi = NULL, *slot_abs = NULL;
     int *msub = NULL, *mcol = NULL, *lam = NULL, nsub = 0, nlam = 0;
-    if (!v || !mo || !colS || !colT || !colD || !colZ || !colO || !slot_p)
+    if (!v || !mo || !colS || !colT || !colD || !colZ || !colO || !slot_p || !slot_L)
         goto oom;
+
+    /* spare slots per class: the earliest listed units, then one "ordered now"
+       unit per unit needed. Units differ only in when they are in, and the
+       elements of a class take `need` units in all: a plan that uses a later
+       listed unit while an earlier one is free stays feasible with the
+       earlier one, so min(listed, need) listed units are enough (exact; a
+       stock of 10^6 gave 10^6 slots per element, issue 22). slot_L[k] = how
+       many listed units are kept. */
+    int nslot = 0;
+    for (int k = 0; k < in->nspare; k++) {
+        int listed = in->unit_p[k + 1] - in->unit_p[k];
+        long long need = 0;
+        for (int i = 0; i < n; i++)
+            if (d->elem[i].spare == k)
+                need += d->elem[i].spare_count;
+        if (need > RS_MIP_MAX_COLS) {
+            st = gr_error_set(err, GR_EINVAL,
+                              "restore: the MIP would need %lld spare slots of class \"%s\", "
+                              "more than its limit of %d columns: use --method rad",
+                              need, d->spare[k].name ? d->spare[k].name : "", RS_MIP_MAX_COLS);
+            goto done;
+        }
+        slot_p[k] = nslot;
+        slot_L[k] = listed < need ? listed : (int)need;
+        nslot += slot_L[k] + (isfinite(in->new_phi[k]) ? (int)need : 0);
+    }
+    slot_p[in->nspare] = nslot;
+    /* the model's size without the served-load terms: refuse before the
+       2^n states are computed */
+    if ((st = mip_size_check(in, slot_p, slot_L, NULL, 0, NULL, &size, err)))
+        goto done;
 
     /* served-load values of all subsets, and their Moebius transform */
     for (size_t S = 0; S < ns; S++) {
@@ -228,25 +350,14 @@ int rs_mip(const rs_inst *in, const rs_sched *start, double deadline, rs_sched *
         psum += in->p[i];
         pmax = in->p[i] > pmax ? in->p[i] : pmax;
     }
-    /* spare slots per class: listed units, then one "ordered now" unit per unit needed */
-    int nslot = 0;
     double rel_max = phi_max;
-    for (int k = 0; k < in->nspare; k++) {
-        int need = 0, listed = in->unit_p[k + 1] - in->unit_p[k];
-        for (int i = 0; i < n; i++)
-            if (d->elem[i].spare == k)
-                need += d->elem[i].spare_count;
-        slot_p[k] = nslot;
-        nslot += listed + (isfinite(in->new_phi[k]) ? need : 0);
-    }
-    slot_p[in->nspare] = nslot;
     slot_phi = gr_malloc(((size_t)nslot + 1) * sizeof(double));
     slot_abs = gr_malloc(((size_t)nslot + 1) * sizeof(double));
     colG = gr_malloc(((size_t)n + 1) * sizeof(int));
     if (!slot_phi || !slot_abs || !colG)
         goto oom;
     for (int k = 0; k < in->nspare; k++) {
-        int listed = in->unit_p[k + 1] - in->unit_p[k];
+        int listed = slot_L[k];
         for (int q = slot_p[k]; q < slot_p[k + 1]; q++) {
             int u = q - slot_p[k];
             slot_phi[q] = u < listed ? in->unit_phi[in->unit_p[k] + u] : in->new_phi[k];
@@ -260,6 +371,20 @@ int rs_mip(const rs_inst *in, const rs_sched *start, double deadline, rs_sched *
     double W = in->cal.W;
     double Tmax = rs_cal_end(&in->cal, H + pmax) + 48.0;
     double BT = Tmax - in->start_h + 1.0;
+
+    /* subsets with |T| >= 2 and m(T) != 0 */
+    msub = gr_malloc(ns * sizeof(int));
+    mcol = gr_malloc(ns * sizeof(int));
+    if (!msub || !mcol)
+        goto oom;
+    for (size_t S = 1; S < ns; S++) {
+        if ((S & (S - 1)) == 0 || fabs(mo[S]) <= drop)
+            continue;
+        msub[nsub++] = (int)S;
+    }
+    /* the exact size, with the served-load terms: refuse before building */
+    if ((st = mip_size_check(in, slot_p, slot_L, msub, nsub, mo, &size, err)))
+        goto done;
 
     /* columns */
     for (int i = 0; i < n; i++) {
@@ -285,17 +410,8 @@ int rs_mip(const rs_inst *in, const rs_sched *start, double deadline, rs_sched *
     }
     double v_all = v[ns - 1];
     int colE = mb_col(&b, in->start_h, Tmax, scale * (in->demand_weighted - v_all), 0);
-    /* subsets with |T| >= 2 and m(T) != 0 */
-    msub = gr_malloc(ns * sizeof(int));
-    mcol = gr_malloc(ns * sizeof(int));
-    if (!msub || !mcol)
-        goto oom;
-    for (size_t S = 1; S < ns; S++) {
-        if ((S & (S - 1)) == 0 || fabs(mo[S]) <= drop)
-            continue;
-        msub[nsub] = (int)S;
-        mcol[nsub++] = mb_col(&b, in->start_h, Tmax, scale * mo[S], 0);
-    }
+    for (int k = 0; k < nsub; k++)
+        mcol[k] = mb_col(&b, in->start_h, Tmax, scale * mo[msub[k]], 0);
     /* lambda columns for negative terms, in subset order then element order */
     for (int k = 0; k < nsub; k++)
         if (mo[msub[k]] < 0.0)
@@ -435,6 +551,15 @@ int rs_mip(const rs_inst *in, const rs_sched *start, double deadline, rs_sched *
     }
     if (b.oom || mb_csc(&b, &Ap, &Ai, &Ax))
         goto oom;
+    if (b.m != size.rows || b.n != size.cols || b.nz > size.nz) {
+        st = gr_error_set(err, GR_EINVAL,
+                          "restore: MIP of %d rows, %d columns, %d nonzeros, counted as %lld, "
+                          "%lld, %lld (internal error)",
+                          b.m, b.n, b.nz, size.rows, size.cols, size.nz);
+        goto done;
+    }
+    if (gr_time_s() > deadline)   /* set-up took the time: the caller keeps its plan */
+        goto done;
 
     /* MIP start from the given schedule */
     x = gr_malloc(((size_t)b.n + 1) * sizeof(double));
@@ -466,15 +591,21 @@ int rs_mip(const rs_inst *in, const rs_sched *start, double deadline, rs_sched *
                 continue;
             int listed = in->unit_p[k + 1] - in->unit_p[k];
             for (int u = 0; u < d->elem[i].spare_count; u++) {
-                int slot = used[k] + u;   /* listed units first, then new ones in turn */
+                /* the decoder's unit t: listed units first (t < need, so
+                   t < slot_L[k] when listed), then new ones in turn */
+                int t = used[k] + u;
+                int slot = t < listed ? t : slot_L[k] + (t - listed);
                 if (slot >= slot_p[k + 1] - slot_p[k])
                     slot = slot_p[k + 1] - slot_p[k] - 1;
-                (void)listed;
                 x0[colG[i] + slot] = 1.0;
             }
             used[k] += d->elem[i].spare_count;
         }
         gr_free(used);
+        double last = in->start_h;   /* E: the last completion */
+        for (int i = 0; i < n; i++)
+            last = start->t_done[i] > last ? start->t_done[i] : last;
+        x0[colE] = last;
         int lk = 0;
         for (int k = 0; k < nsub; k++) {
             int S = msub[k], arg = -1;
@@ -493,6 +624,7 @@ int rs_mip(const rs_inst *in, const rs_sched *start, double deadline, rs_sched *
     }
 
     mip_options mo_opt;
+    memset(&mo_opt, 0, sizeof mo_opt);   /* threads 0: CBC single-threaded */
     double left = deadline - gr_time_s();
     if (left < 0.05)   /* no time for CBC */
         goto done;
@@ -632,6 +764,7 @@ done:
     gr_free(colO);
     gr_free(colG);
     gr_free(slot_p);
+    gr_free(slot_L);
     gr_free(slot_phi);
     gr_free(slot_abs);
     gr_free(msub);

@@ -478,14 +478,20 @@ int shed_solve_caps(const gr_grid *g, const double *cap, const gr_shed_options *
     if ((st = lp_create(&lp)))
         goto oom;
     if ((st = lp_load_cols(lp, m, n, w.Ap, w.Ai, w.Ax, w.clo, w.cup, w.obj, w.rlo, w.rup))) {
+        if (st == GR_ENOMEM)   /* inside CLP (std::bad_alloc, solve/lp.h) */
+            goto oom;
         gr_error_set(err, GR_ELP, "shedding: the LP could not be loaded (internal error)");
         st = GR_ELP;
         goto fail;
     }
     if ((st = set_dc_basis(g, isl, &w, m, n, lp)))
         goto oom;
-    if ((st = lp_solve_dual(lp, &ls)))
+    if ((st = lp_solve_dual(lp, &ls))) {
+        if (st == GR_ENOMEM)   /* inside CLP (std::bad_alloc, solve/lp.h) */
+            goto oom;
+        gr_error_set(err, st, "shedding: the LP solver failed: %s", gr_strerror(st));
         goto fail;
+    }
     r->solve_s = gr_time_s() - t1;
     r->lp_iterations = lp_iterations(lp);
     r->lp_rows = m;

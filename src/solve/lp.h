@@ -7,7 +7,15 @@
  *     subject to  rlo <= A x <= rup,   clo <= x <= cup
  * with A an m x n sparse matrix. Infinite bounds are +-HUGE_VAL (LP_INF).
  * Only lp_clp.c includes the solver's header: swapping the solver means
- * rewriting that one file. */
+ * rewriting that one file.
+ *
+ * Out of memory inside CLP: CLP is C++ and reports a failed allocation by
+ * throwing std::bad_alloc. Every call that can allocate (lp_create, the
+ * loads, lp_add_rows, the solves) catches it at the wrapper (coin_guard.h)
+ * and returns GR_ENOMEM (GR_ELP for any other C++ exception); the problem
+ * is then unusable: later loads and solves return GR_ENOMEM, the setters do
+ * nothing, and lp_free releases the wrapper but not CLP's half-updated
+ * model (leaked on purpose: deleting it could free twice). */
 #include <math.h>
 
 #define LP_INF HUGE_VAL

@@ -6,6 +6,7 @@
 #include <coin/Clp_C_Interface.h>
 
 #include "gridres.h"
+#include "solve/coin_guard.h"
 #include "solve/lp.h"
 
 struct lp_problem {
@@ -13,7 +14,88 @@ struct lp_problem {
     int m, n;
     int loaded;        /* a problem is loaded */
     int solved;        /* results exist */
+    int broken;        /* CLP threw (std::bad_alloc, ...): the model is not used again */
 };
+
+/* ------------------------------------------------------------------------
+ * Calls into CLP that allocate run under coin_guard (coin_guard.h): a C++
+ * exception (std::bad_alloc under an address-space limit) becomes
+ * GR_ENOMEM / GR_ELP instead of std::terminate. The callbacks make CLP
+ * calls only and hold nothing to release.
+ * ------------------------------------------------------------------------ */
+typedef struct clp_call {
+    Clp_Simplex *clp;
+    int m, n;
+    const int *Ap, *Ai;
+    const double *Ax, *c, *lo, *up;
+    int first, nrows;     /* lp_add_rows: first new row, rows added */
+    int solve;            /* 0 initial solve; 1 dual from the basis, unscaled; 2 dual resolve */
+} clp_call;
+
+static void cb_new(void *arg)
+{
+    clp_call *k = arg;
+    k->clp = Clp_newModel();
+    if (k->clp)
+        Clp_setLogLevel(k->clp, 0);
+}
+
+static void cb_load(void *arg)
+{
+    clp_call *k = arg;
+    Clp_loadProblem(k->clp, k->n, k->m, k->Ap, k->Ai, k->Ax, NULL, NULL, k->c, NULL, NULL);
+}
+
+static void cb_add_rows(void *arg)
+{
+    clp_call *k = arg;
+    Clp_addRows(k->clp, k->nrows, k->lo, k->up, k->Ap, k->Ai, k->Ax);
+    for (int i = k->first; i < k->first + k->nrows; i++)
+        Clp_setRowStatus(k->clp, i, LP_BASIC);
+}
+
+static void cb_solve(void *arg)
+{
+    clp_call *k = arg;
+    if (k->solve == 0) {
+        Clp_initialSolve(k->clp);
+        return;
+    }
+    if (k->solve == 1) {
+        /* No scaling: from a basis that is already close, CLP's scaling
+         * costs far more iterations than it saves (measured on case2383wp
+         * and case9241pegase: 55 against 1583 iterations after a 6-element
+         * outage). */
+        Clp_scaling(k->clp, 0);
+        Clp_dual(k->clp, 0);
+        int s = Clp_status(k->clp);
+        if (s != 0 && s != 1) { /* trouble: from scratch, scaled, with presolve */
+            Clp_scaling(k->clp, 3);
+            Clp_initialSolve(k->clp);
+        }
+        return;
+    }
+    Clp_dual(k->clp, 0);
+    int s = Clp_status(k->clp);
+    if (s != 0 && s != 1) /* numerical trouble: try again from scratch */
+        Clp_initialSolve(k->clp);
+}
+
+static void cb_delete(void *arg) { Clp_deleteModel(arg); }
+
+/* Run a guarded call; on an exception the model is marked broken. */
+static int guarded(lp_problem *lp, void (*fn)(void *), clp_call *k)
+{
+    if (lp->broken)
+        return GR_ENOMEM;
+    k->clp = lp->clp;
+    int st = coin_guard(fn, k);
+    if (st) {
+        lp->broken = 1;
+        lp->solved = 0;
+    }
+    return st;
+}
 
 /* CLP marks infinite bounds with COIN_DBL_MAX; HUGE_VAL (inf) and anything
  * past 1e30 are mapped to it. */
@@ -32,12 +114,13 @@ int lp_create(lp_problem **out)
     lp_problem *lp = gr_calloc(1, sizeof *lp);
     if (!lp)
         return GR_ENOMEM;
-    lp->clp = Clp_newModel();
-    if (!lp->clp) {
+    clp_call k = {0};
+    int st = coin_guard(cb_new, &k);
+    if (st || !k.clp) {   /* a model half-built by an exception is leaked (coin_guard.h) */
         gr_free(lp);
-        return GR_ENOMEM;
+        return st ? st : GR_ENOMEM;
     }
-    Clp_setLogLevel(lp->clp, 0);
+    lp->clp = k.clp;
     *out = lp;
     return GR_OK;
 }
@@ -46,8 +129,8 @@ void lp_free(lp_problem *lp)
 {
     if (!lp)
         return;
-    if (lp->clp)
-        Clp_deleteModel(lp->clp);
+    if (lp->clp && !lp->broken)
+        (void)coin_guard(cb_delete, lp->clp);
     gr_free(lp);
 }
 
@@ -63,7 +146,10 @@ int lp_load_cols(lp_problem *lp, int m, int n, const int *Ap, const int *Ai, con
                 return GR_EINVAL;
     /* Bounds go in after the load, written into the model's own arrays with
      * infinities converted: no temporary copies. */
-    Clp_loadProblem(lp->clp, n, m, Ap, Ai, Ax, NULL, NULL, c, NULL, NULL);
+    clp_call k = {.m = m, .n = n, .Ap = Ap, .Ai = Ai, .Ax = Ax, .c = c};
+    int st = guarded(lp, cb_load, &k);
+    if (st)
+        return st;
     double *cl = Clp_columnLower(lp->clp), *cu = Clp_columnUpper(lp->clp);
     double *rl = Clp_rowLower(lp->clp), *ru = Clp_rowUpper(lp->clp);
     for (int j = 0; j < n; j++) {
@@ -142,24 +228,26 @@ int lp_add_rows(lp_problem *lp, int nrows, const int *Rp, const int *Rj, const d
         lo[i] = clp_bound(rlo[i]);
         up[i] = clp_bound(rup[i]);
     }
-    Clp_addRows(lp->clp, nrows, lo, up, Rp, Rj, Rx);
+    clp_call k = {.Ap = Rp, .Ai = Rj, .Ax = Rx, .lo = lo, .up = up, .first = lp->m,
+                  .nrows = nrows};
+    int st = guarded(lp, cb_add_rows, &k);
     gr_free(lo);
     gr_free(up);
-    for (int i = lp->m; i < lp->m + nrows; i++)
-        Clp_setRowStatus(lp->clp, i, LP_BASIC);
+    if (st)
+        return st;
     lp->m += nrows;
     return GR_OK;
 }
 
 void lp_set_perturbation(lp_problem *lp, int on)
 {
-    if (lp)
+    if (lp && !lp->broken)
         Clp_setPerturbation(lp->clp, on ? 50 : 100);
 }
 
 void lp_set_col_bounds(lp_problem *lp, int j, double lo, double up)
 {
-    if (!lp || !lp->loaded || j < 0 || j >= lp->n)
+    if (!lp || !lp->loaded || lp->broken || j < 0 || j >= lp->n)
         return;
     double *cl = Clp_columnLower(lp->clp), *cu = Clp_columnUpper(lp->clp);
     cl[j] = clp_bound(lo);
@@ -172,7 +260,7 @@ void lp_set_col_bounds(lp_problem *lp, int j, double lo, double up)
 
 void lp_set_row_bounds(lp_problem *lp, int i, double lo, double up)
 {
-    if (!lp || !lp->loaded || i < 0 || i >= lp->m)
+    if (!lp || !lp->loaded || lp->broken || i < 0 || i >= lp->m)
         return;
     double *rl = Clp_rowLower(lp->clp), *ru = Clp_rowUpper(lp->clp);
     rl[i] = clp_bound(lo);
@@ -201,7 +289,10 @@ int lp_solve(lp_problem *lp, lp_status *status)
         lp->solved = 1;
         return GR_OK;
     }
-    Clp_initialSolve(lp->clp);
+    clp_call k = {.solve = 0};
+    int st = guarded(lp, cb_solve, &k);
+    if (st)
+        return st;
     *status = map_status(Clp_status(lp->clp));
     lp->solved = 1;
     return GR_OK;
@@ -210,7 +301,7 @@ int lp_solve(lp_problem *lp, lp_status *status)
 void lp_set_basis(lp_problem *lp, const unsigned char *col_status,
                   const unsigned char *row_status)
 {
-    if (!lp || !lp->loaded)
+    if (!lp || !lp->loaded || lp->broken)
         return;
     /* ClpSimplex::Status: basic 1, atUpperBound 2, atLowerBound 3 */
     for (int j = 0; j < lp->n; j++)
@@ -223,21 +314,16 @@ int lp_solve_dual(lp_problem *lp, lp_status *status)
 {
     if (!lp || !lp->loaded)
         return GR_EINVAL;
-    lp->solved = 1;
     if (lp->n == 0 && lp->m == 0) {
+        lp->solved = 1;
         *status = LP_OPTIMAL;
         return GR_OK;
     }
-    /* No scaling: from a basis that is already close, CLP's scaling costs
-     * far more iterations than it saves (measured on case2383wp and
-     * case9241pegase: 55 against 1583 iterations after a 6-element outage). */
-    Clp_scaling(lp->clp, 0);
-    Clp_dual(lp->clp, 0);
-    int s = Clp_status(lp->clp);
-    if (s != 0 && s != 1) { /* trouble: from scratch, scaled, with presolve */
-        Clp_scaling(lp->clp, 3);
-        Clp_initialSolve(lp->clp);
-    }
+    clp_call k = {.solve = 1};
+    int st = guarded(lp, cb_solve, &k);
+    if (st)
+        return st;
+    lp->solved = 1;
     *status = map_status(Clp_status(lp->clp));
     return GR_OK;
 }
@@ -252,10 +338,10 @@ int lp_resolve(lp_problem *lp, lp_status *status)
         *status = LP_OPTIMAL;
         return GR_OK;
     }
-    Clp_dual(lp->clp, 0);
-    int s = Clp_status(lp->clp);
-    if (s != 0 && s != 1) /* numerical trouble: try again from scratch */
-        Clp_initialSolve(lp->clp);
+    clp_call k = {.solve = 2};
+    int st = guarded(lp, cb_solve, &k);
+    if (st)
+        return st;
     *status = map_status(Clp_status(lp->clp));
     return GR_OK;
 }

@@ -123,14 +123,94 @@ run 0 tl_old "$G" restore "$EXAMPLE" --damage "$DMG" --crews 2 --method mip --mi
   expect_in "$W/tl_old.out" '^mip +optimal, .* gap 0 %' tl_old
 
 # --- impossible plans are named (issue 14): element and spare class, exit 2 -------------------
+# (times past 10 years are refused by the reader since issue 22: the planner's own check,
+# RS_PLAN_MAX_H, is for damage sets built in memory, tests/unit/test_restore.c)
 sed -e 's/"stock": 1, "lead_h": 2000/"stock": 0, "lead_h": null, "on_order_h": [100, 5000000]/' "$DMG" >"$W/late.json"
 for m in mip greedy; do
   run 2 "late_$m" "$G" restore "$EXAMPLE" --damage "$W/late.json" --method "$m" &&
-    expect_in "$W/late_$m.err" 'element 1 \(branch 5, "AT-2 HYDRO-B"\) needs spare class "AT-330/110", whose unit 2 of 2 needed arrives only 5e\+06 h after the plan start \(on_order_h\), beyond the planning horizon' "late_$m"
+    expect_in "$W/late_$m.err" 'late\.json: \$\.spares\[0\]\.on_order_h\[1\]: 5e\+06 h is more than the maximum of 87600 h' "late_$m"
 done
 sed -e 's/"repair_h": 30, "x_km": 35/"repair_h": 2000000, "x_km": 35/' "$DMG" >"$W/long.json"
 run 2 long "$G" restore "$EXAMPLE" --damage "$W/long.json" --method mip &&
-  expect_in "$W/long.err" 'element 2 \(branch [0-9]+\) needs 2e\+06 h of work, more than the planning horizon' long
+  expect_in "$W/long.err" 'long\.json: \$\.elements\[2\]\.repair_h: 2e\+06 h is more than the maximum of 87600 h' long
+
+# --- issue 22 item 8: physical bounds of damage.json, named by JSON path, exit 2 ----------------
+bound() {   # NAME SED-EXPR REGEX
+  sed -e "$2" "$DMG" >"$W/$1.json"
+  run 2 "$1" "$G" restore "$EXAMPLE" --damage "$W/$1.json" --method mip &&
+    expect_in "$W/$1.err" "$1\.json: $3" "$1"
+}
+bound b_repair 's/"repair_h": 72, "label": "AT-1/"repair_h": 1e12, "label": "AT-1/' \
+  '\$\.elements\[0\]\.repair_h: 1e\+12 h is more than the maximum of 87600 h'
+bound b_lead 's/"lead_h": 2000/"lead_h": 1e12/' '\$\.spares\[0\]\.lead_h: 1e\+12 h is more than the maximum of 87600 h'
+bound b_default 's/"repair_h": {"line": 20}/"repair_h": {"line": 87601}/' '\$\.repair_h\.line: 87601 h is more'
+bound b_stock 's/"stock": 1,/"stock": 1000000,/' '\$\.spares\[0\]\.stock: .*found 1000000 \(the maximum is 100000\)'
+bound b_count 's/"spare": "AT-330\/110", "repair_h": 72, "label": "AT-2/"spare": "AT-330\/110", "spare_count": 1001, "repair_h": 72, "label": "AT-2/' \
+  '\$\.elements\[1\]\.spare_count: .*found 1001 \(the maximum is 1000\)'
+bound b_km 's/"x_km": 40, "y_km": 10/"x_km": 40, "y_km": 1e9/' '\$\.elements\[0\]\.y_km: 1e\+09 is more than the physical maximum of 40075'
+awk 'BEGIN { printf "{\"spares\": [{\"class\": \"A\", \"on_order_h\": [0"; for (i = 1; i <= 100000; i++) printf ", 1"; print "]}], \"elements\": [{\"kind\": \"branch\", \"row\": 4, \"spare\": \"A\"}]}" }' >"$W/b_order.json"
+run 2 b_order "$G" restore "$EXAMPLE" --damage "$W/b_order.json" &&
+  expect_in "$W/b_order.err" 'b_order\.json: \$\.spares\[0\]\.on_order_h: 100001 units on order, more than the maximum of 100000' b_order
+# the largest stock and order book the reader takes: the MIP's spare slots are capped at the
+# units needed (2), so it is solved to optimality as with a stock of 1 (before: > 120 s, 2.8 GB
+# setting up 10^6 slots per element)
+awk 'BEGIN { printf "{\"spares\": [{\"class\": \"AT\", \"stock\": 100000, \"lead_h\": 2000, \"on_order_h\": [1"; for (i = 1; i < 100000; i++) printf ", %d", 1 + i % 5000; print "]}],"
+  print "\"elements\": [{\"kind\": \"transformer\", \"row\": 4, \"spare\": \"AT\", \"repair_h\": 72},"
+  print "{\"kind\": \"transformer\", \"row\": 5, \"spare\": \"AT\", \"repair_h\": 72}, {\"kind\": \"line\", \"from\": 4, \"to\": 6}]}" }' >"$W/maxstock.json"
+if run 0 maxstock "$G" restore "$EXAMPLE" --damage "$W/maxstock.json" --method mip --mip-time-s 60 --json; then
+  [ "$(json_get "$W/maxstock.out" mip_status)" = optimal ] && pass || fail "max stock: MIP not optimal"
+fi
+# a MIP past its size limits (10,000 crews: 2 x 10 pairs x 10,000 disjunctive rows) is refused
+# before it is built, naming its sizes (before: 39 s, 750 MB for a 5 s limit)
+run 2 mip_size "$G" restore "$EXAMPLE" --damage "$DMG" --method mip --crews 10000 --mip-time-s 5 &&
+  expect_in "$W/mip_size.err" 'the MIP would have [0-9]+ rows, [0-9]+ columns and [0-9]+ nonzeros .*the limits are 50000 rows, 50000 columns, 200000 nonzeros' mip_size
+
+# --- issue 22 item 1: CBC under a time limit on a model with 10,000 spare units -----------------
+# CBC 2.10 crashed in CglPreProcess::postProcess (exit 139) when the limit expired inside its
+# preprocessing, or called the (feasible) model infeasible ("failed" after ~20 s for a 1 s limit)
+for t in 0.01 0.02 0.2 1 30; do
+  if run 0 "stock10k_$t" "$G" restore "$EXAMPLE" --damage "$D/example6_stock10k.json" --method mip \
+      --mip-time-s "$t" --json; then
+    case "$(json_get "$W/stock10k_$t.out" mip_status)" in
+      optimal | "time limit" | fallback) pass ;;
+      *) fail "stock10k $t s: mip_status $(json_get "$W/stock10k_$t.out" mip_status)" ;;
+    esac
+  fi
+done
+[ "$(json_get "$W/stock10k_30.out" mip_status)" = optimal ] && pass || fail "stock10k 30 s: not optimal"
+
+# --- issue 22 item 7: out of memory inside CBC/CLP is exit 1, never an abort or a hang -----------
+# Under an address-space limit CBC waited forever for a worker thread it could not start (50 MB)
+# or std::bad_alloc escaped as exit 134 (40-45 MB). Levels below what the dynamic loader needs
+# (exit 127) are not tried; a sanitizer build cannot run under ulimit -v.
+if ! ldd "$G" 2>/dev/null | grep -q 'libasan\|libtsan'; then
+  oom() {   # NAME KB CMD...
+    local name="$1" kb="$2" got
+    shift 2
+    (ulimit -v "$kb"; exec timeout 60 "$@") >"$W/$name.out" 2>"$W/$name.err"
+    got=$?
+    n_check=$((n_check + 1))
+    case "$got" in
+      0) ;;
+      1) grep -q 'out of memory' "$W/$name.err" && n_oom=$((n_oom + 1)) ||
+           fail "$name: exit 1 without 'out of memory'" ;;
+      *) fail "$name: exit $got under ulimit -v $kb (expected 0 or 1): $*"
+         sed 's/^/    stderr: /' "$W/$name.err" | head -5 >&2 ;;
+    esac
+  }
+  n_oom=0
+  for kb in 40000 45000 50000 60000; do
+    oom "oom_mip_$kb" "$kb" "$G" restore "$EXAMPLE" --damage "$DMG" --method mip --mip-time-s 2
+  done
+  C2383="$SHARED/cases/matpower/case2383wp.m"
+  if [ -f "$C2383" ]; then
+    for kb in 42000 46000 52000; do
+      oom "oom_shed_$kb" "$kb" "$G" shed "$C2383"
+      oom "oom_cascade_$kb" "$kb" "$G" cascade "$C2383" --control shed --outage branch:1
+    done
+  fi
+  [ "$n_oom" -gt 0 ] && pass || fail "no run under ulimit -v ran out of memory: the levels are too high"
+fi
 
 # --- synthetic grid with its overlay -------------------------------------------------------
 S="$W/syn"
