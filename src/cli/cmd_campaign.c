@@ -56,7 +56,9 @@ static void campaign_help(FILE *f)
           "sweep.json (the command line, for --resume DIR) and checkpoint/ (with R > 1).\n"
           "\n"
           "exit status: 0 success, 2 bad command line, bad scenario (the message names the\n"
-          "JSON path) or existing output, 1 other failure.\n",
+          "JSON path) or existing output, 3 a damaged state that no shedding, curtailment\n"
+          "of negative load or balance slack can balance (the message names night and\n"
+          "hour), 1 other failure.\n",
           f);
 }
 
@@ -219,7 +221,12 @@ static int total_outcome(const gr_campaign_total *t, int o)
     X(spares_left, (double)t->spares_left)                                                   \
     X(level_trend_per_night, t->level_trend)                                                 \
     X(e_trend_h_per_night, t->e_trend)                                                       \
-    X(pi_trend_per_night, t->pi_trend)
+    X(pi_trend_per_night, t->pi_trend)                                                       \
+    X(relaxed_hours, (double)t->relaxed_hours)                                               \
+    X(curtailed_mwh, t->curtailed_mwh)                                                       \
+    X(curtailed_max_mw, t->curtailed_max_mw)                                                 \
+    X(unbalanced_mwh, t->unbalanced_mwh)                                                     \
+    X(unbalanced_max_mw, t->unbalanced_max_mw)
 
 /* A number as cli_csv_num prints it, without a separator. */
 static void put_num(FILE *f, double x)
@@ -289,6 +296,44 @@ static json_t *num_array(const double *x, int n)
     for (int k = 0; a && k < n; k++)
         json_array_append_new(a, cli_json_num(x[k]));
     return a;
+}
+
+/* The run with the largest unbalanced MW (-1: none unbalanced). */
+static int worst_unbalanced(const gr_campaign_result *r)
+{
+    int best = -1;
+    for (int i = 0; i < r->runs; i++)
+        if (r->total[i].unbalanced_max_mw > 0.0 &&
+            (best < 0 || r->total[i].unbalanced_max_mw > r->total[best].unbalanced_max_mw))
+            best = i;
+    return best;
+}
+
+/* Relaxed shedding states (docs/shedding.md "Infeasible states"): one line
+ * when any run had one. */
+static void print_relaxed(FILE *f, const gr_campaign_scenario *s, const gr_campaign_result *r)
+{
+    int hours = 0;
+    double curt = 0.0, cmax = 0.0;
+    for (int i = 0; i < r->runs; i++) {
+        hours += r->total[i].relaxed_hours;
+        curt += r->total[i].curtailed_mwh;
+        cmax = fmax(cmax, r->total[i].curtailed_max_mw);
+    }
+    if (!hours)
+        return;
+    fprintf(f, "  relaxed     %.1f hours per run: negative load curtailed up to %.1f MW "
+               "(%.1f MWh per run)",
+            (double)hours / r->runs, cmax, curt / r->runs);
+    int w = worst_unbalanced(r);
+    if (w >= 0) {
+        const gr_campaign_total *t = &r->total[w];
+        int b = t->unbalanced_bus;
+        fprintf(f, "; unbalanced up to %.1f MW (run %d, night %d, hour %d, island of bus %d)",
+                t->unbalanced_max_mw, w + 1, t->unbalanced_night, t->unbalanced_hour,
+                b >= 0 ? s->grid->bus_id[b] : 0);
+    }
+    fputc('\n', f);
 }
 
 static json_t *summary_json(const gr_campaign_scenario *s, const gr_campaign_result *r)
@@ -461,6 +506,19 @@ static json_t *summary_json(const gr_campaign_scenario *s, const gr_campaign_res
     }
     json_object_set_new(o, "repairs", rp);
     json_object_set_new(o, "lp_solves", json_integer(r->lp_solves));
+    int wu = worst_unbalanced(r);
+    if (wu >= 0) { /* where the largest balance slack was */
+        const gr_campaign_total *t = &r->total[wu];
+        json_t *u = json_object();
+        json_object_set_new(u, "mw", cli_json_num(t->unbalanced_max_mw));
+        json_object_set_new(u, "run", json_integer(wu + 1));
+        json_object_set_new(u, "night", json_integer(t->unbalanced_night));
+        json_object_set_new(u, "hour", json_integer(t->unbalanced_hour));
+        json_object_set_new(u, "island_bus", t->unbalanced_bus >= 0
+                                                  ? json_integer(s->grid->bus_id[t->unbalanced_bus])
+                                                  : json_null());
+        json_object_set_new(o, "worst_unbalanced", u);
+    }
     json_t *files = json_array();
     static const char *const names[] = {"hourly.csv", "nights.csv", "events.csv", "runs.csv",
                                         "summary.json", "grid.m", "scenario.json",
@@ -569,6 +627,7 @@ static void print_block(FILE *f, const gr_campaign_scenario *s, const gr_campaig
     fprintf(f, "  heat        up to %s M people without heat; critical sites dark %s "
                "facility-hours\n",
             a, c);
+    print_relaxed(f, s, r);
     fprintf(f, "  warning     ");
     int shown = 0;
     for (int k = 0; k < r->ncity && shown < 4; k++) {
@@ -721,7 +780,8 @@ int cmd_campaign(int argc, char **argv, gr_mpi *mpi)
         fprintf(stderr, " %.1f s\n", tm.read_s);
     if (st != GR_OK) {
         cli_errorf(CMD, "%s", err.msg[0] ? err.msg : gr_strerror(st));
-        return st == GR_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+        return st == GR_ENOMEM ? CLI_EXIT_FAIL
+               : st == GR_EINFEASIBLE ? CLI_EXIT_NOCONV : CLI_EXIT_USAGE;
     }
     for (int k = 0; k < s->grid_case->n_warnings; k++)
         cli_errorf(NULL, "warning: %s", s->grid_case->warnings[k]);
@@ -746,7 +806,8 @@ int cmd_campaign(int argc, char **argv, gr_mpi *mpi)
         if (cli_sweep_root(&cs))
             cli_errorf(CMD, "%s", err.msg[0] ? err.msg : gr_strerror(st));
         gr_campaign_scenario_free(s);
-        return st == GR_EINVAL || st == GR_EPARSE ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+        return st == GR_EINVAL || st == GR_EPARSE ? CLI_EXIT_USAGE
+               : st == GR_EINFEASIBLE ? CLI_EXIT_NOCONV : CLI_EXIT_FAIL;
     }
     if (!cli_sweep_root(&cs)) { /* MPI: rank 0 prints and writes the outputs */
         gr_campaign_result_free(r);
