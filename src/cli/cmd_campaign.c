@@ -298,6 +298,18 @@ static json_t *num_array(const double *x, int n)
     return a;
 }
 
+/* Negative load (pd < 0, a fixed injection never shed) at the peak, MW:
+ * peak_mw counts pd > 0 only, gridres pf the net sum of pd. */
+static double negative_peak_mw(const gr_campaign_scenario *s, const gr_campaign_result *r)
+{
+    double pos = 0.0, neg = 0.0;
+    for (int b = 0; b < s->grid->nb; b++) {
+        pos += s->grid->pd[b] > 0.0 ? s->grid->pd[b] : 0.0;
+        neg += s->grid->pd[b] < 0.0 ? s->grid->pd[b] : 0.0;
+    }
+    return pos > 0.0 ? r->peak_mw * neg / pos : 0.0;
+}
+
 /* The run with the largest unbalanced MW (-1: none unbalanced). */
 static int worst_unbalanced(const gr_campaign_result *r)
 {
@@ -359,6 +371,8 @@ static json_t *summary_json(const gr_campaign_scenario *s, const gr_campaign_res
     json_object_set_new(grid, "generators", json_integer(s->grid->ng));
     json_object_set_new(grid, "population", cli_json_num(r->population));
     json_object_set_new(grid, "peak_mw", cli_json_num(r->peak_mw));
+    json_object_set_new(grid, "negative_load_mw", cli_json_num(negative_peak_mw(s, r)));
+    json_object_set_new(grid, "net_peak_mw", cli_json_num(r->peak_mw + negative_peak_mw(s, r)));
     json_object_set_new(grid, "case", json_string("grid.m"));
     json_object_set_new(grid, "overlay", json_string("scenario.json"));
     json_object_set_new(o, "grid", grid);
@@ -565,8 +579,12 @@ static void print_block(FILE *f, const gr_campaign_scenario *s, const gr_campaig
         x[i] = (expr);                             \
     }
     fprintf(f, "gridres campaign: %s\n", s->name);
-    fprintf(f, "  grid        %d buses, %d branches, %d units; %.1f M people, peak %.0f MW\n",
+    fprintf(f, "  grid        %d buses, %d branches, %d units; %.1f M people, peak %.0f MW",
             s->grid->nb, s->grid->nl, s->grid->ng, r->population / 1e6, r->peak_mw);
+    double neg = negative_peak_mw(s, r);
+    if (neg < 0.0)
+        fprintf(f, " (pd > 0; negative load %.0f MW, net %.0f MW)", neg, r->peak_mw + neg);
+    fputc('\n', f);
     fprintf(f, "  campaign    %d nights x %d run%s, seed %llu, control %s (%d thread%s)\n",
             r->nights, R, R > 1 ? "s" : "", (unsigned long long)r->seed,
             r->control ? "shed" : "none", r->threads, r->threads > 1 ? "s" : "");
