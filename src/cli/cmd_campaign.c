@@ -165,14 +165,64 @@ static int write_nights(const char *path, int force, const gr_campaign_result *r
     return cli_close_out(CMD, f, path);
 }
 
-static int write_events(const char *path, int force, const gr_campaign_result *r,
-                        const gr_grid *g)
+/* The overlay's name of the substation of bus row b ("" without one). */
+static const char *sub_of_bus(const gr_overlay *ov, int b)
 {
-    char name[64];
+    if (!ov || !ov->bus_substation || b < 0 || b >= ov->nb)
+        return "";
+    int k = ov->bus_substation[b];
+    return k >= 0 && k < ov->nsub && ov->sub_name && ov->sub_name[k] ? ov->sub_name[k] : "";
+}
+
+/* An event's asset as the overlay names it: a bus or island by its
+ * substation, a unit by its plant, a branch by the substations at its ends
+ * ("A - B"; lines have no names of their own in the overlay). */
+static void asset_name(char *buf, size_t len, const gr_grid *g, const gr_overlay *ov, int kind,
+                       int index)
+{
+    buf[0] = '\0';
+    if (!ov)
+        return;
+    if (kind == GR_ELEM_BUS || kind == GR_ELEM_ISLAND) {
+        snprintf(buf, len, "%s", sub_of_bus(ov, index));
+    } else if (kind == GR_ELEM_GEN && index >= 0 && index < g->ng) {
+        int p = ov->gen_plant ? ov->gen_plant[index] : -1;
+        snprintf(buf, len, "%s",
+                 p >= 0 && p < ov->nplant && ov->plant_name[p] ? ov->plant_name[p] : "");
+    } else if (kind == GR_ELEM_BRANCH && index >= 0 && index < g->nl) {
+        const char *a = sub_of_bus(ov, g->br_f[index]), *b = sub_of_bus(ov, g->br_t[index]);
+        if (a[0] && b[0] && strcmp(a, b) != 0)
+            snprintf(buf, len, "%s - %s", a, b);
+        else
+            snprintf(buf, len, "%s", a[0] ? a : b);
+    }
+}
+
+/* A CSV field, quoted when it holds a comma, a quote or a line break. */
+static void csv_text(FILE *f, const char *s, char sep)
+{
+    if (strpbrk(s, ",\"\r\n")) {
+        fputc('"', f);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', f);
+            fputc(*s, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(s, f);
+    }
+    fputc(sep, f);
+}
+
+static int write_events(const char *path, int force, const gr_campaign_result *r,
+                        const gr_grid *g, const gr_overlay *ov)
+{
+    char name[64], asset[512];
     FILE *f = cli_open_out(CMD, path, force);
     if (!f)
         return -1;
-    fputs("run,night,t_h,element,kind,cause,mw_lost\n", f);
+    fputs("run,night,t_h,element,kind,cause,mw_lost,name\n", f);
     for (int i = 0; i < r->runs; i++)
         for (int k = 0; k < r->n_events[i]; k++) {
             const gr_campaign_event *e = &r->events[i][k];
@@ -180,7 +230,9 @@ static int write_events(const char *path, int force, const gr_campaign_result *r
             fprintf(f, "%d,%d,", i + 1, e->night);
             cli_csv_num(f, e->t_h, ',');
             fprintf(f, "%s,%s,%s,", name, gr_campaign_event_kind_name(e->kind), cause_name(e));
-            cli_csv_num(f, e->mw_lost, '\n');
+            cli_csv_num(f, e->mw_lost, ',');
+            asset_name(asset, sizeof asset, g, ov, e->elem_kind, e->elem_index);
+            csv_text(f, asset, '\n');
         }
     return cli_close_out(CMD, f, path);
 }
@@ -851,7 +903,7 @@ int cmd_campaign(int argc, char **argv, gr_mpi *mpi)
         goto done;
     if (cli_out_path(CMD, path, sizeof path, dir, "events.csv") != 0)
         goto done;
-    if (write_events(path, force, r, s->grid) != 0)
+    if (write_events(path, force, r, s->grid, s->overlay) != 0)
         goto done;
     if (cli_out_path(CMD, path, sizeof path, dir, "runs.csv") != 0)
         goto done;

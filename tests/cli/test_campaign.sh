@@ -33,7 +33,7 @@ if run 0 one "$G" campaign "$SCN" --runs 3 --threads 1 --seed 7 --out "$W/d1" --
   [ "$(head -1 "$W/d1/nights.csv")" = "run,night,drones,missiles,intercepted,ew,hits,damaged,ens_mwh,peak_lost_mw,customer_hours,people_without_heat_max,critical_dark_h,interceptors_used,spares_left,level_before_wave" ] ||
     fail "nights.csv header: $(head -1 "$W/d1/nights.csv")"
   n_check=$((n_check + 1))
-  [ "$(head -1 "$W/d1/events.csv")" = "run,night,t_h,element,kind,cause,mw_lost" ] ||
+  [ "$(head -1 "$W/d1/events.csv")" = "run,night,t_h,element,kind,cause,mw_lost,name" ] ||
     fail "events.csv header: $(head -1 "$W/d1/events.csv")"
   expect_in "$W/d1/runs.csv" "^run,ens_mwh,customer_hours,peak_lost_mw," runs_header
   # rows: 3 runs x 4 nights x 24 hours, 3 x 4 nights, 3 runs
