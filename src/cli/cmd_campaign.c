@@ -722,46 +722,6 @@ static void print_block(FILE *f, const gr_campaign_scenario *s, const gr_campaig
 }
 
 /* ------------------------------------------------------------------------
- * A case file instead of a scenario: the built-in campaign on that grid.
- * ------------------------------------------------------------------------ */
-/* 1 when `path` names a case (.m, or .raw in any letter case), not a scenario. */
-static int is_case_path(const char *path)
-{
-    size_t n = strlen(path);
-    if (n > 2 && strcmp(path + n - 2, ".m") == 0)
-        return 1;
-    if (n < 4 || path[n - 4] != '.')
-        return 0;
-    const char *e = path + n - 3;
-    return (e[0] == 'r' || e[0] == 'R') && (e[1] == 'a' || e[1] == 'A') && (e[2] == 'w' || e[2] == 'W');
-}
-
-/* The built-in scenario with "grid" (and "overlay") instead of "synth"; read
- * relative to the current directory. */
-static int read_case_scenario(const char *case_path, const char *overlay_path,
-                              gr_campaign_scenario **s, gr_error *err)
-{
-    const char *def = gr_campaign_default_json();
-    json_t *root = json_loads(def, 0, NULL);
-    char name[512];
-    snprintf(name, sizeof name, "built-in campaign on %s", case_path);
-    if (!root || json_object_del(root, "synth") ||
-        json_object_set_new(root, "name", json_string(name)) ||
-        json_object_set_new(root, "grid", json_string(case_path)) ||
-        (overlay_path && json_object_set_new(root, "overlay", json_string(overlay_path)))) {
-        json_decref(root);
-        return gr_error_set(err, GR_ENOMEM, "out of memory");
-    }
-    char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    json_decref(root);
-    if (!text)
-        return gr_error_set(err, GR_ENOMEM, "out of memory");
-    int st = gr_campaign_scenario_parse(text, strlen(text), case_path, NULL, s, err);
-    free(text);
-    return st;
-}
-
-/* ------------------------------------------------------------------------
  * The command.
  * ------------------------------------------------------------------------ */
 static const char *const out_files[] = {"hourly.csv", "nights.csv", "events.csv", "runs.csv",
@@ -831,7 +791,7 @@ int cmd_campaign(int argc, char **argv, gr_mpi *mpi)
             return rc;
     }
 
-    int from_case = npos > 0 && is_case_path(pos[0]);
+    int from_case = npos > 0 && cli_is_case_path(pos[0]);
     if (overlay_s && !from_case) {
         cli_errorf(CMD, "--overlay needs a case file (CASE.m or CASE.raw); a scenario names "
                         "its overlay in $.overlay");
@@ -843,7 +803,7 @@ int cmd_campaign(int argc, char **argv, gr_mpi *mpi)
         fprintf(stderr, "gridres campaign: reading %s ...",
                 npos > 0 ? pos[0] : "the built-in scenario");
     double t_read = gr_time_s();
-    int st = from_case ? read_case_scenario(pos[0], overlay_s, &s, &err)
+    int st = from_case ? cli_case_scenario_read(pos[0], overlay_s, &s, &err)
                        : gr_campaign_scenario_read(npos > 0 ? pos[0] : NULL, &s, &err);
     tm.read_s = gr_time_s() - t_read;
     if (tty)
