@@ -145,4 +145,10 @@ if run 0 write "$G" campaign --write-scenario "$W/default.json" --quiet; then
   ls -d "$W"/gridres-out-* >/dev/null 2>&1 || fail "no gridres-out-* directory by default"
 fi
 
+# --- events.csv names assets by the overlay (issue 13 item 5) ------------------------------
+# every damage row names its asset: a bus its substation, a unit its plant, a branch its ends
+n_check=$((n_check + 1))
+awk -F, 'NR > 1 && $5 == "damage" { n++; if ($8 == "") bad++ } END { exit !(n > 0 && bad == 0) }' \
+  "$W/d1/events.csv" || fail "events.csv: a damage row without a name (or no damage)"
+
 finish
