@@ -44,8 +44,11 @@ static void shed_help(FILE *f)
             CLI_HELP_HELP
             "\n"
             "Class weights %g/%g/%g per MW served, generation cost %g per MW.\n"
-            "exit status: 0 solved, 3 infeasible (no shedding can balance the fixed\n"
-            "injections), 2 bad command line or input file, 1 other failure.\n",
+            "Fixed injections (negative load, shunts) that no shedding balances are\n"
+            "relaxed: negative load curtailed, then a balance slack per island, both\n"
+            "printed (docs/shedding.md).\n"
+            "exit status: 0 solved (also relaxed), 3 infeasible even relaxed, 2 bad command\n"
+            "line or input file, 1 other failure.\n",
             100 * 0.05, 100 * 0.60, 100 * 0.35, d.weight[0], d.weight[1], d.weight[2],
             d.gen_cost);
 }
