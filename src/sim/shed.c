@@ -224,6 +224,7 @@ static int set_dc_basis(const gr_grid *g, const gr_islands *isl, const shed_ws *
         gr_free(best);
         return GR_ENOMEM;
     }
+    memset(cs, LP_AT_LOWER, (size_t)n); /* the relaxed LP's extra columns at 0 */
     for (int s = 0; s < isl->n; s++)
         best[s] = -1;
     for (int k = 0; k < g->ng; k++) {
@@ -266,7 +267,7 @@ static int set_dc_basis(const gr_grid *g, const gr_islands *isl, const shed_ws *
 #define SHED_SLACK_FACTOR 1000.0
 
 /* The LP; relax adds the curtailment and slack columns (and skips the
- * screen and the warm basis: CLP solves it from scratch). */
+ * screen). */
 static int solve_caps(const gr_grid *g, const double *cap, const gr_shed_options *opt_in,
                       int relax, gr_shed_result **out, gr_error *err)
 {
@@ -544,15 +545,14 @@ static int solve_caps(const gr_grid *g, const double *cap, const gr_shed_options
         st = GR_ELP;
         goto fail;
     }
-    if (relax) {
-        if ((st = lp_solve(lp, &ls)))
-            goto fail;
-    } else {
-        if ((st = set_dc_basis(g, isl, &w, m, n, lp)))
-            goto oom;
-        if ((st = lp_solve_dual(lp, &ls)))
-            goto fail;
-    }
+    /* the relaxed LP starts from the same basis: its extra columns at 0 cost
+     * far more than gen_cost, so the basis stays dual feasible */
+    if ((st = set_dc_basis(g, isl, &w, m, n, lp)))
+        goto oom;
+    if ((st = lp_solve_dual(lp, &ls)))
+        goto fail;
+    if (relax && ls != LP_OPTIMAL && (st = lp_solve(lp, &ls))) /* from scratch */
+        goto fail;
     r->solve_s = gr_time_s() - t1;
     r->lp_iterations = lp_iterations(lp);
     r->lp_rows = m;
