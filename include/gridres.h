@@ -901,6 +901,13 @@ typedef struct gr_shed_result {
     double dark_p;          /* part of shed_total_p on dark islands and isolated buses, pu */
     int lp_rows, lp_cols;   /* size of the LP that was solved */
     double total_s;         /* wall time of the whole call (islands, build, solve) */
+    /* Relaxation (docs/shedding.md "Infeasible states"): when the fixed
+     * injections cannot be balanced even with all load shed, the LP is solved
+     * again with negative load curtailable and a balance slack per island. */
+    int relaxed;            /* 1 if the relaxed LP was solved */
+    double curtailed_p;     /* negative load (fixed injection) curtailed, pu (>= 0) */
+    double unbalanced_p;    /* |balance slack| summed over islands, pu (>= 0) */
+    int unbalanced_bus;     /* bus row (0-based) of the island with the largest slack, -1 */
 } gr_shed_result;
 
 /* Emergency load shedding as an LP in DC-OPF form (DESIGN §5), solved with
@@ -1811,6 +1818,15 @@ typedef struct gr_campaign_total {
     int damaged_kind[GR_REPAIR_NKIND];
     double restore_h[GR_REPAIR_NKIND];      /* sum of damage-to-repair times (repaired) */
     double phi_trend, e_trend, pi_trend, level_trend; /* slopes per night (erosion) */
+    /* relaxed shedding states (docs/shedding.md "Infeasible states"): hours
+       whose damaged grid could only be balanced by curtailing negative load
+       or by the balance slack, and how much, over the hourly states */
+    int relaxed_hours;
+    double curtailed_mwh, curtailed_max_mw;
+    double unbalanced_mwh, unbalanced_max_mw;
+    int unbalanced_night, unbalanced_hour;  /* where unbalanced_max_mw was (1-based night,
+                                               hour 0..23; 0, -1: none) */
+    int unbalanced_bus;                     /* its island's reference bus (0-based), -1 */
 } gr_campaign_total;
 
 typedef struct gr_campaign_result {

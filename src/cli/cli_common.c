@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "cli_common.h"
 #include "example_grid.h"
 
@@ -266,4 +268,44 @@ int cli_load_inputs(const char *cmd, const cli_inputs_spec *spec, cli_inputs *in
         return input_exit(st);
     }
     return CLI_EXIT_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * A case file instead of a scenario (campaign, protect).
+ * ------------------------------------------------------------------------ */
+/* 1 when `path` names a case (.m, or .raw in any letter case), not a scenario. */
+int cli_is_case_path(const char *path)
+{
+    size_t n = strlen(path);
+    if (n > 2 && strcmp(path + n - 2, ".m") == 0)
+        return 1;
+    if (n < 4 || path[n - 4] != '.')
+        return 0;
+    const char *e = path + n - 3;
+    return (e[0] == 'r' || e[0] == 'R') && (e[1] == 'a' || e[1] == 'A') && (e[2] == 'w' || e[2] == 'W');
+}
+
+/* The built-in scenario with "grid" (and "overlay") instead of "synth"; read
+ * relative to the current directory. */
+int cli_case_scenario_read(const char *case_path, const char *overlay_path,
+                           gr_campaign_scenario **s, gr_error *err)
+{
+    const char *def = gr_campaign_default_json();
+    json_t *root = json_loads(def, 0, NULL);
+    char name[512];
+    snprintf(name, sizeof name, "built-in campaign on %s", case_path);
+    if (!root || json_object_del(root, "synth") ||
+        json_object_set_new(root, "name", json_string(name)) ||
+        json_object_set_new(root, "grid", json_string(case_path)) ||
+        (overlay_path && json_object_set_new(root, "overlay", json_string(overlay_path)))) {
+        json_decref(root);
+        return gr_error_set(err, GR_ENOMEM, "out of memory");
+    }
+    char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(root);
+    if (!text)
+        return gr_error_set(err, GR_ENOMEM, "out of memory");
+    int st = gr_campaign_scenario_parse(text, strlen(text), case_path, NULL, s, err);
+    free(text);
+    return st;
 }

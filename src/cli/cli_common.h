@@ -155,4 +155,11 @@ typedef struct cli_inputs_spec {
 int cli_load_inputs(const char *cmd, const cli_inputs_spec *spec, cli_inputs *in);
 void cli_inputs_free(cli_inputs *in);
 
+/* 1 when `path` names a case (.m, or .raw in any letter case), not a scenario. */
+int cli_is_case_path(const char *path);
+/* The built-in campaign scenario on the case at case_path, with the overlay
+ * at overlay_path or (NULL) one built on the fly (s->overlay_built). */
+int cli_case_scenario_read(const char *case_path, const char *overlay_path,
+                           gr_campaign_scenario **s, gr_error *err);
+
 #endif /* GRIDRES_CLI_COMMON_H */

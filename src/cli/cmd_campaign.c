@@ -56,7 +56,9 @@ static void campaign_help(FILE *f)
           "sweep.json (the command line, for --resume DIR) and checkpoint/ (with R > 1).\n"
           "\n"
           "exit status: 0 success, 2 bad command line, bad scenario (the message names the\n"
-          "JSON path) or existing output, 1 other failure.\n",
+          "JSON path) or existing output, 3 a damaged state that no shedding, curtailment\n"
+          "of negative load or balance slack can balance (the message names night and\n"
+          "hour), 1 other failure.\n",
           f);
 }
 
@@ -163,14 +165,64 @@ static int write_nights(const char *path, int force, const gr_campaign_result *r
     return cli_close_out(CMD, f, path);
 }
 
-static int write_events(const char *path, int force, const gr_campaign_result *r,
-                        const gr_grid *g)
+/* The overlay's name of the substation of bus row b ("" without one). */
+static const char *sub_of_bus(const gr_overlay *ov, int b)
 {
-    char name[64];
+    if (!ov || !ov->bus_substation || b < 0 || b >= ov->nb)
+        return "";
+    int k = ov->bus_substation[b];
+    return k >= 0 && k < ov->nsub && ov->sub_name && ov->sub_name[k] ? ov->sub_name[k] : "";
+}
+
+/* An event's asset as the overlay names it: a bus or island by its
+ * substation, a unit by its plant, a branch by the substations at its ends
+ * ("A - B"; lines have no names of their own in the overlay). */
+static void asset_name(char *buf, size_t len, const gr_grid *g, const gr_overlay *ov, int kind,
+                       int index)
+{
+    buf[0] = '\0';
+    if (!ov)
+        return;
+    if (kind == GR_ELEM_BUS || kind == GR_ELEM_ISLAND) {
+        snprintf(buf, len, "%s", sub_of_bus(ov, index));
+    } else if (kind == GR_ELEM_GEN && index >= 0 && index < g->ng) {
+        int p = ov->gen_plant ? ov->gen_plant[index] : -1;
+        snprintf(buf, len, "%s",
+                 p >= 0 && p < ov->nplant && ov->plant_name[p] ? ov->plant_name[p] : "");
+    } else if (kind == GR_ELEM_BRANCH && index >= 0 && index < g->nl) {
+        const char *a = sub_of_bus(ov, g->br_f[index]), *b = sub_of_bus(ov, g->br_t[index]);
+        if (a[0] && b[0] && strcmp(a, b) != 0)
+            snprintf(buf, len, "%s - %s", a, b);
+        else
+            snprintf(buf, len, "%s", a[0] ? a : b);
+    }
+}
+
+/* A CSV field, quoted when it holds a comma, a quote or a line break. */
+static void csv_text(FILE *f, const char *s, char sep)
+{
+    if (strpbrk(s, ",\"\r\n")) {
+        fputc('"', f);
+        for (; *s; s++) {
+            if (*s == '"')
+                fputc('"', f);
+            fputc(*s, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(s, f);
+    }
+    fputc(sep, f);
+}
+
+static int write_events(const char *path, int force, const gr_campaign_result *r,
+                        const gr_grid *g, const gr_overlay *ov)
+{
+    char name[64], asset[512];
     FILE *f = cli_open_out(CMD, path, force);
     if (!f)
         return -1;
-    fputs("run,night,t_h,element,kind,cause,mw_lost\n", f);
+    fputs("run,night,t_h,element,kind,cause,mw_lost,name\n", f);
     for (int i = 0; i < r->runs; i++)
         for (int k = 0; k < r->n_events[i]; k++) {
             const gr_campaign_event *e = &r->events[i][k];
@@ -178,7 +230,9 @@ static int write_events(const char *path, int force, const gr_campaign_result *r
             fprintf(f, "%d,%d,", i + 1, e->night);
             cli_csv_num(f, e->t_h, ',');
             fprintf(f, "%s,%s,%s,", name, gr_campaign_event_kind_name(e->kind), cause_name(e));
-            cli_csv_num(f, e->mw_lost, '\n');
+            cli_csv_num(f, e->mw_lost, ',');
+            asset_name(asset, sizeof asset, g, ov, e->elem_kind, e->elem_index);
+            csv_text(f, asset, '\n');
         }
     return cli_close_out(CMD, f, path);
 }
@@ -219,7 +273,12 @@ static int total_outcome(const gr_campaign_total *t, int o)
     X(spares_left, (double)t->spares_left)                                                   \
     X(level_trend_per_night, t->level_trend)                                                 \
     X(e_trend_h_per_night, t->e_trend)                                                       \
-    X(pi_trend_per_night, t->pi_trend)
+    X(pi_trend_per_night, t->pi_trend)                                                       \
+    X(relaxed_hours, (double)t->relaxed_hours)                                               \
+    X(curtailed_mwh, t->curtailed_mwh)                                                       \
+    X(curtailed_max_mw, t->curtailed_max_mw)                                                 \
+    X(unbalanced_mwh, t->unbalanced_mwh)                                                     \
+    X(unbalanced_max_mw, t->unbalanced_max_mw)
 
 /* A number as cli_csv_num prints it, without a separator. */
 static void put_num(FILE *f, double x)
@@ -291,6 +350,56 @@ static json_t *num_array(const double *x, int n)
     return a;
 }
 
+/* Negative load (pd < 0, a fixed injection never shed) at the peak, MW:
+ * peak_mw counts pd > 0 only, gridres pf the net sum of pd. */
+static double negative_peak_mw(const gr_campaign_scenario *s, const gr_campaign_result *r)
+{
+    double pos = 0.0, neg = 0.0;
+    for (int b = 0; b < s->grid->nb; b++) {
+        pos += s->grid->pd[b] > 0.0 ? s->grid->pd[b] : 0.0;
+        neg += s->grid->pd[b] < 0.0 ? s->grid->pd[b] : 0.0;
+    }
+    return pos > 0.0 ? r->peak_mw * neg / pos : 0.0;
+}
+
+/* The run with the largest unbalanced MW (-1: none unbalanced). */
+static int worst_unbalanced(const gr_campaign_result *r)
+{
+    int best = -1;
+    for (int i = 0; i < r->runs; i++)
+        if (r->total[i].unbalanced_max_mw > 0.0 &&
+            (best < 0 || r->total[i].unbalanced_max_mw > r->total[best].unbalanced_max_mw))
+            best = i;
+    return best;
+}
+
+/* Relaxed shedding states (docs/shedding.md "Infeasible states"): one line
+ * when any run had one. */
+static void print_relaxed(FILE *f, const gr_campaign_scenario *s, const gr_campaign_result *r)
+{
+    int hours = 0;
+    double curt = 0.0, cmax = 0.0;
+    for (int i = 0; i < r->runs; i++) {
+        hours += r->total[i].relaxed_hours;
+        curt += r->total[i].curtailed_mwh;
+        cmax = fmax(cmax, r->total[i].curtailed_max_mw);
+    }
+    if (!hours)
+        return;
+    fprintf(f, "  relaxed     %.1f hours per run: negative load curtailed up to %.1f MW "
+               "(%.1f MWh per run)",
+            (double)hours / r->runs, cmax, curt / r->runs);
+    int w = worst_unbalanced(r);
+    if (w >= 0) {
+        const gr_campaign_total *t = &r->total[w];
+        int b = t->unbalanced_bus;
+        fprintf(f, "; unbalanced up to %.1f MW (run %d, night %d, hour %d, island of bus %d)",
+                t->unbalanced_max_mw, w + 1, t->unbalanced_night, t->unbalanced_hour,
+                b >= 0 ? s->grid->bus_id[b] : 0);
+    }
+    fputc('\n', f);
+}
+
 static json_t *summary_json(const gr_campaign_scenario *s, const gr_campaign_result *r)
 {
     const gr_overlay *ov = s->overlay;
@@ -314,6 +423,8 @@ static json_t *summary_json(const gr_campaign_scenario *s, const gr_campaign_res
     json_object_set_new(grid, "generators", json_integer(s->grid->ng));
     json_object_set_new(grid, "population", cli_json_num(r->population));
     json_object_set_new(grid, "peak_mw", cli_json_num(r->peak_mw));
+    json_object_set_new(grid, "negative_load_mw", cli_json_num(negative_peak_mw(s, r)));
+    json_object_set_new(grid, "net_peak_mw", cli_json_num(r->peak_mw + negative_peak_mw(s, r)));
     json_object_set_new(grid, "case", json_string("grid.m"));
     json_object_set_new(grid, "overlay", json_string("scenario.json"));
     json_object_set_new(o, "grid", grid);
@@ -461,6 +572,19 @@ static json_t *summary_json(const gr_campaign_scenario *s, const gr_campaign_res
     }
     json_object_set_new(o, "repairs", rp);
     json_object_set_new(o, "lp_solves", json_integer(r->lp_solves));
+    int wu = worst_unbalanced(r);
+    if (wu >= 0) { /* where the largest balance slack was */
+        const gr_campaign_total *t = &r->total[wu];
+        json_t *u = json_object();
+        json_object_set_new(u, "mw", cli_json_num(t->unbalanced_max_mw));
+        json_object_set_new(u, "run", json_integer(wu + 1));
+        json_object_set_new(u, "night", json_integer(t->unbalanced_night));
+        json_object_set_new(u, "hour", json_integer(t->unbalanced_hour));
+        json_object_set_new(u, "island_bus", t->unbalanced_bus >= 0
+                                                  ? json_integer(s->grid->bus_id[t->unbalanced_bus])
+                                                  : json_null());
+        json_object_set_new(o, "worst_unbalanced", u);
+    }
     json_t *files = json_array();
     static const char *const names[] = {"hourly.csv", "nights.csv", "events.csv", "runs.csv",
                                         "summary.json", "grid.m", "scenario.json",
@@ -507,8 +631,12 @@ static void print_block(FILE *f, const gr_campaign_scenario *s, const gr_campaig
         x[i] = (expr);                             \
     }
     fprintf(f, "gridres campaign: %s\n", s->name);
-    fprintf(f, "  grid        %d buses, %d branches, %d units; %.1f M people, peak %.0f MW\n",
+    fprintf(f, "  grid        %d buses, %d branches, %d units; %.1f M people, peak %.0f MW",
             s->grid->nb, s->grid->nl, s->grid->ng, r->population / 1e6, r->peak_mw);
+    double neg = negative_peak_mw(s, r);
+    if (neg < 0.0)
+        fprintf(f, " (pd > 0; negative load %.0f MW, net %.0f MW)", neg, r->peak_mw + neg);
+    fputc('\n', f);
     fprintf(f, "  campaign    %d nights x %d run%s, seed %llu, control %s (%d thread%s)\n",
             r->nights, R, R > 1 ? "s" : "", (unsigned long long)r->seed,
             r->control ? "shed" : "none", r->threads, r->threads > 1 ? "s" : "");
@@ -569,6 +697,7 @@ static void print_block(FILE *f, const gr_campaign_scenario *s, const gr_campaig
     fprintf(f, "  heat        up to %s M people without heat; critical sites dark %s "
                "facility-hours\n",
             a, c);
+    print_relaxed(f, s, r);
     fprintf(f, "  warning     ");
     int shown = 0;
     for (int k = 0; k < r->ncity && shown < 4; k++) {
@@ -590,46 +719,6 @@ static void print_block(FILE *f, const gr_campaign_scenario *s, const gr_campaig
         fprintf(f, "  report      %s/report.html\n", dir);
 #undef COL
     free(x);
-}
-
-/* ------------------------------------------------------------------------
- * A case file instead of a scenario: the built-in campaign on that grid.
- * ------------------------------------------------------------------------ */
-/* 1 when `path` names a case (.m, or .raw in any letter case), not a scenario. */
-static int is_case_path(const char *path)
-{
-    size_t n = strlen(path);
-    if (n > 2 && strcmp(path + n - 2, ".m") == 0)
-        return 1;
-    if (n < 4 || path[n - 4] != '.')
-        return 0;
-    const char *e = path + n - 3;
-    return (e[0] == 'r' || e[0] == 'R') && (e[1] == 'a' || e[1] == 'A') && (e[2] == 'w' || e[2] == 'W');
-}
-
-/* The built-in scenario with "grid" (and "overlay") instead of "synth"; read
- * relative to the current directory. */
-static int read_case_scenario(const char *case_path, const char *overlay_path,
-                              gr_campaign_scenario **s, gr_error *err)
-{
-    const char *def = gr_campaign_default_json();
-    json_t *root = json_loads(def, 0, NULL);
-    char name[512];
-    snprintf(name, sizeof name, "built-in campaign on %s", case_path);
-    if (!root || json_object_del(root, "synth") ||
-        json_object_set_new(root, "name", json_string(name)) ||
-        json_object_set_new(root, "grid", json_string(case_path)) ||
-        (overlay_path && json_object_set_new(root, "overlay", json_string(overlay_path)))) {
-        json_decref(root);
-        return gr_error_set(err, GR_ENOMEM, "out of memory");
-    }
-    char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    json_decref(root);
-    if (!text)
-        return gr_error_set(err, GR_ENOMEM, "out of memory");
-    int st = gr_campaign_scenario_parse(text, strlen(text), case_path, NULL, s, err);
-    free(text);
-    return st;
 }
 
 /* ------------------------------------------------------------------------
@@ -702,7 +791,7 @@ int cmd_campaign(int argc, char **argv, gr_mpi *mpi)
             return rc;
     }
 
-    int from_case = npos > 0 && is_case_path(pos[0]);
+    int from_case = npos > 0 && cli_is_case_path(pos[0]);
     if (overlay_s && !from_case) {
         cli_errorf(CMD, "--overlay needs a case file (CASE.m or CASE.raw); a scenario names "
                         "its overlay in $.overlay");
@@ -714,14 +803,15 @@ int cmd_campaign(int argc, char **argv, gr_mpi *mpi)
         fprintf(stderr, "gridres campaign: reading %s ...",
                 npos > 0 ? pos[0] : "the built-in scenario");
     double t_read = gr_time_s();
-    int st = from_case ? read_case_scenario(pos[0], overlay_s, &s, &err)
+    int st = from_case ? cli_case_scenario_read(pos[0], overlay_s, &s, &err)
                        : gr_campaign_scenario_read(npos > 0 ? pos[0] : NULL, &s, &err);
     tm.read_s = gr_time_s() - t_read;
     if (tty)
         fprintf(stderr, " %.1f s\n", tm.read_s);
     if (st != GR_OK) {
         cli_errorf(CMD, "%s", err.msg[0] ? err.msg : gr_strerror(st));
-        return st == GR_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+        return st == GR_ENOMEM ? CLI_EXIT_FAIL
+               : st == GR_EINFEASIBLE ? CLI_EXIT_NOCONV : CLI_EXIT_USAGE;
     }
     for (int k = 0; k < s->grid_case->n_warnings; k++)
         cli_errorf(NULL, "warning: %s", s->grid_case->warnings[k]);
@@ -746,7 +836,8 @@ int cmd_campaign(int argc, char **argv, gr_mpi *mpi)
         if (cli_sweep_root(&cs))
             cli_errorf(CMD, "%s", err.msg[0] ? err.msg : gr_strerror(st));
         gr_campaign_scenario_free(s);
-        return st == GR_EINVAL || st == GR_EPARSE ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+        return st == GR_EINVAL || st == GR_EPARSE ? CLI_EXIT_USAGE
+               : st == GR_EINFEASIBLE ? CLI_EXIT_NOCONV : CLI_EXIT_FAIL;
     }
     if (!cli_sweep_root(&cs)) { /* MPI: rank 0 prints and writes the outputs */
         gr_campaign_result_free(r);
@@ -772,7 +863,7 @@ int cmd_campaign(int argc, char **argv, gr_mpi *mpi)
         goto done;
     if (cli_out_path(CMD, path, sizeof path, dir, "events.csv") != 0)
         goto done;
-    if (write_events(path, force, r, s->grid) != 0)
+    if (write_events(path, force, r, s->grid, s->overlay) != 0)
         goto done;
     if (cli_out_path(CMD, path, sizeof path, dir, "runs.csv") != 0)
         goto done;

@@ -16,7 +16,7 @@ int cmd_protect(int argc, char **argv, gr_mpi *mpi);
 
 static void protect_help(FILE *f)
 {
-    fputs("usage: gridres protect [SCENARIO.json] --budget B [options]\n"
+    fputs("usage: gridres protect [SCENARIO.json | CASE.m | CASE.raw] --budget B [options]\n"
           "\n"
           "Choose what to protect first with a budget (docs/protect.md): shelters for\n"
           "substations and plants, spare transformer units and extra repair crews, so that\n"
@@ -24,7 +24,10 @@ static void protect_help(FILE *f)
           "judged on the same campaign runs (common random numbers), bought greedily by\n"
           "benefit per cost with lazy re-evaluation, and the plan is compared with the rules\n"
           "a planner would use (largest capacity first, most connected first, random) on\n"
-          "the same runs. Without SCENARIO.json the built-in default campaign is used.\n"
+          "the same runs. Without SCENARIO.json the built-in default campaign is used; with\n"
+          "a case file, the built-in campaign on that grid with --overlay FILE or, without\n"
+          "it, an overlay built on the fly and written to DIR/scenario.json\n"
+          "(docs/own_grid.md), as gridres campaign CASE does.\n"
           "\n"
           "options:\n"
           "  --budget B          money to spend, in the catalogue's currency (million UAH in\n"
@@ -43,6 +46,7 @@ static void protect_help(FILE *f)
           "  --validate V        also judge the plan and the rules' purchases on V fresh runs\n"
           "                      (runs R+1 .. R+V, not used to choose them): out of sample\n"
           "  --out DIR           output directory (default: a new protect-out-DATE-TIME)\n"
+          "  --overlay FILE      with CASE: its scenario overlay (default: built)\n"
           CLI_HELP_FORCE
           CLI_HELP_JSON
           "                      (summary.json, instead of the table)\n"
@@ -395,7 +399,7 @@ int cmd_protect(int argc, char **argv, gr_mpi *mpi)
     gr_protect_result *r = NULL;
     gr_error err = {0, ""};
     const char *budget_s = NULL, *costs_s = NULL, *obj_s = NULL;
-    const char *out_dir = NULL, *write_s = NULL;
+    const char *out_dir = NULL, *write_s = NULL, *overlay_s = NULL;
     int nights = 0, runs = 20, threads = 0, force = 0, as_json = 0, quiet = 0, no_rules = 0;
     int validate = 0;
     int npos = 0, rc;
@@ -414,6 +418,7 @@ int cmd_protect(int argc, char **argv, gr_mpi *mpi)
         {"no-rules", CLI_FLAG, &no_rules, 1, 0, 0, NULL},
         {"validate", CLI_INT, &validate, 0, 0, 1000000, NULL},
         CLI_OPT_OUT(out_dir),
+        CLI_OPT_OVERLAY(overlay_s),
         CLI_OPT_FORCE(force),
         CLI_OPT_JSON(as_json),
         CLI_OPT_QUIET(quiet),
@@ -464,11 +469,40 @@ int cmd_protect(int argc, char **argv, gr_mpi *mpi)
         cli_errorf(CMD, "%s", err.msg[0] ? err.msg : gr_strerror(st));
         return st == GR_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
     }
-    st = gr_campaign_scenario_read(npos > 0 ? pos[0] : NULL, &s, &err);
+    int from_case = npos > 0 && cli_is_case_path(pos[0]);
+    if (overlay_s && !from_case) {
+        cli_errorf(CMD, "--overlay needs a case file (CASE.m or CASE.raw); a scenario names "
+                        "its overlay in $.overlay");
+        gr_protect_costs_free(costs);
+        return CLI_EXIT_USAGE;
+    }
+    /* a case without an overlay: one built on the fly, written to DIR */
+    char ov_path[4096];
+    if (from_case && !overlay_s &&
+        (cli_out_path(CMD, ov_path, sizeof ov_path, dir, "scenario.json") != 0 ||
+         cli_check_new(CMD, ov_path, force) != 0)) {
+        gr_protect_costs_free(costs);
+        return CLI_EXIT_USAGE;
+    }
+    st = from_case ? cli_case_scenario_read(pos[0], overlay_s, &s, &err)
+                   : gr_campaign_scenario_read(npos > 0 ? pos[0] : NULL, &s, &err);
     if (st != GR_OK) {
         cli_errorf(CMD, "%s", err.msg[0] ? err.msg : gr_strerror(st));
         gr_protect_costs_free(costs);
-        return st == GR_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+        return st == GR_ENOMEM ? CLI_EXIT_FAIL
+               : st == GR_EINFEASIBLE ? CLI_EXIT_NOCONV : CLI_EXIT_USAGE;
+    }
+    if (s->overlay_built) {
+        if (cli_mkdir_p(CMD, dir) != 0 ||
+            (st = gr_overlay_write(s->overlay, ov_path, &err)) != GR_OK) {
+            if (st)
+                cli_errorf(CMD, "%s", err.msg[0] ? err.msg : gr_strerror(st));
+            gr_campaign_scenario_free(s);
+            gr_protect_costs_free(costs);
+            return CLI_EXIT_FAIL;
+        }
+        cli_errorf(CMD, "no overlay for %s: built one (%d substations, %.0f people); written to "
+                        "%s", s->grid_path, s->overlay->nsub, s->overlay->population, ov_path);
     }
     bar pb = {gr_time_s(), 0.0, 0};
     if (!quiet && isatty(STDERR_FILENO)) {

@@ -15,7 +15,7 @@ static void restore_help(FILE *f)
     gr_restore_options d;
     gr_restore_options_default(&d);
     fprintf(f,
-            "usage: gridres restore CASE.m --damage damage.json [options]\n"
+            "usage: gridres restore CASE.m (--damage damage.json | --damage-random N) [options]\n"
             "\n"
             "Plan the repair of damaged branches, transformers, generators and buses by\n"
             "repair crews, minimising the priority-weighted energy not served; the load\n"
@@ -23,16 +23,22 @@ static void restore_help(FILE *f)
             "summary and the schedule; damage.json is described in docs/restore.md.\n"
             "\n"
             "options:\n"
-            "  --damage FILE       damaged elements, repair hours, spares (required)\n"
+            "  --damage FILE       damaged elements, repair hours, spares (this or\n"
+            "                      --damage-random is required)\n"
+            "  --damage-random N   instead of a file: N distinct in-service branches drawn\n"
+            "                      with --seed S, each at its class's default repair hours\n"
+            "                      (line or transformer), no spares\n"
             "  --overlay FILE      scenario.json: bus sites (km), crew bases, population,\n"
-            "                      critical load (without it: default load classes, no\n"
-            "                      travel unless damage.json gives sites, people = 0)\n"
+            "                      critical load; without it one is built on the fly\n"
+            "                      (docs/own_grid.md) and written to DIR/scenario.json\n"
+            "                      with --out\n"
             "  --crews K           repair crews (default %d)\n"
             "  --method M          greedy, rad (default) or mip (exact, small instances:\n"
             "                      at most %d elements)\n"
             "  --horizon-h H       report ENS over the first H hours (default 0: until\n"
             "                      every element is repaired)\n"
-            "  --seed S            seed of the RAD heuristic, 0 .. 2^64-1 (default %llu)\n"
+            "  --seed S            seed of the RAD heuristic and of --damage-random,\n"
+            "                      0 .. 2^64-1 (default %llu)\n"
             "  --speed-kmh V       crew travel speed (default %g km/h; roads are %g x the\n"
             "                      straight distance)\n"
             "  --work-h H          crew working hours a day, travel included (default %g;\n"
@@ -263,13 +269,57 @@ static void print_summary(FILE *f, const char *case_name, const gr_grid *g, cons
     }
 }
 
+/* --damage-random N: N distinct in-service branches drawn uniformly with
+ * gr_rng_stream(seed, 0) (a partial Fisher-Yates shuffle), each of its
+ * class (line or transformer, gr_damage_classify) with the class's default
+ * repair hours, no spares, sites from the overlay. */
+static int random_damage(const gr_grid *g, int n, uint64_t seed, gr_damage **out,
+                         gr_error *err)
+{
+    int *on = malloc(((size_t)g->nl + 1) * sizeof(int));
+    if (!on)
+        return gr_error_set(err, GR_ENOMEM, "out of memory");
+    int m = 0;
+    for (int k = 0; k < g->nl; k++)
+        if (g->br_on[k])
+            on[m++] = k;
+    if (n > m) {
+        free(on);
+        return gr_error_set(err, GR_EINVAL,
+                            "--damage-random %d: the grid has only %d branches in service", n, m);
+    }
+    gr_rng rng;
+    gr_rng_stream(&rng, seed, 0);
+    for (int i = 0; i < n; i++) {
+        int j = i + (int)(gr_rng_uniform(&rng) * (double)(m - i));
+        if (j >= m)
+            j = m - 1;
+        int t = on[i];
+        on[i] = on[j];
+        on[j] = t;
+    }
+    int st = gr_damage_alloc(n, 0, out);
+    if (st) {
+        free(on);
+        return gr_error_set(err, st, "out of memory");
+    }
+    for (int i = 0; i < n; i++) {
+        gr_damage_elem *e = &(*out)->elem[i];
+        e->kind = GR_ELEM_BRANCH;
+        e->index = on[i];
+        e->cls = gr_damage_classify(g, GR_ELEM_BRANCH, on[i]);
+    }
+    free(on);
+    return gr_damage_check(*out, g, err);
+}
+
 int cmd_restore(int argc, char **argv, gr_mpi *mpi)
 {
     (void)mpi;
     gr_restore_options opt;
     gr_restore_options_default(&opt);
     const char *damage_path = NULL, *overlay_path = NULL, *method = NULL, *out_dir = NULL;
-    int json = 0, force = 0;
+    int json = 0, force = 0, n_random = 0;
     const char *pos[1];
     int npos = 0, rc;
     cli_inputs in;
@@ -278,6 +328,7 @@ int cmd_restore(int argc, char **argv, gr_mpi *mpi)
     gr_error err = {0};
     const cli_opt opts[] = {
         {"damage", CLI_STRING, &damage_path, 0, 0, 0, NULL},
+        {"damage-random", CLI_INT, &n_random, 0, 1, 1000000, NULL},
         CLI_OPT_OVERLAY(overlay_path),
         {"crews", CLI_INT, &opt.crews, 0, 1, 10000, NULL},
         {"method", CLI_STRING, &method, 0, 0, 0, NULL},
@@ -300,8 +351,10 @@ int cmd_restore(int argc, char **argv, gr_mpi *mpi)
         cli_errorf("restore", "expected one CASE.m (see gridres restore --help)");
         return CLI_EXIT_USAGE;
     }
-    if (!damage_path) {
-        cli_errorf("restore", "--damage damage.json is required (see gridres restore --help)");
+    if (!damage_path == !n_random) {
+        cli_errorf("restore", damage_path ? "--damage and --damage-random exclude each other"
+                                          : "--damage damage.json (or --damage-random N) is "
+                                            "required (see gridres restore --help)");
         return CLI_EXIT_USAGE;
     }
     if (method) {
@@ -324,7 +377,37 @@ int cmd_restore(int argc, char **argv, gr_mpi *mpi)
     if ((rc = cli_load_inputs("restore", &spec, &in)) != CLI_EXIT_OK)
         goto done;
     const gr_grid *g = in.g;
-    int st = gr_damage_read(damage_path, g, &d, &err);
+    int st = GR_OK;
+    char ov_out[4096] = "";
+    if (!overlay_path) { /* an overlay built on the fly, as gridres campaign CASE does */
+        if (out_dir && (cli_out_path("restore", ov_out, sizeof ov_out, out_dir,
+                                     "scenario.json") != 0 ||
+                        cli_check_new("restore", ov_out, force) != 0)) {
+            rc = CLI_EXIT_USAGE;
+            goto done;
+        }
+        gr_overlay_build_options bo;
+        gr_overlay_build_options_default(&bo);
+        bo.case_file = pos[0];
+        if ((st = gr_overlay_build(in.c, in.g, &bo, &in.ov, &err)) != GR_OK) {
+            cli_errorf("restore", "building an overlay for %s: %s", pos[0],
+                       err.msg[0] ? err.msg : gr_strerror(st));
+            rc = input_exit(st);
+            goto done;
+        }
+        if (out_dir && (cli_mkdir_p("restore", out_dir) != 0 ||
+                        (st = gr_overlay_write(in.ov, ov_out, &err)) != GR_OK)) {
+            if (st)
+                cli_errorf("restore", "%s", err.msg[0] ? err.msg : gr_strerror(st));
+            rc = CLI_EXIT_FAIL;
+            goto done;
+        }
+        cli_errorf("restore", "no overlay for %s: built one (%d substations, %.0f people)%s%s",
+                   pos[0], in.ov->nsub, in.ov->population,
+                   out_dir ? "; written to " : "; not written (no --out)", ov_out);
+    }
+    st = damage_path ? gr_damage_read(damage_path, g, &d, &err)
+                     : random_damage(g, n_random, opt.seed, &d, &err);
     if (st != GR_OK) {
         cli_errorf("restore", "%s", err.msg[0] ? err.msg : gr_strerror(st));
         rc = input_exit(st);

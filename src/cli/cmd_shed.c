@@ -44,8 +44,11 @@ static void shed_help(FILE *f)
             CLI_HELP_HELP
             "\n"
             "Class weights %g/%g/%g per MW served, generation cost %g per MW.\n"
-            "exit status: 0 solved, 3 infeasible (no shedding can balance the fixed\n"
-            "injections), 2 bad command line or input file, 1 other failure.\n",
+            "Fixed injections (negative load, shunts) that no shedding balances are\n"
+            "relaxed: negative load curtailed, then a balance slack per island, both\n"
+            "printed (docs/shedding.md).\n"
+            "exit status: 0 solved (also relaxed), 3 infeasible even relaxed, 2 bad command\n"
+            "line or input file, 1 other failure.\n",
             100 * 0.05, 100 * 0.60, 100 * 0.35, d.weight[0], d.weight[1], d.weight[2],
             d.gen_cost);
 }
@@ -133,6 +136,7 @@ static const char *const class_names[GR_LOAD_NCLASS] = {"critical", "residential
 
 typedef struct shed_summary {
     double load_mw, gen_mw;
+    double neg_load_mw;     /* sum of pd < 0 (fixed injections, never shed) */
     int over_before, over_after; /* over_before -1: DC power flow failed */
 } shed_summary;
 
@@ -167,12 +171,20 @@ static void print_summary(const shed_input *in, const gr_shed_result *r, const s
     printf("outage        %s\n", otext);
     printf("classes       %s\n", in->io.ov ? "from the overlay" : "default (5 % critical, 60 % residential, 35 % other)");
     printf("rating        rate%c\n", rating);
-    printf("load          %.2f MW\n", s->load_mw);
+    printf("load          %.2f MW", s->load_mw);
+    if (s->neg_load_mw < 0.0) /* pf's load is the net sum of pd */
+        printf(" (pd > 0; negative load %.2f MW, a fixed injection; net %.2f MW as gridres pf)",
+               s->neg_load_mw, s->load_mw + s->neg_load_mw);
+    putchar('\n');
     printf("shed          %.2f MW (%.2f %%)\n", r->shed_total_p * base,
            s->load_mw > 0 ? 100.0 * r->shed_total_p * base / s->load_mw : 0.0);
     for (int c = 0; c < GR_LOAD_NCLASS; c++)
         printf("  %-11s %.2f MW\n", class_names[c], r->shed_by_class_p[c] * base);
     printf("dark          %.2f MW (in dark islands and at isolated buses)\n", r->dark_p * base);
+    if (r->relaxed)
+        printf("relaxed       %.2f MW of negative load curtailed, %.2f MW unbalanced (no shedding "
+               "alone balances this grid: docs/shedding.md)\n",
+               r->curtailed_p * base, r->unbalanced_p * base);
     printf("generation    %.2f MW\n", s->gen_mw);
     if (s->over_before >= 0)
         printf("overloaded    %d branches before shedding (DC flow of the outaged grid), %d after\n",
@@ -215,6 +227,10 @@ static json_t *summary_json(const shed_input *in, const gr_shed_result *r, const
     char rt[2] = {rating, '\0'};
     json_object_set_new(o, "rating", json_string(rt));
     json_object_set_new(o, "load_mw", cli_json_num(s->load_mw));
+    json_object_set_new(o, "negative_load_mw", cli_json_num(s->neg_load_mw));
+    json_object_set_new(o, "net_load_mw", cli_json_num(s->load_mw + s->neg_load_mw));
+    json_object_set_new(o, "curtailed_mw", cli_json_num(r->curtailed_p * base));
+    json_object_set_new(o, "unbalanced_mw", cli_json_num(r->unbalanced_p * base));
     json_object_set_new(o, "shed_mw", cli_json_num(r->shed_total_p * base));
     json_object_set_new(o, "shed_by_class_mw", cls);
     json_object_set_new(o, "dark_mw", cli_json_num(r->dark_p * base));
@@ -318,7 +334,10 @@ int cmd_shed(int argc, char **argv, gr_mpi *mpi)
         goto done;
     }
     for (int b = 0; b < g->nb; b++)
+    {
         s.load_mw += g->pd[b] > 0 ? g->pd[b] * g->base_mva : 0.0;
+        s.neg_load_mw += g->pd[b] < 0 ? g->pd[b] * g->base_mva : 0.0;
+    }
     for (int k = 0; k < g->ng; k++)
         s.gen_mw += r->pg[k] * g->base_mva;
     s.over_after = shed_cli_overloads(g, r->flow_p, rating);

@@ -63,6 +63,9 @@ typedef struct camp_entry {
     int *key;
     int exact;              /* served scales with the level: lo == hi */
     float *f_hi, *c_hi, *f_lo, *c_lo;
+    int relaxed;            /* a level needed the relaxed LP (docs/shedding.md) */
+    double curt_hi, curt_lo, unb_hi, unb_lo; /* MW curtailed / unbalanced per level */
+    int unb_bus;            /* reference bus of the most unbalanced island, -1 */
 } camp_entry;
 
 typedef struct camp_model {
@@ -202,6 +205,10 @@ int camp_entry_solve(const camp_model *m, gr_grid *g, camp_entry *e, double *war
 /* Served fractions of entry e at level lam into frac/cfrac (nb). */
 void camp_entry_at(const camp_model *m, const camp_entry *e, double lam, double *frac,
                    double *cfrac);
+/* MW of negative load curtailed and MW unbalanced of entry e at level lam
+ * (interpolated as served load; 0 unless e->relaxed). */
+void camp_entry_relax_at(const camp_model *m, const camp_entry *e, double lam, double *curt,
+                         double *unb);
 /* The state of the damaged grid (no cascade window): cached per run. */
 int camp_current_state(camp_run *w, const camp_entry **out);
 

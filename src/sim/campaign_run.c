@@ -1,5 +1,6 @@
 /* campaign_run.c — one run of the campaign: its workspace, night by night (the attack, then hour by hour: repairs back, spare deliveries, reclosing, the waves' cascade, served load, the repair step), the night's trapezoid and resupply, then the run's totals. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "sim/campaign_internal.h"
@@ -272,8 +273,9 @@ static int waves_take_effect(camp_run *w, int night, int nw, int h, double t, do
 }
 
 /* Served fractions of the hour at t (level lam) into w->frac and w->cfrac:
- * the cascade's within its window, else the damaged grid's state. */
-static int served_fractions(camp_run *w, double t, double lam)
+ * the cascade's within its window, else the damaged grid's state (whose
+ * relaxation, if any, is counted into the run's totals at night, hour h). */
+static int served_fractions(camp_run *w, int night, int h, double t, double lam)
 {
     const camp_model *m = w->m;
     if (t < w->window_end) {
@@ -289,6 +291,21 @@ static int served_fractions(camp_run *w, double t, double lam)
     if (st)
         return st;
     camp_entry_at(m, e, lam, w->frac, w->cfrac);
+    if (e->relaxed) {
+        gr_campaign_total *tot = w->total;
+        double curt, unb;
+        camp_entry_relax_at(m, e, lam, &curt, &unb);
+        tot->relaxed_hours++;
+        tot->curtailed_mwh += curt;
+        tot->unbalanced_mwh += unb;
+        tot->curtailed_max_mw = fmax(tot->curtailed_max_mw, curt);
+        if (unb > tot->unbalanced_max_mw) {
+            tot->unbalanced_max_mw = unb;
+            tot->unbalanced_night = night;
+            tot->unbalanced_hour = h;
+            tot->unbalanced_bus = e->unb_bus;
+        }
+    }
     return GR_OK;
 }
 
@@ -306,8 +323,15 @@ static int run_hour(camp_run *w, int night, int nw, int h, double *level)
         return st;
     deliver_spares(w, t);
     if ((st = reclose_tripped(w, night, t)) || (st = waves_take_effect(w, night, nw, h, t, lam)) ||
-        (st = served_fractions(w, t, lam)))
+        (st = served_fractions(w, night, h, t, lam))) {
+        if (st == GR_EINFEASIBLE) { /* name where: the message is the shedding LP's */
+            char msg[GR_ERROR_MAX];
+            snprintf(msg, sizeof msg, "%s", w->err->msg);
+            gr_error_set(w->err, st, "night %d, hour %d (%d damaged elements out): %s", night, h,
+                         w->nd, msg);
+        }
         return st;
+    }
     *level = record_hour(w, night - 1, h, lam, w->frac, w->cfrac, &w->night[night - 1], &heat);
     return camp_repair_hour(w, t);
 }
@@ -428,6 +452,8 @@ int camp_run_one(const camp_run_ctx *rc)
     gr_rng_stream(&w.rng, rc->seed, (uint64_t)rc->index);
     w.night_key = gr_rng_next(&w.rng);
     memset(rc->total, 0, sizeof *rc->total);
+    rc->total->unbalanced_hour = -1;
+    rc->total->unbalanced_bus = -1;
     double level = 1.0;
     for (int night = 1; night <= m->nights; night++)
         if ((st = run_night(&w, night, &level)))

@@ -34,7 +34,7 @@ void camp_apply_key(const camp_model *m, gr_grid *g, const int *key, int nkey)
  * from its DC power flow); pg_out (nullable) receives the LP's dispatch. */
 static int solve_level(const camp_model *m, gr_grid *g, shed_lazy *z, double lam, float *f,
                        float *c, int *exact, const double *pg_in, double pg_scale,
-                       double *pg_out, int *lp_solves, gr_error *err)
+                       double *pg_out, int *lp_solves, camp_entry *e, int hi, gr_error *err)
 {
     const gr_grid *g0 = m->g0;
     gr_shed_result *r = NULL;
@@ -79,7 +79,14 @@ static int solve_level(const camp_model *m, gr_grid *g, shed_lazy *z, double lam
         }
     }
     if (exact)
-        *exact = r->shed_total_p - r->dark_p <= 1e-9 * (scale > 0 ? scale : 1.0);
+        *exact = !r->relaxed && r->shed_total_p - r->dark_p <= 1e-9 * (scale > 0 ? scale : 1.0);
+    if (r->relaxed) {
+        e->relaxed = 1;
+        *(hi ? &e->curt_hi : &e->curt_lo) = r->curtailed_p * m->base;
+        *(hi ? &e->unb_hi : &e->unb_lo) = r->unbalanced_p * m->base;
+        if (r->unbalanced_bus >= 0)
+            e->unb_bus = r->unbalanced_bus;
+    }
     gr_shed_result_free(r);
     return GR_OK;
 }
@@ -99,6 +106,7 @@ int camp_entry_solve(const camp_model *m, gr_grid *g, camp_entry *e, double *war
     size_t nb = (size_t)m->nb + 1;
     e->f_hi = gr_malloc(nb * sizeof(float));
     e->c_hi = gr_malloc(nb * sizeof(float));
+    e->unb_bus = -1;
     if (!e->f_hi || !e->c_hi)
         return gr_error_set(err, GR_ENOMEM, "out of memory in the campaign");
     camp_apply_key(m, g, e->key, e->nkey);
@@ -107,7 +115,7 @@ int camp_entry_solve(const camp_model *m, gr_grid *g, camp_entry *e, double *war
     const double *start = m->plain & CAMP_PLAIN_LP ? warm_pg : NULL;
     if (!st)
         st = solve_level(m, g, z, m->lam_hi, e->f_hi, e->c_hi, &e->exact, start, 1.0, warm_pg,
-                         lp_solves, err);
+                         lp_solves, e, 1, err);
     if (st || e->exact || m->lam_lo >= m->lam_hi) {
         if (!st)
             e->exact = 1;
@@ -121,7 +129,7 @@ int camp_entry_solve(const camp_model *m, gr_grid *g, camp_entry *e, double *war
         return gr_error_set(err, GR_ENOMEM, "out of memory in the campaign");
     }
     st = solve_level(m, g, z, m->lam_lo, e->f_lo, e->c_lo, NULL, warm_pg, m->lam_lo / m->lam_hi,
-                     NULL, lp_solves, err);
+                     NULL, lp_solves, e, 0, err);
     shed_lazy_free(z);
     return st;
 }
@@ -145,6 +153,24 @@ void camp_entry_at(const camp_model *m, const camp_entry *e, double lam, double 
         frac[b] = ((1.0 - t) * lo * e->f_lo[b] + t * hi * e->f_hi[b]) / l;
         cfrac[b] = ((1.0 - t) * lo * e->c_lo[b] + t * hi * e->c_hi[b]) / l;
     }
+}
+
+void camp_entry_relax_at(const camp_model *m, const camp_entry *e, double lam, double *curt,
+                         double *unb)
+{
+    *curt = *unb = 0.0;
+    if (!e->relaxed)
+        return;
+    if (e->exact || !e->f_lo) {
+        *curt = e->curt_hi;
+        *unb = e->unb_hi;
+        return;
+    }
+    double lo = m->lam_lo, hi = m->lam_hi;
+    double l = fmin(fmax(lam, lo), hi);
+    double t = hi > lo ? (l - lo) / (hi - lo) : 1.0;
+    *curt = (1.0 - t) * e->curt_lo + t * e->curt_hi;
+    *unb = (1.0 - t) * e->unb_lo + t * e->unb_hi;
 }
 
 static int cmp_int(const void *a, const void *b)

@@ -71,6 +71,7 @@ int shed_result_alloc(int nb, int ng, int nl, gr_shed_result **out)
     if (!r)
         return GR_ENOMEM;
     r->nb = nb, r->ng = ng, r->nl = nl;
+    r->unbalanced_bus = -1;
     size_t b = (size_t)(nb ? nb : 1), gn = (size_t)(ng ? ng : 1), l = (size_t)(nl ? nl : 1);
     r->served_p = gr_calloc(b, sizeof(double));
     r->shed_p = gr_calloc(b, sizeof(double));
@@ -220,6 +221,7 @@ static int set_dc_basis(const gr_grid *g, const gr_islands *isl, const shed_ws *
         gr_free(best);
         return GR_ENOMEM;
     }
+    memset(cs, LP_AT_LOWER, (size_t)n); /* the relaxed LP's extra columns at 0 */
     for (int s = 0; s < isl->n; s++)
         best[s] = -1;
     for (int k = 0; k < g->ng; k++) {
@@ -254,8 +256,17 @@ static int set_dc_basis(const gr_grid *g, const gr_islands *isl, const shed_ws *
     return GR_OK;
 }
 
-int shed_solve_caps(const gr_grid *g, const double *cap, const gr_shed_options *opt_in,
-                    gr_shed_result **out, gr_error *err)
+/* Penalties of the relaxed LP per pu (docs/shedding.md "Infeasible
+ * states"): curtailing a negative load costs 10x the heaviest class weight,
+ * so load is shed first wherever shedding helps; the balance slack costs
+ * 1000x, so it only takes what neither shedding nor curtailment can. */
+#define SHED_CURTAIL_FACTOR 10.0
+#define SHED_SLACK_FACTOR 1000.0
+
+/* The LP; relax adds the curtailment and slack columns (and skips the
+ * screen). */
+static int solve_caps(const gr_grid *g, const double *cap, const gr_shed_options *opt_in,
+                      int relax, gr_shed_result **out, gr_error *err)
 {
     double t0 = gr_time_s();
     *out = NULL;
@@ -273,6 +284,7 @@ int shed_solve_caps(const gr_grid *g, const double *cap, const gr_shed_options *
     lp_problem *lp = NULL;
     shed_ws w;
     memset(&w, 0, sizeof w);
+    int *ccol = NULL, *ucol = NULL;
     if ((st = gr_islands_find(g, 0, &isl, err)))
         return st;
     if ((st = shed_result_alloc(nb, ng, nl, &r)))
@@ -287,7 +299,11 @@ int shed_solve_caps(const gr_grid *g, const double *cap, const gr_shed_options *
     w.adj_p = gr_calloc(b1 + 1, sizeof(int));
     w.adj_k = gr_malloc(2 * l1 * sizeof(int));
     w.bk = gr_calloc(l1, sizeof(double));
-    if (!w.brow || !w.tcol || !w.frow || !w.gcol || !w.pg0 || !w.lcol || !w.adj_p || !w.adj_k || !w.bk)
+    if (relax) {
+        ccol = gr_malloc(b1 * sizeof(int));                       /* curtailment column */
+        ucol = gr_malloc(((size_t)isl->n + 1) * sizeof(int));     /* slack pair */
+    }
+    if ((relax && (!ccol || !ucol)) || !w.brow || !w.tcol || !w.frow || !w.gcol || !w.pg0 || !w.lcol || !w.adj_p || !w.adj_k || !w.bk)
         goto oom;
 
     /* Index maps: balance rows, then flow rows; theta, pg, s columns. */
@@ -320,7 +336,7 @@ int shed_solve_caps(const gr_grid *g, const double *cap, const gr_shed_options *
     }
     if ((st = shed_starting_dispatch(g, isl, cap, w.brow, w.gcol, w.pg0)))
         goto oom;
-    if (opt.screen) {
+    if (opt.screen && !relax) {
         int solved = 0;
         if ((st = shed_screen(g, isl, cap, &opt, w.brow, w.gcol, w.pg0, r, &solved)))
             goto oom;
@@ -328,6 +344,8 @@ int shed_solve_caps(const gr_grid *g, const double *cap, const gr_shed_options *
             r->total_s = gr_time_s() - t0;
             ws_free(&w);
             gr_islands_free(isl);
+            gr_free(ccol);
+            gr_free(ucol);
             *out = r;
             return GR_OK;
         }
@@ -340,6 +358,18 @@ int shed_solve_caps(const gr_grid *g, const double *cap, const gr_shed_options *
             w.lcol[q] = on ? n++ : -1;
             nload += on;
         }
+    int nrelax = 0;
+    if (relax) {
+        for (int b = 0; b < nb; b++) {
+            ccol[b] = w.brow[b] >= 0 && g->pd[b] < 0.0 ? n++ : -1;
+            nrelax += ccol[b] >= 0;
+        }
+        for (int s = 0; s < isl->n; s++) {
+            ucol[s] = isl->ref[s] >= 0 ? n : -1;
+            n += isl->ref[s] >= 0 ? 2 : 0;
+            nrelax += isl->ref[s] >= 0 ? 2 : 0;
+        }
+    }
 
     /* bus -> incident energised branches of live islands (not self-loops) */
     for (int k = 0; k < nl; k++)
@@ -364,7 +394,7 @@ int shed_solve_caps(const gr_grid *g, const double *cap, const gr_shed_options *
 
     /* Upper bound on nonzeros: a theta column has its diagonal, one entry per
      * incident branch for the far bus and one for its flow row. */
-    size_t nzmax = (size_t)ntheta + 4 * (size_t)nl + 2 * (size_t)ng + (size_t)nload + 1;
+    size_t nzmax = (size_t)ntheta + 4 * (size_t)nl + 2 * (size_t)ng + (size_t)nload + (size_t)nrelax + 1;
     w.Ap = gr_malloc(((size_t)n + 1) * sizeof(int));
     w.Ai = gr_malloc(nzmax * sizeof(int));
     w.Ax = gr_malloc(nzmax * sizeof(double));
@@ -445,6 +475,36 @@ int shed_solve_caps(const gr_grid *g, const double *cap, const gr_shed_options *
             w.obj[j] = -opt.weight[c];
             j++;
         }
+    if (relax) {
+        double wmax = 1.0;
+        for (int c = 0; c < NC; c++)
+            wmax = fmax(wmax, opt.weight[c]);
+        for (int b = 0; b < nb; b++) {
+            if (ccol[b] < 0)
+                continue;
+            /* curtailing c of the injection -pd: +c on the withdrawal side */
+            w.Ap[j] = nz;
+            w.Ai[nz] = w.brow[b];
+            w.Ax[nz++] = 1.0;
+            w.clo[j] = 0.0;
+            w.cup[j] = -g->pd[b];
+            w.obj[j] = SHED_CURTAIL_FACTOR * wmax;
+            j++;
+        }
+        for (int s = 0; s < isl->n; s++) {
+            if (ucol[s] < 0)
+                continue;
+            for (int e = 0; e < 2; e++) { /* +: absorbs a surplus, -: covers a deficit */
+                w.Ap[j] = nz;
+                w.Ai[nz] = w.brow[isl->ref[s]];
+                w.Ax[nz++] = e == 0 ? 1.0 : -1.0;
+                w.clo[j] = 0.0;
+                w.cup[j] = LP_INF;
+                w.obj[j] = SHED_SLACK_FACTOR * wmax;
+                j++;
+            }
+        }
+    }
     w.Ap[n] = nz;
 
     /* Row bounds. Balance: -Gs - pdfix - Pbusinj, where the phase shift of
@@ -484,6 +544,8 @@ int shed_solve_caps(const gr_grid *g, const double *cap, const gr_shed_options *
         st = GR_ELP;
         goto fail;
     }
+    /* the relaxed LP starts from the same basis: its extra columns at 0 cost
+     * far more than gen_cost, so the basis stays dual feasible */
     if ((st = set_dc_basis(g, isl, &w, m, n, lp)))
         goto oom;
     if ((st = lp_solve_dual(lp, &ls))) {
@@ -492,15 +554,22 @@ int shed_solve_caps(const gr_grid *g, const double *cap, const gr_shed_options *
         gr_error_set(err, st, "shedding: the LP solver failed: %s", gr_strerror(st));
         goto fail;
     }
+    if (relax && ls != LP_OPTIMAL && (st = lp_solve(lp, &ls))) { /* from scratch */
+        if (st == GR_ENOMEM)
+            goto oom;
+        goto fail;
+    }
     r->solve_s = gr_time_s() - t1;
     r->lp_iterations = lp_iterations(lp);
     r->lp_rows = m;
     r->lp_cols = n;
     if (ls == LP_INFEASIBLE) {
         st = gr_error_set(err, GR_EINFEASIBLE,
-                          "shedding LP is infeasible: fixed injections (negative loads, shunts, "
+                          "shedding LP is infeasible%s: fixed injections (negative loads, shunts, "
                           "phase shifters) cannot be balanced within generator and branch limits "
-                          "even with all load shed");
+                          "even with all load shed",
+                          relax ? " even with negative load curtailed and a balance slack per "
+                                  "island" : "");
         goto fail;
     }
     if (ls != LP_OPTIMAL) {
@@ -527,13 +596,32 @@ int shed_solve_caps(const gr_grid *g, const double *cap, const gr_shed_options *
             r->shed_class_p[q] = cp - sv;
             r->shed_by_class_p[c] += cp - sv;
         }
-        r->served_p[b] = served + (w.brow[b] >= 0 && g->pd[b] < 0.0 ? g->pd[b] : 0.0);
+        double curt = relax && ccol[b] >= 0 ? fmin(fmax(x[ccol[b]], 0.0), -g->pd[b]) : 0.0;
+        if (curt < 1e-10)
+            curt = 0.0;
+        r->curtailed_p += curt;
+        r->served_p[b] = served + (w.brow[b] >= 0 && g->pd[b] < 0.0 ? g->pd[b] + curt : 0.0);
         r->shed_p[b] = load - served;
         r->shed_total_p += load - served;
         if (w.brow[b] < 0)
             r->dark_p += load;
         r->va[b] = w.tcol[b] >= 0 ? x[w.tcol[b]] + g->va0[isl->ref[s]]
                    : w.brow[b] >= 0 ? g->va0[b] : 0.0;
+    }
+    r->relaxed = relax;
+    r->unbalanced_bus = -1;
+    double worst = 0.0;
+    for (int s = 0; relax && s < isl->n; s++) {
+        if (ucol[s] < 0)
+            continue;
+        double u = fabs(x[ucol[s]] - x[ucol[s] + 1]);
+        if (u < 1e-10)
+            continue;
+        r->unbalanced_p += u;
+        if (u > worst) {
+            worst = u;
+            r->unbalanced_bus = isl->ref[s];
+        }
     }
     double gen_p = 0.0;
     for (int k = 0; k < ng; k++) {
@@ -561,6 +649,8 @@ int shed_solve_caps(const gr_grid *g, const double *cap, const gr_shed_options *
     lp_free(lp);
     ws_free(&w);
     gr_islands_free(isl);
+    gr_free(ccol);
+    gr_free(ucol);
     *out = r;
     return GR_OK;
 
@@ -570,7 +660,18 @@ fail:
     lp_free(lp);
     ws_free(&w);
     gr_islands_free(isl);
+    gr_free(ccol);
+    gr_free(ucol);
     gr_shed_result_free(r);
+    return st;
+}
+
+int shed_solve_caps(const gr_grid *g, const double *cap, const gr_shed_options *opt,
+                    gr_shed_result **out, gr_error *err)
+{
+    int st = solve_caps(g, cap, opt, 0, out, err);
+    if (st == GR_EINFEASIBLE)
+        st = solve_caps(g, cap, opt, 1, out, err);
     return st;
 }
 

@@ -33,7 +33,7 @@ if run 0 one "$G" campaign "$SCN" --runs 3 --threads 1 --seed 7 --out "$W/d1" --
   [ "$(head -1 "$W/d1/nights.csv")" = "run,night,drones,missiles,intercepted,ew,hits,damaged,ens_mwh,peak_lost_mw,customer_hours,people_without_heat_max,critical_dark_h,interceptors_used,spares_left,level_before_wave" ] ||
     fail "nights.csv header: $(head -1 "$W/d1/nights.csv")"
   n_check=$((n_check + 1))
-  [ "$(head -1 "$W/d1/events.csv")" = "run,night,t_h,element,kind,cause,mw_lost" ] ||
+  [ "$(head -1 "$W/d1/events.csv")" = "run,night,t_h,element,kind,cause,mw_lost,name" ] ||
     fail "events.csv header: $(head -1 "$W/d1/events.csv")"
   expect_in "$W/d1/runs.csv" "^run,ens_mwh,customer_hours,peak_lost_mw," runs_header
   # rows: 3 runs x 4 nights x 24 hours, 3 x 4 nights, 3 runs
@@ -190,5 +190,11 @@ run 0 v400_ok "$G" campaign "$W/v400/ok.json" --out "$W/v400/o" --quiet
 if run 2 v400_bad "$G" campaign "$W/v400/bad.json" --out "$W/v400/b" --quiet; then
   expect_in "$W/v400_bad.err" 'bad\.json: \$\.protection\.class: unknown asset class "sub750" \(the case.s voltage levels: 400, 220 kV; expected one of: sub400, sub220, line400, line220' v400_bad_msg
 fi
+
+# --- events.csv names assets by the overlay (issue 13 item 5) ------------------------------
+# every damage row names its asset: a bus its substation, a unit its plant, a branch its ends
+n_check=$((n_check + 1))
+awk -F, 'NR > 1 && $5 == "damage" { n++; if ($8 == "") bad++ } END { exit !(n > 0 && bad == 0) }' \
+  "$W/d1/events.csv" || fail "events.csv: a damage row without a name (or no damage)"
 
 finish

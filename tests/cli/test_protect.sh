@@ -103,4 +103,18 @@ fi
 run 2 write_exists "$G" protect --write-costs "$W/costs.json"
 run 0 help "$G" protect --help && expect_in "$W/help.out" "^usage: gridres protect" help
 
+# --- a case file without an overlay: one built on the fly, in DIR (issue 13 item 1) --------
+if run 0 fromcase "$G" protect "$EXAMPLE" --budget 30 --costs "$COSTS" --runs 2 --nights 1 \
+       --no-rules --out "$W/d6" --quiet; then
+  expect_in "$W/fromcase.err" '^gridres protect: no overlay for .*example6\.m: built one \([0-9]+ substations, [0-9]+ people\); written to .*d6/scenario\.json$' fromcase_msg
+  json_valid "$W/d6/scenario.json" && pass || fail "fromcase: scenario.json is not valid JSON"
+  expect_in "$W/d6/scenario.json" '"format": "gridres-scenario"' fromcase_format
+  # the built overlay read back gives the same plan
+  run 0 fromcase_ov "$G" protect "$EXAMPLE" --overlay "$W/d6/scenario.json" --budget 30 \
+      --costs "$COSTS" --runs 2 --nights 1 --no-rules --out "$W/d7" --quiet &&
+    { cmp -s "$W/d6/plan.csv" "$W/d7/plan.csv" && pass || fail "fromcase: plan differs with its own overlay"; }
+fi
+run 2 ov_noscn "$G" protect "$SCN" --overlay "$W/d6/scenario.json" --budget 30 &&
+  expect_in "$W/ov_noscn.err" '--overlay needs a case file' ov_noscn
+
 finish

@@ -253,4 +253,19 @@ if run 0 seed_u64a "$G" restore "$EXAMPLE" --damage "$DMG" --seed 18446744073709
     fail "the same --seed gave different schedules"
 fi
 
+# --- --damage-random and the overlay built on the fly (issue 13 item 1) --------------------
+if run 0 rnd_a "$G" restore "$EXAMPLE" --damage-random 3 --seed 5 --out "$W/rnd_a" &&
+   run 0 rnd_b "$G" restore "$EXAMPLE" --damage-random 3 --seed 5 --out "$W/rnd_b"; then
+  [ "$(($(wc -l <"$W/rnd_a/schedule.csv") - 1))" = 3 ] && pass || fail "--damage-random 3: schedule rows"
+  [ "$(cut -d, -f2 "$W/rnd_a/schedule.csv" | sed 1d | sort -u | grep -c '^branch:')" = 3 ] &&
+    pass || fail "--damage-random 3: not three distinct branches"
+  cmp -s "$W/rnd_a/schedule.csv" "$W/rnd_b/schedule.csv" && pass || fail "--damage-random: same seed, other schedule"
+  expect_in "$W/rnd_a.err" '^gridres restore: no overlay for .*: built one .*written to .*rnd_a/scenario\.json$' rnd_msg
+  json_valid "$W/rnd_a/scenario.json" && pass || fail "restore: built scenario.json is not valid JSON"
+fi
+run 2 rnd_both "$G" restore "$EXAMPLE" --damage "$DMG" --damage-random 2 &&
+  expect_in "$W/rnd_both.err" 'exclude each other' rnd_both
+run 2 rnd_many "$G" restore "$EXAMPLE" --damage-random 1000 &&
+  expect_in "$W/rnd_many.err" 'only [0-9]+ branches in service' rnd_many
+
 finish

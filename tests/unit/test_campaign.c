@@ -103,6 +103,48 @@ static void test_zero_threats_zero_ens(void **state)
     free(text);
 }
 
+/* Issue 13 item 3: a negative load (a fixed injection) that no shedding can
+ * balance never aborts a campaign. One bus injects twice the grid's load L:
+ * the units go to 0, and at least L of the injection must be curtailed at
+ * every hour (more where branch limits bind, never more than the
+ * injection); no balance slack is needed (the curtailment can take it all).
+ * Before the relaxation gr_campaign_run failed with GR_EINFEASIBLE. */
+static void test_negative_load_relaxed(void **state)
+{
+    (void)state;
+    char *text = tiny("", "{\"every\": 1, \"waves\": [{\"time_h\": 4, \"counts\": {}, \"launch\": []}]}",
+                      "");
+    gr_campaign_scenario *s = parse_ok(text);
+    double load = 0.0;
+    int at = -1;
+    for (int b = 0; b < s->grid->nb; b++)
+        if (s->grid->pd[b] > 0.0) {
+            load += s->grid->pd[b];
+            if (at < 0 || s->grid->pd[b] > s->grid->pd[at])
+                at = b;
+        }
+    assert_true(at >= 0);
+    load -= s->grid->pd[at];
+    double inj = 2.0 * load;
+    s->grid->pd[at] = -inj; /* the bus's own load becomes the injection */
+    gr_campaign_result *r = run_ok(s, 1, 1);
+    const gr_campaign_total *t = &r->total[0];
+    assert_int_equal(t->relaxed_hours, r->nights * 24);
+    double sum_load = 0.0;
+    for (int n = 0; n < r->nights; n++)
+        for (int h = 0; h < 24; h++)
+            sum_load += hour_row(r, 0, n, h)[GR_HOUR_LOAD_MW];
+    /* hourly load is pd > 0 only, so the injection is 2 x that in MW */
+    assert_true(t->curtailed_mwh >= sum_load * (1.0 - 1e-6));
+    assert_true(t->curtailed_mwh <= 2.0 * sum_load * (1.0 + 1e-6));
+    assert_true(t->curtailed_max_mw > 0.0);
+    assert_near(t->unbalanced_mwh, 0.0, 1e-6, 0);
+    assert_int_equal(t->unbalanced_bus, -1);
+    gr_campaign_result_free(r);
+    gr_campaign_scenario_free(s);
+    free(text);
+}
+
 /* The asset the worst-case policy aims at first. */
 static int top_asset(const gr_campaign_scenario *s)
 {
@@ -747,6 +789,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default_scenario),
         cmocka_unit_test(test_zero_threats_zero_ens),
+        cmocka_unit_test(test_negative_load_relaxed),
         cmocka_unit_test(test_undefended_target_is_damaged),
         cmocka_unit_test(test_conservation),
         cmocka_unit_test(test_determinism_threads),

@@ -326,8 +326,43 @@ static void test_negative_load_shift_shunt(void **state)
     gr_case_free(c);
 }
 
-/* Infeasible: a 100 MW negative load cannot be absorbed by a 30 MW load and
- * a generator that can only go down to 0. */
+/* The relaxed LP's flows and dispatch against the DC power flow of the grid
+ * with every bus at its served load (negative loads less their curtailment):
+ * the reference unit of the island takes any balance slack as well. */
+static void check_relaxed_pf(const gr_grid *g, const gr_shed_result *r, double slack_pu)
+{
+    gr_grid *h = NULL;
+    assert_int_equal(gr_grid_copy(g, &h), GR_OK);
+    for (int b = 0; b < h->nb; b++)
+        h->pd[b] = r->served_p[b];
+    for (int k = 0; k < h->ng; k++)
+        h->pg[k] = r->pg[k];
+    gr_pf_result *pf = NULL;
+    gr_error err = {0};
+    assert_int_equal(gr_pf_dc(h, &pf, &err), GR_OK);
+    for (int k = 0; k < g->nl; k++)
+        assert_near(pf->pf[k], r->flow_p[k], 1e-6, 0);
+    double pg = 0, rpg = 0;
+    for (int k = 0; k < g->ng; k++) {
+        pg += pf->pg[k];
+        rpg += r->pg[k];
+    }
+    assert_near(fabs(pg - rpg), slack_pu, 1e-6, 0);
+    gr_pf_result_free(pf);
+    gr_grid_free(h);
+}
+
+/* Fixed injections that no shedding can balance (issue 13 item 3: the
+ * campaign aborted on case1888rte, case6470rte): the LP is relaxed, and the
+ * result names the MW curtailed and unbalanced. Hand-worked:
+ * (1) a 100 MW negative load, a 30 MW load, a unit that can only go down to
+ *     0: 70 MW of the negative load curtailed, the load served in full;
+ * (2) a 50 MW negative load behind a 20 MW line, the only way out: 30 MW
+ *     curtailed, the 100 MW load at bus 1 served by the unit (80) and the
+ *     line (20);
+ * (3) a 50 MW shunt load (Gs) with a 20 MW unit: 30 MW unbalanced, all of
+ *     the 10 MW load shed (shedding helps first), the island named by its
+ *     reference bus (row 0). */
 static void test_infeasible(void **state)
 {
     (void)state;
@@ -337,20 +372,65 @@ static void test_infeasible(void **state)
     set_branch(c, 0, 1, 2, 0.1, 0);
     set_branch(c, 1, 2, 3, 0.1, 0);
     gr_grid *g = to_grid(c);
-    gr_shed_result *r = NULL;
     gr_error err = {0};
-    assert_int_equal(gr_shed_solve(g, NULL, NULL, &r, &err), GR_EINFEASIBLE);
-    assert_null(r);
-    assert_non_null(strstr(err.msg, "infeasible"));
+    gr_shed_result *r = solve_ok(g, NULL, NULL);
+    assert_int_equal(r->relaxed, 1);
+    assert_near(r->curtailed_p, 0.70, 1e-9, 0);
+    assert_near(r->unbalanced_p, 0.0, 1e-9, 0);
+    assert_int_equal(r->unbalanced_bus, -1);
+    assert_near(r->shed_total_p, 0.0, 1e-9, 0);
+    assert_near(r->served_p[1], -0.30, 1e-9, 0);
+    assert_near(r->pg[0], 0.0, 1e-9, 0);
+    check_relaxed_pf(g, r, 0.0);
+    gr_shed_result_free(r);
     gr_grid_free(g);
 
-    /* a fixed injection stuck behind a 20 MW line */
+    /* (2) a fixed injection stuck behind a 20 MW line */
     c->bus.pd_mw[1] = -50;
     c->bus.pd_mw[2] = 0;
     c->bus.pd_mw[0] = 100;
     c->branch.rate_a_mva[0] = 20;
     g = to_grid(c);
-    assert_int_equal(gr_shed_solve(g, NULL, NULL, &r, &err), GR_EINFEASIBLE);
+    r = solve_ok(g, NULL, NULL);
+    assert_int_equal(r->relaxed, 1);
+    assert_near(r->curtailed_p, 0.30, 1e-9, 0);
+    assert_near(r->unbalanced_p, 0.0, 1e-9, 0);
+    assert_near(r->shed_total_p, 0.0, 1e-9, 0);
+    assert_near(r->pg[0], 0.80, 1e-9, 0);
+    assert_near(fabs(r->flow_p[0]), 0.20, 1e-9, 0);
+    check_relaxed_pf(g, r, 0.0);
+    gr_shed_result_free(r);
+    gr_grid_free(g);
+
+    /* (3) shunt load beyond the unit */
+    c->bus.pd_mw[0] = 0;
+    c->bus.pd_mw[1] = 10;
+    c->bus.gs_mw[2] = 50;
+    c->branch.rate_a_mva[0] = 0;
+    c->gen.pmax_mw[0] = 20;
+    g = to_grid(c);
+    r = solve_ok(g, NULL, NULL);
+    assert_int_equal(r->relaxed, 1);
+    assert_near(r->curtailed_p, 0.0, 1e-9, 0);
+    assert_near(r->unbalanced_p, 0.30, 1e-9, 0);
+    assert_int_equal(r->unbalanced_bus, 0);
+    assert_near(r->shed_total_p, 0.10, 1e-9, 0);
+    assert_near(r->pg[0], 0.20, 1e-9, 0);
+    check_relaxed_pf(g, r, 0.30);
+    gr_shed_result_free(r);
+    gr_grid_free(g);
+    c->bus.gs_mw[2] = 0;
+    c->gen.pmax_mw[0] = 1000;
+
+    /* a grid that needs no relaxation is not relaxed */
+    c->bus.pd_mw[1] = -5;
+    c->bus.pd_mw[2] = 30;
+    g = to_grid(c);
+    r = solve_ok(g, NULL, NULL);
+    assert_int_equal(r->relaxed, 0);
+    assert_near(r->curtailed_p + r->unbalanced_p, 0.0, 0, 0);
+    assert_int_equal(r->unbalanced_bus, -1);
+    gr_shed_result_free(r);
     gr_grid_free(g);
 
     /* bad options */
