@@ -338,7 +338,15 @@ int gr_pf_residual(const gr_grid *g, const gr_pf_result *r, double *max_p,
  * Threats and air defence (src/sim/threats). A planning model at the level
  * of public operations research, not fire control (DESIGN §7).
  * ------------------------------------------------------------------------ */
-enum { GR_THREAT_DRONE = 0, GR_THREAT_CRUISE = 1, GR_THREAT_BALLISTIC = 2, GR_THREAT_NTYPES = 3 };
+/* GR_THREAT_DECOY: a Gerbera-type decoy drone that air defence cannot tell
+ * from a drone: it draws fire and interceptors and does no damage. */
+enum {
+    GR_THREAT_DRONE = 0,
+    GR_THREAT_CRUISE = 1,
+    GR_THREAT_BALLISTIC = 2,
+    GR_THREAT_DECOY = 3,
+    GR_THREAT_NTYPES = 4
+};
 /* Outcome of one threat. */
 enum { GR_OUT_INTERCEPTED = 0, GR_OUT_EW = 1, GR_OUT_LEAKED = 2, GR_OUT_NOUTCOMES = 3 };
 
@@ -347,9 +355,13 @@ typedef struct gr_threat_type {
     double speed_kmh;   /* drone ~150-200, cruise ~800, ballistic ~3000 */
     double p_ew;        /* probability of being lost to electronic warfare before engagement */
     double engage_min;  /* minutes a fire channel is busy per engagement of this type */
+    double altitude_m;  /* cruise altitude above the radar's ground, m (radar horizon of
+                           the layered model): drone 500, cruise 50, ballistic 30000, decoy 500 */
+    int decoy;          /* 1: draws fire, does no damage (GR_THREAT_DECOY) */
 } gr_threat_type;
 
-/* The built-in threat types (Shahed-type drone, cruise missile, ballistic missile). */
+/* The built-in threat types (Shahed-type drone, cruise missile, ballistic
+ * missile, decoy drone). */
 void gr_threat_types_default(gr_threat_type types[GR_THREAT_NTYPES]);
 
 /* A defended zone: a circle around a city with air-defence systems. */
@@ -362,7 +374,26 @@ typedef struct gr_ad_zone {
     double pk[GR_THREAT_NTYPES];    /* kill probability of one interceptor per type */
     int shots[GR_THREAT_NTYPES];    /* interceptors fired per engagement, per type */
     int shoot_look_shoot;           /* 1: re-engage a survivor while time and stock remain */
+    /* layered model (gr_ad_engage_layered; ignored by gr_ad_engage) */
+    int kind;                       /* GR_AD_AREA, GR_AD_POINT or GR_AD_MOBILE */
+    double radar_h_m;               /* radar antenna height, m; 0: no horizon (sees its whole
+                                       circle: acoustic/visual posts of mobile groups) */
+    double reaction_min;            /* detection to the first shot, minutes */
+    double reload_min;              /* channel turnaround after an engagement, minutes */
+    int resupply_days;              /* `resupply` arrives every so many nights (0, 1: nightly) */
+    int days;                       /* nights since the last delivery (gr_ad_resupply) */
 } gr_ad_zone;
+
+/* Layers of the layered model. AREA: engages every threat whose route
+ * crosses its circle; POINT: only threats aimed at a target inside its circle
+ * (terminal defence of the site); MOBILE: mobile fire groups along the
+ * corridors (geometry as AREA). */
+enum { GR_AD_AREA = 0, GR_AD_POINT = 1, GR_AD_MOBILE = 2 };
+
+/* Radar horizon, km, of a radar at h_radar_m over a target at h_target_m on
+ * the standard 4/3-earth model: d = 4.12 (sqrt(h_radar) + sqrt(h_target))
+ * (Skolnik, Introduction to Radar Systems, 3rd ed., 2001, §8.2). */
+double gr_radar_horizon_km(double h_radar_m, double h_target_m);
 
 /* One threat on its way to a target. The caller fills type, arrival_h,
  * x_km/y_km (its target's location) and target; gr_ad_engage fills the rest. */
@@ -375,6 +406,16 @@ typedef struct gr_threat {
     int zone;           /* zone that engaged it, -1 when undefended */
     int interceptors;   /* interceptors fired at it */
     int engagements;    /* engagements against it */
+    /* route (gr_ad_engage_layered): the caller fills launch_h, lx_km/ly_km
+     * (launch point) and nwp waypoints wp_km (x0, y0, x1, y1, ...; borrowed);
+     * the engagement fills arrival_h, detect_h, first_zone and layers */
+    double launch_h;
+    double lx_km, ly_km;
+    int nwp;
+    const double *wp_km;
+    double detect_h;    /* first detection by a zone's radar; INFINITY: never */
+    int first_zone;     /* first zone that engaged it, -1 none */
+    int layers;         /* zones that engaged it */
 } gr_threat;
 
 /* Discrete-event engagement of n threats by the zones, in order of zone
@@ -388,7 +429,29 @@ typedef struct gr_threat {
 int gr_ad_engage(gr_ad_zone *zones, int nzones, const gr_threat_type *types, gr_threat *threats,
                  int n, gr_rng *rng, gr_error *err);
 
-/* Nightly resupply: stock += resupply, capped at stock_max. */
+/* Layered air defence along the routes (docs/threats.md). Each threat flies
+ * its route (launch point, waypoints, target) at its type's speed from
+ * launch_h; arrival_h is set from the route's length. A zone's radar sees it
+ * within the radar horizon gr_radar_horizon_km(radar_h_m, altitude_m) of the
+ * zone's centre (no limit when radar_h_m is 0); the zone can fire while the
+ * threat is both inside its circle and seen, from reaction_min after that
+ * begins until it leaves (or arrives): its engagement windows. A threat is
+ * lost to EW with p_ew (one draw per threat, index order, before any
+ * firing). The windows of all threats and zones are taken in time order
+ * (ties: threat, then zone): a living threat is engaged by a free channel of
+ * the zone with stock (busy engage_min + reload_min; kill probability
+ * 1-(1-pk)^shots), again after a miss with shoot-look-shoot while the window
+ * lasts; a later zone starts no earlier than the previous zone's last look.
+ * So every zone the route crosses can engage it, in route order, and
+ * channels and magazines shared by the wave saturate as it grows (nothing
+ * depends on the wave's size). Zones' stock is drawn down. `zone`: the zone
+ * that killed it or last engaged it (-1 none). Deterministic for a given rng
+ * state. GR_EINVAL for a bad zone or type, GR_ENOMEM. */
+int gr_ad_engage_layered(gr_ad_zone *zones, int nzones, const gr_threat_type *types,
+                         gr_threat *threats, int n, gr_rng *rng, gr_error *err);
+
+/* Resupply after a night: stock += resupply, capped at stock_max, every
+ * night when resupply_days <= 1, else every resupply_days-th night. */
 void gr_ad_resupply(gr_ad_zone *zones, int nzones);
 
 /* ------------------------------------------------------------------------
@@ -1380,11 +1443,19 @@ double gr_dist_sample(const gr_dist *d, gr_rng *r);
 /* Mean of d. */
 double gr_dist_mean(const gr_dist *d);
 
+/* Air-defence models: TARGET, the first zone holding the target engages
+ * (gr_ad_engage); LAYERED, every zone along the route (gr_ad_engage_layered;
+ * warning from the zones' radars, detect_km unused). */
+enum { GR_AD_MODEL_TARGET = 0, GR_AD_MODEL_LAYERED = 1 };
+
 /* A launch area: threats start at a uniform point of the disc. */
 typedef struct gr_launch_area {
     double x_km, y_km, radius_km;   /* region coordinates (may lie outside the region) */
     double share;                   /* relative share of the wave's threats (> 0) */
+    int nvia;                       /* waypoints of the route (layered model), <= GR_VIA_MAX */
+    double via_km[4][2];            /* x, y of each, in flight order */
 } gr_launch_area;
+#define GR_VIA_MAX 4
 
 /* A wave: threats launched together. Each flies straight from its launch point
  * to its target: arrival = time_h + distance / speed + U(-spread_h, spread_h). */
@@ -1484,6 +1555,7 @@ typedef struct gr_campaign_scenario {
     double *target_weight;  /* ntarget weights */
     /* air defence: zones in engagement priority (the first zone holding a target
        engages it); their stock is the stock on night 1 */
+    int ad_model;           /* GR_AD_MODEL_* (default TARGET; the built-in scenario: LAYERED) */
     double detect_km;       /* detection line: the region border pushed out by this */
     int nzones;
     gr_ad_zone *zones;

@@ -231,7 +231,8 @@ static int read_grid(jr *r, const json_t *root, const char *base_dir, gr_campaig
     return GR_OK;
 }
 
-static const char *const type_fields[] = {"speed_kmh", "p_ew", "engage_min", "p_damage", NULL};
+static const char *const type_fields[] = {"speed_kmh", "p_ew", "engage_min", "p_damage",
+                                           "altitude_m", "decoy", NULL};
 
 static int read_types(jr *r, const json_t *root, gr_campaign_scenario *s)
 {
@@ -255,7 +256,8 @@ static int read_types(jr *r, const json_t *root, gr_campaign_scenario *s)
             (st = jr_num(r, o, p, "p_ew", 0, 0.0, 1.0, &s->types[t].p_ew)) ||
             (st = jr_num(r, o, p, "engage_min", 0, 0.0, 1440.0, &s->types[t].engage_min)) ||
             (st = sc_name_map(r, o, p, "p_damage", GR_ASSET_NCLASS, gr_asset_class_name,
-                           "asset class", 0.0, 1.0, s->p_damage[t])))
+                           "asset class", 0.0, 1.0, s->p_damage[t])) ||
+            (st = sc_read_type_route(r, o, p, &s->types[t])))
             return st;
     }
     return GR_OK;
@@ -263,7 +265,7 @@ static int read_types(jr *r, const json_t *root, gr_campaign_scenario *s)
 
 static const char *const plan_fields[] = {"name", "every", "first", "nights", "waves", NULL};
 static const char *const wave_fields[] = {"time_h", "spread_h", "counts", "launch", NULL};
-static const char *const launch_fields[] = {"x_km", "y_km", "radius_km", "share", NULL};
+static const char *const launch_fields[] = {"x_km", "y_km", "radius_km", "share", "via", NULL};
 
 static int read_wave(jr *r, const json_t *o, const char *p, gr_wave *w)
 {
@@ -301,7 +303,8 @@ static int read_wave(jr *r, const json_t *o, const char *p, gr_wave *w)
             (st = jr_num(r, a, e, "x_km", 1, -1e5, 1e5, &la->x_km)) ||
             (st = jr_num(r, a, e, "y_km", 1, -1e5, 1e5, &la->y_km)) ||
             (st = jr_num(r, a, e, "radius_km", 0, 0.0, 1e4, &la->radius_km)) ||
-            (st = jr_num(r, a, e, "share", 0, 1e-9, 1e9, &la->share)))
+            (st = jr_num(r, a, e, "share", 0, 1e-9, 1e9, &la->share)) ||
+            (st = sc_read_via(r, a, e, la)))
             return st;
     }
     return GR_OK;

@@ -1,4 +1,4 @@
-/* campaign_attack.c — a night's attack: threats launched wave by wave from their launch areas, targets by policy (capacity, worst case, list), one air defence engagement (gr_ad_engage), each wave's effect hour, and the hits in arrival order turned into damage. */
+/* campaign_attack.c — a night's attack: threats launched wave by wave from their launch areas, targets by policy (capacity, worst case, list), one air defence engagement (gr_ad_engage, or gr_ad_engage_layered along the routes), each wave's effect hour, and the hits in arrival order turned into damage. */
 #include <math.h>
 #include <string.h>
 
@@ -183,12 +183,12 @@ int camp_attack(camp_run *w, int night, const gr_night_plan *pl, camp_wave_fx *f
                 double off = wv->spread_h * (2.0 * gr_rng_uniform(&w->rng) - 1.0);
                 double launch = t0 + fmax(0.0, wv->time_h + off);
                 double fr = entry_fraction(lx, ly, tx, ty2, x0, x1, y0, y1);
-                camp_thr t = {wi, ty, a, launch, launch + fly, launch + fr * fly};
+                camp_thr t = {wi, ty, a, launch, launch + fly, launch + fr * fly, lx, ly, la};
                 if (push_threat(w, t)) {
                     gr_free(used);
                     return gr_error_set(w->err, GR_ENOMEM, "out of memory in the campaign");
                 }
-                if (ty == GR_THREAT_DRONE)
+                if (ty == GR_THREAT_DRONE || ty == GR_THREAT_DECOY)
                     nr->drones++;
                 else
                     nr->missiles++;
@@ -207,9 +207,25 @@ int camp_attack(camp_run *w, int night, const gr_night_plan *pl, camp_wave_fx *f
         g->x_km = as->x_km[t->asset];
         g->y_km = as->y_km[t->asset];
         g->target = t->asset;
+        g->launch_h = t->launch_h;
+        g->lx_km = t->lx_km;
+        g->ly_km = t->ly_km;
+        g->nwp = t->la->nvia;
+        g->wp_km = &t->la->via_km[0][0];
     }
-    if (nt > 0 && (st = gr_ad_engage(w->zones, s->nzones, s->types, w->gt, nt, &w->rng, w->err)))
+    if (s->ad_model == GR_AD_MODEL_LAYERED) {
+        /* every zone along the route; warning from the zones' radars */
+        if (nt > 0 &&
+            (st = gr_ad_engage_layered(w->zones, s->nzones, s->types, w->gt, nt, &w->rng, w->err)))
+            return st;
+        for (int i = 0; i < nt; i++) {
+            w->t[i].arrival_h = w->gt[i].arrival_h;
+            w->t[i].detect_h = fmin(w->gt[i].detect_h, w->gt[i].arrival_h);
+        }
+    } else if (nt > 0 &&
+               (st = gr_ad_engage(w->zones, s->nzones, s->types, w->gt, nt, &w->rng, w->err))) {
         return st;
+    }
     /* effect hour of each wave: the boundary nearest its median arrival */
     int *idx = gr_malloc((size_t)(nt + 1) * sizeof(int));
     int *tmp = gr_malloc((size_t)(nt + 1) * sizeof(int));
@@ -285,6 +301,8 @@ int camp_attack(camp_run *w, int night, const gr_night_plan *pl, camp_wave_fx *f
                 nr->ew++;
                 continue;
             }
+            if (s->types[t->type].decoy)
+                continue; /* reached its target and did nothing */
             nr->hits++;
             double p = s->p_damage[t->type][as->cls[a]] * (1.0 - as->protection[a]);
             /* Common random numbers: each hit draws from its own stream, so

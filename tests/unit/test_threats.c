@@ -162,6 +162,203 @@ static void test_determinism_and_bad_input(void **state)
     assert_non_null(strstr(err.msg, "threat 3"));
 }
 
+/* ---- layered model (gr_ad_engage_layered) ------------------------------- */
+
+/* A zone of the layered model: no radar horizon, no reaction, one channel. */
+static gr_ad_zone layer_at(double x, double y, double r, int stock, double pk)
+{
+    gr_ad_zone z;
+    memset(&z, 0, sizeof z);
+    z.x_km = x;
+    z.y_km = y;
+    z.radius_km = r;
+    z.channels = 1;
+    z.stock = z.stock_max = stock;
+    z.shoot_look_shoot = 1;
+    for (int t = 0; t < GR_THREAT_NTYPES; t++) {
+        z.pk[t] = pk;
+        z.shots[t] = 2;
+    }
+    return z;
+}
+
+static void cruise_600(gr_threat_type types[GR_THREAT_NTYPES])
+{
+    gr_threat_types_default(types);
+    types[GR_THREAT_CRUISE].speed_kmh = 600; /* 10 km a minute */
+    types[GR_THREAT_CRUISE].p_ew = 0;
+    types[GR_THREAT_CRUISE].engage_min = 1.5;
+}
+
+/* A route crossing two zones: both engage, in route order. Hand-worked: at
+ * 10 km/min from (0,0) to (300,0), zone A (100,0) r 20 holds it from minute 8
+ * to 12, zone B (200,0) r 20 from 20 to 24; 1.5-minute engagements with
+ * shoot-look-shoot on one channel: 8 and 9.5 (11 would end at 12.5 > 12) in
+ * A, 20 and 21.5 in B; 2 shots each. */
+static void test_layered_two_zones_in_order(void **state)
+{
+    (void)state;
+    gr_threat_type types[GR_THREAT_NTYPES];
+    cruise_600(types);
+    for (int kill_in_a = 0; kill_in_a <= 1; kill_in_a++) {
+        gr_ad_zone z[2] = {layer_at(200, 0, 20, 100, 0.0), layer_at(100, 0, 20, 100, 0.0)};
+        z[1].pk[GR_THREAT_CRUISE] = kill_in_a ? 1.0 : 0.0; /* zone 1 is A, met first */
+        gr_threat t = {.type = GR_THREAT_CRUISE, .x_km = 300, .y_km = 0, .launch_h = 0};
+        gr_rng rng;
+        gr_rng_seed(&rng, 1);
+        assert_int_equal(gr_ad_engage_layered(z, 2, types, &t, 1, &rng, NULL), GR_OK);
+        assert_near(t.arrival_h, 0.5, 1e-12, 0);
+        assert_int_equal(t.first_zone, 1);
+        if (kill_in_a) {
+            assert_int_equal(t.outcome, GR_OUT_INTERCEPTED);
+            assert_int_equal(t.zone, 1);
+            assert_int_equal(t.layers, 1);
+            assert_int_equal(t.engagements, 1);
+            assert_int_equal(z[1].stock, 98);
+            assert_int_equal(z[0].stock, 100); /* B never fires at a dead missile */
+        } else {
+            assert_int_equal(t.outcome, GR_OUT_LEAKED);
+            assert_int_equal(t.zone, 0); /* B engaged it last */
+            assert_int_equal(t.layers, 2);
+            assert_int_equal(t.engagements, 4);
+            assert_int_equal(t.interceptors, 8);
+            assert_int_equal(z[1].stock, 96);
+            assert_int_equal(z[0].stock, 96);
+        }
+    }
+    /* a waypoint takes the route through a zone the straight line misses */
+    gr_ad_zone c = layer_at(150, 100, 20, 100, 0.0);
+    const double via[2] = {150, 100};
+    gr_threat t = {.type = GR_THREAT_CRUISE, .x_km = 300, .y_km = 0};
+    gr_rng rng;
+    gr_rng_seed(&rng, 1);
+    assert_int_equal(gr_ad_engage_layered(&c, 1, types, &t, 1, &rng, NULL), GR_OK);
+    assert_int_equal(t.engagements, 0);
+    t = (gr_threat){.type = GR_THREAT_CRUISE, .x_km = 300, .y_km = 0, .nwp = 1, .wp_km = via};
+    assert_int_equal(gr_ad_engage_layered(&c, 1, types, &t, 1, &rng, NULL), GR_OK);
+    assert_near(t.arrival_h, 2 * hypot(150, 100) / 600, 1e-12, 0);
+    /* inside for 20 km before and after the waypoint: 4 minutes, 2 engagements */
+    assert_int_equal(t.engagements, 2);
+}
+
+/* The radar horizon sets detection and shortens the window: a 16 m mast sees
+ * a 49 m cruise missile at 4.12 (4 + 7) = 45.32 km. */
+static void test_layered_radar_horizon(void **state)
+{
+    (void)state;
+    assert_near(gr_radar_horizon_km(16, 49), 45.32, 1e-12, 0);
+    gr_threat_type types[GR_THREAT_NTYPES];
+    cruise_600(types);
+    types[GR_THREAT_CRUISE].altitude_m = 49;
+    for (int horizon = 0; horizon <= 1; horizon++) {
+        gr_ad_zone z = layer_at(100, 0, 60, 100, 0.0);
+        z.radar_h_m = horizon ? 16 : 0;
+        z.reaction_min = 1.0;
+        gr_threat t = {.type = GR_THREAT_CRUISE, .x_km = 300, .y_km = 0};
+        gr_rng rng;
+        gr_rng_seed(&rng, 1);
+        assert_int_equal(gr_ad_engage_layered(&z, 1, types, &t, 1, &rng, NULL), GR_OK);
+        if (horizon) {
+            assert_near(t.detect_h, (100 - 45.32) / 600, 1e-12, 0);
+            /* seen for 90.64 km = 9.064 min, less 1 min reaction: 5 engagements */
+            assert_int_equal(t.engagements, 5);
+        } else {
+            assert_true(isinf(t.detect_h));
+            /* the whole 120 km = 12 min, less 1: 7 engagements */
+            assert_int_equal(t.engagements, 7);
+        }
+    }
+}
+
+/* Point defence guards only its own sites; reload lengthens the turnaround. */
+static void test_layered_point_and_reload(void **state)
+{
+    (void)state;
+    gr_threat_type types[GR_THREAT_NTYPES];
+    cruise_600(types);
+    gr_ad_zone z = layer_at(150, 0, 30, 100, 0.0);
+    z.kind = GR_AD_POINT;
+    gr_threat t[2] = {{.type = GR_THREAT_CRUISE, .x_km = 300, .y_km = 0},
+                      {.type = GR_THREAT_CRUISE, .x_km = 160, .y_km = 0}};
+    gr_rng rng;
+    gr_rng_seed(&rng, 1);
+    assert_int_equal(gr_ad_engage_layered(&z, 1, types, t, 2, &rng, NULL), GR_OK);
+    assert_int_equal(t[0].engagements, 0); /* flies over to another target */
+    /* aimed inside: from 120 km (minute 12) to 160 (16): 12, 13.5 */
+    assert_int_equal(t[1].engagements, 2);
+    z = layer_at(150, 0, 30, 100, 0.0);
+    z.kind = GR_AD_POINT;
+    z.reload_min = 1.5; /* turnaround 3 min: 12 only (15 + 1.5 > 16) */
+    assert_int_equal(gr_ad_engage_layered(&z, 1, types, &t[1], 1, &rng, NULL), GR_OK);
+    assert_int_equal(t[1].engagements, 1);
+}
+
+/* Share of drones intercepted in a wave of n drones and m decoys launched
+ * over 15 minutes at one city: one area zone on the way and a point zone at the
+ * target, finite magazines. */
+static double wave_interception(int n, int m, int trials, uint64_t seed)
+{
+    gr_threat_type types[GR_THREAT_NTYPES];
+    gr_threat_types_default(types);
+    gr_rng rng;
+    gr_rng_seed(&rng, seed);
+    gr_threat *th = calloc((size_t)(n + m), sizeof *th);
+    double down = 0;
+    for (int k = 0; k < trials; k++) {
+        gr_ad_zone z[2] = {layer_at(200, 0, 40, 60, 0.6), layer_at(300, 0, 25, 30, 0.7)};
+        z[0].channels = 2;
+        z[1].kind = GR_AD_POINT;
+        for (int q = 0; q < 2; q++) {
+            z[q].radar_h_m = 10;
+            z[q].reaction_min = 1;
+            z[q].shots[GR_THREAT_DRONE] = z[q].shots[GR_THREAT_DECOY] = 1;
+        }
+        for (int i = 0; i < n + m; i++)
+            th[i] = (gr_threat){.type = i < n ? GR_THREAT_DRONE : GR_THREAT_DECOY,
+                                .x_km = 300, .y_km = 0, .launch_h = 0.25 * gr_rng_uniform(&rng)};
+        assert_int_equal(gr_ad_engage_layered(z, 2, types, th, n + m, &rng, NULL), GR_OK);
+        for (int i = 0; i < n; i++)
+            down += th[i].outcome == GR_OUT_INTERCEPTED;
+    }
+    free(th);
+    return down / ((double)n * trials);
+}
+
+/* Saturation emerges: the share falls as the wave grows and as decoys are
+ * added, with the same defence and nothing depending on the wave's size. */
+static void test_layered_saturation(void **state)
+{
+    (void)state;
+    double r10 = wave_interception(10, 0, 400, 3), r40 = wave_interception(40, 0, 200, 3);
+    double r160 = wave_interception(160, 0, 100, 3), r40d = wave_interception(40, 40, 200, 3);
+    print_message("drones intercepted: 10 %.3f, 40 %.3f, 160 %.3f; 40 + 40 decoys %.3f\n", r10,
+                  r40, r160, r40d);
+    /* p_ew 0.3 caps it at 0.7: ten drones meet free channels and full magazines */
+    assert_true(r10 > 0.65);
+    assert_true(r40 < r10 - 0.05);
+    assert_true(r160 < r40 - 0.1);
+    assert_true(r40d < r40 - 0.05);
+}
+
+/* Weekly resupply: nothing for six nights, the delivery on the seventh. */
+static void test_weekly_resupply(void **state)
+{
+    (void)state;
+    gr_ad_zone z = layer_at(0, 0, 10, 10, 0.5);
+    z.stock_max = 100;
+    z.resupply = 30;
+    z.resupply_days = 7;
+    for (int night = 1; night <= 6; night++) {
+        gr_ad_resupply(&z, 1);
+        assert_int_equal(z.stock, 10);
+    }
+    gr_ad_resupply(&z, 1);
+    assert_int_equal(z.stock, 40);
+    z.resupply_days = 1; /* nightly, as before */
+    gr_ad_resupply(&z, 1);
+    assert_int_equal(z.stock, 70);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -170,6 +367,11 @@ int main(void)
         cmocka_unit_test(test_stock_saturation),
         cmocka_unit_test(test_missiles_leak_more_behind_drones),
         cmocka_unit_test(test_determinism_and_bad_input),
+        cmocka_unit_test(test_layered_two_zones_in_order),
+        cmocka_unit_test(test_layered_radar_horizon),
+        cmocka_unit_test(test_layered_point_and_reload),
+        cmocka_unit_test(test_layered_saturation),
+        cmocka_unit_test(test_weekly_resupply),
     };
     return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }
