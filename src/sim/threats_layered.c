@@ -6,7 +6,8 @@
  * threat's altitude (Skolnik 2001, §8.2), so the zone can fire while the
  * threat is inside the smaller of the two concentric circles: each crossing
  * of that disc, shortened by the zone's reaction time, is an engagement
- * window. Low-flying cruise missiles are seen late (42 km for 50 m against a
+ * window, which opens at entry or reaction_min after the radar first saw
+ * that stretch, whichever is later. Low-flying cruise missiles are seen late (42 km for 50 m against a
  * 10 m mast) and get short windows; high ballistic missiles are seen at once
  * but fly through in a minute. All windows of the wave are processed in time
  * order, so channels (busy engage + reload) and magazines are shared by
@@ -122,15 +123,22 @@ typedef struct win_list {
     const gr_threat *t;
     double v_kmh, react_h;
     int threat, zone;
-    double first_s;     /* first stretch start (detection), or -1 */
+    double det[2 * 16];  /* the radar circle's stretches (at most 16 kept) */
+    int ndet;
 } win_list;
 
+/* A stretch inside the weapon's circle (and seen): an engagement window from
+ * max(entry, detection of that stretch + reaction) to the exit. */
 static int add_window(void *ctx, double s0, double s1)
 {
     win_list *L = ctx;
-    if (L->first_s < 0.0 || s0 < L->first_s)
-        L->first_s = s0;
-    double t0 = L->t->launch_h + s0 / L->v_kmh + L->react_h;
+    double sdet = s0;
+    for (int k = 0; k < L->ndet; k++)
+        if (L->det[2 * k] <= s0 + 1e-9 && s0 <= L->det[2 * k + 1] + 1e-9) {
+            sdet = L->det[2 * k];
+            break;
+        }
+    double t0 = L->t->launch_h + fmax(s0 / L->v_kmh, sdet / L->v_kmh + L->react_h);
     double t1 = L->t->launch_h + s1 / L->v_kmh;
     if (t0 >= t1)
         return 0;
@@ -146,13 +154,15 @@ static int add_window(void *ctx, double s0, double s1)
     return 0;
 }
 
-/* only records the first detection (radar circle larger than the weapon's) */
+/* A stretch inside the radar's circle: kept for the windows' reaction. */
 static int add_detect(void *ctx, double s0, double s1)
 {
-    (void)s1;
     win_list *L = ctx;
-    if (L->first_s < 0.0 || s0 < L->first_s)
-        L->first_s = s0;
+    if (L->ndet < 16) {
+        L->det[2 * L->ndet] = s0;
+        L->det[2 * L->ndet + 1] = s1;
+        L->ndet++;
+    }
     return 0;
 }
 
@@ -188,7 +198,8 @@ int gr_ad_engage_layered(gr_ad_zone *zones, int nzones, const gr_threat_type *ty
         if (t->nwp < 0 || (t->nwp > 0 && !t->wp_km))
             return gr_error_set(err, GR_EINVAL, "threat %d: bad waypoints", i);
     }
-    win_list L = {0};
+    win_list L;
+    memset(&L, 0, sizeof L);
     double *busy = gr_malloc((size_t)(nzones > 0 ? nzones : 1) * (size_t)max_channels * sizeof *busy);
     double *look = gr_malloc((size_t)(n > 0 ? n : 1) * sizeof *look);
     if (!busy || !look)
@@ -214,19 +225,18 @@ int gr_ad_engage_layered(gr_ad_zone *zones, int nzones, const gr_threat_type *ty
             L.v_kmh = v;
             L.threat = i;
             L.zone = z;
-            /* detection (warning): the radar circle */
-            if (zz->radar_h_m > 0.0) {
-                L.first_s = -1.0;
-                if (disc_stretches(t, zz->x_km, zz->y_km, horizon, add_detect, &L) < 0)
-                    goto oom;
-                if (L.first_s >= 0.0 && t->launch_h + L.first_s / v < t->detect_h)
-                    t->detect_h = t->launch_h + L.first_s / v;
-            }
+            /* detection (warning, reaction): the radar circle; without a
+             * horizon limit, the zone's own circle */
+            L.ndet = 0;
+            if (disc_stretches(t, zz->x_km, zz->y_km, zz->radar_h_m > 0.0 ? horizon : zz->radius_km,
+                               add_detect, &L) < 0)
+                goto oom;
+            if (zz->radar_h_m > 0.0 && L.ndet > 0 && t->launch_h + L.det[0] / v < t->detect_h)
+                t->detect_h = t->launch_h + L.det[0] / v;
             if (zz->kind == GR_AD_POINT &&
                 hypot(t->x_km - zz->x_km, t->y_km - zz->y_km) > zz->radius_km)
                 continue; /* point defence guards its own sites only */
             L.react_h = zz->reaction_min / 60.0;
-            L.first_s = -1.0;
             if (disc_stretches(t, zz->x_km, zz->y_km, fmin(zz->radius_km, horizon), add_window,
                                &L) < 0)
                 goto oom;
