@@ -2064,6 +2064,9 @@ typedef struct gr_protect_options {
     int validate;           /* > 0: also judge the plan and the rules' purchases on this
                                many fresh runs (R .. R + validate - 1), not used to choose:
                                an out-of-sample check (default 0) */
+    int buy_noise;          /* 1: also buy options whose benefit is positive but not
+                               significant (its 95 % interval includes 0; the planner's
+                               behaviour before significance was checked); default 0 */
     /* called after each batch of campaign runs with a short description of the
        stage and the runs simulated so far (main thread); may be NULL */
     void (*progress)(void *user, const char *stage, long runs_done);
@@ -2132,6 +2135,12 @@ typedef struct gr_protect_result {
     double wall_s;          /* machine dependent */
     int threads;            /* threads used over runs */
 } gr_protect_result;
+
+/* 1 when a benefit `mean` with 95 % half-width `ci` is significant: its
+ * interval [mean - ci, mean + ci] excludes 0 (and both are finite); 0 else.
+ * The planner buys only options whose benefit is significantly positive
+ * (it stops buying noise); the CLI flags the others "n.s." (docs/protect.md). */
+int gr_protect_significant(double mean, double ci);
 
 /* Plan the protection of scenario s with catalogue c (NULL: built-in) and
  * options opt (NULL: defaults). s is read only (its own protection levels are

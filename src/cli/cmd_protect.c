@@ -172,6 +172,8 @@ static json_t *step_json(const gr_protect_step *s, int rank)
     json_object_set_new(o, "cost", cli_json_num(s->cost));
     json_object_set_new(o, "benefit", cli_json_num(s->benefit));
     json_object_set_new(o, "benefit_ci", cli_json_num(s->benefit_ci));
+    json_object_set_new(o, "significant",
+                        json_boolean(gr_protect_significant(s->benefit, s->benefit_ci)));
     json_object_set_new(o, "cumulative_cost", cli_json_num(s->cum_cost));
     json_object_set_new(o, "cumulative_benefit", cli_json_num(s->cum_benefit));
     json_object_set_new(o, "cumulative_benefit_ci", cli_json_num(s->cum_benefit_ci));
@@ -215,6 +217,8 @@ static json_t *summary_json(const gr_campaign_scenario *s, const gr_protect_cost
     json_object_set_new(root, "objective_plan", cli_json_num(r->obj_plan));
     json_object_set_new(root, "benefit", cli_json_num(r->benefit));
     json_object_set_new(root, "benefit_ci", cli_json_num(r->benefit_ci));
+    json_object_set_new(root, "significant",
+                        json_boolean(gr_protect_significant(r->benefit, r->benefit_ci)));
     if (r->validate_runs > 0) {
         json_t *v = json_object();
         json_object_set_new(v, "runs", json_integer(r->validate_runs));
@@ -240,6 +244,10 @@ static json_t *summary_json(const gr_campaign_scenario *s, const gr_protect_cost
         json_object_set_new(o, "benefit_ci", cli_json_num(u->benefit_ci));
         json_object_set_new(o, "plan_gain", cli_json_num(u->plan_gain));
         json_object_set_new(o, "plan_gain_ci", cli_json_num(u->plan_gain_ci));
+        json_object_set_new(o, "benefit_significant",
+                            json_boolean(gr_protect_significant(u->benefit, u->benefit_ci)));
+        json_object_set_new(o, "plan_gain_significant",
+                            json_boolean(gr_protect_significant(u->plan_gain, u->plan_gain_ci)));
         if (r->validate_runs > 0) {
             json_t *v = json_object();
             json_object_set_new(v, "benefit_vs_none", cli_json_num(u->val_benefit));
@@ -321,6 +329,12 @@ static json_t *summary_json(const gr_campaign_scenario *s, const gr_protect_cost
     return root;
 }
 
+/* " (n.s.)" after a figure whose 95 % interval includes 0. */
+static const char *ns(double mean, double ci)
+{
+    return gr_protect_significant(mean, ci) ? "" : " (n.s.)";
+}
+
 static void print_table(FILE *f, const gr_campaign_scenario *s, const gr_protect_costs *c,
                         const gr_protect_result *r, const char *dir, int threads)
 {
@@ -340,15 +354,17 @@ static void print_table(FILE *f, const gr_campaign_scenario *s, const gr_protect
     for (int k = 0; k < r->nplan; k++) {
         const gr_protect_step *p = &r->plan[k];
         char b[64];
-        snprintf(b, sizeof b, "%.4g +- %.3g", p->benefit, p->benefit_ci);
+        snprintf(b, sizeof b, "%.4g +- %.3g%s", p->benefit, p->benefit_ci, ns(p->benefit, p->benefit_ci));
         fprintf(f, "  %4d  %-24.24s %-22.22s %10.4g %22s %10.4g %12.4g\n", k + 1, p->option_name,
                 p->target_name, p->cost, b, p->cum_cost, p->cum_benefit);
     }
     if (r->nplan == 0)
-        fprintf(f, "  (nothing bought: no option fits the budget or helps on these runs)\n");
+        fprintf(f, "  (nothing bought: no option fits the budget or helps significantly on these "
+                   "runs)\n");
     double pct = r->obj_none > 0.0 ? 100.0 * r->benefit / r->obj_none : 0.0;
-    fprintf(f, "\n  plan        spent %.6g of %.6g %s: %.4g +- %.3g %s less (%.1f %%)\n", r->spent,
-            r->budget, cur, r->benefit, r->benefit_ci, obj_unit(r->objective), pct);
+    fprintf(f, "\n  plan        spent %.6g of %.6g %s: %.4g +- %.3g %s less (%.1f %%)%s\n", r->spent,
+            r->budget, cur, r->benefit, r->benefit_ci, obj_unit(r->objective), pct,
+            ns(r->benefit, r->benefit_ci));
     if (r->nrules > 0)
         fprintf(f, "  rules       the same budget on shelters, the same runs:\n");
     for (int k = 0; k < r->nrules; k++) {
@@ -357,10 +373,11 @@ static void print_table(FILE *f, const gr_campaign_scenario *s, const gr_protect
         char relb[32] = "";
         if (isfinite(rel))
             snprintf(relb, sizeof relb, ", %+.0f %%", rel);
-        fprintf(f, "    %-9s spent %8.6g, %2d shelters: benefit %.4g +- %.3g; plan better by "
-                   "%.4g +- %.3g%s\n",
+        fprintf(f, "    %-9s spent %8.6g, %2d shelters: benefit %.4g +- %.3g%s; plan better by "
+                   "%.4g +- %.3g%s%s\n",
                 gr_protect_rule_name(u->rule), u->cost, u->nsteps, u->benefit, u->benefit_ci,
-                u->plan_gain, u->plan_gain_ci, relb);
+                ns(u->benefit, u->benefit_ci), u->plan_gain, u->plan_gain_ci, relb,
+                ns(u->plan_gain, u->plan_gain_ci));
     }
     if (r->validate_runs > 0) {
         fprintf(f, "  validation  %d fresh runs (not used to choose): plan %.4g +- %.3g less\n",

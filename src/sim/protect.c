@@ -25,9 +25,10 @@
  *   greedy    CELF (Leskovec et al., KDD 2007): candidates in a max-heap by
  *             benefit / cost, all first evaluated against the empty plan;
  *             pop the top: if it was evaluated against the current plan,
- *             buy it (if it still fits and its benefit is positive; else
- *             stop: every other key is an upper bound, by diminishing
- *             returns), otherwise re-evaluate it against the current plan
+ *             buy it (if it still fits and its benefit is positive and
+ *             significant — its 95 % interval excludes 0; positive but not
+ *             significant: drop it, it is noise; not positive: stop: every
+ *             other key is an upper bound, by diminishing returns), otherwise re-evaluate it against the current plan
  *             and push it back. A candidate's benefit is the mean over the
  *             runs of the paired difference objective(plan) -
  *             objective(plan + it), with 1.96 s / sqrt(R). A shelter changes
@@ -44,6 +45,11 @@
 #include <string.h>
 
 #include "sim/protect_internal.h"
+
+int gr_protect_significant(double mean, double ci)
+{
+    return isfinite(mean) && isfinite(ci) && (mean - ci > 0.0 || mean + ci < 0.0);
+}
 
 void gr_protect_options_default(gr_protect_options *opt)
 {
@@ -373,6 +379,13 @@ static int greedy(planner *p, double budget, prot_plan *plan, prot_state *state,
         /* fresh and on top: buy it, unless nothing helps any more */
         if (!(c->benefit > 0.0) || !c->has_cache)
             break;
+        if (!p->x.opt.buy_noise && !gr_protect_significant(c->benefit, c->ci)) {
+            /* within noise: not bought; with diminishing returns it cannot
+               become significant later, so it leaves the heap */
+            c->alive = 0;
+            drop_cache(c);
+            continue;
+        }
         prot_apply(p, plan, c->type, c->option, c->target);
         prot_state_free(state);
         *state = c->cache;

@@ -325,6 +325,7 @@ static void check_exact(const gr_campaign_scenario *s, const gr_protect_costs *c
     o.threads = 2;
     o.seed = seed;
     o.rules = 0;
+    o.buy_noise = 1; /* the skipping is exact for any purchase, significant or not */
     gr_protect_result *r = NULL;
     gr_error err = {0, ""};
     assert_int_equal(gr_protect_plan(s, c, &o, &r, &err), GR_OK);
@@ -454,9 +455,35 @@ static void test_validate_objectives(void **state)
     gr_campaign_scenario_free(s);
 }
 
+/* ------------------------------------------------------------------------
+ * Significance: a benefit whose 95 % interval includes 0 is not bought.
+ * ------------------------------------------------------------------------ */
+static void test_no_noise_bought(void **state)
+{
+    (void)state;
+    assert_true(gr_protect_significant(1.0, 0.5));
+    assert_true(gr_protect_significant(-1.0, 0.5));
+    assert_false(gr_protect_significant(1.0, 1.5));
+    assert_false(gr_protect_significant(2.159e-07, 4.23e-07)); /* the example */
+    assert_false(gr_protect_significant(NAN, 0.1));
+    assert_false(gr_protect_significant(1.0, NAN));
+    /* a large budget on few runs: many options help on some runs only */
+    gr_campaign_scenario *s = parse_scn(sched_default, ", \"repair\": {\"crews\": 3}");
+    gr_protect_result *r = plan_ok(s, NULL, 5000.0, 5, 2, 11);
+    assert_true(r->nplan > 0);
+    for (int k = 0; k < r->nplan; k++)
+        if (!gr_protect_significant(r->plan[k].benefit, r->plan[k].benefit_ci))
+            fail_msg("step %d (%s %s) bought: benefit %g +- %g", k + 1, r->plan[k].option_name,
+                     r->plan[k].target_name, r->plan[k].benefit, r->plan[k].benefit_ci);
+    print_message("%d steps bought, all significant; %.4g of 5000 spent\n", r->nplan, r->spent);
+    gr_protect_result_free(r);
+    gr_campaign_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_no_noise_bought),
         cmocka_unit_test(test_costs_default),
         cmocka_unit_test(test_costs_errors),
         cmocka_unit_test(test_bad_options),
