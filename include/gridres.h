@@ -1487,7 +1487,14 @@ enum {
                                of assets by load lost at peak if the asset is lost
                                (precomputed: shedding LP for substations >= 330 kV and
                                plants, dark islands for 110 kV substations and lines) */
-    GR_TARGET_LIST = 2      /* the listed assets, drawn in proportion to their weights */
+    GR_TARGET_LIST = 2,     /* the listed assets, drawn in proportion to their weights */
+    GR_TARGET_ADAPTIVE = 3  /* the defender's worst case, re-planned each night from what the
+                               attacker can see (docs/threats.md): first the assets repaired
+                               since they were struck (re-strike), then a greedy
+                               interdiction: the `adaptive_evals` eligible assets with the
+                               largest loss_mw x (1 - protection) are evaluated by the
+                               shedding LP on today's damage plus the asset lost, and ranked
+                               by the load it sheds more x (1 - its visible protection) */
 };
 
 /* The asset table: what can be targeted, built from the grid and overlay. */
@@ -1549,6 +1556,7 @@ typedef struct gr_campaign_scenario {
     /* targets */
     int target_policy;      /* GR_TARGET_* */
     int salvo[GR_THREAT_NTYPES];       /* threats aimed at one target together */
+    int adaptive_evals;     /* ADAPTIVE: LP evaluations per night (0: the default, 16) */
     double class_weight[GR_ASSET_NCLASS];
     int ntarget;            /* GR_TARGET_LIST */
     int *target_asset;      /* ntarget asset indices */

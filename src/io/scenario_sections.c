@@ -233,12 +233,13 @@ done:
 
 static const char *policy_name(int k)
 {
-    static const char *const names[] = {"capacity", "worst", "list"};
-    return k >= 0 && k < 3 ? names[k] : "?";
+    static const char *const names[] = {"capacity", "worst", "list", "adaptive"};
+    return k >= 0 && k < 4 ? names[k] : "?";
 }
 
 
-static const char *const target_fields[] = {"policy", "salvo", "class_weight", "assets", NULL};
+static const char *const target_fields[] = {"policy", "salvo", "class_weight", "assets",
+                                            "adaptive_evaluations", NULL};
 static const char *const tlist_fields[] = {"asset", "weight", NULL};
 
 /* An asset name into its index. */
@@ -270,8 +271,10 @@ int sc_read_targets(jr *r, const json_t *root, gr_campaign_scenario *s)
         return st;
     if ((st = jr_keys(r, v, "$.targets", target_fields)) ||
         (st = sc_string(r, v, "$.targets", "policy", 0, &pol)) ||
-        (pol && (st = jr_name_in(r, "$.targets.policy", pol, 3, policy_name, "policy",
+        (pol && (st = jr_name_in(r, "$.targets.policy", pol, 4, policy_name, "policy",
                               &s->target_policy))) ||
+        (st = jr_integer(r, v, "$.targets", "adaptive_evaluations", 0, 1, 100000,
+                         &s->adaptive_evals)) ||
         (st = sc_int_map(r, v, "$.targets", "salvo", 1, 1000, s->salvo)) ||
         (st = sc_name_map(r, v, "$.targets", "class_weight", GR_ASSET_NCLASS, gr_asset_class_name,
                        "asset class", 0.0, 1e6, s->class_weight)) ||

@@ -1,5 +1,6 @@
 /* test_threats.c — the air-defence engagement against closed forms, saturation, and the drones-first tactic. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -359,6 +360,120 @@ static void test_weekly_resupply(void **state)
     assert_int_equal(z.stock, 70);
 }
 
+/* ---- the adaptive attacker (targets.policy "adaptive") ------------------ */
+
+static const char *const adapt_fmt =
+    "{\"format\": \"gridres-campaign\", \"version\": 1, \"synth\": {\"buses\": 300, \"seed\": 3},"
+    " \"nights\": 3,"
+    " \"threat_types\": {\"drone\": {\"p_ew\": 0, \"p_damage\": {\"sub110\": 1}}},"
+    " \"schedule\": [{\"every\": 1, \"waves\": [{\"time_h\": 3, \"counts\": {\"drone\": 1},"
+    " \"launch\": [{\"x_km\": -50, \"y_km\": -50}]}]}],"
+    " \"targets\": {\"policy\": \"adaptive\", \"class_weight\": {\"sub750\": 0, \"sub330\": 0,"
+    " \"sub110\": 1, \"line\": 0, \"nuclear\": 0, \"thermal\": 0, \"chp\": 0, \"hydro\": 0,"
+    " \"gas\": 0, \"wind\": 0, \"solar\": 0, \"other\": 0}},"
+    " \"repair\": {\"times\": {\"sub110\": {\"dist\": \"fixed\", \"value_h\": %g}}}%s}";
+
+static gr_campaign_scenario *adapt_scn(double repair_h, const char *extra)
+{
+    char text[2048];
+    snprintf(text, sizeof text, adapt_fmt, repair_h, extra);
+    gr_campaign_scenario *s = NULL;
+    gr_error err = {0, ""};
+    if (gr_campaign_scenario_parse(text, strlen(text), "adapt.json", NULL, &s, &err) != GR_OK)
+        fail_msg("scenario: %s", err.msg);
+    return s;
+}
+
+/* Buses (the 110 kV substations' elements) of the run's events of `kind`,
+ * night by night (one threat a night): out[night - 1], -1 none. */
+static void event_buses(const gr_campaign_result *r, int kind, int out[3])
+{
+    out[0] = out[1] = out[2] = -1;
+    for (int i = 0; i < r->n_events[0]; i++) {
+        const gr_campaign_event *e = &r->events[0][i];
+        if (e->kind == kind && e->night >= 1 && e->night <= 3)
+            out[e->night - 1] = e->elem_index;
+    }
+}
+
+static gr_campaign_result *adapt_run(const gr_campaign_scenario *s, int runs, int threads)
+{
+    gr_campaign_options o;
+    gr_campaign_options_default(&o);
+    o.runs = runs;
+    o.threads = threads;
+    o.seed = 4;
+    gr_campaign_result *r = NULL;
+    gr_error err = {0, ""};
+    if (gr_campaign_run(s, &o, &r, &err) != GR_OK)
+        fail_msg("campaign: %s", err.msg);
+    return r;
+}
+
+/* An undefended target, every hit damages: the adaptive attacker strikes the
+ * substation whose loss sheds most, and strikes it again each night once it
+ * is repaired (4 h, over the day); while it is still damaged (repairs of
+ * 1000 h) it moves on to another one. Visible protection moves it too. */
+static void test_adaptive_restrikes_repaired(void **state)
+{
+    (void)state;
+    gr_campaign_scenario *s = adapt_scn(4, "");
+    gr_campaign_result *r = adapt_run(s, 1, 1);
+    int dmg[3];
+    event_buses(r, GR_CEV_DAMAGE, dmg);
+    assert_true(dmg[0] >= 0);
+    assert_int_equal(dmg[1], dmg[0]);
+    assert_int_equal(dmg[2], dmg[0]);
+    int a0 = -1;
+    for (int a = 0; a < s->assets.n; a++)
+        if (s->assets.cls[a] == GR_ASSET_SUB110 && s->assets.elem_index[s->assets.elem_ptr[a]] == dmg[0])
+            a0 = a;
+    assert_true(a0 >= 0);
+    /* the first target is the largest loss at peak among the 110 kV substations
+       (its LP value; loss_mw is the dark-island estimate: it must be near the top) */
+    int above = 0;
+    for (int a = 0; a < s->assets.n; a++)
+        above += s->assets.cls[a] == GR_ASSET_SUB110 && s->assets.loss_mw[a] > s->assets.loss_mw[a0] + 1e-9;
+    assert_true(above < 16);
+    char name[96];
+    snprintf(name, sizeof name, "%s", s->assets.name[a0]);
+    gr_campaign_result_free(r);
+    gr_campaign_scenario_free(s);
+
+    s = adapt_scn(1000, "");
+    r = adapt_run(s, 1, 1);
+    int dmg2[3];
+    event_buses(r, GR_CEV_DAMAGE, dmg2);
+    assert_int_equal(dmg2[0], dmg[0]);
+    assert_true(dmg2[1] >= 0 && dmg2[1] != dmg[0]); /* not repaired: the next one */
+    gr_campaign_result_free(r);
+    gr_campaign_scenario_free(s);
+
+    char extra[256];
+    snprintf(extra, sizeof extra, ", \"protection\": {\"assets\": [{\"asset\": \"%s\", \"level\": 1}]}",
+             name);
+    s = adapt_scn(4, extra);
+    r = adapt_run(s, 1, 1);
+    int hit[3];
+    event_buses(r, GR_CEV_DAMAGE, dmg2);
+    event_buses(r, GR_CEV_HIT, hit);
+    for (int k = 0; k < 3; k++) {
+        assert_true(dmg2[k] != dmg[0]); /* the sheltered one is seen and left alone */
+        assert_true(hit[k] != dmg[0]);
+    }
+    assert_true(dmg2[0] >= 0);
+    gr_campaign_result_free(r);
+    /* deterministic and the same for any thread count */
+    gr_campaign_result *r1 = adapt_run(s, 3, 1), *r2 = adapt_run(s, 3, 2);
+    for (int i = 0; i < 3; i++) {
+        assert_true(r1->total[i].ens_mwh == r2->total[i].ens_mwh);
+        assert_int_equal(r1->total[i].damaged, r2->total[i].damaged);
+    }
+    gr_campaign_result_free(r1);
+    gr_campaign_result_free(r2);
+    gr_campaign_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -372,6 +487,7 @@ int main(void)
         cmocka_unit_test(test_layered_point_and_reload),
         cmocka_unit_test(test_layered_saturation),
         cmocka_unit_test(test_weekly_resupply),
+        cmocka_unit_test(test_adaptive_restrikes_repaired),
     };
     return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }
