@@ -2072,6 +2072,10 @@ typedef struct gr_protect_options {
     int validate;           /* > 0: also judge the plan and the rules' purchases on this
                                many fresh runs (R .. R + validate - 1), not used to choose:
                                an out-of-sample check (default 0) */
+    int adaptive;           /* 1: also judge the plan and the rules' purchases on the same
+                               runs against the adaptive attacker (GR_TARGET_ADAPTIVE: it
+                               sees the protection and re-plans each night), every run
+                               simulated; default 0 */
     int buy_noise;          /* 1: also buy options whose benefit is positive but not
                                significant (its 95 % interval includes 0; the planner's
                                behaviour before significance was checked); default 0 */
@@ -2114,6 +2118,8 @@ typedef struct gr_protect_rule {
     double plan_gain, plan_gain_ci; /* the plan's benefit minus the rule's (paired) */
     double val_benefit, val_benefit_ci, val_plan_gain, val_plan_gain_ci; /* the same on the
                                        validation runs (NaN without them) */
+    double adv_benefit, adv_benefit_ci, adv_plan_gain, adv_plan_gain_ci; /* the same against
+                                       the adaptive attacker (NaN without opt.adaptive) */
 } gr_protect_rule;
 
 typedef struct gr_protect_result {
@@ -2127,6 +2133,8 @@ typedef struct gr_protect_result {
     int validate_runs;                  /* opt->validate */
     double val_obj_none, val_obj_plan;  /* on the validation runs (NaN without them) */
     double val_benefit, val_benefit_ci;
+    /* against the adaptive attacker on the same runs (opt.adaptive; NaN without) */
+    double adv_obj_none, adv_obj_plan, adv_benefit, adv_benefit_ci;
     int nrules;                         /* GR_RULE_N, or 0 without rules */
     gr_protect_rule rules[GR_RULE_N];
     /* per run r: metric m without / with the plan at [r * GR_PM_N + m] */

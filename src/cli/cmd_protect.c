@@ -42,6 +42,8 @@ static void protect_help(FILE *f)
           "  --no-rules          skip the simple rules\n"
           "  --validate V        also judge the plan and the rules' purchases on V fresh runs\n"
           "                      (runs R+1 .. R+V, not used to choose them): out of sample\n"
+          "  --adaptive          also judge them against the adaptive attacker (it sees the\n"
+          "                      protection and re-plans each night; same runs, all simulated)\n"
           "  --out DIR           output directory (default: a new protect-out-DATE-TIME)\n"
           CLI_HELP_FORCE
           CLI_HELP_JSON
@@ -229,6 +231,16 @@ static json_t *summary_json(const gr_campaign_scenario *s, const gr_protect_cost
         json_object_set_new(v, "benefit_ci", cli_json_num(r->val_benefit_ci));
         json_object_set_new(root, "validation", v);
     }
+    if (isfinite(r->adv_benefit)) {
+        json_t *v = json_object();
+        json_object_set_new(v, "objective_none", cli_json_num(r->adv_obj_none));
+        json_object_set_new(v, "objective_plan", cli_json_num(r->adv_obj_plan));
+        json_object_set_new(v, "benefit", cli_json_num(r->adv_benefit));
+        json_object_set_new(v, "benefit_ci", cli_json_num(r->adv_benefit_ci));
+        json_object_set_new(v, "significant",
+                            json_boolean(gr_protect_significant(r->adv_benefit, r->adv_benefit_ci)));
+        json_object_set_new(root, "adaptive", v);
+    }
     json_t *plan = json_array();
     for (int k = 0; k < r->nplan; k++)
         json_array_append_new(plan, step_json(&r->plan[k], k + 1));
@@ -255,6 +267,14 @@ static json_t *summary_json(const gr_campaign_scenario *s, const gr_protect_cost
             json_object_set_new(v, "plan_gain", cli_json_num(u->val_plan_gain));
             json_object_set_new(v, "plan_gain_ci", cli_json_num(u->val_plan_gain_ci));
             json_object_set_new(o, "validation", v);
+        }
+        if (isfinite(r->adv_benefit)) {
+            json_t *v = json_object();
+            json_object_set_new(v, "benefit_vs_none", cli_json_num(u->adv_benefit));
+            json_object_set_new(v, "benefit_ci", cli_json_num(u->adv_benefit_ci));
+            json_object_set_new(v, "plan_gain", cli_json_num(u->adv_plan_gain));
+            json_object_set_new(v, "plan_gain_ci", cli_json_num(u->adv_plan_gain_ci));
+            json_object_set_new(o, "adaptive", v);
         }
         json_t *st = json_array();
         for (int j = 0; j < u->nsteps; j++)
@@ -379,6 +399,19 @@ static void print_table(FILE *f, const gr_campaign_scenario *s, const gr_protect
                 ns(u->benefit, u->benefit_ci), u->plan_gain, u->plan_gain_ci, relb,
                 ns(u->plan_gain, u->plan_gain_ci));
     }
+    if (isfinite(r->adv_benefit)) {
+        fprintf(f, "  adaptive    the same runs against the adaptive attacker: baseline %.6g, plan "
+                   "%.4g +- %.3g less%s (fixed targets: %.4g +- %.3g)\n",
+                r->adv_obj_none, r->adv_benefit, r->adv_benefit_ci,
+                ns(r->adv_benefit, r->adv_benefit_ci), r->benefit, r->benefit_ci);
+        for (int k = 0; k < r->nrules; k++) {
+            const gr_protect_rule *u = &r->rules[k];
+            fprintf(f, "    %-9s benefit %.4g +- %.3g%s; plan better by %.4g +- %.3g%s\n",
+                    gr_protect_rule_name(u->rule), u->adv_benefit, u->adv_benefit_ci,
+                    ns(u->adv_benefit, u->adv_benefit_ci), u->adv_plan_gain, u->adv_plan_gain_ci,
+                    ns(u->adv_plan_gain, u->adv_plan_gain_ci));
+        }
+    }
     if (r->validate_runs > 0) {
         fprintf(f, "  validation  %d fresh runs (not used to choose): plan %.4g +- %.3g less\n",
                 r->validate_runs, r->val_benefit, r->val_benefit_ci);
@@ -430,6 +463,7 @@ int cmd_protect(int argc, char **argv, gr_mpi *mpi)
         CLI_OPT_THREADS(threads),
         {"no-rules", CLI_FLAG, &no_rules, 1, 0, 0, NULL},
         {"validate", CLI_INT, &validate, 0, 0, 1000000, NULL},
+        {"adaptive", CLI_FLAG, &opt.adaptive, 1, 0, 0, NULL},
         CLI_OPT_OUT(out_dir),
         CLI_OPT_FORCE(force),
         CLI_OPT_JSON(as_json),
