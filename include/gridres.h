@@ -407,7 +407,15 @@ int gr_pf_residual(const gr_grid *g, const gr_pf_result *r, double *max_p,
  * Threats and air defence (src/sim/threats). A planning model at the level
  * of public operations research, not fire control (DESIGN §7).
  * ------------------------------------------------------------------------ */
-enum { GR_THREAT_DRONE = 0, GR_THREAT_CRUISE = 1, GR_THREAT_BALLISTIC = 2, GR_THREAT_NTYPES = 3 };
+/* GR_THREAT_DECOY: a Gerbera-type decoy drone that air defence cannot tell
+ * from a drone: it draws fire and interceptors and does no damage. */
+enum {
+    GR_THREAT_DRONE = 0,
+    GR_THREAT_CRUISE = 1,
+    GR_THREAT_BALLISTIC = 2,
+    GR_THREAT_DECOY = 3,
+    GR_THREAT_NTYPES = 4
+};
 /* Outcome of one threat. */
 enum { GR_OUT_INTERCEPTED = 0, GR_OUT_EW = 1, GR_OUT_LEAKED = 2, GR_OUT_NOUTCOMES = 3 };
 
@@ -416,9 +424,13 @@ typedef struct gr_threat_type {
     double speed_kmh;   /* drone ~150-200, cruise ~800, ballistic ~3000 */
     double p_ew;        /* probability of being lost to electronic warfare before engagement */
     double engage_min;  /* minutes a fire channel is busy per engagement of this type */
+    double altitude_m;  /* cruise altitude above the radar's ground, m (radar horizon of
+                           the layered model): drone 500, cruise 50, ballistic 30000, decoy 500 */
+    int decoy;          /* 1: draws fire, does no damage (GR_THREAT_DECOY) */
 } gr_threat_type;
 
-/* The built-in threat types (Shahed-type drone, cruise missile, ballistic missile). */
+/* The built-in threat types (Shahed-type drone, cruise missile, ballistic
+ * missile, decoy drone). */
 void gr_threat_types_default(gr_threat_type types[GR_THREAT_NTYPES]);
 
 /* A defended zone: a circle around a city with air-defence systems. */
@@ -431,7 +443,26 @@ typedef struct gr_ad_zone {
     double pk[GR_THREAT_NTYPES];    /* kill probability of one interceptor per type */
     int shots[GR_THREAT_NTYPES];    /* interceptors fired per engagement, per type */
     int shoot_look_shoot;           /* 1: re-engage a survivor while time and stock remain */
+    /* layered model (gr_ad_engage_layered; ignored by gr_ad_engage) */
+    int kind;                       /* GR_AD_AREA, GR_AD_POINT or GR_AD_MOBILE */
+    double radar_h_m;               /* radar antenna height, m; 0: no horizon (sees its whole
+                                       circle: acoustic/visual posts of mobile groups) */
+    double reaction_min;            /* detection to the first shot, minutes */
+    double reload_min;              /* channel turnaround after an engagement, minutes */
+    int resupply_days;              /* `resupply` arrives every so many nights (0, 1: nightly) */
+    int days;                       /* nights since the last delivery (gr_ad_resupply) */
 } gr_ad_zone;
+
+/* Layers of the layered model. AREA: engages every threat whose route
+ * crosses its circle; POINT: only threats aimed at a target inside its circle
+ * (terminal defence of the site); MOBILE: mobile fire groups along the
+ * corridors (geometry as AREA). */
+enum { GR_AD_AREA = 0, GR_AD_POINT = 1, GR_AD_MOBILE = 2 };
+
+/* Radar horizon, km, of a radar at h_radar_m over a target at h_target_m on
+ * the standard 4/3-earth model: d = 4.12 (sqrt(h_radar) + sqrt(h_target))
+ * (Skolnik, Introduction to Radar Systems, 3rd ed., 2001, §8.2). */
+double gr_radar_horizon_km(double h_radar_m, double h_target_m);
 
 /* One threat on its way to a target. The caller fills type, arrival_h,
  * x_km/y_km (its target's location) and target; gr_ad_engage fills the rest. */
@@ -444,6 +475,16 @@ typedef struct gr_threat {
     int zone;           /* zone that engaged it, -1 when undefended */
     int interceptors;   /* interceptors fired at it */
     int engagements;    /* engagements against it */
+    /* route (gr_ad_engage_layered): the caller fills launch_h, lx_km/ly_km
+     * (launch point) and nwp waypoints wp_km (x0, y0, x1, y1, ...; borrowed);
+     * the engagement fills arrival_h, detect_h, first_zone and layers */
+    double launch_h;
+    double lx_km, ly_km;
+    int nwp;
+    const double *wp_km;
+    double detect_h;    /* first detection by a zone's radar; INFINITY: never */
+    int first_zone;     /* first zone that engaged it, -1 none */
+    int layers;         /* zones that engaged it */
 } gr_threat;
 
 /* Discrete-event engagement of n threats by the zones, in order of zone
@@ -457,7 +498,29 @@ typedef struct gr_threat {
 int gr_ad_engage(gr_ad_zone *zones, int nzones, const gr_threat_type *types, gr_threat *threats,
                  int n, gr_rng *rng, gr_error *err);
 
-/* Nightly resupply: stock += resupply, capped at stock_max. */
+/* Layered air defence along the routes (docs/threats.md). Each threat flies
+ * its route (launch point, waypoints, target) at its type's speed from
+ * launch_h; arrival_h is set from the route's length. A zone's radar sees it
+ * within the radar horizon gr_radar_horizon_km(radar_h_m, altitude_m) of the
+ * zone's centre (no limit when radar_h_m is 0); the zone can fire while the
+ * threat is both inside its circle and seen, from reaction_min after that
+ * begins until it leaves (or arrives): its engagement windows. A threat is
+ * lost to EW with p_ew (one draw per threat, index order, before any
+ * firing). The windows of all threats and zones are taken in time order
+ * (ties: threat, then zone): a living threat is engaged by a free channel of
+ * the zone with stock (busy engage_min + reload_min; kill probability
+ * 1-(1-pk)^shots), again after a miss with shoot-look-shoot while the window
+ * lasts; a later zone starts no earlier than the previous zone's last look.
+ * So every zone the route crosses can engage it, in route order, and
+ * channels and magazines shared by the wave saturate as it grows (nothing
+ * depends on the wave's size). Zones' stock is drawn down. `zone`: the zone
+ * that killed it or last engaged it (-1 none). Deterministic for a given rng
+ * state. GR_EINVAL for a bad zone or type, GR_ENOMEM. */
+int gr_ad_engage_layered(gr_ad_zone *zones, int nzones, const gr_threat_type *types,
+                         gr_threat *threats, int n, gr_rng *rng, gr_error *err);
+
+/* Resupply after a night: stock += resupply, capped at stock_max, every
+ * night when resupply_days <= 1, else every resupply_days-th night. */
 void gr_ad_resupply(gr_ad_zone *zones, int nzones);
 
 /* ------------------------------------------------------------------------
@@ -1514,11 +1577,19 @@ double gr_dist_sample(const gr_dist *d, gr_rng *r);
 /* Mean of d. */
 double gr_dist_mean(const gr_dist *d);
 
+/* Air-defence models: TARGET, the first zone holding the target engages
+ * (gr_ad_engage); LAYERED, every zone along the route (gr_ad_engage_layered;
+ * warning from the zones' radars, detect_km unused). */
+enum { GR_AD_MODEL_TARGET = 0, GR_AD_MODEL_LAYERED = 1 };
+
 /* A launch area: threats start at a uniform point of the disc. */
 typedef struct gr_launch_area {
     double x_km, y_km, radius_km;   /* region coordinates (may lie outside the region) */
     double share;                   /* relative share of the wave's threats (> 0) */
+    int nvia;                       /* waypoints of the route (layered model), <= GR_VIA_MAX */
+    double via_km[4][2];            /* x, y of each, in flight order */
 } gr_launch_area;
+#define GR_VIA_MAX 4
 
 /* A wave: threats launched together. Each flies straight from its launch point
  * to its target: arrival = time_h + distance / speed + U(-spread_h, spread_h). */
@@ -1551,7 +1622,14 @@ enum {
                                (precomputed: shedding LP for transmission substations
                                and plants, dark islands for distribution substations
                                and lines) */
-    GR_TARGET_LIST = 2      /* the listed assets, drawn in proportion to their weights */
+    GR_TARGET_LIST = 2,     /* the listed assets, drawn in proportion to their weights */
+    GR_TARGET_ADAPTIVE = 3  /* the defender's worst case, re-planned each night from what the
+                               attacker can see (docs/threats.md): first the assets repaired
+                               since they were struck (re-strike), then a greedy
+                               interdiction: the `adaptive_evals` eligible assets with the
+                               largest loss_mw x (1 - protection) are evaluated by the
+                               shedding LP on today's damage plus the asset lost, and ranked
+                               by the load it sheds more x (1 - its visible protection) */
 };
 
 /* The asset table: what can be targeted, built from the grid and overlay. */
@@ -1620,12 +1698,14 @@ typedef struct gr_campaign_scenario {
     /* targets */
     int target_policy;      /* GR_TARGET_* */
     int salvo[GR_THREAT_NTYPES];       /* threats aimed at one target together */
+    int adaptive_evals;     /* ADAPTIVE: LP evaluations per night (0: the default, 16) */
     double class_weight[GR_ASSET_NCLASS];
     int ntarget;            /* GR_TARGET_LIST */
     int *target_asset;      /* ntarget asset indices */
     double *target_weight;  /* ntarget weights */
     /* air defence: zones in engagement priority (the first zone holding a target
        engages it); their stock is the stock on night 1 */
+    int ad_model;           /* GR_AD_MODEL_* (default TARGET; the built-in scenario: LAYERED) */
     double detect_km;       /* detection line: the region border pushed out by this */
     int nzones;
     gr_ad_zone *zones;
@@ -2151,6 +2231,13 @@ typedef struct gr_protect_options {
     int validate;           /* > 0: also judge the plan and the rules' purchases on this
                                many fresh runs (R .. R + validate - 1), not used to choose:
                                an out-of-sample check (default 0) */
+    int adaptive;           /* 1: also judge the plan and the rules' purchases on the same
+                               runs against the adaptive attacker (GR_TARGET_ADAPTIVE: it
+                               sees the protection and re-plans each night), every run
+                               simulated; default 0 */
+    int buy_noise;          /* 1: also buy options whose benefit is positive but not
+                               significant (its 95 % interval includes 0; the planner's
+                               behaviour before significance was checked); default 0 */
     /* called after each batch of campaign runs with a short description of the
        stage and the runs simulated so far (main thread); may be NULL */
     void (*progress)(void *user, const char *stage, long runs_done);
@@ -2190,6 +2277,8 @@ typedef struct gr_protect_rule {
     double plan_gain, plan_gain_ci; /* the plan's benefit minus the rule's (paired) */
     double val_benefit, val_benefit_ci, val_plan_gain, val_plan_gain_ci; /* the same on the
                                        validation runs (NaN without them) */
+    double adv_benefit, adv_benefit_ci, adv_plan_gain, adv_plan_gain_ci; /* the same against
+                                       the adaptive attacker (NaN without opt.adaptive) */
 } gr_protect_rule;
 
 typedef struct gr_protect_result {
@@ -2203,6 +2292,8 @@ typedef struct gr_protect_result {
     int validate_runs;                  /* opt->validate */
     double val_obj_none, val_obj_plan;  /* on the validation runs (NaN without them) */
     double val_benefit, val_benefit_ci;
+    /* against the adaptive attacker on the same runs (opt.adaptive; NaN without) */
+    double adv_obj_none, adv_obj_plan, adv_benefit, adv_benefit_ci;
     int nrules;                         /* GR_RULE_N, or 0 without rules */
     gr_protect_rule rules[GR_RULE_N];
     /* per run r: metric m without / with the plan at [r * GR_PM_N + m] */
@@ -2219,6 +2310,12 @@ typedef struct gr_protect_result {
     double wall_s;          /* machine dependent */
     int threads;            /* threads used over runs */
 } gr_protect_result;
+
+/* 1 when a benefit `mean` with 95 % half-width `ci` is significant: its
+ * interval [mean - ci, mean + ci] excludes 0 (and both are finite); 0 else.
+ * The planner buys only options whose benefit is significantly positive
+ * (it stops buying noise); the CLI flags the others "n.s." (docs/protect.md). */
+int gr_protect_significant(double mean, double ci);
 
 /* Plan the protection of scenario s with catalogue c (NULL: built-in) and
  * options opt (NULL: defaults). s is read only (its own protection levels are

@@ -1192,7 +1192,7 @@ done:
  * ------------------------------------------------------------------------ */
 static const char *threat_name(int t)
 {
-    return t == GR_THREAT_DRONE ? "drone" : t == GR_THREAT_CRUISE ? "cruise" : "ballistic";
+    return t == GR_THREAT_DRONE ? "drone" : t == GR_THREAT_CRUISE ? "cruise" : t == GR_THREAT_DECOY ? "decoy" : "ballistic";
 }
 
 /* The cause column of the CLI's events.csv. */

@@ -104,7 +104,7 @@ static void element_name(char *buf, size_t len, const gr_grid *g, int kind, int 
 
 static const char *threat_name(int t)
 {
-    return t == GR_THREAT_DRONE ? "drone" : t == GR_THREAT_CRUISE ? "cruise" : "ballistic";
+    return t == GR_THREAT_DRONE ? "drone" : t == GR_THREAT_CRUISE ? "cruise" : t == GR_THREAT_DECOY ? "decoy" : "ballistic";
 }
 
 static const char *cause_name(const gr_campaign_event *e)

@@ -45,6 +45,8 @@ static void protect_help(FILE *f)
           "  --no-rules          skip the simple rules\n"
           "  --validate V        also judge the plan and the rules' purchases on V fresh runs\n"
           "                      (runs R+1 .. R+V, not used to choose them): out of sample\n"
+          "  --adaptive          also judge them against the adaptive attacker (it sees the\n"
+          "                      protection and re-plans each night; same runs, all simulated)\n"
           "  --out DIR           output directory (default: a new protect-out-DATE-TIME)\n"
           "  --overlay FILE      with CASE: its scenario overlay (default: built)\n"
           CLI_HELP_FORCE
@@ -176,6 +178,8 @@ static json_t *step_json(const gr_protect_step *s, int rank)
     json_object_set_new(o, "cost", cli_json_num(s->cost));
     json_object_set_new(o, "benefit", cli_json_num(s->benefit));
     json_object_set_new(o, "benefit_ci", cli_json_num(s->benefit_ci));
+    json_object_set_new(o, "significant",
+                        json_boolean(gr_protect_significant(s->benefit, s->benefit_ci)));
     json_object_set_new(o, "cumulative_cost", cli_json_num(s->cum_cost));
     json_object_set_new(o, "cumulative_benefit", cli_json_num(s->cum_benefit));
     json_object_set_new(o, "cumulative_benefit_ci", cli_json_num(s->cum_benefit_ci));
@@ -219,6 +223,8 @@ static json_t *summary_json(const gr_campaign_scenario *s, const gr_protect_cost
     json_object_set_new(root, "objective_plan", cli_json_num(r->obj_plan));
     json_object_set_new(root, "benefit", cli_json_num(r->benefit));
     json_object_set_new(root, "benefit_ci", cli_json_num(r->benefit_ci));
+    json_object_set_new(root, "significant",
+                        json_boolean(gr_protect_significant(r->benefit, r->benefit_ci)));
     if (r->validate_runs > 0) {
         json_t *v = json_object();
         json_object_set_new(v, "runs", json_integer(r->validate_runs));
@@ -228,6 +234,16 @@ static json_t *summary_json(const gr_campaign_scenario *s, const gr_protect_cost
         json_object_set_new(v, "benefit", cli_json_num(r->val_benefit));
         json_object_set_new(v, "benefit_ci", cli_json_num(r->val_benefit_ci));
         json_object_set_new(root, "validation", v);
+    }
+    if (isfinite(r->adv_benefit)) {
+        json_t *v = json_object();
+        json_object_set_new(v, "objective_none", cli_json_num(r->adv_obj_none));
+        json_object_set_new(v, "objective_plan", cli_json_num(r->adv_obj_plan));
+        json_object_set_new(v, "benefit", cli_json_num(r->adv_benefit));
+        json_object_set_new(v, "benefit_ci", cli_json_num(r->adv_benefit_ci));
+        json_object_set_new(v, "significant",
+                            json_boolean(gr_protect_significant(r->adv_benefit, r->adv_benefit_ci)));
+        json_object_set_new(root, "adaptive", v);
     }
     json_t *plan = json_array();
     for (int k = 0; k < r->nplan; k++)
@@ -244,6 +260,10 @@ static json_t *summary_json(const gr_campaign_scenario *s, const gr_protect_cost
         json_object_set_new(o, "benefit_ci", cli_json_num(u->benefit_ci));
         json_object_set_new(o, "plan_gain", cli_json_num(u->plan_gain));
         json_object_set_new(o, "plan_gain_ci", cli_json_num(u->plan_gain_ci));
+        json_object_set_new(o, "benefit_significant",
+                            json_boolean(gr_protect_significant(u->benefit, u->benefit_ci)));
+        json_object_set_new(o, "plan_gain_significant",
+                            json_boolean(gr_protect_significant(u->plan_gain, u->plan_gain_ci)));
         if (r->validate_runs > 0) {
             json_t *v = json_object();
             json_object_set_new(v, "benefit_vs_none", cli_json_num(u->val_benefit));
@@ -251,6 +271,14 @@ static json_t *summary_json(const gr_campaign_scenario *s, const gr_protect_cost
             json_object_set_new(v, "plan_gain", cli_json_num(u->val_plan_gain));
             json_object_set_new(v, "plan_gain_ci", cli_json_num(u->val_plan_gain_ci));
             json_object_set_new(o, "validation", v);
+        }
+        if (isfinite(r->adv_benefit)) {
+            json_t *v = json_object();
+            json_object_set_new(v, "benefit_vs_none", cli_json_num(u->adv_benefit));
+            json_object_set_new(v, "benefit_ci", cli_json_num(u->adv_benefit_ci));
+            json_object_set_new(v, "plan_gain", cli_json_num(u->adv_plan_gain));
+            json_object_set_new(v, "plan_gain_ci", cli_json_num(u->adv_plan_gain_ci));
+            json_object_set_new(o, "adaptive", v);
         }
         json_t *st = json_array();
         for (int j = 0; j < u->nsteps; j++)
@@ -325,6 +353,12 @@ static json_t *summary_json(const gr_campaign_scenario *s, const gr_protect_cost
     return root;
 }
 
+/* " (n.s.)" after a figure whose 95 % interval includes 0. */
+static const char *ns(double mean, double ci)
+{
+    return gr_protect_significant(mean, ci) ? "" : " (n.s.)";
+}
+
 static void print_table(FILE *f, const gr_campaign_scenario *s, const gr_protect_costs *c,
                         const gr_protect_result *r, const char *dir, int threads)
 {
@@ -344,15 +378,17 @@ static void print_table(FILE *f, const gr_campaign_scenario *s, const gr_protect
     for (int k = 0; k < r->nplan; k++) {
         const gr_protect_step *p = &r->plan[k];
         char b[64];
-        snprintf(b, sizeof b, "%.4g +- %.3g", p->benefit, p->benefit_ci);
+        snprintf(b, sizeof b, "%.4g +- %.3g%s", p->benefit, p->benefit_ci, ns(p->benefit, p->benefit_ci));
         fprintf(f, "  %4d  %-24.24s %-22.22s %10.4g %22s %10.4g %12.4g\n", k + 1, p->option_name,
                 p->target_name, p->cost, b, p->cum_cost, p->cum_benefit);
     }
     if (r->nplan == 0)
-        fprintf(f, "  (nothing bought: no option fits the budget or helps on these runs)\n");
+        fprintf(f, "  (nothing bought: no option fits the budget or helps significantly on these "
+                   "runs)\n");
     double pct = r->obj_none > 0.0 ? 100.0 * r->benefit / r->obj_none : 0.0;
-    fprintf(f, "\n  plan        spent %.6g of %.6g %s: %.4g +- %.3g %s less (%.1f %%)\n", r->spent,
-            r->budget, cur, r->benefit, r->benefit_ci, obj_unit(r->objective), pct);
+    fprintf(f, "\n  plan        spent %.6g of %.6g %s: %.4g +- %.3g %s less (%.1f %%)%s\n", r->spent,
+            r->budget, cur, r->benefit, r->benefit_ci, obj_unit(r->objective), pct,
+            ns(r->benefit, r->benefit_ci));
     if (r->nrules > 0)
         fprintf(f, "  rules       the same budget on shelters, the same runs:\n");
     for (int k = 0; k < r->nrules; k++) {
@@ -361,10 +397,24 @@ static void print_table(FILE *f, const gr_campaign_scenario *s, const gr_protect
         char relb[32] = "";
         if (isfinite(rel))
             snprintf(relb, sizeof relb, ", %+.0f %%", rel);
-        fprintf(f, "    %-9s spent %8.6g, %2d shelters: benefit %.4g +- %.3g; plan better by "
-                   "%.4g +- %.3g%s\n",
+        fprintf(f, "    %-9s spent %8.6g, %2d shelters: benefit %.4g +- %.3g%s; plan better by "
+                   "%.4g +- %.3g%s%s\n",
                 gr_protect_rule_name(u->rule), u->cost, u->nsteps, u->benefit, u->benefit_ci,
-                u->plan_gain, u->plan_gain_ci, relb);
+                ns(u->benefit, u->benefit_ci), u->plan_gain, u->plan_gain_ci, relb,
+                ns(u->plan_gain, u->plan_gain_ci));
+    }
+    if (isfinite(r->adv_benefit)) {
+        fprintf(f, "  adaptive    the same runs against the adaptive attacker: baseline %.6g, plan "
+                   "%.4g +- %.3g less%s (fixed targets: %.4g +- %.3g)\n",
+                r->adv_obj_none, r->adv_benefit, r->adv_benefit_ci,
+                ns(r->adv_benefit, r->adv_benefit_ci), r->benefit, r->benefit_ci);
+        for (int k = 0; k < r->nrules; k++) {
+            const gr_protect_rule *u = &r->rules[k];
+            fprintf(f, "    %-9s benefit %.4g +- %.3g%s; plan better by %.4g +- %.3g%s\n",
+                    gr_protect_rule_name(u->rule), u->adv_benefit, u->adv_benefit_ci,
+                    ns(u->adv_benefit, u->adv_benefit_ci), u->adv_plan_gain, u->adv_plan_gain_ci,
+                    ns(u->adv_plan_gain, u->adv_plan_gain_ci));
+        }
     }
     if (r->validate_runs > 0) {
         fprintf(f, "  validation  %d fresh runs (not used to choose): plan %.4g +- %.3g less\n",
@@ -417,6 +467,7 @@ int cmd_protect(int argc, char **argv, gr_mpi *mpi)
         CLI_OPT_THREADS(threads),
         {"no-rules", CLI_FLAG, &no_rules, 1, 0, 0, NULL},
         {"validate", CLI_INT, &validate, 0, 0, 1000000, NULL},
+        {"adaptive", CLI_FLAG, &opt.adaptive, 1, 0, 0, NULL},
         CLI_OPT_OUT(out_dir),
         CLI_OPT_OVERLAY(overlay_s),
         CLI_OPT_FORCE(force),

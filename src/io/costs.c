@@ -140,7 +140,7 @@ static int read_shelter(jr *r, const json_t *o, const char *path, gr_protect_opt
     static const char *const tk[] = {"drone", "cruise", "ballistic", NULL};
     if ((st = jr_keys(r, eff, p, tk)))
         return st;
-    for (int t = 0; t < GR_THREAT_NTYPES; t++)
+    for (int t = 0; t < GR_THREAT_DECOY; t++) /* decoys do no damage */
         if ((st = jr_num(r, eff, p, threat_names[t], 1, 0.0, 1.0, &op->effect[t])))
             return st;
     return GR_OK;

@@ -51,7 +51,9 @@ static const char default_json[] =
     "    \"ballistic\": {\"speed_kmh\": 3000, \"p_ew\": 0, \"engage_min\": 0.25,\n"
     "      \"p_damage\": {\"subEHV\": 0.85, \"subHV\": 0.9, \"subMV\": 0.9, \"line\": 0.6,\n"
     "        \"nuclear\": 0, \"thermal\": 0.75, \"chp\": 0.75, \"hydro\": 0.5, \"gas\": 0.75,\n"
-    "        \"wind\": 0.8, \"solar\": 0.8, \"other\": 0.75}}\n"
+    "        \"wind\": 0.8, \"solar\": 0.8, \"other\": 0.75}},\n"
+    "    \"decoy\": {\"speed_kmh\": 160, \"p_ew\": 0.30, \"engage_min\": 3, \"altitude_m\": 500,\n"
+    "      \"decoy\": true}\n"
     "  },\n"
     "  \"p_switchyard\": 0.2,\n"
     "  \"schedule\": [\n"
@@ -66,7 +68,7 @@ static const char default_json[] =
     "      {\"time_h\": 8.5, \"spread_h\": 0.4, \"counts\": {\"cruise\": 4},\n"
     "       \"launch\": [{\"x_km\": 1200, \"y_km\": 350, \"radius_km\": 100}]}]},\n"
     "    {\"name\": \"massive combined strike\", \"nights\": [2, 9, 16, 23, 30], \"waves\": [\n"
-    "      {\"time_h\": 2.0, \"spread_h\": 1.5, \"counts\": {\"drone\": 150},\n"
+    "      {\"time_h\": 2.0, \"spread_h\": 1.5, \"counts\": {\"drone\": 150, \"decoy\": 50},\n"
     "       \"launch\": [{\"x_km\": 650, \"y_km\": 250, \"radius_km\": 60, \"share\": 2},\n"
     "                  {\"x_km\": 300, \"y_km\": 650, \"radius_km\": 60, \"share\": 1}]},\n"
     "      {\"time_h\": 8.5, \"spread_h\": 0.4, \"counts\": {\"cruise\": 10},\n"
@@ -75,17 +77,27 @@ static const char default_json[] =
     "       \"launch\": [{\"x_km\": 650, \"y_km\": 150, \"radius_km\": 30}]}]}\n"
     "  ],\n"
     "  \"air_defence\": {\n"
-    "    \"detect_km\": 0,\n"
-    "    \"default\": {\"channels\": 4, \"stock\": 40, \"stock_max\": 60, \"resupply\": 8,\n"
+    "    \"model\": \"layered\",\n"
+    "    \"default\": {\"kind\": \"area\", \"channels\": 4, \"stock\": 40, \"stock_max\": 60,\n"
+    "      \"resupply\": 40, \"resupply_days\": 7, \"radar_h_m\": 10, \"reaction_min\": 1,\n"
+    "      \"reload_min\": 0.5,\n"
     "      \"pk\": {\"drone\": 0.6, \"cruise\": 0.65, \"ballistic\": 0.15},\n"
     "      \"shots\": {\"drone\": 1, \"cruise\": 2, \"ballistic\": 2}, \"shoot_look_shoot\": true},\n"
     "    \"zones\": [\n"
-    "      {\"zone\": 0, \"channels\": 8, \"stock\": 120, \"stock_max\": 160, \"resupply\": 20,\n"
+    "      {\"zone\": 0, \"kind\": \"area\", \"channels\": 8, \"stock\": 120, \"stock_max\": 160,\n"
+    "       \"resupply\": 100, \"resupply_days\": 7, \"radar_h_m\": 10, \"reaction_min\": 1,\n"
+    "       \"reload_min\": 0.5,\n"
     "       \"pk\": {\"drone\": 0.75, \"cruise\": 0.75, \"ballistic\": 0.6},\n"
     "       \"shots\": {\"drone\": 1, \"cruise\": 2, \"ballistic\": 2}, \"shoot_look_shoot\": true},\n"
-    "      {\"name\": \"mobile fire groups\", \"x_km\": 200, \"y_km\": 200, \"radius_km\": 300,\n"
-    "       \"channels\": 24, \"stock\": 5000, \"stock_max\": 5000, \"resupply\": 5000,\n"
-    "       \"pk\": {\"drone\": 0.72, \"cruise\": 0.55, \"ballistic\": 0},\n"
+    "      {\"name\": \"mobile fire groups east\", \"kind\": \"mobile\", \"x_km\": 430, \"y_km\": 250,\n"
+    "       \"radius_km\": 70, \"channels\": 4, \"stock\": 200, \"stock_max\": 200, \"resupply\": 150,\n"
+    "       \"resupply_days\": 7, \"radar_h_m\": 0, \"reaction_min\": 2,\n"
+    "       \"pk\": {\"drone\": 0.6, \"cruise\": 0.3, \"ballistic\": 0},\n"
+    "       \"shots\": {\"drone\": 1, \"cruise\": 1, \"ballistic\": 1}, \"shoot_look_shoot\": false},\n"
+    "      {\"name\": \"mobile fire groups north\", \"kind\": \"mobile\", \"x_km\": 290, \"y_km\": 430,\n"
+    "       \"radius_km\": 70, \"channels\": 4, \"stock\": 200, \"stock_max\": 200, \"resupply\": 150,\n"
+    "       \"resupply_days\": 7, \"radar_h_m\": 0, \"reaction_min\": 2,\n"
+    "       \"pk\": {\"drone\": 0.6, \"cruise\": 0.3, \"ballistic\": 0},\n"
     "       \"shots\": {\"drone\": 1, \"cruise\": 1, \"ballistic\": 1}, \"shoot_look_shoot\": false}\n"
     "    ]\n"
     "  },\n"
@@ -244,7 +256,8 @@ static int read_grid(jr *r, const json_t *root, const char *base_dir, gr_campaig
     return GR_OK;
 }
 
-static const char *const type_fields[] = {"speed_kmh", "p_ew", "engage_min", "p_damage", NULL};
+static const char *const type_fields[] = {"speed_kmh", "p_ew", "engage_min", "p_damage",
+                                           "altitude_m", "decoy", NULL};
 
 static int read_types(jr *r, const json_t *root, gr_campaign_scenario *s)
 {
@@ -267,7 +280,8 @@ static int read_types(jr *r, const json_t *root, gr_campaign_scenario *s)
             (st = jr_num(r, o, p, "speed_kmh", 0, 1.0, 1e5, &s->types[t].speed_kmh)) ||
             (st = jr_num(r, o, p, "p_ew", 0, 0.0, 1.0, &s->types[t].p_ew)) ||
             (st = jr_num(r, o, p, "engage_min", 0, 0.0, 1440.0, &s->types[t].engage_min)) ||
-            (st = sc_class_map(r, o, p, "p_damage", s, 0.0, 1.0, s->p_damage[t])))
+            (st = sc_class_map(r, o, p, "p_damage", s, 0.0, 1.0, s->p_damage[t])) ||
+            (st = sc_read_type_route(r, o, p, &s->types[t])))
             return st;
     }
     return GR_OK;
@@ -275,7 +289,7 @@ static int read_types(jr *r, const json_t *root, gr_campaign_scenario *s)
 
 static const char *const plan_fields[] = {"name", "every", "first", "nights", "waves", NULL};
 static const char *const wave_fields[] = {"time_h", "spread_h", "counts", "launch", NULL};
-static const char *const launch_fields[] = {"x_km", "y_km", "radius_km", "share", NULL};
+static const char *const launch_fields[] = {"x_km", "y_km", "radius_km", "share", "via", NULL};
 
 static int read_wave(jr *r, const json_t *o, const char *p, gr_wave *w)
 {
@@ -313,7 +327,8 @@ static int read_wave(jr *r, const json_t *o, const char *p, gr_wave *w)
             (st = jr_num(r, a, e, "x_km", 1, -1e5, 1e5, &la->x_km)) ||
             (st = jr_num(r, a, e, "y_km", 1, -1e5, 1e5, &la->y_km)) ||
             (st = jr_num(r, a, e, "radius_km", 0, 0.0, 1e4, &la->radius_km)) ||
-            (st = jr_num(r, a, e, "share", 0, 1e-9, 1e9, &la->share)))
+            (st = jr_num(r, a, e, "share", 0, 1e-9, 1e9, &la->share)) ||
+            (st = sc_read_via(r, a, e, la)))
             return st;
     }
     return GR_OK;

@@ -54,7 +54,8 @@ int sc_dup(jr *r, const char *src, char **dst)
 
 const char *sc_threat_name(int t)
 {
-    static const char *const names[GR_THREAT_NTYPES] = {"drone", "cruise", "ballistic"};
+    static const char *const names[GR_THREAT_NTYPES] = {"drone", "cruise", "ballistic",
+                                                         "decoy"};
     return t >= 0 && t < GR_THREAT_NTYPES ? names[t] : "?";
 }
 
@@ -215,5 +216,41 @@ int sc_array(jr *r, const json_t *obj, const char *path, const char *key, int re
     *n = json_array_size(*arr);
     if (*n > 10000000u)
         return jr_fail(r, p, "too many entries");
+    return GR_OK;
+}
+
+/* The layered model's threat-type fields (altitude_m, decoy) of entry o at p
+ * into ty (docs/scenario.md). */
+int sc_read_type_route(jr *r, const json_t *o, const char *p, gr_threat_type *ty)
+{
+    int st = jr_num(r, o, p, "altitude_m", 0, 0.0, 1e6, &ty->altitude_m);
+    if (!st)
+        st = sc_boolean(r, o, p, "decoy", &ty->decoy);
+    return st;
+}
+
+/* The waypoints ("via": [{"x_km", "y_km"}, ...], at most GR_VIA_MAX) of
+ * launch area o at p into la. */
+int sc_read_via(jr *r, const json_t *o, const char *p, gr_launch_area *la)
+{
+    static const char *const via_fields[] = {"x_km", "y_km", NULL};
+    const json_t *arr;
+    size_t n;
+    char q[PATHLEN], e[PATHLEN];
+    int st = sc_array(r, o, p, "via", 0, &arr, &n);
+    if (st || !arr)
+        return st;
+    jr_key_path(q, p, "via");
+    if (n > GR_VIA_MAX)
+        return jr_fail(r, q, "at most %d waypoints, found %zu", GR_VIA_MAX, n);
+    for (size_t j = 0; j < n; j++) {
+        const json_t *a = json_array_get(arr, j);
+        jr_index_path(e, q, j);
+        if ((st = jr_keys(r, a, e, via_fields)) ||
+            (st = jr_num(r, a, e, "x_km", 1, -1e5, 1e5, &la->via_km[j][0])) ||
+            (st = jr_num(r, a, e, "y_km", 1, -1e5, 1e5, &la->via_km[j][1])))
+            return st;
+    }
+    la->nvia = (int)n;
     return GR_OK;
 }

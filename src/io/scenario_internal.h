@@ -38,6 +38,11 @@ int sc_int_map(jr *r, const json_t *obj, const char *path, const char *key, long
 int sc_array(jr *r, const json_t *obj, const char *path, const char *key, int required,
              const json_t **arr, size_t *n);
 
+/* Threat-type route fields (altitude_m, decoy) and a launch area's
+ * waypoints ("via"), read by scenario.c (scenario_fields.c). */
+int sc_read_type_route(jr *r, const json_t *o, const char *p, gr_threat_type *ty);
+int sc_read_via(jr *r, const json_t *o, const char *p, gr_launch_area *la);
+
 /* Sections read after the grid and its asset table exist (scenario_sections.c). */
 int sc_read_air_defence(jr *r, const json_t *root, gr_campaign_scenario *s);
 int sc_read_targets(jr *r, const json_t *root, gr_campaign_scenario *s);

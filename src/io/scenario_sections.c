@@ -14,10 +14,24 @@
 
 #define PATHLEN JR_PATHLEN
 
-static const char *const ad_fields[] = {"detect_km", "default", "zones", NULL};
+static const char *const ad_fields[] = {"model", "detect_km", "default", "zones", NULL};
 static const char *const sys_fields[] = {"zone", "name", "x_km", "y_km", "radius_km",
                                          "channels", "stock", "stock_max", "resupply", "pk",
-                                         "shots", "shoot_look_shoot", NULL};
+                                         "shots", "shoot_look_shoot", "kind", "radar_h_m",
+                                         "reaction_min", "reload_min", "resupply_days", NULL};
+
+static const char *ad_model_name(int k) { return k == 0 ? "target" : k == 1 ? "layered" : "?"; }
+static const char *ad_kind_name(int k)
+{
+    return k == GR_AD_AREA ? "area" : k == GR_AD_POINT ? "point" : k == GR_AD_MOBILE ? "mobile" : "?";
+}
+
+static int read_kind(jr *r, const char *p, const char *kind, gr_ad_zone *z)
+{
+    char q[PATHLEN];
+    jr_key_path(q, p, "kind");
+    return jr_name_in(r, q, kind, 3, ad_kind_name, "air-defence kind", &z->kind);
+}
 
 /* The system fields of a zone entry (or of "default") into z. */
 static int read_system(jr *r, const json_t *o, const char *p, gr_ad_zone *z)
@@ -26,6 +40,11 @@ static int read_system(jr *r, const json_t *o, const char *p, gr_ad_zone *z)
     double pk[GR_THREAT_NTYPES];
     for (int t = 0; t < GR_THREAT_NTYPES; t++)
         pk[t] = z->pk[t];
+    /* decoys look like drones: without their own pk and shots, the drone's */
+    pk[GR_THREAT_DECOY] = -1.0;
+    int shots_decoy = z->shots[GR_THREAT_DECOY];
+    z->shots[GR_THREAT_DECOY] = -1;
+    const char *kind = NULL;
     z->stock_max = -1;
     if ((st = jr_integer(r, o, p, "channels", 0, 0, 100000, &z->channels)) ||
         (st = jr_integer(r, o, p, "stock", 0, 0, 100000000, &z->stock)) ||
@@ -34,8 +53,18 @@ static int read_system(jr *r, const json_t *o, const char *p, gr_ad_zone *z)
         (st = sc_name_map(r, o, p, "pk", GR_THREAT_NTYPES, sc_threat_name, "threat type", 0.0, 1.0,
                        pk)) ||
         (st = sc_int_map(r, o, p, "shots", 1, 100, z->shots)) ||
-        (st = sc_boolean(r, o, p, "shoot_look_shoot", &z->shoot_look_shoot)))
+        (st = sc_boolean(r, o, p, "shoot_look_shoot", &z->shoot_look_shoot)) ||
+        (st = sc_string(r, o, p, "kind", 0, &kind)) ||
+        (kind && (st = read_kind(r, p, kind, z))) ||
+        (st = jr_num(r, o, p, "radar_h_m", 0, 0.0, 1e5, &z->radar_h_m)) ||
+        (st = jr_num(r, o, p, "reaction_min", 0, 0.0, 1440.0, &z->reaction_min)) ||
+        (st = jr_num(r, o, p, "reload_min", 0, 0.0, 1440.0, &z->reload_min)) ||
+        (st = jr_integer(r, o, p, "resupply_days", 0, 0, 1000, &z->resupply_days)))
         return st;
+    if (pk[GR_THREAT_DECOY] < 0.0)
+        pk[GR_THREAT_DECOY] = json_object_get(o, "pk") ? pk[GR_THREAT_DRONE] : z->pk[GR_THREAT_DECOY];
+    if (z->shots[GR_THREAT_DECOY] < 0)
+        z->shots[GR_THREAT_DECOY] = json_object_get(o, "shots") ? z->shots[GR_THREAT_DRONE] : shots_decoy;
     for (int t = 0; t < GR_THREAT_NTYPES; t++)
         z->pk[t] = pk[t];
     stock_max_seen = z->stock_max >= 0;
@@ -55,6 +84,20 @@ static void system_default(gr_ad_zone *z)
     for (int t = 0; t < GR_THREAT_NTYPES; t++)
         z->shots[t] = 1;
     z->shoot_look_shoot = 1;
+    z->radar_h_m = 10.0;     /* a mast-mounted search radar (docs/threats.md) */
+    z->reaction_min = 1.0;
+    z->reload_min = 0.0;
+    z->resupply_days = 1;
+}
+
+static int read_model(jr *r, const json_t *v, gr_campaign_scenario *s)
+{
+    const char *m = NULL;
+    int st = sc_string(r, v, "$.air_defence", "model", 0, &m);
+    if (!st && m)
+        st = jr_name_in(r, "$.air_defence.model", m, 2, ad_model_name, "air-defence model",
+                        &s->ad_model);
+    return st;
 }
 
 int sc_read_air_defence(jr *r, const json_t *root, gr_campaign_scenario *s)
@@ -72,13 +115,16 @@ int sc_read_air_defence(jr *r, const json_t *root, gr_campaign_scenario *s)
     if (v) {
         if ((st = jr_keys(r, v, "$.air_defence", ad_fields)) ||
             (st = jr_num(r, v, "$.air_defence", "detect_km", 0, 0.0, 1e5, &s->detect_km)) ||
+            (st = read_model(r, v, s)) ||
             (st = jr_field(r, v, "$.air_defence", "default", 0, &dv)) ||
             (st = sc_array(r, v, "$.air_defence", "zones", 0, &arr, &n)))
             return st;
         if (dv) {
             static const char *const def_fields[] = {"channels", "stock", "stock_max",
                                                      "resupply", "pk", "shots",
-                                                     "shoot_look_shoot", NULL};
+                                                     "shoot_look_shoot", "kind", "radar_h_m",
+                                                     "reaction_min", "reload_min",
+                                                     "resupply_days", NULL};
             if ((st = jr_keys(r, dv, "$.air_defence.default", def_fields)) ||
                 (st = read_system(r, dv, "$.air_defence.default", &def)))
                 return st;
@@ -187,12 +233,13 @@ done:
 
 static const char *policy_name(int k)
 {
-    static const char *const names[] = {"capacity", "worst", "list"};
-    return k >= 0 && k < 3 ? names[k] : "?";
+    static const char *const names[] = {"capacity", "worst", "list", "adaptive"};
+    return k >= 0 && k < 4 ? names[k] : "?";
 }
 
 
-static const char *const target_fields[] = {"policy", "salvo", "class_weight", "assets", NULL};
+static const char *const target_fields[] = {"policy", "salvo", "class_weight", "assets",
+                                            "adaptive_evaluations", NULL};
 static const char *const tlist_fields[] = {"asset", "weight", NULL};
 
 /* An asset name into its index. */
@@ -224,8 +271,10 @@ int sc_read_targets(jr *r, const json_t *root, gr_campaign_scenario *s)
         return st;
     if ((st = jr_keys(r, v, "$.targets", target_fields)) ||
         (st = sc_string(r, v, "$.targets", "policy", 0, &pol)) ||
-        (pol && (st = jr_name_in(r, "$.targets.policy", pol, 3, policy_name, "policy",
+        (pol && (st = jr_name_in(r, "$.targets.policy", pol, 4, policy_name, "policy",
                               &s->target_policy))) ||
+        (st = jr_integer(r, v, "$.targets", "adaptive_evaluations", 0, 1, 100000,
+                         &s->adaptive_evals)) ||
         (st = sc_int_map(r, v, "$.targets", "salvo", 1, 1000, s->salvo)) ||
         (st = sc_class_map(r, v, "$.targets", "class_weight", s, 0.0, 1e6,
                            s->class_weight)) ||

@@ -1,5 +1,6 @@
-/* campaign_attack.c — a night's attack: threats launched wave by wave from their launch areas, targets by policy (capacity, worst case, list), one air defence engagement (gr_ad_engage), each wave's effect hour, and the hits in arrival order turned into damage. */
+/* campaign_attack.c — a night's attack: threats launched wave by wave from their launch areas, targets by policy (capacity, worst case, list, adaptive), one air defence engagement (gr_ad_engage, or gr_ad_engage_layered along the routes), each wave's effect hour, and the hits in arrival order turned into damage. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/campaign_internal.h"
@@ -51,21 +52,22 @@ static double entry_fraction(double px, double py, double qx, double qy, double 
 
 /* Target of the next salvo under the scenario's policy. used[] marks assets
  * already chosen in this batch (drawn without replacement while possible). */
-static int next_target(camp_run *w, unsigned char *used, int *rank_pos)
+static int next_target(camp_run *w, unsigned char *used, int *rank_pos, const int *rank,
+                       int nrank)
 {
     const camp_model *m = w->m;
     const gr_campaign_scenario *s = m->s;
     const gr_campaign_assets *as = &s->assets;
-    if (s->target_policy == GR_TARGET_WORST) {
+    if (s->target_policy == GR_TARGET_WORST || s->target_policy == GR_TARGET_ADAPTIVE) {
         for (int pass = 0; pass < 2; pass++) {
-            while (*rank_pos < m->nrank) {
-                int a = m->rank[(*rank_pos)++];
+            while (*rank_pos < nrank) {
+                int a = rank[(*rank_pos)++];
                 if (pass == 1 || !camp_asset_dead(w, a))
                     return a;
             }
             *rank_pos = 0;
         }
-        return m->nrank > 0 ? m->rank[0] : -1;
+        return nrank > 0 ? rank[0] : -1;
     }
     int n = s->target_policy == GR_TARGET_LIST ? s->ntarget : as->n;
     for (int pass = 0; pass < 2; pass++) {
@@ -108,6 +110,127 @@ static int next_target(camp_run *w, unsigned char *used, int *rank_pos)
     return -1;
 }
 
+/* ------------------------------------------------------------------------
+ * The adaptive attacker (GR_TARGET_ADAPTIVE): the defender's worst case, as
+ * the interdiction literature takes it (Salmeron, Wood & Baldick, "Analysis
+ * of electric grid security under terrorist threat", IEEE Trans. Power Syst.
+ * 19(2), 2004; Brown, Carlyle, Salmeron & Wood, "Defending critical
+ * infrastructure", Interfaces 36(6), 2006). Each night, from what it can
+ * observe: first the assets whose damage has been repaired (back in service:
+ * re-strike), then a greedy interdiction on today's damage: the
+ * adaptive_evals eligible, not wholly damaged assets with the largest
+ * loss_mw x (1 - protection) are evaluated by the shedding LP (today's
+ * damage plus the asset lost whole) and ranked by the load it sheds beyond
+ * today's x (1 - its visible protection). Ties by index; no random draw, so
+ * the ranking is the same for any thread count.
+ * ------------------------------------------------------------------------ */
+#define ADAPTIVE_EVALS_DEFAULT 16
+
+typedef struct keyed {
+    double key;
+    int a;
+} keyed;
+
+static int cmp_keyed(const void *x, const void *y)
+{
+    const keyed *p = x, *q = y;
+    if (p->key != q->key)
+        return p->key > q->key ? -1 : 1;
+    return (p->a > q->a) - (p->a < q->a);
+}
+
+/* Served load at the high level (pu) of an entry. */
+static double served_pu(const camp_model *m, const camp_entry *e)
+{
+    double sum = 0.0;
+    for (int b = 0; b < m->nb; b++)
+        if (m->g0->pd[b] > 0.0)
+            sum += m->g0->pd[b] * e->f_hi[b];
+    return sum;
+}
+
+/* The night's ranking into rank (assets.n), its length into *nrank. */
+static int adaptive_rank(camp_run *w, int *rank, int *nrank)
+{
+    const camp_model *m = w->m;
+    const gr_campaign_scenario *s = m->s;
+    const gr_campaign_assets *as = &s->assets;
+    int n = as->n, st = GR_OK, nk = 0, nc = 0, nr = 0;
+    unsigned char *flag = gr_calloc((size_t)n + 1, 1); /* 1: has repaired damage, 2: damaged now */
+    keyed *cand = gr_malloc(((size_t)n + 1) * sizeof *cand);
+    keyed *rep = gr_malloc(((size_t)n + 1) * sizeof *rep);
+    double *val = gr_malloc(((size_t)n + 1) * sizeof *val);
+    int maxel = 0;
+    for (int a = 0; a < n; a++)
+        if (as->elem_ptr[a + 1] - as->elem_ptr[a] > maxel)
+            maxel = as->elem_ptr[a + 1] - as->elem_ptr[a];
+    int *key = gr_malloc(((size_t)w->nd + (size_t)maxel + 1) * sizeof *key);
+    if (!flag || !cand || !rep || !val || !key) {
+        st = gr_error_set(w->err, GR_ENOMEM, "out of memory in the campaign");
+        goto out;
+    }
+    for (int i = 0; i < w->nd; i++) {
+        const camp_dmg *d = &w->d[i];
+        flag[d->asset] |= d->done == 1 ? 1 : 2;
+        if (d->active && !d->done)
+            key[nk++] = d->kind << 28 | d->index;
+    }
+    for (int a = 0; a < n; a++) {
+        val[a] = as->loss_mw[a] * (1.0 - as->protection[a]);
+        if (s->class_weight[as->cls[a]] > 0.0 && !camp_asset_dead(w, a))
+            cand[nc++] = (keyed){val[a], a};
+    }
+    qsort(cand, (size_t)nc, sizeof *cand, cmp_keyed);
+    int evals = s->adaptive_evals > 0 ? s->adaptive_evals : ADAPTIVE_EVALS_DEFAULT;
+    if (evals > nc)
+        evals = nc;
+    const camp_entry *cur = NULL;
+    if (evals > 0 && (st = camp_current_state(w, &cur)))
+        goto out;
+    double served0 = evals > 0 ? served_pu(m, cur) : 0.0;
+    for (int k = 0; k < evals; k++) {
+        int a = cand[k].a, nkey = nk;
+        for (int j = as->elem_ptr[a]; j < as->elem_ptr[a + 1]; j++)
+            key[nkey++] = as->elem_kind[j] << 28 | as->elem_index[j];
+        camp_entry e;
+        memset(&e, 0, sizeof e);
+        e.nkey = nkey;
+        e.key = gr_malloc((size_t)nkey * sizeof(int) + 1);
+        if (!e.key) {
+            st = gr_error_set(w->err, GR_ENOMEM, "out of memory in the campaign");
+            goto out;
+        }
+        memcpy(e.key, key, (size_t)nkey * sizeof(int));
+        st = camp_entry_solve(m, w->g, &e, NULL, &w->lp_solves, w->err);
+        if (!st)
+            val[a] = fmax(0.0, served0 - served_pu(m, &e)) * m->base * (1.0 - as->protection[a]);
+        camp_entry_free(&e);
+        if (st)
+            goto out;
+        cand[k].key = val[a];
+    }
+    /* re-strikes: repaired and not damaged now, by value */
+    int nrep = 0;
+    for (int a = 0; a < n; a++)
+        if (flag[a] == 1 && s->class_weight[as->cls[a]] > 0.0)
+            rep[nrep++] = (keyed){val[a], a};
+    qsort(rep, (size_t)nrep, sizeof *rep, cmp_keyed);
+    qsort(cand, (size_t)evals, sizeof *cand, cmp_keyed);
+    for (int k = 0; k < nrep; k++)
+        rank[nr++] = rep[k].a;
+    for (int k = 0; k < evals; k++)
+        if (flag[cand[k].a] != 1)
+            rank[nr++] = cand[k].a;
+out:
+    *nrank = nr;
+    gr_free(flag);
+    gr_free(cand);
+    gr_free(rep);
+    gr_free(val);
+    gr_free(key);
+    return st;
+}
+
 static int cmp_arrival(const void *a, const void *b, const camp_thr *t)
 {
     int i = *(const int *)a, j = *(const int *)b;
@@ -146,6 +269,21 @@ int camp_attack(camp_run *w, int night, const gr_night_plan *pl, camp_wave_fx *f
     unsigned char *used = gr_calloc((size_t)as->n + 1, 1);
     if (!used)
         return gr_error_set(w->err, GR_ENOMEM, "out of memory in the campaign");
+    const int *rank = m->rank;
+    int nrank = m->nrank, *arank = NULL;
+    if (s->target_policy == GR_TARGET_ADAPTIVE) {
+        arank = gr_malloc(((size_t)as->n + 1) * sizeof *arank);
+        if (!arank) {
+            gr_free(used);
+            return gr_error_set(w->err, GR_ENOMEM, "out of memory in the campaign");
+        }
+        if ((st = adaptive_rank(w, arank, &nrank))) {
+            gr_free(used);
+            gr_free(arank);
+            return st;
+        }
+        rank = arank;
+    }
     w->nt = 0;
     double x0 = -s->detect_km, x1 = ov->width_km + s->detect_km;
     double y0 = -s->detect_km, y1 = ov->height_km + s->detect_km;
@@ -162,7 +300,7 @@ int camp_attack(camp_run *w, int night, const gr_night_plan *pl, camp_wave_fx *f
             memset(used, 0, (size_t)as->n);
             for (int i = 0; i < n; i++) {
                 if (i % salvo == 0)
-                    a = next_target(w, used, &rank_pos);
+                    a = next_target(w, used, &rank_pos, rank, nrank);
                 if (a < 0)
                     break;
                 /* launch point */
@@ -183,12 +321,13 @@ int camp_attack(camp_run *w, int night, const gr_night_plan *pl, camp_wave_fx *f
                 double off = wv->spread_h * (2.0 * gr_rng_uniform(&w->rng) - 1.0);
                 double launch = t0 + fmax(0.0, wv->time_h + off);
                 double fr = entry_fraction(lx, ly, tx, ty2, x0, x1, y0, y1);
-                camp_thr t = {wi, ty, a, launch, launch + fly, launch + fr * fly};
+                camp_thr t = {wi, ty, a, launch, launch + fly, launch + fr * fly, lx, ly, la};
                 if (push_threat(w, t)) {
                     gr_free(used);
+                    gr_free(arank);
                     return gr_error_set(w->err, GR_ENOMEM, "out of memory in the campaign");
                 }
-                if (ty == GR_THREAT_DRONE)
+                if (ty == GR_THREAT_DRONE || ty == GR_THREAT_DECOY)
                     nr->drones++;
                 else
                     nr->missiles++;
@@ -197,6 +336,7 @@ int camp_attack(camp_run *w, int night, const gr_night_plan *pl, camp_wave_fx *f
         }
     }
     gr_free(used);
+    gr_free(arank);
     int nt = w->nt;
     for (int i = 0; i < nt; i++) {
         const camp_thr *t = &w->t[i];
@@ -207,9 +347,25 @@ int camp_attack(camp_run *w, int night, const gr_night_plan *pl, camp_wave_fx *f
         g->x_km = as->x_km[t->asset];
         g->y_km = as->y_km[t->asset];
         g->target = t->asset;
+        g->launch_h = t->launch_h;
+        g->lx_km = t->lx_km;
+        g->ly_km = t->ly_km;
+        g->nwp = t->la->nvia;
+        g->wp_km = &t->la->via_km[0][0];
     }
-    if (nt > 0 && (st = gr_ad_engage(w->zones, s->nzones, s->types, w->gt, nt, &w->rng, w->err)))
+    if (s->ad_model == GR_AD_MODEL_LAYERED) {
+        /* every zone along the route; warning from the zones' radars */
+        if (nt > 0 &&
+            (st = gr_ad_engage_layered(w->zones, s->nzones, s->types, w->gt, nt, &w->rng, w->err)))
+            return st;
+        for (int i = 0; i < nt; i++) {
+            w->t[i].arrival_h = w->gt[i].arrival_h;
+            w->t[i].detect_h = fmin(w->gt[i].detect_h, w->gt[i].arrival_h);
+        }
+    } else if (nt > 0 &&
+               (st = gr_ad_engage(w->zones, s->nzones, s->types, w->gt, nt, &w->rng, w->err))) {
         return st;
+    }
     /* effect hour of each wave: the boundary nearest its median arrival */
     int *idx = gr_malloc((size_t)(nt + 1) * sizeof(int));
     int *tmp = gr_malloc((size_t)(nt + 1) * sizeof(int));
@@ -285,6 +441,8 @@ int camp_attack(camp_run *w, int night, const gr_night_plan *pl, camp_wave_fx *f
                 nr->ew++;
                 continue;
             }
+            if (s->types[t->type].decoy)
+                continue; /* reached its target and did nothing */
             nr->hits++;
             double p = s->p_damage[t->type][as->cls[a]] * (1.0 - as->protection[a]);
             /* Common random numbers: each hit draws from its own stream, so

@@ -130,6 +130,8 @@ typedef struct camp_dmg {
 typedef struct camp_thr {
     int wave, type, asset;
     double launch_h, arrival_h, detect_h;
+    double lx_km, ly_km;            /* launch point (layered model's route) */
+    const gr_launch_area *la;       /* its launch area (waypoints) */
 } camp_thr;
 
 /* Per wave of the night: boundary hour (0..23) when its damage takes effect. */

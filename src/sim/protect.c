@@ -25,9 +25,10 @@
  *   greedy    CELF (Leskovec et al., KDD 2007): candidates in a max-heap by
  *             benefit / cost, all first evaluated against the empty plan;
  *             pop the top: if it was evaluated against the current plan,
- *             buy it (if it still fits and its benefit is positive; else
- *             stop: every other key is an upper bound, by diminishing
- *             returns), otherwise re-evaluate it against the current plan
+ *             buy it (if it still fits and its benefit is positive and
+ *             significant — its 95 % interval excludes 0; positive but not
+ *             significant: drop it, it is noise; not positive: stop: every
+ *             other key is an upper bound, by diminishing returns), otherwise re-evaluate it against the current plan
  *             and push it back. A candidate's benefit is the mean over the
  *             runs of the paired difference objective(plan) -
  *             objective(plan + it), with 1.96 s / sqrt(R). A shelter changes
@@ -44,6 +45,11 @@
 #include <string.h>
 
 #include "sim/protect_internal.h"
+
+int gr_protect_significant(double mean, double ci)
+{
+    return isfinite(mean) && isfinite(ci) && (mean - ci > 0.0 || mean + ci < 0.0);
+}
 
 void gr_protect_options_default(gr_protect_options *opt)
 {
@@ -373,6 +379,13 @@ static int greedy(planner *p, double budget, prot_plan *plan, prot_state *state,
         /* fresh and on top: buy it, unless nothing helps any more */
         if (!(c->benefit > 0.0) || !c->has_cache)
             break;
+        if (!p->x.opt.buy_noise && !gr_protect_significant(c->benefit, c->ci)) {
+            /* within noise: not bought; with diminishing returns it cannot
+               become significant later, so it leaves the heap */
+            c->alive = 0;
+            drop_cache(c);
+            continue;
+        }
         prot_apply(p, plan, c->type, c->option, c->target);
         prot_state_free(state);
         *state = c->cache;
@@ -490,6 +503,72 @@ done:
     prot_state_free(&vb);
     prot_state_free(&vp);
     prot_ctx_free(&vx);
+    return st;
+}
+
+/* ------------------------------------------------------------------------
+ * The plan and the rules against the adaptive attacker (a defender-attacker-
+ * defender check with the greedy attacker of campaign_attack.c: it sees the
+ * protection and re-plans each night; the operator's shedding and repairs are
+ * the inner defender). Same runs and seeds; every run is simulated (the
+ * attacker's targets depend on the protection, so no run can be skipped).
+ * ------------------------------------------------------------------------ */
+static int adv_eval(planner *p, prot_ctx *ax, const gr_protect_step *steps, int n,
+                    prot_state *out)
+{
+    prot_plan pl;
+    int st = prot_plan_init(&pl, ax);
+    if (st)
+        return gr_error_set(p->x.err, st, "protect: out of memory");
+    for (int k = 0; k < n; k++)
+        prot_apply(p, &pl, steps[k].type, steps[k].option, steps[k].target);
+    st = prot_eval(ax, &pl, NULL, NULL, out);
+    prot_progress(p);
+    prot_plan_free(&pl);
+    return st;
+}
+
+static int adaptive_check(planner *p, const gr_protect_options *opt, gr_protect_result *res)
+{
+    prot_ctx ax;
+    prot_state ab, ap, ar;
+    memset(&ab, 0, sizeof ab);
+    memset(&ap, 0, sizeof ap);
+    memset(&ar, 0, sizeof ar);
+    gr_campaign_scenario sa = *p->s; /* shallow: only the policy differs */
+    sa.target_policy = GR_TARGET_ADAPTIVE;
+    int st = prot_ctx_init(&ax, &sa, p->c, opt, p->x.err);
+    if (st)
+        goto done;
+    snprintf(p->stage, sizeof p->stage, "adaptive attacker: no protection");
+    if ((st = adv_eval(p, &ax, NULL, 0, &ab)))
+        goto done;
+    snprintf(p->stage, sizeof p->stage, "adaptive attacker: the plan");
+    if ((st = adv_eval(p, &ax, res->plan, res->nplan, &ap)))
+        goto done;
+    double sum0 = 0.0, sum1 = 0.0;
+    for (int r = 0; r < ax.runs; r++) {
+        sum0 += ab.run[r].m[p->obj];
+        sum1 += ap.run[r].m[p->obj];
+    }
+    res->adv_obj_none = sum0 / ax.runs;
+    res->adv_obj_plan = sum1 / ax.runs;
+    prot_paired(&ab, &ap, p->obj, &res->adv_benefit, &res->adv_benefit_ci);
+    for (int k = 0; k < res->nrules; k++) {
+        gr_protect_rule *u = &res->rules[k];
+        snprintf(p->stage, sizeof p->stage, "adaptive attacker: rule %s",
+                 gr_protect_rule_name(u->rule));
+        if ((st = adv_eval(p, &ax, u->steps, u->nsteps, &ar)))
+            goto done;
+        prot_paired(&ab, &ar, p->obj, &u->adv_benefit, &u->adv_benefit_ci);
+        prot_paired(&ar, &ap, p->obj, &u->adv_plan_gain, &u->adv_plan_gain_ci);
+        prot_state_free(&ar);
+    }
+done:
+    prot_state_free(&ab);
+    prot_state_free(&ap);
+    prot_state_free(&ar);
+    prot_ctx_free(&ax);
     return st;
 }
 
@@ -649,6 +728,12 @@ int gr_protect_plan(const gr_campaign_scenario *s, const gr_protect_costs *costs
         res->rules[k].val_benefit = res->rules[k].val_benefit_ci = res->rules[k].val_plan_gain =
             res->rules[k].val_plan_gain_ci = NAN;
     if (opt.validate > 0 && (st = validate(&p, &opt, res)))
+        goto done;
+    res->adv_obj_none = res->adv_obj_plan = res->adv_benefit = res->adv_benefit_ci = NAN;
+    for (int k = 0; k < GR_RULE_N; k++)
+        res->rules[k].adv_benefit = res->rules[k].adv_benefit_ci = res->rules[k].adv_plan_gain =
+            res->rules[k].adv_plan_gain_ci = NAN;
+    if (opt.adaptive && (st = adaptive_check(&p, &opt, res)))
         goto done;
     /* results */
     res->metric_none = gr_malloc(((size_t)R * GR_PM_N + 1) * sizeof(double));

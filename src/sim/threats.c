@@ -35,11 +35,35 @@ void gr_threat_types_default(gr_threat_type types[GR_THREAT_NTYPES])
     types[GR_THREAT_BALLISTIC].speed_kmh = 3000;
     types[GR_THREAT_BALLISTIC].p_ew = 0.0;
     types[GR_THREAT_BALLISTIC].engage_min = 1.0;
+    /* Cruise altitudes (layered model's radar horizon): Shahed-type drones
+     * fly at a few hundred m to ~2 km (500 m taken), Kh-101-type cruise
+     * missiles terrain-follow at 30-70 m (50 m), ballistic missiles are far
+     * above any horizon (30 km taken). Gerbera-type decoys: drone-like,
+     * cheaper, slower (public reporting 2024-25; illustrative). */
+    types[GR_THREAT_DRONE].altitude_m = 500;
+    types[GR_THREAT_CRUISE].altitude_m = 50;
+    types[GR_THREAT_BALLISTIC].altitude_m = 30000;
+    strcpy(types[GR_THREAT_DECOY].name, "decoy");
+    types[GR_THREAT_DECOY].speed_kmh = 160;
+    types[GR_THREAT_DECOY].p_ew = 0.30;
+    types[GR_THREAT_DECOY].engage_min = 3.0;
+    types[GR_THREAT_DECOY].altitude_m = 500;
+    types[GR_THREAT_DECOY].decoy = 1;
+}
+
+double gr_radar_horizon_km(double h_radar_m, double h_target_m)
+{
+    /* 4/3-earth radar horizon (Skolnik 2001, §8.2): d = sqrt(2 k R h) with
+     * k R = 8,495 km gives 4.12 km per sqrt(m) for each end. */
+    return 4.12 * (sqrt(fmax(0.0, h_radar_m)) + sqrt(fmax(0.0, h_target_m)));
 }
 
 void gr_ad_resupply(gr_ad_zone *zones, int nzones)
 {
     for (int z = 0; z < nzones; z++) {
+        if (zones[z].resupply_days > 1 && ++zones[z].days < zones[z].resupply_days)
+            continue;
+        zones[z].days = 0;
         long s = (long)zones[z].stock + zones[z].resupply;
         zones[z].stock = (int)(s > zones[z].stock_max ? zones[z].stock_max : s);
     }

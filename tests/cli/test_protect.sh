@@ -11,7 +11,8 @@ SCN="$D/tiny.json"
 COSTS="$D/costs_small.json"
 
 # --- a plan, its files and headers ----------------------------------------------------------
-if run 0 one "$G" protect "$SCN" --budget 60 --costs "$COSTS" --runs 3 --threads 1 --seed 7 \
+# 8 runs: enough for a purchase whose interval excludes 0 (the planner buys no noise)
+if run 0 one "$G" protect "$SCN" --budget 60 --costs "$COSTS" --runs 8 --threads 1 --seed 7 \
        --out "$W/d1" --quiet; then
   for f in plan.csv rules.csv curve.png curve.svg summary.json; do
     n_check=$((n_check + 1))
@@ -35,7 +36,7 @@ if run 0 one "$G" protect "$SCN" --budget 60 --costs "$COSTS" --runs 3 --threads
   expect_in "$W/d1/curve.svg" "<svg" svg
   json_valid "$W/d1/summary.json" || fail "summary.json is not valid JSON"
   n_check=$((n_check + 1))
-  [ "$(json_get "$W/d1/summary.json" runs)" = 3 ] || fail "summary.json runs"
+  [ "$(json_get "$W/d1/summary.json" runs)" = 8 ] || fail "summary.json runs"
   n_check=$((n_check + 1))
   [ "$(json_get "$W/d1/summary.json" objective)" = ens ] || fail "summary.json objective"
   n_check=$((n_check + 1))
@@ -45,7 +46,7 @@ if run 0 one "$G" protect "$SCN" --budget 60 --costs "$COSTS" --runs 3 --threads
 fi
 
 # --- the same with 2 threads: identical files -------------------------------------------------
-if run 0 two "$G" protect "$SCN" --budget 60 --costs "$COSTS" --runs 3 --threads 2 --seed 7 \
+if run 0 two "$G" protect "$SCN" --budget 60 --costs "$COSTS" --runs 8 --threads 2 --seed 7 \
        --out "$W/d2" --quiet; then
   for f in plan.csv rules.csv summary.json curve.svg; do
     n_check=$((n_check + 1))
@@ -99,6 +100,17 @@ if run 0 write "$G" protect --write-costs "$W/costs.json"; then
   expect_in "$W/costs.json" '"format": "gridres-costs"' write_format
   run 0 readback "$G" protect "$SCN" --budget 30 --costs "$W/costs.json" --runs 2 --no-rules \
       --out "$W/d5" --quiet
+fi
+# --- significance flags and the adaptive attacker side by side -------------------------------
+if run 0 adaptive "$G" protect "$SCN" --budget 60 --costs "$COSTS" --runs 8 --seed 7 --adaptive \
+       --out "$W/d4" --force; then
+  expect_in "$W/adaptive.out" "^  adaptive    the same runs against the adaptive attacker" adaptive_line
+  expect_in "$W/d4/summary.json" '"adaptive": \{' adaptive_json
+  expect_in "$W/d4/summary.json" '"plan_gain_significant"' significant_json
+  # every plan step bought is significant (its interval excludes 0)
+  n_check=$((n_check + 1))
+  awk -F, 'NR > 1 && !($5 - $6 > 0) { bad++ } END { exit bad > 0 }' "$W/d4/plan.csv" ||
+    fail "plan.csv: a step whose benefit interval includes 0 was bought"
 fi
 run 2 write_exists "$G" protect --write-costs "$W/costs.json"
 run 0 help "$G" protect --help && expect_in "$W/help.out" "^usage: gridres protect" help

@@ -67,7 +67,10 @@ static void test_default_scenario(void **state)
     assert_int_equal(gr_campaign_scenario_read(NULL, &s, &err), GR_OK);
     assert_int_equal(s->nights, 30);
     assert_int_equal(s->grid->nb, 2000);
-    assert_int_equal(s->nzones, s->overlay->nzone + 1); /* + mobile fire groups */
+    assert_int_equal(s->nzones, s->overlay->nzone + 2); /* + mobile groups east, north */
+    assert_int_equal(s->ad_model, GR_AD_MODEL_LAYERED);
+    assert_int_equal(s->zones[s->nzones - 1].kind, GR_AD_MOBILE);
+    assert_int_equal(s->zones[0].resupply_days, 7);
     assert_true(s->crews > 0);
     assert_true(s->assets.n > s->overlay->nplant);
     assert_non_null(gr_campaign_night_plan(s, 1));

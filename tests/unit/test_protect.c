@@ -325,6 +325,7 @@ static void check_exact(const gr_campaign_scenario *s, const gr_protect_costs *c
     o.threads = 2;
     o.seed = seed;
     o.rules = 0;
+    o.buy_noise = 1; /* the skipping is exact for any purchase, significant or not */
     gr_protect_result *r = NULL;
     gr_error err = {0, ""};
     assert_int_equal(gr_protect_plan(s, c, &o, &r, &err), GR_OK);
@@ -454,9 +455,99 @@ static void test_validate_objectives(void **state)
     gr_campaign_scenario_free(s);
 }
 
+/* ------------------------------------------------------------------------
+ * Significance: a benefit whose 95 % interval includes 0 is not bought.
+ * ------------------------------------------------------------------------ */
+static void test_no_noise_bought(void **state)
+{
+    (void)state;
+    assert_true(gr_protect_significant(1.0, 0.5));
+    assert_true(gr_protect_significant(-1.0, 0.5));
+    assert_false(gr_protect_significant(1.0, 1.5));
+    assert_false(gr_protect_significant(2.159e-07, 4.23e-07)); /* the example */
+    assert_false(gr_protect_significant(NAN, 0.1));
+    assert_false(gr_protect_significant(1.0, NAN));
+    /* a large budget on few runs: many options help on some runs only */
+    gr_campaign_scenario *s = parse_scn(sched_default, ", \"repair\": {\"crews\": 3}");
+    gr_protect_result *r = plan_ok(s, NULL, 5000.0, 5, 2, 11);
+    assert_true(r->nplan > 0);
+    for (int k = 0; k < r->nplan; k++)
+        if (!gr_protect_significant(r->plan[k].benefit, r->plan[k].benefit_ci))
+            fail_msg("step %d (%s %s) bought: benefit %g +- %g", k + 1, r->plan[k].option_name,
+                     r->plan[k].target_name, r->plan[k].benefit, r->plan[k].benefit_ci);
+    print_message("%d steps bought, all significant; %.4g of 5000 spent\n", r->nplan, r->spent);
+    gr_protect_result_free(r);
+    gr_campaign_scenario_free(s);
+}
+
+/* ------------------------------------------------------------------------
+ * The plan against the adaptive attacker: the figures are those of plain
+ * campaigns with targets.policy "adaptive", without and with the plan's
+ * protection, on the same seeds.
+ * ------------------------------------------------------------------------ */
+static void test_adaptive_side_by_side(void **state)
+{
+    (void)state;
+    gr_campaign_scenario *s = parse_scn(sched_default, "");
+    gr_protect_costs *c = costs_ok(
+        "{\"format\": \"gridres-costs\", \"version\": 1, \"options\": [{\"type\": \"shelter\", "
+        "\"name\": \"shelter\", \"level\": 1, \"cost\": {\"sub110\": 10, \"sub330\": 10, "
+        "\"sub750\": 10, \"thermal\": 10, \"chp\": 10, \"hydro\": 10}, "
+        "\"effect\": {\"drone\": 0.9, \"cruise\": 0.9, \"ballistic\": 0.9}}],"
+        " \"planner\": {\"critical_weight\": 1}}"); /* the objective is then plain ENS */
+    gr_protect_options o;
+    gr_protect_options_default(&o);
+    o.budget = 40.0;
+    o.runs = 4;
+    o.threads = 2;
+    o.seed = 7;
+    o.adaptive = 1;
+    gr_protect_result *r = NULL;
+    gr_error err = {0, ""};
+    assert_int_equal(gr_protect_plan(s, c, &o, &r, &err), GR_OK);
+    assert_true(isfinite(r->adv_obj_none) && isfinite(r->adv_benefit));
+    gr_campaign_scenario sa = *s;
+    sa.target_policy = GR_TARGET_ADAPTIVE;
+    double none = 0.0, plan = 0.0;
+    for (int i = 0; i < o.runs; i++) {
+        gr_campaign_options co;
+        gr_campaign_options_default(&co);
+        co.seed = gr_protect_run_seed(o.seed, i);
+        co.threads = 1;
+        co.keep_events = 0;
+        gr_campaign_result *cr = NULL;
+        sa.assets.protection = s->assets.protection;
+        assert_int_equal(gr_campaign_run(&sa, &co, &cr, &err), GR_OK);
+        none += cr->total[0].ens_mwh;
+        gr_campaign_result_free(cr);
+        sa.assets.protection = r->protection;
+        assert_int_equal(gr_campaign_run(&sa, &co, &cr, &err), GR_OK);
+        plan += cr->total[0].ens_mwh;
+        gr_campaign_result_free(cr);
+    }
+    assert_near(r->adv_obj_none, none / o.runs, 1e-6, 1e-9);
+    assert_near(r->adv_obj_plan, plan / o.runs, 1e-6, 1e-9);
+    assert_near(r->adv_benefit, r->adv_obj_none - r->adv_obj_plan, 1e-6, 1e-9);
+    print_message("ENS: fixed %.4g -> %.4g (benefit %.4g +- %.3g); adaptive %.4g -> %.4g "
+                  "(benefit %.4g +- %.3g)\n", r->obj_none, r->obj_plan, r->benefit, r->benefit_ci,
+                  r->adv_obj_none, r->adv_obj_plan, r->adv_benefit, r->adv_benefit_ci);
+    for (int k = 0; k < r->nrules; k++)
+        assert_true(isfinite(r->rules[k].adv_benefit) && isfinite(r->rules[k].adv_plan_gain));
+    gr_protect_result_free(r);
+    /* without the option: NaN */
+    o.adaptive = 0;
+    assert_int_equal(gr_protect_plan(s, c, &o, &r, &err), GR_OK);
+    assert_true(isnan(r->adv_benefit));
+    gr_protect_result_free(r);
+    gr_protect_costs_free(c);
+    gr_campaign_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_no_noise_bought),
+        cmocka_unit_test(test_adaptive_side_by_side),
         cmocka_unit_test(test_costs_default),
         cmocka_unit_test(test_costs_errors),
         cmocka_unit_test(test_bad_options),
