@@ -604,6 +604,10 @@ static const char *const css =
     "p.exec{font-size:1.08em;background:#f4f8fb;border-left:4px solid #0072b2;padding:.6em .9em}\n"
     "p.note{background:#fff6e0;border-left:4px solid #f0b400;padding:.5em .8em}\n"
     "dl.legend dt{font-weight:bold;margin-top:.5em}dl.legend dd{margin-left:1.2em}\n"
+    "#viewer{position:relative}#v-map{width:100%;max-width:1100px;height:auto;border:1px solid #ccc;background:#fff}\n"
+    ".vctl{margin:.4em 0;display:flex;gap:1em;flex-wrap:wrap;align-items:center}\n"
+    ".vtip{position:absolute;background:#fff;border:1px solid #888;padding:.3em .5em;font-size:.85em;white-space:pre;pointer-events:none;box-shadow:0 1px 4px rgba(0,0,0,.3)}\n"
+    ".vleg{font-size:.88em;color:#444}\n"
     "footer{margin-top:3em;color:#888;font-size:.85em}\n";
 
 /* After load: how many chart images decoded (checked by the headless-browser test). */
@@ -672,6 +676,7 @@ int rp_html_write(FILE *f, const rp_data *d, const char *title, const rp_chart_o
     fputs("</p>\n", f);
 
     plain_sections(f, d);
+    rp_viewer_write(f, d);
     fputs("<h2 id=\"summary-h\">Summary tables</h2>\n", f);
     if (s)
         summary_tables(f, d);

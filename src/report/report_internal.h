@@ -288,6 +288,10 @@ typedef struct rp_chart_out {
     char caption[512];
 } rp_chart_out;
 
+/* The interactive map (report_viewer.c): 1 when written (it needs the grid and
+   hourly.csv). */
+int rp_viewer_write(FILE *f, const rp_data *d);
+
 /* Write the page to f. */
 int rp_html_write(FILE *f, const rp_data *d, const char *title, const rp_chart_out *charts,
                   int n, gr_error *err);
