@@ -165,24 +165,9 @@ void rp_draw_served(cairo_t *cr, const rp_data *d, int w, int h)
     char buf[256], lab_run[64];
     int agg = d->agg_served != NULL;
     int has_crit = d->has_crit, has_cd = has_crit && !isnan(d->crit_share);
-    /* the curves: median (agg) or the run */
-    double *load = gr_malloc((size_t)(n24 + 1) * sizeof(double)),
-           *served = gr_malloc((size_t)(n24 + 1) * sizeof(double)),
-           *crit = gr_malloc((size_t)(n24 + 1) * sizeof(double)),
-           *cdem = gr_malloc((size_t)(n24 + 1) * sizeof(double)),
-           *lvl = gr_malloc((size_t)(n24 + 1) * sizeof(double));
-    if (!load || !served || !crit || !cdem || !lvl)
-        goto out;
-    for (int k = 0; k < n24; k++) {
-        load[k] = agg ? d->agg_load[3 * k + 1] : d->load[k];
-        served[k] = agg ? d->agg_served[3 * k + 1] : d->served[k];
-        crit[k] = agg ? d->agg_crit[3 * k + 1] : d->crit[k];
-        cdem[k] = has_cd ? load[k] * d->crit_share : NAN;
-        if (agg)
-            lvl[k] = d->agg_level[3 * k + 1] / 100.0;
-        else
-            lvl[k] = isnan(load[k]) || isnan(served[k]) ? NAN : load[k] > 0 ? served[k] / load[k] : 1.0;
-    }
+    /* the curves: median (agg) or the run (rp_data) */
+    const double *load = d->v_load, *served = d->v_served, *crit = d->v_crit, *cdem = d->v_cdem;
+    const double *lvl = d->v_lvl;
     snprintf(lab_run, sizeof lab_run, "run %d", d->run);
     if (agg)
         snprintf(buf, sizeof buf,
@@ -348,11 +333,13 @@ void rp_draw_served(cairo_t *cr, const rp_data *d, int w, int h)
     }
     rp_rgb(cr, RP_C_SERVED);
     cairo_set_line_width(cr, 2.0);
-    for (int k = 0; k < n24; k++)
-        lvl[k] *= 100.0;
-    polyline(cr, &b, lvl, n24, 1, 0.5, 1.0);
-    for (int k = 0; k < n24; k++)
-        lvl[k] /= 100.0;
+    {
+        /* the level in % on the axis: a scaled copy of the plot */
+        rp_plot bp = b;
+        bp.ylo /= 100.0;
+        bp.yhi /= 100.0;
+        polyline(cr, &bp, lvl, n24, 1, 0.5, 1.0);
+    }
     for (int n = 1; n <= N; n++) {
         gr_trapezoid tz;
         int fh;
@@ -384,12 +371,6 @@ void rp_draw_served(cairo_t *cr, const rp_data *d, int w, int h)
         }
     }
     cairo_restore(cr);
-out:
-    gr_free(load);
-    gr_free(served);
-    gr_free(crit);
-    gr_free(cdem);
-    gr_free(lvl);
 }
 
 /* ------------------------------------------------------------------------

@@ -811,6 +811,24 @@ static int run_stats(rp_data *d, gr_error *err)
             }
         }
     }
+    if (d->has_hourly) {
+        size_t nh = (size_t)N * RP_HOURS;
+        int agg = d->agg_served != NULL;
+        double **v[5] = {&d->v_load, &d->v_served, &d->v_crit, &d->v_cdem, &d->v_lvl};
+        for (int j = 0; j < 5; j++)
+            if (!(*v[j] = gr_malloc((nh + 1) * sizeof(double))))
+                goto oom;
+        for (size_t k = 0; k < nh; k++) {
+            double l = agg ? d->agg_load[3 * k + 1] : d->load[k],
+                   sv = agg ? d->agg_served[3 * k + 1] : d->served[k];
+            d->v_load[k] = l;
+            d->v_served[k] = sv;
+            d->v_crit[k] = agg ? d->agg_crit[3 * k + 1] : d->crit[k];
+            d->v_cdem[k] = d->has_crit && !isnan(d->crit_share) ? l * d->crit_share : NAN;
+            d->v_lvl[k] = agg ? d->agg_level[3 * k + 1] / 100.0
+                          : isnan(l) || isnan(sv) ? NAN : l > 0 ? sv / l : 1.0;
+        }
+    }
     if (d->has_runs && d->nrun_rows >= 2) {
         int m = gr_ccdf(d->run_ens, d->nrun_rows, &d->ccdf_x, &d->ccdf_p);
         if (m < 0)
@@ -1171,6 +1189,11 @@ void rp_data_free(rp_data *d)
     gr_free(d->agg_crit);
     gr_free(d->agg_level);
     gr_free(d->ens_rn);
+    gr_free(d->v_load);
+    gr_free(d->v_served);
+    gr_free(d->v_crit);
+    gr_free(d->v_cdem);
+    gr_free(d->v_lvl);
     gr_free(d->ens_night);
     gr_free(d->sub_p);
     gr_free(d->line_p);

@@ -329,13 +329,10 @@ static void q3(const double *x, int n, double *q)
 }
 
 /* The night with the largest median energy not served over runs (1-based; 0: none). */
-static int worst_night(const rp_data *d, double *q)
+static int worst_night(const rp_data *d, double *q, double *x)
 {
     int best = 0;
     double bv = 0.0;
-    double *x = gr_malloc((size_t)(d->runs + 1) * sizeof(double));
-    if (!x)
-        return 0;
     for (int n = 0; n < d->nights; n++) {
         for (int r = 0; r < d->runs; r++)
             x[r] = d->ens_rn[(size_t)r * (size_t)d->nights + (size_t)n];
@@ -347,18 +344,14 @@ static int worst_night(const rp_data *d, double *q)
             memcpy(q, qq, sizeof qq);
         }
     }
-    gr_free(x);
     return best;
 }
 
 /* The campaign's level curve (median over runs, or the run) as one trapezoid. */
-static int campaign_trapezoid(const rp_data *d, gr_trapezoid *tz, int *first)
+static int campaign_trapezoid(const rp_data *d, gr_trapezoid *tz, int *first, double *lvl)
 {
     int nh = d->nights * RP_HOURS;
-    double *lvl = gr_malloc((size_t)(nh + 1) * sizeof(double));
     int ok = 0;
-    if (!lvl)
-        return 0;
     lvl[0] = 1.0;
     for (int k = 0; k < nh; k++) {
         double v = d->agg_level ? d->agg_level[3 * k + 1] / 100.0
@@ -370,7 +363,6 @@ static int campaign_trapezoid(const rp_data *d, gr_trapezoid *tz, int *first)
             *first = k;
             ok = gr_trapezoid_compute(lvl, nh + 1, 1.0, k + 1, tz) == GR_OK;
         }
-    gr_free(lvl);
     return ok;
 }
 
@@ -385,19 +377,22 @@ static double erosion(const rp_data *d, const char *key)
 static const char *const rs_kind[3] = {"lines and transformers", "generating units",
                                        "substation buses"};
 
-static void plain_sections(FILE *f, const rp_data *d)
+static int plain_sections(FILE *f, const rp_data *d)
 {
     char a[64], b[64], c[64], e[64];
     int R = d->runs, N = d->nights, multi = R > 1;
     if (!d->has_hourly)
-        return;
+        return 0;
     /* energy not served per run */
     double *ens = gr_calloc((size_t)R + 1, sizeof(double)), q[4], qp[4], dem = 0.0;
     double *pk = gr_malloc(((size_t)R + 1) * sizeof(double));
-    if (!ens || !pk) {
+    size_t ntmp = (size_t)(R > N * RP_HOURS ? R : N * RP_HOURS) + 2;
+    double *tmp = gr_malloc(ntmp * sizeof(double));
+    if (!ens || !pk || !tmp) {
         gr_free(ens);
         gr_free(pk);
-        return;
+        gr_free(tmp);
+        return -1;
     }
     for (int r = 0; r < R; r++) {
         pk[r] = NAN;
@@ -413,9 +408,9 @@ static void plain_sections(FILE *f, const rp_data *d)
     q3(ens, R, q);
     q3(pk, R, qp);
     gr_trapezoid tz;
-    int first = 0, has_tz = campaign_trapezoid(d, &tz, &first);
+    int first = 0, has_tz = campaign_trapezoid(d, &tz, &first, tmp);
     double wq[4] = {NAN, NAN, NAN, NAN};
-    int wn = worst_night(d, wq);
+    int wn = worst_night(d, wq, tmp);
 
     fputs("<h2 id=\"at-a-glance\">At a glance</h2>\n<p id=\"exec-summary\" class=\"exec\">", f);
     fmt(a, sizeof a, q[2]);
@@ -532,8 +527,8 @@ static void plain_sections(FILE *f, const rp_data *d)
                 wn, wn, multi ? "<th>median</th><th>p10</th><th>p90</th>" : "<th>value</th>");
         double x[3][4];
         memcpy(x[0], wq, sizeof wq);
-        double *v = gr_malloc(((size_t)R + 1) * sizeof(double));
-        if (v) {
+        double *v = tmp;
+        {
             for (int r = 0; r < R; r++)
                 v[r] = d->ppl_max[(size_t)r * (size_t)N + (size_t)(wn - 1)];
             q3(v, R, x[1]);
@@ -542,7 +537,6 @@ static void plain_sections(FILE *f, const rp_data *d)
                 v[r] = d->e_load[k] > 0 ? 100.0 * d->e_served[k] / d->e_load[k] : NAN;
             }
             q3(v, R, x[2]);
-            gr_free(v);
             static const char *const lab[3][2] = {{"energy not served", "MWh"},
                                                   {"people without power, peak hour", "people"},
                                                   {"energy served / demanded", "%"}};
@@ -587,6 +581,8 @@ static void plain_sections(FILE *f, const rp_data *d)
     }
     gr_free(ens);
     gr_free(pk);
+    gr_free(tmp);
+    return 0;
 }
 
 static const char *const css =
@@ -675,8 +671,8 @@ int rp_html_write(FILE *f, const rp_data *d, const char *title, const rp_chart_o
     }
     fputs("</p>\n", f);
 
-    plain_sections(f, d);
-    rp_viewer_write(f, d);
+    if (plain_sections(f, d) < 0 || rp_viewer_write(f, d) < 0)
+        return gr_error_set(err, GR_ENOMEM, "out of memory writing the report page");
     fputs("<h2 id=\"summary-h\">Summary tables</h2>\n", f);
     if (s)
         summary_tables(f, d);

@@ -135,6 +135,9 @@ typedef struct rp_data {
     /* per campaign hour (nights * 24 * 3: p10, p50, p90 over runs) of demand, served,
        critical served and the level served / demand (%); NULL with one run */
     double *agg_load, *agg_served, *agg_crit, *agg_level;
+    /* the served chart's curves (nights * 24): the median over runs, or the run:
+       demand, served, critical served, critical demand, level (served / demand) */
+    double *v_load, *v_served, *v_crit, *v_cdem, *v_lvl;
     double *ens_rn;         /* runs * nights: energy not served per night, MWh */
     double *ens_night;      /* nights * 4: mean, p10, p50, p90 of ens_rn over runs */
 
@@ -289,7 +292,7 @@ typedef struct rp_chart_out {
 } rp_chart_out;
 
 /* The interactive map (report_viewer.c): 1 when written (it needs the grid and
-   hourly.csv). */
+   hourly.csv), 0 when not, -1 out of memory. */
 int rp_viewer_write(FILE *f, const rp_data *d);
 
 /* Write the page to f. */

@@ -36,7 +36,7 @@ static const char *const sub_kind_word[3] = {"distribution substation", "transmi
 
 /* The data: substations, plants, lines, cities, every run's events mapped to them,
    and the share of each city's people cut off hour by hour. */
-static void viewer_data(FILE *f, const rp_data *d)
+static int viewer_data(FILE *f, const rp_data *d)
 {
     const gr_overlay *ov = d->ov;
     const gr_grid *g = d->grid;
@@ -47,8 +47,7 @@ static void viewer_data(FILE *f, const rp_data *d)
     if (!skv || !line_of) {
         gr_free(skv);
         gr_free(line_of);
-        fputs("null", f);
-        return;
+        return -1;
     }
     for (int b = 0; b < g->nb; b++) {
         int sb = ov->bus_substation[b];
@@ -200,6 +199,7 @@ static void viewer_data(FILE *f, const rp_data *d)
     fputc('}', f);
     gr_free(skv);
     gr_free(line_of);
+    return 0;
 }
 
 /* The viewer: reads #viewer-data, draws the map as SVG elements once, and recolours them
@@ -210,7 +210,7 @@ static const char *const viewer_js =
 "(function () {\n"
 "'use strict';\n"
 "var D = JSON.parse(document.getElementById('viewer-data').textContent);\n"
-"var SVGNS = 'http://www.w3.org/2000/svg';\n"
+"var SVGNS = document.getElementById('v-map').namespaceURI;\n"
 "var svg = document.getElementById('v-map'), tip = document.getElementById('v-tip');\n"
 "var NS = D.subs.length, NP = D.plants.length, NL = D.lines.length, NC = D.cities.length;\n"
 "var NH = D.nights * 24, W = D.w, H = D.h, R = D.runs, NA = NS + NP + NL;\n"
@@ -406,7 +406,8 @@ int rp_viewer_write(FILE *f, const rp_data *d)
           "</span>, <span style=\"color:#440154\">■</span> over 80 %). Hover an asset or a "
           "city for its figures.</p>\n</div>\n<script type=\"application/json\" "
           "id=\"viewer-data\">", f);
-    viewer_data(f, d);
+    if (viewer_data(f, d) != 0)
+        return -1;
     fputs("</script>\n<script>\n", f);
     fputs(viewer_js, f);
     fputs("</script>\n", f);
