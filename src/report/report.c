@@ -173,11 +173,19 @@ int gr_report_write_info(const char *dir, const gr_report_options *opt, gr_repor
         out[CH_SERVED].drawn = 0;
         snprintf(out[CH_SERVED].note, sizeof out[0].note, "hourly.csv is missing.");
     } else {
-        snprintf(out[CH_SERVED].caption, sizeof out[0].caption,
-                 "Run %d, %d nights: hourly demand, load served and critical load served "
-                 "(top, MW) and the level served / demand (bottom) with each night's "
-                 "resilience trapezoid.",
-                 d.run, d.nights);
+        if (d.runs > 1)
+            snprintf(out[CH_SERVED].caption, sizeof out[0].caption,
+                     "%d nights, median over runs with the p10–p90 band of %d runs (run %d as "
+                     "a thin line): hourly demand and load served (MW), critical demand and "
+                     "critical load served (MW) and the level served / demand (%%) with each "
+                     "night's resilience trapezoid.",
+                     d.nights, d.runs, d.run);
+        else
+            snprintf(out[CH_SERVED].caption, sizeof out[0].caption,
+                     "Run %d, %d nights: hourly demand and load served (MW), critical demand "
+                     "and critical load served (MW) and the level served / demand (%%) with "
+                     "each night's resilience trapezoid.",
+                     d.run, d.nights);
     }
     if (!(d.has_hourly && d.has_ppl) && !(d.has_nights && has_night_people)) {
         out[CH_NIGHTS].drawn = 0;
@@ -186,12 +194,13 @@ int gr_report_write_info(const char *dir, const gr_report_options *opt, gr_repor
                  "customer_hours) is there.");
     } else {
         snprintf(out[CH_NIGHTS].caption, sizeof out[0].caption,
-                 "Run %d: %s in each night%s.", d.run,
+                 "%s%d: %s in each night%s.", d.has_hourly && d.has_ppl && d.runs > 1 ?
+                 "Median over runs, with run " : "Run ", d.run,
                  d.has_hourly && d.has_ppl ? "the most people without power and without heat in "
                                              "one hour"
                                            : "people without power on average (customer-hours / "
                                              "24) and the most people without heat",
-                 d.has_hourly && d.has_ppl && d.runs > 1 ? "; whiskers p5–p95 over all runs" : "");
+                 d.has_hourly && d.has_ppl && d.runs > 1 ? "; whiskers p10–p90 over all runs, dots the run" : "");
     }
     if (!d.has_grid) {
         out[CH_MAP].drawn = 0;

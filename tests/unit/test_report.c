@@ -392,7 +392,7 @@ static void test_options(void **state)
     pathf(p, sizeof p, dir, "report.html");
     char *html = read_all(p, NULL);
     assert_non_null(strstr(html, "<title>A &lt;test&gt; &amp; title</title>"));
-    assert_non_null(strstr(html, "Run 3, 4 nights"));
+    assert_non_null(strstr(html, "(run 3 as a thin line)"));
     free(html);
 
     /* outputs exist: refused without force, before anything is written */
