@@ -128,6 +128,12 @@ if run 0 options "$G" report "$W/o" --run 2 --width 700 --height 420 --map-width
   expect_in "$W/o/report.html" '<title>Test &amp; &lt;page&gt;</title>' options
   expect_in "$W/o/report.html" '\(run 2 as' options
 fi
+# --zero-based: the served chart's MW axes from 0 (another picture), the others unchanged
+fresh z
+if run 0 zero "$G" report "$W/z" --zero-based --quiet && [ -s "$W/s/charts/served.png" ]; then
+  cmp -s "$W/z/charts/served.png" "$W/s/charts/served.png" && fail "--zero-based drew the same served chart" || pass
+  cmp -s "$W/z/charts/fan.png" "$W/s/charts/fan.png" && pass || fail "--zero-based changed the fan chart"
+fi
 fresh r9
 run 2 run9 "$G" report "$W/r9" --run 9 && expect_in "$W/run9.err" 'run 9 is not in .*hourly.csv \(runs 1 \.\. 5\)' run9
 
