@@ -1973,6 +1973,8 @@ typedef struct gr_report_options {
                                follows the region's aspect ratio */
     int force;              /* 1: replace an existing report.html and charts; 0 (default):
                                GR_EEXIST when any of them exists, before writing anything */
+    int zero_based;         /* 1: the served chart's MW axes start at 0; 0 (default): fitted
+                               to the data (appended member) */
 } gr_report_options;
 
 void gr_report_options_default(gr_report_options *opt);

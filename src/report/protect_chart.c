@@ -89,7 +89,9 @@ static void draw(cairo_t *cr, const gr_protect_result *r, const char *unit)
     ymin = floor(ymin / ystep) * ystep;
     ymax = ceil(ymax / ystep) * ystep;
     xmax = ceil(xmax / xstep) * xstep;
-    double L = 90, Rm = 30, T = 50, B = 70, W = CH_W - L - Rm, H = CH_H - T - B;
+    /* the legend gets its own rows between the title and the plot, so it can never
+       cover a curve or an error bar (issue 20) */
+    double L = 90, Rm = 30, T = 48 + 16.0 * ns + 8, B = 70, W = CH_W - L - Rm, H = CH_H - T - B;
 #define X(v) (L + (v) / xmax * W)
 #define Y(v) (T + H - ((v) - ymin) / (ymax - ymin) * H)
     cairo_select_font_face(cr, CH_FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
@@ -171,28 +173,19 @@ static void draw(cairo_t *cr, const gr_protect_result *r, const char *unit)
             cairo_fill(cr);
         }
     }
-    /* legend, on a white box over the curves */
-    double ly = T + 14, lw = 0.0;
-    for (int k = 0; k < ns; k++) {
-        cairo_text_extents_t e;
-        cairo_text_extents(cr, sr[k].label, &e);
-        if (e.x_advance > lw)
-            lw = e.x_advance;
-    }
-    cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
-    cairo_rectangle(cr, L + 6, T + 4, 50 + lw + 10, 16.0 * ns + 4);
-    cairo_fill(cr);
+    /* legend, above the plot area (rows from y = 48) */
+    double ly = 48 + 8;
     for (int k = 0; k < ns; k++) {
         double dash[2] = {7, 4};
         cairo_set_source_rgb(cr, sr[k].r, sr[k].g, sr[k].b);
         cairo_set_line_width(cr, sr[k].bars ? 2.5 : 1.8);
         cairo_set_dash(cr, sr[k].dashed ? dash : NULL, sr[k].dashed ? 2 : 0, 0);
-        cairo_move_to(cr, L + 14, ly);
-        cairo_line_to(cr, L + 44, ly);
+        cairo_move_to(cr, L + 4, ly);
+        cairo_line_to(cr, L + 34, ly);
         cairo_stroke(cr);
         cairo_set_dash(cr, NULL, 0, 0);
         cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
-        text(cr, L + 50, ly, sr[k].label, 0.0, 0.5);
+        text(cr, L + 40, ly, sr[k].label, 0.0, 0.5);
         ly += 16;
     }
 #undef X

@@ -10,7 +10,7 @@
 
 #include "report/report_internal.h"
 
-enum { CH_SERVED = 0, CH_NIGHTS, CH_MAP, CH_FAN, CH_CCDF, CH_N };
+enum { CH_SERVED = 0, CH_NIGHTS, CH_MAP, CH_RISK, CH_FAN, CH_CCDF, CH_N };
 
 void gr_report_options_default(gr_report_options *opt)
 {
@@ -133,14 +133,16 @@ int gr_report_write_info(const char *dir, const gr_report_options *opt, gr_repor
     memset(&d, 0, sizeof d);
     if ((st = rp_data_read(&d, dir, o.run, err)))
         goto done;
+    d.zero_based = o.zero_based;
 
     /* which charts can be drawn */
-    static const char *const names[CH_N] = {"served", "nights", "map", "fan", "ccdf"};
+    static const char *const names[CH_N] = {"served", "nights", "map", "risk", "fan", "ccdf"};
     static const char *const titles[CH_N] = {
         "Load served over the campaign", "People without power and heat per night",
-        "Map of the grid", "Monte Carlo: served load per night", "Monte Carlo: loss CCDF"};
+        "Map of the grid", "Risk map over all runs", "Monte Carlo: served load per night",
+        "Monte Carlo: loss CCDF"};
     static void (*const draws[CH_N])(cairo_t *, const rp_data *, int, int) = {
-        rp_draw_served, rp_draw_nights, rp_draw_map, rp_draw_fan, rp_draw_ccdf};
+        rp_draw_served, rp_draw_nights, rp_draw_map, rp_draw_risk, rp_draw_fan, rp_draw_ccdf};
     memset(out, 0, sizeof out);
     for (int k = 0; k < CH_N; k++) {
         charts[k].name = names[k];
@@ -161,11 +163,19 @@ int gr_report_write_info(const char *dir, const gr_report_options *opt, gr_repor
         out[CH_SERVED].drawn = 0;
         snprintf(out[CH_SERVED].note, sizeof out[0].note, "hourly.csv is missing.");
     } else {
-        snprintf(out[CH_SERVED].caption, sizeof out[0].caption,
-                 "Run %d, %d nights: hourly demand, load served and critical load served "
-                 "(top, MW) and the level served / demand (bottom) with each night's "
-                 "resilience trapezoid.",
-                 d.run, d.nights);
+        if (d.runs > 1)
+            snprintf(out[CH_SERVED].caption, sizeof out[0].caption,
+                     "%d nights, median over runs with the p10–p90 band of %d runs (run %d as "
+                     "a thin line): hourly demand and load served (MW), critical demand and "
+                     "critical load served (MW) and the level served / demand (%%) with each "
+                     "night's resilience trapezoid.",
+                     d.nights, d.runs, d.run);
+        else
+            snprintf(out[CH_SERVED].caption, sizeof out[0].caption,
+                     "Run %d, %d nights: hourly demand and load served (MW), critical demand "
+                     "and critical load served (MW) and the level served / demand (%%) with "
+                     "each night's resilience trapezoid.",
+                     d.run, d.nights);
     }
     if (!(d.has_hourly && d.has_ppl) && !(d.has_nights && has_night_people)) {
         out[CH_NIGHTS].drawn = 0;
@@ -174,12 +184,13 @@ int gr_report_write_info(const char *dir, const gr_report_options *opt, gr_repor
                  "customer_hours) is there.");
     } else {
         snprintf(out[CH_NIGHTS].caption, sizeof out[0].caption,
-                 "Run %d: %s in each night%s.", d.run,
+                 "%s%d: %s in each night%s.", d.has_hourly && d.has_ppl && d.runs > 1 ?
+                 "Median over runs, with run " : "Run ", d.run,
                  d.has_hourly && d.has_ppl ? "the most people without power and without heat in "
                                              "one hour"
                                            : "people without power on average (customer-hours / "
                                              "24) and the most people without heat",
-                 d.has_hourly && d.has_ppl && d.runs > 1 ? "; whiskers p5–p95 over all runs" : "");
+                 d.has_hourly && d.has_ppl && d.runs > 1 ? "; whiskers p10–p90 over all runs, dots the run" : "");
     }
     if (!d.has_grid) {
         out[CH_MAP].drawn = 0;
@@ -192,6 +203,22 @@ int gr_report_write_info(const char *dir, const gr_report_options *opt, gr_repor
                  d.grid->nl, run_word, d.has_events ? "" : " (events.csv is missing: none shown)",
                  d.n_dark,
                  d.worst_hour >= 0 ? "at the worst hour" : "at the end");
+    }
+    if (!d.has_risk || d.runs < 2) {
+        out[CH_RISK].drawn = 0;
+        snprintf(out[CH_RISK].note, sizeof out[0].note, "%s",
+                 !d.has_grid ? "grid.m and scenario.json are needed."
+                 : !d.has_events ? "events.csv is missing."
+                                 : "a single run (the risk map needs two runs or more).");
+    } else {
+        charts[CH_RISK].width = o.map_px;
+        charts[CH_RISK].height = rp_map_height(&d, o.map_px);
+        snprintf(out[CH_RISK].caption, sizeof out[0].caption,
+                 "All %d runs: the share of runs in which each substation (a bus, a transformer "
+                 "or a plant unit of it) and each line was damaged, and per city the expected "
+                 "hours dark per resident (buses destroyed or cut off from generation; load "
+                 "shed inside a live island is not counted here).",
+                 d.runs);
     }
     if (!d.fan) {
         out[CH_FAN].drawn = 0;

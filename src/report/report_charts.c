@@ -71,106 +71,219 @@ static void night_axis(cairo_t *cr, const rp_plot *p, int nights, double per_nig
     cairo_restore(cr);
 }
 
+/* A filled band between lo[k * stride] and hi[k * stride] at x0 + k * dx (NaN skipped). */
+static void band(cairo_t *cr, const rp_plot *p, const double *lo, const double *hi, int n,
+                 int stride, double x0, double dx)
+{
+    int pen = 0;
+    cairo_new_path(cr);
+    for (int k = 0; k < n; k++) {
+        double v = hi[(size_t)k * (size_t)stride];
+        if (isnan(v) || isnan(lo[(size_t)k * (size_t)stride]))
+            continue;
+        if (pen)
+            cairo_line_to(cr, rp_px(p, x0 + k * dx), rp_py(p, v));
+        else
+            cairo_move_to(cr, rp_px(p, x0 + k * dx), rp_py(p, v));
+        pen = 1;
+    }
+    for (int k = n - 1; k >= 0; k--) {
+        double v = lo[(size_t)k * (size_t)stride];
+        if (!isnan(v) && !isnan(hi[(size_t)k * (size_t)stride]))
+            cairo_line_to(cr, rp_px(p, x0 + k * dx), rp_py(p, v));
+    }
+    if (pen) {
+        cairo_close_path(cr);
+        cairo_fill(cr);
+    }
+    cairo_new_path(cr);
+}
+
+/* Range of the values x[k * stride] (NaN skipped) into *lo, *hi. */
+static void range(const double *x, int n, int stride, double *lo, double *hi)
+{
+    for (int k = 0; x && k < n; k++) {
+        double v = x[(size_t)k * (size_t)stride];
+        if (isnan(v))
+            continue;
+        if (v < *lo)
+            *lo = v;
+        if (v > *hi)
+            *hi = v;
+    }
+}
+
+/* An axis fitted to [lo, hi] (from 0 when zero), about n ticks. */
+static void fit(double lo, double hi, int zero, int n, double *alo, double *ahi, double *step)
+{
+    if (!(hi >= lo)) {
+        lo = 0.0;
+        hi = 1.0;
+    }
+    if (zero || lo < 0.0)
+        lo = 0.0;
+    double pad = 0.04 * (hi - lo > 0 ? hi - lo : fabs(hi) + 1.0);
+    rp_nice(lo > 0.0 ? fmax(0.0, lo - pad) : lo, hi + pad, n, alo, ahi, step);
+    if (*alo < 0.0)
+        *alo = 0.0;
+}
+
+int rp_trapezoid_of_level(const double *lvl, int nights, int night, gr_trapezoid *tz, int *first_hour)
+{
+    double cur[RP_HOURS + 1];
+    if (night < 1 || night > nights)
+        return 0;
+    double prev = 1.0;
+    for (int k = 0; k < (night - 1) * RP_HOURS; k++)
+        if (!isnan(lvl[k]))
+            prev = lvl[k];
+    cur[0] = prev;
+    for (int h = 0; h < RP_HOURS; h++) {
+        double v = lvl[(night - 1) * RP_HOURS + h];
+        cur[h + 1] = isnan(v) ? cur[h] : v;
+    }
+    int fh = RP_HOURS;
+    for (int h = 0; h < RP_HOURS && fh == RP_HOURS; h++)
+        if (cur[h + 1] < cur[h] - 1e-6)
+            fh = h;
+    if (fh >= RP_HOURS || gr_trapezoid_compute(cur, RP_HOURS + 1, 1.0, fh + 1, tz) != GR_OK)
+        return 0;
+    *first_hour = fh;
+    return 1;
+}
+
 /* ------------------------------------------------------------------------
- * Served load with each night's trapezoid.
+ * Served load with each night's trapezoid: demand and served (MW), critical
+ * demand and critical served (MW, its own axis), the level served / demand
+ * (%) with the trapezoids. With several runs every panel shows the median
+ * over runs with the p10–p90 band, and the selected run as a thin line.
  * ------------------------------------------------------------------------ */
 void rp_draw_served(cairo_t *cr, const rp_data *d, int w, int h)
 {
     int N = d->nights, n24 = N * RP_HOURS;
     double T = (double)n24;
-    char buf[256];
-    if (d->runs > 1)
-        snprintf(buf, sizeof buf, "Load served hour by hour — run %d of %d", d->run, d->runs);
+    char buf[256], lab_run[64];
+    int agg = d->agg_served != NULL;
+    int has_crit = d->has_crit, has_cd = has_crit && !isnan(d->crit_share);
+    /* the curves: median (agg) or the run (rp_data) */
+    const double *load = d->v_load, *served = d->v_served, *crit = d->v_crit, *cdem = d->v_cdem;
+    const double *lvl = d->v_lvl;
+    snprintf(lab_run, sizeof lab_run, "run %d", d->run);
+    if (agg)
+        snprintf(buf, sizeof buf,
+                 "Load served hour by hour, median of %d runs with p10–p90 band (MW and %% of "
+                 "demand, by night)", d->runs);
     else
-        snprintf(buf, sizeof buf, "Load served hour by hour");
+        snprintf(buf, sizeof buf, "Load served hour by hour (MW and %% of demand, by night)");
     title(cr, buf);
-    rp_legend_item items[] = {
-        {"demand", RP_C_LOAD, RP_LEG_LINE, 1.5},
-        {"served", RP_C_SERVED, RP_LEG_LINE, 2.0},
-        {"critical served", RP_C_CRIT, RP_LEG_LINE, 1.5},
-        {"not served", RP_C_LOST, RP_LEG_BOX, 0.8},
-        {"wave", 0x8b0000, RP_LEG_DASH, 1.2},
-        {"trapezoid", 0x000000, RP_LEG_DASH, 1.5},
-        {"drop", 0xd32f2f, RP_LEG_BOX, 0.25},
-        {"degraded", 0xff9800, RP_LEG_BOX, 0.25},
-        {"recovery", 0x43a047, RP_LEG_BOX, 0.25},
-    };
-    int nit = (int)(sizeof items / sizeof items[0]);
-    if (!d->has_crit) {
-        memmove(items + 2, items + 3, (size_t)(nit - 3) * sizeof items[0]);
-        nit--;
+    rp_legend_item items[14];
+    int nit = 0;
+    items[nit++] = (rp_legend_item){agg ? "demand (median)" : "demand", RP_C_LOAD, RP_LEG_LINE, 1.3};
+    items[nit++] = (rp_legend_item){agg ? "served (median)" : "served", RP_C_SERVED, RP_LEG_LINE, 2.0};
+    if (agg) {
+        items[nit++] = (rp_legend_item){"p10–p90 over runs", RP_C_SERVED, RP_LEG_BOX, 0.22};
+        items[nit++] = (rp_legend_item){lab_run, RP_C_RUN, RP_LEG_LINE, 1.0};
     }
-    double top = rp_legend(cr, LEFT, 46, w - RIGHT, items, nit) + 4;
-    double bottom = h - 46.0, gap = 30.0, ph = bottom - top - gap;
+    items[nit++] = (rp_legend_item){"not served", RP_C_LOST, RP_LEG_BOX, 0.55};
+    if (has_cd)
+        items[nit++] = (rp_legend_item){"critical demand", RP_C_LOAD, RP_LEG_DASH, 1.3};
+    if (has_crit)
+        items[nit++] = (rp_legend_item){"critical served", RP_C_CRIT, RP_LEG_LINE, 1.8};
+    items[nit++] = (rp_legend_item){"first wave", 0x555555, RP_LEG_DASH, 1.0};
+    items[nit++] = (rp_legend_item){"trapezoid", RP_OI_BLACK, RP_LEG_DASH, 1.5};
+    items[nit++] = (rp_legend_item){"drop", RP_C_DROP, RP_LEG_BOX, 0.3};
+    items[nit++] = (rp_legend_item){"degraded", RP_C_DEGR, RP_LEG_BOX, 0.5};
+    items[nit++] = (rp_legend_item){"recovery", RP_C_RECOV, RP_LEG_BOX, 0.3};
+    double top = rp_legend(cr, LEFT, 40, w - RIGHT, items, nit) + 6;
+    double bottom = h - 46.0, gap = 16.0;
+    int np = has_crit ? 3 : 2;
+    double ph = bottom - top - gap * (np - 1);
+    double h1 = has_crit ? 0.42 * ph : 0.6 * ph, h2 = has_crit ? 0.22 * ph : 0.0;
 
-    /* top panel: MW */
-    double ymax = 0.0;
-    for (int k = 0; k < n24; k++) {
-        if (!isnan(d->load[k]) && d->load[k] > ymax)
-            ymax = d->load[k];
-        if (!isnan(d->served[k]) && d->served[k] > ymax)
-            ymax = d->served[k];
+    /* panel 1: demand and served, MW, axis fitted to the data */
+    double lo = INFINITY, hi = -INFINITY, alo, ahi, step;
+    range(load, n24, 1, &lo, &hi);
+    range(served, n24, 1, &lo, &hi);
+    if (agg) {
+        range(d->agg_served, n24, 3, &lo, &hi);
+        range(d->agg_served + 2, n24, 3, &lo, &hi);
+        range(d->served, n24, 1, &lo, &hi);
     }
-    double lo, hi, step;
-    rp_nice(0.0, ymax > 0 ? ymax * 1.02 : 1.0, 5, &lo, &hi, &step);
-    rp_plot a = {LEFT, top, w - RIGHT, top + 0.6 * ph, 0.0, T, 0.0, hi, 0};
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_rectangle(cr, a.x0, a.y0, a.x1 - a.x0, a.y1 - a.y0);
-    cairo_fill(cr);
+    fit(lo, hi, d->zero_based, 4, &alo, &ahi, &step);
+    rp_plot a = {LEFT, top, w - RIGHT, top + h1, 0.0, T, alo, ahi, 0};
     rp_axes(cr, &a, 0.0, step, NULL, "MW", NULL);
     night_axis(cr, &a, N, 24.0, 12.0, 1, 0);
-    /* unserved area: load above served, per run of rows with both values */
     cairo_save(cr);
     cairo_rectangle(cr, a.x0, a.y0, a.x1 - a.x0, a.y1 - a.y0);
     cairo_clip(cr);
-    rp_rgba(cr, RP_C_LOST, 0.8);
-    for (int k = 0; k < n24;) {
-        if (isnan(d->load[k]) || isnan(d->served[k])) {
-            k++;
-            continue;
-        }
-        int e = k;
-        while (e < n24 && !isnan(d->load[e]) && !isnan(d->served[e]))
-            e++;
-        cairo_move_to(cr, rp_px(&a, k + 0.5), rp_py(&a, d->load[k]));
-        for (int j = k + 1; j < e; j++)
-            cairo_line_to(cr, rp_px(&a, j + 0.5), rp_py(&a, d->load[j]));
-        for (int j = e - 1; j >= k; j--)
-            cairo_line_to(cr, rp_px(&a, j + 0.5), rp_py(&a, d->served[j]));
-        cairo_close_path(cr);
-        cairo_fill(cr);
-        k = e;
+    rp_rgba(cr, RP_C_LOST, 0.55);
+    band(cr, &a, served, load, n24, 1, 0.5, 1.0);
+    if (agg) {
+        rp_rgba(cr, RP_C_SERVED, 0.22);
+        band(cr, &a, d->agg_served, d->agg_served + 2, n24, 3, 0.5, 1.0);
     }
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     rp_rgb(cr, RP_C_LOAD);
-    cairo_set_line_width(cr, 1.5);
-    polyline(cr, &a, d->load, n24, 1, 0.5, 1.0);
+    cairo_set_line_width(cr, 1.3);
+    polyline(cr, &a, load, n24, 1, 0.5, 1.0);
+    if (agg) {
+        rp_rgb(cr, RP_C_RUN);
+        cairo_set_line_width(cr, 1.0);
+        polyline(cr, &a, d->served, n24, 1, 0.5, 1.0);
+    }
     rp_rgb(cr, RP_C_SERVED);
     cairo_set_line_width(cr, 2.0);
-    polyline(cr, &a, d->served, n24, 1, 0.5, 1.0);
-    if (d->has_crit) {
-        rp_rgb(cr, RP_C_CRIT);
-        cairo_set_line_width(cr, 1.5);
-        polyline(cr, &a, d->crit, n24, 1, 0.5, 1.0);
-    }
+    polyline(cr, &a, served, n24, 1, 0.5, 1.0);
     cairo_restore(cr);
 
-    /* bottom panel: level = served / load, %, with the trapezoids */
+    /* panel 2: critical demand beside critical served, MW */
+    rp_plot c = a;
+    if (has_crit) {
+        lo = INFINITY;
+        hi = -INFINITY;
+        range(crit, n24, 1, &lo, &hi);
+        range(cdem, n24, 1, &lo, &hi);
+        if (agg)
+            range(d->agg_crit, n24, 3, &lo, &hi);
+        fit(lo, hi, d->zero_based, 2, &alo, &ahi, &step);
+        c = (rp_plot){LEFT, a.y1 + gap, w - RIGHT, a.y1 + gap + h2, 0.0, T, alo, ahi, 0};
+        rp_axes(cr, &c, 0.0, step, NULL, "critical MW", NULL);
+        night_axis(cr, &c, N, 24.0, 12.0, 1, 0);
+        cairo_save(cr);
+        cairo_rectangle(cr, c.x0, c.y0, c.x1 - c.x0, c.y1 - c.y0);
+        cairo_clip(cr);
+        if (agg) {
+            rp_rgba(cr, RP_C_CRIT, 0.25);
+            band(cr, &c, d->agg_crit, d->agg_crit + 2, n24, 3, 0.5, 1.0);
+        }
+        if (has_cd) {
+            double dash[2] = {5, 3};
+            cairo_set_dash(cr, dash, 2, 0);
+            rp_rgb(cr, RP_C_LOAD);
+            cairo_set_line_width(cr, 1.3);
+            polyline(cr, &c, cdem, n24, 1, 0.5, 1.0);
+            cairo_set_dash(cr, NULL, 0, 0);
+        }
+        rp_rgb(cr, RP_C_CRIT);
+        cairo_set_line_width(cr, 1.8);
+        polyline(cr, &c, crit, n24, 1, 0.5, 1.0);
+        cairo_restore(cr);
+    }
+
+    /* panel 3: level = served / demand, %, with the trapezoids */
     double lmin = 100.0;
     for (int k = 0; k < n24; k++) {
-        double l = d->load[k], s = d->served[k];
-        if (!isnan(l) && !isnan(s) && l > 0.0 && 100.0 * s / l < lmin)
-            lmin = 100.0 * s / l;
+        double v = agg ? d->agg_level[3 * k] : 100.0 * lvl[k];
+        if (!isnan(v) && v < lmin)
+            lmin = v;
     }
     double blo, bhi, bstep;
     rp_nice(lmin < 99.0 ? lmin : 99.0, 100.0, 4, &blo, &bhi, &bstep);
-    if (blo < 0.0)
+    if (blo < 0.0 || d->zero_based)
         blo = 0.0;
-    rp_plot b = {LEFT, a.y1 + gap, w - RIGHT, bottom, 0.0, T, blo, 100.0 + 0.04 * (100.0 - blo), 0};
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_rectangle(cr, b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0);
-    cairo_fill(cr);
-    rp_axes(cr, &b, 0.0, bstep, "night", "served / demand", " %");
+    rp_plot b = {LEFT, (has_crit ? c.y1 : a.y1) + gap, w - RIGHT, bottom, 0.0, T, blo,
+                 100.0 + 0.04 * (100.0 - blo), 0};
+    rp_axes(cr, &b, 0.0, bstep, "night (24 h each)", "served / demand", " %");
     night_axis(cr, &b, N, 24.0, 12.0, 1, 1);
     cairo_save(cr);
     cairo_rectangle(cr, b.x0, b.y0, b.x1 - b.x0, b.y1 - b.y0);
@@ -179,29 +292,24 @@ void rp_draw_served(cairo_t *cr, const rp_data *d, int w, int h)
     for (int n = 1; n <= N; n++) {
         gr_trapezoid tz;
         int fh;
-        if (!rp_night_trapezoid(d, n, &tz, &fh))
+        if (!(agg ? rp_trapezoid_of_level(lvl, N, n, &tz, &fh) : rp_night_trapezoid(d, n, &tz, &fh)))
             continue;
         double base = 24.0 * (n - 1) - 0.5; /* x of cur[k] = base + k */
-        /* the wave, in both panels */
-        double xw = rp_px(&a, 24.0 * (n - 1) + fh);
+        double xw = floor(rp_px(&a, 24.0 * (n - 1) + fh)) + 0.5;
         cairo_save(cr);
         cairo_reset_clip(cr);
-        double dash[2] = {4, 3};
+        double dash[2] = {2, 3};
         cairo_set_dash(cr, dash, 2, 0);
-        rp_rgba(cr, 0x8b0000, 0.8);
-        cairo_set_line_width(cr, 1.2);
-        cairo_move_to(cr, floor(xw) + 0.5, a.y0);
-        cairo_line_to(cr, floor(xw) + 0.5, a.y1);
-        cairo_move_to(cr, floor(xw) + 0.5, b.y0);
-        cairo_line_to(cr, floor(xw) + 0.5, b.y1);
+        rp_rgba(cr, 0x555555, 0.9);
+        cairo_set_line_width(cr, 1.0);
+        const rp_plot *pp[3] = {&a, &c, &b};
+        for (int j = 0; j < 3; j++) {
+            if (j == 1 && !has_crit)
+                continue;
+            cairo_move_to(cr, xw, pp[j]->y0);
+            cairo_line_to(cr, xw, pp[j]->y1);
+        }
         cairo_stroke(cr);
-        cairo_set_dash(cr, NULL, 0, 0);
-        rp_rgb(cr, 0x8b0000);
-        cairo_move_to(cr, xw - 5, a.y0 - 7);
-        cairo_line_to(cr, xw + 5, a.y0 - 7);
-        cairo_line_to(cr, xw, a.y0);
-        cairo_close_path(cr);
-        cairo_fill(cr);
         cairo_restore(cr);
         if (tz.lambda <= 1e-6)
             continue;
@@ -209,39 +317,34 @@ void rp_draw_served(cairo_t *cr, const rp_data *d, int w, int h)
             kpr = (int)lround(tz.t_pr);
         double xs = rp_px(&b, base + koe - 1), xe = rp_px(&b, base + kee),
                xo = rp_px(&b, base + kor), xp = rp_px(&b, base + kpr);
-        struct { double x0, x1; unsigned c; } band[3] = {
-            {xs, xe, 0xd32f2f}, {xe, xo, 0xff9800}, {xo, xp, 0x43a047}};
+        struct { double x0, x1, a; unsigned c; } bd[3] = {
+            {xs, xe, 0.3, RP_C_DROP}, {xe, xo, 0.5, RP_C_DEGR}, {xo, xp, 0.3, RP_C_RECOV}};
         for (int j = 0; j < 3; j++)
-            if (band[j].x1 > band[j].x0) {
-                rp_rgba(cr, band[j].c, 0.22);
-                cairo_rectangle(cr, band[j].x0, b.y0, band[j].x1 - band[j].x0, b.y1 - b.y0);
+            if (bd[j].x1 > bd[j].x0) {
+                rp_rgba(cr, bd[j].c, bd[j].a);
+                cairo_rectangle(cr, bd[j].x0, b.y0, bd[j].x1 - bd[j].x0, b.y1 - b.y0);
                 cairo_fill(cr);
             }
     }
-    /* the level curve */
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    if (agg) {
+        rp_rgba(cr, RP_C_SERVED, 0.22);
+        band(cr, &b, d->agg_level, d->agg_level + 2, n24, 3, 0.5, 1.0);
+    }
     rp_rgb(cr, RP_C_SERVED);
     cairo_set_line_width(cr, 2.0);
-    int pen = 0;
-    for (int k = 0; k < n24; k++) {
-        double l = d->load[k], s = d->served[k];
-        if (isnan(l) || isnan(s)) {
-            pen = 0;
-            continue;
-        }
-        double x = rp_px(&b, k + 0.5), y = rp_py(&b, l > 0.0 ? 100.0 * s / l : 100.0);
-        if (pen)
-            cairo_line_to(cr, x, y);
-        else
-            cairo_move_to(cr, x, y);
-        pen = 1;
+    {
+        /* the level in % on the axis: a scaled copy of the plot */
+        rp_plot bp = b;
+        bp.ylo /= 100.0;
+        bp.yhi /= 100.0;
+        polyline(cr, &bp, lvl, n24, 1, 0.5, 1.0);
     }
-    cairo_stroke(cr);
-    /* the trapezoids on top */
     for (int n = 1; n <= N; n++) {
         gr_trapezoid tz;
         int fh;
-        if (!rp_night_trapezoid(d, n, &tz, &fh) || tz.lambda <= 1e-6)
+        if (!(agg ? rp_trapezoid_of_level(lvl, N, n, &tz, &fh) : rp_night_trapezoid(d, n, &tz, &fh)) ||
+            tz.lambda <= 1e-6)
             continue;
         double base = 24.0 * (n - 1) - 0.5;
         double xs = rp_px(&b, base + round(tz.t_oe) - 1), xe = rp_px(&b, base + round(tz.t_ee)),
@@ -250,7 +353,7 @@ void rp_draw_served(cairo_t *cr, const rp_data *d, int w, int h)
         cairo_save(cr);
         cairo_set_dash(cr, tdash, 2, 0);
         cairo_set_line_width(cr, 1.5);
-        rp_rgb(cr, 0x000000);
+        rp_rgb(cr, RP_OI_BLACK);
         cairo_move_to(cr, xs, rp_py(&b, 100.0 * tz.r0));
         cairo_line_to(cr, xe, rp_py(&b, 100.0 * tz.r_min));
         cairo_line_to(cr, xo, rp_py(&b, 100.0 * tz.r_min));
@@ -290,8 +393,8 @@ void rp_draw_nights(cairo_t *cr, const rp_data *d, int w, int h)
     two = from_hourly ? d->has_heat : chm >= 0;
     const double *band_p = from_hourly ? d->ppl_band : NULL;
     const double *band_h = from_hourly && d->has_heat ? d->heat_band : NULL;
+    int agg = band_p != NULL;
     /* values of the selected run */
-    double ymax = 0.0;
 #define VAL_P(n)                                                                             \
     (from_hourly ? d->ppl_max[(size_t)(d->run - 1) * (size_t)d->nights + (size_t)(n)]        \
      : cch >= 0  ? d->nights_val[(size_t)(n) * (size_t)d->nights_ncol + (size_t)cch] / 24.0 \
@@ -300,65 +403,79 @@ void rp_draw_nights(cairo_t *cr, const rp_data *d, int w, int h)
     (from_hourly ? d->heat_max[(size_t)(d->run - 1) * (size_t)d->nights + (size_t)(n)]       \
      : chm >= 0  ? d->nights_val[(size_t)(n) * (size_t)d->nights_ncol + (size_t)chm]        \
                  : NAN)
+    /* the bars: the median over runs (several runs) or the run */
+#define BAR(s, n) (agg ? ((s) == 0 ? band_p : band_h)[3 * (n) + 1] : (s) == 0 ? VAL_P(n) : VAL_H(n))
+    double ymax = 0.0;
     for (int n = 0; n < N; n++) {
-        double v[6] = {VAL_P(n), two ? VAL_H(n) : NAN, band_p ? band_p[2 * n + 1] : NAN,
-                       band_h ? band_h[2 * n + 1] : NAN, NAN, NAN};
+        double v[6] = {VAL_P(n), two ? VAL_H(n) : NAN, band_p ? band_p[3 * n + 2] : NAN,
+                       band_h ? band_h[3 * n + 2] : NAN, NAN, NAN};
         for (int j = 0; j < 4; j++)
             if (!isnan(v[j]) && v[j] > ymax)
                 ymax = v[j];
     }
-    if (d->runs > 1)
-        snprintf(buf, sizeof buf, "People without power and without heat per night — run %d of %d",
-                 d->run, d->runs);
+    if (agg)
+        snprintf(buf, sizeof buf,
+                 "People without power and without heat per night, median of %d runs (people, "
+                 "by night)", d->runs);
     else
-        snprintf(buf, sizeof buf, "People without power and without heat per night");
+        snprintf(buf, sizeof buf, "People without power and without heat per night (people, by night)");
     title(cr, buf);
-    rp_legend_item items[3] = {
+    char lab_run[64];
+    snprintf(lab_run, sizeof lab_run, "run %d", d->run);
+    rp_legend_item items[4] = {
         {from_hourly ? "without power (peak hour)" : "without power (night average)", RP_C_POWER,
          RP_LEG_BOX, 0.9},
         {"without heat (peak hour)", RP_C_HEAT, RP_LEG_BOX, 0.9},
-        {"p5–p95 over runs", 0x333333, RP_LEG_LINE, 1.2},
+        {"p10–p90 over runs", 0x333333, RP_LEG_LINE, 1.2},
+        {lab_run, RP_OI_BLACK, RP_LEG_DOT, 0},
     };
     int nit = two ? 2 : 1;
-    if (band_p)
+    if (agg) {
         items[nit++] = items[2];
-    double top = rp_legend(cr, LEFT, 46, w - RIGHT, items, nit) + 4;
+        items[nit++] = items[3];
+    }
+    double top = rp_legend(cr, LEFT, 40, w - RIGHT, items, nit) + 6;
     double lo, hi, step;
     rp_nice(0.0, ymax > 0 ? ymax * 1.05 : 1.0, 5, &lo, &hi, &step);
     rp_plot p = {LEFT, top, w - RIGHT, h - 46.0, 0.0, (double)N, 0.0, hi, 0};
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_rectangle(cr, p.x0, p.y0, p.x1 - p.x0, p.y1 - p.y0);
-    cairo_fill(cr);
-    rp_axes(cr, &p, 0.0, step, "night", "people", NULL);
+    rp_axes(cr, &p, 0.0, step, "night (number)", "people", NULL);
     night_axis(cr, &p, N, 1.0, 0.5, 0, 1);
     double gw = 0.8 / (two ? 2 : 1);
     for (int n = 0; n < N; n++) {
         for (int s = 0; s < (two ? 2 : 1); s++) {
-            double v = s == 0 ? VAL_P(n) : VAL_H(n);
+            double v = BAR(s, n);
             double x0 = n + 0.1 + s * gw;
+            double xc = rp_px(&p, x0 + gw / 2);
             if (!isnan(v) && v > 0.0) {
-                rp_rgba(cr, s == 0 ? RP_C_POWER : RP_C_HEAT, 0.9);
+                rp_rgba(cr, s == 0 ? RP_C_POWER : RP_C_HEAT, agg ? 0.75 : 0.9);
                 double px0 = rp_px(&p, x0), px1 = rp_px(&p, x0 + gw);
                 if (px1 - px0 < 1.0)
                     px1 = px0 + 1.0;
                 cairo_rectangle(cr, px0, rp_py(&p, v), px1 - px0, rp_py(&p, 0.0) - rp_py(&p, v));
                 cairo_fill(cr);
             }
-            const double *band = s == 0 ? band_p : band_h;
-            if (band && !isnan(band[2 * n]) && band[2 * n + 1] > 0.0) {
-                double xc = rp_px(&p, x0 + gw / 2);
+            const double *bd = s == 0 ? band_p : band_h;
+            if (bd && !isnan(bd[3 * n]) && bd[3 * n + 2] > 0.0) {
                 rp_rgb(cr, 0x333333);
                 cairo_set_line_width(cr, 1.2);
-                cairo_move_to(cr, xc, rp_py(&p, band[2 * n]));
-                cairo_line_to(cr, xc, rp_py(&p, band[2 * n + 1]));
-                cairo_move_to(cr, xc - 3, rp_py(&p, band[2 * n]));
-                cairo_line_to(cr, xc + 3, rp_py(&p, band[2 * n]));
-                cairo_move_to(cr, xc - 3, rp_py(&p, band[2 * n + 1]));
-                cairo_line_to(cr, xc + 3, rp_py(&p, band[2 * n + 1]));
+                cairo_move_to(cr, xc, rp_py(&p, bd[3 * n]));
+                cairo_line_to(cr, xc, rp_py(&p, bd[3 * n + 2]));
+                cairo_move_to(cr, xc - 3, rp_py(&p, bd[3 * n]));
+                cairo_line_to(cr, xc + 3, rp_py(&p, bd[3 * n]));
+                cairo_move_to(cr, xc - 3, rp_py(&p, bd[3 * n + 2]));
+                cairo_line_to(cr, xc + 3, rp_py(&p, bd[3 * n + 2]));
                 cairo_stroke(cr);
+            }
+            double rv = s == 0 ? VAL_P(n) : VAL_H(n);
+            if (agg && !isnan(rv)) {
+                cairo_new_path(cr);
+                cairo_arc(cr, xc, rp_py(&p, rv), 2.6, 0, 2 * M_PI);
+                rp_rgb(cr, RP_OI_BLACK);
+                cairo_fill(cr);
             }
         }
     }
+#undef BAR
 #undef VAL_P
 #undef VAL_H
 }
@@ -370,10 +487,10 @@ void rp_draw_fan(cairo_t *cr, const rp_data *d, int w, int h)
 {
     char buf[256];
     int N = d->nights;
-    snprintf(buf, sizeof buf, "Share of demand served per night over %d runs", d->runs);
+    snprintf(buf, sizeof buf, "Share of demand served per night over %d runs (%% of the night's energy, by night)", d->runs);
     title(cr, buf);
     rp_legend_item items[] = {
-        {"p5–p95", RP_C_SERVED, RP_LEG_BOX, 0.18},
+        {"p10–p90", RP_C_SERVED, RP_LEG_BOX, 0.18},
         {"p25–p75", RP_C_SERVED, RP_LEG_BOX, 0.38},
         {"median", RP_C_SERVED, RP_LEG_LINE, 2.2},
         {"mean", 0x333333, RP_LEG_DASH, 1.2},
@@ -391,7 +508,7 @@ void rp_draw_fan(cairo_t *cr, const rp_data *d, int w, int h)
     cairo_set_source_rgb(cr, 1, 1, 1);
     cairo_rectangle(cr, p.x0, p.y0, p.x1 - p.x0, p.y1 - p.y0);
     cairo_fill(cr);
-    rp_axes(cr, &p, 0.0, step, "night", "energy served / demand", " %");
+    rp_axes(cr, &p, 0.0, step, "night (number)", "energy served / demand", " %");
     night_axis(cr, &p, N, 1.0, 1.0, 0, 1);
     cairo_save(cr);
     cairo_rectangle(cr, p.x0, p.y0, p.x1 - p.x0, p.y1 - p.y0);
@@ -460,13 +577,13 @@ void rp_draw_ccdf(cairo_t *cr, const rp_data *d, int w, int h)
     }
     double sc = xmax >= 1e4 ? 1e-3 : 1.0;
     const char *unit = sc < 1.0 ? "GWh" : "MWh";
-    snprintf(buf, sizeof buf, "Loss distribution over %d runs: P(energy not served > x)",
-             d->nrun_rows);
+    snprintf(buf, sizeof buf, "Loss distribution over %d runs: share of runs with energy not "
+             "served above x (probability against %s)", d->nrun_rows, unit);
     title(cr, buf);
     rp_legend_item items[] = {
-        {"CCDF", RP_C_CRIT, RP_LEG_LINE, 2.0},
+        {"share of runs above x", RP_C_SERVED, RP_LEG_LINE, 2.0},
         {"mean", 0x333333, RP_LEG_DASH, 1.2},
-        {"p95", 0x8b0000, RP_LEG_DASH, 1.2},
+        {"p95", RP_OI_VERMILLION, RP_LEG_DASH, 1.2},
     };
     double top = rp_legend(cr, LEFT, 46, w - RIGHT, items, 3) + 4;
     double lo, hi, step;
@@ -479,12 +596,12 @@ void rp_draw_ccdf(cairo_t *cr, const rp_data *d, int w, int h)
     cairo_rectangle(cr, p.x0, p.y0, p.x1 - p.x0, p.y1 - p.y0);
     cairo_fill(cr);
     snprintf(buf, sizeof buf, "energy not served per run, x (%s)", unit);
-    rp_axes(cr, &p, step, 0.0, buf, "probability of more (log)", NULL);
+    rp_axes(cr, &p, step, 0.0, buf, "probability (log scale)", NULL);
     cairo_save(cr);
     cairo_rectangle(cr, p.x0, p.y0 - 1, p.x1 - p.x0, p.y1 - p.y0 + 2);
     cairo_clip(cr);
     /* P(X > x) = 1 left of the smallest value, then steps down at each value */
-    rp_rgb(cr, RP_C_CRIT);
+    rp_rgb(cr, RP_C_SERVED);
     cairo_set_line_width(cr, 2.0);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
     if (m > 0) {
@@ -509,7 +626,7 @@ void rp_draw_ccdf(cairo_t *cr, const rp_data *d, int w, int h)
     }
     /* mean and p95 */
     double mark[2] = {d->ens_stat[0], d->ens_stat[2]};
-    unsigned mc[2] = {0x333333, 0x8b0000};
+    unsigned mc[2] = {0x333333, RP_OI_VERMILLION};
     const char *ml[2] = {"mean", "p95"};
     for (int j = 0; j < 2; j++) {
         if (isnan(mark[j]))

@@ -121,6 +121,12 @@ static int read_hourly(rp_data *d, const char *path, gr_error *err)
     d->ppl_max = nan_array(rn);
     d->heat_max = nan_array(rn);
     seen = gr_calloc((rn * RP_HOURS + 7) / 8, 1);
+    if (rn * RP_HOURS <= (size_t)RP_ALL_MAX)
+        for (int j = 0; j < 5; j++)
+            if (!(d->all[j] = nan_array(rn * RP_HOURS))) {
+                st = gr_error_set(err, GR_ENOMEM, "out of memory reading %s", path);
+                goto done;
+            }
     if (!d->load || !d->served || !d->crit || !d->ppl || !d->heat || !d->e_served ||
         !d->e_load || !d->ppl_max || !d->heat_max || !seen) {
         st = gr_error_set(err, GR_ENOMEM, "out of memory reading %s", path);
@@ -150,6 +156,14 @@ static int read_hourly(rp_data *d, const char *path, gr_error *err)
             d->ppl_max[rnk] = p;
         if (!isnan(h) && (isnan(d->heat_max[rnk]) || h > d->heat_max[rnk]))
             d->heat_max[rnk] = h;
+        if (d->all[0]) {
+            size_t a = bit;
+            d->all[0][a] = load;
+            d->all[1][a] = served;
+            d->all[2][a] = r.v[H_CRIT - H_LOAD];
+            d->all[3][a] = p;
+            d->all[4][a] = h;
+        }
         if (r.run == d->run) {
             size_t k = (size_t)(r.night - 1) * RP_HOURS + (size_t)r.hour;
             d->load[k] = load;
@@ -297,6 +311,8 @@ typedef struct ev_sort {
 static int evs_cmp(const void *a, const void *b)
 {
     const ev_sort *x = a, *y = b;
+    if (x->e.run != y->e.run)
+        return x->e.run < y->e.run ? -1 : 1;
     int c = ev_cmp(&x->e, &y->e);
     if (c)
         return c;
@@ -370,8 +386,7 @@ static int read_events(rp_data *d, const char *path, gr_error *err)
         for (int k = 0; k < RP_EV_OTHER; k++)
             if (strcmp(c.cell[ckind], ev_names[k]) == 0)
                 e.kind = k;
-        if (run != d->run)
-            continue;
+        e.run = run;
         if (n == cap) {
             int ncap = cap ? 2 * cap : 64;
             ev_sort *x = gr_realloc(v, (size_t)ncap * sizeof *x);
@@ -393,13 +408,18 @@ static int read_events(rp_data *d, const char *path, gr_error *err)
     if (n > 1)
         qsort(v, (size_t)n, sizeof *v, evs_cmp);
     d->ev = gr_malloc((size_t)(n ? n : 1) * sizeof(rp_event));
-    if (!d->ev) {
+    d->ev_all = gr_malloc((size_t)(n ? n : 1) * sizeof(rp_event));
+    if (!d->ev || !d->ev_all) {
         st = gr_error_set(err, GR_ENOMEM, "out of memory reading %s", path);
         goto done;
     }
-    for (int k = 0; k < n; k++)
-        d->ev[k] = v[k].e;
-    d->nev = n;
+    d->nev = 0;
+    for (int k = 0; k < n; k++) {
+        d->ev_all[k] = v[k].e;
+        if (v[k].e.run == d->run)
+            d->ev[d->nev++] = v[k].e;
+    }
+    d->nev_all = n;
     d->has_events = 1;
     st = GR_OK;
 done:
@@ -714,18 +734,39 @@ done:
 /* ------------------------------------------------------------------------
  * Statistics over runs.
  * ------------------------------------------------------------------------ */
+/* p10, p50, p90 of x[0..n-1] into out[0..2] (NaN skipped). */
+static int p10_50_90(const double *x, int n, double *out)
+{
+    static const double pp[3] = {10, 50, 90};
+    double o[4];
+    if (gr_stats(x, n, pp, 3, o) != GR_OK)
+        return -1;
+    memcpy(out, o + 1, 3 * sizeof(double));
+    return 0;
+}
+
 static int run_stats(rp_data *d, gr_error *err)
 {
-    static const double pf[5] = {5, 25, 50, 75, 95}, pb[2] = {5, 95}, pe[2] = {50, 95};
+    static const double pf[5] = {10, 25, 50, 75, 90}, pe[2] = {50, 95};
     double out[6];
     int R = d->runs, N = d->nights;
     double *x = NULL;
+    if (d->has_hourly) {
+        /* energy not served per run and night (load - served over the night's hours) */
+        d->ens_rn = gr_malloc((size_t)R * (size_t)N * sizeof(double));
+        if (!d->ens_rn)
+            goto oom;
+        for (size_t k = 0; k < (size_t)R * (size_t)N; k++)
+            d->ens_rn[k] = d->e_load[k] - d->e_served[k];
+    }
     if (d->has_hourly && R >= 2) {
+        size_t nh = (size_t)N * RP_HOURS;
         x = gr_malloc((size_t)R * sizeof(double));
         d->fan = gr_malloc((size_t)N * 6 * sizeof(double));
-        d->ppl_band = gr_malloc((size_t)N * 2 * sizeof(double));
-        d->heat_band = gr_malloc((size_t)N * 2 * sizeof(double));
-        if (!x || !d->fan || !d->ppl_band || !d->heat_band)
+        d->ppl_band = gr_malloc((size_t)N * 3 * sizeof(double));
+        d->heat_band = gr_malloc((size_t)N * 3 * sizeof(double));
+        d->ens_night = gr_malloc((size_t)N * 4 * sizeof(double));
+        if (!x || !d->fan || !d->ppl_band || !d->heat_band || !d->ens_night)
             goto oom;
         for (int n = 0; n < N; n++) {
             for (int r = 0; r < R; r++) {
@@ -736,16 +777,56 @@ static int run_stats(rp_data *d, gr_error *err)
                 goto oom;
             for (int r = 0; r < R; r++)
                 x[r] = d->ppl_max[(size_t)r * (size_t)N + (size_t)n];
-            if (gr_stats(x, R, pb, 2, out) != GR_OK)
+            if (p10_50_90(x, R, d->ppl_band + 3 * n))
                 goto oom;
-            d->ppl_band[2 * n] = out[1];
-            d->ppl_band[2 * n + 1] = out[2];
             for (int r = 0; r < R; r++)
                 x[r] = d->heat_max[(size_t)r * (size_t)N + (size_t)n];
-            if (gr_stats(x, R, pb, 2, out) != GR_OK)
+            if (p10_50_90(x, R, d->heat_band + 3 * n))
                 goto oom;
-            d->heat_band[2 * n] = out[1];
-            d->heat_band[2 * n + 1] = out[2];
+            for (int r = 0; r < R; r++)
+                x[r] = d->ens_rn[(size_t)r * (size_t)N + (size_t)n];
+            static const double pn[3] = {10, 50, 90};
+            if (gr_stats(x, R, pn, 3, d->ens_night + 4 * n) != GR_OK)
+                goto oom;
+        }
+        if (d->all[0]) {
+            double **agg[4] = {&d->agg_load, &d->agg_served, &d->agg_crit, &d->agg_level};
+            for (int j = 0; j < 4; j++)
+                if (!(*agg[j] = gr_malloc(nh * 3 * sizeof(double))))
+                    goto oom;
+            for (size_t t = 0; t < nh; t++) {
+                for (int j = 0; j < 4; j++) {
+                    for (int r = 0; r < R; r++) {
+                        size_t k = (size_t)r * nh + t;
+                        if (j < 3) {
+                            x[r] = d->all[j][k];
+                        } else {
+                            double l = d->all[0][k], sv = d->all[1][k];
+                            x[r] = isnan(l) || isnan(sv) ? NAN : l > 0.0 ? 100.0 * sv / l : 100.0;
+                        }
+                    }
+                    if (p10_50_90(x, R, *agg[j] + 3 * t))
+                        goto oom;
+                }
+            }
+        }
+    }
+    if (d->has_hourly) {
+        size_t nh = (size_t)N * RP_HOURS;
+        int agg = d->agg_served != NULL;
+        double **v[5] = {&d->v_load, &d->v_served, &d->v_crit, &d->v_cdem, &d->v_lvl};
+        for (int j = 0; j < 5; j++)
+            if (!(*v[j] = gr_malloc((nh + 1) * sizeof(double))))
+                goto oom;
+        for (size_t k = 0; k < nh; k++) {
+            double l = agg ? d->agg_load[3 * k + 1] : d->load[k],
+                   sv = agg ? d->agg_served[3 * k + 1] : d->served[k];
+            d->v_load[k] = l;
+            d->v_served[k] = sv;
+            d->v_crit[k] = agg ? d->agg_crit[3 * k + 1] : d->crit[k];
+            d->v_cdem[k] = d->has_crit && !isnan(d->crit_share) ? l * d->crit_share : NAN;
+            d->v_lvl[k] = agg ? d->agg_level[3 * k + 1] / 100.0
+                          : isnan(l) || isnan(sv) ? NAN : l > 0 ? sv / l : 1.0;
         }
     }
     if (d->has_runs && d->nrun_rows >= 2) {
@@ -765,6 +846,241 @@ oom:
 }
 
 /* ------------------------------------------------------------------------
+ * Risk over all runs: which substations, lines and plants were damaged in
+ * how many runs, how long each city was dark, how long damaged units took
+ * to come back.
+ * ------------------------------------------------------------------------ */
+/* Dark buses (destroyed, or in an island without generation) with element
+ * states br/gen/bus (0 in service); g is a work copy of d->grid. */
+static int dark_buses(const rp_data *d, gr_grid *g, const unsigned char *br,
+                      const unsigned char *gen, const unsigned char *bus, unsigned char *dark)
+{
+    const gr_grid *g0 = d->grid;
+    gr_islands *isl = NULL;
+    memcpy(g->bus_type, g0->bus_type, (size_t)g0->nb * sizeof(int));
+    memcpy(g->br_on, g0->br_on, (size_t)g0->nl * sizeof(int));
+    memcpy(g->gen_on, g0->gen_on, (size_t)g0->ng * sizeof(int));
+    for (int b = 0; b < g->nb; b++)
+        if (bus[b])
+            g->bus_type[b] = GR_BUS_ISOLATED;
+    for (int k = 0; k < g->nl; k++)
+        if (br[k] || bus[g->br_f[k]] || bus[g->br_t[k]])
+            g->br_on[k] = 0;
+    for (int k = 0; k < g->ng; k++)
+        if (gen[k] || bus[g->gen_bus[k]])
+            g->gen_on[k] = 0;
+    int st = gr_islands_find(g, 0, &isl, NULL);
+    if (st != GR_OK)
+        return st;
+    for (int b = 0; b < g->nb; b++) {
+        int i = isl->bus_island[b];
+        dark[b] = (unsigned char)(i < 0 || isl->ref[i] < 0);
+    }
+    gr_islands_free(isl);
+    return GR_OK;
+}
+
+/* The substation an element belongs to, or -1 (a line between substations). */
+static int elem_substation(const rp_data *d, int kind, int idx)
+{
+    const gr_overlay *ov = d->ov;
+    const gr_grid *g = d->grid;
+    if (kind == GR_ELEM_BUS)
+        return ov->bus_substation[idx];
+    if (kind == GR_ELEM_GEN)
+        return ov->bus_substation[g->gen_bus[idx]];
+    if (kind == GR_ELEM_BRANCH) {
+        int sf = ov->bus_substation[g->br_f[idx]], stt = ov->bus_substation[g->br_t[idx]];
+        return sf == stt ? sf : -1;
+    }
+    return -1;
+}
+
+/* 0-based element index of an event in the grid, or -1. */
+static int ev_index(const rp_data *d, const rp_event *e)
+{
+    const gr_grid *g = d->grid;
+    switch (e->elem_kind) {
+    case GR_ELEM_BRANCH: return e->elem_id >= 1 && e->elem_id <= g->nl ? e->elem_id - 1 : -1;
+    case GR_ELEM_GEN: return e->elem_id >= 1 && e->elem_id <= g->ng ? e->elem_id - 1 : -1;
+    case GR_ELEM_BUS: return gr_grid_bus_index(g, e->elem_id);
+    default: return -1;
+    }
+}
+
+static int risk_layers(rp_data *d, gr_error *err)
+{
+    const gr_grid *g0 = d->grid;
+    const gr_overlay *ov = d->ov;
+    int R = d->runs, N = d->nights, nb = g0->nb, nl = g0->nl, ng = g0->ng;
+    int nc = ov->ncity, ns = ov->nsub, np = ov->nplant;
+    size_t nh = (size_t)N * RP_HOURS;
+    double T_end = (double)nh; /* the campaign's end, h */
+    gr_grid *g = NULL;
+    int st = GR_ENOMEM;
+    unsigned char *st_br = gr_calloc((size_t)nl + 1, 1), *st_gen = gr_calloc((size_t)ng + 1, 1),
+                  *st_bus = gr_calloc((size_t)nb + 1, 1), *dark = gr_calloc((size_t)nb + 1, 1);
+    unsigned char *hit_s = gr_calloc((size_t)ns + 1, 1), *hit_l = gr_calloc((size_t)nl + 1, 1),
+                  *hit_p = gr_calloc((size_t)np + 1, 1);
+    double *since = gr_malloc(((size_t)nl + (size_t)ng + (size_t)nb + 1) * sizeof(double));
+    double *share = gr_calloc((size_t)nc + 1, sizeof(double));
+    double sum_all[3] = {0, 0, 0}, sum_rep[3] = {0, 0, 0};
+    d->sub_p = gr_calloc((size_t)ns + 1, sizeof(double));
+    d->line_p = gr_calloc((size_t)nl + 1, sizeof(double));
+    d->plant_p = gr_calloc((size_t)np + 1, sizeof(double));
+    d->city_dark_h = gr_calloc((size_t)nc * (size_t)R + 1, sizeof(double));
+    d->city_people = gr_calloc((size_t)nc + 1, sizeof(double));
+    if ((size_t)R * nh * (size_t)nc <= (size_t)RP_ALL_MAX)
+        d->city_dark = gr_calloc((size_t)R * nh * (size_t)nc + 1, sizeof(double));
+    if (!st_br || !st_gen || !st_bus || !dark || !hit_s || !hit_l || !hit_p || !since || !share ||
+        !d->sub_p || !d->line_p || !d->plant_p || !d->city_dark_h || !d->city_people)
+        goto done;
+    if ((st = gr_grid_copy(g0, &g)) != GR_OK)
+        goto done;
+    for (int b = 0; b < nb; b++)
+        if (ov->bus_city[b] >= 0 && ov->bus_city[b] < nc)
+            d->city_people[ov->bus_city[b]] += ov->bus_population[b];
+    int k = 0; /* into ev_all, sorted by run then time */
+    for (int r = 1; r <= R; r++) {
+        memset(st_br, 0, (size_t)nl);
+        memset(st_gen, 0, (size_t)ng);
+        memset(st_bus, 0, (size_t)nb);
+        memset(hit_s, 0, (size_t)ns);
+        memset(hit_l, 0, (size_t)nl);
+        memset(hit_p, 0, (size_t)np);
+        for (size_t j = 0; j < (size_t)nl + (size_t)ng + (size_t)nb; j++)
+            since[j] = NAN;
+        while (k < d->nev_all && d->ev_all[k].run < r)
+            k++;
+        int changed = 1;
+        for (size_t t = 0; t < nh; t++) {
+            for (; k < d->nev_all && d->ev_all[k].run == r && d->ev_all[k].t_h <= (double)t + 1e-9;
+                 k++) {
+                const rp_event *e = &d->ev_all[k];
+                int i = ev_index(d, e);
+                if (i < 0)
+                    continue;
+                int ek = e->elem_kind; /* GR_ELEM_BRANCH 0, GEN 1, BUS 2 */
+                unsigned char *s = ek == GR_ELEM_BRANCH ? &st_br[i]
+                                   : ek == GR_ELEM_GEN  ? &st_gen[i]
+                                                        : &st_bus[i];
+                size_t fl = ek == GR_ELEM_BRANCH ? (size_t)i
+                            : ek == GR_ELEM_GEN  ? (size_t)nl + (size_t)i
+                                                 : (size_t)nl + (size_t)ng + (size_t)i;
+                unsigned char old = *s;
+                switch (e->kind) {
+                case RP_EV_DAMAGE:
+                    if (*s != 1) {
+                        *s = 1;
+                        since[fl] = e->t_h;
+                        d->rs_units[ek]++;
+                    }
+                    int sub = elem_substation(d, ek, i);
+                    if (sub >= 0)
+                        hit_s[sub] = 1;
+                    if (ek == GR_ELEM_BRANCH)
+                        hit_l[i] = 1;
+                    if (ek == GR_ELEM_GEN && ov->gen_plant[i] >= 0 && ov->gen_plant[i] < np)
+                        hit_p[ov->gen_plant[i]] = 1;
+                    break;
+                case RP_EV_REPAIR:
+                    if (*s == 1) {
+                        *s = 0;
+                        double dt = e->t_h - since[fl];
+                        sum_all[ek] += dt;
+                        sum_rep[ek] += dt;
+                        d->rs_repaired[ek]++;
+                        since[fl] = NAN;
+                    }
+                    break;
+                case RP_EV_TRIP: if (*s == 0) *s = 2; break;
+                case RP_EV_RECLOSE: if (*s == 2) *s = 0; break;
+                default: break;
+                }
+                changed |= *s != old;
+            }
+            if (changed && (st = dark_buses(d, g, st_br, st_gen, st_bus, dark)) != GR_OK)
+                goto done;
+            if (changed) {
+                for (int c = 0; c < nc; c++)
+                    share[c] = 0.0;
+                for (int b = 0; b < nb; b++) {
+                    int c = ov->bus_city[b];
+                    if (dark[b] && c >= 0 && c < nc)
+                        share[c] += ov->bus_population[b];
+                }
+                for (int c = 0; c < nc; c++)
+                    share[c] = d->city_people[c] > 0.0 ? share[c] / d->city_people[c] : 0.0;
+            }
+            changed = 0;
+            for (int c = 0; c < nc; c++) {
+                d->city_dark_h[(size_t)c * (size_t)R + (size_t)(r - 1)] += share[c];
+                if (d->city_dark)
+                    d->city_dark[((size_t)(r - 1) * nh + t) * (size_t)nc + (size_t)c] = share[c];
+            }
+        }
+        /* units still out at the end count to the end of the campaign */
+        for (size_t j = 0; j < (size_t)nl + (size_t)ng + (size_t)nb; j++)
+            if (!isnan(since[j])) {
+                int ek = j < (size_t)nl ? 0 : j < (size_t)nl + (size_t)ng ? 1 : 2;
+                sum_all[ek] += T_end - since[j];
+            }
+        for (int j = 0; j < ns; j++)
+            d->sub_p[j] += hit_s[j];
+        for (int j = 0; j < nl; j++)
+            d->line_p[j] += hit_l[j];
+        for (int j = 0; j < np; j++)
+            d->plant_p[j] += hit_p[j];
+    }
+    for (int j = 0; j < ns; j++)
+        d->sub_p[j] /= R;
+    for (int j = 0; j < nl; j++)
+        d->line_p[j] /= R;
+    for (int j = 0; j < np; j++)
+        d->plant_p[j] /= R;
+    for (int j = 0; j < 3; j++) {
+        d->rs_mean_all[j] = d->rs_units[j] ? sum_all[j] / d->rs_units[j] : NAN;
+        d->rs_mean_rep[j] = d->rs_repaired[j] ? sum_rep[j] / d->rs_repaired[j] : NAN;
+    }
+    d->has_risk = 1;
+    st = GR_OK;
+done:
+    if (st == GR_ENOMEM)
+        gr_error_set(err, GR_ENOMEM, "out of memory preparing the risk map");
+    else if (st != GR_OK)
+        gr_error_set(err, st, "preparing the risk map: %s", gr_strerror(st));
+    gr_grid_free(g);
+    gr_free(st_br);
+    gr_free(st_gen);
+    gr_free(st_bus);
+    gr_free(dark);
+    gr_free(hit_s);
+    gr_free(hit_l);
+    gr_free(hit_p);
+    gr_free(since);
+    gr_free(share);
+    return st;
+}
+
+/* Critical demand / demand of the case (see crit_share in report_internal.h). */
+static int critical_share(rp_data *d, gr_error *err)
+{
+    gr_load_classes *lc = NULL;
+    int st = gr_load_classes_from_overlay(d->grid, d->ov, &lc, err);
+    if (st != GR_OK)
+        return st;
+    double pd = 0.0, cr = 0.0;
+    for (int b = 0; b < d->grid->nb; b++)
+        if (d->grid->pd[b] > 0.0) {
+            pd += d->grid->pd[b];
+            cr += d->grid->pd[b] * lc->share[(size_t)b * GR_LOAD_NCLASS + GR_LOAD_CRITICAL];
+        }
+    d->crit_share = pd > 0.0 ? cr / pd : NAN;
+    gr_load_classes_free(lc);
+    return GR_OK;
+}
+
+/* ------------------------------------------------------------------------
  * The folder.
  * ------------------------------------------------------------------------ */
 int rp_data_read(rp_data *d, const char *dir, int run, gr_error *err)
@@ -774,6 +1090,7 @@ int rp_data_read(rp_data *d, const char *dir, int run, gr_error *err)
     memset(d, 0, sizeof *d);
     d->run = run;
     d->worst_hour = -1;
+    d->crit_share = NAN;
     size_t len = strlen(dir);
     while (len > 1 && dir[len - 1] == '/')
         len--;
@@ -828,6 +1145,10 @@ int rp_data_read(rp_data *d, const char *dir, int run, gr_error *err)
         return st;
     if (d->has_grid && (st = map_layers(d, err)))
         return st;
+    if (d->has_grid && (st = critical_share(d, err)))
+        return st;
+    if (d->has_grid && d->has_events && d->has_hourly && (st = risk_layers(d, err)))
+        return st;
     return run_stats(d, err);
 }
 
@@ -860,6 +1181,26 @@ void rp_data_free(rp_data *d)
     gr_free(d->heat_band);
     gr_free(d->ccdf_x);
     gr_free(d->ccdf_p);
+    gr_free(d->ev_all);
+    for (int j = 0; j < 5; j++)
+        gr_free(d->all[j]);
+    gr_free(d->agg_load);
+    gr_free(d->agg_served);
+    gr_free(d->agg_crit);
+    gr_free(d->agg_level);
+    gr_free(d->ens_rn);
+    gr_free(d->v_load);
+    gr_free(d->v_served);
+    gr_free(d->v_crit);
+    gr_free(d->v_cdem);
+    gr_free(d->v_lvl);
+    gr_free(d->ens_night);
+    gr_free(d->sub_p);
+    gr_free(d->line_p);
+    gr_free(d->plant_p);
+    gr_free(d->city_dark_h);
+    gr_free(d->city_dark);
+    gr_free(d->city_people);
     memset(d, 0, sizeof *d);
 }
 

@@ -237,6 +237,17 @@ static void legend_symbol(cairo_t *cr, double x, double y, const rp_legend_item 
         cairo_line_to(cr, x + 6, y + 5);
         cairo_stroke(cr);
         break;
+    case RP_LEG_TRI:
+        cairo_move_to(cr, x + 11, y - 6);
+        cairo_line_to(cr, x + 17, y + 5);
+        cairo_line_to(cr, x + 5, y + 5);
+        cairo_close_path(cr);
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_fill_preserve(cr);
+        rp_rgb(cr, it->color);
+        cairo_set_line_width(cr, 1.2);
+        cairo_stroke(cr);
+        break;
     case RP_LEG_CIRCLE:
         rp_rgba(cr, it->color, 0.15);
         cairo_arc(cr, x + 11, y, 7, 0, 2 * M_PI);

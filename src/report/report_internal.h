@@ -20,6 +20,7 @@ cairo_status_t rp_cairo_write(void *closure, const unsigned char *data, unsigned
 #define RP_HOURS 24
 #define RP_FONT "DejaVu Sans" /* cairo's toy font API; fontconfig falls back to any sans */
 #define RP_PATH_MAX 4096
+#define RP_ALL_MAX (1L << 21) /* runs x nights x 24 cells kept for every run */
 
 /* ------------------------------------------------------------------------
  * CSV files read by header name (report_csv.c). Fields may be quoted
@@ -63,6 +64,7 @@ enum { RP_EV_DAMAGE = 0, RP_EV_HIT, RP_EV_TRIP, RP_EV_SHED, RP_EV_RECLOSE, RP_EV
        RP_EV_OTHER };
 
 typedef struct rp_event {
+    int run;                /* 1-based */
     int night;
     double t_h;
     int kind;               /* RP_EV_* */
@@ -75,6 +77,7 @@ typedef struct rp_event {
 typedef struct rp_data {
     char dir[RP_PATH_MAX];  /* the folder, without trailing slashes */
     int run;                /* the run drawn by the time charts and the map (1-based) */
+    int zero_based;         /* gr_report_options.zero_based */
 
     /* hourly.csv */
     int has_hourly;
@@ -91,10 +94,20 @@ typedef struct rp_data {
     const char *nights_names[16];
     double *nights_val;     /* n_nights * nights_ncol (NaN: no row) */
 
-    /* events.csv: events of the selected run */
+    /* events.csv: events of the selected run, and of all runs (sorted by run, then time) */
     int has_events;
     int nev;
     rp_event *ev;
+    int nev_all;
+    rp_event *ev_all;
+
+    /* hourly.csv, every run: runs * nights * 24 values (NaN: no row) of load, served,
+       critical served, people without power, people without heat; NULL when the
+       campaign is larger than RP_ALL_MAX cells */
+    double *all[5];
+    /* critical demand / demand: the campaign's critical load (gr_load_classes_from_overlay,
+       the same sum as src/sim/campaign_run.c record_hour), NaN without grid.m */
+    double crit_share;
 
     /* runs.csv */
     int has_runs;
@@ -120,9 +133,34 @@ typedef struct rp_data {
     int n_dark;
 
     /* statistics over runs (hourly.csv with two runs or more; else NULL) */
-    double *fan;            /* nights * 6: mean, p5, p25, p50, p75, p95 of the share of
+    double *fan;            /* nights * 6: mean, p10, p25, p50, p75, p90 of the share of
                                demand served per night, % */
-    double *ppl_band, *heat_band; /* nights * 2: p5, p95 of the nightly peaks */
+    double *ppl_band, *heat_band; /* nights * 3: p10, p50, p90 of the nightly peaks */
+    /* per campaign hour (nights * 24 * 3: p10, p50, p90 over runs) of demand, served,
+       critical served and the level served / demand (%); NULL with one run */
+    double *agg_load, *agg_served, *agg_crit, *agg_level;
+    /* the served chart's curves (nights * 24): the median over runs, or the run:
+       demand, served, critical served, critical demand, level (served / demand) */
+    double *v_load, *v_served, *v_crit, *v_cdem, *v_lvl;
+    double *ens_rn;         /* runs * nights: energy not served per night, MWh */
+    double *ens_night;      /* nights * 4: mean, p10, p50, p90 of ens_rn over runs */
+
+    /* risk over all runs (grid.m, scenario.json, events.csv and hourly.csv) */
+    int has_risk;
+    double *sub_p;          /* nsub: share of runs in which the substation (a bus of it, a
+                               transformer inside it or a unit of its plant) was damaged */
+    double *line_p;         /* nl: share of runs in which the branch was damaged */
+    double *plant_p;        /* nplant: share of runs in which a unit of the plant was damaged */
+    double *city_dark_h;    /* ncity * runs: hours dark per resident (share of the city's
+                               people on dark buses, summed over the hours) */
+    double *city_dark;      /* runs * nights*24 * ncity: that share hour by hour (NULL when
+                               too large) */
+    double *city_people;    /* ncity: people on the city's buses (bus_population) */
+    /* time to restore per element kind (branch, gen, bus) over every damaged unit of
+       every run: units, repaired, mean over all (unrepaired counted to the campaign's
+       end), mean over the repaired only */
+    int rs_units[3], rs_repaired[3];
+    double rs_mean_all[3], rs_mean_rep[3];
     /* runs.csv with two rows or more */
     int nccdf;
     double *ccdf_x, *ccdf_p; /* gr_ccdf of run_ens */
@@ -139,6 +177,10 @@ void rp_data_free(rp_data *d);
  * computes it; 0 when the night had no wave (no damage or hit event; without
  * events.csv the first hour the level fell). */
 int rp_night_trapezoid(const rp_data *d, int night, gr_trapezoid *tz, int *first_hour);
+/* The same on a level curve lvl (nights * 24 values, served / demand; NaN: the hour
+   before), the wave at the first hour the level falls (report_charts.c). */
+int rp_trapezoid_of_level(const double *lvl, int nights, int night, gr_trapezoid *tz,
+                          int *first_hour);
 
 /* ------------------------------------------------------------------------
  * Chart drawing (report_draw.c): a plot box mapping data to pixels, nice
@@ -172,7 +214,8 @@ void rp_text_halo(cairo_t *cr, double x, double y, const char *s, double size, i
 void rp_axes(cairo_t *cr, const rp_plot *p, double xstep, double ystep, const char *xlabel,
              const char *ylabel, const char *ysuffix);
 /* Legend entries drawn in a row starting at (x, y). */
-enum { RP_LEG_LINE = 0, RP_LEG_DASH, RP_LEG_BOX, RP_LEG_DOT, RP_LEG_CROSS, RP_LEG_CIRCLE };
+enum { RP_LEG_LINE = 0, RP_LEG_DASH, RP_LEG_BOX, RP_LEG_DOT, RP_LEG_CROSS, RP_LEG_CIRCLE,
+       RP_LEG_TRI };
 typedef struct rp_legend_item {
     const char *label;
     unsigned color;
@@ -202,24 +245,45 @@ void rp_draw_ccdf(cairo_t *cr, const rp_data *d, int w, int h);
 /* Height of the map for width w (the region's aspect plus the legend). */
 int rp_map_height(const rp_data *d, int w);
 
-/* Colours shared by charts and the page legend. */
-#define RP_C_LOAD 0x555555u
-#define RP_C_SERVED 0x1f77b4u
-#define RP_C_CRIT 0xd62728u
-#define RP_C_LOST 0xf4a6a6u
-#define RP_C_POWER 0x1f77b4u
-#define RP_C_HEAT 0xe6550du
-/* map colours of the grid's three highest voltage levels (named for the
-   synthetic region's 750/330/110 kV), then the levels below */
-#define RP_C_KV750 0x7b1fa2u
-#define RP_C_KV330 0xd32f2fu
-#define RP_C_KV110 0x2e9e8fu
+/* Colours shared by charts and the page legend: the Okabe–Ito palette, safe for
+   the common colour-vision deficiencies (Okabe & Ito, "Color Universal Design",
+   2008; Wong, Nature Methods 8:441, 2011). */
+#define RP_OI_BLACK 0x000000u
+#define RP_OI_ORANGE 0xe69f00u
+#define RP_OI_SKY 0x56b4e9u
+#define RP_OI_GREEN 0x009e73u
+#define RP_OI_YELLOW 0xf0e442u
+#define RP_OI_BLUE 0x0072b2u
+#define RP_OI_VERMILLION 0xd55e00u
+#define RP_OI_PURPLE 0xcc79a7u
+#define RP_C_LOAD RP_OI_BLACK      /* demand */
+#define RP_C_SERVED RP_OI_BLUE     /* served, and its p10–p90 band */
+#define RP_C_RUN RP_OI_SKY         /* the selected run over the aggregate */
+#define RP_C_CRIT RP_OI_ORANGE     /* critical served (critical demand: black, dashed) */
+#define RP_C_LOST RP_OI_PURPLE     /* not served */
+#define RP_C_DROP RP_OI_VERMILLION /* trapezoid: the drop */
+#define RP_C_DEGR RP_OI_YELLOW     /* trapezoid: degraded */
+#define RP_C_RECOV RP_OI_GREEN     /* trapezoid: recovery */
+#define RP_C_POWER RP_OI_BLUE
+#define RP_C_HEAT RP_OI_VERMILLION
+/* map: lines of the grid's three highest voltage levels (from the case), then the
+   levels below; damage in black-and-vermillion marks that no line colour shares */
+#define RP_C_KV1 RP_OI_PURPLE
+#define RP_C_KV2 RP_OI_BLUE
+#define RP_C_KV3 RP_OI_GREEN
 #define RP_C_KVOTHER 0x9e9e9eu
-#define RP_C_DAMAGED 0xe53935u
-#define RP_C_REPAIRED 0xfb8c00u
+#define RP_C_DAMAGED RP_OI_VERMILLION
+#define RP_C_REPAIRED RP_OI_YELLOW
+#define RP_C_PLANT RP_OI_BLACK
 #define RP_C_DARK 0x212121u
-#define RP_C_ZONE 0x1565c0u
-#define RP_C_CITY 0xffe082u
+#define RP_C_ZONE RP_OI_SKY
+#define RP_C_CITY 0xfff3b0u
+/* sequential scale for probabilities (viridis stops, colour-blind safe) */
+extern const unsigned rp_seq[5];
+unsigned rp_seq_color(double p);
+
+/* Draw the risk map (report_map.c). */
+void rp_draw_risk(cairo_t *cr, const rp_data *d, int w, int h);
 
 /* ------------------------------------------------------------------------
  * The page (report_html.c).
@@ -230,6 +294,10 @@ typedef struct rp_chart_out {
     char note[256];         /* why not drawn, or "" */
     char caption[512];
 } rp_chart_out;
+
+/* The interactive map (report_viewer.c): 1 when written (it needs the grid and
+   hourly.csv), 0 when not, -1 out of memory. */
+int rp_viewer_write(FILE *f, const rp_data *d);
 
 /* Write the page to f. */
 int rp_html_write(FILE *f, const rp_data *d, const char *title, const rp_chart_out *charts,

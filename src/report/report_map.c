@@ -12,7 +12,7 @@
 static int legend_rows(int w)
 {
     double avail = w - 2 * MARGIN;
-    return (int)ceil(1150.0 / (avail > 100.0 ? avail : 100.0)) + 1;
+    return (int)ceil(1500.0 / (avail > 100.0 ? avail : 100.0)) + 1;
 }
 
 int rp_map_height(const rp_data *d, int w)
@@ -45,14 +45,14 @@ static int kv_class(const kv_levels *lv, double kv)
     return 3;
 }
 
-static const unsigned kv_color[4] = {RP_C_KV750, RP_C_KV330, RP_C_KV110, RP_C_KVOTHER};
+static const unsigned kv_color[4] = {RP_C_KV1, RP_C_KV2, RP_C_KV3, RP_C_KVOTHER};
 static const double kv_width[4] = {2.8, 1.7, 0.8, 0.7};
 
 static void cross(cairo_t *cr, double x, double y, double r, unsigned color)
 {
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_set_line_width(cr, 4.5);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 5.0);
     cairo_move_to(cr, x - r, y - r);
     cairo_line_to(cr, x + r, y + r);
     cairo_move_to(cr, x + r, y - r);
@@ -64,6 +64,102 @@ static void cross(cairo_t *cr, double x, double y, double r, unsigned color)
     cairo_line_to(cr, x + r, y + r);
     cairo_move_to(cr, x + r, y - r);
     cairo_line_to(cr, x - r, y + r);
+    cairo_stroke(cr);
+}
+
+
+const unsigned rp_seq[5] = {0xfde725u, 0x5dc863u, 0x21908du, 0x3b528bu, 0x440154u};
+
+/* Probability p in (0, 1] to one of five steps of rp_seq (0.2 wide). */
+unsigned rp_seq_color(double p)
+{
+    int k = (int)floor(p * 5.0 - 1e-9);
+    return rp_seq[k < 0 ? 0 : k > 4 ? 4 : k];
+}
+
+/* Greedy label placement (Christensen, Marks & Shieber, ACM TOG 14:203, 1995,
+ * the greedy baseline): labels in priority order; each tries right, left,
+ * above and below its anchor and takes the first box that overlaps no box
+ * placed before and lies inside the map; a label with no free box is left
+ * out. */
+typedef struct lbox {
+    double x0, y0, x1, y1;
+} lbox;
+
+static int box_free(const lbox *b, const lbox *placed, int n, const lbox *inside)
+{
+    if (b->x0 < inside->x0 || b->x1 > inside->x1 || b->y0 < inside->y0 || b->y1 > inside->y1)
+        return 0;
+    for (int k = 0; k < n; k++)
+        if (b->x0 < placed[k].x1 && placed[k].x0 < b->x1 && b->y0 < placed[k].y1 &&
+            placed[k].y0 < b->y1)
+            return 0;
+    return 1;
+}
+
+/* Place label s (size px) around a disc of radius r at (cx, cy); 1 when drawn. */
+static int place_label(cairo_t *cr, double cx, double cy, double r, const char *s, double size,
+                       lbox *placed, int *np, const lbox *inside)
+{
+    cairo_text_extents_t te;
+    cairo_select_font_face(cr, RP_FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, size);
+    cairo_text_extents(cr, s, &te);
+    double tw = te.x_advance, th = size * 1.15;
+    struct { double x, y; int ha, va; } cand[4] = {
+        {cx + r, cy, -1, 0}, {cx - r, cy, 1, 0}, {cx, cy - r - 1, 0, 1}, {cx, cy + r + 1, 0, -1}};
+    for (int j = 0; j < 4; j++) {
+        lbox b;
+        b.x0 = cand[j].ha < 0 ? cand[j].x : cand[j].ha == 0 ? cand[j].x - tw / 2 : cand[j].x - tw;
+        b.x1 = b.x0 + tw;
+        b.y0 = cand[j].va == 0 ? cand[j].y - th / 2 : cand[j].va < 0 ? cand[j].y : cand[j].y - th;
+        b.y1 = b.y0 + th;
+        if (box_free(&b, placed, *np, inside)) {
+            placed[(*np)++] = b;
+            rp_text_halo(cr, cand[j].x, cand[j].y, s, size, cand[j].ha, cand[j].va);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* City order by population, largest first (stable by index). */
+static void city_order(const gr_overlay *ov, int *ord)
+{
+    for (int c = 0; c < ov->ncity; c++)
+        ord[c] = c;
+    for (int i = 1; i < ov->ncity; i++) {
+        int v = ord[i], j = i;
+        while (j > 0 && ov->city_population[ord[j - 1]] < ov->city_population[v]) {
+            ord[j] = ord[j - 1];
+            j--;
+        }
+        ord[j] = v;
+    }
+}
+
+static void fmt_people(char *buf, size_t len, double p)
+{
+    if (p >= 1e6)
+        snprintf(buf, len, "%.3g M", p / 1e6);
+    else if (p >= 1e3)
+        snprintf(buf, len, "%.0f k", p / 1e3);
+    else
+        snprintf(buf, len, "%.0f", p);
+}
+
+/* A plant: a triangle at its substation, filled with fill (outline black). */
+static void plant_mark(cairo_t *cr, double x, double y, double r, unsigned fill)
+{
+    cairo_new_path(cr);
+    cairo_move_to(cr, x, y - r);
+    cairo_line_to(cr, x + 0.9 * r, y + 0.6 * r);
+    cairo_line_to(cr, x - 0.9 * r, y + 0.6 * r);
+    cairo_close_path(cr);
+    rp_rgb(cr, fill);
+    cairo_fill_preserve(cr);
+    rp_rgb(cr, RP_C_PLANT);
+    cairo_set_line_width(cr, 1.2);
     cairo_stroke(cr);
 }
 
@@ -218,27 +314,37 @@ void rp_draw_map(cairo_t *cr, const rp_data *d, int w, int h)
                 cross(cr, mx(&m, ov->bus_x_km[b]), my(&m, ov->bus_y_km[b]), 5.5, col);
     }
 
-    /* city names, right of the disc (left of it near the right edge) */
-    for (int c = 0; c < ov->ncity; c++) {
-        double r = pmax > 0 ? rmax * sqrt(ov->city_population[c] / pmax) : 4.0, p = ov->city_population[c];
-        char pop[48];
-        cairo_text_extents_t te;
-        if (p >= 1e6)
-            snprintf(pop, sizeof pop, "%.3g M", p / 1e6);
-        else if (p >= 1e3)
-            snprintf(pop, sizeof pop, "%.0f k", p / 1e3);
-        else
-            snprintf(pop, sizeof pop, "%.0f", p);
-        snprintf(buf, sizeof buf, "%s (%s)", ov->city_name[c] ? ov->city_name[c] : "?", pop);
-        cairo_select_font_face(cr, RP_FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-        cairo_set_font_size(cr, 12);
-        cairo_text_extents(cr, buf, &te);
-        double cx = mx(&m, ov->city_x_km[c]), cy = my(&m, ov->city_y_km[c]);
-        r = fmax(r, 3.0) + 3;
-        if (cx + r + te.x_advance > m.x0 + map_w - 2)
-            rp_text_halo(cr, cx - r, cy, buf, 12, 1, 0);
-        else
-            rp_text_halo(cr, cx + r, cy, buf, 12, -1, 0);
+    /* plants at their substations: state of their units in the run */
+    for (int pl = 0; pl < ov->nplant; pl++) {
+        int state = 0; /* 0 untouched, 2 damaged and repaired, 1 out at the end */
+        for (int k = 0; k < g->ng && k < ov->ng; k++)
+            if (ov->gen_plant[k] == pl && d->gen_dmg[k] && (state == 0 || d->gen_dmg[k] == 1))
+                state = d->gen_dmg[k];
+        int sb = ov->plant_substation[pl];
+        if (sb < 0 || sb >= ov->nsub)
+            continue;
+        plant_mark(cr, mx(&m, ov->sub_x_km[sb]), my(&m, ov->sub_y_km[sb]) - 7, 6.0,
+                   state == 1 ? RP_C_DAMAGED : state == 2 ? RP_C_REPAIRED : 0xffffffu);
+    }
+
+    /* city names, largest first, where they do not overlap (greedy placement) */
+    {
+        int ord[256], nlab = 0;
+        lbox placed[256];
+        lbox inside = {m.x0 + 2, m.y0 + 2, m.x0 + map_w - 2, m.y0 + map_h - 2};
+        int nc = ov->ncity < 256 ? ov->ncity : 256;
+        city_order(ov, ord);
+        for (int j = 0; j < nc; j++) {
+            int c = ord[j];
+            if (c >= nc)
+                continue;
+            double r = pmax > 0 ? rmax * sqrt(ov->city_population[c] / pmax) : 4.0;
+            char pop[48];
+            fmt_people(pop, sizeof pop, ov->city_population[c]);
+            snprintf(buf, sizeof buf, "%s (%s)", ov->city_name[c] ? ov->city_name[c] : "?", pop);
+            place_label(cr, mx(&m, ov->city_x_km[c]), my(&m, ov->city_y_km[c]), fmax(r, 3.0) + 3,
+                        buf, 12, placed, &nlab, &inside);
+        }
     }
 
     /* scale bar */
@@ -276,9 +382,164 @@ void rp_draw_map(cairo_t *cr, const rp_data *d, int w, int h)
         {"defended zone", RP_C_ZONE, RP_LEG_CIRCLE, 0},
         {"damaged, out at the end", RP_C_DAMAGED, RP_LEG_CROSS, 0},
         {"damaged, repaired", RP_C_REPAIRED, RP_LEG_CROSS, 0},
+        {"plant (triangle; filled as its units)", RP_C_PLANT, RP_LEG_TRI, 0},
         {"dark area", RP_C_DARK, RP_LEG_BOX, 0.35},
     };
     for (size_t j = 0; j < sizeof rest / sizeof rest[0]; j++)
         items[ni++] = rest[j];
+    rp_legend(cr, MARGIN, m.y0 + map_h + 14 + 9, w - MARGIN, items, ni);
+}
+
+/* ------------------------------------------------------------------------
+ * The risk map: over all runs, per substation the share of runs in which it
+ * was damaged, per line the same, per city the expected hours dark per
+ * resident.
+ * ------------------------------------------------------------------------ */
+void rp_draw_risk(cairo_t *cr, const rp_data *d, int w, int h)
+{
+    const gr_overlay *ov = d->ov;
+    const gr_grid *g = d->grid;
+    char buf[256];
+    (void)h;
+    mapper m = {(w - 2 * MARGIN) / ov->width_km, MARGIN, TITLE_H, ov->height_km};
+    kv_levels lv;
+    lv.n = gr_kv_class_levels(ov->bus_kv, g->nb, lv.kv, 3);
+    double map_w = ov->width_km * m.s, map_h = ov->height_km * m.s;
+    int R = d->runs;
+    snprintf(buf, sizeof buf,
+             "Risk map over %d runs — probability a substation is damaged, expected hours dark "
+             "per city (km grid)", R);
+    rp_rgb(cr, 0x111111);
+    rp_text(cr, MARGIN, 12, buf, 15, 1, -1, -1);
+
+    cairo_save(cr);
+    rp_rgb(cr, 0xf3f5ee);
+    cairo_rectangle(cr, m.x0, m.y0, map_w, map_h);
+    cairo_fill_preserve(cr);
+    rp_rgb(cr, 0x9e9e9e);
+    cairo_set_line_width(cr, 1.0);
+    cairo_stroke(cr);
+    cairo_rectangle(cr, m.x0, m.y0, map_w, map_h);
+    cairo_clip(cr);
+
+    /* cities: disc area by people, grey by expected hours dark per resident */
+    double pmax = 0.0, hmax = 0.0;
+    int nc = ov->ncity;
+    double *eh = gr_calloc((size_t)nc + 1, sizeof(double));
+    if (!eh) {
+        cairo_restore(cr);
+        return;
+    }
+    for (int c = 0; c < nc; c++) {
+        if (ov->city_population[c] > pmax)
+            pmax = ov->city_population[c];
+        for (int r = 0; r < R; r++)
+            eh[c] += d->city_dark_h[(size_t)c * (size_t)R + (size_t)r] / R;
+        if (eh[c] > hmax)
+            hmax = eh[c];
+    }
+    double rmax = 0.045 * map_w;
+    for (int c = 0; c < nc; c++) {
+        double r = pmax > 0 ? fmax(3.0, rmax * sqrt(ov->city_population[c] / pmax)) : 4.0;
+        double f = fmin(1.0, eh[c] / 48.0); /* full shade at two days dark */
+        cairo_new_path(cr);
+        cairo_arc(cr, mx(&m, ov->city_x_km[c]), my(&m, ov->city_y_km[c]), r, 0, 2 * M_PI);
+        rp_rgba(cr, RP_C_CITY, 0.8);
+        cairo_fill_preserve(cr);
+        rp_rgba(cr, RP_C_DARK, 0.08 + 0.6 * f);
+        cairo_fill_preserve(cr);
+        rp_rgb(cr, 0x8a7a2a);
+        cairo_set_line_width(cr, 1.0);
+        cairo_stroke(cr);
+    }
+    /* lines: thin by class, damaged ones coloured by probability on top */
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+    for (int k = 0; k < g->nl; k++) {
+        int f = g->br_f[k], t = g->br_t[k];
+        if (ov->bus_kv[f] != ov->bus_kv[t] || gr_grid_branch_is_transformer(g, k))
+            continue;
+        int cls = kv_class(&lv, fmax(ov->bus_kv[f], ov->bus_kv[t]));
+        rp_rgba(cr, 0x9e9e9e, 0.6);
+        cairo_set_line_width(cr, 0.5 * kv_width[cls]);
+        cairo_move_to(cr, mx(&m, ov->bus_x_km[f]), my(&m, ov->bus_y_km[f]));
+        cairo_line_to(cr, mx(&m, ov->bus_x_km[t]), my(&m, ov->bus_y_km[t]));
+        cairo_stroke(cr);
+    }
+    for (int k = 0; k < g->nl; k++) {
+        if (!(d->line_p[k] > 0.0))
+            continue;
+        int f = g->br_f[k], t = g->br_t[k];
+        rp_rgb(cr, rp_seq_color(d->line_p[k]));
+        cairo_set_line_width(cr, 2.5);
+        cairo_move_to(cr, mx(&m, ov->bus_x_km[f]), my(&m, ov->bus_y_km[f]));
+        cairo_line_to(cr, mx(&m, ov->bus_x_km[t]), my(&m, ov->bus_y_km[t]));
+        cairo_stroke(cr);
+    }
+    /* substations: small grey when never damaged, else a disc by probability,
+       drawn in increasing order so that the likeliest stay on top */
+    for (int j = 0; j < ov->nsub; j++)
+        if (!(d->sub_p[j] > 0.0)) {
+            rp_rgb(cr, 0xb0b0b0);
+            cairo_new_path(cr);
+            cairo_arc(cr, mx(&m, ov->sub_x_km[j]), my(&m, ov->sub_y_km[j]), 1.2, 0, 2 * M_PI);
+            cairo_fill(cr);
+        }
+    for (int step = 0; step < 5; step++)
+        for (int j = 0; j < ov->nsub; j++) {
+            double p = d->sub_p[j];
+            if (!(p > 0.0) || rp_seq_color(p) != rp_seq[step])
+                continue;
+            double x = mx(&m, ov->sub_x_km[j]), y = my(&m, ov->sub_y_km[j]);
+            cairo_new_path(cr);
+            cairo_arc(cr, x, y, 2.5 + 3.0 * p, 0, 2 * M_PI);
+            rp_rgb(cr, rp_seq[step]);
+            cairo_fill_preserve(cr);
+            rp_rgb(cr, RP_OI_BLACK);
+            cairo_set_line_width(cr, 0.7);
+            cairo_stroke(cr);
+        }
+    /* plants: triangle filled by the probability a unit of it was damaged */
+    for (int pl = 0; pl < ov->nplant; pl++) {
+        int sb = ov->plant_substation[pl];
+        if (sb < 0 || sb >= ov->nsub)
+            continue;
+        plant_mark(cr, mx(&m, ov->sub_x_km[sb]), my(&m, ov->sub_y_km[sb]) - 7, 6.0,
+                   d->plant_p[pl] > 0.0 ? rp_seq_color(d->plant_p[pl]) : 0xffffffu);
+    }
+    /* labels: city, people, expected hours dark */
+    {
+        int ord[256], nlab = 0;
+        lbox placed[256];
+        lbox inside = {m.x0 + 2, m.y0 + 2, m.x0 + map_w - 2, m.y0 + map_h - 2};
+        int n = nc < 256 ? nc : 256;
+        city_order(ov, ord);
+        for (int j = 0; j < n; j++) {
+            int c = ord[j];
+            if (c >= n)
+                continue;
+            double r = pmax > 0 ? rmax * sqrt(ov->city_population[c] / pmax) : 4.0;
+            char pop[48];
+            fmt_people(pop, sizeof pop, ov->city_population[c]);
+            snprintf(buf, sizeof buf, "%s (%s): %.1f h cut off", ov->city_name[c] ? ov->city_name[c] : "?",
+                     pop, eh[c]);
+            place_label(cr, mx(&m, ov->city_x_km[c]), my(&m, ov->city_y_km[c]), fmax(r, 3.0) + 3,
+                        buf, 12, placed, &nlab, &inside);
+        }
+    }
+    gr_free(eh);
+    cairo_restore(cr);
+
+    /* legend */
+    static const char *const pl[5] = {"damaged in ≤ 20 % of runs", "20–40 %", "40–60 %",
+                                      "60–80 %", "80–100 %"};
+    rp_legend_item items[12];
+    int ni = 0;
+    for (int j = 0; j < 5; j++)
+        items[ni++] = (rp_legend_item){pl[j], rp_seq[j], RP_LEG_DOT, 0};
+    items[ni++] = (rp_legend_item){"never damaged", 0xb0b0b0, RP_LEG_DOT, 0};
+    items[ni++] = (rp_legend_item){"plant (triangle, filled by the same scale)", RP_C_PLANT,
+                                   RP_LEG_TRI, 0};
+    items[ni++] = (rp_legend_item){"city: darker = more hours cut off per resident (full at 48 h)", RP_C_DARK,
+                                   RP_LEG_BOX, 0.45};
     rp_legend(cr, MARGIN, m.y0 + map_h + 14 + 9, w - MARGIN, items, ni);
 }

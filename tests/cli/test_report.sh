@@ -27,8 +27,8 @@ run 2 badrun "$G" report "$W/empty" --run 0
 # --- the sample folder -------------------------------------------------------------------
 fresh s
 if run 0 sample "$G" report "$W/s"; then
-  expect_in "$W/sample.out" "^wrote .*/s/report.html with 5 charts \(served, nights, map, fan, ccdf\)" sample
-  for c in served nights map fan ccdf; do
+  expect_in "$W/sample.out" "^wrote .*/s/report.html with 6 charts \(served, nights, map, risk, fan, ccdf\)" sample
+  for c in served nights map risk fan ccdf; do
     f="$W/s/charts/$c.png"
     if [ -s "$f" ] && is_png "$f"; then pass; else fail "$c.png: missing or not a PNG"; fi
     head -c 5 "$W/s/charts/$c.svg" | grep -q '^<?xml' && pass || fail "$c.svg: no XML declaration"
@@ -39,10 +39,73 @@ if run 0 sample "$G" report "$W/s"; then
   done
   [ "$(png_size "$W/s/charts/served.png")" = 1100x560 ] && pass || fail "served.png is $(png_size "$W/s/charts/served.png")"
   [ "$(png_size "$W/s/charts/map.png" | cut -dx -f1)" = 900 ] && pass || fail "map.png is $(png_size "$W/s/charts/map.png")"
-  grep -Eq 'https?://' "$W/s/report.html" && fail "page refers to the network" || pass
-  expect_in "$W/s/report.html" 'data-charts-total="5"' page
+  grep -Eq 'https?://|src="//' "$W/s/report.html" && fail "page refers to the network" || pass
+  expect_in "$W/s/report.html" 'data-charts-total="6"' page
   expect_in "$W/s/report.html" '<title>Campaign report: sample: 4 nights on a 14-bus test grid</title>' page
 fi
+# --- the figures of the page against an independent computation from the CSV files ---------
+if command -v python3 >/dev/null 2>&1 && [ -s "$W/s/report.html" ]; then
+  if python3 - "$W/s" >"$W/figures.out" 2>&1 <<'PY'
+import csv, html, json, re, sys
+d = sys.argv[1]
+page = open(d + "/report.html", encoding="utf-8").read()
+def q(x, p):  # linear interpolation between order statistics (gr_stats)
+    x = sorted(x); h = p / 100 * (len(x) - 1); i = int(h)
+    return x[i] if i + 1 >= len(x) else x[i] + (h - i) * (x[i + 1] - x[i])
+def grouped(v):
+    return "{:,.0f}".format(v) if abs(v) >= 1000 else ("%.0f" % v if abs(v) >= 100 else "%.1f" % v)
+ens = {}
+for r in csv.DictReader(open(d + "/hourly.csv")):
+    k = (int(r["run"]), int(r["night"]))
+    ens[k] = ens.get(k, 0.0) + float(r["load_mw"]) - float(r["served_mw"])
+runs = sorted({k[0] for k in ens}); nights = sorted({k[1] for k in ens})
+# the worst night: largest median ENS over runs, its median, p10 and p90
+med = {n: q([ens[(r, n)] for r in runs], 50) for n in nights}
+wn = max(nights, key=lambda n: (med[n], -n))
+row = [ens[(r, wn)] for r in runs]
+want = "<h3 id=\"worst-night\">Worst night: night %d</h3>" % wn
+assert want in page, "worst night: expected night %d" % wn
+m = re.search(r'energy not served</th><td class="u">MWh</td><td class="n">([^<]*)</td><td class="n">([^<]*)</td><td class="n">([^<]*)</td>', page)
+got = m.groups()
+exp = tuple(grouped(v) for v in (q(row, 50), q(row, 10), q(row, 90)))
+assert got == exp, "worst night ENS median/p10/p90: page %s, CSV %s" % (got, exp)
+# the executive summary: the median run's ENS equals runs.csv's median ens_mwh
+rens = [float(r["ens_mwh"]) for r in csv.DictReader(open(d + "/runs.csv"))]
+ex = html.unescape(re.search(r'<p id="exec-summary"[^>]*>(.*?)</p>', page, re.S).group(1))
+assert "deliver %s MWh" % grouped(q(rens, 50)) in ex, "exec summary: %s (median %s)" % (ex, q(rens, 50))
+assert "from %s to %s MWh (p10" % (grouped(q(rens, 10)), grouped(q(rens, 90))) in ex, ex
+# the risk map: each substation's share of runs with a damaged bus, transformer or unit
+data = json.loads(re.search(r'<script type="application/json" id="viewer-data">(.*?)</script>', page, re.S).group(1))
+ov = json.load(open(d + "/scenario.json"))
+sub_ix = {s["id"]: i for i, s in enumerate(ov["substations"])}
+bus_sub = {b["bus"]: sub_ix[b["substation"]] for b in ov["buses"]}
+gen_bus = {g["gen"]: g["bus"] for g in ov["generators"]}
+br = {x["branch"]: (x["from"], x["to"]) for x in ov["branches"]}
+assert len(data["subs"]) == len(ov["substations"])
+hit = {}
+for e in csv.DictReader(open(d + "/events.csv")):
+    if e["kind"] != "damage":
+        continue
+    kind, num = e["element"].split(":"); num = int(num)
+    sub = None
+    if kind == "bus": sub = bus_sub[num]
+    elif kind == "gen": sub = bus_sub[gen_bus[num]]
+    elif kind == "branch" and bus_sub[br[num][0]] == bus_sub[br[num][1]]: sub = bus_sub[br[num][0]]
+    if sub is not None:
+        hit.setdefault(sub, set()).add(int(e["run"]))
+for i, s in enumerate(data["subs"]):
+    exp = len(hit.get(i, ())) / len(runs)
+    assert abs(s[4] - exp) < 1e-3, "substation %d (%s): page %s, events.csv %s" % (i, s[2], s[4], exp)
+print("ok: worst night %d, ENS %s; %d substations checked" % (wn, got, len(hit)))
+PY
+  then pass; else fail "page figures differ from the CSV files: $(tail -3 "$W/figures.out")"; fi
+  # every chart of the multi-run sample states the aggregate in its caption or title
+  expect_in "$W/s/report.html" 'id="exec-summary"' page
+  expect_in "$W/s/report.html" 'median over runs' page
+  grep -q 'Trend of Π' "$W/s/report.html" && fail "the page still shows 'Trend of Π'" || pass
+  grep -q 'red band' "$W/s/report.html" && fail "the legend text still names a red band" || pass
+fi
+
 # no clobber, then --force gives the same bytes (page, PNG and SVG)
 run 2 again "$G" report "$W/s" && expect_in "$W/again.err" "report.html' exists; not overwriting it \(use --force\)" again
 cp -r "$W/s/charts" "$W/charts1"
@@ -50,7 +113,7 @@ cp "$W/s/report.html" "$W/page1.html"
 if run 0 force "$G" report "$W/s" --force --quiet; then
   [ -s "$W/force.out" ] && fail "--quiet printed something" || pass
   cmp -s "$W/page1.html" "$W/s/report.html" && pass || fail "rerun: report.html differs"
-  for c in served nights map fan ccdf; do
+  for c in served nights map risk fan ccdf; do
     for e in png svg; do
       cmp -s "$W/charts1/$c.$e" "$W/s/charts/$c.$e" && pass || fail "rerun: $c.$e differs"
     done
@@ -63,7 +126,13 @@ if run 0 options "$G" report "$W/o" --run 2 --width 700 --height 420 --map-width
   [ "$(png_size "$W/o/charts/fan.png")" = 700x420 ] && pass || fail "fan.png is $(png_size "$W/o/charts/fan.png")"
   [ "$(png_size "$W/o/charts/map.png" | cut -dx -f1)" = 400 ] && pass || fail "map.png width"
   expect_in "$W/o/report.html" '<title>Test &amp; &lt;page&gt;</title>' options
-  expect_in "$W/o/report.html" 'Run 2, 4 nights' options
+  expect_in "$W/o/report.html" '\(run 2 as' options
+fi
+# --zero-based: the served chart's MW axes from 0 (another picture), the others unchanged
+fresh z
+if run 0 zero "$G" report "$W/z" --zero-based --quiet && [ -s "$W/s/charts/served.png" ]; then
+  cmp -s "$W/z/charts/served.png" "$W/s/charts/served.png" && fail "--zero-based drew the same served chart" || pass
+  cmp -s "$W/z/charts/fan.png" "$W/s/charts/fan.png" && pass || fail "--zero-based changed the fan chart"
 fi
 fresh r9
 run 2 run9 "$G" report "$W/r9" --run 9 && expect_in "$W/run9.err" 'run 9 is not in .*hourly.csv \(runs 1 \.\. 5\)' run9
@@ -73,7 +142,7 @@ fresh m
 rm "$W/m/runs.csv" "$W/m/grid.m"
 if run 0 missing "$G" report "$W/m"; then
   expect_in "$W/missing.out" 'with 3 charts \(served, nights, fan\)' missing
-  expect_in "$W/missing.out" '^skipped map: grid.m and scenario.json are needed\. ccdf: runs.csv is missing\.' missing
+  expect_in "$W/missing.out" '^skipped map: grid.m and scenario.json are needed\. risk: grid.m and scenario.json are needed\. ccdf: runs.csv is missing\.' missing
   expect_in "$W/m/report.html" 'id="note-map"' missing
   [ -e "$W/m/charts/map.png" ] && fail "map.png written without grid.m" || pass
 fi
@@ -101,8 +170,8 @@ bad badgrid grid.m 's/^mpc.baseMVA = 100;/mpc.baseMVA = ;/' 'grid.m:[0-9]+'
 if "$G" campaign --help >/dev/null 2>&1; then
   if run 0 campaign "$G" campaign --nights 2 --runs 2 --threads 1 --seed 3 --out "$W/real" --quiet; then
     if run 0 real "$G" report "$W/real"; then
-      expect_in "$W/real.out" 'with 5 charts \(served, nights, map, fan, ccdf\)' real
-      for c in served nights map fan ccdf; do
+      expect_in "$W/real.out" 'with 6 charts \(served, nights, map, risk, fan, ccdf\)' real
+      for c in served nights map risk fan ccdf; do
         is_png "$W/real/charts/$c.png" && pass || fail "real: $c.png"
       done
     fi

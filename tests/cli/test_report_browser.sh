@@ -1,5 +1,6 @@
 # test_report_browser.sh — renders report.html of the sample campaign folder in headless
-# Chromium and checks that every chart image decodes (the page's own script counts the
+# Chromium and checks that every chart image decodes, that the interactive viewer works
+# (tests/data/report/cdp_check.js over the DevTools protocol), (the page's own script counts the
 # <img class="chart"> with naturalWidth > 0 into data-charts-loaded), that every SVG decodes
 # as an image too, and takes a screenshot. Skipped (exit 77) without Chromium
 # (Debian package `chromium`).
@@ -33,8 +34,8 @@ run 0 report "$G" report "$W/s" --quiet || finish
 # every chart image of the page decodes
 if browse "$W/dom.html" --dump-dom "file://$W/s/report.html"; then
   pass
-  expect_in "$W/dom.html" 'data-charts-total="5"' dom
-  if grep -q 'data-charts-loaded="5"' "$W/dom.html"; then
+  expect_in "$W/dom.html" 'data-charts-total="6"' dom
+  if grep -q 'data-charts-loaded="6"' "$W/dom.html"; then
     pass
   else
     fail "not every chart loaded in $BROWSER: $(grep -o 'data-charts-[a-z]*="[0-9]*"' "$W/dom.html" | tr '\n' ' ')"
@@ -49,18 +50,51 @@ fi
 # the SVG versions decode as images too
 {
   echo '<!DOCTYPE html><html><head><meta charset="utf-8"><title>svg</title></head><body>'
-  for c in served nights map fan ccdf; do echo "<img class=\"chart\" src=\"charts/$c.svg\">"; done
+  for c in served nights map risk fan ccdf; do echo "<img class=\"chart\" src=\"charts/$c.svg\">"; done
   sed -n '/^<script>/,/^<\/script>/p' "$W/s/report.html"
   echo '</body></html>'
 } >"$W/s/svg.html"
 if browse "$W/svgdom.html" --dump-dom "file://$W/s/svg.html"; then
-  if grep -q 'data-charts-loaded="5"' "$W/svgdom.html"; then
+  if grep -q 'data-charts-loaded="6"' "$W/svgdom.html"; then
     pass
   else
     fail "not every SVG decoded: $(grep -o 'data-charts-loaded="[0-9]*"' "$W/svgdom.html")"
   fi
 else
   fail "$BROWSER --dump-dom (svg) failed"
+fi
+
+# the interactive viewer over the DevTools protocol (tests/data/report/cdp_check.js, node's
+# own modules only): no console error, exception, failed or network request; the viewer
+# ready; the night slider changes the map; hover texts; screenshots under $W/shots
+if command -v node >/dev/null 2>&1; then
+  mkdir -p "$W/shots"
+  if timeout 150 node "$ROOT/tests/data/report/cdp_check.js" "$BROWSER" "$W/s/report.html" "$W/shots" >"$W/cdp.json" 2>"$W/cdp.err"; then
+    pass
+  else
+    fail "viewer check in $BROWSER: $(cat "$W/cdp.json" "$W/cdp.err" | head -c 2000)"
+  fi
+  python3 - "$W/cdp.json" >"$W/cdp.check" 2>&1 <<'PY' && pass || fail "viewer: $(cat "$W/cdp.check")"
+import json, sys
+r = json.load(open(sys.argv[1]))
+r = r.get("report", r)
+assert r["viewer"] == "ready", r
+assert r["charts_loaded"] == r["charts_total"] == "6", r
+assert r["nights"] == 4 and r["runs"] == 6, r          # 5 runs + the aggregate
+assert r["view0"] == "all", r                           # starts on the Monte Carlo view
+assert r["map_changed"] and r["damaged_last"] > r["damaged_night1"], r
+assert r["t_after_slider"] == 2 * 24 + 23, r            # the slider moved to night 3
+assert "repair ETA" in r["tip"] and "HIDDEN" not in r["tip"], r["tip"]
+assert "people" in r["city_tip"] and "hours dark per resident" in r["city_tip"], r["city_tip"]
+assert not r["problems"], r["problems"]
+print("ok")
+PY
+  for f in top viewer-night1 viewer-night4 viewer-run1 viewer-hover; do
+    [ -s "$W/shots/$f.png" ] && pass || fail "no screenshot $f.png"
+  done
+  echo "screenshots: $W/shots"
+else
+  echo "note: node is not installed; the viewer check was not run"
 fi
 
 # a screenshot of the page, for people to look at

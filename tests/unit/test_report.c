@@ -14,8 +14,8 @@
 
 #define SAMPLE GRIDRES_TEST_DATA "/report/campaign"
 
-static const char *const chart_names[] = {"served", "nights", "map", "fan", "ccdf"};
-#define N_CHARTS 5
+static const char *const chart_names[] = {"served", "nights", "map", "risk", "fan", "ccdf"};
+#define N_CHARTS 6
 
 /* ------------------------------------------------------------------------
  * Helpers: temporary folders, files.
@@ -320,10 +320,10 @@ static void test_full(void **state)
     int st = gr_report_write_info(dir, NULL, &info, &err);
     if (st != GR_OK)
         fail_msg("gr_report_write: %s", err.msg);
-    assert_int_equal(info.n_charts, 5);
+    assert_int_equal(info.n_charts, 6);
     assert_int_equal(info.n_skipped, 0);
-    assert_string_equal(info.charts, "served, nights, map, fan, ccdf");
-    assert_int_equal(check_page(dir), 5);
+    assert_string_equal(info.charts, "served, nights, map, risk, fan, ccdf");
+    assert_int_equal(check_page(dir), 6);
     /* the time charts have the default size; the map is 900 wide */
     char p[4096];
     int w, h;
@@ -331,8 +331,9 @@ static void test_full(void **state)
     char *html = read_all(p, NULL);
     for (int k = 0; k < N_CHARTS; k++) {
         assert_true(img_size(html, chart_names[k], &w, &h));
-        assert_int_equal(w, k == 2 ? 900 : 1100);
-        if (k != 2)
+        int is_map = k == 2 || k == 3;
+        assert_int_equal(w, is_map ? 900 : 1100);
+        if (!is_map)
             assert_int_equal(h, 560);
         else
             assert_true(h > 500 && h < 1000); /* a 200 x 150 km region plus legend */
@@ -391,7 +392,7 @@ static void test_options(void **state)
     pathf(p, sizeof p, dir, "report.html");
     char *html = read_all(p, NULL);
     assert_non_null(strstr(html, "<title>A &lt;test&gt; &amp; title</title>"));
-    assert_non_null(strstr(html, "Run 3, 4 nights"));
+    assert_non_null(strstr(html, "(run 3 as a thin line)"));
     free(html);
 
     /* outputs exist: refused without force, before anything is written */
@@ -430,8 +431,9 @@ static void test_missing_optional(void **state)
     char *dir = sample_copy(skip1);
     assert_int_equal(gr_report_write_info(dir, NULL, &info, &err), GR_OK);
     assert_int_equal(info.n_charts, 3);
-    assert_int_equal(info.n_skipped, 2);
+    assert_int_equal(info.n_skipped, 3);
     assert_non_null(strstr(info.skipped, "map: grid.m and scenario.json are needed"));
+    assert_non_null(strstr(info.skipped, "risk: grid.m and scenario.json are needed"));
     assert_non_null(strstr(info.skipped, "ccdf: runs.csv is missing"));
     assert_int_equal(check_page(dir), 3);
     drop(dir);
@@ -445,6 +447,7 @@ static void test_missing_optional(void **state)
     assert_int_equal(gr_report_write_info(dir, NULL, &info, &err), GR_OK);
     assert_string_equal(info.charts, "served, nights, map");
     assert_non_null(strstr(info.skipped, "fan: a single run"));
+    assert_non_null(strstr(info.skipped, "risk: a single run"));
     assert_int_equal(check_page(dir), 3);
     drop(dir);
 
@@ -655,6 +658,47 @@ static void test_data(void **state)
     assert_true(d.fan[1 * 6 + 1] < d.fan[1 * 6 + 5]);
     assert_int_equal(d.nccdf, 5);
     assert_near(d.ccdf_p[4], 0.0, 0, 0);
+    /* the served chart's median and p10-p90 band at night 2, hour 15, against the
+       five runs' rows of hourly.csv read here (linear interpolation between order
+       statistics: p10 at rank 0.4, p90 at rank 3.6) */
+    {
+        FILE *f = fopen(SAMPLE "/hourly.csv", "r");
+        assert_non_null(f);
+        char line[512];
+        double v[5];
+        int nv = 0;
+        assert_non_null(fgets(line, sizeof line, f)); /* run,night,hour,t_h,load_mw,served_mw,... */
+        while (fgets(line, sizeof line, f)) {
+            int run, night, hour;
+            double t, load, served;
+            if (sscanf(line, "%d,%d,%d,%lf,%lf,%lf", &run, &night, &hour, &t, &load, &served) == 6 &&
+                night == 2 && hour == 15)
+                v[nv++] = served;
+        }
+        fclose(f);
+        assert_int_equal(nv, 5);
+        for (int i = 1; i < 5; i++)
+            for (int j = i; j > 0 && v[j - 1] > v[j]; j--) {
+                double x = v[j];
+                v[j] = v[j - 1];
+                v[j - 1] = x;
+            }
+        int t = 24 + 15;
+        assert_near(d.agg_served[3 * t + 0], v[0] + 0.4 * (v[1] - v[0]), 1e-9, 0);
+        assert_near(d.agg_served[3 * t + 1], v[2], 1e-9, 0);
+        assert_near(d.agg_served[3 * t + 2], v[3] + 0.6 * (v[4] - v[3]), 1e-9, 0);
+        assert_true(d.agg_served[3 * t + 0] < d.agg_served[3 * t + 2]);
+    }
+    /* critical demand / demand: the sample's critical share is a fraction */
+    assert_true(d.crit_share > 0.0 && d.crit_share < 1.0);
+    /* risk: shares of runs in [0, 1]; time to restore over all damaged units is at
+       least the mean over the repaired ones */
+    assert_int_equal(d.has_risk, 1);
+    for (int j = 0; j < d.ov->nsub; j++)
+        assert_true(d.sub_p[j] >= 0.0 && d.sub_p[j] <= 1.0);
+    for (int k = 0; k < 3; k++)
+        if (d.rs_repaired[k] > 0 && d.rs_repaired[k] < d.rs_units[k])
+            assert_true(d.rs_mean_all[k] >= d.rs_mean_rep[k] - 1e-9);
     rp_data_free(&d);
 
     /* another run: its own events and curves */
