@@ -1676,6 +1676,30 @@ typedef struct gr_campaign_spare {
     int units;              /* units per delivery */
 } gr_campaign_spare;
 
+/* Damage by fragility (src/sim/fragility.c; docs/campaign.md "Damage", the
+ * defaults' sources in docs/calibration.md). The components a hit can take
+ * out, in the order of the first repair kinds: a line span, a distribution
+ * substation's bus (its transformer), one autotransformer unit of a bank, the
+ * switchyard, one generating unit of a plant. */
+enum {
+    GR_FRAG_LINE = 0, GR_FRAG_SUB110 = 1, GR_FRAG_AUTOTRANSFORMER = 2, GR_FRAG_SWITCHYARD = 3,
+    GR_FRAG_UNIT = 4, GR_FRAG_NCOMP = 5
+};
+typedef struct gr_fragility {
+    double warhead_kg[GR_THREAT_NTYPES]; /* explosive mass of a threat type, kg TNT equivalent */
+    double cep_m[GR_THREAT_NTYPES];      /* its circular error probable about the aim point, m */
+    double lethal_z[GR_FRAG_NCOMP];      /* lethal scaled distance of a component, m/kg^(1/3):
+                                            lethal radius z x warhead_kg^(1/3) */
+    double spacing_m[GR_FRAG_NCOMP];     /* centre distance of adjacent units of one asset, m */
+    double p_fire[GR_FRAG_NCOMP];        /* a unit lost to the blast sets each adjacent
+                                            intact unit on fire (lost) with this probability */
+} gr_fragility;
+/* Probability that an impact lands within r_m of its aim point for a circular
+ * normal miss distance with CEP cep_m: 1 - 0.5^((r/CEP)^2); cep_m 0: 1. */
+double gr_cep_hit_probability(double r_m, double cep_m);
+/* Lethal radius z x w_kg^(1/3) (Hopkinson-Cranz cube-root scaling), m. */
+double gr_lethal_radius_m(double z, double w_kg);
+
 /* A campaign scenario (read by gr_campaign_scenario_read; every field and its
  * default in docs/scenario.md). Owns everything it points to. */
 typedef struct gr_campaign_scenario {
@@ -1691,6 +1715,10 @@ typedef struct gr_campaign_scenario {
     double start_h;         /* clock hour of t = 0 of each night (default 18) */
     gr_threat_type types[GR_THREAT_NTYPES];
     double p_damage[GR_THREAT_NTYPES][GR_ASSET_NCLASS]; /* damage probability of a hit */
+    unsigned char p_damage_fixed[GR_THREAT_NTYPES][GR_ASSET_NCLASS]; /* 1: the scenario gave
+                               p_damage: a hit damages one element with that probability
+                               (the fixed model); 0: damage by fragility (gr_fragility) */
+    gr_fragility fragility; /* weapons, components, fire spread */
     double p_switchyard;    /* a damaging hit on a transmission substation takes out the
                                switchyard (else one transformer unit): default 0.2 */
     int nplans;
@@ -1738,6 +1766,12 @@ typedef struct gr_campaign_scenario {
                                gridres; the reference models take no operator
                                shedding, docs/cascade.md) */
 } gr_campaign_scenario;
+
+/* Fill s->p_damage[type][class] where p_damage_fixed is 0 with the fragility's
+ * single-hit kill probability of the class's main component, unprotected
+ * (substations: an autotransformer; lines: a span; plants: a unit): the
+ * figure the protection planner's heuristics weigh hits by. */
+void gr_fragility_p_damage(gr_campaign_scenario *s);
 
 /* The built-in default scenario as JSON text (static, NUL-terminated): the
  * default synthetic grid (gr_synth defaults), its overlay and a 30-night winter

@@ -40,20 +40,20 @@ static const char default_json[] =
     "  \"nights\": 30,\n"
     "  \"start_h\": 18,\n"
     "  \"threat_types\": {\n"
-    "    \"drone\": {\"speed_kmh\": 185, \"p_ew\": 0.30, \"engage_min\": 3,\n"
-    "      \"p_damage\": {\"subEHV\": 0.5, \"subHV\": 0.6, \"subMV\": 0.6, \"line\": 0.3,\n"
-    "        \"nuclear\": 0, \"thermal\": 0.4, \"chp\": 0.4, \"hydro\": 0.2, \"gas\": 0.4,\n"
-    "        \"wind\": 0.5, \"solar\": 0.5, \"other\": 0.4}},\n"
-    "    \"cruise\": {\"speed_kmh\": 800, \"p_ew\": 0.02, \"engage_min\": 1.5,\n"
-    "      \"p_damage\": {\"subEHV\": 0.8, \"subHV\": 0.9, \"subMV\": 0.9, \"line\": 0.6,\n"
-    "        \"nuclear\": 0, \"thermal\": 0.7, \"chp\": 0.7, \"hydro\": 0.5, \"gas\": 0.7,\n"
-    "        \"wind\": 0.8, \"solar\": 0.8, \"other\": 0.7}},\n"
-    "    \"ballistic\": {\"speed_kmh\": 3000, \"p_ew\": 0, \"engage_min\": 0.25,\n"
-    "      \"p_damage\": {\"subEHV\": 0.85, \"subHV\": 0.9, \"subMV\": 0.9, \"line\": 0.6,\n"
-    "        \"nuclear\": 0, \"thermal\": 0.75, \"chp\": 0.75, \"hydro\": 0.5, \"gas\": 0.75,\n"
-    "        \"wind\": 0.8, \"solar\": 0.8, \"other\": 0.75}},\n"
+    "    \"drone\": {\"speed_kmh\": 185, \"p_ew\": 0.30, \"engage_min\": 3,"
+    " \"warhead_kg\": 50, \"cep_m\": 15},\n"
+    "    \"cruise\": {\"speed_kmh\": 800, \"p_ew\": 0.02, \"engage_min\": 1.5,"
+    " \"warhead_kg\": 450, \"cep_m\": 10},\n"
+    "    \"ballistic\": {\"speed_kmh\": 3000, \"p_ew\": 0, \"engage_min\": 0.25,"
+    " \"warhead_kg\": 480, \"cep_m\": 7},\n"
     "    \"decoy\": {\"speed_kmh\": 160, \"p_ew\": 0.30, \"engage_min\": 3, \"altitude_m\": 500,\n"
     "      \"decoy\": true}\n"
+    "  },\n"
+    "  \"fragility\": {\n"
+    "    \"lethal_z\": {\"line\": 5.0, \"sub110\": 3.8, \"autotransformer\": 3.8,"
+    " \"switchyard\": 5.0, \"unit\": 3.2},\n"
+    "    \"spacing_m\": {\"sub110\": 15, \"autotransformer\": 25, \"unit\": 50},\n"
+    "    \"p_fire\": {\"sub110\": 0.1, \"autotransformer\": 0.1, \"unit\": 0.1}\n"
     "  },\n"
     "  \"p_switchyard\": 0.2,\n"
     "  \"schedule\": [\n"
@@ -256,8 +256,9 @@ static int read_grid(jr *r, const json_t *root, const char *base_dir, gr_campaig
     return GR_OK;
 }
 
-static const char *const type_fields[] = {"speed_kmh", "p_ew", "engage_min", "p_damage",
-                                           "altitude_m", "decoy", NULL};
+static const char *const type_fields[] = {"speed_kmh",  "p_ew",  "engage_min", "p_damage",
+                                           "altitude_m", "decoy", "warhead_kg", "cep_m",
+                                           NULL};
 
 static int read_types(jr *r, const json_t *root, gr_campaign_scenario *s)
 {
@@ -281,9 +282,50 @@ static int read_types(jr *r, const json_t *root, gr_campaign_scenario *s)
             (st = jr_num(r, o, p, "p_ew", 0, 0.0, 1.0, &s->types[t].p_ew)) ||
             (st = jr_num(r, o, p, "engage_min", 0, 0.0, 1440.0, &s->types[t].engage_min)) ||
             (st = sc_class_map(r, o, p, "p_damage", s, 0.0, 1.0, s->p_damage[t])) ||
-            (st = sc_read_type_route(r, o, p, &s->types[t])))
+            (st = sc_read_type_route(r, o, p, &s->types[t])) ||
+            (st = jr_num(r, o, p, "warhead_kg", 0, 0.0, 1e5, &s->fragility.warhead_kg[t])) ||
+            (st = jr_num(r, o, p, "cep_m", 0, 0.0, 1e5, &s->fragility.cep_m[t])))
             return st;
+        /* a p_damage given for a class fixes it (the fixed model); the rest
+           stay with the fragility */
+        double pd[GR_ASSET_NCLASS];
+        for (int c = 0; c < GR_ASSET_NCLASS; c++)
+            pd[c] = NAN;
+        if ((st = sc_class_map(r, o, p, "p_damage", s, 0.0, 1.0, pd)))
+            return st;
+        for (int c = 0; c < GR_ASSET_NCLASS; c++)
+            if (!isnan(pd[c])) {
+                s->p_damage[t][c] = pd[c];
+                s->p_damage_fixed[t][c] = 1;
+            }
     }
+    return GR_OK;
+}
+
+/* $.fragility: components' lethal scaled distance, unit spacing, fire spread. */
+static const char *frag_comp_name(int c)
+{
+    static const char *const n[GR_FRAG_NCOMP] = {"line", "sub110", "autotransformer",
+                                                 "switchyard", "unit"};
+    return c >= 0 && c < GR_FRAG_NCOMP ? n[c] : "?";
+}
+static const char *const frag_fields[] = {"lethal_z", "spacing_m", "p_fire", NULL};
+
+static int read_fragility(jr *r, const json_t *root, gr_campaign_scenario *s)
+{
+    const json_t *v;
+    gr_fragility *f = &s->fragility;
+    int st = jr_field(r, root, "$", "fragility", 0, &v);
+    if (st || !v)
+        return st;
+    if ((st = jr_keys(r, v, "$.fragility", frag_fields)) ||
+        (st = sc_name_map(r, v, "$.fragility", "lethal_z", GR_FRAG_NCOMP, frag_comp_name,
+                          "component", 0.0, 1000.0, f->lethal_z)) ||
+        (st = sc_name_map(r, v, "$.fragility", "spacing_m", GR_FRAG_NCOMP, frag_comp_name,
+                          "component", 0.0, 1e4, f->spacing_m)) ||
+        (st = sc_name_map(r, v, "$.fragility", "p_fire", GR_FRAG_NCOMP, frag_comp_name,
+                          "component", 0.0, 1.0, f->p_fire)))
+        return st;
     return GR_OK;
 }
 
@@ -448,7 +490,8 @@ static int read_misc(jr *r, const json_t *root, gr_campaign_scenario *s)
 static const char *const root_fields[] = {
     "format",     "version",     "name",    "grid",       "overlay", "synth",
     "nights",     "start_h",     "threat_types", "p_switchyard", "schedule", "air_defence",
-    "targets",    "protection",  "repair",  "load",       "cascade", "metrics", NULL};
+    "targets",    "protection",  "repair",  "load",       "cascade", "metrics",
+    "fragility",  NULL};
 
 static int read_root(jr *r, const json_t *root, const char *base_dir, gr_campaign_scenario *s)
 {
@@ -483,10 +526,11 @@ static int read_root(jr *r, const json_t *root, const char *base_dir, gr_campaig
     if ((st = gr_campaign_assets_build(s, r->err)))
         return st;
     /* threat types after the assets: their damage keys name the case's classes */
-    if ((st = read_types(r, root, s)) ||
+    if ((st = read_types(r, root, s)) || (st = read_fragility(r, root, s)) ||
         (st = sc_read_air_defence(r, root, s)) || (st = sc_read_targets(r, root, s)) ||
         (st = sc_read_protection(r, root, s)) || (st = sc_read_repair(r, root, s)))
         return st;
+    gr_fragility_p_damage(s); /* the single-hit figures of the classes not fixed */
     return GR_OK;
 }
 

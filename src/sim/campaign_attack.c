@@ -444,27 +444,7 @@ int camp_attack(camp_run *w, int night, const gr_night_plan *pl, camp_wave_fx *f
             if (s->types[t->type].decoy)
                 continue; /* reached its target and did nothing */
             nr->hits++;
-            double p = s->p_damage[t->type][as->cls[a]] * (1.0 - as->protection[a]);
-            /* Common random numbers: each hit draws from its own stream, so
-             * whether it damages (protection, say) never shifts the draws of
-             * other hits or of later nights (gridres protect compares options
-             * on the same attacks). */
-            gr_rng_stream(&w->dmg, w->night_key ^ 0x6a09e667f3bcc909ULL,
-                          ((uint64_t)night << 32) | (uint64_t)i);
-            double u = gr_rng_uniform(&w->dmg);
-            int ek = -1, ei = -1;
-            double th = t0 + fx[wi].hour;
-            if (u < p && camp_pick_element(w, a, &ek, &ei) == 0) {
-                nr->damaged++;
-                st = camp_add_damage(w, night, a, ek, ei, th);
-                if (!st)
-                    st = camp_log_event(w, night, th, GR_CEV_DAMAGE, ek, ei, t->type, 0.0);
-            } else {
-                int j = as->elem_ptr[a];
-                ek = as->switchyard[a] >= 0 ? GR_ELEM_BUS : as->elem_kind[j];
-                ei = as->switchyard[a] >= 0 ? as->switchyard[a] : as->elem_index[j];
-                st = camp_log_event(w, night, th, GR_CEV_HIT, ek, ei, t->type, 0.0);
-            }
+            st = camp_hit(w, night, i, a, t->type, t0 + fx[wi].hour, nr);
         }
         fx[wi].ndmg_to = w->nd;
     }

@@ -1,8 +1,9 @@
-/* campaign_damage.c — the campaign's damage bookkeeping (which element a damaging hit takes out, its repair kind, spare and sampled repair time) and the run's event log. */
+/* campaign_damage.c — the campaign's damage: one hit's effect (camp_hit: damage by fragility, or the fixed p_damage model), the bookkeeping of damaged elements (repair kind, spare, sampled repair time) and the run's event log. */
 #include <math.h>
 #include <string.h>
 
 #include "sim/campaign_internal.h"
+#include "sim/fragility.h"
 
 /* ------------------------------------------------------------------------
  * Events.
@@ -133,4 +134,122 @@ int camp_add_damage(camp_run *w, int night, int a, int kind, int index, double t
     w->total->damaged_kind[d->rkind]++;
     w->total->repair_work_h[d->rkind] += d->work_h;
     return GR_OK;
+}
+
+/* ------------------------------------------------------------------------
+ * One hit (the hook the attack calls for every threat that reached its target).
+ * ------------------------------------------------------------------------ */
+/* A hit that did no damage: its event names the asset's main element. */
+static int log_miss(camp_run *w, int night, int a, int type, double th)
+{
+    const gr_campaign_assets *as = &w->m->s->assets;
+    int j = as->elem_ptr[a];
+    int ek = as->switchyard[a] >= 0 ? GR_ELEM_BUS : as->elem_kind[j];
+    int ei = as->switchyard[a] >= 0 ? as->switchyard[a] : as->elem_index[j];
+    return camp_log_event(w, night, th, GR_CEV_HIT, ek, ei, type, 0.0);
+}
+
+static int damage_one(camp_run *w, int night, int a, int type, int ek, int ei, double th,
+                      gr_campaign_night *nr)
+{
+    nr->damaged++;
+    int st = camp_add_damage(w, night, a, ek, ei, th);
+    if (!st)
+        st = camp_log_event(w, night, th, GR_CEV_DAMAGE, ek, ei, type, 0.0);
+    return st;
+}
+
+/* The fixed model: damage with p_damage x (1 - protection), one element. */
+static int hit_fixed(camp_run *w, int night, int a, int type, double th, gr_campaign_night *nr)
+{
+    const gr_campaign_scenario *s = w->m->s;
+    const gr_campaign_assets *as = &s->assets;
+    double p = s->p_damage[type][as->cls[a]] * (1.0 - as->protection[a]);
+    double u = gr_rng_uniform(&w->dmg);
+    int ek = -1, ei = -1;
+    if (u < p && camp_pick_element(w, a, &ek, &ei) == 0)
+        return damage_one(w, night, a, type, ek, ei, th, nr);
+    return log_miss(w, night, a, type, th);
+}
+
+/* Damage by fragility (sim/fragility.c): the aim point is the switchyard (a
+ * transmission substation, share p_switchyard, or when no unit is intact) or
+ * an intact unit of the asset's row (its transformer rows, buses or
+ * generators), then fr_hit_row decides which units are lost. */
+static int hit_fragility(camp_run *w, int night, int a, int type, double th,
+                         gr_campaign_night *nr)
+{
+    const gr_campaign_scenario *s = w->m->s;
+    const gr_campaign_assets *as = &s->assets;
+    const gr_fragility *f = &s->fragility;
+    int cls = as->cls[a], sy = as->switchyard[a];
+    int n0 = as->elem_ptr[a], n1 = as->elem_ptr[a + 1];
+    double u_aim = gr_rng_uniform(&w->dmg), u_unit = gr_rng_uniform(&w->dmg);
+    /* the row: every element but a transmission substation's switchyard bus */
+    int k = 0, intact = 0;
+    for (int j = n0; j < n1; j++)
+        if (!(as->elem_kind[j] == GR_ELEM_BUS && sy >= 0)) {
+            k++;
+            intact += !*camp_dmg_flag(w, as->elem_kind[j], as->elem_index[j]);
+        }
+    int comp = cls >= GR_ASSET_PLANT  ? GR_FRAG_UNIT
+               : cls >= GR_ASSET_LINE ? GR_FRAG_LINE
+               : sy >= 0              ? GR_FRAG_AUTOTRANSFORMER
+                                      : GR_FRAG_SUB110;
+    int sy_ok = sy >= 0 && !w->dmg_bus[sy];
+    if (sy_ok && (u_aim < s->p_switchyard || intact == 0)) {
+        unsigned char one = FR_INTACT;
+        double r = gr_lethal_radius_m(f->lethal_z[GR_FRAG_SWITCHYARD], f->warhead_kg[type]);
+        if (fr_hit_row(1, 0, 0.0, r, f->cep_m[type], as->protection[a],
+                       f->p_fire[GR_FRAG_SWITCHYARD], &one, &w->dmg) > 0)
+            return damage_one(w, night, a, type, GR_ELEM_BUS, sy, th, nr);
+        return log_miss(w, night, a, type, th);
+    }
+    if (k == 0 || intact == 0)
+        return log_miss(w, night, a, type, th); /* nothing left to lose */
+    unsigned char *state = gr_malloc((size_t)k);
+    int *row = gr_malloc((size_t)k * sizeof(int));
+    if (!state || !row) {
+        gr_free(state);
+        gr_free(row);
+        return gr_error_set(w->err, GR_ENOMEM, "out of memory in the campaign");
+    }
+    int aim = -1, pick = (int)(u_unit * intact), i = 0;
+    if (pick >= intact)
+        pick = intact - 1;
+    for (int j = n0; j < n1; j++) {
+        if (as->elem_kind[j] == GR_ELEM_BUS && sy >= 0)
+            continue;
+        int dmg = *camp_dmg_flag(w, as->elem_kind[j], as->elem_index[j]);
+        state[i] = dmg ? FR_DAMAGED : FR_INTACT;
+        if (!dmg && pick-- == 0)
+            aim = i;
+        row[i++] = j;
+    }
+    double r = gr_lethal_radius_m(f->lethal_z[comp], f->warhead_kg[type]);
+    int lost = fr_hit_row(k, aim, f->spacing_m[comp], r, f->cep_m[type], as->protection[a],
+                          f->p_fire[comp], state, &w->dmg);
+    int st = GR_OK;
+    for (i = 0; i < k && !st; i++)
+        if (state[i] == FR_BLAST || state[i] == FR_FIRE)
+            st = damage_one(w, night, a, type, as->elem_kind[row[i]], as->elem_index[row[i]], th,
+                            nr);
+    gr_free(state);
+    gr_free(row);
+    if (!st && lost == 0)
+        st = log_miss(w, night, a, type, th);
+    return st;
+}
+
+int camp_hit(camp_run *w, int night, int hit, int a, int type, double th,
+             gr_campaign_night *nr)
+{
+    /* Common random numbers: each hit draws from its own stream, so whether
+     * it damages (protection, say) never shifts the draws of other hits or of
+     * later nights (gridres protect compares options on the same attacks). */
+    gr_rng_stream(&w->dmg, w->night_key ^ 0x6a09e667f3bcc909ULL,
+                  ((uint64_t)night << 32) | (uint64_t)hit);
+    if (w->m->s->p_damage_fixed[type][w->m->s->assets.cls[a]])
+        return hit_fixed(w, night, a, type, th, nr);
+    return hit_fragility(w, night, a, type, th, nr);
 }

@@ -227,6 +227,12 @@ int camp_asset_dead(camp_run *w, int a);
 /* A damaging hit on asset a: pick the element (or -1 when nothing is left);
  * draws from w->dmg. */
 int camp_pick_element(camp_run *w, int a, int *kind, int *index);
+/* One hit of threat `hit` (its index in the night's threats: the seed of its
+ * own draws) of type `type` on asset a, its damage effective at th: by
+ * fragility, or with the fixed p_damage where the scenario gives it; damage
+ * and events logged, nr->damaged counted. GR_ENOMEM. */
+int camp_hit(camp_run *w, int night, int hit, int a, int type, double th,
+             gr_campaign_night *nr);
 /* Record the damage of element (kind, index) of asset a, effective at t_h:
  * its repair kind, spare class and sampled repair time (from w->dmg). */
 int camp_add_damage(camp_run *w, int night, int a, int kind, int index, double t_h);

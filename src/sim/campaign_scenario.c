@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "sim/campaign_internal.h"
+#include "sim/fragility.h"
 
 /* ------------------------------------------------------------------------
  * Defaults and lifetime.
@@ -12,9 +13,11 @@ void gr_campaign_scenario_defaults(gr_campaign_scenario *s)
     s->nights = 30;
     s->start_h = 18.0;
     gr_threat_types_default(s->types);
-    for (int t = 0; t < GR_THREAT_NTYPES; t++)
-        for (int c = 0; c < GR_ASSET_NCLASS; c++)
-            s->p_damage[t][c] = 0.5;
+    /* damage by fragility (sim/fragility.c, docs/calibration.md); p_damage
+       holds its single-hit figures until a scenario fixes some */
+    memset(s->p_damage_fixed, 0, sizeof s->p_damage_fixed);
+    fr_defaults(&s->fragility);
+    gr_fragility_p_damage(s);
     s->p_switchyard = 0.2;
     s->target_policy = GR_TARGET_CAPACITY;
     for (int t = 0; t < GR_THREAT_NTYPES; t++)
