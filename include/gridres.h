@@ -1013,7 +1013,12 @@ void gr_shed_result_free(gr_shed_result *r);
     X(VCLS, "vcls")                     /* model accfm: AC island did not converge;  \
                                            AC-CFM's OPF-based voltage-collapse load  \
                                            shedding is replaced by tripping it */ \
-    X(UNDERLOAD, "gen_underload")       /* model accfm: unit below Pmin tripped */
+    X(UNDERLOAD, "gen_underload")       /* model accfm: unit below Pmin tripped */ \
+    X(ROCOF, "rocof")                   /* frequency model sfr: unit tripped by its  \
+                                           RoCoF protection */                      \
+    X(SEPARATION, "separation")         /* frequency model sfr: synchronous tie     \
+                                           tripped, the island leaves the large     \
+                                           interconnection */
 
 typedef enum {
 #define GR_CASCADE_CAUSE_ENUM(name, text) GR_CAUSE_##name,
@@ -1065,6 +1070,49 @@ enum {
  * the simulated time); for tests and tracing. Must not keep the pointers. */
 typedef void (*gr_cascade_step_fn)(void *user, const gr_grid *g, const gr_pf_result *r,
                                    double t_s);
+
+/* Low-order system frequency response (SFR) model of an island (Anderson &
+ * Mirheydar, "A low-order system frequency response model", IEEE TPWRS 5(3),
+ * 1990): one aggregate machine (inertia h_s), a reheat-steam governor (droop
+ * r, reheat time t_r_s, high-pressure fraction f_h, gain km) and load
+ * damping d, all per unit on the island's base S:
+ *   Δω/ΔP = -(1/(2H T_R)) (1 + T_R s) / (s² + 2ζω_n s + ω_n²),
+ *   ω_n² = (D R + Km) / (2 H R T_R),  2ζω_n = (2HR + (DR + Km F_H) T_R) / (2HR T_R).
+ * docs/models.md "Frequency response". */
+typedef struct gr_sfr_model {
+    double h_s, r, t_r_s, f_h, km, d;
+} gr_sfr_model;
+/* Response to a step deficit p (pu of S, > 0: generation lost) at t = 0,
+ * by the closed form; frequencies as deviations in pu of f0 (> 0: below). */
+typedef struct gr_sfr_response {
+    double rocof_pu_s;  /* initial rate of change p / (2H), pu/s (× f0: Hz/s) */
+    double nadir_pu;    /* largest deviation (the nadir), pu */
+    double t_nadir_s;   /* its time, s (0: none, p <= 0) */
+    double steady_pu;   /* settling deviation p R / (D R + Km), pu */
+} gr_sfr_response;
+/* GR_EINVAL (message) unless h_s, r, t_r_s > 0, f_h in [0, 1], km, d >= 0. */
+int gr_sfr_step(const gr_sfr_model *m, double p, gr_sfr_response *out, gr_error *err);
+/* Deviation (pu, > 0: below f0) at time t of the step response (closed form). */
+double gr_sfr_at(const gr_sfr_model *m, double p, double t_s);
+
+/* Parameters of the cascade's SFR rebalance (defaults and sources:
+ * gr_sfr_params_default, docs/cascade.md "Frequency response"). */
+typedef struct gr_sfr_params {
+    double h_s;             /* aggregate inertia on the online capacity: 4 s (A&M) */
+    double r;               /* governor droop: 0.05 (A&M; ENTSO-E RfG 2-12 %) */
+    double t_r_s;           /* reheat time constant: 8 s (A&M) */
+    double f_h;             /* high-pressure fraction: 0.3 (A&M) */
+    double km;              /* governor gain (share of units responding): 0.95 (A&M) */
+    double rocof_trip_hz_s; /* units trip above this initial RoCoF: 1 Hz/s (ENTSO-E
+                               RoCoF withstand, 2018 guidance: 1 Hz/s over 500 ms) */
+    double sync_system_mw;  /* size of the large interconnection of a synchronous tie:
+                               300000 MW (Continental Europe) */
+    double sync_h_s;        /* its inertia: 4 s */
+    double sync_fcr_mw;     /* its primary reserve: 3000 MW (ENTSO-E reference incident) */
+    double sync_fcr_hz;     /* fully active at this deviation: 0.2 Hz (ENTSO-E SOGL) */
+} gr_sfr_params;
+void gr_sfr_params_default(gr_sfr_params *p);
+enum { GR_FREQ_STATIC = 0, GR_FREQ_SFR = 1 };
 
 /* Every parameter of the model; defaults (gr_cascade_options_default) and their
  * sources are listed in docs/cascade.md. */
@@ -1127,6 +1175,13 @@ typedef struct gr_cascade_options {
        the base load (DCSIMSEP's opt.sim.stop_threshold, src/psoptions.m:
        0.95); 0: run the cascade to its end */
     double stop_served;
+    /* appended: frequency model of the rebalance, GR_FREQ_* (default STATIC,
+       the deficit rule above; SFR: docs/cascade.md "Frequency response") */
+    int freq_model;
+    gr_sfr_params sfr;          /* its parameters (gr_sfr_params_default) */
+    const unsigned char *gen_sync; /* optional ng flags (NULL: none): 1 = the unit
+                                   is a synchronous tie to the large interconnection
+                                   of sfr.sync_system_mw; borrowed */
 } gr_cascade_options;
 
 void gr_cascade_options_default(gr_cascade_options *opt);
@@ -1702,6 +1757,16 @@ double gr_lethal_radius_m(double z, double w_kg);
 
 /* A campaign scenario (read by gr_campaign_scenario_read; every field and its
  * default in docs/scenario.md). Owns everything it points to. */
+/* A boundary tie to a neighbouring system (interconnection.ties[]). */
+#define GR_MAX_TIES 64
+typedef struct gr_tie {
+    char name[40];          /* "name", else its bus or asset */
+    int bus;                /* 0-based bus index of the grid */
+    double import_mw;       /* most it brings in, MW (>= 0) */
+    double export_mw;       /* most it sends out, MW (>= 0) */
+    int synchronous;        /* 1: AC, synchronous with the large interconnection */
+} gr_tie;
+
 typedef struct gr_campaign_scenario {
     char *name;
     char *source;           /* file it was read from, or "built-in" */
@@ -1765,6 +1830,13 @@ typedef struct gr_campaign_scenario {
                                GR_CASCADE_MODEL_* of the wave cascades (default
                                gridres; the reference models take no operator
                                shedding, docs/cascade.md) */
+    /* interconnection (docs/scenario.md "interconnection"): boundary ties to
+       neighbouring systems, each a generator-like injection at its bus */
+    int nties;
+    gr_tie ties[GR_MAX_TIES];
+    double sync_system_mw;  /* "system_mw": the large interconnection, 300000 MW */
+    int frequency;          /* "cascade": {"frequency": "sfr"|"static"}: GR_FREQ_*
+                               of the wave cascades (default sfr) */
 } gr_campaign_scenario;
 
 /* Fill s->p_damage[type][class] where p_damage_fixed is 0 with the fragility's

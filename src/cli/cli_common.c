@@ -294,7 +294,8 @@ int cli_case_scenario_read(const char *case_path, const char *overlay_path,
     json_t *root = json_loads(def, 0, NULL);
     char name[512];
     snprintf(name, sizeof name, "built-in campaign on %s", case_path);
-    if (!root || json_object_del(root, "synth") ||
+    /* the default ties name assets of the synthetic region: an own grid has none */
+    if (!root || json_object_del(root, "synth") || json_object_del(root, "interconnection") ||
         json_object_set_new(root, "name", json_string(name)) ||
         json_object_set_new(root, "grid", json_string(case_path)) ||
         (overlay_path && json_object_set_new(root, "overlay", json_string(overlay_path)))) {

@@ -135,7 +135,14 @@ static const char default_json[] =
     "  \"load\": {\"scale\": 1.0, \"profile\": [0.78, 0.74, 0.72, 0.70, 0.70, 0.72, 0.78, 0.87,\n"
     "    0.93, 0.95, 0.95, 0.94, 0.93, 0.92, 0.91, 0.92, 0.95, 0.99, 1.00, 1.00, 0.98, 0.94,\n"
     "    0.89, 0.83]},\n"
-    "  \"cascade\": {\"control\": \"shed\", \"reclose_h\": 2},\n"
+    "  \"cascade\": {\"control\": \"shed\", \"reclose_h\": 2, \"frequency\": \"sfr\"},\n"
+    "  \"interconnection\": {\"system_mw\": 300000, \"ties\": [\n"
+    "    {\"name\": \"west 750 kV\", \"bus\": \"SS750-2\", \"import_mw\": 300, \"export_mw\": 300,"
+    " \"synchronous\": true},\n"
+    "    {\"name\": \"west 330 kV\", \"bus\": \"SS330-50\", \"import_mw\": 200, \"export_mw\": 200,"
+    " \"synchronous\": true},\n"
+    "    {\"name\": \"north-west 330 kV\", \"bus\": \"SS330-6\", \"import_mw\": 200,"
+    " \"export_mw\": 200, \"synchronous\": true}]},\n"
     "  \"metrics\": {\"heat_loss_h\": 4}\n"
     "}\n";
 
@@ -433,7 +440,8 @@ static int read_schedule(jr *r, const json_t *root, gr_campaign_scenario *s)
 static const char *control_name(int k) { return k == 0 ? "none" : k == 1 ? "shed" : "?"; }
 
 static const char *const load_fields[] = {"scale", "profile", NULL};
-static const char *const cascade_fields[] = {"control", "reclose_h", "model", NULL};
+static const char *const cascade_fields[] = {"control", "reclose_h", "model", "frequency", NULL};
+static const char *freq_name(int k) { return k == 0 ? "static" : k == 1 ? "sfr" : "?"; }
 /* GR_CASCADE_MODEL_* names (as gr_cascade_model_name; io does not call sim) */
 static const char *cascade_model_name(int k)
 {
@@ -478,6 +486,11 @@ static int read_misc(jr *r, const json_t *root, gr_campaign_scenario *s)
                                   &s->cascade_model))) ||
             (st = jr_num(r, v, "$.cascade", "reclose_h", 0, 0.0, 24.0, &s->reclose_h)))
             return st;
+        const char *fq = NULL;
+        if ((st = sc_string(r, v, "$.cascade", "frequency", 0, &fq)) ||
+            (fq && (st = jr_name_in(r, "$.cascade.frequency", fq, 2, freq_name, "frequency model",
+                                 &s->frequency))))
+            return st;
     }
     if ((st = jr_field(r, root, "$", "metrics", 0, &v)))
         return st;
@@ -491,7 +504,74 @@ static const char *const root_fields[] = {
     "format",     "version",     "name",    "grid",       "overlay", "synth",
     "nights",     "start_h",     "threat_types", "p_switchyard", "schedule", "air_defence",
     "targets",    "protection",  "repair",  "load",       "cascade", "metrics",
-    "fragility",  NULL};
+    "fragility", "interconnection", NULL};
+
+/* "interconnection": {"system_mw", "ties": [{"name", "bus", "import_mw",
+ * "export_mw", "synchronous"}]}; "bus" is a bus number of the case or the
+ * name of an asset (a substation: its high-voltage bus). After the assets. */
+static const char *const ic_fields[] = {"system_mw", "ties", NULL};
+static const char *const tie_fields[] = {"name", "bus", "import_mw", "export_mw", "synchronous",
+                                         NULL};
+static int read_interconnection(jr *r, const json_t *root, gr_campaign_scenario *s)
+{
+    const json_t *v, *arr;
+    size_t n;
+    char p[PATHLEN], q[PATHLEN];
+    int st;
+    if ((st = jr_field(r, root, "$", "interconnection", 0, &v)) || !v)
+        return st;
+    if ((st = jr_keys(r, v, "$.interconnection", ic_fields)) ||
+        (st = jr_num(r, v, "$.interconnection", "system_mw", 0, 0.0, 1e7, &s->sync_system_mw)) ||
+        (st = sc_array(r, v, "$.interconnection", "ties", 0, &arr, &n)))
+        return st;
+    if (n > GR_MAX_TIES)
+        return jr_fail(r, "$.interconnection.ties", "at most %d ties, found %zu", GR_MAX_TIES, n);
+    const gr_grid *g = s->grid;
+    const gr_campaign_assets *as = &s->assets;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *t = json_array_get(arr, i), *b;
+        gr_tie *tie = &s->ties[i];
+        jr_index_path(p, "$.interconnection.ties", i);
+        const char *nm = NULL;
+        tie->synchronous = 1;
+        if (!json_is_object(t))
+            return jr_fail(r, p, "expected an object, found %s", jr_type(t));
+        if ((st = jr_keys(r, t, p, tie_fields)) || (st = sc_string(r, t, p, "name", 0, &nm)) ||
+            (st = jr_num(r, t, p, "import_mw", 1, 0.0, 1e6, &tie->import_mw)) ||
+            (st = jr_num(r, t, p, "export_mw", 0, 0.0, 1e6, &tie->export_mw)) ||
+            (st = sc_boolean(r, t, p, "synchronous", &tie->synchronous)) ||
+            (st = jr_member(r, t, p, "bus", 1, &b, q)))
+            return st;
+        tie->bus = -1;
+        if (json_is_string(b)) {
+            const char *an = json_string_value(b);
+            for (int a = 0; a < as->n && tie->bus < 0; a++) {
+                if (!as->name[a] || strcmp(as->name[a], an) != 0)
+                    continue;
+                tie->bus = as->switchyard[a];
+                for (int e = as->elem_ptr[a]; e < as->elem_ptr[a + 1] && tie->bus < 0; e++)
+                    if (as->elem_kind[e] == GR_ELEM_BUS)
+                        tie->bus = as->elem_index[e];
+            }
+            if (tie->bus < 0)
+                return jr_fail(r, q, "no substation or plant asset named \"%s\"", an);
+        } else {
+            int id;
+            if (!json_is_integer(b))
+                return jr_fail(r, q, "expected a bus number or an asset name, found %s",
+                               jr_type(b));
+            if ((st = jr_int_value(r, b, q, -2147483647LL, 2147483647LL, &id)))
+                return st;
+            tie->bus = gr_grid_bus_index(g, id);
+            if (tie->bus < 0)
+                return jr_fail(r, q, "no bus %d in the grid", id);
+        }
+        snprintf(tie->name, sizeof tie->name, "%s", nm ? nm : json_is_string(b) ?
+                 json_string_value(b) : "tie");
+        s->nties = (int)i + 1;
+    }
+    return GR_OK;
+}
 
 static int read_root(jr *r, const json_t *root, const char *base_dir, gr_campaign_scenario *s)
 {
@@ -528,7 +608,8 @@ static int read_root(jr *r, const json_t *root, const char *base_dir, gr_campaig
     /* threat types after the assets: their damage keys name the case's classes */
     if ((st = read_types(r, root, s)) || (st = read_fragility(r, root, s)) ||
         (st = sc_read_air_defence(r, root, s)) || (st = sc_read_targets(r, root, s)) ||
-        (st = sc_read_protection(r, root, s)) || (st = sc_read_repair(r, root, s)))
+        (st = sc_read_protection(r, root, s)) || (st = sc_read_repair(r, root, s)) ||
+        (st = read_interconnection(r, root, s)))
         return st;
     gr_fragility_p_damage(s); /* the single-hit figures of the classes not fixed */
     return GR_OK;

@@ -93,7 +93,20 @@ typedef struct camp_model {
     int *spare_of_kind;     /* GR_REPAIR_NKIND: spare class, -1 */
     camp_entry base_entry;  /* the undamaged grid */
     int plain;              /* CAMP_PLAIN_* (tests and benchmarks only), 0: the fast path */
+    /* interconnection (interconnection.c): g0 with the scenario's ties appended
+       as generators ng0 .. ng-1 (owned; NULL: no ties, g0 is the scenario's) */
+    gr_grid *tie_grid;
+    int ng0;                /* units of the scenario's grid */
+    unsigned char *gen_sync;/* ng: synchronous tie */
+    double *tie_ramp_mw;    /* ng: a tie's import (instant), 0 for the units */
 } camp_model;
+
+/* Append the scenario's ties to the model's grid (interconnection.c): each a
+ * generator at its bus, pg 0, in [-export_mw, import_mw], picked up at once;
+ * sets m->g0, m->ng, m->tie_grid, m->gen_sync and the cascade options'
+ * gen_sync, ramp_mw, sync_system_mw. GR_ENOMEM. */
+int camp_ties_build(camp_model *m, gr_error *err);
+void camp_ties_free(camp_model *m);
 
 /* The plain paths of the served-load states, for tests and benchmarks only
  * (camp_campaign_run; gr_campaign_run always takes the fast path):

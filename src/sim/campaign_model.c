@@ -39,12 +39,17 @@ int camp_model_build(camp_model *m, const gr_campaign_scenario *s, int control, 
     }
     if (m->lam_hi <= 0.0)
         m->lam_hi = m->lam_lo = 1.0;
+    gr_cascade_options_default(&m->co);
+    m->co.freq_model = s->frequency;
+    /* the boundary ties: appended generators (interconnection.c) */
+    if ((st = camp_ties_build(m, err)))
+        return st;
+    g = m->g0;
     if ((st = camp_adj_build(g, &m->adj)))
         goto oom;
     if ((st = gr_load_classes_from_overlay(g, ov, &m->lc, err)))
         return st;
     gr_shed_options_default(&m->so);
-    gr_cascade_options_default(&m->co);
     m->co.control = control;
     m->co.classes = m->lc;
     size_t nb = (size_t)g->nb + 1;
@@ -133,6 +138,7 @@ oom:
 
 void camp_model_free(camp_model *m)
 {
+    camp_ties_free(m);
     camp_adj_free(&m->adj);
     gr_load_classes_free(m->lc);
     gr_free(m->crit0);

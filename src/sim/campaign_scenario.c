@@ -52,6 +52,8 @@ void gr_campaign_scenario_defaults(gr_campaign_scenario *s)
     s->heat_loss_h = 4.0;
     s->control = GR_CASCADE_CONTROL_SHED;
     s->reclose_h = 2.0;
+    s->frequency = GR_FREQ_SFR;        /* interconnection.c, docs/campaign.md */
+    s->sync_system_mw = 300000.0;      /* Continental Europe (gr_sfr_params_default) */
 }
 
 void gr_campaign_scenario_free(gr_campaign_scenario *s)

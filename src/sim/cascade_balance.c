@@ -28,6 +28,23 @@
  *     overfreq_surplus (15 %) of the demand, or the frequency would exceed
  *     f_overfreq_trip_hz (51.5 Hz, the upper limit of ENTSO-E RfG), the
  *     smallest unit trips (over-frequency protection) and the balance is redone.
+ *
+ *   Frequency model SFR (opt.freq_model = GR_FREQ_SFR; docs/cascade.md
+ *   "Frequency response"): each deficit is also a sudden loss p, and the
+ *   island's low-order SFR model (Anderson & Mirheydar 1990, frequency.c) on
+ *   its online capacity S gives the nadir and the initial RoCoF p/(2H) f0.
+ *   The island's governors respond with gain km, scaled by min(1, R_up / p)
+ *   (governors at their limits give no more). An island holding an energised
+ *   synchronous tie (opt.gen_sync) is part of the large interconnection: S,
+ *   H, governor gain (its FCR, sync_fcr_mw at sync_fcr_hz) and load damping
+ *   include sync_system_mw, so the nadir barely moves; a deficit beyond its
+ *   room (the ties' import included) trips the ties (cause separation) and
+ *   the island goes on alone. Then: a RoCoF above rocof_trip_hz_s trips the
+ *   smallest unit once (loss-of-mains protection of embedded units); the
+ *   UFLS stages act on min(nadir, the static rule's frequency) and so does
+ *   the collapse limit f_collapse_hz (under-frequency protection of the
+ *   units, 47.5 Hz); a deficit within the room with no stage due is picked
+ *   up as before.
  */
 #include <math.h>
 
@@ -119,11 +136,86 @@ static double scale_island_load(casc_ws *ws, int s, double frac, int category)
     return shed;
 }
 
+/* SFR of a sudden deficit p (pu) on island s: its nadir frequency and initial
+ * RoCoF (Hz, Hz/s); *sync: the island holds an energised synchronous tie. */
+static void island_sfr(const casc_ws *ws, int s, const island_sums *x, double p, double *f_nadir,
+                       double *rocof, int *sync)
+{
+    const gr_cascade_options *o = &ws->opt;
+    const gr_sfr_params *q = &o->sfr;
+    const gr_grid *g = ws->g;
+    double s_loc = 0.0;
+    *sync = 0;
+    for (int i = ws->isl_gptr[s]; i < ws->isl_gptr[s + 1]; i++) {
+        int k = ws->isl_gen[i];
+        if (!g->gen_on[k])
+            continue;
+        if (o->gen_sync && o->gen_sync[k])
+            *sync = 1;
+        else
+            s_loc += fmax(g->pmax[k], 0.0);
+    }
+    double d0 = o->load_damping_pct_per_hz / 100.0 * o->f0_hz; /* pu load / pu f */
+    double km = q->km * (p > 0.0 ? fmin(1.0, x->up / p) : 1.0);
+    double s_ic = *sync ? q->sync_system_mw / g->base_mva : 0.0;
+    double k_ic = q->sync_fcr_hz > 0.0 ? (q->sync_fcr_mw / q->sync_system_mw) /
+                                             (q->sync_fcr_hz / o->f0_hz) : 0.0;
+    double base = s_loc + s_ic;
+    *f_nadir = o->f0_hz;
+    *rocof = 0.0;
+    if (!(base > 0.0) || !(p > 0.0))
+        return;
+    gr_sfr_model mdl = {(q->h_s * s_loc + q->sync_h_s * s_ic) / base, q->r, q->t_r_s, q->f_h,
+                        (km * s_loc + k_ic * q->r * s_ic) / base,
+                        d0 * (x->load + s_ic) / base};
+    gr_sfr_response rsp;
+    if (gr_sfr_step(&mdl, p / base, &rsp, NULL) != GR_OK)
+        return;
+    *f_nadir = o->f0_hz * (1.0 - rsp.nadir_pu);
+    *rocof = rsp.rocof_pu_s * o->f0_hz;
+}
+
+/* SFR: trip the island's energised synchronous ties (it separates). */
+static int separate(casc_ws *ws, int s, double f)
+{
+    for (int q = ws->isl_gptr[s]; q < ws->isl_gptr[s + 1]; q++) {
+        int k = ws->isl_gen[q];
+        if (ws->g->gen_on[k] && ws->opt.gen_sync[k]) {
+            ws->g->gen_on[k] = 0;
+            ws->g->pg[k] = 0.0;
+            ws->n_trips++;
+            int st = casc_log(ws, GR_ELEM_GEN, k, GR_CAUSE_SEPARATION, 0.0, fmax(f, 0.0));
+            if (st)
+                return st;
+        }
+    }
+    return GR_OK;
+}
+
+/* SFR: trip the smallest energised unit that is not a tie (RoCoF protection). */
+static int trip_rocof(casc_ws *ws, int s, double rocof)
+{
+    int best = -1;
+    for (int q = ws->isl_gptr[s]; q < ws->isl_gptr[s + 1]; q++) {
+        int k = ws->isl_gen[q];
+        if (ws->g->gen_on[k] && !(ws->opt.gen_sync && ws->opt.gen_sync[k]) &&
+            (best < 0 || ws->g->pg[k] < ws->g->pg[best]))
+            best = k;
+    }
+    if (best < 0)
+        return GR_OK;
+    ws->g->gen_on[best] = 0;
+    ws->g->pg[best] = 0.0;
+    ws->n_trips++;
+    return casc_log(ws, GR_ELEM_GEN, best, GR_CAUSE_ROCOF, 0.0, rocof);
+}
+
 static int balance_island(casc_ws *ws, int s, int *gen_tripped)
 {
     const gr_cascade_options *o = &ws->opt;
     int island_bus = ws->isl_bus[ws->isl_ptr[s]]; /* lowest bus index names the island */
     int guard = ws->g->ng + o->ufls_stages + 8;
+    int sfr = o->freq_model == GR_FREQ_SFR, rocof_done = 0;
     for (int it = 0; it < guard; it++) {
         island_sums x;
         sum_island(ws, s, &x);
@@ -153,14 +245,40 @@ static int balance_island(casc_ws *ws, int s, int *gen_tripped)
             casc_move_gens(ws, s, -fmin(surplus, x.down));
             return GR_OK;
         }
-        if (imb <= x.up + CASC_BALANCE_TOL) { /* deficit within the units' room */
+        double f_nadir = o->f0_hz;
+        if (sfr) {
+            double rocof;
+            int sync;
+            island_sfr(ws, s, &x, imb, &f_nadir, &rocof, &sync);
+            if (sync && imb > x.up + CASC_BALANCE_TOL) { /* beyond the ties' import */
+                *gen_tripped = 1;
+                int st = separate(ws, s, f_nadir);
+                if (st)
+                    return st;
+                continue;
+            }
+            if (!rocof_done && rocof > o->sfr.rocof_trip_hz_s) {
+                rocof_done = 1;
+                *gen_tripped = 1;
+                int st = trip_rocof(ws, s, rocof);
+                if (st)
+                    return st;
+                continue;
+            }
+        }
+        int within = imb <= x.up + CASC_BALANCE_TOL;
+        if (within && !(sfr && f_nadir < o->ufls_f_start_hz)) { /* within the units' room */
             casc_move_gens(ws, s, imb);
             return GR_OK;
         }
-        /* Deficit beyond the room: frequency from the load self-regulation. */
-        double r = imb - x.up;
+        /* Deficit beyond the room: frequency from the load self-regulation
+         * (SFR: or the nadir, the lower of the two). */
+        double r = fmax(0.0, imb - x.up);
         double k_pu_per_hz = x.load * o->load_damping_pct_per_hz / 100.0;
-        double f = o->f0_hz - (k_pu_per_hz > 0.0 ? r / k_pu_per_hz : HUGE_VAL);
+        double f = within ? o->f0_hz
+                          : o->f0_hz - (k_pu_per_hz > 0.0 ? r / k_pu_per_hz : HUGE_VAL);
+        if (sfr)
+            f = fmin(f, f_nadir);
         int stage = o->ufls_stages;
         for (int q = ws->isl_ptr[s]; q < ws->isl_ptr[s + 1]; q++)
             if (ws->ufls_stage[ws->isl_bus[q]] < stage)
@@ -196,6 +314,10 @@ static int balance_island(casc_ws *ws, int s, int *gen_tripped)
                     *gen_tripped = 1;
             return casc_log(ws, GR_ELEM_ISLAND, island_bus, GR_CAUSE_FREQ_COLLAPSE, shed,
                             fmax(f, 0.0));
+        }
+        if (within) { /* SFR: the nadir arrested above the stages still due */
+            casc_move_gens(ws, s, imb);
+            return GR_OK;
         }
         /* Load relief: the residual deficit is the load's own frequency response. */
         double shed = scale_island_load(ws, s, x.load > 0.0 ? r / x.load : 0.0, GR_LOSS_OTHER);

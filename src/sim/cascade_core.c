@@ -43,6 +43,8 @@ void gr_cascade_options_default(gr_cascade_options *opt)
     opt->user = NULL;
     opt->model = GR_CASCADE_MODEL_GRIDRES;
     opt->stop_served = 0.95;           /* DCSIMSEP src/psoptions.m stop_threshold */
+    opt->freq_model = GR_FREQ_STATIC;  /* docs/cascade.md "Frequency response" */
+    gr_sfr_params_default(&opt->sfr);
 }
 
 static int check_options(const gr_cascade_options *o, gr_error *err)

@@ -197,7 +197,8 @@ if "$G" campaign --help 2>/dev/null | grep -q -- '--resume'; then
   mkdir -p "$W/scen"
   cp "$EXAMPLE" "$W/scen/grid.m"
   "$G" campaign --write-scenario "$W/scen/default.json" >/dev/null
-  sed 's|"synth": {[^}]*}|"grid": "grid.m"|' "$W/scen/default.json" >"$W/scen/scen.json"
+  sed -e 's|"synth": {[^}]*}|"grid": "grid.m"|' -e '/"interconnection"/,/}]},/d' \
+    "$W/scen/default.json" >"$W/scen/scen.json"
   SC=(campaign "$W/scen/scen.json" --nights 2 --runs 8 --seed 2 --quiet)
   run 0 scen_ref "$G" "${SC[@]}" --out "$W/scen_ref"
   KILL=3
