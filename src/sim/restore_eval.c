@@ -40,6 +40,7 @@
 #include <string.h>
 
 #include "sim/restore_internal.h"
+#include "sim/shed.h"
 #include "solve/lp.h"
 
 #define NC GR_LOAD_NCLASS
@@ -514,7 +515,10 @@ static int shed_state(rs_eval *e, const uint64_t *mask, rs_value *v, gr_error *e
                     w->gen_on[k] = 0;
         }
     gr_shed_result *r = NULL;
-    int st = gr_shed_solve(w, e->classes, &e->shed, &r, err);
+    /* the shedding LP by constraint generation (shed_lazy.c, issue 15): the
+       same optimum as gr_shed_solve with caps e->cap (= the classes' caps),
+       angles eliminated and only the branch limits that bind */
+    int st = shed_solve_lazy(w, e->cap, &e->shed, &r, err);
     if (st != GR_OK)
         return st;
     double *sv = gr_malloc(((size_t)g->nb * NC + 1) * sizeof(double));
