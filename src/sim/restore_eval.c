@@ -9,9 +9,10 @@
  * branch and generator limits; dark islands serve nothing).
  *
  * The default evaluator (GR_RESTORE_EVAL_SHED) applies the state to a copy of
- * the grid and calls gr_shed_solve (which builds its LP and starts the dual
- * simplex from a DC power-flow basis: 2-150 ms a state on the 2000-bus
- * synthetic grid). The alternative (GR_RESTORE_EVAL_WARM) writes the same LP
+ * the grid and solves gr_shed_solve's LP by constraint generation
+ * (shed_solve_lazy, shed_lazy.c: angles eliminated, branch limits added only
+ * where the last optimum breaks them; the same optimum, ~2 ms a state on the
+ * 2000-bus synthetic grid where gr_shed_solve's full LP took 2-150 ms). The alternative (GR_RESTORE_EVAL_WARM) writes the same LP
  * with the branch flows as variables, loaded once, so that a change of
  * topology is a change of column bounds only (rows never change):
  *   balance row of bus b:  sum_{k from b} f_k - sum_{k to b} f_k - sum pg + sum_c s_bc
