@@ -1,7 +1,7 @@
 /* bench_restore.c — restoration planning on the default synthetic grid: 50 damaged elements and 6 crews, time and ENS per method; gaps of greedy and RAD to the MIP on small instances.
  *
  * usage: bench_restore [--quick] [--elements N] [--crews K] [--rad-iters N] [--no-gap]
- *                      [--no-reference]
+ *                      [--no-reference] [--method greedy|rad]
  * Greedy and RAD run twice each: the reference (every state solved by LP, as
  * before issue 15; --no-reference skips it) and the default with bounds; the
  * speed-up printed is the ratio of the two times in the same run.
@@ -138,6 +138,7 @@ static gr_restore_result *run(const gr_grid *g, const gr_overlay *ov, const gr_d
 int main(int argc, char **argv)
 {
     int n = 50, crews = 6, rad_iters = 0, gap = 1, quick = 0, no_ref = 0;
+    int m_first = GR_RESTORE_GREEDY, m_last = GR_RESTORE_RAD;
     for (int a = 1; a < argc; a++) {
         if (!strcmp(argv[a], "--quick"))
             quick = 1;
@@ -145,6 +146,10 @@ int main(int argc, char **argv)
             gap = 0;
         else if (!strcmp(argv[a], "--no-reference"))
             no_ref = 1;
+        else if (!strcmp(argv[a], "--method") && a + 1 < argc && !strcmp(argv[a + 1], "rad"))
+            m_first = GR_RESTORE_RAD, a++;
+        else if (!strcmp(argv[a], "--method") && a + 1 < argc && !strcmp(argv[a + 1], "greedy"))
+            m_last = GR_RESTORE_GREEDY, a++;
         else if (!strcmp(argv[a], "--elements") && a + 1 < argc)
             n = atoi(argv[++a]);
         else if (!strcmp(argv[a], "--crews") && a + 1 < argc)
@@ -153,7 +158,8 @@ int main(int argc, char **argv)
             rad_iters = atoi(argv[++a]);
         else {
             fprintf(stderr, "usage: bench_restore [--quick] [--elements N] [--crews K] "
-                            "[--rad-iters N] [--no-gap] [--no-reference]\n");
+                            "[--rad-iters N] [--no-gap] [--no-reference] "
+                            "[--method greedy|rad]\n");
             return 2;
         }
     }
@@ -191,7 +197,7 @@ int main(int argc, char **argv)
            "ens_weighted", "restored_h", "lp", "bounds", "hits");
     double obj_g = 0;
     int same = 1;
-    for (int m = GR_RESTORE_GREEDY; m <= GR_RESTORE_RAD; m++) {
+    for (int m = m_first; m <= m_last; m++) {
         double t[2] = {0, 0}, obj[2] = {0, 0};
         for (int ex = 1; ex >= 0; ex--) {
             if (ex && no_ref)

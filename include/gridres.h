@@ -1438,7 +1438,8 @@ const char *gr_restore_mip_status_name(int status);
 
 /* How the load served by a set of repairs is computed. */
 enum {
-    GR_RESTORE_EVAL_SHED = 0, /* gr_shed_solve on a copy of the grid per state (default) */
+    GR_RESTORE_EVAL_SHED = 0, /* gr_shed_solve's LP on a copy of the grid per state, by
+                                 constraint generation (binding limits only; default) */
     GR_RESTORE_EVAL_WARM = 1  /* the same LP with branch flows as variables, loaded once;
                                  each state changes column bounds only and re-solves by
                                  dual simplex from the last state's basis (same optimum;

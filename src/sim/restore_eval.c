@@ -9,9 +9,10 @@
  * branch and generator limits; dark islands serve nothing).
  *
  * The default evaluator (GR_RESTORE_EVAL_SHED) applies the state to a copy of
- * the grid and calls gr_shed_solve (which builds its LP and starts the dual
- * simplex from a DC power-flow basis: 2-150 ms a state on the 2000-bus
- * synthetic grid). The alternative (GR_RESTORE_EVAL_WARM) writes the same LP
+ * the grid and solves gr_shed_solve's LP by constraint generation
+ * (shed_solve_lazy, shed_lazy.c: angles eliminated, branch limits added only
+ * where the last optimum breaks them; the same optimum, ~2 ms a state on the
+ * 2000-bus synthetic grid where gr_shed_solve's full LP took 2-150 ms). The alternative (GR_RESTORE_EVAL_WARM) writes the same LP
  * with the branch flows as variables, loaded once, so that a change of
  * topology is a change of column bounds only (rows never change):
  *   balance row of bus b:  sum_{k from b} f_k - sum_{k to b} f_k - sum pg + sum_c s_bc
@@ -40,6 +41,7 @@
 #include <string.h>
 
 #include "sim/restore_internal.h"
+#include "sim/shed.h"
 #include "solve/lp.h"
 
 #define NC GR_LOAD_NCLASS
@@ -62,6 +64,14 @@ struct rs_eval {
     unsigned char *bus_alive, *br_on, *gen_on, *live;
     int *uf, *island_gen;
     double *bound_work;     /* nb * (1 + NC): rs_eval_bound's island sums */
+    /* apply_state's base (every damaged element out; inc_build): statuses,
+       islands (uf0: root of each bus), the branches and units a repair can
+       switch (touch_br, touch_gen) and the base islands that hold a unit */
+    unsigned char *bus_alive0, *br_on0, *gen_on0;
+    int *uf0, *touch_br, *touch_gen, *gen_root0;
+    unsigned char *dmg_br, *dmg_gen;   /* nl / ng: damaged */
+    int ntouch_br, ntouch_gen, ngen_root0;
+    int inc;                /* 1: the base is built */     /* nb * (1 + NC): rs_eval_bound's island sums */
     /* warm LP */
     lp_problem *lp;
     int nfl;                /* branches with a flow column */
@@ -122,6 +132,15 @@ void rs_eval_free(rs_eval *e)
     gr_free(e->uf);
     gr_free(e->island_gen);
     gr_free(e->bound_work);
+    gr_free(e->bus_alive0);
+    gr_free(e->br_on0);
+    gr_free(e->gen_on0);
+    gr_free(e->uf0);
+    gr_free(e->touch_br);
+    gr_free(e->touch_gen);
+    gr_free(e->gen_root0);
+    gr_free(e->dmg_br);
+    gr_free(e->dmg_gen);
     lp_free(e->lp);
     gr_free(e->fcol);
     gr_free(e->fbr);
@@ -167,8 +186,9 @@ static int uf_find(int *p, int a)
 
 static int bit(const uint64_t *mask, int i) { return (int)((mask[i >> 6] >> (i & 63)) & 1u); }
 
-/* Fill bus_alive, br_on (energised), gen_on (energised), live (per bus). */
-static void apply_state(rs_eval *e, const uint64_t *mask)
+/* Fill bus_alive, br_on (energised), gen_on (energised), live (per bus):
+ * the reference, every element from scratch. */
+static void apply_state_full(rs_eval *e, const uint64_t *mask)
 {
     const gr_grid *g = e->g;
     for (int b = 0; b < g->nb; b++)
@@ -205,6 +225,112 @@ static void apply_state(rs_eval *e, const uint64_t *mask)
         if (e->gen_on[k])
             e->island_gen[uf_find(e->uf, g->gen_bus[k])] = 1;
     for (int b = 0; b < g->nb; b++)
+        e->live[b] = e->bus_alive[b] && e->island_gen[uf_find(e->uf, b)];
+}
+
+/* The base of apply_state (issue 15): the state with every damaged element
+ * out, once. A repair can only switch on the damaged branches and units and
+ * those at damaged buses (touch_br, touch_gen), all out in the base, so a
+ * state is the base plus those of them it switches on: its islands are the
+ * base islands joined by them. GR_ENOMEM. */
+static int inc_build(rs_eval *e)
+{
+    const gr_grid *g = e->g;
+    int nb = g->nb, nl = g->nl, ng = g->ng;
+    size_t nb1 = (size_t)nb + 1;
+    e->bus_alive0 = gr_malloc(nb1);
+    e->br_on0 = gr_malloc((size_t)nl + 1);
+    e->gen_on0 = gr_malloc((size_t)ng + 1);
+    e->uf0 = gr_malloc(nb1 * sizeof(int));
+    e->touch_br = gr_malloc(((size_t)nl + 1) * sizeof(int));
+    e->touch_gen = gr_malloc(((size_t)ng + 1) * sizeof(int));
+    e->gen_root0 = gr_malloc(nb1 * sizeof(int));
+    e->dmg_br = gr_calloc((size_t)nl + 1, 1);
+    e->dmg_gen = gr_calloc((size_t)ng + 1, 1);
+    uint64_t *zero = gr_calloc((size_t)e->nw, sizeof(uint64_t));
+    unsigned char *dmg_bus = gr_calloc(nb1, 1);
+    if (!e->bus_alive0 || !e->br_on0 || !e->gen_on0 || !e->uf0 || !e->touch_br ||
+        !e->touch_gen || !e->gen_root0 || !e->dmg_br || !e->dmg_gen || !zero || !dmg_bus) {
+        gr_free(zero);
+        gr_free(dmg_bus);
+        return GR_ENOMEM;
+    }
+    for (int i = 0; i < e->n; i++) {
+        const gr_damage_elem *el = &e->d->elem[i];
+        if (el->kind == GR_ELEM_BUS)
+            dmg_bus[el->index] = 1;
+        else if (el->kind == GR_ELEM_BRANCH)
+            e->dmg_br[el->index] = 1;
+        else
+            e->dmg_gen[el->index] = 1;
+    }
+    e->ntouch_br = e->ntouch_gen = e->ngen_root0 = 0;
+    for (int k = 0; k < nl; k++)
+        if (e->dmg_br[k] || dmg_bus[g->br_f[k]] || dmg_bus[g->br_t[k]])
+            e->touch_br[e->ntouch_br++] = k;
+    for (int k = 0; k < ng; k++)
+        if (e->dmg_gen[k] || dmg_bus[g->gen_bus[k]])
+            e->touch_gen[e->ntouch_gen++] = k;
+    apply_state_full(e, zero);
+    memcpy(e->bus_alive0, e->bus_alive, (size_t)nb);
+    memcpy(e->br_on0, e->br_on, (size_t)nl);
+    memcpy(e->gen_on0, e->gen_on, (size_t)ng);
+    for (int b = 0; b < nb; b++) {
+        e->uf0[b] = uf_find(e->uf, b);
+        if (e->island_gen[b] && e->uf0[b] == b)
+            e->gen_root0[e->ngen_root0++] = b;
+    }
+    gr_free(zero);
+    gr_free(dmg_bus);
+    e->inc = 1;
+    return GR_OK;
+}
+
+/* apply_state_full from the base: the same statuses and islands (island
+ * roots may be other buses of the same island). */
+static void apply_state(rs_eval *e, const uint64_t *mask)
+{
+    if (!e->inc) {
+        apply_state_full(e, mask);
+        return;
+    }
+    const gr_grid *g = e->g;
+    int nb = g->nb;
+    memcpy(e->bus_alive, e->bus_alive0, (size_t)nb);
+    memcpy(e->br_on, e->br_on0, (size_t)g->nl);
+    memcpy(e->gen_on, e->gen_on0, (size_t)g->ng);
+    memcpy(e->uf, e->uf0, (size_t)nb * sizeof(int));
+    for (int i = 0; i < e->n; i++) {   /* in service: the repaired elements */
+        const gr_damage_elem *el = &e->d->elem[i];
+        unsigned char on = (unsigned char)bit(mask, i);
+        if (el->kind == GR_ELEM_BUS)
+            e->bus_alive[el->index] = on;
+        else if (el->kind == GR_ELEM_BRANCH)
+            e->br_on[el->index] = on;
+        else
+            e->gen_on[el->index] = on;
+    }
+    for (int j = 0; j < e->ntouch_br; j++) {
+        int k = e->touch_br[j], f = g->br_f[k], t = g->br_t[k];
+        int in = e->dmg_br[k] ? e->br_on[k] : g->br_on[k] > 0;
+        e->br_on[k] = (unsigned char)(in && e->bus_alive[f] && e->bus_alive[t]);
+        if (e->br_on[k]) {
+            int a = uf_find(e->uf, f), c = uf_find(e->uf, t);
+            if (a != c)
+                e->uf[a < c ? c : a] = a < c ? a : c;
+        }
+    }
+    memset(e->island_gen, 0, (size_t)nb * sizeof(int));
+    for (int j = 0; j < e->ngen_root0; j++)
+        e->island_gen[uf_find(e->uf, e->gen_root0[j])] = 1;
+    for (int j = 0; j < e->ntouch_gen; j++) {
+        int k = e->touch_gen[j];
+        int in = e->dmg_gen[k] ? e->gen_on[k] : g->gen_on[k] > 0;
+        e->gen_on[k] = (unsigned char)(in && e->bus_alive[g->gen_bus[k]]);
+        if (e->gen_on[k])
+            e->island_gen[uf_find(e->uf, g->gen_bus[k])] = 1;
+    }
+    for (int b = 0; b < nb; b++)
         e->live[b] = e->bus_alive[b] && e->island_gen[uf_find(e->uf, b)];
 }
 
@@ -521,7 +647,10 @@ static int shed_state(rs_eval *e, const uint64_t *mask, rs_value *v, gr_error *e
                     w->gen_on[k] = 0;
         }
     gr_shed_result *r = NULL;
-    int st = gr_shed_solve(w, e->classes, &e->shed, &r, err);
+    /* the shedding LP by constraint generation (shed_lazy.c, issue 15): the
+       same optimum as gr_shed_solve with caps e->cap (= the classes' caps),
+       angles eliminated and only the branch limits that bind */
+    int st = shed_solve_lazy(w, e->cap, &e->shed, &r, err);
     if (st != GR_OK)
         return st;
     double *sv = gr_malloc(((size_t)g->nb * NC + 1) * sizeof(double));
@@ -755,6 +884,10 @@ int rs_eval_create(const gr_grid *g, const gr_damage *d, const gr_load_classes *
                 e->demand_crit += e->cap[q] * g->base_mva;
         }
     gr_load_classes_free(def);
+    if (inc_build(e)) {
+        rs_eval_free(e);
+        return gr_error_set(err, GR_ENOMEM, "restore: out of memory");
+    }
     int st;
     if (mode == GR_RESTORE_EVAL_SHED) {
         if ((st = gr_grid_copy(g, &e->work))) {
