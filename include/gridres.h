@@ -1153,6 +1153,35 @@ int gr_outage_parse(const char *spec, gr_outage **out, gr_error *err);
 int gr_outage_apply(const gr_outage *o, gr_grid *g, gr_error *err);
 void gr_outage_free(gr_outage *o);
 
+/* Element names (docs/cli.md "Element names"): the one grammar of every option and
+ * file that names grid elements (shed/cascade/schedule --outage, contingency lists,
+ * campaign target assets):
+ *   branch:N  branch row N of the case (1-based)
+ *   line:N    branch row N, which must be a line (gr_grid_branch_is_transformer: 0)
+ *   trafo:N   branch row N, which must be a transformer (also transformer:N)
+ *   gen:N     generator row N (also generator:N)
+ *   bus:N     the bus numbered N (the external number, not its row)
+ *   NAME      with an overlay: a substation's name (its buses) or a plant's (its units)
+ * line:N and trafo:N count rows of the whole branch table (as campaign asset names
+ * "line:ROW" always did), so every branch has one row number under every name. */
+enum { GR_ELEM_SUBSTATION = 4, GR_ELEM_PLANT = 5 };
+typedef struct gr_element_name {
+    int kind;   /* GR_ELEM_BRANCH, GR_ELEM_GEN, GR_ELEM_BUS, GR_ELEM_SUBSTATION, GR_ELEM_PLANT */
+    int index;  /* 0-based: branch or gen row, bus index, overlay substation or plant */
+} gr_element_name;
+/* Parse name[0..len-1] (not NUL-terminated) against g (and ov, may be NULL).
+ * GR_EPARSE (bad form, wrong kind) or GR_ENOTFOUND (no such row, bus) with a message
+ * quoting the name; *err_at (may be NULL) is the offset in name of the bad part. */
+int gr_element_parse(const char *name, size_t len, const gr_grid *g, const gr_overlay *ov,
+                     gr_element_name *out, size_t *err_at, gr_error *err);
+/* "branch", "gen", "bus", "substation", "plant". */
+const char *gr_element_kind_name(int kind);
+/* gr_outage_parse with element names checked against g (and ov): a comma-separated
+ * list of names; a substation stands for its buses, a plant for its generators
+ * (an element named twice is listed once). Free with gr_outage_free. */
+int gr_outage_parse_names(const char *spec, const gr_grid *g, const gr_overlay *ov,
+                          gr_outage **out, gr_error *err);
+
 /* Rotating outage schedule (DESIGN §5; docs/shedding.md): the residential
  * and other load of every bus of the area is split into `queues` equal
  * slices (its feeders, spread round-robin over the queues), so queue q is

@@ -56,6 +56,11 @@ typedef struct cli_opt {
 int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, int nopts,
               const char **pos, int max_pos, int *npos);
 
+/* The name of names[0..n-1] closest to word[0..len-1]: optimal string alignment
+ * distance (edits and adjacent swaps) at most 2, or word a prefix of the name (at least
+ * 2 characters); NULL when none is that close. For "did you mean ..." messages. */
+const char *cli_suggest(const char *word, size_t len, const char *const *names, int n);
+
 /* Entries of an option table. */
 #define CLI_NOPTS(opts) ((int)(sizeof(opts) / sizeof((opts)[0])))
 

@@ -190,12 +190,13 @@ static json_t *summary_json(const char *name, const gr_grid *g, const char *spec
 }
 
 /* Outage spec → damage set (0-based rows, bus indices). */
-static int build_damage(const char *spec, const gr_grid *g, gr_cascade_damage *d, int **buf)
+static int build_damage(const char *spec, const gr_grid *g, const gr_overlay *ov,
+                        gr_cascade_damage *d, int **buf)
 {
     gr_outage *o = NULL;
     gr_grid *tmp = NULL;
     gr_error err = {0};
-    int st = gr_outage_parse(spec, &o, &err);
+    int st = gr_outage_parse_names(spec, g, ov, &o, &err); /* element names: docs/cli.md */
     if (!st && !(st = gr_grid_copy(g, &tmp)))
         st = gr_outage_apply(o, tmp, &err); /* validates rows and bus numbers */
     gr_grid_free(tmp);
@@ -380,7 +381,7 @@ int cmd_cascade(int argc, char **argv, gr_mpi *mpi)
     gr_cascade_options opt;
     gr_cascade_options_default(&opt);
     int ac = 0, dc = 0, json = 0, force = 0, n_mc = 0, threads = 0, mc_seen = 0, seed_seen = 0;
-    uint64_t seed = 0;
+    uint64_t seed = 1; /* the seed default of every command */
     const char *outage = NULL, *control = "none", *overlay = NULL, *out_dir = NULL;
     const char *rating = NULL, *base_policy = NULL, *model = NULL;
     int tmax_seen = 0;
@@ -463,10 +464,6 @@ int cmd_cascade(int argc, char **argv, gr_mpi *mpi)
             cli_errorf("cascade", "--outage and --random-n2 exclude each other");
             return CLI_EXIT_USAGE;
         }
-        if (!seed_seen) {
-            cli_errorf("cascade", "--random-n2 needs --seed S (a non-negative integer)");
-            return CLI_EXIT_USAGE;
-        }
         if ((rc = cli_sweep_setup("cascade", &cs, mpi, argc, argv, &out_dir, &opt.sweep)) != CLI_EXIT_OK)
             return rc;
         if (!out_dir) {
@@ -534,7 +531,7 @@ int cmd_cascade(int argc, char **argv, gr_mpi *mpi)
         goto done;
     }
     gr_cascade_damage d;
-    if ((rc = build_damage(outage, g, &d, &dmg_buf)) != CLI_EXIT_OK)
+    if ((rc = build_damage(outage, g, in.ov, &d, &dmg_buf)) != CLI_EXIT_OK)
         goto done;
     if ((st = gr_cascade_run(g, &d, &opt, &r, &err))) {
         lib_error("", st, &err);

@@ -72,13 +72,14 @@ int shed_input_load(const char *cmd, const char *case_path, const char *overlay_
     gr_error err = {0};
     int st, rc;
     memset(in, 0, sizeof *in);
-    if ((st = gr_outage_parse(outage_spec ? outage_spec : "", &in->outage, &err)) != GR_OK) {
-        lib_error(cmd, "--outage: ", st, &err);
-        return st == GR_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
-    }
     const cli_inputs_spec spec = {case_path, overlay_path, -1, 1, 0, "error: ", "error: "};
     if ((rc = cli_load_inputs(cmd, &spec, &in->io)) != CLI_EXIT_OK)
         return rc;
+    /* element names (docs/cli.md): checked against the grid and the overlay's names */
+    if ((st = gr_outage_parse_names(outage_spec, in->io.g, in->io.ov, &in->outage, &err))) {
+        lib_error(cmd, "--outage: ", st, &err);
+        return st == GR_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+    }
     if (overlay_path)
         st = gr_load_classes_from_overlay(in->io.g, in->io.ov, &in->lc, &err);
     else
