@@ -39,8 +39,9 @@ static void ctg_help(FILE *f)
             "  --n-1               every in-service element alone\n"
             "  --n-2               every pair of in-service elements\n"
             "  --list FILE         one contingency per line, elements separated by commas:\n"
-            "                      branch:12  branch:12,branch:40  gen:3  (1-based rows of the\n"
-            "                      case file); or a MATPOWER change table (contab .m file:\n"
+            "                      branch:12  line:12,trafo:40  gen:3  bus:45 (element names:\n"
+            "                      rows of the case file; a bus = all its branches and\n"
+            "                      generators); or a MATPOWER change table (contab .m file:\n"
             "                      branch/generator outages are read, other changes skipped\n"
             "                      and reported)\n"
             "  --elements LIST     with --n-1/--n-2: branch, gen or branch,gen (default branch)\n"
@@ -59,6 +60,12 @@ static void ctg_help(FILE *f)
     fprintf(f,
             "\n"
             "Loading is max(|Sf|, |St|) (DC: |Pf|) in %% of rateA; rateA = 0 means unlimited.\n"
+            CLI_HELP_DEFAULTS
+            "examples:\n"
+            "  gridres contingency examples/example6.m\n"
+            "  gridres contingency examples/example6.m --list examples/example6.contingencies.txt --dc\n"
+            "  gridres contingency examples/example6.m --n-2 --elements branch,gen --top 5 --out ctg-out\n"
+            "\n"
             "exit status: 0 done (non-converged contingencies are results, listed first),\n"
             "2 bad command line or input, 3 the base case does not converge, 1 other failure.\n");
 }

@@ -40,6 +40,12 @@ static void pf_help(FILE *f)
             CLI_HELP_FORCE
             CLI_HELP_HELP
             "\n"
+            CLI_HELP_DEFAULTS
+            "examples:\n"
+            "  gridres pf\n"
+            "  gridres pf examples/example6.m --dc\n"
+            "  gridres pf examples/example6.m --out pf-out --write-case solved.m\n"
+            "\n"
             "exit status: 0 converged, 3 not converged, 2 bad command line or input file,\n"
             "1 other failure (out of memory, cannot write).\n",
             d.tol, d.max_iter);

@@ -27,10 +27,11 @@ static void shed_help(FILE *f)
             "Without CASE it uses the built-in example grid (examples/example6.m).\n"
             "\n"
             "options:\n"
-            "  --outage LIST       elements out of service, comma-separated: branch:N and\n"
-            "                      gen:N (1-based rows of the case), bus:ID (a bus number;\n"
-            "                      the bus is isolated with all its branches, generators\n"
-            "                      and load)\n"
+            "  --outage LIST       elements out of service, comma-separated element names:\n"
+            "                      branch:N, line:N, trafo:N, gen:N (1-based rows of the\n"
+            "                      case), bus:ID (a bus number: the bus is isolated with\n"
+            "                      all its branches, generators and load); with --overlay\n"
+            "                      a substation (its buses) or plant (its units) name\n"
             "  --overlay FILE      scenario.json: priority classes from its people and\n"
             "                      critical sites (docs/shedding.md); default %.0f %% critical,\n"
             "                      %.0f %% residential, %.0f %% other at every bus\n"
@@ -44,6 +45,12 @@ static void shed_help(FILE *f)
             CLI_HELP_HELP
             "\n"
             "Class weights %g/%g/%g per MW served, generation cost %g per MW.\n"
+            CLI_HELP_DEFAULTS
+            "examples:\n"
+            "  gridres shed --outage branch:4\n"
+            "  gridres shed examples/example6.m --outage trafo:4,gen:2 --rating B\n"
+            "  gridres shed examples/example6.m --outage \"HYDRO-B (2) plant\" --overlay examples/example6.scenario.json\n"
+            "\n"
             "exit status: 0 solved, 3 infeasible (no shedding can balance the fixed\n"
             "injections), 2 bad command line or input file, 1 other failure.\n",
             100 * 0.05, 100 * 0.60, 100 * 0.35, d.weight[0], d.weight[1], d.weight[2],
