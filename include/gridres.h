@@ -2229,6 +2229,24 @@ void gr_protect_result_free(gr_protect_result *r);
 int gr_protect_chart(const gr_protect_result *r, const char *unit, const char *png_path,
                      const char *svg_path, gr_error *err);
 
+/* A picture of any case (gridres plot; src/report/case_plot.c): buses at
+ * (x_km[b], y_km[b]) (an overlay's coordinates, e.g. from gr_overlay_build),
+ * branches coloured by loading |flow_pu[k]| / rateA (bands < 50, 80, 100 %, above)
+ * or buses by vm[b] (NaN: not energised; vm may be NULL with GR_PLOT_LOADING).
+ * Written to path (.svg or .png; gr_out_open rules with force). GR_EINVAL for another
+ * extension, GR_EIO when it cannot be written. */
+enum { GR_PLOT_LOADING = 0, GR_PLOT_VOLTAGE = 1 };
+typedef struct gr_case_plot_options {
+    int color;          /* GR_PLOT_LOADING (default) or GR_PLOT_VOLTAGE */
+    int width_px;       /* default 1000; the height follows the region */
+    double vm_lo, vm_hi;/* voltage colour scale (default 0.90 .. 1.10 pu) */
+    const char *title;  /* drawn at the top, or NULL */
+} gr_case_plot_options;
+void gr_case_plot_options_default(gr_case_plot_options *opt);
+int gr_case_plot(const gr_grid *g, const double *x_km, const double *y_km,
+                 const double *flow_pu, const double *vm, const gr_case_plot_options *opt,
+                 const char *path, int force, gr_error *err);
+
 /* ------------------------------------------------------------------------
  * Output files and the inputs read (src/util/outfile.c, src/util/inputs.c).
  * ------------------------------------------------------------------------ */

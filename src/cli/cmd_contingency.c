@@ -6,6 +6,7 @@
 
 #include "cli_common.h"
 #include "cli_sweep.h"
+#include "cli_table.h"
 #include "cli_util.h"
 #include "gridres.h"
 
@@ -501,6 +502,9 @@ int cmd_contingency(int argc, char **argv, gr_mpi *mpi)
                "rateA, voltage +%.2f pu beyond the base case)\n",
                r->n_ctg_new, r->n_ctg_new == 1 ? "y" : "ies", GR_CTG_WORSE_FLOW * 100.0,
                GR_CTG_WORSE_VM);
+        if (r->base_flow)
+            cli_print_stress(stdout, "base case: ", g, r->base_flow, dc ? NULL : r->base_vm,
+                             CLI_STRESS_TOP);
         if (shown > 0) {
             printf("\nworst %d (non-convergence, then dark load, then max loading):\n", shown);
             printf("%5s %7s %-22s %4s %7s %10s %9s %7s %6s %7s %7s\n", "rank", "id", "elements",
