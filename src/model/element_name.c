@@ -96,8 +96,9 @@ int gr_element_parse(const char *name, size_t len, const gr_grid *g, const gr_ov
     }
     if (!ok)
         return gr_error_set(err, GR_EPARSE,
-                            "expected a positive integer after '%s:', found '%.*s' in '%.*s'",
-                            kw, (int)nl, num, (int)len, name);
+                            "expected a %s number (a positive integer) after '%s:', found "
+                            "'%.*s' in '%.*s'",
+                            kind == GR_ELEM_BUS ? "bus" : "row", kw, (int)nl, num, (int)len, name);
     if (kind == GR_ELEM_BUS) {
         int b = gr_grid_bus_index(g, (int)v);
         if (b < 0)
