@@ -116,4 +116,10 @@ run 2 plot_ext "$G" plot --out x.pdf && expect_in "$W/plot_ext.err" 'must end in
 run 0 plot_svg "$G" plot --out "$W/p.svg" && grep -q '<svg' "$W/p.svg" || fail "plot: no SVG"
 run 2 plot_again "$G" plot --out "$W/p.svg" && expect_in "$W/plot_again.err" 'exists' plot_again
 run 2 plot_color "$G" plot --color heat --out "$W/q.svg" && expect_in "$W/plot_color.err" 'loading or voltage' plot_color
+# --- the man page generated from the help texts covers every command ---------------
+bash "$ROOT/scripts/gen_man.sh" "$G" "$W/gridres.1" || fail "gen_man.sh failed"
+for c in $cmds; do
+  grep -q "^\.SH \"gridres $c\"" "$W/gridres.1" || fail "man page: no section for $c"
+done
+pass
 finish
