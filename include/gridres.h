@@ -1284,6 +1284,35 @@ int gr_outage_parse(const char *spec, gr_outage **out, gr_error *err);
 int gr_outage_apply(const gr_outage *o, gr_grid *g, gr_error *err);
 void gr_outage_free(gr_outage *o);
 
+/* Element names (docs/cli.md "Element names"): the one grammar of every option and
+ * file that names grid elements (shed/cascade/schedule --outage, contingency lists,
+ * campaign target assets):
+ *   branch:N  branch row N of the case (1-based)
+ *   line:N    branch row N, which must be a line (gr_grid_branch_is_transformer: 0)
+ *   trafo:N   branch row N, which must be a transformer (also transformer:N)
+ *   gen:N     generator row N (also generator:N)
+ *   bus:N     the bus numbered N (the external number, not its row)
+ *   NAME      with an overlay: a substation's name (its buses) or a plant's (its units)
+ * line:N and trafo:N count rows of the whole branch table (as campaign asset names
+ * "line:ROW" always did), so every branch has one row number under every name. */
+enum { GR_ELEM_SUBSTATION = 4, GR_ELEM_PLANT = 5 };
+typedef struct gr_element_name {
+    int kind;   /* GR_ELEM_BRANCH, GR_ELEM_GEN, GR_ELEM_BUS, GR_ELEM_SUBSTATION, GR_ELEM_PLANT */
+    int index;  /* 0-based: branch or gen row, bus index, overlay substation or plant */
+} gr_element_name;
+/* Parse name[0..len-1] (not NUL-terminated) against g (and ov, may be NULL).
+ * GR_EPARSE (bad form, wrong kind) or GR_ENOTFOUND (no such row, bus) with a message
+ * quoting the name; *err_at (may be NULL) is the offset in name of the bad part. */
+int gr_element_parse(const char *name, size_t len, const gr_grid *g, const gr_overlay *ov,
+                     gr_element_name *out, size_t *err_at, gr_error *err);
+/* "branch", "gen", "bus", "substation", "plant". */
+const char *gr_element_kind_name(int kind);
+/* gr_outage_parse with element names checked against g (and ov): a comma-separated
+ * list of names; a substation stands for its buses, a plant for its generators
+ * (an element named twice is listed once). Free with gr_outage_free. */
+int gr_outage_parse_names(const char *spec, const gr_grid *g, const gr_overlay *ov,
+                          gr_outage **out, gr_error *err);
+
 /* Rotating outage schedule (DESIGN §5; docs/shedding.md): the residential
  * and other load of every bus of the area is split into `queues` equal
  * slices (its feeders, spread round-robin over the queues), so queue q is
@@ -2441,6 +2470,24 @@ void gr_protect_result_free(gr_protect_result *r);
  * written. */
 int gr_protect_chart(const gr_protect_result *r, const char *unit, const char *png_path,
                      const char *svg_path, gr_error *err);
+
+/* A picture of any case (gridres plot; src/report/case_plot.c): buses at
+ * (x_km[b], y_km[b]) (an overlay's coordinates, e.g. from gr_overlay_build),
+ * branches coloured by loading |flow_pu[k]| / rateA (bands < 50, 80, 100 %, above)
+ * or buses by vm[b] (NaN: not energised; vm may be NULL with GR_PLOT_LOADING).
+ * Written to path (.svg or .png; gr_out_open rules with force). GR_EINVAL for another
+ * extension, GR_EIO when it cannot be written. */
+enum { GR_PLOT_LOADING = 0, GR_PLOT_VOLTAGE = 1 };
+typedef struct gr_case_plot_options {
+    int color;          /* GR_PLOT_LOADING (default) or GR_PLOT_VOLTAGE */
+    int width_px;       /* default 1000; the height follows the region */
+    double vm_lo, vm_hi;/* voltage colour scale (default 0.90 .. 1.10 pu) */
+    const char *title;  /* drawn at the top, or NULL */
+} gr_case_plot_options;
+void gr_case_plot_options_default(gr_case_plot_options *opt);
+int gr_case_plot(const gr_grid *g, const double *x_km, const double *y_km,
+                 const double *flow_pu, const double *vm, const gr_case_plot_options *opt,
+                 const char *path, int force, gr_error *err);
 
 /* ------------------------------------------------------------------------
  * Output files and the inputs read (src/util/outfile.c, src/util/inputs.c).

@@ -86,6 +86,71 @@ int cli_parse_control(const char *cmd, const char *s, int *out)
     return 0;
 }
 
+/* Optimal string alignment distance (Damerau-Levenshtein with adjacent transpositions,
+ * Damerau 1964, Comm. ACM 7(3)) of a[0..na-1] and b[0..nb-1], capped at 9. */
+static int edit_distance(const char *a, size_t na, const char *b, size_t nb)
+{
+    enum { MAXL = 64 };
+    int d[MAXL + 1][MAXL + 1];
+    if (na > MAXL || nb > MAXL)
+        return 9;
+    for (size_t i = 0; i <= na; i++)
+        d[i][0] = (int)i;
+    for (size_t j = 0; j <= nb; j++)
+        d[0][j] = (int)j;
+    for (size_t i = 1; i <= na; i++)
+        for (size_t j = 1; j <= nb; j++) {
+            int cost = a[i - 1] != b[j - 1];
+            int v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if (d[i - 1][j - 1] + cost < v)
+                v = d[i - 1][j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    return d[na][nb] > 9 ? 9 : d[na][nb];
+}
+
+const char *cli_suggest(const char *word, size_t len, const char *const *names, int n)
+{
+    const char *best = NULL;
+    int best_d = 3;
+    if (len == 0)
+        return NULL;
+    for (int k = 0; k < n; k++) {
+        size_t nl = strlen(names[k]);
+        int dist = edit_distance(word, len, names[k], nl);
+        /* a prefix of a longer name ("camp" for "campaign") counts as distance 1 */
+        if (dist > 1 && len >= 2 && len < nl && strncmp(word, names[k], len) == 0)
+            dist = 1;
+        /* short words: one edit at most (else "--foo" would suggest "--tol") */
+        if (dist < best_d && (dist <= 1 || len > 4)) {
+            best_d = dist;
+            best = names[k];
+        }
+    }
+    return best;
+}
+
+/* " (did you mean '--NAME'?)" for an unknown option, or "". */
+static void suggest_opt(const cli_opt *opts, int nopts, const char *name, size_t len, char *buf,
+                        size_t cap)
+{
+    const char *names[256];
+    int n = 0;
+    for (int k = 0; k < nopts && n < 255; k++)
+        names[n++] = opts[k].name;
+    names[n++] = "help";
+    const char *s = cli_suggest(name, len, names, n);
+    if (s)
+        snprintf(buf, cap, "did you mean '--%s'? ", s);
+    else
+        buf[0] = '\0';
+}
+
 static const cli_opt *find_opt(const cli_opt *opts, int nopts, const char *name, size_t len)
 {
     for (int k = 0; k < nopts; k++)
@@ -153,16 +218,20 @@ int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, int n
         if (!only_pos && a[0] == '-' && a[1] != '\0') {
             const char *name, *eq, *val = NULL;
             const cli_opt *o;
+            char hint[96];
             if (a[1] != '-') {
-                cli_errorf(cmd, "unknown option '%s' (see gridres %s --help)", a, cmd);
+                suggest_opt(opts, nopts, a + 1, strlen(a + 1), hint, sizeof hint);
+                cli_errorf(cmd, "unknown option '%s' (%ssee gridres %s --help)", a, hint, cmd);
                 return CLI_EXIT_USAGE;
             }
             name = a + 2;
             eq = strchr(name, '=');
-            o = find_opt(opts, nopts, name, eq ? (size_t)(eq - name) : strlen(name));
+            size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
+            o = find_opt(opts, nopts, name, nlen);
             if (!o || *name == '\0') {
-                cli_errorf(cmd, "unknown option '%.*s' (see gridres %s --help)",
-                           eq ? (int)(eq - a) : (int)strlen(a), a, cmd);
+                suggest_opt(opts, nopts, name, nlen, hint, sizeof hint);
+                cli_errorf(cmd, "unknown option '%.*s' (%ssee gridres %s --help)",
+                           eq ? (int)(eq - a) : (int)strlen(a), a, hint, cmd);
                 return CLI_EXIT_USAGE;
             }
             if (o->kind == CLI_FLAG) {

@@ -56,6 +56,11 @@ typedef struct cli_opt {
 int cli_parse(const char *cmd, int argc, char **argv, const cli_opt *opts, int nopts,
               const char **pos, int max_pos, int *npos);
 
+/* The name of names[0..n-1] closest to word[0..len-1]: optimal string alignment
+ * distance (edits and adjacent swaps) at most 2, or word a prefix of the name (at least
+ * 2 characters); NULL when none is that close. For "did you mean ..." messages. */
+const char *cli_suggest(const char *word, size_t len, const char *const *names, int n);
+
 /* Entries of an option table. */
 #define CLI_NOPTS(opts) ((int)(sizeof(opts) / sizeof((opts)[0])))
 
@@ -118,6 +123,16 @@ int cli_parse_seed(const char *s, int bits, uint64_t *out);
 #define CLI_HELP_TOL "  --tol X             AC mismatch tolerance in pu (default %g)\n"
 #define CLI_HELP_MAX_ITER "  --max-iter N        AC Newton iterations (default %d)\n"
 #define CLI_HELP_HELP "  -h, --help          show this help\n"
+/* The defaults every command shares, stated in every --help (docs/cli.md "Defaults"),
+ * then the command's "examples:" lines (each one runs: tests/cli/test_cli.sh). */
+#define CLI_HELP_DEFAULTS                                                                   \
+    "defaults of every command: --seed 1; --threads all cores (outputs identical for any\n"  \
+    "T); --out as each command says: campaign, protect and cascade --random-n2 make a\n"  \
+    "new gridres-out-DATE-TIME folder (protect: protect-out-...) without it and name it\n" \
+    "on the summary's first line; no file is overwritten without --force.\n"             \
+    "Elements are named branch:N, line:N, trafo:N (branch rows), gen:N, bus:N (bus\n"    \
+    "number) or, with an overlay, a substation or plant name (docs/cli.md).\n"          \
+    "\n"
 
 /* --control none|shed → GR_CASCADE_CONTROL_*. Returns 0, or CLI_EXIT_USAGE with
  * "gridres CMD: --control expects shed or none, got 'S'" printed. */

@@ -55,6 +55,15 @@ static void campaign_help(FILE *f)
           "(the scenario as read). Formats: docs/campaign.md. From the start of the runs:\n"
           "sweep.json (the command line, for --resume DIR) and checkpoint/ (with R > 1).\n"
           "\n"
+          "your own grid: give CASE.m (or CASE.raw), or a scenario with \"grid\": \"CASE.m\"\n"
+          "(relative to the scenario's folder) and optionally \"overlay\": \"FILE.json\" (else\n"
+          "one is built, as gridres overlay does); docs/own_grid.md, docs/scenario.md.\n"
+          CLI_HELP_DEFAULTS
+          "examples:\n"
+          "  gridres campaign examples/example6.m --nights 3\n"
+          "  gridres campaign examples/example6.m --overlay examples/example6.scenario.json --runs 4 --out camp-out\n"
+          "  gridres campaign examples/example6.campaign.json --report\n"
+          "\n"
           "exit status: 0 success, 2 bad command line, bad scenario (the message names the\n"
           "JSON path) or existing output, 3 a damaged state that no shedding, curtailment\n"
           "of negative load or balance slack can balance (the message names night and\n"
@@ -630,7 +639,10 @@ static void print_block(FILE *f, const gr_campaign_scenario *s, const gr_campaig
         const gr_campaign_total *t = &r->total[i]; \
         x[i] = (expr);                             \
     }
-    fprintf(f, "gridres campaign: %s\n", s->name);
+    if (dir) /* the first line says where the outputs went (a new folder without --out) */
+        fprintf(f, "gridres campaign: %s -> outputs in %s/\n", s->name, dir);
+    else
+        fprintf(f, "gridres campaign: %s\n", s->name);
     fprintf(f, "  grid        %d buses, %d branches, %d units; %.1f M people, peak %.0f MW",
             s->grid->nb, s->grid->nl, s->grid->ng, r->population / 1e6, r->peak_mw);
     double neg = negative_peak_mw(s, r);

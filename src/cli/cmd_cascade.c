@@ -17,7 +17,7 @@ static void cascade_help(FILE *f)
     gr_cascade_options_default(&d);
     fprintf(f,
             "usage: gridres cascade CASE.m --outage SPEC [options]\n"
-            "       gridres cascade CASE.m --random-n2 N --seed S --out DIR [options]\n"
+            "       gridres cascade CASE.m --random-n2 N [--seed S] [--out DIR] [options]\n"
             "\n"
             "Quasi-steady-state cascading failure (DCSIMSEP / AC-CFM; docs/cascade.md):\n"
             "islands, generator pick-up, under-frequency load shedding, power flow,\n"
@@ -25,15 +25,18 @@ static void cascade_help(FILE *f)
             "and optionally the operator's emergency shedding LP before the relays act.\n"
             "\n"
             "one cascade:\n"
-            "  --outage SPEC       initiating damage, e.g. branch:12,gen:3,bus:45 (branch and\n"
-            "                      gen: 1-based rows of the case; bus: bus number)\n"
+            "  --outage SPEC       initiating damage, element names separated by commas, e.g.\n"
+            "                      branch:12,trafo:4,gen:3,bus:45 (rows of the case; bus\n"
+            "                      number; with --overlay also substation and plant names)\n"
             "  --out DIR           write DIR/events.csv (t_s,element,cause,mw_lost)\n"
             CLI_HELP_JSON
             "Monte Carlo:\n"
             "  --random-n2 N       N events, each two distinct in-service branches out\n"
-            "  --seed S            master seed, 0 .. 2^63-1 (event e draws from stream (S, e))\n"
+            "  --seed S            master seed, 0 .. 2^63-1 (default 1; event e draws from\n"
+            "                      stream (S, e))\n"
             CLI_HELP_THREADS
-            "  --out DIR           write DIR/losses.csv and DIR/ccdf.csv (required)\n");
+            "  --out DIR           write DIR/losses.csv and DIR/ccdf.csv (default: a new\n"
+            "                      gridres-out-DATE-TIME)\n");
     cli_sweep_help(f, "events");
     fprintf(f,
             "common:\n"
@@ -54,6 +57,12 @@ static void cascade_help(FILE *f)
             "                      %g, DCSIMSEP's; 0: run the cascade to its end)\n"
             CLI_HELP_FORCE
             CLI_HELP_HELP
+            "\n"
+            CLI_HELP_DEFAULTS
+            "examples:\n"
+            "  gridres cascade examples/example6.m --outage trafo:4,line:6\n"
+            "  gridres cascade examples/example6.m --outage \"CITY-E (5)\" --overlay examples/example6.scenario.json --control shed\n"
+            "  gridres cascade examples/example6.m --random-n2 20\n"
             "\n"
             "exit status: 0 success, 2 bad command line or input, 1 other failure.\n",
             d.t_max_s, d.stop_served);
@@ -190,12 +199,13 @@ static json_t *summary_json(const char *name, const gr_grid *g, const char *spec
 }
 
 /* Outage spec → damage set (0-based rows, bus indices). */
-static int build_damage(const char *spec, const gr_grid *g, gr_cascade_damage *d, int **buf)
+static int build_damage(const char *spec, const gr_grid *g, const gr_overlay *ov,
+                        gr_cascade_damage *d, int **buf)
 {
     gr_outage *o = NULL;
     gr_grid *tmp = NULL;
     gr_error err = {0};
-    int st = gr_outage_parse(spec, &o, &err);
+    int st = gr_outage_parse_names(spec, g, ov, &o, &err); /* element names: docs/cli.md */
     if (!st && !(st = gr_grid_copy(g, &tmp)))
         st = gr_outage_apply(o, tmp, &err); /* validates rows and bus numbers */
     gr_grid_free(tmp);
@@ -352,6 +362,7 @@ static int run_mc(const char *name, const gr_grid *g, const gr_cascade_options *
             rc = CLI_EXIT_FAIL;
         json_decref(o);
     } else {
+        printf("output      %s/\n", out_dir);
         printf("case        %s (%d buses, %d branches)\n", name, g->nb, g->nl);
         printf("model       %s power flow, control %s\n", opt->ac ? "AC" : "DC",
                opt->control ? "shed" : "none");
@@ -380,10 +391,11 @@ int cmd_cascade(int argc, char **argv, gr_mpi *mpi)
     gr_cascade_options opt;
     gr_cascade_options_default(&opt);
     int ac = 0, dc = 0, json = 0, force = 0, n_mc = 0, threads = 0, mc_seen = 0, seed_seen = 0;
-    uint64_t seed = 0;
+    uint64_t seed = 1; /* the seed default of every command */
     const char *outage = NULL, *control = "none", *overlay = NULL, *out_dir = NULL;
     const char *rating = NULL, *base_policy = NULL, *model = NULL;
     int tmax_seen = 0;
+    static char new_dir[4096];
     const char *pos[1];
     int npos = 0;
     cli_sweep cs;
@@ -463,15 +475,14 @@ int cmd_cascade(int argc, char **argv, gr_mpi *mpi)
             cli_errorf("cascade", "--outage and --random-n2 exclude each other");
             return CLI_EXIT_USAGE;
         }
-        if (!seed_seen) {
-            cli_errorf("cascade", "--random-n2 needs --seed S (a non-negative integer)");
-            return CLI_EXIT_USAGE;
-        }
         if ((rc = cli_sweep_setup("cascade", &cs, mpi, argc, argv, &out_dir, &opt.sweep)) != CLI_EXIT_OK)
             return rc;
-        if (!out_dir) {
-            cli_errorf("cascade", "--random-n2 needs --out DIR");
-            return CLI_EXIT_USAGE;
+        if (!out_dir) { /* the rule of every command: a new gridres-out-DATE-TIME folder */
+            static const char *const mc_files[] = {"losses.csv", "ccdf.csv"};
+            if ((rc = cli_out_dir_prepare("cascade", NULL, "gridres-out", mc_files, 2, force,
+                                          new_dir, sizeof new_dir)) != CLI_EXIT_OK)
+                return rc;
+            out_dir = new_dir;
         }
     } else {
         if (!outage) {
@@ -534,7 +545,7 @@ int cmd_cascade(int argc, char **argv, gr_mpi *mpi)
         goto done;
     }
     gr_cascade_damage d;
-    if ((rc = build_damage(outage, g, &d, &dmg_buf)) != CLI_EXIT_OK)
+    if ((rc = build_damage(outage, g, in.ov, &d, &dmg_buf)) != CLI_EXIT_OK)
         goto done;
     if ((st = gr_cascade_run(g, &d, &opt, &r, &err))) {
         lib_error("", st, &err);

@@ -6,6 +6,7 @@
 
 #include "cli_common.h"
 #include "cli_sweep.h"
+#include "cli_table.h"
 #include "cli_util.h"
 #include "gridres.h"
 
@@ -39,8 +40,9 @@ static void ctg_help(FILE *f)
             "  --n-1               every in-service element alone\n"
             "  --n-2               every pair of in-service elements\n"
             "  --list FILE         one contingency per line, elements separated by commas:\n"
-            "                      branch:12  branch:12,branch:40  gen:3  (1-based rows of the\n"
-            "                      case file); or a MATPOWER change table (contab .m file:\n"
+            "                      branch:12  line:12,trafo:40  gen:3  bus:45 (element names:\n"
+            "                      rows of the case file; a bus = all its branches and\n"
+            "                      generators); or a MATPOWER change table (contab .m file:\n"
             "                      branch/generator outages are read, other changes skipped\n"
             "                      and reported)\n"
             "  --elements LIST     with --n-1/--n-2: branch, gen or branch,gen (default branch)\n"
@@ -59,6 +61,12 @@ static void ctg_help(FILE *f)
     fprintf(f,
             "\n"
             "Loading is max(|Sf|, |St|) (DC: |Pf|) in %% of rateA; rateA = 0 means unlimited.\n"
+            CLI_HELP_DEFAULTS
+            "examples:\n"
+            "  gridres contingency examples/example6.m\n"
+            "  gridres contingency examples/example6.m --list examples/example6.contingencies.txt --dc\n"
+            "  gridres contingency examples/example6.m --n-2 --elements branch,gen --top 5 --out ctg-out\n"
+            "\n"
             "exit status: 0 done (non-converged contingencies are results, listed first),\n"
             "2 bad command line or input, 3 the base case does not converge, 1 other failure.\n");
 }
@@ -494,6 +502,9 @@ int cmd_contingency(int argc, char **argv, gr_mpi *mpi)
                "rateA, voltage +%.2f pu beyond the base case)\n",
                r->n_ctg_new, r->n_ctg_new == 1 ? "y" : "ies", GR_CTG_WORSE_FLOW * 100.0,
                GR_CTG_WORSE_VM);
+        if (r->base_flow)
+            cli_print_stress(stdout, "base case: ", g, r->base_flow, dc ? NULL : r->base_vm,
+                             CLI_STRESS_TOP);
         if (shown > 0) {
             printf("\nworst %d (non-convergence, then dark load, then max loading):\n", shown);
             printf("%5s %7s %-22s %4s %7s %10s %9s %7s %6s %7s %7s\n", "rank", "id", "elements",

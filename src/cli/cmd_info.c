@@ -26,6 +26,11 @@ static void info_help(FILE *f)
           CLI_HELP_JSON
           CLI_HELP_HELP
           "\n"
+          CLI_HELP_DEFAULTS
+          "examples:\n"
+          "  gridres info examples/example6.m\n"
+          "  gridres info examples/example6.m --overlay examples/example6.scenario.json --json\n"
+          "\n"
           "exit status: 0 success, 2 bad command line or input file, 1 other failure.\n",
           f);
 }

@@ -40,6 +40,11 @@ static void overlay_help(FILE *f)
             CLI_HELP_HELP
             "\n"
             "Then: gridres campaign CASE --overlay FILE (docs/own_grid.md).\n"
+            CLI_HELP_DEFAULTS
+            "examples:\n"
+            "  gridres overlay examples/example6.m --out my.scenario.json\n"
+            "  gridres overlay examples/example6.m --cities 2 --people-per-mw 2500 --out my.scenario.json\n"
+            "\n"
             "exit status: 0 success, 2 bad command line or input (the message names file and\n"
             "line) or existing output, 1 other failure.\n",
             d.people_per_mw, d.zero_z_pu, (unsigned long long)d.seed);

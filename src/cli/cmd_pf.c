@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli_common.h"
+#include "cli_table.h"
 #include "cli_util.h"
 #include "gridres.h"
 
@@ -39,6 +40,12 @@ static void pf_help(FILE *f)
             "                      (MATPOWER format: converts a RAW file)\n"
             CLI_HELP_FORCE
             CLI_HELP_HELP
+            "\n"
+            CLI_HELP_DEFAULTS
+            "examples:\n"
+            "  gridres pf\n"
+            "  gridres pf examples/example6.m --dc\n"
+            "  gridres pf examples/example6.m --out pf-out --write-case solved.m\n"
             "\n"
             "exit status: 0 converged, 3 not converged, 2 bad command line or input file,\n"
             "1 other failure (out of memory, cannot write).\n",
@@ -137,6 +144,27 @@ static void print_summary(FILE *f, const char *name, const char *source, const g
     else
         fprintf(f, "voltage    no energized bus\n");
     fprintf(f, "time       %.3f ms\n", r->solve_s * 1e3);
+}
+
+/* The most loaded branches (max(|Sf|, |St|), DC |Pf|, of rateA) and the lowest
+ * voltages of energised islands (AC). */
+static void print_stress(const gr_grid *g, const gr_pf_result *r, int dc)
+{
+    double *flow = malloc(((size_t)g->nl + 1) * sizeof(double));
+    double *vm = malloc(((size_t)g->nb + 1) * sizeof(double));
+    if (flow && vm) {
+        for (int k = 0; k < g->nl; k++)
+            flow[k] = dc ? fabs(r->pf[k])
+                         : fmax(hypot(r->pf[k], r->qf[k]), hypot(r->pt[k], r->qt[k]));
+        for (int b = 0; b < g->nb; b++) {
+            int i = r->bus_island ? r->bus_island[b] : 0;
+            vm[b] = i >= 0 && (!r->island_converged || r->island_converged[i] != -1) ? r->vm[b]
+                                                                                    : NAN;
+        }
+        cli_print_stress(stdout, "", g, flow, dc ? NULL : vm, CLI_STRESS_TOP);
+    }
+    free(flow);
+    free(vm);
 }
 
 static json_t *summary_json(const char *name, const char *source, const gr_grid *g,
@@ -397,6 +425,7 @@ int cmd_pf(int argc, char **argv, gr_mpi *mpi)
         json_decref(o);
     } else {
         print_summary(stdout, name, source, g, r, &opt, dc, &s);
+        print_stress(g, r, dc);
     }
     fflush(stdout);
 

@@ -58,6 +58,13 @@ static void protect_help(FILE *f)
           "\n"
           "outputs in DIR: plan.csv, rules.csv, curve.png, curve.svg, summary.json.\n"
           "\n"
+          "your own grid: a scenario with \"grid\": \"CASE.m\" and optionally \"overlay\"\n"
+          "(docs/scenario.md), e.g. examples/example6.campaign.json.\n"
+          CLI_HELP_DEFAULTS
+          "examples:\n"
+          "  gridres protect examples/example6.campaign.json --budget 100 --runs 4\n"
+          "  gridres protect examples/example6.campaign.json --budget 50 --runs 4 --objective heat --no-rules --out protect-out\n"
+          "\n"
           "exit status: 0 success, 2 bad command line, scenario or costs.json (the message\n"
           "names the JSON path) or existing output, 1 other failure.\n",
           f);
@@ -363,7 +370,10 @@ static void print_table(FILE *f, const gr_campaign_scenario *s, const gr_protect
                         const gr_protect_result *r, const char *dir, int threads)
 {
     const char *cur = c->currency ? c->currency : "";
-    fprintf(f, "gridres protect: %s\n", s->name ? s->name : "");
+    if (dir) /* the first line says where the outputs went (a new folder without --out) */
+        fprintf(f, "gridres protect: %s -> outputs in %s/\n", s->name ? s->name : "", dir);
+    else
+        fprintf(f, "gridres protect: %s\n", s->name ? s->name : "");
     fprintf(f, "  objective   %s (%s), budget %.6g %s\n", gr_protect_objective_name(r->objective),
             obj_unit(r->objective), r->budget, cur);
     fprintf(f, "  campaigns   %d runs x %d nights, seed %llu (%.1f s, %d threads; %ld of %ld runs "

@@ -41,6 +41,10 @@ static void report_help(FILE *f)
           "  --quiet             print nothing on success\n"
           CLI_HELP_HELP
           "\n"
+          CLI_HELP_DEFAULTS
+          "examples:\n"
+          "  gridres campaign examples/example6.campaign.json --runs 3 --out camp && gridres report camp\n"
+          "\n"
           "exit status: 0 success; 2 bad command line, not a campaign folder, a malformed\n"
           "input file (the message names file and line), a run not in the data, or an\n"
           "existing report without --force; 1 other failure (cannot write, out of memory).\n",

@@ -57,6 +57,13 @@ static void restore_help(FILE *f)
             CLI_HELP_FORCE
             CLI_HELP_HELP
             "\n"
+            "your own grid: any CASE.m with a damage.json naming its elements (docs/restore.md);\n"
+            "\"element\": \"trafo:4\" uses the element names of docs/cli.md.\n"
+            CLI_HELP_DEFAULTS
+            "examples:\n"
+            "  gridres restore examples/example6.m --damage examples/example6.damage.json\n"
+            "  gridres restore examples/example6.m --damage examples/example6.damage.json --overlay examples/example6.scenario.json --crews 2 --method mip\n"
+            "\n"
             "Times are hours from the plan start. exit status: 0 success, 2 bad command\n"
             "line or input file (message names the file and JSON path), 1 other failure.\n",
             d.crews, d.mip_max_elems, (unsigned long long)d.seed, d.speed_kmh, d.road_factor,

@@ -30,7 +30,7 @@ static void schedule_help(FILE *f)
             "\n"
             "options:\n"
             "  --deficit-mw X      MW to shed in every block (a generation shortfall)\n"
-            "  --outage LIST       branch:N,gen:N,bus:ID (as gridres shed): the deficit\n"
+            "  --outage LIST       element names, as gridres shed (trafo:4,bus:5): the deficit\n"
             "                      follows from the network\n"
             "  --overlay FILE      scenario.json: priority classes from people and critical\n"
             "                      sites\n"
@@ -45,6 +45,11 @@ static void schedule_help(FILE *f)
             "                      (the summary and the table)\n"
             CLI_HELP_FORCE
             CLI_HELP_HELP
+            "\n"
+            CLI_HELP_DEFAULTS
+            "examples:\n"
+            "  gridres schedule --deficit-mw 40\n"
+            "  gridres schedule examples/example6.m --outage line:6,line:7 --hours 8 --out sched-out\n"
             "\n"
             "exit status: 0 done, 3 the deficit cannot be covered (exceeds the load that\n"
             "may be rotated), 2 bad command line or input file, 1 other failure.\n",

@@ -40,6 +40,10 @@ static void sens_help(FILE *f)
           CLI_HELP_HELP
           "\n"
           "Each row starts with branch,from,to (row and bus numbers). Values are %.10g.\n"
+          CLI_HELP_DEFAULTS
+          "examples:\n"
+          "  gridres sens examples/example6.m --ptdf --lodf --out sens-out\n"
+          "\n"
           "exit status: 0 success, 2 bad command line or input, 1 other failure.\n",
           f);
 }

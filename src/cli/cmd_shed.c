@@ -27,10 +27,11 @@ static void shed_help(FILE *f)
             "Without CASE it uses the built-in example grid (examples/example6.m).\n"
             "\n"
             "options:\n"
-            "  --outage LIST       elements out of service, comma-separated: branch:N and\n"
-            "                      gen:N (1-based rows of the case), bus:ID (a bus number;\n"
-            "                      the bus is isolated with all its branches, generators\n"
-            "                      and load)\n"
+            "  --outage LIST       elements out of service, comma-separated element names:\n"
+            "                      branch:N, line:N, trafo:N, gen:N (1-based rows of the\n"
+            "                      case), bus:ID (a bus number: the bus is isolated with\n"
+            "                      all its branches, generators and load); with --overlay\n"
+            "                      a substation (its buses) or plant (its units) name\n"
             "  --overlay FILE      scenario.json: priority classes from its people and\n"
             "                      critical sites (docs/shedding.md); default %.0f %% critical,\n"
             "                      %.0f %% residential, %.0f %% other at every bus\n"
@@ -47,6 +48,12 @@ static void shed_help(FILE *f)
             "Fixed injections (negative load, shunts) that no shedding balances are\n"
             "relaxed: negative load curtailed, then a balance slack per island, both\n"
             "printed (docs/shedding.md).\n"
+            CLI_HELP_DEFAULTS
+            "examples:\n"
+            "  gridres shed --outage branch:4\n"
+            "  gridres shed examples/example6.m --outage trafo:4,gen:2 --rating B\n"
+            "  gridres shed examples/example6.m --outage \"HYDRO-B (2) plant\" --overlay examples/example6.scenario.json\n"
+            "\n"
             "exit status: 0 solved (also relaxed), 3 infeasible even relaxed, 2 bad command\n"
             "line or input file, 1 other failure.\n",
             100 * 0.05, 100 * 0.60, 100 * 0.35, d.weight[0], d.weight[1], d.weight[2],
@@ -75,13 +82,14 @@ int shed_input_load(const char *cmd, const char *case_path, const char *overlay_
     gr_error err = {0};
     int st, rc;
     memset(in, 0, sizeof *in);
-    if ((st = gr_outage_parse(outage_spec ? outage_spec : "", &in->outage, &err)) != GR_OK) {
-        lib_error(cmd, "--outage: ", st, &err);
-        return st == GR_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
-    }
     const cli_inputs_spec spec = {case_path, overlay_path, -1, 1, 0, "error: ", "error: "};
     if ((rc = cli_load_inputs(cmd, &spec, &in->io)) != CLI_EXIT_OK)
         return rc;
+    /* element names (docs/cli.md): checked against the grid and the overlay's names */
+    if ((st = gr_outage_parse_names(outage_spec, in->io.g, in->io.ov, &in->outage, &err))) {
+        lib_error(cmd, "--outage: ", st, &err);
+        return st == GR_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+    }
     if (overlay_path)
         st = gr_load_classes_from_overlay(in->io.g, in->io.ov, &in->lc, &err);
     else

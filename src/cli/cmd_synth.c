@@ -38,6 +38,11 @@ static void synth_help(FILE *f)
             "  --quiet             print nothing on success\n"
             CLI_HELP_HELP
             "\n"
+            CLI_HELP_DEFAULTS
+            "examples:\n"
+            "  gridres synth --buses 100 --out synth-out\n"
+            "  gridres synth --buses 200 --cities 3 --seed 7 --out synth-out\n"
+            "\n"
             "exit status: 0 success, 2 bad command line or existing output file,\n"
             "1 other failure (out of memory, cannot write, no feasible design).\n",
             d.n_bus, (unsigned long long)d.seed);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli_common.h"
 #include "gridres.h"
 
 /* name, one-line help. Order = order in `gridres --help`. */
@@ -27,7 +28,8 @@
     X(restore, "plan repairs by crews with travel and spares: schedule, served load, ENS") \
     X(campaign, "multi-night strike campaign: waves, air defence, damage, cascades, repairs") \
     X(protect, "what to protect first: shelters, spares, crews under a budget vs simple rules") \
-    X(report, "HTML report with charts (PNG/SVG) of a campaign output folder")
+    X(report, "HTML report with charts (PNG/SVG) of a campaign output folder")              \
+    X(plot, "picture (SVG/PNG) of any case coloured by branch loading or bus voltage")
 
 #define DECLARE_CMD(name, help) int cmd_##name(int argc, char **argv, gr_mpi *mpi);
 GRIDRES_COMMANDS(DECLARE_CMD)
@@ -73,6 +75,23 @@ static const cli_command *find_command(const char *name)
     return NULL;
 }
 
+/* "gridres: unknown command 'X' (did you mean 'Y'? see gridres --help)". */
+static int unknown_command(const char *name)
+{
+    const char *names[64];
+    int n = 0;
+    for (int k = 0; k < n_commands && n < 63; k++)
+        names[n++] = commands[k].name;
+    names[n++] = "help";
+    const char *s = cli_suggest(name, strlen(name), names, n);
+    if (s)
+        fprintf(stderr, "gridres: unknown command '%s' (did you mean '%s'? see gridres --help)\n",
+                name, s);
+    else
+        fprintf(stderr, "gridres: unknown command '%s' (see gridres --help)\n", name);
+    return 2;
+}
+
 static int dispatch(int argc, char **argv, gr_mpi *mpi)
 {
     const cli_command *c;
@@ -96,10 +115,8 @@ static int dispatch(int argc, char **argv, gr_mpi *mpi)
             return 0;
         }
         c = find_command(argv[2]);
-        if (!c) {
-            fprintf(stderr, "gridres: unknown command '%s' (see gridres --help)\n", argv[2]);
-            return 2;
-        }
+        if (!c)
+            return unknown_command(argv[2]);
         char *hargv[] = {(char *)c->name, (char *)"--help", NULL};
         return c->run(2, hargv, mpi);
     }
@@ -108,10 +125,8 @@ static int dispatch(int argc, char **argv, gr_mpi *mpi)
         return 2;
     }
     c = find_command(argv[1]);
-    if (!c) {
-        fprintf(stderr, "gridres: unknown command '%s' (see gridres --help)\n", argv[1]);
-        return 2;
-    }
+    if (!c)
+        return unknown_command(argv[1]);
     return c->run(argc - 1, argv + 1, mpi);
 }
 

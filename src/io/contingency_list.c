@@ -181,45 +181,53 @@ static const char *token(const char *p, const char *end, char *buf, size_t cap)
     return p;
 }
 
-/* "branch:12" / "gen:3" -> kind and 0-based index. */
-static int parse_element(const reader *rd, const char *tok, const char *text, const char *at,
-                         int *kind, int *index, gr_error *err)
+/* One element name (gr_element_parse: docs/cli.md "Element names") added to the
+ * contingency being read: a branch or generator; a bus stands for every branch and
+ * generator at it (the bus isolated, as shed --outage bus:N). */
+static int add_named(reader *rd, const char *tok, const char *text, const char *at,
+                     gr_error *err)
 {
-    const char *colon = strchr(tok, ':');
-    char msg[GR_ERROR_MAX];
-    if (!colon) {
-        snprintf(msg, sizeof msg, "expected an element like 'branch:12' or 'gen:3', found '%s'",
-                 tok);
-        return parse_error(rd, err, text, at, msg);
+    gr_element_name e;
+    gr_error e2 = {0};
+    size_t off = 0;
+    const gr_grid *g = rd->g;
+    int st = gr_element_parse(tok, strlen(tok), g, NULL, &e, &off, &e2);
+    if (st)
+        return parse_error(rd, err, text, at + off, e2.msg);
+    int line, col, first = 0;
+    locate(text, at, &line, &col);
+    if (e.kind != GR_ELEM_BUS) {
+        int kind = e.kind == GR_ELEM_GEN ? GR_ELEM_GEN : GR_ELEM_BRANCH;
+        int dup = seen_before(rd, kind, e.index, col, &first);
+        if (dup < 0)
+            return dup;
+        if (dup) { /* an element twice in one contingency is a mistake in the list */
+            char msg[160];
+            snprintf(msg, sizeof msg, "%s row %d listed twice in one contingency (first at "
+                     "column %d)", kind == GR_ELEM_BRANCH ? "branch" : "gen", e.index + 1, first);
+            return parse_error(rd, err, text, at, msg);
+        }
+        return add_element(rd, kind, e.index);
     }
-    size_t kl = (size_t)(colon - tok);
-    int n;
-    if ((kl == 6 && strncmp(tok, "branch", 6) == 0) || (kl == 4 && strncmp(tok, "line", 4) == 0)) {
-        *kind = GR_ELEM_BRANCH;
-        n = rd->g->nl;
-    } else if ((kl == 3 && strncmp(tok, "gen", 3) == 0) ||
-               (kl == 9 && strncmp(tok, "generator", 9) == 0)) {
-        *kind = GR_ELEM_GEN;
-        n = rd->g->ng;
-    } else {
-        snprintf(msg, sizeof msg, "unknown element kind '%.*s' (expected 'branch' or 'gen')",
-                 (int)kl, tok);
-        return parse_error(rd, err, text, at, msg);
+    /* bus:N is all its branches and units: those already listed are not repeated */
+    for (int k = 0; k < g->nl; k++) {
+        if (g->br_f[k] != e.index && g->br_t[k] != e.index)
+            continue;
+        int dup = seen_before(rd, GR_ELEM_BRANCH, k, col, &first);
+        if (dup < 0)
+            return dup;
+        if (!dup && (st = add_element(rd, GR_ELEM_BRANCH, k)))
+            return st;
     }
-    char *e;
-    errno = 0;
-    long v = strtol(colon + 1, &e, 10);
-    if (colon[1] == 0 || *e != 0 || errno) {
-        snprintf(msg, sizeof msg, "expected a row number after '%.*s:', found '%s'", (int)kl, tok,
-                 colon + 1);
-        return parse_error(rd, err, text, at + (colon + 1 - tok), msg);
+    for (int k = 0; k < g->ng; k++) {
+        if (g->gen_bus[k] != e.index)
+            continue;
+        int dup = seen_before(rd, GR_ELEM_GEN, k, col, &first);
+        if (dup < 0)
+            return dup;
+        if (!dup && (st = add_element(rd, GR_ELEM_GEN, k)))
+            return st;
     }
-    if (v < 1 || v > n) {
-        snprintf(msg, sizeof msg, "%s row %ld out of range (the case has %d)",
-                 *kind == GR_ELEM_BRANCH ? "branch" : "gen", v, n);
-        return parse_error(rd, err, text, at + (colon + 1 - tok), msg);
-    }
-    *index = (int)v - 1;
     return GR_OK;
 }
 
@@ -256,21 +264,7 @@ static int parse_plain(reader *rd, const char *text, size_t len, gr_error *err)
             q = token(q, stop, tok, sizeof tok);
             if (q == at)
                 return parse_error(rd, err, text, at, "unexpected character");
-            int kind = 0, index = 0;
-            if ((st = parse_element(rd, tok, text, at, &kind, &index, err)))
-                return st;
-            int line, col, first = 0;
-            locate(p, at, &line, &col);
-            int dup = seen_before(rd, kind, index, col, &first);
-            if (dup < 0)
-                return dup;
-            if (dup) {
-                char msg[160];
-                snprintf(msg, sizeof msg, "%s row %d listed twice in one contingency (first at "
-                         "column %d)", kind == GR_ELEM_BRANCH ? "branch" : "gen", index + 1, first);
-                return parse_error(rd, err, text, at, msg);
-            }
-            if ((st = add_element(rd, kind, index)))
+            if ((st = add_named(rd, tok, text, at, err)))
                 return st;
             any = 1;
         }

@@ -332,7 +332,7 @@ static int rd_element(jr *r, const json_t *o, size_t k, const gr_grid *g, const 
 {
     static const char *const fields[] = {"kind", "row", "from", "to", "bus", "repair_h",
                                          "spare", "spare_count", "x_km", "y_km", "after",
-                                         "label", NULL};
+                                         "label", "element", NULL};
     char p[JR_PATHLEN], q[JR_PATHLEN];
     const json_t *v;
     long long x = 0;
@@ -341,15 +341,33 @@ static int rd_element(jr *r, const json_t *o, size_t k, const gr_grid *g, const 
     jr_key_index_path(p, "$", "elements", k);
     if ((st = jr_keys(r, o, p, fields)))
         return st;
+    int forced = -1;
+    if ((v = json_object_get(o, "element"))) {
+        /* "element": "trafo:3" — the element names of every command (docs/cli.md) */
+        gr_element_name en;
+        gr_error e2 = {0};
+        jr_key_path(q, p, "element");
+        if (json_object_get(o, "kind") || json_object_get(o, "row") || json_object_get(o, "from") ||
+            json_object_get(o, "to") || json_object_get(o, "bus"))
+            return jr_fail(r, p, "give either \"element\" or \"kind\" with row/from/to/bus");
+        if (!json_is_string(v))
+            return jr_fail(r, q, "expected an element name like \"trafo:3\", found %s",
+                           jr_type(v));
+        if (gr_element_parse(json_string_value(v), strlen(json_string_value(v)), g, NULL, &en,
+                             NULL, &e2) != GR_OK)
+            return jr_fail(r, q, "%s", e2.msg);
+        e->kind = en.kind;
+        e->index = en.index;
+        goto classify;
+    }
     jr_key_path(q, p, "kind");
     if (!(v = json_object_get(o, "kind")))
-        return jr_fail(r, p, "missing field \"kind\"");
+        return jr_fail(r, p, "missing field \"kind\" (or \"element\")");
     if (!json_is_string(v))
         return jr_fail(r, q, "expected \"branch\", \"line\", \"transformer\", \"gen\", \"bus\" "
                              "or \"substation\", found %s",
                        jr_type(v));
     const char *kind = json_string_value(v);
-    int forced = -1;
     if (strcmp(kind, "branch") == 0) {
         e->kind = GR_ELEM_BRANCH;
     } else if (strcmp(kind, "line") == 0) {
@@ -428,6 +446,7 @@ static int rd_element(jr *r, const json_t *o, size_t k, const gr_grid *g, const 
                 return jr_fail(r, p, "no branch between buses %lld and %lld", fb, tb);
         }
     }
+classify:
     e->cls = forced >= 0 ? forced : gr_damage_classify(g, e->kind, e->index);
     for (size_t j = 0; j < k; j++)
         if (d->elem[j].kind == e->kind && d->elem[j].index == e->index)

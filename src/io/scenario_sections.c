@@ -252,10 +252,37 @@ static int asset_ref(jr *r, const json_t *o, const char *p, const gr_campaign_sc
     if (st)
         return st;
     *out = gr_campaign_asset_find(&s->assets, nm);
+    if (*out < 0 && s->grid) {
+        /* any element name (docs/cli.md): branch:N / line:N is the asset line:N, bus:N its
+           substation, gen:N its plant */
+        gr_element_name e;
+        gr_error e2 = {0};
+        char buf[32];
+        const char *alias = NULL;
+        if (gr_element_parse(nm, strlen(nm), s->grid, s->overlay, &e, NULL, &e2) == GR_OK) {
+            if (e.kind == GR_ELEM_BRANCH && gr_grid_branch_is_transformer(s->grid, e.index)) {
+                e.kind = GR_ELEM_BUS; /* a transformer: its substation */
+                e.index = s->grid->br_f[e.index];
+            }
+            if (e.kind == GR_ELEM_BRANCH) {
+                snprintf(buf, sizeof buf, "line:%d", e.index + 1);
+                alias = buf;
+            }
+            if (e.kind == GR_ELEM_BUS && s->overlay && e.index < s->overlay->nb) {
+                int sub = s->overlay->bus_substation[e.index];
+                alias = sub >= 0 && sub < s->overlay->nsub ? s->overlay->sub_name[sub] : NULL;
+            } else if (e.kind == GR_ELEM_GEN && s->overlay && e.index < s->overlay->ng) {
+                int pl = s->overlay->gen_plant[e.index];
+                alias = pl >= 0 && pl < s->overlay->nplant ? s->overlay->plant_name[pl] : NULL;
+            }
+        }
+        if (alias)
+            *out = gr_campaign_asset_find(&s->assets, alias);
+    }
     if (*out < 0) {
         jr_key_path(q, p, "asset");
         return jr_fail(r, q, "no asset named \"%s\" (a substation or plant name of the overlay, "
-                          "or line:ROW)", nm);
+                          "or an element name: line:N, trafo:N, branch:N, bus:N, gen:N; docs/cli.md)", nm);
     }
     return GR_OK;
 }

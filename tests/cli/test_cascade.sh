@@ -84,7 +84,7 @@ run 0 ex "$G" cascade "$EXAMPLE" --outage bus:4,gen:3 --json && {
 run 2 no_outage "$G" cascade "$A" && expect_in "$W/no_outage.err" "--outage" no_outage
 run 2 no_case "$G" cascade --outage branch:1
 run 2 bad_spec "$G" cascade "$A" --outage branch:x && expect_in "$W/bad_spec.err" "branch:x" bad_spec
-run 2 bad_kind "$G" cascade "$A" --outage line:1
+run 2 bad_kind "$G" cascade "$A" --outage wire:1
 run 2 bad_row "$G" cascade "$A" --outage branch:9 && expect_in "$W/bad_row.err" "branch:9" bad_row
 run 2 bad_bus "$G" cascade "$A" --outage bus:7 && expect_in "$W/bad_bus.err" "bus:7" bad_bus
 run 2 bad_control "$G" cascade "$A" --outage branch:1 --control maybe
@@ -92,8 +92,9 @@ run 2 acdc "$G" cascade "$A" --outage branch:1 --ac --dc
 run 2 qlim_dc "$G" cascade "$A" --outage branch:1 --qlim
 run 2 bad_rating "$G" cascade "$A" --outage branch:1 --rating D
 run 2 mc_outage "$G" cascade "$A" --outage branch:1 --random-n2 5 --seed 1 --out "$W/x"
-run 2 mc_noseed "$G" cascade "$A" --random-n2 5 --out "$W/x"
-run 2 mc_noout "$G" cascade "$A" --random-n2 5 --seed 1
+# seed 1 and a new gridres-out-DATE-TIME folder by default (test_cli.sh checks them)
+run 0 mc_noseed "$G" cascade "$A" --random-n2 5 --out "$W/x_noseed"
+cd "$W" && run 0 mc_noout "$G" cascade "$A" --random-n2 5 --seed 1; cd - >/dev/null
 run 2 seed_single "$G" cascade "$A" --outage branch:1 --seed 1
 run 2 missing_file "$G" cascade "$W/nope.m" --outage branch:1
 run 2 bad_overlay "$G" cascade "$A" --outage branch:1 --overlay "$W/nope.json"

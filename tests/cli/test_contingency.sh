@@ -24,12 +24,12 @@ run 2 dcqlim "$G" contingency "$C/case9.m" --dc --qlim
 run 2 threads0 "$G" contingency "$C/case9.m" --threads 0
 run 2 missing "$G" contingency "$W/nosuch.m"
 run 2 nolist "$G" contingency "$C/case9.m" --list "$W/nosuch.txt" && expect_in "$W/nolist.err" 'nosuch.txt' nolist
-printf 'branch:1\nbranch:2, bus:3\n' >"$W/bad1.txt"
+printf 'branch:1\nbranch:2, wire:3\n' >"$W/bad1.txt"
 run 2 badlist "$G" contingency "$C/case9.m" --list "$W/bad1.txt" &&
-  expect_in "$W/badlist.err" "bad1\.txt:2:11: unknown element kind 'bus'" badlist
+  expect_in "$W/badlist.err" "bad1\.txt:2:11: unknown element kind 'wire'" badlist
 printf 'branch:10\n' >"$W/bad2.txt"
 run 2 badrow "$G" contingency "$C/case9.m" --list "$W/bad2.txt" &&
-  expect_in "$W/badrow.err" 'bad2\.txt:1:8: branch row 10 out of range \(the case has 9\)' badrow
+  expect_in "$W/badrow.err" 'bad2\.txt:1:8: branch row 10 out of range \(the case has branches 1\.\.9\)' badrow
 run 2 sens_what "$G" sens "$C/case9.m" --out "$W/s0" && expect_in "$W/sens_what.err" '--ptdf, --lodf' sens_what
 run 2 sens_noout "$G" sens "$C/case9.m" --ptdf && expect_in "$W/sens_noout.err" '--out DIR is required' sens_noout
 printf '3, branch:99\n' >"$W/mon_bad.txt"

@@ -70,7 +70,7 @@ fi
 
 # --- bad input ----------------------------------------------------------------------------
 run 2 bad_branch "$G" shed --outage branch:99 && expect_in "$W/bad_branch.err" 'branch:99.*1\.\.8' bad_branch
-run 2 bad_kind "$G" shed --outage line:3 && expect_in "$W/bad_kind.err" "expected branch:N, gen:N or bus:N" bad_kind
+run 2 bad_kind "$G" shed --outage wire:3 && expect_in "$W/bad_kind.err" "unknown element kind 'wire'" bad_kind
 run 2 bad_num "$G" shed --outage gen:x && expect_in "$W/bad_num.err" 'positive integer' bad_num
 run 2 bad_bus "$G" shed --outage bus:77 && expect_in "$W/bad_bus.err" 'no bus numbered 77' bad_bus
 run 2 bad_rating "$G" shed --rating C && expect_in "$W/bad_rating.err" "expects A or B" bad_rating

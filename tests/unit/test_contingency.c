@@ -525,7 +525,7 @@ static void test_list_plain(void **state)
         const char *txt, *msg;
     } bad[] = {
         {"branch:8\n", "t.txt:1:8: branch row 8 out of range"},
-        {"branch:1\nbus:3\n", "t.txt:2:1: unknown element kind 'bus'"},
+        {"branch:1\nwire:3\n", "t.txt:2:1: unknown element kind 'wire'"},
         {"branch:x\n", "t.txt:1:8: expected a row number"},
         {"branch:1,,branch:2\n", "t.txt:1:10: expected an element after ','"},
         {"gen:0\n", "t.txt:1:5: gen row 0 out of range"},
