@@ -194,17 +194,20 @@ static int add_named(reader *rd, const char *tok, const char *text, const char *
     int st = gr_element_parse(tok, strlen(tok), g, NULL, &e, &off, &e2);
     if (st)
         return parse_error(rd, err, text, at + off, e2.msg);
-    int line, col, first = 0;
-    locate(text, at, &line, &col);
+    /* positions are byte offsets, turned into a column only for a message (a long
+     * list stays linear) */
+    int off_at = (int)(at - text), first = 0;
     if (e.kind != GR_ELEM_BUS) {
         int kind = e.kind == GR_ELEM_GEN ? GR_ELEM_GEN : GR_ELEM_BRANCH;
-        int dup = seen_before(rd, kind, e.index, col, &first);
+        int dup = seen_before(rd, kind, e.index, off_at, &first);
         if (dup < 0)
             return dup;
         if (dup) { /* an element twice in one contingency is a mistake in the list */
             char msg[160];
+            int line, col;
+            locate(text, text + first, &line, &col);
             snprintf(msg, sizeof msg, "%s row %d listed twice in one contingency (first at "
-                     "column %d)", kind == GR_ELEM_BRANCH ? "branch" : "gen", e.index + 1, first);
+                     "column %d)", kind == GR_ELEM_BRANCH ? "branch" : "gen", e.index + 1, col);
             return parse_error(rd, err, text, at, msg);
         }
         return add_element(rd, kind, e.index);
@@ -213,7 +216,7 @@ static int add_named(reader *rd, const char *tok, const char *text, const char *
     for (int k = 0; k < g->nl; k++) {
         if (g->br_f[k] != e.index && g->br_t[k] != e.index)
             continue;
-        int dup = seen_before(rd, GR_ELEM_BRANCH, k, col, &first);
+        int dup = seen_before(rd, GR_ELEM_BRANCH, k, off_at, &first);
         if (dup < 0)
             return dup;
         if (!dup && (st = add_element(rd, GR_ELEM_BRANCH, k)))
@@ -222,7 +225,7 @@ static int add_named(reader *rd, const char *tok, const char *text, const char *
     for (int k = 0; k < g->ng; k++) {
         if (g->gen_bus[k] != e.index)
             continue;
-        int dup = seen_before(rd, GR_ELEM_GEN, k, col, &first);
+        int dup = seen_before(rd, GR_ELEM_GEN, k, off_at, &first);
         if (dup < 0)
             return dup;
         if (!dup && (st = add_element(rd, GR_ELEM_GEN, k)))
