@@ -196,6 +196,16 @@ static int total_outcome(const gr_campaign_total *t, int o)
     return n;
 }
 
+/* Hours per day without power of queue q (0-based): the mean of its two sub-queues. */
+static double queue_h(const gr_campaign_total *t, int q)
+{
+    int per = GR_CAMPAIGN_SUBQUEUES / GR_CAMPAIGN_QUEUES;
+    double h = 0.0;
+    for (int k = 0; k < per; k++)
+        h += t->queue_hours_per_day[q * per + k];
+    return h / per;
+}
+
 /* The per-run totals, as named columns (runs.csv) and summary metrics. */
 #define RUN_METRICS(X)                                                                       \
     X(ens_mwh, t->ens_mwh)                                                                   \
@@ -219,7 +229,20 @@ static int total_outcome(const gr_campaign_total *t, int o)
     X(spares_left, (double)t->spares_left)                                                   \
     X(level_trend_per_night, t->level_trend)                                                 \
     X(e_trend_h_per_night, t->e_trend)                                                       \
-    X(pi_trend_per_night, t->pi_trend)
+    X(pi_trend_per_night, t->pi_trend)                                                       \
+    X(mean_hours_per_day, t->mean_hours_per_day)                                             \
+    X(worst_decile_hours_per_day, t->worst_decile_hours_per_day)                             \
+    X(longest_dark_h, t->longest_dark_h)                                                     \
+    X(queue1_hours_per_day, queue_h(t, 0))                                                   \
+    X(queue2_hours_per_day, queue_h(t, 1))                                                   \
+    X(queue3_hours_per_day, queue_h(t, 2))                                                   \
+    X(queue4_hours_per_day, queue_h(t, 3))                                                   \
+    X(queue5_hours_per_day, queue_h(t, 4))                                                   \
+    X(queue6_hours_per_day, queue_h(t, 5))                                                   \
+    X(clpu_mwh, t->clpu_mwh)                                                                 \
+    X(people_below_12c_max, t->people_below_12c_max)                                         \
+    X(person_hours_below_12c, t->person_hours_below_12c)                                     \
+    X(indoor_min_c, t->indoor_min_c)
 
 /* A number as cli_csv_num prints it, without a separator. */
 static void put_num(FILE *f, double x)

@@ -90,6 +90,7 @@ typedef struct camp_model {
     int *spare_of_kind;     /* GR_REPAIR_NKIND: spare class, -1 */
     camp_entry base_entry;  /* the undamaged grid */
     int plain;              /* CAMP_PLAIN_* (tests and benchmarks only), 0: the fast path */
+    struct camp_qh_model *qh; /* outage queues and heat (campaign_heat.h) */
 } camp_model;
 
 /* The plain paths of the served-load states, for tests and benchmarks only
@@ -185,6 +186,7 @@ typedef struct camp_run {
     double *warn_sum, *warn_min;
     int *warn_n;
     int lp_solves;
+    struct camp_qh_run *qh; /* outage queues and heat (campaign_heat.h) */
 } camp_run;
 
 /* ------------------------------------------------------------------------
