@@ -55,6 +55,16 @@ int camp_qh_totals(camp_run *w);
  * receives the window. Returns k. */
 int camp_queue_block(int nq, double x, double *carry, int *start, unsigned char *win);
 
+/* One group (bus, sub-queue) over one block of dt hours: dark now or not; its
+ * dark time, dark spell (current, longest) and cold-load clock *left: on
+ * re-energising after a spell of d hours it draws the extra for min(d, clpu_h)
+ * hours. *was_dark becomes `dark`. */
+void camp_group_block(const gr_campaign_weather *wx, int dark, double dt, unsigned char *was_dark,
+                      double *dark_h, double *spell_h, double *spell_max, double *left);
+/* The extra share of its load (clpu_extra or 0) a group draws in the next block
+ * when lit, from its state after the last block. */
+double camp_group_clpu(const gr_campaign_weather *wx, unsigned char was_dark, double left);
+
 /* Heat (heat.c): the district heat supply q (0..1) of every district into q
  * (nheat): its CHP plant's undamaged share times the served share of its heating
  * facilities; w->chp_lost is set as a side effect. */

@@ -61,6 +61,30 @@ int camp_queue_block(int nq, double x, double *carry, int *start, unsigned char 
     return k;
 }
 
+double camp_group_clpu(const gr_campaign_weather *wx, unsigned char was_dark, double left)
+{
+    return !was_dark && left > 0.0 ? wx->clpu_extra : 0.0;
+}
+
+void camp_group_block(const gr_campaign_weather *wx, int dark, double dt, unsigned char *was_dark,
+                      double *dark_h, double *spell_h, double *spell_max, double *left)
+{
+    if (dark) {
+        *dark_h += dt;
+        *spell_h += dt;
+        if (*spell_h > *spell_max)
+            *spell_max = *spell_h;
+        *left = 0.0;
+    } else {
+        if (*was_dark) /* re-energised: as long as it was dark, at most clpu_h */
+            *left = fmin(wx->clpu_h, *spell_h);
+        else if (*left > 0.0)
+            *left = fmax(*left - dt, 0.0);
+        *spell_h = 0.0;
+    }
+    *was_dark = (unsigned char)(dark != 0);
+}
+
 /* ------------------------------------------------------------------------
  * Model and run lifetime.
  * ------------------------------------------------------------------------ */
@@ -254,8 +278,7 @@ void camp_qh_hour(camp_run *w, int night, double t_h, double lam, const double *
             const double *cl = q->clpu_left + (size_t)b * (size_t)nq;
             const unsigned char *dk = q->dark + (size_t)b * (size_t)nq;
             for (int s = 0; s < nq; s++)
-                if (cl[s] > 0.0 && !dk[s])
-                    q->area_clpu[qm->bus_area[b]] += wx->clpu_extra * nc;
+                q->area_clpu[qm->bus_area[b]] += camp_group_clpu(wx, dk[s], cl[s]) * nc;
         }
         for (int a = 0; a < na; a++) {
             double L = q->area_load[a], S = q->area_shed[a], extra = 0.0;
@@ -275,21 +298,10 @@ void camp_qh_hour(camp_run *w, int night, double t_h, double lam, const double *
             size_t g = (size_t)b * (size_t)nq;
             for (int s = 0; s < nq; s++, g++) {
                 int dk = !q->mark[b] || win[s];
-                if (dk) {
-                    q->dark_h[g] += dt;
-                    q->spell_h[g] += dt;
-                    if (q->spell_h[g] > q->spell_max[g])
-                        q->spell_max[g] = q->spell_h[g];
-                    q->clpu_left[g] = 0.0;
+                camp_group_block(wx, dk, dt, &q->dark[g], &q->dark_h[g], &q->spell_h[g],
+                                 &q->spell_max[g], &q->clpu_left[g]);
+                if (dk)
                     people += gp * dt;
-                } else {
-                    if (q->dark[g]) /* re-energised: as long as it was dark, at most clpu_h */
-                        q->clpu_left[g] = fmin(wx->clpu_h, q->spell_h[g]);
-                    else if (q->clpu_left[g] > 0.0)
-                        q->clpu_left[g] = fmax(q->clpu_left[g] - dt, 0.0);
-                    q->spell_h[g] = 0.0;
-                }
-                q->dark[g] = (unsigned char)dk;
             }
         }
     }
