@@ -572,6 +572,15 @@ static void print_block(FILE *f, const gr_campaign_scenario *s, const gr_campaig
     COL(t->saidi_h)
     fmt_stat(b, sizeof b, x, R, 1.0, 1);
     fprintf(f, "  per person  %s h/day without power in the worst week, %s h in all\n", a, b);
+    COL(t->mean_hours_per_day)
+    fmt_stat(a, sizeof a, x, R, 1.0, 1);
+    COL(t->worst_decile_hours_per_day)
+    fmt_stat(b, sizeof b, x, R, 1.0, 1);
+    COL(t->longest_dark_h)
+    fmt_stat(c, sizeof c, x, R, 1.0, 0);
+    fprintf(f, "  queues      %s h/day on average, %s h/day for the worst-off 10 %%; longest "
+               "dark spell %s h\n",
+            a, b, c);
     /* worst night: the night with the largest mean ENS */
     int worst = 1;
     double wmax = -1.0;
@@ -592,6 +601,12 @@ static void print_block(FILE *f, const gr_campaign_scenario *s, const gr_campaig
     fprintf(f, "  heat        up to %s M people without heat; critical sites dark %s "
                "facility-hours\n",
             a, c);
+    COL(t->people_below_12c_max)
+    fmt_stat(a, sizeof a, x, R, 1e-6, 2);
+    COL(t->indoor_min_c)
+    fmt_stat(b, sizeof b, x, R, 1.0, 1);
+    fprintf(f, "  cold        up to %s M people below %.0f °C indoors; coldest %s °C\n", a,
+            s->weather.cold_c, b);
     fprintf(f, "  warning     ");
     int shown = 0;
     for (int k = 0; k < r->ncity && shown < 4; k++) {

@@ -25,7 +25,9 @@ typedef struct camp_qh_run {
     double *dark_h;         /* groups: hours dark */
     double *spell_h, *spell_max; /* groups: current and longest dark spell, h */
     double *clpu_left;      /* groups: hours of cold-load pickup left */
-    int *mark, *queue;      /* nb scratch (live buses) */
+    int *mark, *queue;      /* nb: live buses (mark), scratch */
+    uint64_t live_hash;     /* the damaged set mark was computed for */
+    int live_ok;
     double *t_in;           /* nheat: indoor temperature, °C */
     double t_min;           /* coldest indoor temperature so far */
 } camp_qh_run;

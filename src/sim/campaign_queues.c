@@ -198,12 +198,21 @@ void camp_qh_run_free(camp_run *w)
 static void live_buses(camp_run *w)
 {
     const camp_model *m = w->m;
+    camp_qh_run *q = w->qh;
     int n = 0;
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a of the damaged set: unchanged, no work */
     for (int i = 0; i < w->nd; i++) {
         const camp_dmg *d = &w->d[i];
-        if (d->active && !d->done)
+        if (d->active && !d->done) {
             w->keybuf[n++] = d->kind << 28 | d->index;
+            h = (h ^ (uint64_t)(unsigned)i) * 1099511628211ULL;
+        }
     }
+    h ^= (uint64_t)n;
+    if (q->live_ok && h == q->live_hash)
+        return;
+    q->live_ok = 1;
+    q->live_hash = h;
     camp_apply_key(m, w->g, w->keybuf, n);
     camp_dark_load(w->g, &m->adj, w->qh->mark, w->qh->queue);
 }
@@ -294,6 +303,8 @@ void camp_qh_hour(camp_run *w, int night, double t_h, double lam, const double *
         /* groups: dark, dark time, spells, cold-load pickup clocks */
         for (int b = 0; b < nb; b++) {
             double gp = m->pop[b] / nq;
+            if (!(gp > 0.0) && !(g0->pd[b] > 0.0))
+                continue; /* nobody and no load: nothing to track */
             const unsigned char *win = q->win + (size_t)qm->bus_area[b] * (size_t)nq;
             size_t g = (size_t)b * (size_t)nq;
             for (int s = 0; s < nq; s++, g++) {
