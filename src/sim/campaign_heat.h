@@ -30,6 +30,7 @@ typedef struct camp_qh_run {
     int live_ok;
     double *t_in;           /* nheat: indoor temperature, °C */
     double t_min;           /* coldest indoor temperature so far */
+    double *supply;         /* nheat scratch: heat supply q of the hour */
 } camp_qh_run;
 
 /* Model hooks (campaign_model.c). GR_ENOMEM. */

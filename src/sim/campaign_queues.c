@@ -156,9 +156,10 @@ int camp_qh_run_init(camp_run *w)
     q->mark = gr_malloc(((size_t)m->nb + 1) * sizeof(int));
     q->queue = gr_malloc(((size_t)m->nb + 1) * sizeof(int));
     q->t_in = gr_malloc(((size_t)m->nheat + 1) * sizeof(double));
+    q->supply = gr_malloc(((size_t)m->nheat + 1) * sizeof(double));
     if (!q->carry || !q->start || !q->area_load || !q->area_shed || !q->area_clpu || !q->win ||
         !q->dark || !q->dark_h || !q->spell_h || !q->spell_max || !q->clpu_left || !q->mark ||
-        !q->queue || !q->t_in)
+        !q->queue || !q->t_in || !q->supply)
         return GR_ENOMEM;
     for (int d = 0; d < m->nheat; d++)
         q->t_in[d] = m->s->weather.indoor_c;
@@ -185,6 +186,7 @@ void camp_qh_run_free(camp_run *w)
     gr_free(q->mark);
     gr_free(q->queue);
     gr_free(q->t_in);
+    gr_free(q->supply);
     gr_free(q);
     w->qh = NULL;
 }
@@ -224,14 +226,7 @@ static void heat_hour(camp_run *w, int night, double t_h, const double *cfrac, d
     camp_qh_run *q = w->qh;
     const gr_campaign_weather *wx = &m->s->weather;
     gr_campaign_total *tot = w->total;
-    double supply[64], *sup = supply;
-    double *heap = NULL;
-    if (m->nheat > 64) {
-        heap = gr_malloc((size_t)m->nheat * sizeof(double));
-        if (!heap) /* no room: leave the hour's heat as it was */
-            return;
-        sup = heap;
-    }
+    double *sup = q->supply;
     camp_heat_supply(w, cfrac, sup);
     /* outdoor temperature at the middle of the hour */
     double t_out = gr_weather_outdoor_c(wx, night + 1, camp_clock_h(m->s, t_h + 0.5));
@@ -244,7 +239,6 @@ static void heat_hour(camp_run *w, int night, double t_h, const double *cfrac, d
         if (q->t_in[d] < q->t_min)
             q->t_min = q->t_in[d];
     }
-    gr_free(heap);
     tot->person_hours_below_12c += cold;
     if (cold > tot->people_below_12c_max)
         tot->people_below_12c_max = cold;
