@@ -1796,6 +1796,41 @@ typedef struct gr_tie {
     double export_mw;       /* most it sends out, MW (>= 0) */
     int synchronous;        /* 1: AC, synchronous with the large interconnection */
 } gr_tie;
+/* Winter weather, district heat and cold-load pickup of a campaign (scenario
+ * "weather" object, docs/scenario.md; model in docs/campaign.md "Heat"). Outdoor
+ * temperature: a daily mean (mean_c, or a cold snap's mean_c on its nights) plus a
+ * diurnal cosine of half-range diurnal_c, warmest at 15:00. Indoor temperature of a
+ * heat district's buildings: first order, dT/dt = [q (indoor_c - design_c) - (T - T_out)]
+ * / tau_h, capped at indoor_c, q in [0, 1] the district's heat supply (its CHP plant's
+ * undamaged share times the served share of its heating facilities: boiler houses and
+ * pumping stations). Heat off: T = T_out + (T0 - T_out) exp(-t / tau_h). */
+#define GR_WEATHER_MAX_SNAPS 16
+typedef struct gr_cold_snap {
+    int night;              /* first night (1-based) */
+    int days;               /* nights it lasts (>= 1) */
+    double mean_c;          /* daily mean outdoor temperature on those nights, °C */
+} gr_cold_snap;
+typedef struct gr_campaign_weather {
+    double mean_c;          /* daily mean outdoor temperature, °C (default -3: Kyiv, Dec-Feb) */
+    double diurnal_c;       /* half the daily range, °C (default 2.5) */
+    int nsnaps;
+    gr_cold_snap snaps[GR_WEATHER_MAX_SNAPS]; /* default: nights 16-20 at -15 °C */
+    double indoor_c;        /* heated indoor temperature, °C (default 20) */
+    double design_c;        /* design outdoor temperature of the heating (default -22) */
+    double tau_h;           /* building cool-down time constant, h (default 40) */
+    double cold_c;          /* "cold" indoor threshold, °C (default 12) */
+    double clpu_extra;      /* cold-load pickup: extra share of a re-energised queue's
+                               load (default 0.3) ... */
+    double clpu_h;          /* ... for this long after re-energising, h (default 2) */
+} gr_campaign_weather;
+/* The defaults above (docs/campaign.md "Heat" gives their sources). */
+void gr_campaign_weather_default(gr_campaign_weather *w);
+/* Outdoor temperature (°C) on night (1-based) at clock hour clock_h. */
+double gr_weather_outdoor_c(const gr_campaign_weather *w, int night, double clock_h);
+/* Indoor temperature after dt_h hours from t_in, with outdoor t_out and heat supply q
+ * (0..1) constant over the step: the exact solution of the first-order model. */
+double gr_heat_indoor_step(const gr_campaign_weather *w, double t_in, double t_out, double q,
+                           double dt_h);
 
 typedef struct gr_campaign_scenario {
     char *name;
@@ -1849,8 +1884,9 @@ typedef struct gr_campaign_scenario {
     /* load and metrics */
     double load_scale;      /* multiplies the case's load (its winter peak): default 1 */
     double profile[24];     /* load per clock hour 0..23, fraction of the peak */
-    double heat_loss_h;     /* power lost this long in a heat district stops its heat:
-                               default 4 h */
+    double heat_loss_h;     /* no longer used (superseded by `weather`: the building
+                               model); read and kept for older scenario files */
+    gr_campaign_weather weather; /* outdoor temperature, buildings, cold-load pickup */
     /* cascade */
     int control;            /* GR_CASCADE_CONTROL_SHED (default) or _NONE */
     double reclose_h;       /* tripped (undamaged) elements are back after this: 2 h */
@@ -1949,6 +1985,11 @@ double gr_trend_slope(const double *y, int n);
  * p in [0, 100]) of x[0..n-1], NaN skipped: out[0] = mean, out[1 + j] =
  * percentile p[j]. NaN everywhere when no value. GR_ENOMEM on failure. */
 int gr_stats(const double *x, int n, const double *p, int np, double *out);
+/* Weighted mean of x over the top `share` (0..1] of the weight w when x is sorted
+ * from the largest down (the boundary element counts with its fraction): the
+ * worst-off decile's mean with share 0.1 and w = people. NaN when no weight.
+ * GR_ENOMEM, GR_EINVAL (n < 0, share outside (0, 1], a negative weight). */
+int gr_worst_share(const double *x, const double *w, int n, double share, double *out);
 
 /* Options of a campaign run. */
 typedef struct gr_campaign_options {
@@ -2016,6 +2057,8 @@ typedef struct gr_campaign_event {
 } gr_campaign_event;
 
 /* Totals of one run. */
+#define GR_CAMPAIGN_QUEUES 6     /* outage queues (Ukrenergo's six) ... */
+#define GR_CAMPAIGN_SUBQUEUES 12 /* ... of two sub-queues each */
 typedef struct gr_campaign_total {
     double ens_mwh, customer_hours, critical_dark_h;
     double peak_lost_mw;                /* worst hour */
@@ -2043,6 +2086,16 @@ typedef struct gr_campaign_total {
     int unbalanced_night, unbalanced_hour;  /* where unbalanced_max_mw was (1-based night,
                                                hour 0..23; 0, -1: none) */
     int unbalanced_bus;                     /* its island's reference bus (0-based), -1 */
+    /* outage queues (docs/campaign.md "Outage queues"): hours without power per day */
+    double queue_hours_per_day[GR_CAMPAIGN_SUBQUEUES]; /* sub-queues 1.1, 1.2, 2.1, ... 6.2 */
+    double mean_hours_per_day;          /* over all people */
+    double worst_decile_hours_per_day;  /* mean over the worst-off 10 % of people */
+    double longest_dark_h;              /* longest continuous dark spell of any sub-queue */
+    double clpu_mwh;                    /* cold-load pickup energy (extra load) */
+    /* heat (docs/campaign.md "Heat"): district-heated people */
+    double people_below_12c_max;        /* indoor below weather.cold_c (12 °C), peak hour */
+    double person_hours_below_12c;
+    double indoor_min_c;                /* coldest district, coldest hour */
 } gr_campaign_total;
 
 typedef struct gr_campaign_result {

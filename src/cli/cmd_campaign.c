@@ -259,6 +259,16 @@ static int total_outcome(const gr_campaign_total *t, int o)
     return n;
 }
 
+/* Hours per day without power of queue q (0-based): the mean of its two sub-queues. */
+static double queue_h(const gr_campaign_total *t, int q)
+{
+    int per = GR_CAMPAIGN_SUBQUEUES / GR_CAMPAIGN_QUEUES;
+    double h = 0.0;
+    for (int k = 0; k < per; k++)
+        h += t->queue_hours_per_day[q * per + k];
+    return h / per;
+}
+
 /* The per-run totals, as named columns (runs.csv) and summary metrics. */
 #define RUN_METRICS(X)                                                                       \
     X(ens_mwh, t->ens_mwh)                                                                   \
@@ -287,7 +297,20 @@ static int total_outcome(const gr_campaign_total *t, int o)
     X(curtailed_mwh, t->curtailed_mwh)                                                       \
     X(curtailed_max_mw, t->curtailed_max_mw)                                                 \
     X(unbalanced_mwh, t->unbalanced_mwh)                                                     \
-    X(unbalanced_max_mw, t->unbalanced_max_mw)
+    X(unbalanced_max_mw, t->unbalanced_max_mw)                                               \
+    X(mean_hours_per_day, t->mean_hours_per_day)                                             \
+    X(worst_decile_hours_per_day, t->worst_decile_hours_per_day)                             \
+    X(longest_dark_h, t->longest_dark_h)                                                     \
+    X(queue1_hours_per_day, queue_h(t, 0))                                                   \
+    X(queue2_hours_per_day, queue_h(t, 1))                                                   \
+    X(queue3_hours_per_day, queue_h(t, 2))                                                   \
+    X(queue4_hours_per_day, queue_h(t, 3))                                                   \
+    X(queue5_hours_per_day, queue_h(t, 4))                                                   \
+    X(queue6_hours_per_day, queue_h(t, 5))                                                   \
+    X(clpu_mwh, t->clpu_mwh)                                                                 \
+    X(people_below_12c_max, t->people_below_12c_max)                                         \
+    X(person_hours_below_12c, t->person_hours_below_12c)                                     \
+    X(indoor_min_c, t->indoor_min_c)
 
 /* A number as cli_csv_num prints it, without a separator. */
 static void put_num(FILE *f, double x)
@@ -689,6 +712,15 @@ static void print_block(FILE *f, const gr_campaign_scenario *s, const gr_campaig
     COL(t->saidi_h)
     fmt_stat(b, sizeof b, x, R, 1.0, 1);
     fprintf(f, "  per person  %s h/day without power in the worst week, %s h in all\n", a, b);
+    COL(t->mean_hours_per_day)
+    fmt_stat(a, sizeof a, x, R, 1.0, 1);
+    COL(t->worst_decile_hours_per_day)
+    fmt_stat(b, sizeof b, x, R, 1.0, 1);
+    COL(t->longest_dark_h)
+    fmt_stat(c, sizeof c, x, R, 1.0, 0);
+    fprintf(f, "  queues      %s h/day on average, %s h/day for the worst-off 10 %%; longest "
+               "dark spell %s h\n",
+            a, b, c);
     /* worst night: the night with the largest mean ENS */
     int worst = 1;
     double wmax = -1.0;
@@ -710,6 +742,12 @@ static void print_block(FILE *f, const gr_campaign_scenario *s, const gr_campaig
                "facility-hours\n",
             a, c);
     print_relaxed(f, s, r);
+    COL(t->people_below_12c_max)
+    fmt_stat(a, sizeof a, x, R, 1e-6, 2);
+    COL(t->indoor_min_c)
+    fmt_stat(b, sizeof b, x, R, 1.0, 1);
+    fprintf(f, "  cold        up to %s M people below %.0f °C indoors; coldest %s °C\n", a,
+            s->weather.cold_c, b);
     fprintf(f, "  warning     ");
     int shown = 0;
     for (int k = 0; k < r->ncity && shown < 4; k++) {

@@ -143,7 +143,11 @@ static const char default_json[] =
     " \"synchronous\": true},\n"
     "    {\"name\": \"north-west 330 kV\", \"bus\": \"SS330-6\", \"import_mw\": 200,"
     " \"export_mw\": 200, \"synchronous\": true}]},\n"
-    "  \"metrics\": {\"heat_loss_h\": 4}\n"
+    "  \"metrics\": {\"heat_loss_h\": 4},\n"
+    "  \"weather\": {\"mean_c\": -3, \"diurnal_c\": 2.5,\n"
+    "    \"cold_snaps\": [{\"night\": 16, \"days\": 5, \"mean_c\": -15}],\n"
+    "    \"indoor_c\": 20, \"design_c\": -22, \"tau_h\": 40, \"cold_c\": 12,\n"
+    "    \"cold_load_pickup\": {\"extra\": 0.3, \"hours\": 2}}\n"
     "}\n";
 
 const char *gr_campaign_default_json(void) { return default_json; }
@@ -449,6 +453,61 @@ static const char *cascade_model_name(int k)
 }
 static const char *const metrics_fields[] = {"heat_loss_h", NULL};
 
+static const char *const weather_fields[] = {"mean_c", "diurnal_c", "cold_snaps", "indoor_c",
+                                             "design_c", "tau_h", "cold_c",
+                                             "cold_load_pickup", NULL};
+static const char *const snap_fields[] = {"night", "days", "mean_c", NULL};
+static const char *const clpu_fields[] = {"extra", "hours", NULL};
+
+/* "weather": outdoor temperature, buildings, cold-load pickup (docs/scenario.md). */
+static int read_weather(jr *r, const json_t *root, gr_campaign_scenario *s)
+{
+    const json_t *v, *arr, *c;
+    size_t n;
+    char p[PATHLEN];
+    gr_campaign_weather *wx = &s->weather;
+    int st;
+    if ((st = jr_field(r, root, "$", "weather", 0, &v)) || !v)
+        return st;
+    if ((st = jr_keys(r, v, "$.weather", weather_fields)) ||
+        (st = jr_num(r, v, "$.weather", "mean_c", 0, -60.0, 40.0, &wx->mean_c)) ||
+        (st = jr_num(r, v, "$.weather", "diurnal_c", 0, 0.0, 20.0, &wx->diurnal_c)) ||
+        (st = jr_num(r, v, "$.weather", "indoor_c", 0, 5.0, 30.0, &wx->indoor_c)) ||
+        (st = jr_num(r, v, "$.weather", "design_c", 0, -60.0, 10.0, &wx->design_c)) ||
+        (st = jr_num(r, v, "$.weather", "tau_h", 0, 0.1, 10000.0, &wx->tau_h)) ||
+        (st = jr_num(r, v, "$.weather", "cold_c", 0, -20.0, 30.0, &wx->cold_c)) ||
+        (st = jr_field(r, v, "$.weather", "cold_load_pickup", 0, &c)) ||
+        (st = sc_array(r, v, "$.weather", "cold_snaps", 0, &arr, &n)))
+        return st;
+    if (wx->design_c >= wx->indoor_c)
+        return jr_fail(r, "$.weather.design_c", "%g must be below indoor_c (%g)", wx->design_c,
+                       wx->indoor_c);
+    if (c && ((st = jr_keys(r, c, "$.weather.cold_load_pickup", clpu_fields)) ||
+              (st = jr_num(r, c, "$.weather.cold_load_pickup", "extra", 0, 0.0, 10.0,
+                           &wx->clpu_extra)) ||
+              (st = jr_num(r, c, "$.weather.cold_load_pickup", "hours", 0, 0.0, 48.0,
+                           &wx->clpu_h))))
+        return st;
+    if (!arr)
+        return GR_OK;
+    if (n > GR_WEATHER_MAX_SNAPS)
+        return jr_fail(r, "$.weather.cold_snaps", "%zu cold snaps (at most %d)", n,
+                       GR_WEATHER_MAX_SNAPS);
+    wx->nsnaps = (int)n;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *o = json_array_get(arr, i);
+        gr_cold_snap *k = &wx->snaps[i];
+        jr_index_path(p, "$.weather.cold_snaps", i);
+        k->days = 1;
+        if ((st = jr_keys(r, o, p, snap_fields)) ||
+            (st = jr_integer(r, o, p, "night", 1, 1, 100000, &k->night)) ||
+            (st = jr_integer(r, o, p, "days", 0, 1, 100000, &k->days)) ||
+            (st = jr_num(r, o, p, "mean_c", 1, -60.0, 40.0, &k->mean_c)))
+            return st;
+    }
+    return GR_OK;
+}
+
 static int read_misc(jr *r, const json_t *root, gr_campaign_scenario *s)
 {
     const json_t *v, *arr;
@@ -497,14 +556,14 @@ static int read_misc(jr *r, const json_t *root, gr_campaign_scenario *s)
     if (v && ((st = jr_keys(r, v, "$.metrics", metrics_fields)) ||
               (st = jr_num(r, v, "$.metrics", "heat_loss_h", 0, 0.0, 1000.0, &s->heat_loss_h))))
         return st;
-    return GR_OK;
+    return read_weather(r, root, s);
 }
 
 static const char *const root_fields[] = {
     "format",     "version",     "name",    "grid",       "overlay", "synth",
     "nights",     "start_h",     "threat_types", "p_switchyard", "schedule", "air_defence",
     "targets",    "protection",  "repair",  "load",       "cascade", "metrics",
-    "fragility", "interconnection", NULL};
+    "fragility", "interconnection", "weather", NULL};
 
 /* "interconnection": {"system_mw", "ties": [{"name", "bus", "import_mw",
  * "export_mw", "synchronous"}]}; "bus" is a bus number of the case or the

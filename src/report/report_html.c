@@ -75,6 +75,11 @@ static const metric totals_known[] = {
     {"critical_dark_h", "Critical facilities dark", "facility·h", 1},
     {"worst_week_hours_per_day", "Hours without power per person and day, worst week", "h/day", 1},
     {"saidi_h", "SAIDI (hours without power per person)", "h", 1},
+    {"mean_hours_per_day", "Hours without power per person and day, average", "h/day", 1},
+    {"worst_decile_hours_per_day", "Hours without power per day, worst-off 10 % of people", "h/day", 1},
+    {"longest_dark_h", "Longest continuous dark spell (a sub-queue of a bus)", "h", 1},
+    {"people_below_12c_max", "People below 12 °C indoors, peak", "people", 1},
+    {"person_hours_below_12c", "Person-hours below 12 °C indoors", "person·h", 1},
     {"final_level", "Load served in the last hour", "%", 100},
     {"worst_night", NULL, NULL, 0}, /* a mean of night numbers: shown as "Worst night" instead */
     {"drones", "Drones launched", "", 1},

@@ -99,6 +99,7 @@ typedef struct camp_model {
     int ng0;                /* units of the scenario's grid */
     unsigned char *gen_sync;/* ng: synchronous tie */
     double *tie_ramp_mw;    /* ng: a tie's import (instant), 0 for the units */
+    struct camp_qh_model *qh; /* outage queues and heat (campaign_heat.h) */
 } camp_model;
 
 /* Append the scenario's ties to the model's grid (interconnection.c): each a
@@ -203,6 +204,7 @@ typedef struct camp_run {
     double *warn_sum, *warn_min;
     int *warn_n;
     int lp_solves;
+    struct camp_qh_run *qh; /* outage queues and heat (campaign_heat.h) */
 } camp_run;
 
 /* ------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "sim/campaign_internal.h"
+#include "sim/campaign_heat.h"
 
 static int cmp_rank_ctx_loss(const double *loss, const double *cap, int a, int b)
 {
@@ -95,6 +95,8 @@ int camp_model_build(camp_model *m, const gr_campaign_scenario *s, int control, 
             if (s->spares[j].kinds & (1 << k))
                 m->spare_of_kind[k] = j;
     }
+    if ((st = camp_qh_model_build(m))) /* outage queues and heat */
+        goto oom;
     /* targeting */
     for (int a = 0; a < as->n; a++)
         m->weight[a] = s->class_weight[as->cls[a]] * as->capacity_mw[a];
@@ -153,4 +155,5 @@ void camp_model_free(camp_model *m)
     gr_free(m->weight);
     gr_free(m->spare_of_kind);
     camp_entry_free(&m->base_entry);
+    camp_qh_model_free(m);
 }

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sim/campaign_internal.h"
+#include "sim/campaign_heat.h"
 
 /* ------------------------------------------------------------------------
  * The run's workspace.
@@ -42,6 +42,7 @@ static void run_free(camp_run *w)
     gr_free(w->warn_sum);
     gr_free(w->warn_n);
     gr_free(w->ev);
+    camp_qh_run_free(w);
 }
 
 /* The workspace of run rc into w (zeroed first, so run_free can always
@@ -101,7 +102,7 @@ static int run_init(camp_run *w, const camp_run_ctx *rc)
         w->crew_task[c] = -1;
     }
     w->window_end = -INFINITY;
-    return GR_OK;
+    return camp_qh_run_init(w);
 }
 
 static int spares_left(const camp_run *w)
@@ -117,24 +118,9 @@ static double record_hour(camp_run *w, int night, int h, double lam, const doubl
                           const double *cfrac, gr_campaign_night *nr, double *heat_out)
 {
     const camp_model *m = w->m;
-    const gr_campaign_scenario *s = m->s;
     const gr_grid *g0 = m->g0;
     double base = m->base;
     double load = 0.0, served = 0.0, crit = 0.0, nopower = 0.0, noheat = 0.0, dark = 0.0;
-    /* heat: share of each district's CHP capacity damaged */
-    double *chp_lost = w->chp_lost;
-    int nh = m->nheat;
-    for (int d = 0; d < nh; d++)
-        chp_lost[d] = 0.0;
-    for (int i = 0; i < w->nd; i++) {
-        const camp_dmg *x = &w->d[i];
-        if (x->kind != GR_ELEM_GEN || !x->active || x->done)
-            continue;
-        int p = m->gen_plant[x->index];
-        for (int d = 0; d < nh; d++)
-            if (p >= 0 && m->dist_plant[d] == p && m->plant_pmax[p] > 0.0)
-                chp_lost[d] += g0->pmax[x->index] / m->plant_pmax[p];
-    }
     for (int b = 0; b < m->nb; b++) {
         double pd = g0->pd[b] * lam;
         double f = frac[b];
@@ -145,20 +131,15 @@ static double record_hour(camp_run *w, int night, int h, double lam, const doubl
         }
         crit += cfrac[b] * lam * m->crit0[b];
         dark += m->fac[b] * (1.0 - cfrac[b]);
-        w->run_h[b] = 1.0 - f > 0.5 ? w->run_h[b] + 1.0 : 0.0;
-        if (m->heat_pop[b] > 0.0) {
-            int d = m->heat_dist[b];
-            double x = d >= 0 && d < nh ? chp_lost[d] : 0.0;
-            if (w->run_h[b] >= s->heat_loss_h && s->heat_loss_h > 0.0)
-                x = fmax(x, 1.0 - f);
-            else if (s->heat_loss_h <= 0.0)
-                x = fmax(x, 1.0 - f);
-            noheat += m->heat_pop[b] * x;
-        }
     }
-    double load_mw = load * base, served_mw = served * base;
+    /* who is dark: the outage queues; cold-load pickup; heat (campaign_queues.c) */
+    double clpu_lost = 0.0;
+    camp_qh_hour(w, night, 24.0 * night + h, lam, frac, cfrac, &nopower, &noheat, &clpu_lost);
+    double load_mw = load * base, served_mw = served * base - clpu_lost;
     if (served_mw > load_mw)
         served_mw = load_mw;
+    if (served_mw < 0.0)
+        served_mw = 0.0;
     if (w->hourly) {
         double *row = w->hourly + ((size_t)night * HOURS + (size_t)h) * NFIELD;
         row[GR_HOUR_LOAD_MW] = load_mw;
@@ -435,7 +416,7 @@ static int run_totals(camp_run *w, double final_level)
     tot->people_without_power_mean /= (double)(nn * HOURS);
     tot->final_level = final_level;
     tot->spares_left = spares_left(w);
-    return GR_OK;
+    return camp_qh_totals(w);
 }
 
 int camp_run_one(const camp_run_ctx *rc)

@@ -50,6 +50,7 @@ void gr_campaign_scenario_defaults(gr_campaign_scenario *s)
                                        0.95, 0.99, 1.00, 1.00, 0.98, 0.94, 0.89, 0.83};
     memcpy(s->profile, profile, sizeof profile);
     s->heat_loss_h = 4.0;
+    gr_campaign_weather_default(&s->weather);
     s->control = GR_CASCADE_CONTROL_SHED;
     s->reclose_h = 2.0;
     s->frequency = GR_FREQ_SFR;        /* interconnection.c, docs/campaign.md */

@@ -116,3 +116,50 @@ int gr_stats(const double *x, int n, const double *p, int np, double *out)
     gr_free(v);
     return GR_OK;
 }
+
+/* Worst-off share (docs/campaign.md "Outage queues"): sort by x from the
+ * largest down and average over the first `share` of the total weight, the
+ * element at the boundary with its fraction. */
+typedef struct ws_item {
+    double x, w;
+} ws_item;
+
+static int cmp_ws_desc(const void *a, const void *b)
+{
+    double x = ((const ws_item *)a)->x, y = ((const ws_item *)b)->x;
+    return (x < y) - (x > y);
+}
+
+int gr_worst_share(const double *x, const double *w, int n, double share, double *out)
+{
+    *out = NAN;
+    if (n < 0 || !(share > 0.0 && share <= 1.0))
+        return GR_EINVAL;
+    ws_item *v = gr_malloc((size_t)(n > 0 ? n : 1) * sizeof *v);
+    if (!v)
+        return GR_ENOMEM;
+    double total = 0.0;
+    int m = 0;
+    for (int k = 0; k < n; k++) {
+        if (w[k] < 0.0) {
+            gr_free(v);
+            return GR_EINVAL;
+        }
+        if (w[k] > 0.0 && !isnan(x[k])) {
+            v[m++] = (ws_item){x[k], w[k]};
+            total += w[k];
+        }
+    }
+    if (total > 0.0) {
+        qsort(v, (size_t)m, sizeof *v, cmp_ws_desc);
+        double want = share * total, got = 0.0, sum = 0.0;
+        for (int k = 0; k < m && got < want; k++) {
+            double take = fmin(v[k].w, want - got);
+            sum += take * v[k].x;
+            got += take;
+        }
+        *out = sum / got;
+    }
+    gr_free(v);
+    return GR_OK;
+}

@@ -143,6 +143,10 @@ if run 0 write "$G" campaign --write-scenario "$W/default.json" --quiet; then
   [ "$rc" = 0 ] || fail "default.json read back: exit $rc: $(cat "$W/readback.err")"
   n_check=$((n_check + 1))
   ls -d "$W"/gridres-out-* >/dev/null 2>&1 || fail "no gridres-out-* directory by default"
+  # the default campaign's summary carries the queue and heat metrics (issue 16)
+  for k in worst_decile_hours_per_day people_below_12c_max; do
+    expect_in "$(ls -d "$W"/gridres-out-* | head -1)/summary.json" "\"$k\": \\{" "summary_$k"
+  done
 fi
 
 # --- voltage classes and the line/transformer split from the case itself ------------------

@@ -587,6 +587,12 @@ static void test_bad_scenarios(void **state)
         {"", ok_sched, ", \"cascade\": {\"control\": \"maybe\"}", "$.cascade.control"},
         {"", ok_sched, ", \"cascade\": {\"model\": \"DCSIMSEP\"}", "$.cascade.model"},
         {"", ok_sched, ", \"colour\": \"red\"", "$: unknown field \"colour\""},
+        {"", ok_sched, ", \"weather\": {\"tau_h\": -1}", "$.weather.tau_h"},
+        {"", ok_sched, ", \"weather\": {\"cold_snaps\": [{\"days\": 2, \"mean_c\": -9}]}",
+         "$.weather.cold_snaps[0]: missing field \"night\""},
+        {"", ok_sched, ", \"weather\": {\"cold_load_pickup\": {\"extra\": \"x\"}}",
+         "$.weather.cold_load_pickup.extra: expected a number"},
+        {"", ok_sched, ", \"weather\": {\"design_c\": 25}", "$.weather.design_c"},
         {"", ok_sched, ", \"grid\": \"no-such-file.m\"", "$.synth: not allowed together with $.grid"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
@@ -880,6 +886,60 @@ static void test_interconnection_ties(void **state)
     gr_campaign_scenario_free(s);
 }
 
+/* Outage queues and heat over a damaging campaign: every sub-queue's dark
+ * time within one block per area of the others (the rotation windows are
+ * contiguous and consecutive; dark islands darken all sub-queues alike), the
+ * per-person figures consistent with customer_hours, the worst decile above
+ * the mean, the cold metrics within the district-heated people; cold-load
+ * pickup only adds to ENS, by at most its energy; without it ENS is the LP's. */
+static void test_queues_and_heat(void **state)
+{
+    (void)state;
+    char *text = damaging();
+    gr_campaign_scenario *s = parse_ok(text);
+    gr_campaign_result *r = run_ok(s, 2, 1);
+    double pop = s->overlay->population, heated = 0.0;
+    for (int d = 0; d < s->overlay->nheat; d++)
+        heated += s->overlay->heat_population[d];
+    int any_dark = 0;
+    for (int i = 0; i < r->runs; i++) {
+        const gr_campaign_total *t = &r->total[i];
+        double lo = 1e300, hi = -1e300;
+        for (int q = 0; q < GR_CAMPAIGN_SUBQUEUES; q++) {
+            lo = fmin(lo, t->queue_hours_per_day[q]);
+            hi = fmax(hi, t->queue_hours_per_day[q]);
+        }
+        assert_true(hi - lo <= 0.5 / r->nights + 1e-9);
+        assert_near(t->mean_hours_per_day * r->nights * pop, t->customer_hours, 1e-3, 1e-9);
+        assert_true(t->worst_decile_hours_per_day >= t->mean_hours_per_day - 1e-12);
+        assert_true(t->worst_decile_hours_per_day <= 24.0 + 1e-12);
+        assert_true(t->longest_dark_h >= 0.0 && t->longest_dark_h <= 24.0 * r->nights);
+        assert_true(t->people_below_12c_max >= 0.0 && t->people_below_12c_max <= heated + 1e-6);
+        assert_true(t->person_hours_below_12c <= heated * 24.0 * r->nights + 1e-6);
+        assert_true(t->indoor_min_c <= s->weather.indoor_c);
+        if (t->customer_hours > 0.0) {
+            any_dark = 1;
+            assert_true(t->longest_dark_h >= 0.5);
+        }
+    }
+    assert_true(any_dark);
+    /* cold-load pickup off: the LP's energy not served, less than with it */
+    gr_campaign_scenario *s0 = parse_ok(text);
+    s0->weather.clpu_extra = 0.0;
+    gr_campaign_result *r0 = run_ok(s0, 2, 1);
+    for (int i = 0; i < r->runs; i++) {
+        assert_true(r0->total[i].clpu_mwh == 0.0);
+        double more = r->total[i].ens_mwh - r0->total[i].ens_mwh;
+        assert_true(more >= -1e-6);
+        assert_true(more <= r->total[i].clpu_mwh + 1e-6);
+    }
+    gr_campaign_result_free(r0);
+    gr_campaign_scenario_free(s0);
+    gr_campaign_result_free(r);
+    gr_campaign_scenario_free(s);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -898,6 +958,7 @@ int main(void)
         cmocka_unit_test(test_out_of_memory),
         cmocka_unit_test(test_voltage_classes_from_case),
         cmocka_unit_test(test_interconnection_ties),
+        cmocka_unit_test(test_queues_and_heat),
     };
     return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }
