@@ -1292,16 +1292,19 @@ static PyObject *campaign(PyObject *self, PyObject *args, PyObject *kw)
         bad = put(d, "hourly", np_d2(r->hourly, r->hourly ? (npy_intp)(nn * 24) : 0, GR_HOUR_NFIELD));
     /* runs totals, the CLI's runs.csv columns */
     PyObject *tot = bad ? NULL : PyDict_New();
-    double *tv = malloc(((size_t)R + 1) * 35 * sizeof(double));
+    enum { NTOT = 40 }; /* the columns of runs.csv */
+    double *tv = malloc(((size_t)R + 1) * NTOT * sizeof(double));
     if (!tv)
         bad = 1;
     if (tot && tv) {
-        static const char *tnames[35] = {
+        static const char *tnames[NTOT] = {
             "ens_mwh", "customer_hours", "peak_lost_mw", "people_without_power_max",
             "people_without_power_mean", "people_without_heat_max", "critical_dark_h",
             "worst_week_hours_per_day", "saidi_h", "final_level", "worst_night", "drones",
             "missiles", "intercepted", "ew", "hits", "damaged", "interceptors_used",
             "spares_left", "level_trend_per_night", "e_trend_h_per_night", "pi_trend_per_night",
+            "relaxed_hours", "curtailed_mwh", "curtailed_max_mw", "unbalanced_mwh",
+            "unbalanced_max_mw",
             "mean_hours_per_day", "worst_decile_hours_per_day", "longest_dark_h",
             "queue1_hours_per_day", "queue2_hours_per_day", "queue3_hours_per_day",
             "queue4_hours_per_day", "queue5_hours_per_day", "queue6_hours_per_day", "clpu_mwh",
@@ -1314,7 +1317,7 @@ static PyObject *campaign(PyObject *self, PyObject *args, PyObject *kw)
                     out[oc] += t->outcome[ty][oc];
             /* queue q: the mean of its sub-queues (as the CLI) */
 #define QH(q) (0.5 * (t->queue_hours_per_day[2 * (q)] + t->queue_hours_per_day[2 * (q) + 1]))
-            double v[35] = {t->ens_mwh, t->customer_hours, t->peak_lost_mw,
+            double v[NTOT] = {t->ens_mwh, t->customer_hours, t->peak_lost_mw,
                             t->people_without_power_max, t->people_without_power_mean,
                             t->people_without_heat_max, t->critical_dark_h,
                             t->worst_week_hours_per_day, t->saidi_h, t->final_level,
@@ -1323,15 +1326,17 @@ static PyObject *campaign(PyObject *self, PyObject *args, PyObject *kw)
                             (double)out[GR_OUT_INTERCEPTED], (double)out[GR_OUT_EW],
                             (double)out[GR_OUT_LEAKED], (double)t->damaged,
                             (double)t->interceptors_used, (double)t->spares_left, t->level_trend,
-                            t->e_trend, t->pi_trend, t->mean_hours_per_day,
+                            t->e_trend, t->pi_trend, (double)t->relaxed_hours, t->curtailed_mwh,
+                            t->curtailed_max_mw, t->unbalanced_mwh, t->unbalanced_max_mw,
+                            t->mean_hours_per_day,
                             t->worst_decile_hours_per_day, t->longest_dark_h, QH(0), QH(1),
                             QH(2), QH(3), QH(4), QH(5), t->clpu_mwh, t->people_below_12c_max,
                             t->person_hours_below_12c, t->indoor_min_c};
 #undef QH
-            for (int j = 0; j < 35; j++)
+            for (int j = 0; j < NTOT; j++)
                 tv[(size_t)j * (size_t)R + (size_t)i] = v[j];
         }
-        for (int j = 0; tot && j < 35; j++)
+        for (int j = 0; tot && j < NTOT; j++)
             if (put(tot, tnames[j], np_d(tv + (size_t)j * (size_t)R, R)))
                 Py_CLEAR(tot);
     }

@@ -465,6 +465,9 @@ static void test_fast_matches_full_lp(void **state)
     gr_campaign_scenario *s = NULL;
     gr_error err = {0, ""};
     assert_int_equal(gr_campaign_scenario_read(NULL, &s, &err), GR_OK);
+    /* cold-load pickup follows which buses were dark, which the two LPs may pick
+     * differently (see above): off here, where the LPs' optima are compared */
+    s->weather.clpu_extra = 0.0;
     gr_campaign_result *a = run_mode(s, 2, 8, 0), *b = run_mode(s, 2, 8, CAMP_PLAIN_LP);
     int compared_shed = 0;
     for (int i = 0; i < a->runs; i++) {
@@ -851,16 +854,17 @@ static void test_interconnection_ties(void **state)
     /* "SS750-2" is a 750 kV substation: its tie sits on its 750 kV bus */
     assert_string_equal(s->ties[0].name, "west 750 kV");
     assert_near(s->grid->base_kv[s->ties[0].bus], 750.0, 1e-9, 0.0);
-    /* every import at 0: more energy lost on a short campaign (10 nights:
-     * the massive strike of night 9 damages plants; seed 3 loses 13.2 GWh
-     * with the imports, 29.3 GWh without) */
+    /* every import at 0: more energy lost over the default 30 nights (the hours
+     * that are short of generation after plants are hit are where imports help;
+     * with fragility damage the first 10 nights have none) */
     char *a = replace_all(def, "\"import_mw\": 300", "\"import_mw\": 0");
     char *b = replace_all(a, "\"import_mw\": 200", "\"import_mw\": 0");
     gr_campaign_scenario *z = parse_ok(b);
     assert_int_equal(z->nties, 3);
-    double e_def = ens_sum(s, 1, 10), e_zero = ens_sum(z, 1, 10);
+    double e_def = ens_sum(s, 1, 30), e_zero = ens_sum(z, 1, 30);
+    print_message("30 nights: %.1f MWh with the imports, %.1f without\n", e_def, e_zero);
     assert_true(e_def > 0.0);
-    assert_true(e_zero > e_def * 1.2);
+    assert_true(e_zero > e_def); /* issue 16: "loses more energy than the default" */
     gr_campaign_scenario_free(z);
     free(a);
     free(b);
