@@ -112,16 +112,28 @@ async function main() {
   await shot('viewer-hover.png', { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, 1200) });
   report.problems = problems;
 }
-const kill = () => { try { ch.kill('SIGKILL'); } catch (e) { /* gone */ } fs.rmSync(profile, { recursive: true, force: true }); };
-const timer = setTimeout(() => { console.log(JSON.stringify({ fatal: 'timeout', report, problems })); kill(); process.exit(3); }, 90000);
+// Chromium's helper processes may still write into the profile just after the
+// browser is killed: wait for its exit, then remove the profile with retries; the
+// cleanup never decides the test's result.
+const kill = (code) => {
+  try { ch.kill('SIGKILL'); } catch (e) { /* gone */ }
+  let finished = false;
+  const done = () => {
+    if (finished) return;
+    finished = true;
+    try { fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }); } catch (e) { /* left in the temp folder */ }
+    process.exit(code);
+  };
+  if (ch.exitCode !== null || ch.signalCode !== null) done();
+  else { ch.once('exit', () => setTimeout(done, 200)); setTimeout(done, 3000); }
+};
+const timer = setTimeout(() => { console.log(JSON.stringify({ fatal: 'timeout', report, problems })); kill(3); }, 90000);
 main().then(() => {
   clearTimeout(timer);
   console.log(JSON.stringify(report));
-  kill();
-  process.exit(problems.length ? 1 : 0);
+  kill(problems.length ? 1 : 0);
 }, (e) => {
   clearTimeout(timer);
   console.log(JSON.stringify({ fatal: String(e), report, problems }));
-  kill();
-  process.exit(2);
+  kill(2);
 });
