@@ -34,12 +34,33 @@
 /* |shed(i) - shed0| below this (pu) is the LP's round-off: no loss. */
 #define CAMP_RANK_ZERO 1e-9
 
+/* The shedding LP's total shed (pu) on g. Fast path: seeded with the
+ * branches seed (nseed) in the constraint-generation LP's active set; with
+ * active (not NULL) its active set at the end is copied there (*nactive). */
 static int shed_total(const gr_grid *g, const gr_load_classes *lc, const double *cap,
-                      const gr_shed_options *so, int plain, double *total,
-                      camp_rank_stats *stats, gr_error *err)
+                      const gr_shed_options *so, int plain, const int *seed, int nseed,
+                      int *active, int *nactive, double *total, camp_rank_stats *stats,
+                      gr_error *err)
 {
     gr_shed_result *r = NULL;
-    int st = plain ? gr_shed_solve(g, lc, so, &r, err) : shed_solve_lazy(g, cap, so, &r, err);
+    int st;
+    if (plain) {
+        st = gr_shed_solve(g, lc, so, &r, err);
+    } else {
+        shed_lazy *z = NULL;
+        st = shed_lazy_create(g, so, &z, err);
+        if (!st && (st = shed_lazy_seed(z, g, seed, nseed)))
+            st = gr_error_set(err, st, "out of memory in the shedding LP");
+        if (!st)
+            st = shed_lazy_solve(z, g, cap, &r, err);
+        if (!st && active) {
+            int n = 0;
+            const int *act = shed_lazy_active(z, &n);
+            memcpy(active, act, (size_t)n * sizeof(int));
+            *nactive = n;
+        }
+        shed_lazy_free(z);
+    }
     if (st)
         return st;
     *total = r->shed_total_p;
@@ -65,10 +86,11 @@ int camp_assets_loss(gr_campaign_scenario *s, const camp_adj *adj, int plain,
     int *mark = gr_malloc(((size_t)g0->nb + 1) * sizeof(int));
     int *queue = gr_malloc(((size_t)g0->nb + 1) * sizeof(int));
     double *cap = gr_malloc(((size_t)g0->nb * GR_LOAD_NCLASS + 1) * sizeof(double));
-    int st = GR_ENOMEM;
+    int *seed = gr_malloc(((size_t)g0->nl + 1) * sizeof(int));
+    int st = GR_ENOMEM, nseed = 0;
     if (stats)
         memset(stats, 0, sizeof *stats);
-    if (!mark || !queue || !cap || gr_grid_copy(g0, &g))
+    if (!mark || !queue || !cap || !seed || gr_grid_copy(g0, &g))
         goto done;
     if ((st = gr_load_classes_from_overlay(g0, s->overlay, &lc, err)))
         goto done;
@@ -76,7 +98,7 @@ int camp_assets_loss(gr_campaign_scenario *s, const camp_adj *adj, int plain,
     shed_caps_from_classes(g0, lc, cap); /* statuses change, loads do not */
     double base = g0->base_mva;
     double dark0 = camp_dark_load(g, adj, mark, queue), shed0 = 0.0;
-    if ((st = shed_total(g, lc, cap, &so, plain, &shed0, stats, err)))
+    if ((st = shed_total(g, lc, cap, &so, plain, NULL, 0, seed, &nseed, &shed0, stats, err)))
         goto done;
     for (int i = 0; i < a->n; i++) {
         camp_grid_reset(g, g0);
@@ -88,7 +110,8 @@ int camp_assets_loss(gr_campaign_scenario *s, const camp_adj *adj, int plain,
             continue;
         }
         double shed = 0.0;
-        if ((st = shed_total(g, lc, cap, &so, plain, &shed, stats, err)))
+        if ((st = shed_total(g, lc, cap, &so, plain, seed, nseed, NULL, NULL, &shed, stats,
+                              err)))
             goto done;
         double d = shed - shed0;
         a->loss_mw[i] = d > CAMP_RANK_ZERO ? d * base : 0.0;
@@ -102,5 +125,6 @@ done:
     gr_free(mark);
     gr_free(queue);
     gr_free(cap);
+    gr_free(seed);
     return st;
 }

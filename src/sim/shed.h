@@ -76,5 +76,13 @@ int shed_lazy_create(const gr_grid *g, const gr_shed_options *opt, shed_lazy **o
 int shed_lazy_solve(shed_lazy *z, const gr_grid *g, const double *cap, gr_shed_result **out,
                     gr_error *err);
 void shed_lazy_free(shed_lazy *z);
+/* Start z's active set with the branches br (n; those live in z's topology
+ * with a limit, not yet in the set): their rows are in the next solve's first
+ * LP (the campaign's asset ranking seeds each asset's LP with the binding
+ * limits of the undamaged grid). GR_ENOMEM. */
+int shed_lazy_seed(shed_lazy *z, const gr_grid *g, const int *br, int n);
+/* The active set after the last solve (borrowed, n branches; changes with the
+ * next solve or seed). */
+const int *shed_lazy_active(const shed_lazy *z, int *n);
 
 #endif /* GRIDRES_SHED_H */

@@ -642,6 +642,28 @@ done:
     return st;
 }
 
+int shed_lazy_seed(shed_lazy *z, const gr_grid *g, const int *br, int n)
+{
+    if (!z->have_dc)
+        return GR_OK;
+    for (int i = 0; i < n; i++) {
+        int k = br[i];
+        if (k < 0 || k >= g->nl || z->w.in_set[k] || z->w.brow[g->br_f[k]] < 0 ||
+            z->dc.b[k] == 0.0 || !(shed_branch_limit(g, k, z->opt.rating) > 0.0))
+            continue;
+        int st = add_branch(&z->w, g, &z->dc, k);
+        if (st)
+            return st;
+    }
+    return GR_OK;
+}
+
+const int *shed_lazy_active(const shed_lazy *z, int *n)
+{
+    *n = z->w.nact;
+    return z->w.act;
+}
+
 int shed_solve_lazy(const gr_grid *g, const double *cap, const gr_shed_options *opt,
                     gr_shed_result **out, gr_error *err)
 {
