@@ -39,8 +39,8 @@
  * active (not NULL) its active set at the end is copied there (*nactive). */
 static int shed_total(const gr_grid *g, const gr_load_classes *lc, const double *cap,
                       const gr_shed_options *so, int plain, const int *seed, int nseed,
-                      int *active, int *nactive, double *total, camp_rank_stats *stats,
-                      gr_error *err)
+                      double *pg_start, int *active, int *nactive, double *total,
+                      camp_rank_stats *stats, gr_error *err)
 {
     gr_shed_result *r = NULL;
     int st;
@@ -49,7 +49,8 @@ static int shed_total(const gr_grid *g, const gr_load_classes *lc, const double 
     } else {
         shed_lazy *z = NULL;
         st = shed_lazy_create(g, so, &z, err);
-        if (!st && (st = shed_lazy_seed(z, g, seed, nseed)))
+        if (!st && ((st = shed_lazy_seed(z, g, seed, nseed)) ||
+                    (!active && (st = shed_lazy_set_start(z, g, pg_start)))))
             st = gr_error_set(err, st, "out of memory in the shedding LP");
         if (!st)
             st = shed_lazy_solve(z, g, cap, &r, err);
@@ -64,6 +65,8 @@ static int shed_total(const gr_grid *g, const gr_load_classes *lc, const double 
     if (st)
         return st;
     *total = r->shed_total_p;
+    if (active) /* the undamaged grid: its optimum is the others' second start */
+        memcpy(pg_start, r->pg, (size_t)g->ng * sizeof(double));
     if (stats) {
         if (r->lp_rows == 0)
             stats->screened++;
@@ -87,10 +90,11 @@ int camp_assets_loss(gr_campaign_scenario *s, const camp_adj *adj, int plain,
     int *queue = gr_malloc(((size_t)g0->nb + 1) * sizeof(int));
     double *cap = gr_malloc(((size_t)g0->nb * GR_LOAD_NCLASS + 1) * sizeof(double));
     int *seed = gr_malloc(((size_t)g0->nl + 1) * sizeof(int));
+    double *pg = gr_malloc(((size_t)g0->ng + 1) * sizeof(double));
     int st = GR_ENOMEM, nseed = 0;
     if (stats)
         memset(stats, 0, sizeof *stats);
-    if (!mark || !queue || !cap || !seed || gr_grid_copy(g0, &g))
+    if (!mark || !queue || !cap || !seed || !pg || gr_grid_copy(g0, &g))
         goto done;
     if ((st = gr_load_classes_from_overlay(g0, s->overlay, &lc, err)))
         goto done;
@@ -98,7 +102,8 @@ int camp_assets_loss(gr_campaign_scenario *s, const camp_adj *adj, int plain,
     shed_caps_from_classes(g0, lc, cap); /* statuses change, loads do not */
     double base = g0->base_mva;
     double dark0 = camp_dark_load(g, adj, mark, queue), shed0 = 0.0;
-    if ((st = shed_total(g, lc, cap, &so, plain, NULL, 0, seed, &nseed, &shed0, stats, err)))
+    if ((st = shed_total(g, lc, cap, &so, plain, NULL, 0, pg, seed, &nseed, &shed0, stats,
+                          err)))
         goto done;
     for (int i = 0; i < a->n; i++) {
         camp_grid_reset(g, g0);
@@ -110,8 +115,8 @@ int camp_assets_loss(gr_campaign_scenario *s, const camp_adj *adj, int plain,
             continue;
         }
         double shed = 0.0;
-        if ((st = shed_total(g, lc, cap, &so, plain, seed, nseed, NULL, NULL, &shed, stats,
-                              err)))
+        if ((st = shed_total(g, lc, cap, &so, plain, seed, nseed, pg, NULL, NULL, &shed,
+                              stats, err)))
             goto done;
         double d = shed - shed0;
         a->loss_mw[i] = d > CAMP_RANK_ZERO ? d * base : 0.0;
@@ -126,5 +131,6 @@ done:
     gr_free(queue);
     gr_free(cap);
     gr_free(seed);
+    gr_free(pg);
     return st;
 }
