@@ -43,7 +43,7 @@ for c in "$@"; do
         [ -n "$val" ] && val="plan: -$val weighted ENS" ;;
       restore)
         dmg=$(grep -o '^damage  *[0-9]* elements' "$log" | grep -o '[0-9][0-9]*' | head -1)
-        val=$(grep -o '^ens  *[0-9.]* MWh' "$log" | grep -o '[0-9.][0-9.]*' | head -1)
+        val=$(grep -o '^ens  *[-0-9.]* MWh' "$log" | grep -o '[-0-9.][0-9.]*' | head -1)
         [ -n "$val" ] && val=$(awk -v m="$val" 'BEGIN{printf "%.1f", m / 1000}') ;;
     esac
     pm=; [ -n "$people" ] && pm=$(awk -v p="$people" 'BEGIN{printf "%.1f", p / 1e6}')
