@@ -229,55 +229,10 @@ static int city_at(const gr_overlay *ov, double x, double y)
     return -1;
 }
 
-/* Loss at peak of every asset (pu x base = MW) into a->loss_mw. */
+/* Loss at peak of every asset (pu x base = MW) into a->loss_mw: campaign_rank.c. */
 static int assets_loss(gr_campaign_scenario *s, const camp_adj *adj, gr_error *err)
 {
-    gr_campaign_assets *a = &s->assets;
-    const gr_grid *g0 = s->grid;
-    gr_grid *g = NULL;
-    gr_load_classes *lc = NULL;
-    gr_shed_result *r = NULL;
-    gr_shed_options so;
-    int *mark = gr_malloc(((size_t)g0->nb + 1) * sizeof(int));
-    int *queue = gr_malloc(((size_t)g0->nb + 1) * sizeof(int));
-    int st = GR_ENOMEM;
-    if (!mark || !queue || gr_grid_copy(g0, &g))
-        goto done;
-    if ((st = gr_load_classes_from_overlay(g0, s->overlay, &lc, err)))
-        goto done;
-    gr_shed_options_default(&so);
-    double base = g0->base_mva;
-    double dark0 = camp_dark_load(g, adj, mark, queue);
-    if ((st = gr_shed_solve(g, lc, &so, &r, err)))
-        goto done;
-    double shed0 = r->shed_total_p;
-    gr_shed_result_free(r);
-    r = NULL;
-    for (int i = 0; i < a->n; i++) {
-        camp_grid_reset(g, g0);
-        for (int j = a->elem_ptr[i]; j < a->elem_ptr[i + 1]; j++)
-            camp_grid_out(g, adj, a->elem_kind[j], a->elem_index[j]);
-        int cls = a->cls[i];
-        if (a->switchyard[i] < 0 && cls < GR_ASSET_PLANT) { /* distribution, line */
-            a->loss_mw[i] = fmax(0.0, camp_dark_load(g, adj, mark, queue) - dark0) * base;
-            continue;
-        }
-        if ((st = gr_shed_solve(g, lc, &so, &r, err)))
-            goto done;
-        a->loss_mw[i] = fmax(0.0, r->shed_total_p - shed0) * base;
-        gr_shed_result_free(r);
-        r = NULL;
-    }
-    st = GR_OK;
-done:
-    if (st == GR_ENOMEM)
-        gr_error_set(err, st, "out of memory building the asset table");
-    gr_shed_result_free(r);
-    gr_load_classes_free(lc);
-    gr_grid_free(g);
-    gr_free(mark);
-    gr_free(queue);
-    return st;
+    return camp_assets_loss(s, adj, 0, NULL, err);
 }
 
 int gr_campaign_assets_build(gr_campaign_scenario *s, gr_error *err)

@@ -45,6 +45,18 @@ void camp_grid_out(gr_grid *g, const camp_adj *adj, int kind, int index);
  * that no in-service generator reaches through in-service branches. mark
  * (nb) and queue (nb) are scratch. */
 double camp_dark_load(const gr_grid *g, const camp_adj *adj, int *mark, int *queue);
+/* The worst-case ranking (campaign_rank.c): a->loss_mw of every asset of
+ * s->assets (elements set). plain: every transmission substation and plant
+ * by gr_shed_solve (tests and benchmarks); 0: the screen, then the LP by
+ * constraint generation, then the full LP. stats (may be NULL): how the
+ * shedding values were found. */
+typedef struct camp_rank_stats {
+    int screened;           /* decided by the knapsack screen, no LP */
+    int lp;                 /* by an LP */
+    long lp_iterations;
+} camp_rank_stats;
+int camp_assets_loss(gr_campaign_scenario *s, const camp_adj *adj, int plain,
+                     camp_rank_stats *stats, gr_error *err);
 
 /* ------------------------------------------------------------------------
  * Scenario helpers (campaign_scenario.c).

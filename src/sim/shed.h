@@ -76,5 +76,22 @@ int shed_lazy_create(const gr_grid *g, const gr_shed_options *opt, shed_lazy **o
 int shed_lazy_solve(shed_lazy *z, const gr_grid *g, const double *cap, gr_shed_result **out,
                     gr_error *err);
 void shed_lazy_free(shed_lazy *z);
+/* Start z's active set with the branches br (n; those live in z's topology
+ * with a limit, not yet in the set): their rows are in the next solve's first
+ * LP (the campaign's asset ranking seeds each asset's LP with the binding
+ * limits of the undamaged grid). GR_ENOMEM. */
+int shed_lazy_seed(shed_lazy *z, const gr_grid *g, const int *br, int n);
+/* A second dispatch for the no-limit shortcut (shed_screen_dc) of the next
+ * solves: when the knapsack point from the starting dispatch breaks a limit,
+ * the same served load from pg (ng, pu; clamped to the live units' [0, pmax],
+ * the island's mismatch spread as shed_screen.c does) is tried before the
+ * LP. Exact either way: a point within every limit that reaches the knapsack
+ * bound is optimal. The asset ranking gives the undamaged grid's optimum, so
+ * an asset that moves no generation or load is decided by one DC solve.
+ * GR_ENOMEM. */
+int shed_lazy_set_start(shed_lazy *z, const gr_grid *g, const double *pg);
+/* The active set after the last solve (borrowed, n branches; changes with the
+ * next solve or seed). */
+const int *shed_lazy_active(const shed_lazy *z, int *n);
 
 #endif /* GRIDRES_SHED_H */

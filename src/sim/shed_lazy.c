@@ -385,6 +385,7 @@ struct shed_lazy {
     int nisl_rows;
     lazy_ws w;
     lp_problem *lp;         /* the last LP, or NULL */
+    double *start;          /* ng: second dispatch the screen tries (shed_lazy_set_start), or NULL */
 };
 
 void shed_lazy_free(shed_lazy *z)
@@ -392,6 +393,7 @@ void shed_lazy_free(shed_lazy *z)
     if (!z)
         return;
     lp_free(z->lp);
+    gr_free(z->start);
     if (z->have_dc)
         dc_system_free(&z->dc);
     lazy_free(&z->w);
@@ -507,6 +509,17 @@ int shed_lazy_solve(shed_lazy *z, const gr_grid *g, const double *cap, gr_shed_r
     if ((st = shed_screen_dc(g, isl, cap, &opt, w->brow, w->gcol, w->pg0, dc, r, &solved,
                              &decided)))
         goto oom;
+    if (!solved && decided && z->start) {
+        /* the knapsack's served load from the given dispatch: the same
+           fractions, other flows (shed_lazy_set_start) */
+        for (int k = 0; k < ng; k++) {
+            double pmax = g->pmax[k] > 0.0 ? g->pmax[k] : 0.0, p = z->start[k];
+            w->pg0[k] = w->gcol[k] < 0 || !(p > 0.0) ? 0.0 : p < pmax ? p : pmax;
+        }
+        if ((st = shed_screen_dc(g, isl, cap, &opt, w->brow, w->gcol, w->pg0, dc, r, &solved,
+                                 &decided)))
+            goto oom;
+    }
     if (solved) {
         r->total_s = gr_time_s() - t0;
         *out = r;
@@ -640,6 +653,36 @@ done:
     if (fallback)
         return shed_solve_caps(g, cap, &opt, out, err);
     return st;
+}
+
+int shed_lazy_seed(shed_lazy *z, const gr_grid *g, const int *br, int n)
+{
+    if (!z->have_dc)
+        return GR_OK;
+    for (int i = 0; i < n; i++) {
+        int k = br[i];
+        if (k < 0 || k >= g->nl || z->w.in_set[k] || z->w.brow[g->br_f[k]] < 0 ||
+            z->dc.b[k] == 0.0 || !(shed_branch_limit(g, k, z->opt.rating) > 0.0))
+            continue;
+        int st = add_branch(&z->w, g, &z->dc, k);
+        if (st)
+            return st;
+    }
+    return GR_OK;
+}
+
+int shed_lazy_set_start(shed_lazy *z, const gr_grid *g, const double *pg)
+{
+    if (!z->start && !(z->start = gr_malloc(((size_t)g->ng + 1) * sizeof(double))))
+        return GR_ENOMEM;
+    memcpy(z->start, pg, (size_t)g->ng * sizeof(double));
+    return GR_OK;
+}
+
+const int *shed_lazy_active(const shed_lazy *z, int *n)
+{
+    *n = z->w.nact;
+    return z->w.act;
 }
 
 int shed_solve_lazy(const gr_grid *g, const double *cap, const gr_shed_options *opt,

@@ -753,6 +753,63 @@ static void test_voltage_classes_from_case(void **state)
     assert_non_null(strstr(err.msg, "sub400, sub220, line400, line220"));
 }
 
+/* ------------------------------------------------------------------------
+ * The worst-case ranking's fast path (campaign_rank.c: knapsack screen, LP by
+ * constraint generation) against the plain path (gr_shed_solve per asset),
+ * asset by asset: the same loss_mw up to the LP's tolerance and the same
+ * order. On the tiny region at 1.5 x its peak (branch limits bind, so the
+ * LP path is taken) and on pglib_opf_case300_ieee with its overlay built.
+ * ------------------------------------------------------------------------ */
+static void check_rank_paths(gr_campaign_scenario *s, int need_lp)
+{
+    gr_campaign_assets *a = &s->assets;
+    gr_error err = {0, ""};
+    camp_adj adj;
+    camp_rank_stats sf, sp;
+    assert_int_equal(camp_adj_build(s->grid, &adj), GR_OK);
+    double *plain = malloc(((size_t)a->n + 1) * sizeof(double));
+    assert_non_null(plain);
+    assert_int_equal(camp_assets_loss(s, &adj, 1, &sp, &err), GR_OK);
+    memcpy(plain, a->loss_mw, (size_t)a->n * sizeof(double));
+    assert_int_equal(camp_assets_loss(s, &adj, 0, &sf, &err), GR_OK);
+    assert_int_equal(sf.screened + sf.lp, sp.screened + sp.lp);
+    if (need_lp)
+        assert_true(sf.lp > 0); /* the constraint-generation LP was exercised */
+    int positive = 0;
+    for (int i = 0; i < a->n; i++) {
+        assert_near(a->loss_mw[i], plain[i], 1e-6, 1e-9);
+        positive += plain[i] > 1.0;
+    }
+    assert_true(positive > 0);
+    /* the order of the worst-case policy (campaign_model.c), place by place,
+       where the values are not within the tolerance of a tie */
+    for (int i = 0; i < a->n; i++)
+        for (int j = i + 1; j < a->n; j++)
+            if (fabs(plain[i] - plain[j]) > 1e-5)
+                assert_true((plain[i] > plain[j]) == (a->loss_mw[i] > a->loss_mw[j]));
+    free(plain);
+    camp_adj_free(&adj);
+}
+
+static void test_rank_fast_equals_lp(void **state)
+{
+    (void)state;
+    char *text = tiny("", "", ", \"load\": {\"scale\": 1.5}");
+    gr_campaign_scenario *s = parse_ok(text);
+    free(text);
+    check_rank_paths(s, 1);
+    gr_campaign_scenario_free(s);
+
+    char path[1024], json[1400];
+    TU_NEED_SHARED("cases/pglib/pglib_opf_case300_ieee.m", path, sizeof path);
+    snprintf(json, sizeof json,
+             "{\"format\": \"gridres-campaign\", \"version\": 1, \"grid\": \"%s\","
+             " \"nights\": 1, \"schedule\": []}", path);
+    s = parse_ok(json);
+    check_rank_paths(s, 0);
+    gr_campaign_scenario_free(s);
+}
+
 static void test_out_of_memory(void **state)
 {
     (void)state;
@@ -963,6 +1020,7 @@ int main(void)
         cmocka_unit_test(test_voltage_classes_from_case),
         cmocka_unit_test(test_interconnection_ties),
         cmocka_unit_test(test_queues_and_heat),
+        cmocka_unit_test(test_rank_fast_equals_lp),
     };
     return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }
