@@ -65,7 +65,8 @@ static int shed_total(const gr_grid *g, const gr_load_classes *lc, const double 
         if (!st && active) {
             int n = 0;
             const int *act = shed_lazy_active(z, &n);
-            memcpy(active, act, (size_t)n * sizeof(int));
+            if (n > 0) /* (no active limit: act may be NULL) */
+                memcpy(active, act, (size_t)n * sizeof(int));
             *nactive = n;
         }
         shed_lazy_free(z);

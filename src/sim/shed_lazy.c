@@ -221,8 +221,7 @@ static int crash_basis(const lazy_ws *w, const gr_grid *g, const gr_islands *isl
 {
     const int NC = GR_LOAD_NCLASS;
     size_t ni = (size_t)nisl_rows + 1;
-    unsigned char *cs = gr_malloc((size_t)ncol + (size_t)m + ni + 1), *rs = cs + ncol;
-    unsigned char *has_basic = rs + m;
+    unsigned char *cs = gr_malloc((size_t)ncol + (size_t)m + ni + 1);
     /* per island: need, left, served and offered per class; marginal class */
     double *need = gr_calloc(ni * (2 + 2 * NC), sizeof(double));
     int *marg = gr_malloc(ni * sizeof(int));
@@ -232,6 +231,7 @@ static int crash_basis(const lazy_ws *w, const gr_grid *g, const gr_islands *isl
         gr_free(marg);
         return GR_ENOMEM;
     }
+    unsigned char *rs = cs + ncol, *has_basic = rs + m; /* (after the check: no offset on NULL) */
     memset(has_basic, 0, ni);
     double *left = need + ni, *served = left + ni, *total = served + ni * NC;
     for (int b = 0; b < g->nb; b++) {
