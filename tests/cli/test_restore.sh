@@ -190,6 +190,13 @@ if ! ldd "$G" 2>/dev/null | grep -q 'libasan\|libtsan'; then
     (ulimit -v "$kb"; exec timeout 60 "$@") >"$W/$name.out" 2>"$W/$name.err"
     got=$?
     n_check=$((n_check + 1))
+    # a level below what the dynamic loader needs for this build (a sanitizer runtime
+    # makes the binary bigger): the command never started, nothing to check
+    if [ "$got" = 127 ] && grep -q 'error while loading shared libraries' "$W/$name.err"; then
+      n_check=$((n_check - 1))
+      return 0
+    fi
+    n_ran=$((n_ran + 1))
     case "$got" in
       0) ;;
       1) grep -q 'out of memory' "$W/$name.err" && n_oom=$((n_oom + 1)) ||
@@ -199,6 +206,7 @@ if ! ldd "$G" 2>/dev/null | grep -q 'libasan\|libtsan'; then
     esac
   }
   n_oom=0
+  n_ran=0
   for kb in 40000 45000 50000 60000; do
     oom "oom_mip_$kb" "$kb" "$G" restore "$EXAMPLE" --damage "$DMG" --method mip --mip-time-s 2
   done
@@ -209,7 +217,9 @@ if ! ldd "$G" 2>/dev/null | grep -q 'libasan\|libtsan'; then
       oom "oom_cascade_$kb" "$kb" "$G" cascade "$C2383" --control shed --outage branch:1
     done
   fi
-  [ "$n_oom" -gt 0 ] && pass || fail "no run under ulimit -v ran out of memory: the levels are too high"
+  if [ "$n_ran" -gt 0 ]; then
+    [ "$n_oom" -gt 0 ] && pass || fail "no run under ulimit -v ran out of memory: the levels are too high"
+  fi
 fi
 
 # --- synthetic grid with its overlay -------------------------------------------------------
