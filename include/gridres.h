@@ -1274,8 +1274,9 @@ typedef struct gr_outage {
     int *id;        /* n: 1-based row (branch, gen) or bus number (bus) */
 } gr_outage;
 /* Parse a comma-separated list of KIND:ID (KIND branch, gen or bus; spaces
- * around items allowed; an empty string is an empty set). GR_EPARSE with a
- * message naming the item on bad input. Free with gr_outage_free. */
+ * around items allowed; an empty string is an empty set) without a case: the
+ * syntax of gr_outage_parse_names (rows are checked by gr_outage_apply).
+ * GR_EPARSE with a message naming the item on bad input. Free with gr_outage_free. */
 int gr_outage_parse(const char *spec, gr_outage **out, gr_error *err);
 /* Apply to g in place: a branch or generator goes out of service; a bus
  * becomes isolated (type 4) with all its branches and generators out of
@@ -1301,6 +1302,8 @@ typedef struct gr_element_name {
     int index;  /* 0-based: branch or gen row, bus index, overlay substation or plant */
 } gr_element_name;
 /* Parse name[0..len-1] (not NUL-terminated) against g (and ov, may be NULL).
+ * g NULL: syntax only (branch:, gen:, bus: — index is the row - 1, or for bus the bus
+ * number itself; line:/trafo: are GR_EPARSE: they need the case).
  * GR_EPARSE (bad form, wrong kind) or GR_ENOTFOUND (no such row, bus) with a message
  * quoting the name; *err_at (may be NULL) is the offset in name of the bad part. */
 int gr_element_parse(const char *name, size_t len, const gr_grid *g, const gr_overlay *ov,

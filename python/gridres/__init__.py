@@ -322,7 +322,8 @@ class Case:
     def cascade(self, outage=None, random_n2=None, seed=None, ac=False, qlim=False,
                 control="none", rating=None, base_overload=None, t_max=None, overlay=None,
                 threads=0):
-        """One cascading failure from `outage` ("branch:12,gen:3,bus:45"), or a Monte
+        """One cascading failure from `outage` (element names as the CLI: "branch:12,
+        trafo:3,gen:3,bus:45", or an overlay's substation/plant names), or a Monte
         Carlo of `random_n2` random N-2 events with `seed`; `gridres cascade`."""
         common = dict(ac=bool(ac), qlim=bool(qlim), control=str(control), rating=rating,
                       base_overload=base_overload, t_max=-1.0 if t_max is None else float(t_max))

@@ -693,13 +693,15 @@ done:
 /* ------------------------------------------------------------------------
  * Outages, cascades, shedding.
  * ------------------------------------------------------------------------ */
-/* The CLI's build_damage: parse SPEC, check it on a grid copy, split by kind. */
-static int build_damage(const gr_grid *g, const char *spec, gr_cascade_damage *d, int **buf)
+/* The CLI's build_damage: parse SPEC (element names, docs/cli.md; ov may be NULL),
+ * check it on a grid copy, split by kind. */
+static int build_damage(const gr_grid *g, const gr_overlay *ov, const char *spec,
+                        gr_cascade_damage *d, int **buf)
 {
     gr_outage *out = NULL;
     gr_grid *tmp = NULL;
     gr_error err = {0, ""};
-    int st = gr_outage_parse(spec, &out, &err);
+    int st = gr_outage_parse_names(spec, g, ov, &out, &err);
     if (!st && !(st = gr_grid_copy(g, &tmp)))
         st = gr_outage_apply(out, tmp, &err);
     gr_grid_free(tmp);
@@ -835,7 +837,7 @@ static PyObject *case_cascade(CaseObject *o, PyObject *args, PyObject *kw)
     int st;
     const gr_grid *g = case_grid(o);
     if (!g || cascade_opts(o, g, ac, qlim, control, rating, base, t_max, &opt, &ramp) ||
-        load_overlay(o, g, ovp, &ov, &lc) || build_damage(g, outage, &dmg, &dbuf))
+        load_overlay(o, g, ovp, &ov, &lc) || build_damage(g, ov, outage, &dmg, &dbuf))
         goto done;
     opt.classes = lc;
     Py_BEGIN_ALLOW_THREADS
@@ -1017,12 +1019,12 @@ static PyObject *case_shed(CaseObject *o, PyObject *args, PyObject *kw)
         goto done;
     }
     opt.rating = (char)(rating[0] & ~0x20);
-    if ((st = gr_outage_parse(outage, &out, &err)) != GR_OK) {
-        raise_gr(st, &err, "outage: ");
-        goto done;
-    }
     if (load_overlay(o, g, ovp, &ov, &lc))
         goto done;
+    if ((st = gr_outage_parse_names(outage, g, ov, &out, &err)) != GR_OK) {
+        raise_gr(st == GR_ENOTFOUND ? GR_EPARSE : st, &err, "outage: ");
+        goto done;
+    }
     if (!lc && (st = gr_load_classes_default(g->nb, &lc)) != GR_OK) {
         raise_gr(st, NULL, NULL);
         goto done;

@@ -111,3 +111,16 @@ def test_solves_release_the_gil(shared):
         t.join()
     for g in got:
         np.testing.assert_array_equal(np.asarray(g), np.asarray(want))
+
+
+def test_outage_takes_every_element_name(ex6):
+    # example6: branch 4 (3-4, tap 1.025) is a transformer, branch 1 a line
+    by_row = ex6.cascade(outage="branch:4,branch:1")
+    by_kind = ex6.cascade(outage="trafo:4,line:1")
+    assert by_kind.lost_mw == by_row.lost_mw and by_kind.n_trips == by_row.n_trips
+    assert list(by_kind.events["element"]) == list(by_row.events["element"])
+    with pytest.raises(gridres.ParseError, match="transformer"):
+        ex6.cascade(outage="line:4")
+    with pytest.raises(gridres.ParseError, match="line"):
+        ex6.shed(outage="trafo:1")
+    assert ex6.shed(outage="trafo:4").shed_mw == ex6.shed(outage="branch:4").shed_mw

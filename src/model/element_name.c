@@ -99,6 +99,17 @@ int gr_element_parse(const char *name, size_t len, const gr_grid *g, const gr_ov
                             "expected a %s number (a positive integer) after '%s:', found "
                             "'%.*s' in '%.*s'",
                             kind == GR_ELEM_BUS ? "bus" : "row", kw, (int)nl, num, (int)len, name);
+    if (!g) { /* syntax only (gr_outage_parse): rows and bus numbers unchecked */
+        if (want)
+            return gr_error_set(err, GR_EPARSE, "'%.*s': %s:N needs the case to tell lines from "
+                                "transformers", (int)len, name, kw);
+        if (v < 1)
+            return gr_error_set(err, GR_ENOTFOUND, "'%.*s': rows and bus numbers start at 1",
+                                (int)len, name);
+        out->kind = kind;
+        out->index = kind == GR_ELEM_BUS ? (int)v : (int)v - 1;
+        return GR_OK;
+    }
     if (kind == GR_ELEM_BUS) {
         int b = gr_grid_bus_index(g, (int)v);
         if (b < 0)
@@ -190,16 +201,17 @@ int gr_outage_parse_names(const char *spec, const gr_grid *g, const gr_overlay *
         }
         gr_element_name e;
         gr_error e2 = {0};
-        if ((st = gr_element_parse(a, (size_t)(z - a), g, ov, &e, NULL, &e2))) {
+        if ((st = gr_element_parse(a, (size_t)(z - a), g, g ? ov : NULL, &e, NULL, &e2))) {
             outage_free(o);
-            return gr_error_set(err, st, "outage list '%s': %s", spec, e2.msg);
+            return gr_error_set(err, st == GR_ENOTFOUND && !g ? GR_EPARSE : st,
+                                "outage list '%s': %s", spec, e2.msg);
         }
         if (e.kind == GR_ELEM_BRANCH)
             st = push(o, &cap, GR_OUTAGE_BRANCH, e.index + 1);
         else if (e.kind == GR_ELEM_GEN)
             st = push(o, &cap, GR_OUTAGE_GEN, e.index + 1);
         else if (e.kind == GR_ELEM_BUS)
-            st = push(o, &cap, GR_OUTAGE_BUS, g->bus_id[e.index]);
+            st = push(o, &cap, GR_OUTAGE_BUS, g ? g->bus_id[e.index] : e.index);
         else if (e.kind == GR_ELEM_SUBSTATION) {
             for (int b = 0; b < ov->nb && b < g->nb && !st; b++)
                 if (ov->bus_substation[b] == e.index)
