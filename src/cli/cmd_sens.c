@@ -33,7 +33,8 @@ static void sens_help(FILE *f)
           "                      empty where the outage splits an island (a bridge) or the\n"
           "                      branch is out of service\n"
           "  --monitor FILE      monitored branches (default: all): 1-based rows of the\n"
-          "                      case's branch table, as '12' or 'branch:12', separated by\n"
+          "                      case's branch table, as '12', 'branch:12', 'line:12' or\n"
+          "                      'trafo:12' (docs/cli.md \"Element names\"), separated by\n"
           "                      commas, spaces or new lines; '#' or '%' starts a comment\n"
           "  --out DIR           output directory (created if missing)\n"
           CLI_HELP_FORCE
@@ -54,7 +55,7 @@ static void lib_error(int st, const gr_error *err)
 }
 
 /* Monitored branches from a file; returns 0 or CLI_EXIT_USAGE/FAIL (printed). */
-static int read_monitor(const char *path, int nl, int **out, int *nout)
+static int read_monitor(const char *path, const gr_grid *g, int **out, int *nout)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -77,23 +78,39 @@ static int read_monitor(const char *path, int nl, int **out, int *nout)
                 p++;
             if (!*p)
                 break;
-            char *start = p;
-            if (strncmp(p, "branch:", 7) == 0)
-                p += 7;
-            char *end;
-            errno = 0;
-            long k = strtol(p, &end, 10);
-            if (end == p || errno || (*end && !isspace((unsigned char)*end) && *end != ',')) {
-                cli_errorf(CMD, "error: %s:%d:%d: expected a branch row like '12' or 'branch:12'",
-                           path, line, (int)(start - buf) + 1);
-                rc = CLI_EXIT_USAGE;
-                break;
-            }
-            if (k < 1 || k > nl) {
-                cli_errorf(CMD, "error: %s:%d:%d: branch row %ld out of range (the case has %d)",
-                           path, line, (int)(start - buf) + 1, k, nl);
-                rc = CLI_EXIT_USAGE;
-                break;
+            char *start = p, *end = p;
+            while (*end && !isspace((unsigned char)*end) && *end != ',')
+                end++;
+            /* a bare row number, or any branch name of the one grammar (docs/cli.md
+               "Element names": branch:N, line:N, trafo:N) */
+            int k = -1;
+            if (isdigit((unsigned char)*start)) {
+                errno = 0;
+                char *e;
+                long r = strtol(start, &e, 10);
+                if (e != end || errno)
+                    r = -1;
+                if (r < 1 || r > g->nl) {
+                    cli_errorf(CMD, "error: %s:%d:%d: %s '%.*s' (the case has branches 1..%d)",
+                               path, line, (int)(start - buf) + 1,
+                               r < 0 ? "expected a branch row like '12' or 'branch:12', found"
+                                     : "branch row out of range:",
+                               (int)(end - start), start, g->nl);
+                    rc = CLI_EXIT_USAGE;
+                    break;
+                }
+                k = (int)r - 1;
+            } else {
+                gr_element_name en;
+                gr_error e2 = {0, ""};
+                if (gr_element_parse(start, (size_t)(end - start), g, NULL, &en, NULL, &e2) ||
+                    en.kind != GR_ELEM_BRANCH) {
+                    cli_errorf(CMD, "error: %s:%d:%d: %s", path, line, (int)(start - buf) + 1,
+                               e2.msg[0] ? e2.msg : "a monitored element must be a branch");
+                    rc = CLI_EXIT_USAGE;
+                    break;
+                }
+                k = en.index;
             }
             if (n == cap) {
                 int *w = realloc(v, (size_t)(cap *= 2) * sizeof *v);
@@ -104,7 +121,7 @@ static int read_monitor(const char *path, int nl, int **out, int *nout)
                 }
                 v = w;
             }
-            v[n++] = (int)k - 1;
+            v[n++] = k;
             p = end;
         }
     }
@@ -237,7 +254,7 @@ int cmd_sens(int argc, char **argv, gr_mpi *mpi)
         goto done;
     const gr_grid *g = in.g;
     if (monitor) {
-        if ((rc = read_monitor(monitor, g->nl, &mon, &nmon)))
+        if ((rc = read_monitor(monitor, g, &mon, &nmon)))
             goto done;
     } else {
         nmon = g->nl;

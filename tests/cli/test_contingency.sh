@@ -125,6 +125,18 @@ printf '# monitored\n2, branch:5\n7\n' >"$W/mon.txt"
 if run 0 sens_mon_ok "$G" sens "$C/case30.m" --ptdf --monitor "$W/mon.txt" --out "$W/sens_mon"; then
   [ "$(cut -d, -f1 "$W/sens_mon/ptdf.csv" | tr '\n' ' ')" = "branch 2 5 7 " ] && pass || fail "monitored rows"
 fi
+# the monitor file takes the element grammar: example6's branch 4 is a transformer, 1 a line
+X6="$(dirname "$0")/../../examples/example6.m"
+printf 'trafo:4 line:1\n' >"$W/mon_kind.txt"
+if run 0 sens_mon_kind "$G" sens "$X6" --ptdf --monitor "$W/mon_kind.txt" --out "$W/sens_kind"; then
+  [ "$(cut -d, -f1 "$W/sens_kind/ptdf.csv" | tr '\n' ' ')" = "branch 4 1 " ] && pass || fail "trafo:/line: rows"
+fi
+printf '2\nline:4\n' >"$W/mon_kind_bad.txt"
+run 2 sens_mon_kind_bad "$G" sens "$X6" --ptdf --monitor "$W/mon_kind_bad.txt" --out "$W/sens_kb" &&
+  expect_in "$W/sens_mon_kind_bad.err" 'mon_kind_bad\.txt:2:1: line:4: branch row 4 is a transformer' sens_mon_kind_bad
+printf 'bus:3\n' >"$W/mon_bus.txt"
+run 2 sens_mon_bus "$G" sens "$X6" --ptdf --monitor "$W/mon_bus.txt" --out "$W/sens_mb" &&
+  expect_in "$W/sens_mon_bus.err" 'must be a branch' sens_mon_bus
 
 
 # --- issue 22: the DC engine refuses a zero reactance, the AC one solves it ---------------
