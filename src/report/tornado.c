@@ -136,7 +136,7 @@ static double panel_h(const tn_data *d) { return TN_PANEL_TOP + d->np * TN_ROW +
 static int tn_height(const tn_data *d) { return (int)(TN_TITLE + d->nm * panel_h(d) + 10.0); }
 
 static void bar(cairo_t *cr, const rp_plot *pl, double y, double from, double to, double se,
-                unsigned color)
+                unsigned color, double hfrac)
 {
     if (isnan(to) || isnan(from))
         return;
@@ -146,7 +146,7 @@ static void bar(cairo_t *cr, const rp_plot *pl, double y, double from, double to
         x1 += 0.5;
     }
     rp_rgb(cr, color);
-    cairo_rectangle(cr, x0, y - TN_ROW * 0.32, x1 - x0, TN_ROW * 0.64);
+    cairo_rectangle(cr, x0, y - TN_ROW * hfrac / 2, x1 - x0, TN_ROW * hfrac);
     cairo_fill(cr);
     if (isfinite(se) && se > 0.0) {
         double xa = rp_px(pl, to - se), xb = rp_px(pl, to + se);
@@ -218,8 +218,19 @@ static void draw(cairo_t *cr, const tn_data *d, int w)
             snprintf(buf, sizeof buf, "%s (x%g / x%g)", d->label[p], d->flo[p], d->fhi[p]);
             rp_rgb(cr, 0x222222);
             rp_text(cr, TN_LEFT - 8, y, buf, 11, 0, 1, 0);
-            bar(cr, &pl, y, d->base[m], d->lo[m][p], d->selo[m][p], TN_C_LOW);
-            bar(cr, &pl, y, d->base[m], d->hi[m][p], d->sehi[m][p], TN_C_HIGH);
+            /* both on one side of the base: the longer first and full height, the
+               shorter over it and thinner, so that both show */
+            double dl = d->lo[m][p] - d->base[m], dh = d->hi[m][p] - d->base[m];
+            int same = dl * dh > 0.0, low_first = fabs(dl) >= fabs(dh);
+            if (low_first) {
+                bar(cr, &pl, y, d->base[m], d->lo[m][p], d->selo[m][p], TN_C_LOW, 0.64);
+                bar(cr, &pl, y, d->base[m], d->hi[m][p], d->sehi[m][p], TN_C_HIGH,
+                    same ? 0.32 : 0.64);
+            } else {
+                bar(cr, &pl, y, d->base[m], d->hi[m][p], d->sehi[m][p], TN_C_HIGH, 0.64);
+                bar(cr, &pl, y, d->base[m], d->lo[m][p], d->selo[m][p], TN_C_LOW,
+                    same ? 0.32 : 0.64);
+            }
         }
         /* the base line */
         if (isfinite(d->base[m])) {
