@@ -2191,6 +2191,13 @@ int gr_report_write(const char *dir, const gr_report_options *opt, gr_error *err
 /* The same; info (nullable) tells which charts were drawn and skipped. */
 int gr_report_write_info(const char *dir, const gr_report_options *opt, gr_report_info *info,
                          gr_error *err);
+/* The sensitivity report (src/report/tornado.c; docs/calibration.md "Sensitivity"): reads
+ * DIR/sensitivity.json as `gridres sensitivity` writes it and writes DIR/tornado.png,
+ * DIR/tornado.svg (one panel per output, one bar pair per parameter: the value at its low
+ * and high factor against the base, widest swing on top) and DIR/report.html. GR_ENOTFOUND
+ * (no sensitivity.json), GR_EPARSE (not a sensitivity file), GR_EEXIST (outputs exist and
+ * !force), GR_EIO, GR_ENOMEM. */
+int gr_sensitivity_report_write(const char *dir, int force, gr_error *err);
 
 /* ------------------------------------------------------------------------
  * Sweeps: threads, MPI ranks, checkpoints (src/util/sweep).

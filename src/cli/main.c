@@ -28,6 +28,7 @@
     X(restore, "plan repairs by crews with travel and spares: schedule, served load, ENS") \
     X(campaign, "multi-night strike campaign: waves, air defence, damage, cascades, repairs") \
     X(protect, "what to protect first: shelters, spares, crews under a budget vs simple rules") \
+    X(sensitivity, "one-at-a-time sensitivity of the campaign outputs, with a tornado chart") \
     X(report, "HTML report with charts (PNG/SVG) of a campaign output folder")              \
     X(plot, "picture (SVG/PNG) of any case coloured by branch loading or bus voltage")
 
