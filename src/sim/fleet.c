@@ -19,8 +19,12 @@
  *               23-25 Nov 2022: Rivne, Khmelnytskyy, South Ukraine
  *               disconnected on 23 Nov, back on the grid on 25 Nov);
  *     HYDRO     a hydro unit whose daily energy budget (hydro_budget_h x
- *               Pmax, refilled at each budget day) has less than an hour at
- *               Pmax left: out for the rest of the day (the budget is never
+ *               Pmax, refilled at each clock midnight) has less than an hour
+ *               at Pmax left, or, off the day's peak (the hydro_budget_h
+ *               clock hours of highest load), less than an hour at Pmax plus
+ *               the peak hours still due at Pmax: out for that hour (the
+ *               water is kept for the peak, as a peaking plant is scheduled;
+ *               the budget is charged with the LP's dispatch and is never
  *               exceeded, whatever the LP would dispatch).
  *   The units out join the damaged elements in the served-load state's key
  *   (campaign_state.c), so the cache of states stays exact. A must-run CHP
@@ -73,6 +77,23 @@ void fleet_free(fleet *f)
     memset(f, 0, sizeof *f);
 }
 
+void fleet_set_peak(fleet *f, const double *profile, double start_h)
+{
+    int n = (int)floor(f->p->hydro_budget_h + 0.5);
+    f->start_h = start_h;
+    memset(f->peak, 0, sizeof f->peak);
+    for (int j = 0; j < n && j < 24; j++) {
+        int best = -1;
+        for (int c = 0; c < 24; c++)
+            if (!f->peak[c] && (best < 0 || profile[c] > profile[best]))
+                best = c;
+        f->peak[best] = 1;
+    }
+    f->peak_left[24] = 0;
+    for (int c = 23; c >= 0; c--)
+        f->peak_left[c] = f->peak_left[c + 1] + f->peak[c];
+}
+
 void fleet_trip(fleet *f, int k, double t_h)
 {
     if (k < 0 || k >= f->n || f->type[k] < 0)
@@ -109,6 +130,10 @@ int fleet_begin_hour(fleet *f, double t_h, int day, const unsigned char *outlet_
     const gr_fleet_params *p = f->p;
     int changed = 0, newday = day != f->day;
     f->day = day;
+    int clock = (int)floor(f->start_h + t_h - 24.0 * day + 1e-9);
+    clock = clock < 0 ? 0 : clock > 23 ? 23 : clock;
+    /* off the peak, a full hour at Pmax must leave the peak hours still due */
+    double keep = f->peak[clock] ? 0.0 : (double)f->peak_left[clock];
     for (int k = 0; k < f->n; k++) {
         int ty = f->type[k];
         if (ty < 0)
@@ -135,9 +160,10 @@ int fleet_begin_hour(fleet *f, double t_h, int day, const unsigned char *outlet_
         if ((f->out[k] == FLEET_STARTING || f->out[k] == FLEET_NUCLEAR) &&
             f->until_h[k] <= t_h + 1e-9)
             f->out[k] = FLEET_ON;
-        if (ty == GR_PLANT_HYDRO && f->out[k] == FLEET_ON &&
-            f->budget_mwh[k] < f->pmax_mw[k] - 1e-9)
-            f->out[k] = FLEET_HYDRO_EMPTY;
+        if (ty == GR_PLANT_HYDRO && (f->out[k] == FLEET_ON || f->out[k] == FLEET_HYDRO_EMPTY))
+            f->out[k] = f->budget_mwh[k] < (1.0 + keep) * f->pmax_mw[k] - 1e-9
+                            ? FLEET_HYDRO_EMPTY
+                            : FLEET_ON;
         changed |= (was != FLEET_ON) != (f->out[k] != FLEET_ON);
     }
     return changed;
@@ -203,6 +229,8 @@ int camp_fleet_run_init(camp_run *w)
             pmax[k] = m->g0->pmax[k] * m->base;
         }
         st = fleet_init(w->fl, &s->fleet, n, type, pmax);
+        if (!st)
+            fleet_set_peak(w->fl, s->profile, s->start_h);
     }
     gr_free(type);
     gr_free(pmax);
