@@ -12,20 +12,20 @@
  *     STARTING  after a cascade trip or a return from repair: out until
  *               t + start_h[type] (the first hour boundary at or after it);
  *     NUCLEAR   a nuclear unit whose outlet is lost (its bus damaged or
- *               islanded with less load than its Pmin, or its undamaged
- *               outlet branches rated below the units it carries) or whose
+ *               islanded with less peak load plus tie export than its Pmin,
+ *               or, once an outlet branch is damaged, the undamaged ones
+ *               rated below the units they carry) or whose
  *               island's SFR nadir leaves nuclear_band_hz: out while the
  *               outlet is lost and start_h[nuclear] after it is back (IAEA,
  *               23-25 Nov 2022: Rivne, Khmelnytskyy, South Ukraine
  *               disconnected on 23 Nov, back on the grid on 25 Nov);
  *     HYDRO     a hydro unit whose daily energy budget (hydro_budget_h x
  *               Pmax, refilled at each clock midnight) has less than an hour
- *               at Pmax left, or, off the day's peak (the hydro_budget_h
- *               clock hours of highest load), less than an hour at Pmax plus
- *               the peak hours still due at Pmax: out for that hour (the
- *               water is kept for the peak, as a peaking plant is scheduled;
- *               the budget is charged with the LP's dispatch and is never
- *               exceeded, whatever the LP would dispatch).
+ *               at Pmax left: out for the rest of the day. The budget is
+ *               charged with the LP's dispatch of the hour, but only when the
+ *               water is needed (the other units on, ties included, could not
+ *               carry the load served, system-wide): hydro runs last, as a
+ *               storage plant's operator runs it; it is never exceeded.
  *   The units out join the damaged elements in the served-load state's key
  *   (campaign_state.c), so the cache of states stays exact. A must-run CHP
  *   unit (winter, chp_must_run) holds Pmin: fleet_floor_mw. */
@@ -77,23 +77,6 @@ void fleet_free(fleet *f)
     memset(f, 0, sizeof *f);
 }
 
-void fleet_set_peak(fleet *f, const double *profile, double start_h)
-{
-    int n = (int)floor(f->p->hydro_budget_h + 0.5);
-    f->start_h = start_h;
-    memset(f->peak, 0, sizeof f->peak);
-    for (int j = 0; j < n && j < 24; j++) {
-        int best = -1;
-        for (int c = 0; c < 24; c++)
-            if (!f->peak[c] && (best < 0 || profile[c] > profile[best]))
-                best = c;
-        f->peak[best] = 1;
-    }
-    f->peak_left[24] = 0;
-    for (int c = 23; c >= 0; c--)
-        f->peak_left[c] = f->peak_left[c + 1] + f->peak[c];
-}
-
 void fleet_trip(fleet *f, int k, double t_h)
 {
     if (k < 0 || k >= f->n || f->type[k] < 0)
@@ -130,10 +113,6 @@ int fleet_begin_hour(fleet *f, double t_h, int day, const unsigned char *outlet_
     const gr_fleet_params *p = f->p;
     int changed = 0, newday = day != f->day;
     f->day = day;
-    int clock = (int)floor(f->start_h + t_h - 24.0 * day + 1e-9);
-    clock = clock < 0 ? 0 : clock > 23 ? 23 : clock;
-    /* off the peak, a full hour at Pmax must leave the peak hours still due */
-    double keep = f->peak[clock] ? 0.0 : (double)f->peak_left[clock];
     for (int k = 0; k < f->n; k++) {
         int ty = f->type[k];
         if (ty < 0)
@@ -161,7 +140,7 @@ int fleet_begin_hour(fleet *f, double t_h, int day, const unsigned char *outlet_
             f->until_h[k] <= t_h + 1e-9)
             f->out[k] = FLEET_ON;
         if (ty == GR_PLANT_HYDRO && (f->out[k] == FLEET_ON || f->out[k] == FLEET_HYDRO_EMPTY))
-            f->out[k] = f->budget_mwh[k] < (1.0 + keep) * f->pmax_mw[k] - 1e-9
+            f->out[k] = f->budget_mwh[k] < f->pmax_mw[k] - 1e-9
                             ? FLEET_HYDRO_EMPTY
                             : FLEET_ON;
         changed |= (was != FLEET_ON) != (f->out[k] != FLEET_ON);
@@ -229,8 +208,6 @@ int camp_fleet_run_init(camp_run *w)
             pmax[k] = m->g0->pmax[k] * m->base;
         }
         st = fleet_init(w->fl, &s->fleet, n, type, pmax);
-        if (!st)
-            fleet_set_peak(w->fl, s->profile, s->start_h);
     }
     gr_free(type);
     gr_free(pmax);
@@ -345,18 +322,24 @@ static void nuclear_outlets(camp_run *w)
             continue;
         /* the outlet: undamaged branches' rating; the island's load and export */
         double rate = 0.0;
-        int unlimited = 0, nq;
+        int unlimited = 0, cut = 0, nq;
         for (int i = m->adj.br_ptr[b]; i < m->adj.br_ptr[b + 1]; i++) {
             int l = m->adj.br[i];
-            if (!g0->br_on[l] || w->fl_abr[l])
+            if (!g0->br_on[l])
                 continue;
+            if (w->fl_abr[l]) {
+                cut = 1;
+                continue;
+            }
             if (g0->rate_a[l] > 0.0)
                 rate += g0->rate_a[l];
             else
                 unlimited = 1;
         }
         double room = island_room(w, b, stamp++, &nq) * m->base;
-        if (unlimited)
+        /* the rating rule only once an outlet branch is damaged: a case whose
+           undamaged outlet is rated below its units keeps them */
+        if (unlimited || !cut)
             rate = INFINITY;
         else
             rate *= m->base;
@@ -392,6 +375,25 @@ void camp_fleet_dispatch(camp_run *w, const camp_entry *e, double lam)
     if (!f)
         return;
     const camp_model *m = w->m;
+    const gr_grid *g0 = m->g0;
+    /* water is charged only when it is needed: an hour whose other units on
+       (ties' import included) could carry the load served takes nothing from
+       the budget (the LP's split between units of equal cost is arbitrary; a
+       storage plant's operator runs the others first). System-wide: the
+       network's limits on that substitution are not checked. */
+    double served = 0.0, other = 0.0;
+    for (int b = 0; b < m->nb; b++) {
+        double pd = lam * g0->pd[b];
+        if (pd > 0.0)
+            served += w->frac[b] * pd;
+    }
+    for (int k = 0; k < m->ng; k++) {
+        if (!g0->gen_on[k] || w->fl_agen[k] || w->fl_abus[g0->gen_bus[k]] ||
+            (k < f->n && (f->type[k] == GR_PLANT_HYDRO || fleet_is_out(f, k))))
+            continue;
+        other += fmax(g0->pmax[k], 0.0);
+    }
+    int needed = other < served;
     for (int k = 0; k < f->n; k++) {
         if (f->type[k] != GR_PLANT_HYDRO || fleet_is_out(f, k))
             continue;
@@ -406,7 +408,9 @@ void camp_fleet_dispatch(camp_run *w, const camp_entry *e, double lam)
             }
             mw *= m->base;
         }
-        fleet_use(f, k, mw);
+        fleet_use(f, k, needed ? mw : 0.0);
+        if (!needed)
+            f->last_mw[k] = mw;
     }
     fleet_end_hour(f);
 }

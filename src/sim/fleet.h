@@ -24,9 +24,6 @@ typedef struct fleet {
     double *budget_mwh;     /* n: hydro energy left today */
     double *last_mw;        /* n: the last dispatch known */
     int day;                /* budget day of the last hour (-1: none yet) */
-    double start_h;         /* clock hour of campaign time 0 (fleet_set_peak) */
-    int peak[24];           /* clock hours that hydro's water is kept for (fleet_set_peak) */
-    int peak_left[25];      /* peak hours at clock >= c of the budget day */
     /* counters */
     int restarts, nuclear_disconnections;
     double nuclear_unit_h_out, hydro_limited_mwh;
@@ -37,10 +34,6 @@ typedef struct fleet {
 int fleet_init(fleet *f, const gr_fleet_params *p, int n, const int *type,
                const double *pmax_mw);
 void fleet_free(fleet *f);
-/* Keep hydro's water for the day's peak: the round(hydro_budget_h) clock hours
- * of highest load (profile, 24; ties to the earlier hour) with campaign time 0
- * at clock start_h. Without it (unit tests) the budget is spent greedily. */
-void fleet_set_peak(fleet *f, const double *profile, double start_h);
 /* Unit k tripped (or back from repair) at t_h: starting until t_h + start_h of its type. */
 void fleet_trip(fleet *f, int k, double t_h);
 /* Nuclear unit k disconnected at t_h (frequency band): back after start_h. */
@@ -49,9 +42,7 @@ void fleet_nuclear_disconnect(fleet *f, int k, double t_h);
  * back, budgets refill on a new day, a nuclear unit whose outlet is lost
  * (outlet_lost, n, nullable) disconnects and comes back start_h after the
  * outlet is back; a hydro unit without a full hour at Pmax left is out for
- * the rest of the day, and off the peak also when running this hour at Pmax
- * would leave less than the day's remaining peak hours at Pmax. 1 when the
- * set of available units changed. */
+ * the rest of the day. 1 when the set of available units changed. */
 int fleet_begin_hour(fleet *f, double t_h, int day, const unsigned char *outlet_lost);
 /* Unit k produced mw over the hour (hydro: its budget pays for it). */
 void fleet_use(fleet *f, int k, double mw);
