@@ -198,7 +198,6 @@ static void test_default_campaign_restarts(void **state)
     assert_int_equal(gr_campaign_run(s, &o, &r0, &err), GR_OK);
     const gr_campaign_total *t = &r->total[0], *t0 = &r0->total[0];
     assert_true(t->unit_restarts > 0);
-    assert_true(t->hydro_energy_limited_mwh > 0.0);
     assert_true(t->nuclear_unit_days_out >= 0.0);
     assert_true(t->nuclear_unit_days_out * 24.0 <= 10 * 24.0 * 15 + 1e-9);
     assert_int_equal(t0->unit_restarts, 0);
