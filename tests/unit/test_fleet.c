@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/campaign_internal.h"
 #include "sim/fleet.h"
 #include "testutil.h"
 
@@ -209,12 +210,76 @@ static void test_default_campaign_restarts(void **state)
     gr_campaign_scenario_free(s);
 }
 
+/* The outlet rule on the default region: a nuclear unit whose bus loses
+ * every branch (damaged at hour 1, repaired at hour 5) is disconnected at
+ * hour 1 with the other nuclear units of its bus, and back at 5 + 48 = 53. */
+static void test_nuclear_outlet_in_campaign(void **state)
+{
+    (void)state;
+    gr_campaign_scenario *s = NULL;
+    gr_error err = {0, ""};
+    assert_int_equal(gr_campaign_scenario_read(NULL, &s, &err), GR_OK);
+    camp_model m;
+    assert_int_equal(camp_model_build(&m, s, s->control, 3, 0, &err), GR_OK);
+    int k = -1;
+    for (int j = 0; j < m.ng0 && k < 0; j++)
+        if (m.gen_plant[j] >= 0 && s->overlay->plant_type[m.gen_plant[j]] == GR_PLANT_NUCLEAR &&
+            m.g0->gen_on[j])
+            k = j;
+    assert_true(k >= 0);
+    int b = m.g0->gen_bus[k], nat = 0;
+    for (int j = 0; j < m.ng0; j++)
+        nat += m.g0->gen_bus[j] == b && m.gen_plant[j] >= 0 && m.g0->gen_on[j] &&
+               s->overlay->plant_type[m.gen_plant[j]] == GR_PLANT_NUCLEAR;
+    gr_campaign_total tot;
+    memset(&tot, 0, sizeof tot);
+    camp_run w;
+    memset(&w, 0, sizeof w);
+    w.m = &m;
+    w.total = &tot;
+    w.dmg_br = calloc((size_t)m.nl, 1);
+    w.dmg_gen = calloc((size_t)m.ng, 1);
+    w.dmg_bus = calloc((size_t)m.nb, 1);
+    int nbr = m.adj.br_ptr[b + 1] - m.adj.br_ptr[b];
+    w.d = calloc((size_t)nbr, sizeof *w.d);
+    assert_true(nbr > 0 && w.d && w.dmg_br && w.dmg_gen && w.dmg_bus);
+    assert_int_equal(camp_fleet_run_init(&w), GR_OK);
+    camp_fleet_hour(&w, 0.0);
+    assert_false(fleet_is_out(w.fl, k)); /* the undamaged outlet carries its units */
+    for (int i = 0; i < nbr; i++) {
+        w.d[i] = (camp_dmg){.kind = GR_ELEM_BRANCH, .index = m.adj.br[m.adj.br_ptr[b] + i],
+                            .active = 1, .crew = -1};
+        w.dmg_br[w.d[i].index] = 1;
+    }
+    w.nd = nbr;
+    for (int h = 1; h < 60; h++) {
+        if (h == 5)
+            for (int i = 0; i < nbr; i++) {
+                w.d[i].done = 1;
+                w.dmg_br[w.d[i].index] = 0;
+            }
+        camp_fleet_hour(&w, (double)h);
+        assert_int_equal(fleet_is_out(w.fl, k), h < 53);
+    }
+    assert_int_equal(w.fl->nuclear_disconnections, nat);
+    camp_fleet_totals(&w);
+    assert_int_equal(tot.nuclear_disconnections, nat);
+    camp_fleet_run_free(&w);
+    free(w.d);
+    free(w.dmg_br);
+    free(w.dmg_gen);
+    free(w.dmg_bus);
+    camp_model_free(&m);
+    gr_campaign_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_trip_out_until_restart),
         cmocka_unit_test(test_hydro_budget),
         cmocka_unit_test(test_nuclear_outlet),
+        cmocka_unit_test(test_nuclear_outlet_in_campaign),
         cmocka_unit_test(test_chp_must_run),
         cmocka_unit_test(test_scenario_fleet),
         cmocka_unit_test(test_default_campaign_restarts),
