@@ -1835,6 +1835,25 @@ double gr_weather_outdoor_c(const gr_campaign_weather *w, int night, double cloc
 double gr_heat_indoor_step(const gr_campaign_weather *w, double t_in, double t_out, double q,
                            double dt_h);
 
+/* The generation fleet of the campaign (src/sim/fleet.c, docs/campaign.md
+ * "Generation fleet"; defaults and sources in docs/calibration.md
+ * "Generation fleet defaults"). Per plant type GR_PLANT_*: start_h, the time
+ * a unit needs after a cascade trip or a return from repair before it can
+ * generate again; pmin, the minimum stable output (fraction of Pmax) that a
+ * must-run CHP unit holds in winter and below which a nuclear unit's island
+ * cannot take its output. Ties are never fleet units. */
+typedef struct gr_fleet_params {
+    int enabled;                    /* "enabled": default 1 (0: units as before) */
+    double start_h[GR_PLANT_N];     /* "start_h": {"nuclear": 48, "thermal": 6, ...} */
+    double pmin[GR_PLANT_N];        /* "pmin": {"nuclear": 0.8, ...} fraction of Pmax */
+    double hydro_budget_h;          /* "hydro_budget_h": daily energy, hours at Pmax (12) */
+    int chp_must_run;               /* "chp_must_run": heat-led CHP held at Pmin (winter: 1) */
+    double nuclear_f_low_hz;        /* "nuclear_band_hz": [49.0, 51.0]: a nadir outside */
+    double nuclear_f_high_hz;       /*   disconnects the island's nuclear units */
+} gr_fleet_params;
+/* The defaults (campaign_scenario.c). */
+void gr_fleet_params_default(gr_fleet_params *p);
+
 typedef struct gr_campaign_scenario {
     char *name;
     char *source;           /* file it was read from, or "built-in" */
@@ -1906,6 +1925,7 @@ typedef struct gr_campaign_scenario {
     double sync_system_mw;  /* "system_mw": the large interconnection, 300000 MW */
     int frequency;          /* "cascade": {"frequency": "sfr"|"static"}: GR_FREQ_*
                                of the wave cascades (default sfr) */
+    gr_fleet_params fleet;  /* "fleet": unit availability (docs/scenario.md "fleet") */
 } gr_campaign_scenario;
 
 /* Fill s->p_damage[type][class] where p_damage_fixed is 0 with the fragility's
@@ -2099,6 +2119,11 @@ typedef struct gr_campaign_total {
     double people_below_12c_max;        /* indoor below weather.cold_c (12 °C), peak hour */
     double person_hours_below_12c;
     double indoor_min_c;                /* coldest district, coldest hour */
+    /* generation fleet (docs/campaign.md "Generation fleet") */
+    int unit_restarts;                  /* units restarted after a trip or a repair */
+    int nuclear_disconnections;         /* nuclear units disconnected (outlet, frequency) */
+    double nuclear_unit_days_out;       /* unit-days nuclear units were disconnected */
+    double hydro_energy_limited_mwh;    /* hydro capacity withheld by the daily budget, MWh */
 } gr_campaign_total;
 
 typedef struct gr_campaign_result {

@@ -1294,7 +1294,7 @@ static PyObject *campaign(PyObject *self, PyObject *args, PyObject *kw)
         bad = put(d, "hourly", np_d2(r->hourly, r->hourly ? (npy_intp)(nn * 24) : 0, GR_HOUR_NFIELD));
     /* runs totals, the CLI's runs.csv columns */
     PyObject *tot = bad ? NULL : PyDict_New();
-    enum { NTOT = 40 }; /* the columns of runs.csv */
+    enum { NTOT = 44 }; /* the columns of runs.csv */
     double *tv = malloc(((size_t)R + 1) * NTOT * sizeof(double));
     if (!tv)
         bad = 1;
@@ -1310,7 +1310,9 @@ static PyObject *campaign(PyObject *self, PyObject *args, PyObject *kw)
             "mean_hours_per_day", "worst_decile_hours_per_day", "longest_dark_h",
             "queue1_hours_per_day", "queue2_hours_per_day", "queue3_hours_per_day",
             "queue4_hours_per_day", "queue5_hours_per_day", "queue6_hours_per_day", "clpu_mwh",
-            "people_below_12c_max", "person_hours_below_12c", "indoor_min_c"};
+            "people_below_12c_max", "person_hours_below_12c", "indoor_min_c",
+            "unit_restarts", "nuclear_disconnections", "nuclear_unit_days_out",
+            "hydro_energy_limited_mwh"};
         for (int i = 0; i < R; i++) {
             const gr_campaign_total *t = &r->total[i];
             int out[GR_OUT_NOUTCOMES] = {0, 0, 0};
@@ -1333,7 +1335,9 @@ static PyObject *campaign(PyObject *self, PyObject *args, PyObject *kw)
                             t->mean_hours_per_day,
                             t->worst_decile_hours_per_day, t->longest_dark_h, QH(0), QH(1),
                             QH(2), QH(3), QH(4), QH(5), t->clpu_mwh, t->people_below_12c_max,
-                            t->person_hours_below_12c, t->indoor_min_c};
+                            t->person_hours_below_12c, t->indoor_min_c,
+                            (double)t->unit_restarts, (double)t->nuclear_disconnections,
+                            t->nuclear_unit_days_out, t->hydro_energy_limited_mwh};
 #undef QH
             for (int j = 0; j < NTOT; j++)
                 tv[(size_t)j * (size_t)R + (size_t)i] = v[j];

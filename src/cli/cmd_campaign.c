@@ -310,7 +310,11 @@ static double queue_h(const gr_campaign_total *t, int q)
     X(clpu_mwh, t->clpu_mwh)                                                                 \
     X(people_below_12c_max, t->people_below_12c_max)                                         \
     X(person_hours_below_12c, t->person_hours_below_12c)                                     \
-    X(indoor_min_c, t->indoor_min_c)
+    X(indoor_min_c, t->indoor_min_c)                                                         \
+    X(unit_restarts, (double)t->unit_restarts)                                               \
+    X(nuclear_disconnections, (double)t->nuclear_disconnections)                             \
+    X(nuclear_unit_days_out, t->nuclear_unit_days_out)                                       \
+    X(hydro_energy_limited_mwh, t->hydro_energy_limited_mwh)
 
 /* A number as cli_csv_num prints it, without a separator. */
 static void put_num(FILE *f, double x)
@@ -748,6 +752,20 @@ static void print_block(FILE *f, const gr_campaign_scenario *s, const gr_campaig
     fmt_stat(b, sizeof b, x, R, 1.0, 1);
     fprintf(f, "  cold        up to %s M people below %.0f °C indoors; coldest %s °C\n", a,
             s->weather.cold_c, b);
+    if (s->fleet.enabled) {
+        char d[64];
+        COL((double)t->unit_restarts)
+        fmt_stat(a, sizeof a, x, R, 1.0, 0);
+        COL((double)t->nuclear_disconnections)
+        fmt_stat(b, sizeof b, x, R, 1.0, 0);
+        COL(t->nuclear_unit_days_out)
+        fmt_stat(c, sizeof c, x, R, 1.0, 1);
+        COL(t->hydro_energy_limited_mwh)
+        fmt_stat(d, sizeof d, x, R, 1e-3, 1);
+        fprintf(f, "  fleet       %s unit restarts; %s nuclear disconnections, %s unit-days out;"
+                   " hydro short of water %s GWh\n",
+                a, b, c, d);
+    }
     fprintf(f, "  warning     ");
     int shown = 0;
     for (int k = 0; k < r->ncity && shown < 4; k++) {

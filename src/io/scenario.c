@@ -147,7 +147,13 @@ static const char default_json[] =
     "  \"weather\": {\"mean_c\": -3, \"diurnal_c\": 2.5,\n"
     "    \"cold_snaps\": [{\"night\": 16, \"days\": 5, \"mean_c\": -15}],\n"
     "    \"indoor_c\": 20, \"design_c\": -22, \"tau_h\": 40, \"cold_c\": 12,\n"
-    "    \"cold_load_pickup\": {\"extra\": 0.3, \"hours\": 2}}\n"
+    "    \"cold_load_pickup\": {\"extra\": 0.3, \"hours\": 2}},\n"
+    "  \"fleet\": {\"enabled\": true, \"hydro_budget_h\": 12, \"chp_must_run\": true,\n"
+    "    \"nuclear_band_hz\": [49.0, 51.0],\n"
+    "    \"start_h\": {\"nuclear\": 48, \"thermal\": 6, \"chp\": 4, \"hydro\": 0.1,"
+    " \"gas\": 1, \"wind\": 0, \"solar\": 0, \"other\": 2},\n"
+    "    \"pmin\": {\"nuclear\": 0.8, \"thermal\": 0.4, \"chp\": 0.5, \"hydro\": 0,"
+    " \"gas\": 0.3, \"wind\": 0, \"solar\": 0, \"other\": 0}}\n"
     "}\n";
 
 const char *gr_campaign_default_json(void) { return default_json; }
@@ -563,7 +569,7 @@ static const char *const root_fields[] = {
     "format",     "version",     "name",    "grid",       "overlay", "synth",
     "nights",     "start_h",     "threat_types", "p_switchyard", "schedule", "air_defence",
     "targets",    "protection",  "repair",  "load",       "cascade", "metrics",
-    "fragility", "interconnection", "weather", NULL};
+    "fragility", "interconnection", "weather", "fleet", NULL};
 
 /* "interconnection": {"system_mw", "ties": [{"name", "bus", "import_mw",
  * "export_mw", "synchronous"}]}; "bus" is a bus number of the case or the
@@ -653,7 +659,7 @@ static int read_root(jr *r, const json_t *root, const char *base_dir, gr_campaig
         (st = jr_num(r, root, "$", "start_h", 0, 0.0, 24.0, &s->start_h)) ||
         (st = jr_num(r, root, "$", "p_switchyard", 0, 0.0, 1.0, &s->p_switchyard)) ||
         (st = read_schedule(r, root, s)) ||
-        (st = read_misc(r, root, s)))
+        (st = read_misc(r, root, s)) || (st = sc_read_fleet(r, root, s)))
         return st;
     if ((st = read_grid(r, root, base_dir, s)))
         return st;

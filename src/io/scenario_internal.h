@@ -48,5 +48,6 @@ int sc_read_air_defence(jr *r, const json_t *root, gr_campaign_scenario *s);
 int sc_read_targets(jr *r, const json_t *root, gr_campaign_scenario *s);
 int sc_read_protection(jr *r, const json_t *root, gr_campaign_scenario *s);
 int sc_read_repair(jr *r, const json_t *root, gr_campaign_scenario *s);
+int sc_read_fleet(jr *r, const json_t *root, gr_campaign_scenario *s);
 
 #endif /* GRIDRES_IO_SCENARIO_INTERNAL_H */

@@ -527,3 +527,44 @@ int sc_read_repair(jr *r, const json_t *root, gr_campaign_scenario *s)
     }
     return GR_OK;
 }
+
+/* "fleet": {"enabled", "start_h": {type: hours}, "pmin": {type: fraction},
+ * "hydro_budget_h", "chp_must_run", "nuclear_band_hz": [low, high]}
+ * (docs/scenario.md "fleet"); the defaults are gr_fleet_params_default's. */
+static const char *const fleet_fields[] = {"enabled", "start_h", "pmin", "hydro_budget_h",
+                                           "chp_must_run", "nuclear_band_hz", NULL};
+int sc_read_fleet(jr *r, const json_t *root, gr_campaign_scenario *s)
+{
+    const json_t *v, *band;
+    gr_fleet_params *f = &s->fleet;
+    char q[PATHLEN];
+    int st;
+    if ((st = jr_field(r, root, "$", "fleet", 0, &v)) || !v)
+        return st;
+    if (!json_is_object(v))
+        return jr_fail(r, "$.fleet", "expected an object, found %s", jr_type(v));
+    if ((st = jr_keys(r, v, "$.fleet", fleet_fields)) ||
+        (st = sc_boolean(r, v, "$.fleet", "enabled", &f->enabled)) ||
+        (st = sc_name_map(r, v, "$.fleet", "start_h", GR_PLANT_N, gr_plant_type_name,
+                          "plant type", 0.0, 8760.0, f->start_h)) ||
+        (st = sc_name_map(r, v, "$.fleet", "pmin", GR_PLANT_N, gr_plant_type_name, "plant type",
+                          0.0, 1.0, f->pmin)) ||
+        (st = jr_num(r, v, "$.fleet", "hydro_budget_h", 0, 0.0, 24.0, &f->hydro_budget_h)) ||
+        (st = sc_boolean(r, v, "$.fleet", "chp_must_run", &f->chp_must_run)) ||
+        (st = jr_member(r, v, "$.fleet", "nuclear_band_hz", 0, &band, q)))
+        return st;
+    if (!band)
+        return GR_OK;
+    if (!json_is_array(band) || json_array_size(band) != 2)
+        return jr_fail(r, q, "expected [low, high] in Hz, found %s", jr_type(band));
+    double lo, hi;
+    char p0[PATHLEN], p1[PATHLEN];
+    jr_index_path(p0, q, 0);
+    jr_index_path(p1, q, 1);
+    if ((st = jr_num_value(r, json_array_get(band, 0), p0, 40.0, 50.0, &lo)) ||
+        (st = jr_num_value(r, json_array_get(band, 1), p1, 50.0, 60.0, &hi)))
+        return st;
+    f->nuclear_f_low_hz = lo;
+    f->nuclear_f_high_hz = hi;
+    return GR_OK;
+}

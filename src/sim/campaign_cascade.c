@@ -69,6 +69,7 @@ int camp_cascade(camp_run *w, int night, double t_h, double lam, int from, int t
         if (d->active && !d->done && (i < from || i >= to))
             w->keybuf[n++] = d->kind << 28 | d->index;
     }
+    n = camp_fleet_key(w, w->keybuf, n); /* units out before the wave (fleet.c) */
     pre_wave_state(w, before, lam, n);
     /* the new damage */
     int nbr = 0, ngen = 0, nbus = 0;
@@ -113,6 +114,7 @@ int camp_cascade(camp_run *w, int night, double t_h, double lam, int from, int t
             w->trip_gen[k] = 1;
             w->ntrip++;
         }
+    camp_fleet_cascade(w, t_h, cr); /* restarts, nuclear frequency band (fleet.c) */
     /* window fractions, relative to the full load at this level */
     double base = m->base;
     for (int b = 0; b < m->nb; b++) {

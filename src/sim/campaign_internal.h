@@ -78,6 +78,7 @@ typedef struct camp_entry {
     int relaxed;            /* a level needed the relaxed LP (docs/shedding.md) */
     double curt_hi, curt_lo, unb_hi, unb_lo; /* MW curtailed / unbalanced per level */
     int unb_bus;            /* reference bus of the most unbalanced island, -1 */
+    float *pg_hi, *pg_lo;   /* ng: the LP's dispatch (pu) per level (fleet.c: hydro) */
 } camp_entry;
 
 typedef struct camp_model {
@@ -217,6 +218,10 @@ typedef struct camp_run {
     int *warn_n;
     int lp_solves;
     struct camp_qh_run *qh; /* outage queues and heat (campaign_heat.h) */
+    struct fleet *fl;       /* generation fleet (fleet.c), NULL: fleet.enabled 0 */
+    unsigned char *fl_lost; /* ng0: nuclear outlet lost (fleet.c scratch) */
+    int *fl_mark, *fl_queue;/* nb: fleet.c scratch */
+    unsigned char *fl_abr, *fl_abus, *fl_agen; /* nl, nb, ng: active damage (fleet.c) */
 } camp_run;
 
 /* ------------------------------------------------------------------------
@@ -240,6 +245,24 @@ void camp_entry_relax_at(const camp_model *m, const camp_entry *e, double lam, d
                          double *unb);
 /* The state of the damaged grid (no cascade window): cached per run. */
 int camp_current_state(camp_run *w, const camp_entry **out);
+
+/* ------------------------------------------------------------------------
+ * Generation fleet (fleet.c, fleet.h): every hook is a no-op when
+ * fleet.enabled is 0 (w->fl NULL).
+ * ------------------------------------------------------------------------ */
+int camp_fleet_run_init(camp_run *w);           /* GR_ENOMEM */
+void camp_fleet_run_free(camp_run *w);
+/* Append the units out (not damaged) to key[0 .. n-1] as GR_ELEM_GEN; the new length. */
+int camp_fleet_key(const camp_run *w, int *key, int n);
+/* Start of the hour at t_h: outlets, budgets, restarts; w->cur = NULL on a change. */
+void camp_fleet_hour(camp_run *w, double t_h);
+/* The hour's dispatch from state e at level lam (NULL: the cascade window). */
+void camp_fleet_dispatch(camp_run *w, const camp_entry *e, double lam);
+/* After the cascade cr at t_h (w->g still the state before the wave, w->trip_gen set). */
+void camp_fleet_cascade(camp_run *w, double t_h, const gr_cascade_result *cr);
+/* Element (kind, index) repaired at t_h: its units start. */
+void camp_fleet_repaired(camp_run *w, int kind, int index, double t_h);
+void camp_fleet_totals(camp_run *w);
 
 /* ------------------------------------------------------------------------
  * Damage and events (campaign_damage.c).

@@ -232,6 +232,7 @@ int camp_finish_repairs(camp_run *w, int night, double t_h)
             continue;
         d->done = 1;
         *camp_dmg_flag(w, d->kind, d->index) = 0;
+        camp_fleet_repaired(w, d->kind, d->index, t_h); /* its units start (fleet.c) */
         w->cur = NULL;
         w->total->repairs_done[d->rkind]++;
         w->total->restore_h[d->rkind] += t_h - d->t_h;

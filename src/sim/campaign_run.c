@@ -43,6 +43,7 @@ static void run_free(camp_run *w)
     gr_free(w->warn_n);
     gr_free(w->ev);
     camp_qh_run_free(w);
+    camp_fleet_run_free(w);
 }
 
 /* The workspace of run rc into w (zeroed first, so run_free can always
@@ -102,7 +103,8 @@ static int run_init(camp_run *w, const camp_run_ctx *rc)
         w->crew_task[c] = -1;
     }
     w->window_end = -INFINITY;
-    return camp_qh_run_init(w);
+    int st = camp_fleet_run_init(w);
+    return st ? st : camp_qh_run_init(w);
 }
 
 static int spares_left(const camp_run *w)
@@ -265,6 +267,7 @@ static int served_fractions(camp_run *w, int night, int h, double t, double lam)
             w->frac[b] = w->casc_f[b];
             w->cfrac[b] = w->casc_c[b];
         }
+        camp_fleet_dispatch(w, NULL, lam);
         return GR_OK;
     }
     const camp_entry *e = NULL;
@@ -272,6 +275,7 @@ static int served_fractions(camp_run *w, int night, int h, double t, double lam)
     if (st)
         return st;
     camp_entry_at(m, e, lam, w->frac, w->cfrac);
+    camp_fleet_dispatch(w, e, lam); /* hydro budgets (fleet.c) */
     if (e->relaxed) {
         gr_campaign_total *tot = w->total;
         double curt, unb;
@@ -303,6 +307,7 @@ static int run_hour(camp_run *w, int night, int nw, int h, double *level)
     if ((st = camp_finish_repairs(w, night, t)))
         return st;
     deliver_spares(w, t);
+    camp_fleet_hour(w, t); /* restarts, nuclear outlets, hydro budgets (fleet.c) */
     if ((st = reclose_tripped(w, night, t)) || (st = waves_take_effect(w, night, nw, h, t, lam)) ||
         (st = served_fractions(w, night, h, t, lam))) {
         if (st == GR_EINFEASIBLE) { /* name where: the message is the shedding LP's */
@@ -416,6 +421,7 @@ static int run_totals(camp_run *w, double final_level)
     tot->people_without_power_mean /= (double)(nn * HOURS);
     tot->final_level = final_level;
     tot->spares_left = spares_left(w);
+    camp_fleet_totals(w);
     return camp_qh_totals(w);
 }
 

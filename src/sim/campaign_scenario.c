@@ -55,6 +55,34 @@ void gr_campaign_scenario_defaults(gr_campaign_scenario *s)
     s->reclose_h = 2.0;
     s->frequency = GR_FREQ_SFR;        /* interconnection.c, docs/campaign.md */
     s->sync_system_mw = 300000.0;      /* Continental Europe (gr_sfr_params_default) */
+    gr_fleet_params_default(&s->fleet);
+}
+
+/* The generation fleet's defaults (docs/calibration.md "Generation fleet
+ * defaults" gives each one's source; every one is an input). */
+void gr_fleet_params_default(gr_fleet_params *p)
+{
+    /* start-up (restart) times, hours. Thermal: a warm start of a coal steam
+     * unit, several hours (Kumar et al., "Power Plant Cycling Costs", NREL/
+     * SR-5500-55433, 2012); CHP: smaller steam units, a hot start; gas: a
+     * combined cycle hot start, about an hour (same); hydro: minutes (ENTSO-E,
+     * hydropower's fast start for balancing; one hourly step here); nuclear:
+     * 2 days (IAEA, Update 129/130, 24-25 Nov 2022: the Rivne, South Ukraine
+     * and Khmelnytskyy units disconnected on 23 Nov 2022 were back on 25 Nov). */
+    static const double start_h[GR_PLANT_N] = {48.0, 6.0, 4.0, 0.1, 1.0, 0.0, 0.0, 2.0};
+    /* minimum stable output, fraction of Pmax: the synthetic grid's (synth_net.c):
+     * VVER base load 0.8 (NEA, "Technical and Economic Aspects of Load Following
+     * with Nuclear Power Plants", 2011), coal 0.4, CHP 0.5, gas 0.3 (Kumar et al. 2012) */
+    static const double pmin[GR_PLANT_N] = {0.8, 0.4, 0.5, 0.0, 0.3, 0.0, 0.0, 0.0};
+    p->enabled = 1;
+    memcpy(p->start_h, start_h, sizeof start_h);
+    memcpy(p->pmin, pmin, sizeof pmin);
+    p->hydro_budget_h = 12.0;   /* input: half the day at Pmax (docs/calibration.md) */
+    p->chp_must_run = 1;        /* the campaign is a winter: heat-led CHP */
+    /* ENTSO-E continental band of unlimited operation, 49.0-51.0 Hz (Commission
+     * Regulation (EU) 2016/631, RfG, Table 2), also the first UFLS stage */
+    p->nuclear_f_low_hz = 49.0;
+    p->nuclear_f_high_hz = 51.0;
 }
 
 void gr_campaign_scenario_free(gr_campaign_scenario *s)

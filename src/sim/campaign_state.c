@@ -16,6 +16,8 @@ void camp_entry_free(camp_entry *e)
     gr_free(e->c_hi);
     gr_free(e->f_lo);
     gr_free(e->c_lo);
+    gr_free(e->pg_hi);
+    gr_free(e->pg_lo);
     memset(e, 0, sizeof *e);
 }
 
@@ -61,6 +63,10 @@ static int solve_level(const camp_model *m, gr_grid *g, shed_lazy *z, double lam
         return st;
     if (pg_out)
         memcpy(pg_out, r->pg, (size_t)m->ng * sizeof(double));
+    float *pe = hi ? e->pg_hi : e->pg_lo; /* the dispatch, for the fleet's hydro budgets */
+    if (pe)
+        for (int k = 0; k < m->ng; k++)
+            pe[k] = (float)r->pg[k];
     double scale = 0.0;
     for (int b = 0; b < m->nb; b++) {
         double pd = lam * g0->pd[b];
@@ -106,8 +112,9 @@ int camp_entry_solve(const camp_model *m, gr_grid *g, camp_entry *e, double *war
     size_t nb = (size_t)m->nb + 1;
     e->f_hi = gr_malloc(nb * sizeof(float));
     e->c_hi = gr_malloc(nb * sizeof(float));
+    e->pg_hi = gr_malloc(((size_t)m->ng + 1) * sizeof(float));
     e->unb_bus = -1;
-    if (!e->f_hi || !e->c_hi)
+    if (!e->f_hi || !e->c_hi || !e->pg_hi)
         return gr_error_set(err, GR_ENOMEM, "out of memory in the campaign");
     camp_apply_key(m, g, e->key, e->nkey);
     shed_lazy *z = NULL; /* the fast path: one B factorisation, the low level warm */
@@ -124,7 +131,8 @@ int camp_entry_solve(const camp_model *m, gr_grid *g, camp_entry *e, double *war
     }
     e->f_lo = gr_malloc(nb * sizeof(float));
     e->c_lo = gr_malloc(nb * sizeof(float));
-    if (!e->f_lo || !e->c_lo) {
+    e->pg_lo = gr_malloc(((size_t)m->ng + 1) * sizeof(float));
+    if (!e->f_lo || !e->c_lo || !e->pg_lo) {
         shed_lazy_free(z);
         return gr_error_set(err, GR_ENOMEM, "out of memory in the campaign");
     }
@@ -188,6 +196,7 @@ static int make_key(camp_run *w)
         if (d->active && !d->done)
             w->keybuf[n++] = d->kind << 28 | d->index;
     }
+    n = camp_fleet_key(w, w->keybuf, n); /* units out: starting, disconnected, no water */
     qsort(w->keybuf, (size_t)n, sizeof(int), cmp_int);
     return n;
 }
