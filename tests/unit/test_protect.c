@@ -543,6 +543,80 @@ static void test_adaptive_side_by_side(void **state)
     gr_campaign_scenario_free(s);
 }
 
+/* ------------------------------------------------------------------------
+ * Racing (opt.screen): candidates judged first on the screening runs. The
+ * plan is checked against an independent full simulation of every run with
+ * it (the values reported are full-run values), against the exact greedy
+ * on the same runs (same plan on this case, fewer runs simulated), and
+ * screen >= runs is the exact greedy itself.
+ * ------------------------------------------------------------------------ */
+static gr_protect_result *plan_screen(const gr_campaign_scenario *s, int runs, int screen)
+{
+    gr_protect_options o;
+    gr_protect_result *r = NULL;
+    gr_error err = {0, ""};
+    gr_protect_options_default(&o);
+    o.budget = 150.0;
+    o.runs = runs;
+    o.threads = 2;
+    o.seed = 7;
+    o.rules = 0;
+    o.screen = screen;
+    if (gr_protect_plan(s, NULL, &o, &r, &err) != GR_OK)
+        fail_msg("plan failed: %s", err.msg);
+    return r;
+}
+
+static void test_racing(void **state)
+{
+    (void)state;
+    gr_campaign_scenario *s = parse_scn(sched_default, "");
+    const int R = 30;
+    gr_protect_result *ex = plan_screen(s, R, 0), *rc = plan_screen(s, R, 12);
+    gr_protect_result *off = plan_screen(s, R, R);
+    print_message("exact: %d steps, %ld runs, %d evaluations; racing: %d steps, %ld runs, %d "
+                  "evaluations, %d screened out\n",
+                  ex->nplan, ex->runs_simulated, ex->evaluations, rc->nplan, rc->runs_simulated,
+                  rc->evaluations, rc->screened);
+    assert_int_equal(ex->screened, 0);
+    assert_true(rc->screened > 0);
+    assert_true(rc->runs_simulated < ex->runs_simulated);
+    assert_true(ex->nplan > 1);
+    same_result(ex, off); /* screen >= runs: no racing */
+    /* this case: the same plan, the same full-run values */
+    assert_int_equal(ex->nplan, rc->nplan);
+    for (int k = 0; k < ex->nplan; k++) {
+        assert_int_equal(ex->plan[k].target, rc->plan[k].target);
+        assert_int_equal(ex->plan[k].option, rc->plan[k].option);
+        assert_true(ex->plan[k].benefit == rc->plan[k].benefit);
+        assert_true(ex->plan[k].benefit_ci == rc->plan[k].benefit_ci);
+        assert_true(ex->plan[k].cum_benefit == rc->plan[k].cum_benefit);
+        assert_int_equal(ex->plan[k].runs_simulated, rc->plan[k].runs_simulated);
+    }
+    assert_memory_equal(ex->metric_plan, rc->metric_plan, (size_t)R * GR_PM_N * sizeof(double));
+    /* the racing plan's per-run metrics are those of a full simulation */
+    gr_campaign_scenario sc = *s;
+    sc.assets.protection = rc->protection;
+    for (int i = 0; i < R; i++) {
+        gr_campaign_options co;
+        gr_campaign_options_default(&co);
+        co.seed = gr_protect_run_seed(7, i);
+        co.threads = 1;
+        gr_campaign_result *cr = NULL;
+        gr_error err = {0, ""};
+        assert_int_equal(gr_campaign_run(&sc, &co, &cr, &err), GR_OK);
+        const double *m = rc->metric_plan + (size_t)i * GR_PM_N;
+        assert_true(cr->total[0].ens_mwh == m[GR_PM_ENS]);
+        assert_true(cr->total[0].customer_hours == m[GR_PM_CUSTOMER_H]);
+        assert_true((double)cr->total[0].damaged == m[GR_PM_DAMAGED]);
+        gr_campaign_result_free(cr);
+    }
+    gr_protect_result_free(ex);
+    gr_protect_result_free(rc);
+    gr_protect_result_free(off);
+    gr_campaign_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -555,6 +629,7 @@ int main(void)
         cmocka_unit_test(test_determinism),
         cmocka_unit_test(test_skipped_runs_exact),
         cmocka_unit_test(test_validate_objectives),
+        cmocka_unit_test(test_racing),
     };
     return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }
