@@ -2464,6 +2464,15 @@ typedef struct gr_protect_options {
     int buy_noise;          /* 1: also buy options whose benefit is positive but not
                                significant (its 95 % interval includes 0; the planner's
                                behaviour before significance was checked); default 0 */
+    int screen;             /* > 0 (and < runs): racing in the greedy (docs/protect.md): a
+                               candidate it re-evaluates is first judged on the runs among
+                               the first `screen` it can change; when the 99 % upper bound of
+                               its benefit from them is below the best other key, it goes
+                               back with that bound as its key, not evaluated further.
+                               Bought options are always evaluated on all runs (their
+                               values are full-run values); the plan can differ from the
+                               exact greedy's only where a bound was wrong (docs). 0
+                               (default): every evaluation on all runs */
     /* called after each batch of campaign runs with a short description of the
        stage and the runs simulated so far (main thread); may be NULL */
     void (*progress)(void *user, const char *stage, long runs_done);
@@ -2533,6 +2542,7 @@ typedef struct gr_protect_result {
     int evaluations;        /* option evaluations (each on the runs it can change) */
     long runs_simulated;    /* single campaign runs simulated in all */
     long runs_total;        /* ... of evaluations x runs (the rest were skipped as identical) */
+    int screened;           /* greedy evaluations stopped on the screening runs (opt.screen) */
     double wall_s;          /* machine dependent */
     int threads;            /* threads used over runs */
 } gr_protect_result;

@@ -367,11 +367,13 @@ static int greedy(planner *p, double budget, prot_plan *plan, prot_state *state,
             snprintf(p->stage, sizeof p->stage, "plan step %d: %s %s", round + 1,
                      p->c->options[c->option].name, tn);
             drop_cache(c);
+            p->screen_armed = 1; /* racing (protect_core.c) against the best other key */
+            p->screen_bar = p->nheap > 0 ? p->cand[p->heap[0]].key * (c->cost > 1e-9 ? c->cost : 1e-9) : -INFINITY;
             if ((st = prot_eval_option(p, plan, state, c->type, c->option, c->target,
                                        &c->cache, &c->benefit, &c->ci, &c->nsim)))
                 break;
             c->has_cache = c->nsim > 0;
-            c->round = round;
+            c->round = p->screened ? -1 : round; /* screened out: its key is an upper bound */
             c->key = c->benefit / (c->cost > 1e-9 ? c->cost : 1e-9);
             heap_push(p, i);
             continue;
@@ -757,6 +759,7 @@ int gr_protect_plan(const gr_campaign_scenario *s, const gr_protect_costs *costs
     res->evaluations = p.x.evaluations;
     res->runs_simulated = p.x.runs_simulated;
     res->runs_total = p.x.runs_total;
+    res->screened = p.x.screened;
     res->wall_s = gr_time_s() - t0;
     res->threads = p.x.threads;
 done:

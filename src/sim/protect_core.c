@@ -83,14 +83,123 @@ void prot_apply(const planner *p, prot_plan *pl, int type, int option, int targe
     }
 }
 
+/* Racing (opt.screen; docs/protect.md "Racing"). The runs option o can
+ * change are those in `mask`; the first S = opt.screen runs are the
+ * screening runs. With n0 of the M changed runs among them (n0 >= SCREEN_MIN),
+ * their paired differences d (mean m0, standard deviation s0) estimate the
+ * benefit (1/R) sum_changed d as (M/R) m0; its upper bound is
+ *     U = (M/R) (m0 + z s0 / sqrt(n0) sqrt(1 - n0/M)),   z = 2.576,
+ * a 99 % one-sided normal bound (z x the standard error of a mean of n0 runs
+ * drawn from M without replacement, the finite-population factor; Cochran,
+ * Sampling Techniques, 3rd ed., 1977, §2.5). When U is below the benefit the
+ * candidate needs to top the heap (p->screen_bar: the best other key x its
+ * cost), the greedy would push it back anyway (CELF, Leskovec et al. 2007):
+ * it goes back with key U / cost, an upper bound (at 99 %) like the stale
+ * keys, and is judged again when that bound tops the heap. Otherwise the
+ * other changed runs are simulated too and the result is exactly the full
+ * evaluation (each run's outcome does not depend on which batch it was in).
+ * So the greedy buys only fully evaluated options, with their full-run
+ * values; its plan differs from the exact greedy's only when a bound U was
+ * below a candidate's true benefit while that candidate would have been
+ * bought at that point. */
+#define SCREEN_MIN 10
+#define SCREEN_Z 2.576
+#define SCREEN_KEEP 64
+
+/* The screening runs of candidates screened out, by the plan they were run
+ * with (plan + the option): when a candidate tops the heap again under the
+ * same plan, its screening runs are not simulated again. */
+typedef struct prot_screen {
+    int n, next;
+    prot_plan plan[SCREEN_KEEP];
+    prot_state part[SCREEN_KEEP];
+} prot_screen;
+
+void prot_screen_free(prot_screen *c)
+{
+    if (!c)
+        return;
+    for (int k = 0; k < c->n; k++) {
+        prot_plan_free(&c->plan[k]);
+        prot_state_free(&c->part[k]);
+    }
+    gr_free(c);
+}
+
+static int same_plan(const prot_ctx *x, const prot_plan *a, const prot_plan *b)
+{
+    return a->prot && memcmp(a->prot, b->prot, (size_t)x->na * sizeof(double)) == 0 &&
+           memcmp(a->spare_extra, b->spare_extra, (size_t)x->s->nspares * sizeof(int)) == 0 &&
+           memcmp(a->crew_extra, b->crew_extra, (size_t)x->nbase * sizeof(int)) == 0;
+}
+
+/* Index of plan pl's kept screening runs, -1. */
+static int screen_find(const prot_ctx *x, const prot_plan *pl)
+{
+    const prot_screen *c = x->screen_cache;
+    for (int k = 0; c && k < c->n; k++)
+        if (same_plan(x, &c->plan[k], pl))
+            return k;
+    return -1;
+}
+
+/* Keep `part` (moved in) for plan pl; the oldest entry goes when full (out
+ * of memory: not kept). */
+static void screen_keep(prot_ctx *x, const prot_plan *pl, prot_state *part)
+{
+    prot_screen *c = x->screen_cache;
+    if (!c && !(c = x->screen_cache = gr_calloc(1, sizeof *c))) {
+        prot_state_free(part);
+        return;
+    }
+    int k;
+    if (c->n < SCREEN_KEEP) {
+        k = c->n++;
+    } else {
+        k = c->next;
+        c->next = (k + 1) % SCREEN_KEEP;
+        prot_plan_free(&c->plan[k]);
+        prot_state_free(&c->part[k]);
+    }
+    if (prot_plan_copy(&c->plan[k], pl, x)) { /* prot NULL: matches nothing */
+        prot_state_free(part);
+        return;
+    }
+    c->part[k] = *part;
+    memset(part, 0, sizeof *part);
+}
+
+/* Move entry k's screening runs into *part (the entry then matches nothing).
+ * The kept state's runs from S on are those of the plan it was screened on;
+ * they are replaced by cur's (the runs a full evaluation copies). */
+static int screen_take(prot_ctx *x, int k, int S, const prot_state *cur, prot_state *part)
+{
+    prot_screen *c = x->screen_cache;
+    *part = c->part[k];
+    memset(&c->part[k], 0, sizeof c->part[k]);
+    prot_plan_free(&c->plan[k]);
+    int st = GR_OK;
+    for (int r = S; r < part->runs && !st; r++)
+        st = prot_run_copy(&part->run[r], &cur->run[r]);
+    if (st)
+        prot_state_free(part);
+    return st;
+}
+
 /* Evaluate option (type, option, target) on top of plan pl with outcomes
  * `cur`: the runs it can change are simulated. *out is initialised unless
- * nothing can change (then *nsim = 0, *benefit = 0 and *out untouched). */
+ * nothing can change (then *nsim = 0, *benefit = 0 and *out untouched) or
+ * the option was screened out (racing, above: p->screened = 1, *benefit the
+ * upper bound, *nsim = 0, *out untouched). */
 int prot_eval_option(planner *p, const prot_plan *pl, const prot_state *cur, int type, int option,
                      int target, prot_state *out, double *benefit, double *ci, int *nsim)
 {
     int R = p->x.runs, st;
-    unsigned char *mask = gr_calloc((size_t)R + 1, 1);
+    int armed = p->screen_armed;
+    double bar = p->screen_bar;
+    p->screen_armed = 0;
+    p->screened = 0;
+    unsigned char *mask = gr_calloc(2 * (size_t)R + 1, 1), *m1 = mask + R;
     prot_plan np;
     memset(&np, 0, sizeof np);
     if (!mask)
@@ -112,14 +221,61 @@ int prot_eval_option(planner *p, const prot_plan *pl, const prot_state *cur, int
         return gr_error_set(p->x.err, st, "protect: out of memory");
     }
     prot_apply(p, &np, type, option, target);
-    st = prot_eval(&p->x, &np, cur, mask, out);
-    prot_plan_free(&np);
-    gr_free(mask);
+    int S = p->x.opt.screen, n0 = 0;
+    for (int r = 0; r < R; r++)
+        n0 += m1[r] = (unsigned char)(mask[r] && r < S);
+    if (armed && S > 0 && S < R && n0 >= SCREEN_MIN && n0 < n && !(bar <= -INFINITY)) {
+        prot_state part;
+        int kept = screen_find(&p->x, &np);
+        if (kept >= 0) {
+            if ((st = screen_take(&p->x, kept, S, cur, &part))) {
+                st = gr_error_set(p->x.err, st, "protect: out of memory");
+                goto done;
+            }
+        } else if ((st = prot_eval(&p->x, &np, cur, m1, &part))) {
+            goto done;
+        }
+        double sum = 0.0, sum2 = 0.0;
+        for (int r = 0; r < S; r++)
+            if (m1[r])
+                sum += cur->run[r].m[p->obj] - part.run[r].m[p->obj];
+        double m0 = sum / n0;
+        for (int r = 0; r < S; r++)
+            if (m1[r]) {
+                double d = cur->run[r].m[p->obj] - part.run[r].m[p->obj] - m0;
+                sum2 += d * d;
+            }
+        double s0 = sqrt(sum2 / (n0 - 1));
+        double ub = (double)n / R * (m0 + SCREEN_Z * s0 / sqrt((double)n0) *
+                                              sqrt(1.0 - (double)n0 / n));
+        if (ub < bar) { /* pushed back with its bound: not evaluated further */
+            screen_keep(&p->x, &np, &part);
+            p->screened = 1;
+            p->x.screened++;
+            *benefit = ub;
+            *ci = NAN;
+            *nsim = 0;
+            prot_progress(p);
+            goto done;
+        }
+        /* the other changed runs: together exactly the full evaluation */
+        for (int r = 0; r < R; r++)
+            m1[r] = (unsigned char)(mask[r] && r >= S);
+        st = prot_eval(&p->x, &np, &part, m1, out);
+        prot_state_free(&part);
+        p->x.evaluations--; /* one evaluation in two batches */
+        p->x.runs_total -= R;
+    } else {
+        st = prot_eval(&p->x, &np, cur, mask, out);
+    }
     if (st)
-        return st;
+        goto done;
     prot_paired(cur, out, p->obj, benefit, ci);
     prot_progress(p);
-    return GR_OK;
+done:
+    prot_plan_free(&np);
+    gr_free(mask);
+    return st;
 }
 
 /* Indices sorted by score descending, ties by index (qsort on pairs: C11's

@@ -250,6 +250,7 @@ int prot_ctx_init(prot_ctx *x, const gr_campaign_scenario *s, const gr_protect_c
 
 void prot_ctx_free(prot_ctx *x)
 {
+    prot_screen_free(x->screen_cache);
     gr_free(x->seeds);
     gr_free(x->br_ptr);
     gr_free(x->br_asset);

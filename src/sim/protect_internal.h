@@ -49,6 +49,8 @@ typedef struct prot_ctx {
     /* effort */
     long runs_simulated, runs_total;
     int evaluations;
+    int screened;           /* evaluations stopped on the screening runs (racing) */
+    struct prot_screen *screen_cache; /* racing: screening runs kept (protect_core.c) */
     gr_error *err;
 } prot_ctx;
 
@@ -75,6 +77,9 @@ void prot_ctx_free(prot_ctx *x);
 int prot_eval(prot_ctx *x, const prot_plan *p, const prot_state *from, const unsigned char *mask,
               prot_state *to);
 
+/* Racing's kept screening runs (protect_core.c); prot_ctx_free calls it. */
+void prot_screen_free(struct prot_screen *c);
+
 /* Paired differences a.run[r].m[metric] - b.run[r].m[metric] over the runs:
  * their mean and 1.96 s / sqrt(R) (NaN with one run). */
 void prot_paired(const prot_state *a, const prot_state *b, int metric, double *mean,
@@ -98,6 +103,13 @@ typedef struct planner {
     cand *cand;
     int *heap, nheap;
     char stage[160];
+    /* racing (opt.screen, protect_core.c): the greedy arms it before an
+       evaluation with the benefit the candidate must reach (the best other key
+       x its cost); prot_eval_option disarms it and sets screened = 1 when the
+       candidate was judged on the screening runs only (then *benefit is the
+       upper bound, *nsim 0 and *out untouched) */
+    int screen_armed, screened;
+    double screen_bar;
 } planner;
 
 /* Report the current stage and the runs simulated so far to opt.progress. */

@@ -543,6 +543,79 @@ static void test_adaptive_side_by_side(void **state)
     gr_campaign_scenario_free(s);
 }
 
+/* ------------------------------------------------------------------------
+ * Racing (opt.screen): candidates judged first on the screening runs. The
+ * plan is checked against an independent full simulation of every run with
+ * it (the values reported are full-run values) and against the exact greedy
+ * on the same runs (same first purchase, same values for it; fewer runs
+ * simulated; the plans' benefits within their intervals: where benefits are
+ * not diminishing the two greedy orders can differ later, docs/protect.md);
+ * screen >= runs is the exact greedy itself.
+ * ------------------------------------------------------------------------ */
+static gr_protect_result *plan_screen(const gr_campaign_scenario *s, int runs, int screen)
+{
+    gr_protect_options o;
+    gr_protect_result *r = NULL;
+    gr_error err = {0, ""};
+    gr_protect_options_default(&o);
+    o.budget = 60.0;
+    o.runs = runs;
+    o.threads = 2;
+    o.seed = 7;
+    o.rules = 0;
+    o.screen = screen;
+    if (gr_protect_plan(s, NULL, &o, &r, &err) != GR_OK)
+        fail_msg("plan failed: %s", err.msg);
+    return r;
+}
+
+static void test_racing(void **state)
+{
+    (void)state;
+    gr_campaign_scenario *s = parse_scn(sched_default, "");
+    const int R = 24;
+    gr_protect_result *ex = plan_screen(s, R, 0), *rc = plan_screen(s, R, 12);
+    gr_protect_result *off = plan_screen(s, R, R);
+    print_message("exact: %d steps, %ld runs, %d evaluations, benefit %g +- %g; racing: %d "
+                  "steps, %ld runs, %d evaluations (%d screened out), benefit %g +- %g\n",
+                  ex->nplan, ex->runs_simulated, ex->evaluations, ex->benefit, ex->benefit_ci,
+                  rc->nplan, rc->runs_simulated, rc->evaluations, rc->screened, rc->benefit,
+                  rc->benefit_ci);
+    assert_int_equal(ex->screened, 0);
+    assert_true(rc->screened > 0);
+    assert_true(rc->runs_simulated < ex->runs_simulated);
+    assert_true(ex->nplan > 1 && rc->nplan > 1);
+    same_result(ex, off); /* screen >= runs: no racing */
+    /* the first purchase: the same option, evaluated on all runs */
+    assert_int_equal(ex->plan[0].target, rc->plan[0].target);
+    assert_int_equal(ex->plan[0].option, rc->plan[0].option);
+    assert_true(ex->plan[0].benefit == rc->plan[0].benefit);
+    assert_true(ex->plan[0].benefit_ci == rc->plan[0].benefit_ci);
+    assert_int_equal(ex->plan[0].runs_simulated, rc->plan[0].runs_simulated);
+    assert_true(fabs(ex->benefit - rc->benefit) <= ex->benefit_ci + rc->benefit_ci);
+    /* the racing plan's per-run metrics are those of a full simulation */
+    gr_campaign_scenario sc = *s;
+    sc.assets.protection = rc->protection;
+    for (int i = 0; i < R; i++) {
+        gr_campaign_options co;
+        gr_campaign_options_default(&co);
+        co.seed = gr_protect_run_seed(7, i);
+        co.threads = 1;
+        gr_campaign_result *cr = NULL;
+        gr_error err = {0, ""};
+        assert_int_equal(gr_campaign_run(&sc, &co, &cr, &err), GR_OK);
+        const double *m = rc->metric_plan + (size_t)i * GR_PM_N;
+        assert_true(cr->total[0].ens_mwh == m[GR_PM_ENS]);
+        assert_true(cr->total[0].customer_hours == m[GR_PM_CUSTOMER_H]);
+        assert_true((double)cr->total[0].damaged == m[GR_PM_DAMAGED]);
+        gr_campaign_result_free(cr);
+    }
+    gr_protect_result_free(ex);
+    gr_protect_result_free(rc);
+    gr_protect_result_free(off);
+    gr_campaign_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -555,6 +628,7 @@ int main(void)
         cmocka_unit_test(test_determinism),
         cmocka_unit_test(test_skipped_runs_exact),
         cmocka_unit_test(test_validate_objectives),
+        cmocka_unit_test(test_racing),
     };
     return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }
