@@ -2098,6 +2098,13 @@ typedef struct gr_campaign_total {
     double indoor_min_c;                /* coldest district, coldest hour */
 } gr_campaign_total;
 
+/* Fields of gr_campaign_result.area_hourly: people without power (the outage
+ * queues' dark people plus the buses no generator reaches, hour average; the
+ * areas sum to GR_HOUR_PEOPLE_NO_POWER) and district-heated people below
+ * weather.cold_c indoors at the hour's end (they sum to the hour's share of
+ * person_hours_below_12c). */
+enum { GR_AREA_NO_POWER = 0, GR_AREA_BELOW_COLD, GR_AREA_NFIELD };
+
 typedef struct gr_campaign_result {
     int runs, nights;
     uint64_t seed;
@@ -2113,6 +2120,9 @@ typedef struct gr_campaign_result {
                                            the detection line) to the first arrival in the
                                            city, over nights with arrivals (NaN: none) */
     double *warn_short_min;             /* runs * ncity: the shortest such warning */
+    /* per area and hour (keep_hourly; else NULL): runs * nights * 24 * (ncity + 1) *
+       GR_AREA_NFIELD; area c < ncity is city c, area ncity the buses of no city */
+    double *area_hourly;
     int *n_events;                      /* runs (0 without keep_events) */
     gr_campaign_event **events;         /* runs arrays, or NULL entries */
     int *status;                        /* runs: GR_OK or the run's error */
