@@ -407,8 +407,8 @@ void rp_draw_risk(cairo_t *cr, const rp_data *d, int w, int h)
     double map_w = ov->width_km * m.s, map_h = ov->height_km * m.s;
     int R = d->runs;
     snprintf(buf, sizeof buf,
-             "Risk map over %d runs — probability a substation is damaged, expected hours dark "
-             "per city (km grid)", R);
+             "Risk map over %d runs — probability a substation is damaged; per city expected "
+             "hours without power%s (km grid)", R, d->has_cities ? " and below 12 °C indoors" : "");
     rp_rgb(cr, 0x111111);
     rp_text(cr, MARGIN, 12, buf, 15, 1, -1, -1);
 
@@ -423,9 +423,9 @@ void rp_draw_risk(cairo_t *cr, const rp_data *d, int w, int h)
     cairo_clip(cr);
 
     /* cities: disc area by people, grey by expected hours dark per resident */
-    double pmax = 0.0, hmax = 0.0;
+    double pmax = 0.0, hmax = 0.0, cmax = 0.0;
     int nc = ov->ncity;
-    double *eh = gr_calloc((size_t)nc + 1, sizeof(double));
+    double *eh = gr_calloc(2 * (size_t)nc + 1, sizeof(double)), *ec = eh + nc;
     if (!eh) {
         cairo_restore(cr);
         return;
@@ -433,17 +433,21 @@ void rp_draw_risk(cairo_t *cr, const rp_data *d, int w, int h)
     for (int c = 0; c < nc; c++) {
         if (ov->city_population[c] > pmax)
             pmax = ov->city_population[c];
-        for (int r = 0; r < R; r++)
-            eh[c] += d->city_dark_h[(size_t)c * (size_t)R + (size_t)r] / R;
+        eh[c] = rp_city_mean(d, c, 0);
+        ec[c] = rp_city_mean(d, c, 1);
         if (eh[c] > hmax)
             hmax = eh[c];
+        if (ec[c] > cmax)
+            cmax = ec[c];
     }
+    double full = fmax(hmax, 24.0); /* full shade: the most hours dark, at least a day */
     double rmax = 0.045 * map_w;
     for (int c = 0; c < nc; c++) {
         double r = pmax > 0 ? fmax(3.0, rmax * sqrt(ov->city_population[c] / pmax)) : 4.0;
-        double f = fmin(1.0, eh[c] / 48.0); /* full shade at two days dark */
+        double f = fmin(1.0, eh[c] / full);
+        double x = mx(&m, ov->city_x_km[c]), y = my(&m, ov->city_y_km[c]);
         cairo_new_path(cr);
-        cairo_arc(cr, mx(&m, ov->city_x_km[c]), my(&m, ov->city_y_km[c]), r, 0, 2 * M_PI);
+        cairo_arc(cr, x, y, r, 0, 2 * M_PI);
         rp_rgba(cr, RP_C_CITY, 0.8);
         cairo_fill_preserve(cr);
         rp_rgba(cr, RP_C_DARK, 0.08 + 0.6 * f);
@@ -451,6 +455,13 @@ void rp_draw_risk(cairo_t *cr, const rp_data *d, int w, int h)
         rp_rgb(cr, 0x8a7a2a);
         cairo_set_line_width(cr, 1.0);
         cairo_stroke(cr);
+        if (ec[c] > 0.0) { /* a sky-blue ring, wider for more hours below 12 °C */
+            cairo_new_path(cr);
+            cairo_arc(cr, x, y, r + 2.5, 0, 2 * M_PI);
+            rp_rgb(cr, RP_C_COLD);
+            cairo_set_line_width(cr, 1.5 + 4.5 * fmin(1.0, ec[c] / fmax(cmax, 1e-9)));
+            cairo_stroke(cr);
+        }
     }
     /* lines: thin by class, damaged ones coloured by probability on top */
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
@@ -520,8 +531,14 @@ void rp_draw_risk(cairo_t *cr, const rp_data *d, int w, int h)
             double r = pmax > 0 ? rmax * sqrt(ov->city_population[c] / pmax) : 4.0;
             char pop[48];
             fmt_people(pop, sizeof pop, ov->city_population[c]);
-            snprintf(buf, sizeof buf, "%s (%s): %.1f h cut off", ov->city_name[c] ? ov->city_name[c] : "?",
-                     pop, eh[c]);
+            const char *nm = ov->city_name[c] ? ov->city_name[c] : "?";
+            if (!d->has_cities)
+                snprintf(buf, sizeof buf, "%s (%s): %.1f h cut off", nm, pop, eh[c]);
+            else if (d->city_heat_people[c] > 0.0)
+                snprintf(buf, sizeof buf, "%s (%s): %.1f h dark, %.1f h < 12 °C", nm, pop, eh[c],
+                         ec[c]);
+            else
+                snprintf(buf, sizeof buf, "%s (%s): %.1f h dark", nm, pop, eh[c]);
             place_label(cr, mx(&m, ov->city_x_km[c]), my(&m, ov->city_y_km[c]), fmax(r, 3.0) + 3,
                         buf, 12, placed, &nlab, &inside);
         }
@@ -539,7 +556,14 @@ void rp_draw_risk(cairo_t *cr, const rp_data *d, int w, int h)
     items[ni++] = (rp_legend_item){"never damaged", 0xb0b0b0, RP_LEG_DOT, 0};
     items[ni++] = (rp_legend_item){"plant (triangle, filled by the same scale)", RP_C_PLANT,
                                    RP_LEG_TRI, 0};
-    items[ni++] = (rp_legend_item){"city: darker = more hours cut off per resident (full at 48 h)", RP_C_DARK,
-                                   RP_LEG_BOX, 0.45};
+    char dk[128], ck[160];
+    snprintf(dk, sizeof dk, "city: darker = more hours without power per resident (full at %.0f h)",
+             full);
+    items[ni++] = (rp_legend_item){dk, RP_C_DARK, RP_LEG_BOX, 0.45};
+    if (d->has_cities && cmax > 0.0) {
+        snprintf(ck, sizeof ck, "ring: hours below 12 °C indoors per district-heated resident "
+                                "(widest %.0f h)", cmax);
+        items[ni++] = (rp_legend_item){ck, RP_C_COLD, RP_LEG_CIRCLE, 0};
+    }
     rp_legend(cr, MARGIN, m.y0 + map_h + 14 + 9, w - MARGIN, items, ni);
 }
