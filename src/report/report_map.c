@@ -79,9 +79,9 @@ unsigned rp_seq_color(double p)
 
 /* Greedy label placement (Christensen, Marks & Shieber, ACM TOG 14:203, 1995,
  * the greedy baseline): labels in priority order; each tries right, left,
- * above and below its anchor and takes the first box that overlaps no box
- * placed before and lies inside the map; a label with no free box is left
- * out. */
+ * above, below its anchor, then the four diagonals, and takes the first box
+ * that overlaps no box placed before and no other city's disc and lies
+ * inside the map; a label with no free box is left out. */
 typedef struct lbox {
     double x0, y0, x1, y1;
 } lbox;
@@ -97,30 +97,50 @@ static int box_free(const lbox *b, const lbox *placed, int n, const lbox *inside
     return 1;
 }
 
-/* Place label s (size px) around a disc of radius r at (cx, cy); 1 when drawn. */
+/* Place label s (size px) around a disc of radius r at (cx, cy), clear of the boxes
+   placed and of the discs disc[0..nd) but disc[self]; 1 when drawn. */
 static int place_label(cairo_t *cr, double cx, double cy, double r, const char *s, double size,
-                       lbox *placed, int *np, const lbox *inside)
+                       lbox *placed, int *np, const lbox *inside, const lbox *disc, int nd,
+                       int self)
 {
     cairo_text_extents_t te;
     cairo_select_font_face(cr, RP_FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_font_size(cr, size);
     cairo_text_extents(cr, s, &te);
     double tw = te.x_advance, th = size * 1.15;
-    struct { double x, y; int ha, va; } cand[4] = {
-        {cx + r, cy, -1, 0}, {cx - r, cy, 1, 0}, {cx, cy - r - 1, 0, 1}, {cx, cy + r + 1, 0, -1}};
-    for (int j = 0; j < 4; j++) {
+    double q = 0.75 * r;
+    struct { double x, y; int ha, va; } cand[8] = {
+        {cx + r, cy, -1, 0}, {cx - r, cy, 1, 0}, {cx, cy - r - 1, 0, 1}, {cx, cy + r + 1, 0, -1},
+        {cx + q, cy - q, -1, 1}, {cx + q, cy + q, -1, -1}, {cx - q, cy - q, 1, 1},
+        {cx - q, cy + q, 1, -1}};
+    for (int j = 0; j < 8; j++) {
         lbox b;
         b.x0 = cand[j].ha < 0 ? cand[j].x : cand[j].ha == 0 ? cand[j].x - tw / 2 : cand[j].x - tw;
         b.x1 = b.x0 + tw;
         b.y0 = cand[j].va == 0 ? cand[j].y - th / 2 : cand[j].va < 0 ? cand[j].y : cand[j].y - th;
         b.y1 = b.y0 + th;
-        if (box_free(&b, placed, *np, inside)) {
+        int ok = box_free(&b, placed, *np, inside);
+        for (int k = 0; ok && k < nd; k++)
+            if (k != self && !box_free(&b, &disc[k], 1, inside))
+                ok = 0;
+        if (ok) {
             placed[(*np)++] = b;
             rp_text_halo(cr, cand[j].x, cand[j].y, s, size, cand[j].ha, cand[j].va);
             return 1;
         }
     }
     return 0;
+}
+
+/* The bounding boxes of the first n city discs as drawn (radius max(3, rmax sqrt(p / pmax))). */
+static void city_discs(const gr_overlay *ov, const mapper *m, double pmax, double rmax,
+                       lbox *disc, int n)
+{
+    for (int c = 0; c < n; c++) {
+        double r = pmax > 0 ? fmax(3.0, rmax * sqrt(ov->city_population[c] / pmax)) : 4.0;
+        double x = mx(m, ov->city_x_km[c]), y = my(m, ov->city_y_km[c]);
+        disc[c] = (lbox){x - r, y - r, x + r, y + r};
+    }
 }
 
 /* City order by population, largest first (stable by index). */
@@ -332,7 +352,9 @@ void rp_draw_map(cairo_t *cr, const rp_data *d, int w, int h)
         int ord[256], nlab = 0;
         lbox placed[256];
         lbox inside = {m.x0 + 2, m.y0 + 2, m.x0 + map_w - 2, m.y0 + map_h - 2};
-        int nc = ov->ncity < 256 ? ov->ncity : 256;
+        int nc = ov->ncity < 256 ? ov->ncity : 256, n = nc;
+        lbox disc[256];
+        city_discs(ov, &m, pmax, rmax, disc, n);
         city_order(ov, ord);
         for (int j = 0; j < nc; j++) {
             int c = ord[j];
@@ -343,7 +365,7 @@ void rp_draw_map(cairo_t *cr, const rp_data *d, int w, int h)
             fmt_people(pop, sizeof pop, ov->city_population[c]);
             snprintf(buf, sizeof buf, "%s (%s)", ov->city_name[c] ? ov->city_name[c] : "?", pop);
             place_label(cr, mx(&m, ov->city_x_km[c]), my(&m, ov->city_y_km[c]), fmax(r, 3.0) + 3,
-                        buf, 12, placed, &nlab, &inside);
+                        buf, 12, placed, &nlab, &inside, disc, n, c);
         }
     }
 
@@ -407,10 +429,18 @@ void rp_draw_risk(cairo_t *cr, const rp_data *d, int w, int h)
     double map_w = ov->width_km * m.s, map_h = ov->height_km * m.s;
     int R = d->runs;
     snprintf(buf, sizeof buf,
-             "Risk map over %d runs — probability a substation is damaged; per city expected "
+             "Risk over %d runs — substations by probability of damage; cities by expected "
              "hours without power%s (km grid)", R, d->has_cities ? " and below 12 °C indoors" : "");
     rp_rgb(cr, 0x111111);
-    rp_text(cr, MARGIN, 12, buf, 15, 1, -1, -1);
+    {   /* the title shrinks to fit the width */
+        cairo_text_extents_t te;
+        cairo_select_font_face(cr, RP_FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+        cairo_set_font_size(cr, 15);
+        cairo_text_extents(cr, buf, &te);
+        double avail = w - 2.0 * MARGIN;
+        rp_text(cr, MARGIN, 12, buf, te.x_advance > avail ? fmax(9.0, 15 * avail / te.x_advance) : 15,
+                1, -1, -1);
+    }
 
     cairo_save(cr);
     rp_rgb(cr, 0xf3f5ee);
@@ -523,6 +553,8 @@ void rp_draw_risk(cairo_t *cr, const rp_data *d, int w, int h)
         lbox placed[256];
         lbox inside = {m.x0 + 2, m.y0 + 2, m.x0 + map_w - 2, m.y0 + map_h - 2};
         int n = nc < 256 ? nc : 256;
+        lbox disc[256];
+        city_discs(ov, &m, pmax, rmax, disc, n);
         city_order(ov, ord);
         for (int j = 0; j < n; j++) {
             int c = ord[j];
@@ -534,13 +566,14 @@ void rp_draw_risk(cairo_t *cr, const rp_data *d, int w, int h)
             const char *nm = ov->city_name[c] ? ov->city_name[c] : "?";
             if (!d->has_cities)
                 snprintf(buf, sizeof buf, "%s (%s): %.1f h cut off", nm, pop, eh[c]);
-            else if (d->city_heat_people[c] > 0.0)
-                snprintf(buf, sizeof buf, "%s (%s): %.1f h dark, %.1f h < 12 °C", nm, pop, eh[c],
-                         ec[c]);
+            else if (ec[c] >= 0.05)
+                snprintf(buf, sizeof buf, "%s (%s): %.*f h dark, %.*f h < 12 °C", nm, pop,
+                         eh[c] < 10 ? 1 : 0, eh[c], ec[c] < 10 ? 1 : 0, ec[c]);
             else
-                snprintf(buf, sizeof buf, "%s (%s): %.1f h dark", nm, pop, eh[c]);
+                snprintf(buf, sizeof buf, "%s (%s): %.*f h dark", nm, pop, eh[c] < 10 ? 1 : 0,
+                         eh[c]);
             place_label(cr, mx(&m, ov->city_x_km[c]), my(&m, ov->city_y_km[c]), fmax(r, 3.0) + 3,
-                        buf, 12, placed, &nlab, &inside);
+                        buf, 12, placed, &nlab, &inside, disc, n, c);
         }
     }
     gr_free(eh);
@@ -563,7 +596,7 @@ void rp_draw_risk(cairo_t *cr, const rp_data *d, int w, int h)
     if (d->has_cities && cmax > 0.0) {
         snprintf(ck, sizeof ck, "ring: hours below 12 °C indoors per district-heated resident "
                                 "(widest %.0f h)", cmax);
-        items[ni++] = (rp_legend_item){ck, RP_C_COLD, RP_LEG_CIRCLE, 0};
+        items[ni++] = (rp_legend_item){ck, RP_C_COLD, RP_LEG_LINE, 4.0};
     }
     rp_legend(cr, MARGIN, m.y0 + map_h + 14 + 9, w - MARGIN, items, ni);
 }
