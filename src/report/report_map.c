@@ -143,6 +143,18 @@ static void city_discs(const gr_overlay *ov, const mapper *m, double pmax, doubl
     }
 }
 
+/* The title at the top left, 15 px bold, smaller when it would not fit the width w. */
+static void title_fit(cairo_t *cr, const char *s, int w)
+{
+    cairo_text_extents_t te;
+    cairo_select_font_face(cr, RP_FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+    cairo_set_font_size(cr, 15);
+    cairo_text_extents(cr, s, &te);
+    double avail = w - 2.0 * MARGIN;
+    rp_text(cr, MARGIN, 12, s, te.x_advance > avail ? fmax(9.0, 15 * avail / te.x_advance) : 15, 1,
+            -1, -1);
+}
+
 /* City order by population, largest first (stable by index). */
 static void city_order(const gr_overlay *ov, int *ord)
 {
@@ -197,13 +209,15 @@ void rp_draw_map(cairo_t *cr, const rp_data *d, int w, int h)
     char run[32] = "";
     if (d->runs > 1)
         snprintf(run, sizeof run, ", run %d", d->run);
+    const char *cl = d->has_cities ? "; cities: hours without power over the campaign" : "";
     if (d->worst_hour >= 0)
-        snprintf(buf, sizeof buf, "Grid map%s — damage over the campaign, dark areas at night %d, hour %d",
-                 run, d->worst_hour / RP_HOURS + 1, d->worst_hour % RP_HOURS);
+        snprintf(buf, sizeof buf, "Grid map%s — damage over the campaign, areas cut off at night %d, "
+                 "hour %d%s", run, d->worst_hour / RP_HOURS + 1, d->worst_hour % RP_HOURS, cl);
     else
-        snprintf(buf, sizeof buf, "Grid map%s — damage over the campaign, dark areas at the end", run);
+        snprintf(buf, sizeof buf, "Grid map%s — damage over the campaign, areas cut off at the end%s",
+                 run, cl);
     rp_rgb(cr, 0x111111);
-    rp_text(cr, MARGIN, 12, buf, 15, 1, -1, -1);
+    title_fit(cr, buf, w);
 
     /* region */
     cairo_save(cr);
@@ -363,7 +377,17 @@ void rp_draw_map(cairo_t *cr, const rp_data *d, int w, int h)
             double r = pmax > 0 ? rmax * sqrt(ov->city_population[c] / pmax) : 4.0;
             char pop[48];
             fmt_people(pop, sizeof pop, ov->city_population[c]);
-            snprintf(buf, sizeof buf, "%s (%s)", ov->city_name[c] ? ov->city_name[c] : "?", pop);
+            const char *nm = ov->city_name[c] ? ov->city_name[c] : "?";
+            if (d->has_cities) { /* the selected run's hours without power and below 12 °C */
+                size_t i = (size_t)c * (size_t)d->runs + (size_t)(d->run - 1);
+                double hd = d->city_dark_h[i], hp = d->city_heat_people[c];
+                double hc = hp > 0.0 ? d->city_cold_ph[i] / hp : 0.0;
+                int n0 = snprintf(buf, sizeof buf, "%s (%s): %.*f h dark", nm, pop, hd < 10 ? 1 : 0, hd);
+                if (hc >= 0.05 && n0 > 0 && (size_t)n0 < sizeof buf)
+                    snprintf(buf + n0, sizeof buf - (size_t)n0, ", %.*f h < 12 °C", hc < 10 ? 1 : 0, hc);
+            } else {
+                snprintf(buf, sizeof buf, "%s (%s)", nm, pop);
+            }
             place_label(cr, mx(&m, ov->city_x_km[c]), my(&m, ov->city_y_km[c]), fmax(r, 3.0) + 3,
                         buf, 12, placed, &nlab, &inside, disc, n, c);
         }
@@ -405,7 +429,7 @@ void rp_draw_map(cairo_t *cr, const rp_data *d, int w, int h)
         {"damaged, out at the end", RP_C_DAMAGED, RP_LEG_CROSS, 0},
         {"damaged, repaired", RP_C_REPAIRED, RP_LEG_CROSS, 0},
         {"plant (triangle; filled as its units)", RP_C_PLANT, RP_LEG_TRI, 0},
-        {"dark area", RP_C_DARK, RP_LEG_BOX, 0.35},
+        {"cut off (no generator reaches it)", RP_C_DARK, RP_LEG_BOX, 0.35},
     };
     for (size_t j = 0; j < sizeof rest / sizeof rest[0]; j++)
         items[ni++] = rest[j];
@@ -432,15 +456,7 @@ void rp_draw_risk(cairo_t *cr, const rp_data *d, int w, int h)
              "Risk over %d runs — substations by probability of damage; cities by expected "
              "hours without power%s (km grid)", R, d->has_cities ? " and below 12 °C indoors" : "");
     rp_rgb(cr, 0x111111);
-    {   /* the title shrinks to fit the width */
-        cairo_text_extents_t te;
-        cairo_select_font_face(cr, RP_FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
-        cairo_set_font_size(cr, 15);
-        cairo_text_extents(cr, buf, &te);
-        double avail = w - 2.0 * MARGIN;
-        rp_text(cr, MARGIN, 12, buf, te.x_advance > avail ? fmax(9.0, 15 * avail / te.x_advance) : 15,
-                1, -1, -1);
-    }
+    title_fit(cr, buf, w);
 
     cairo_save(cr);
     rp_rgb(cr, 0xf3f5ee);
