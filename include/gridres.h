@@ -2120,9 +2120,6 @@ typedef struct gr_campaign_result {
                                            the detection line) to the first arrival in the
                                            city, over nights with arrivals (NaN: none) */
     double *warn_short_min;             /* runs * ncity: the shortest such warning */
-    /* per area and hour (keep_hourly; else NULL): runs * nights * 24 * (ncity + 1) *
-       GR_AREA_NFIELD; area c < ncity is city c, area ncity the buses of no city */
-    double *area_hourly;
     int *n_events;                      /* runs (0 without keep_events) */
     gr_campaign_event **events;         /* runs arrays, or NULL entries */
     int *status;                        /* runs: GR_OK or the run's error */
@@ -2132,6 +2129,9 @@ typedef struct gr_campaign_result {
     double *run_s;                      /* runs: wall time of each run */
     double wall_s;
     int threads;
+    /* per area and hour (keep_hourly; else NULL): runs * nights * 24 * (ncity + 1) *
+       GR_AREA_NFIELD; area c < ncity is city c, area ncity the buses of no city */
+    double *area_hourly;          /* (appended member) */
 } gr_campaign_result;
 
 /* Run the campaign: opt->runs independent runs, in parallel over threads, each
@@ -2147,9 +2147,9 @@ void gr_campaign_result_free(gr_campaign_result *r);
  * Reports (src/report).
  * ------------------------------------------------------------------------ */
 /* An HTML report of a campaign output folder (DESIGN §10; docs/report.md):
- * reads DIR/hourly.csv, nights.csv, events.csv, runs.csv, summary.json,
- * grid.m and scenario.json as `gridres campaign` writes them (CSV columns by
- * header name) and writes DIR/report.html and DIR/charts/NAME.png and .svg,
+ * reads DIR/hourly.csv, nights.csv, events.csv, runs.csv, cities.csv,
+ * summary.json, grid.m, scenario.json and campaign.json as `gridres campaign`
+ * writes them (CSV columns by header name) and writes DIR/report.html and DIR/charts/NAME.png and .svg,
  * drawn with cairo, for each chart whose inputs are there:
  *   served  hourly load, served and critical served load of one run, with
  *           each night's resilience trapezoid (drop, degraded level, recovery)

@@ -317,6 +317,10 @@ typedef struct rp_chart_out {
    hourly.csv), 0 when not, -1 out of memory. */
 int rp_viewer_write(FILE *f, const rp_data *d);
 
+/* The executive summary's sentences on the city longest without power and the coldest
+   (cities.csv; nothing without it) (report_viewer.c). */
+void rp_city_summary(FILE *f, const rp_data *d);
+
 /* Write the page to f. */
 int rp_html_write(FILE *f, const rp_data *d, const char *title, const rp_chart_out *charts,
                   int n, gr_error *err);

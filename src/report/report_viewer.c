@@ -517,6 +517,34 @@ static int city_table(FILE *f, const rp_data *d)
     return 0;
 }
 
+void rp_city_summary(FILE *f, const rp_data *d)
+{
+    int nc = d->ov ? d->ov->ncity : 0, hd = -1, hc = -1;
+    if (!d->has_cities)
+        return;
+    for (int c = 0; c < nc; c++) {
+        if (rp_city_mean(d, c, 0) > 0.0 && (hd < 0 || rp_city_mean(d, c, 0) > rp_city_mean(d, hd, 0)))
+            hd = c;
+        if (rp_city_mean(d, c, 1) > 0.0 && (hc < 0 || rp_city_mean(d, c, 1) > rp_city_mean(d, hc, 1)))
+            hc = c;
+    }
+    const char *over = d->runs > 1 ? ", mean over runs" : "";
+    if (hd >= 0) {
+        fputs(" The city longest without power is ", f);
+        hesc(f, d->ov->city_name[hd]);
+        fprintf(f, ": %.0f hours per resident over the campaign (outage queues and cut-off "
+                   "buses%s).", rp_city_mean(d, hd, 0), over);
+    }
+    if (hc >= 0) {
+        fputs(" The coldest is ", f);
+        hesc(f, d->ov->city_name[hc]);
+        fprintf(f, ": its district-heated residents spent %.0f hours below 12 °C indoors%s.",
+                rp_city_mean(d, hc, 1), over);
+    } else {
+        fputs(" No district-heated flat fell below 12 °C.", f);
+    }
+}
+
 int rp_viewer_write(FILE *f, const rp_data *d)
 {
     if (!d->has_grid || !d->has_hourly)
