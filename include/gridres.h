@@ -2126,6 +2126,13 @@ typedef struct gr_campaign_total {
     double hydro_energy_limited_mwh;    /* hydro capacity withheld by the daily budget, MWh */
 } gr_campaign_total;
 
+/* Fields of gr_campaign_result.area_hourly: people without power (the outage
+ * queues' dark people plus the buses no generator reaches, hour average; the
+ * areas sum to GR_HOUR_PEOPLE_NO_POWER) and district-heated people below
+ * weather.cold_c indoors at the hour's end (they sum to the hour's share of
+ * person_hours_below_12c). */
+enum { GR_AREA_NO_POWER = 0, GR_AREA_BELOW_COLD, GR_AREA_NFIELD };
+
 typedef struct gr_campaign_result {
     int runs, nights;
     uint64_t seed;
@@ -2150,6 +2157,9 @@ typedef struct gr_campaign_result {
     double *run_s;                      /* runs: wall time of each run */
     double wall_s;
     int threads;
+    /* per area and hour (keep_hourly; else NULL): runs * nights * 24 * (ncity + 1) *
+       GR_AREA_NFIELD; area c < ncity is city c, area ncity the buses of no city */
+    double *area_hourly;          /* (appended member) */
 } gr_campaign_result;
 
 /* Run the campaign: opt->runs independent runs, in parallel over threads, each
@@ -2165,9 +2175,9 @@ void gr_campaign_result_free(gr_campaign_result *r);
  * Reports (src/report).
  * ------------------------------------------------------------------------ */
 /* An HTML report of a campaign output folder (DESIGN §10; docs/report.md):
- * reads DIR/hourly.csv, nights.csv, events.csv, runs.csv, summary.json,
- * grid.m and scenario.json as `gridres campaign` writes them (CSV columns by
- * header name) and writes DIR/report.html and DIR/charts/NAME.png and .svg,
+ * reads DIR/hourly.csv, nights.csv, events.csv, runs.csv, cities.csv,
+ * summary.json, grid.m, scenario.json and campaign.json as `gridres campaign`
+ * writes them (CSV columns by header name) and writes DIR/report.html and DIR/charts/NAME.png and .svg,
  * drawn with cairo, for each chart whose inputs are there:
  *   served  hourly load, served and critical served load of one run, with
  *           each night's resilience trapezoid (drop, degraded level, recovery)

@@ -327,6 +327,32 @@ static void put_num(FILE *f, double x)
         fprintf(f, "%.10g", x);
 }
 
+/* cities.csv: per run, hour and area (city 1..ncity of scenario.json, 0: the buses of no
+   city) the people without power and below 12 °C indoors (gr_campaign_result.area_hourly);
+   rows where both are 0 are left out. */
+static int write_cities(const char *path, int force, const gr_campaign_result *r,
+                        const gr_overlay *ov)
+{
+    FILE *f = cli_open_out(CMD, path, force);
+    if (!f)
+        return -1;
+    fputs("run,night,hour,city,people_without_power,people_below_12c,name\n", f);
+    size_t na = (size_t)r->ncity + 1, nh = (size_t)r->nights * 24;
+    for (int i = 0; r->area_hourly && i < r->runs; i++)
+        for (size_t t = 0; t < nh; t++)
+            for (size_t a = 0; a < na; a++) {
+                const double *v = r->area_hourly + (((size_t)i * nh + t) * na + a) * GR_AREA_NFIELD;
+                if (v[GR_AREA_NO_POWER] == 0.0 && v[GR_AREA_BELOW_COLD] == 0.0)
+                    continue;
+                int c = a < (size_t)r->ncity ? (int)a + 1 : 0;
+                fprintf(f, "%d,%d,%d,%d,", i + 1, (int)(t / 24) + 1, (int)(t % 24), c);
+                cli_csv_num(f, v[GR_AREA_NO_POWER], ',');
+                cli_csv_num(f, v[GR_AREA_BELOW_COLD], ',');
+                csv_text(f, c ? ov->city_name[c - 1] : "", '\n');
+            }
+    return cli_close_out(CMD, f, path);
+}
+
 static int write_runs(const char *path, int force, const gr_campaign_result *r)
 {
     FILE *f = cli_open_out(CMD, path, force);
@@ -623,7 +649,7 @@ static json_t *summary_json(const gr_campaign_scenario *s, const gr_campaign_res
     }
     json_t *files = json_array();
     static const char *const names[] = {"hourly.csv", "nights.csv", "events.csv", "runs.csv",
-                                        "summary.json", "grid.m", "scenario.json",
+                                        "cities.csv", "summary.json", "grid.m", "scenario.json",
                                         "campaign.json"};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
         json_array_append_new(files, json_string(names[k]));
@@ -793,7 +819,7 @@ static void print_block(FILE *f, const gr_campaign_scenario *s, const gr_campaig
  * The command.
  * ------------------------------------------------------------------------ */
 static const char *const out_files[] = {"hourly.csv", "nights.csv", "events.csv", "runs.csv",
-                                        "summary.json", "grid.m", "scenario.json",
+                                        "cities.csv", "summary.json", "grid.m", "scenario.json",
                                         "campaign.json"};
 #define N_OUT ((int)(sizeof out_files / sizeof out_files[0]))
 
@@ -936,6 +962,10 @@ int cmd_campaign(int argc, char **argv, gr_mpi *mpi)
     if (cli_out_path(CMD, path, sizeof path, dir, "runs.csv") != 0)
         goto done;
     if (write_runs(path, force, r) != 0)
+        goto done;
+    if (cli_out_path(CMD, path, sizeof path, dir, "cities.csv") != 0)
+        goto done;
+    if (write_cities(path, force, r, s->overlay) != 0)
         goto done;
     if (cli_out_path(CMD, path, sizeof path, dir, "summary.json") != 0)
         goto done;

@@ -330,9 +330,9 @@ static int check_element(const rp_data *d, const rp_csv *c, int kind, int id, co
     if (kind == GR_ELEM_BRANCH && (id < 1 || id > d->grid->nl)) {
         what = "branches";
         n = d->grid->nl;
-    } else if (kind == GR_ELEM_GEN && (id < 1 || id > d->grid->ng)) {
-        what = "generators";
-        n = d->grid->ng;
+    } else if (kind == GR_ELEM_GEN && (id < 1 || id > d->grid->ng + d->nties)) {
+        what = "generators and interconnection ties";
+        n = d->grid->ng + d->nties;
     } else if ((kind == GR_ELEM_BUS || kind == GR_ELEM_ISLAND) && gr_grid_bus_index(d->grid, id) < 0) {
         return gr_error_set(err, GR_EPARSE, "%s:%ld: element '%s': grid.m has no bus %d", c->path,
                             c->line, text, id);
@@ -599,6 +599,25 @@ static int read_summary(rp_data *d, const char *path, gr_error *err)
             }
         }
     }
+    return GR_OK;
+}
+
+/* campaign.json: the number of interconnection ties (docs/campaign.md "Ties"; the
+   campaign's events name them gen:NG+1 … after grid.m's NG units; not drawn). */
+static int read_ties(rp_data *d, const char *path, gr_error *err)
+{
+    json_error_t je;
+    json_t *o = json_load_file(path, 0, &je);
+    if (!o)
+        return gr_error_set(err, GR_EPARSE, "%s:%d:%d: %s", path, je.line, je.column, je.text);
+    const json_t *ic = json_is_object(o) ? json_object_get(o, "interconnection") : NULL;
+    const json_t *t = json_is_object(ic) ? json_object_get(ic, "ties") : NULL;
+    if (t && !json_is_array(t)) {
+        json_decref(o);
+        return gr_error_set(err, GR_EPARSE, "%s: $.interconnection.ties: expected an array", path);
+    }
+    d->nties = t ? (int)json_array_size(t) : 0;
+    json_decref(o);
     return GR_OK;
 }
 
@@ -1062,6 +1081,111 @@ done:
     return st;
 }
 
+/* ------------------------------------------------------------------------
+ * cities.csv: per run, hour and area what the campaign's outage queues left dark
+ * and how many district-heated people sat below 12 °C (gr_campaign_result.area_hourly;
+ * rows with both 0 are left out). Replaces the replay's city_dark_h and city_dark.
+ * ------------------------------------------------------------------------ */
+enum { C_RUN, C_NIGHT, C_HOUR, C_CITY, C_PPL, C_COLD, C_N };
+static const char *const city_cols[C_N] = {"run", "night", "hour", "city",
+                                           "people_without_power", "people_below_12c"};
+
+static int read_cities(rp_data *d, const char *path, gr_error *err)
+{
+    const gr_overlay *ov = d->ov;
+    int R = d->runs, nc = ov->ncity, col[C_N], st, rc;
+    size_t nh = (size_t)d->nights * RP_HOURS, na = (size_t)nc + 1;
+    rp_csv c;
+    if ((st = rp_csv_open(&c, path, err)))
+        return st;
+    unsigned char *seen = gr_calloc((size_t)R * nh * na + 1, 1);
+    d->city_dark_ph = gr_calloc(na * (size_t)R + 1, sizeof(double));
+    d->city_cold_ph = gr_calloc(na * (size_t)R + 1, sizeof(double));
+    d->city_heat_people = gr_calloc(na, sizeof(double));
+    if (d->city_dark && !d->city_cold)
+        d->city_cold = gr_calloc((size_t)R * nh * (size_t)nc + 1, sizeof(double));
+    if (!seen || !d->city_dark_ph || !d->city_cold_ph || !d->city_heat_people ||
+        (d->city_dark && !d->city_cold)) {
+        st = gr_error_set(err, GR_ENOMEM, "out of memory reading %s", path);
+        goto done;
+    }
+    for (int k = 0; k < C_N; k++)
+        if ((st = rp_csv_require(&c, city_cols[k], &col[k], err)))
+            goto done;
+    for (int b = 0; b < ov->nb; b++) {
+        int hd = ov->bus_heat_district[b];
+        int cc = hd >= 0 && hd < ov->nheat ? ov->heat_city[hd] : -1;
+        if (cc >= 0 && cc < nc)
+            d->city_heat_people[cc] += ov->bus_heat_population[b];
+    }
+    if (d->city_dark)
+        memset(d->city_dark, 0, (size_t)R * nh * (size_t)nc * sizeof(double));
+    while ((rc = rp_csv_next(&c, err)) == 1) {
+        int run, night, hour, city;
+        double ppl, cold;
+        if ((st = rp_csv_int(&c, col[C_RUN], 1, R, &run, err)) ||
+            (st = rp_csv_int(&c, col[C_NIGHT], 1, d->nights, &night, err)) ||
+            (st = rp_csv_int(&c, col[C_HOUR], 0, RP_HOURS - 1, &hour, err)) ||
+            (st = rp_csv_int(&c, col[C_CITY], 0, nc, &city, err)) ||
+            (st = rp_csv_num(&c, col[C_PPL], &ppl, err)) ||
+            (st = rp_csv_num(&c, col[C_COLD], &cold, err)))
+            goto done;
+        if (!(ppl >= 0.0) || !(cold >= 0.0)) {
+            st = gr_error_set(err, GR_EPARSE, "%s:%ld: people must be a number >= 0", path,
+                              c.line);
+            goto done;
+        }
+        size_t t = (size_t)(night - 1) * RP_HOURS + (size_t)hour;
+        size_t a = city ? (size_t)city - 1 : (size_t)nc; /* 0 in the file: no city */
+        size_t key = ((size_t)(run - 1) * nh + t) * na + a;
+        if (seen[key]) {
+            st = gr_error_set(err, GR_EPARSE, "%s:%ld: a second row for run %d, night %d, "
+                                              "hour %d, city %d", path, c.line, run, night,
+                              hour, city);
+            goto done;
+        }
+        seen[key] = 1;
+        d->city_dark_ph[a * (size_t)R + (size_t)(run - 1)] += ppl;
+        d->city_cold_ph[a * (size_t)R + (size_t)(run - 1)] += cold;
+        if (a < (size_t)nc && d->city_dark) {
+            size_t i = ((size_t)(run - 1) * nh + t) * (size_t)nc + a;
+            d->city_dark[i] = d->city_people[a] > 0.0 ? fmin(1.0, ppl / d->city_people[a]) : 0.0;
+            d->city_cold[i] =
+                d->city_heat_people[a] > 0.0 ? fmin(1.0, cold / d->city_heat_people[a]) : 0.0;
+        }
+    }
+    if (rc < 0) {
+        st = rc;
+        goto done;
+    }
+    for (int k = 0; k < nc; k++)
+        for (int r = 0; r < R; r++) {
+            size_t i = (size_t)k * (size_t)R + (size_t)r;
+            d->city_dark_h[i] = d->city_people[k] > 0.0 ? d->city_dark_ph[i] / d->city_people[k]
+                                                        : 0.0;
+        }
+    d->has_cities = 1;
+    st = GR_OK;
+done:
+    gr_free(seen);
+    rp_csv_close(&c);
+    return st;
+}
+
+double rp_city_mean(const rp_data *d, int c, int what)
+{
+    int R = d->runs;
+    double s = 0.0;
+    if (!d->has_risk || R < 1 || c < 0 || c >= d->ov->ncity)
+        return 0.0;
+    if (what == 1 && (!d->has_cities || !(d->city_heat_people[c] > 0.0)))
+        return 0.0;
+    for (int r = 0; r < R; r++)
+        s += what ? d->city_cold_ph[(size_t)c * (size_t)R + (size_t)r]
+                  : d->city_dark_h[(size_t)c * (size_t)R + (size_t)r];
+    return what ? s / R / d->city_heat_people[c] : s / R;
+}
+
 /* Critical demand / demand of the case (see crit_share in report_internal.h). */
 static int critical_share(rp_data *d, gr_error *err)
 {
@@ -1115,6 +1239,10 @@ int rp_data_read(rp_data *d, const char *dir, int run, gr_error *err)
             (st = gr_grid_from_case(d->gcase, &d->grid, err)))
             return st;
         d->has_grid = 1;
+        if ((st = join(path, d, "campaign.json", err)))
+            return st;
+        if (is_file(path) && (st = read_ties(d, path, err)))
+            return st;
     }
     if ((st = join(path, d, "hourly.csv", err)))
         return st;
@@ -1148,6 +1276,10 @@ int rp_data_read(rp_data *d, const char *dir, int run, gr_error *err)
     if (d->has_grid && (st = critical_share(d, err)))
         return st;
     if (d->has_grid && d->has_events && d->has_hourly && (st = risk_layers(d, err)))
+        return st;
+    if ((st = join(path, d, "cities.csv", err)))
+        return st;
+    if (d->has_risk && is_file(path) && (st = read_cities(d, path, err)))
         return st;
     return run_stats(d, err);
 }
@@ -1201,6 +1333,10 @@ void rp_data_free(rp_data *d)
     gr_free(d->city_dark_h);
     gr_free(d->city_dark);
     gr_free(d->city_people);
+    gr_free(d->city_dark_ph);
+    gr_free(d->city_cold_ph);
+    gr_free(d->city_heat_people);
+    gr_free(d->city_cold);
     memset(d, 0, sizeof *d);
 }
 

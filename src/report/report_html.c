@@ -469,6 +469,7 @@ static int plain_sections(FILE *f, const rp_data *d)
             esc(f, d->ov->sub_name[best] ? d->ov->sub_name[best] : "?");
             fprintf(f, " (damaged in %.0f %% of runs).", 100.0 * d->sub_p[best]);
         }
+        rp_city_summary(f, d);
     }
     fputs("</p>\n", f);
 
@@ -582,7 +583,8 @@ static int plain_sections(FILE *f, const rp_data *d)
         fprintf(f, "</table>\n<p>Time to restore runs from the damage to the repair (events.csv). "
                 "Units not repaired by the end are counted as out until the end of the campaign "
                 "(hour %s), so the mean over every damaged unit is a lower bound; the mean over "
-                "repaired units alone leaves the longest outages out.</p>\n", e);
+                "repaired units alone leaves out every unit still out at the end (those hit "
+                "late, and the longest outages).</p>\n", e);
     }
     gr_free(ens);
     gr_free(pk);

@@ -122,6 +122,8 @@ typedef struct rp_data {
     gr_case *gcase;
     gr_overlay *ov;
     gr_grid *grid;
+    int nties;              /* campaign.json's interconnection.ties: the campaign appends
+                               them as generators after grid.m's (events gen:ng+1 ...) */
 
     /* map layers (with the grid): per element 0 untouched, 1 damaged and not
        repaired at the end, 2 damaged and repaired by the end */
@@ -156,6 +158,16 @@ typedef struct rp_data {
     double *city_dark;      /* runs * nights*24 * ncity: that share hour by hour (NULL when
                                too large) */
     double *city_people;    /* ncity: people on the city's buses (bus_population) */
+    /* cities.csv (the campaign's outage queues and heat model; read with the risk
+       layers): when present, city_dark_h and city_dark come from it, not from the
+       replay; per area c (0..ncity-1 a city, ncity the buses of no city) and run r,
+       index c * runs + r: person-hours without power and below 12 °C indoors */
+    int has_cities;
+    double *city_dark_ph, *city_cold_ph;
+    double *city_heat_people; /* ncity: district-heated people (bus_heat_population of
+                               the city's heat districts) */
+    double *city_cold;      /* runs * nights*24 * ncity: share of the heated people below
+                               12 °C hour by hour (NULL without cities.csv or when too large) */
     /* time to restore per element kind (branch, gen, bus) over every damaged unit of
        every run: units, repaired, mean over all (unrepaired counted to the campaign's
        end), mean over the repaired only */
@@ -278,9 +290,15 @@ int rp_map_height(const rp_data *d, int w);
 #define RP_C_DARK 0x212121u
 #define RP_C_ZONE RP_OI_SKY
 #define RP_C_CITY 0xfff3b0u
+#define RP_C_COLD RP_OI_SKY        /* below 12 °C indoors (risk map ring, viewer) */
 /* sequential scale for probabilities (viridis stops, colour-blind safe) */
 extern const unsigned rp_seq[5];
 unsigned rp_seq_color(double p);
+
+/* City c's mean over runs of the hours without power per resident (what 0), or of the
+   hours below 12 °C indoors per district-heated resident (what 1; 0 without cities.csv
+   or heated people) (report_data.c). */
+double rp_city_mean(const rp_data *d, int c, int what);
 
 /* Draw the risk map (report_map.c). */
 void rp_draw_risk(cairo_t *cr, const rp_data *d, int w, int h);
@@ -298,6 +316,10 @@ typedef struct rp_chart_out {
 /* The interactive map (report_viewer.c): 1 when written (it needs the grid and
    hourly.csv), 0 when not, -1 out of memory. */
 int rp_viewer_write(FILE *f, const rp_data *d);
+
+/* The executive summary's sentences on the city longest without power and the coldest
+   (cities.csv; nothing without it) (report_viewer.c). */
+void rp_city_summary(FILE *f, const rp_data *d);
 
 /* Write the page to f. */
 int rp_html_write(FILE *f, const rp_data *d, const char *title, const rp_chart_out *charts,

@@ -79,9 +79,9 @@ unsigned rp_seq_color(double p)
 
 /* Greedy label placement (Christensen, Marks & Shieber, ACM TOG 14:203, 1995,
  * the greedy baseline): labels in priority order; each tries right, left,
- * above and below its anchor and takes the first box that overlaps no box
- * placed before and lies inside the map; a label with no free box is left
- * out. */
+ * above, below its anchor, then the four diagonals, and takes the first box
+ * that overlaps no box placed before and no other city's disc and lies
+ * inside the map; a label with no free box is left out. */
 typedef struct lbox {
     double x0, y0, x1, y1;
 } lbox;
@@ -97,30 +97,62 @@ static int box_free(const lbox *b, const lbox *placed, int n, const lbox *inside
     return 1;
 }
 
-/* Place label s (size px) around a disc of radius r at (cx, cy); 1 when drawn. */
+/* Place label s (size px) around a disc of radius r at (cx, cy), clear of the boxes
+   placed and of the discs disc[0..nd) but disc[self]; 1 when drawn. */
 static int place_label(cairo_t *cr, double cx, double cy, double r, const char *s, double size,
-                       lbox *placed, int *np, const lbox *inside)
+                       lbox *placed, int *np, const lbox *inside, const lbox *disc, int nd,
+                       int self)
 {
     cairo_text_extents_t te;
     cairo_select_font_face(cr, RP_FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_font_size(cr, size);
     cairo_text_extents(cr, s, &te);
     double tw = te.x_advance, th = size * 1.15;
-    struct { double x, y; int ha, va; } cand[4] = {
-        {cx + r, cy, -1, 0}, {cx - r, cy, 1, 0}, {cx, cy - r - 1, 0, 1}, {cx, cy + r + 1, 0, -1}};
-    for (int j = 0; j < 4; j++) {
+    double q = 0.75 * r;
+    struct { double x, y; int ha, va; } cand[8] = {
+        {cx + r, cy, -1, 0}, {cx - r, cy, 1, 0}, {cx, cy - r - 1, 0, 1}, {cx, cy + r + 1, 0, -1},
+        {cx + q, cy - q, -1, 1}, {cx + q, cy + q, -1, -1}, {cx - q, cy - q, 1, 1},
+        {cx - q, cy + q, 1, -1}};
+    for (int j = 0; j < 8; j++) {
         lbox b;
         b.x0 = cand[j].ha < 0 ? cand[j].x : cand[j].ha == 0 ? cand[j].x - tw / 2 : cand[j].x - tw;
         b.x1 = b.x0 + tw;
         b.y0 = cand[j].va == 0 ? cand[j].y - th / 2 : cand[j].va < 0 ? cand[j].y : cand[j].y - th;
         b.y1 = b.y0 + th;
-        if (box_free(&b, placed, *np, inside)) {
+        int ok = box_free(&b, placed, *np, inside);
+        for (int k = 0; ok && k < nd; k++)
+            if (k != self && !box_free(&b, &disc[k], 1, inside))
+                ok = 0;
+        if (ok) {
             placed[(*np)++] = b;
             rp_text_halo(cr, cand[j].x, cand[j].y, s, size, cand[j].ha, cand[j].va);
             return 1;
         }
     }
     return 0;
+}
+
+/* The bounding boxes of the first n city discs as drawn (radius max(3, rmax sqrt(p / pmax))). */
+static void city_discs(const gr_overlay *ov, const mapper *m, double pmax, double rmax,
+                       lbox *disc, int n)
+{
+    for (int c = 0; c < n; c++) {
+        double r = pmax > 0 ? fmax(3.0, rmax * sqrt(ov->city_population[c] / pmax)) : 4.0;
+        double x = mx(m, ov->city_x_km[c]), y = my(m, ov->city_y_km[c]);
+        disc[c] = (lbox){x - r, y - r, x + r, y + r};
+    }
+}
+
+/* The title at the top left, 15 px bold, smaller when it would not fit the width w. */
+static void title_fit(cairo_t *cr, const char *s, int w)
+{
+    cairo_text_extents_t te;
+    cairo_select_font_face(cr, RP_FONT, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+    cairo_set_font_size(cr, 15);
+    cairo_text_extents(cr, s, &te);
+    double avail = w - 2.0 * MARGIN;
+    rp_text(cr, MARGIN, 12, s, te.x_advance > avail ? fmax(9.0, 15 * avail / te.x_advance) : 15, 1,
+            -1, -1);
 }
 
 /* City order by population, largest first (stable by index). */
@@ -177,13 +209,15 @@ void rp_draw_map(cairo_t *cr, const rp_data *d, int w, int h)
     char run[32] = "";
     if (d->runs > 1)
         snprintf(run, sizeof run, ", run %d", d->run);
+    const char *cl = d->has_cities ? "; cities: hours without power over the campaign" : "";
     if (d->worst_hour >= 0)
-        snprintf(buf, sizeof buf, "Grid map%s — damage over the campaign, dark areas at night %d, hour %d",
-                 run, d->worst_hour / RP_HOURS + 1, d->worst_hour % RP_HOURS);
+        snprintf(buf, sizeof buf, "Grid map%s — damage over the campaign, areas cut off at night %d, "
+                 "hour %d%s", run, d->worst_hour / RP_HOURS + 1, d->worst_hour % RP_HOURS, cl);
     else
-        snprintf(buf, sizeof buf, "Grid map%s — damage over the campaign, dark areas at the end", run);
+        snprintf(buf, sizeof buf, "Grid map%s — damage over the campaign, areas cut off at the end%s",
+                 run, cl);
     rp_rgb(cr, 0x111111);
-    rp_text(cr, MARGIN, 12, buf, 15, 1, -1, -1);
+    title_fit(cr, buf, w);
 
     /* region */
     cairo_save(cr);
@@ -332,7 +366,9 @@ void rp_draw_map(cairo_t *cr, const rp_data *d, int w, int h)
         int ord[256], nlab = 0;
         lbox placed[256];
         lbox inside = {m.x0 + 2, m.y0 + 2, m.x0 + map_w - 2, m.y0 + map_h - 2};
-        int nc = ov->ncity < 256 ? ov->ncity : 256;
+        int nc = ov->ncity < 256 ? ov->ncity : 256, n = nc;
+        lbox disc[256];
+        city_discs(ov, &m, pmax, rmax, disc, n);
         city_order(ov, ord);
         for (int j = 0; j < nc; j++) {
             int c = ord[j];
@@ -341,9 +377,19 @@ void rp_draw_map(cairo_t *cr, const rp_data *d, int w, int h)
             double r = pmax > 0 ? rmax * sqrt(ov->city_population[c] / pmax) : 4.0;
             char pop[48];
             fmt_people(pop, sizeof pop, ov->city_population[c]);
-            snprintf(buf, sizeof buf, "%s (%s)", ov->city_name[c] ? ov->city_name[c] : "?", pop);
+            const char *nm = ov->city_name[c] ? ov->city_name[c] : "?";
+            if (d->has_cities) { /* the selected run's hours without power and below 12 °C */
+                size_t i = (size_t)c * (size_t)d->runs + (size_t)(d->run - 1);
+                double hd = d->city_dark_h[i], hp = d->city_heat_people[c];
+                double hc = hp > 0.0 ? d->city_cold_ph[i] / hp : 0.0;
+                int n0 = snprintf(buf, sizeof buf, "%s (%s): %.*f h dark", nm, pop, hd < 10 ? 1 : 0, hd);
+                if (hc >= 0.05 && n0 > 0 && (size_t)n0 < sizeof buf)
+                    snprintf(buf + n0, sizeof buf - (size_t)n0, ", %.*f h < 12 °C", hc < 10 ? 1 : 0, hc);
+            } else {
+                snprintf(buf, sizeof buf, "%s (%s)", nm, pop);
+            }
             place_label(cr, mx(&m, ov->city_x_km[c]), my(&m, ov->city_y_km[c]), fmax(r, 3.0) + 3,
-                        buf, 12, placed, &nlab, &inside);
+                        buf, 12, placed, &nlab, &inside, disc, n, c);
         }
     }
 
@@ -383,7 +429,7 @@ void rp_draw_map(cairo_t *cr, const rp_data *d, int w, int h)
         {"damaged, out at the end", RP_C_DAMAGED, RP_LEG_CROSS, 0},
         {"damaged, repaired", RP_C_REPAIRED, RP_LEG_CROSS, 0},
         {"plant (triangle; filled as its units)", RP_C_PLANT, RP_LEG_TRI, 0},
-        {"dark area", RP_C_DARK, RP_LEG_BOX, 0.35},
+        {"cut off (no generator reaches it)", RP_C_DARK, RP_LEG_BOX, 0.35},
     };
     for (size_t j = 0; j < sizeof rest / sizeof rest[0]; j++)
         items[ni++] = rest[j];
@@ -407,10 +453,10 @@ void rp_draw_risk(cairo_t *cr, const rp_data *d, int w, int h)
     double map_w = ov->width_km * m.s, map_h = ov->height_km * m.s;
     int R = d->runs;
     snprintf(buf, sizeof buf,
-             "Risk map over %d runs — probability a substation is damaged, expected hours dark "
-             "per city (km grid)", R);
+             "Risk over %d runs — substations by probability of damage; cities by expected "
+             "hours without power%s (km grid)", R, d->has_cities ? " and below 12 °C indoors" : "");
     rp_rgb(cr, 0x111111);
-    rp_text(cr, MARGIN, 12, buf, 15, 1, -1, -1);
+    title_fit(cr, buf, w);
 
     cairo_save(cr);
     rp_rgb(cr, 0xf3f5ee);
@@ -423,9 +469,9 @@ void rp_draw_risk(cairo_t *cr, const rp_data *d, int w, int h)
     cairo_clip(cr);
 
     /* cities: disc area by people, grey by expected hours dark per resident */
-    double pmax = 0.0, hmax = 0.0;
+    double pmax = 0.0, hmax = 0.0, cmax = 0.0;
     int nc = ov->ncity;
-    double *eh = gr_calloc((size_t)nc + 1, sizeof(double));
+    double *eh = gr_calloc(2 * (size_t)nc + 1, sizeof(double)), *ec = eh + nc;
     if (!eh) {
         cairo_restore(cr);
         return;
@@ -433,17 +479,21 @@ void rp_draw_risk(cairo_t *cr, const rp_data *d, int w, int h)
     for (int c = 0; c < nc; c++) {
         if (ov->city_population[c] > pmax)
             pmax = ov->city_population[c];
-        for (int r = 0; r < R; r++)
-            eh[c] += d->city_dark_h[(size_t)c * (size_t)R + (size_t)r] / R;
+        eh[c] = rp_city_mean(d, c, 0);
+        ec[c] = rp_city_mean(d, c, 1);
         if (eh[c] > hmax)
             hmax = eh[c];
+        if (ec[c] > cmax)
+            cmax = ec[c];
     }
+    double full = fmax(hmax, 24.0); /* full shade: the most hours dark, at least a day */
     double rmax = 0.045 * map_w;
     for (int c = 0; c < nc; c++) {
         double r = pmax > 0 ? fmax(3.0, rmax * sqrt(ov->city_population[c] / pmax)) : 4.0;
-        double f = fmin(1.0, eh[c] / 48.0); /* full shade at two days dark */
+        double f = fmin(1.0, eh[c] / full);
+        double x = mx(&m, ov->city_x_km[c]), y = my(&m, ov->city_y_km[c]);
         cairo_new_path(cr);
-        cairo_arc(cr, mx(&m, ov->city_x_km[c]), my(&m, ov->city_y_km[c]), r, 0, 2 * M_PI);
+        cairo_arc(cr, x, y, r, 0, 2 * M_PI);
         rp_rgba(cr, RP_C_CITY, 0.8);
         cairo_fill_preserve(cr);
         rp_rgba(cr, RP_C_DARK, 0.08 + 0.6 * f);
@@ -451,6 +501,13 @@ void rp_draw_risk(cairo_t *cr, const rp_data *d, int w, int h)
         rp_rgb(cr, 0x8a7a2a);
         cairo_set_line_width(cr, 1.0);
         cairo_stroke(cr);
+        if (ec[c] > 0.0) { /* a sky-blue ring, wider for more hours below 12 °C */
+            cairo_new_path(cr);
+            cairo_arc(cr, x, y, r + 2.5, 0, 2 * M_PI);
+            rp_rgb(cr, RP_C_COLD);
+            cairo_set_line_width(cr, 1.5 + 4.5 * fmin(1.0, ec[c] / fmax(cmax, 1e-9)));
+            cairo_stroke(cr);
+        }
     }
     /* lines: thin by class, damaged ones coloured by probability on top */
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
@@ -512,6 +569,8 @@ void rp_draw_risk(cairo_t *cr, const rp_data *d, int w, int h)
         lbox placed[256];
         lbox inside = {m.x0 + 2, m.y0 + 2, m.x0 + map_w - 2, m.y0 + map_h - 2};
         int n = nc < 256 ? nc : 256;
+        lbox disc[256];
+        city_discs(ov, &m, pmax, rmax, disc, n);
         city_order(ov, ord);
         for (int j = 0; j < n; j++) {
             int c = ord[j];
@@ -520,10 +579,17 @@ void rp_draw_risk(cairo_t *cr, const rp_data *d, int w, int h)
             double r = pmax > 0 ? rmax * sqrt(ov->city_population[c] / pmax) : 4.0;
             char pop[48];
             fmt_people(pop, sizeof pop, ov->city_population[c]);
-            snprintf(buf, sizeof buf, "%s (%s): %.1f h cut off", ov->city_name[c] ? ov->city_name[c] : "?",
-                     pop, eh[c]);
+            const char *nm = ov->city_name[c] ? ov->city_name[c] : "?";
+            if (!d->has_cities)
+                snprintf(buf, sizeof buf, "%s (%s): %.1f h cut off", nm, pop, eh[c]);
+            else if (ec[c] >= 0.05)
+                snprintf(buf, sizeof buf, "%s (%s): %.*f h dark, %.*f h < 12 °C", nm, pop,
+                         eh[c] < 10 ? 1 : 0, eh[c], ec[c] < 10 ? 1 : 0, ec[c]);
+            else
+                snprintf(buf, sizeof buf, "%s (%s): %.*f h dark", nm, pop, eh[c] < 10 ? 1 : 0,
+                         eh[c]);
             place_label(cr, mx(&m, ov->city_x_km[c]), my(&m, ov->city_y_km[c]), fmax(r, 3.0) + 3,
-                        buf, 12, placed, &nlab, &inside);
+                        buf, 12, placed, &nlab, &inside, disc, n, c);
         }
     }
     gr_free(eh);
@@ -539,7 +605,14 @@ void rp_draw_risk(cairo_t *cr, const rp_data *d, int w, int h)
     items[ni++] = (rp_legend_item){"never damaged", 0xb0b0b0, RP_LEG_DOT, 0};
     items[ni++] = (rp_legend_item){"plant (triangle, filled by the same scale)", RP_C_PLANT,
                                    RP_LEG_TRI, 0};
-    items[ni++] = (rp_legend_item){"city: darker = more hours cut off per resident (full at 48 h)", RP_C_DARK,
-                                   RP_LEG_BOX, 0.45};
+    char dk[128], ck[160];
+    snprintf(dk, sizeof dk, "city: darker = more hours without power per resident (full at %.0f h)",
+             full);
+    items[ni++] = (rp_legend_item){dk, RP_C_DARK, RP_LEG_BOX, 0.45};
+    if (d->has_cities && cmax > 0.0) {
+        snprintf(ck, sizeof ck, "ring: hours below 12 °C indoors per district-heated resident "
+                                "(widest %.0f h)", cmax);
+        items[ni++] = (rp_legend_item){ck, RP_C_COLD, RP_LEG_LINE, 4.0};
+    }
     rp_legend(cr, MARGIN, m.y0 + map_h + 14 + 9, w - MARGIN, items, ni);
 }

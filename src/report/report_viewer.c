@@ -138,6 +138,24 @@ static int viewer_data(FILE *f, const rp_data *d)
         jstr(f, ov->city_name[c]);
         fputc(',', f);
         jnum(f, ov->city_population[c], 0);
+        /* district-heated people; per run the campaign's hours without power per resident
+           and hours below 12 °C per heated resident (null without cities.csv) */
+        double hp = d->has_cities ? d->city_heat_people[c] : NAN;
+        fputc(',', f);
+        jnum(f, hp, 0);
+        for (int what = 0; what < 2; what++) {
+            if (!d->has_risk || (what && !d->has_cities)) {
+                fputs(",null", f);
+                continue;
+            }
+            fputs(",[", f);
+            for (int r = 0; r < R; r++) {
+                size_t i = (size_t)c * (size_t)R + (size_t)r;
+                fputs(r ? "," : "", f);
+                jnum(f, what ? (hp > 0.0 ? d->city_cold_ph[i] / hp : 0.0) : d->city_dark_h[i], 3);
+            }
+            fputc(']', f);
+        }
         fputc(']', f);
     }
     /* events: per run, [t_h, asset, kind, element] with asset = substation j, plant
@@ -182,20 +200,30 @@ static int viewer_data(FILE *f, const rp_data *d)
         }
         fputc(']', f);
     }
-    /* dark: per run, nh * ncity percentages (integers) of each city's people cut off */
-    fputs("],\"dark\":", f);
-    if (d->has_risk && d->city_dark) {
+    /* dark, cold: per run, nh * ncity percentages (one decimal) of each city's people
+       cut off and of its district-heated people below 12 °C indoors */
+    for (int layer = 0; layer < 2; layer++) {
+        const double *x = layer ? d->city_cold : d->city_dark;
+        fputs(layer ? ",\"cold\":" : "],\"dark\":", f);
+        if (!d->has_risk || !x) {
+            fputs("null", f);
+            continue;
+        }
         fputc('[', f);
         for (int r = 0; r < R; r++) {
             fputs(r ? ",[" : "[", f);
-            for (size_t i = 0; i < (size_t)nh * (size_t)nc; i++)
-                fprintf(f, "%s%.0f", i ? "," : "", 100.0 * d->city_dark[(size_t)r * (size_t)nh * (size_t)nc + i]);
+            for (size_t i = 0; i < (size_t)nh * (size_t)nc; i++) {
+                double v = round(1000.0 * x[(size_t)r * (size_t)nh * (size_t)nc + i]) / 10.0;
+                if (v == 0.0)
+                    fputs(i ? ",0" : "0", f);
+                else
+                    fprintf(f, "%s%.1f", i ? "," : "", v);
+            }
             fputc(']', f);
         }
         fputc(']', f);
-    } else {
-        fputs("null", f);
     }
+    fprintf(f, ",\"queues\":%s", d->has_cities ? "true" : "false");
     fputc('}', f);
     gr_free(skv);
     gr_free(line_of);
@@ -257,6 +285,13 @@ static const char *const viewer_js =
 "    c0[t * NC + c] = (t ? c0[(t - 1) * NC + c] : 0) + dk[t * NC + c] / 100;\n"
 "  cum.push(c0);\n"
 "}\n"
+"var cumC = [];\n"
+"if (D.cold) for (var r2 = 0; r2 < R; r2++) {\n"
+"  var c1 = new Float64Array(NH * NC), ck = D.cold[r2];\n"
+"  for (var t2 = 0; t2 < NH; t2++) for (var c2 = 0; c2 < NC; c2++)\n"
+"    c1[t2 * NC + c2] = (t2 ? c1[(t2 - 1) * NC + c2] : 0) + ck[t2 * NC + c2] / 100;\n"
+"  cumC.push(c1);\n"
+"}\n"
 "/* asset states of run r (1-based) at campaign hour t: 0 in service, 1 damaged, 2 tripped */\n"
 "function stateAt(r, t) {\n"
 "  var ev = D.events[r - 1] || [], es = {}, ea = {}, st = new Int8Array(NA), eta = new Float64Array(NA);\n"
@@ -282,7 +317,7 @@ static const char *const viewer_js =
 "}\n"
 "var V = {night: 1, hour: 23, run: R > 1 ? 'all' : '1'}, cur = null;\n"
 "function compute() {\n"
-"  var t = (V.night - 1) * 24 + V.hour, o = {t: t, share: new Float64Array(NA), ever: new Float64Array(NA), dark: new Float64Array(NC), cum: new Float64Array(NC), tot: new Float64Array(NC)};\n"
+"  var t = (V.night - 1) * 24 + V.hour, o = {t: t, share: new Float64Array(NA), ever: new Float64Array(NA), dark: new Float64Array(NC), cum: new Float64Array(NC), tot: new Float64Array(NC), cold: new Float64Array(NC), ccum: new Float64Array(NC), ctot: new Float64Array(NC)};\n"
 "  var runs = V.run === 'all' ? null : +V.run;\n"
 "  if (runs) { var s = stateAt(runs, t); o.st = s.st; o.eta = s.eta; }\n"
 "  var list = runs ? [runs] : Array.from({length: R}, function (_, i) { return i + 1; });\n"
@@ -294,14 +329,19 @@ static const char *const viewer_js =
 "    if (D.dark) for (var c = 0; c < NC; c++) {\n"
 "      o.dark[c] += D.dark[r - 1][t * NC + c] / 100 / list.length;\n"
 "      o.cum[c] += cum[r - 1][t * NC + c] / list.length;\n"
-"      o.tot[c] += cum[r - 1][(NH - 1) * NC + c] / list.length;\n"
+"      o.tot[c] += (D.cities[c][6] ? D.cities[c][6][r - 1] : cum[r - 1][(NH - 1) * NC + c]) / list.length;\n"
+"    }\n"
+"    if (D.cold) for (var c3 = 0; c3 < NC; c3++) {\n"
+"      o.cold[c3] += D.cold[r - 1][t * NC + c3] / 100 / list.length;\n"
+"      o.ccum[c3] += cumC[r - 1][t * NC + c3] / list.length;\n"
+"      o.ctot[c3] += (D.cities[c3][7] ? D.cities[c3][7][r - 1] : cumC[r - 1][(NH - 1) * NC + c3]) / list.length;\n"
 "    }\n"
 "  });\n"
 "  return o;\n"
 "}\n"
 "function render() {\n"
 "  cur = compute();\n"
-"  var agg = V.run === 'all', n = 0, ndark = 0;\n"
+"  var agg = V.run === 'all', n = 0, ndark = 0, ncold = 0;\n"
 "  for (var j = 0; j < NL; j++) {\n"
 "    var a = NS + NP + j, l = D.lines[j], e = lineEl[j];\n"
 "    var s = agg ? (cur.share[a] > 0 ? 1 : 0) : cur.st[a];\n"
@@ -319,7 +359,10 @@ static const char *const viewer_js =
 "  }\n"
 "  for (var c = 0; c < NC; c++) {\n"
 "    cityDk[c].setAttribute('fill-opacity', (0.75 * cur.dark[c]).toFixed(3));\n"
+"    cityEl[c].setAttribute('stroke', cur.cold[c] > 0 ? '#56b4e9' : '#c9a227');\n"
+"    cityEl[c].setAttribute('stroke-width', cur.cold[c] > 0 ? (0.4 + 1.6 * cur.cold[c]).toFixed(2) : 0.2);\n"
 "    ndark += cur.dark[c] * D.cities[c][4];\n"
+"    if (D.cold && D.cities[c][5] > 0) ncold += cur.cold[c] * D.cities[c][5];\n"
 "  }\n"
 "  svg.setAttribute('data-t', cur.t);\n"
 "  svg.setAttribute('data-damaged', n);\n"
@@ -328,7 +371,7 @@ static const char *const viewer_js =
 "  document.getElementById('v-hour').value = V.hour;\n"
 "  document.getElementById('v-run').value = V.run;\n"
 "  document.getElementById('v-when').textContent = when(cur.t) + ' (campaign hour ' + cur.t + ')';\n"
-"  document.getElementById('v-status').textContent = (agg ? 'All ' + R + ' runs: ' + n + ' substations and plants damaged in at least one run at this hour; on average ' : 'Run ' + V.run + ': ' + n + ' substations and plants damaged; ') + people(ndark) + ' people in the cities cut off.';\n"
+"  document.getElementById('v-status').textContent = (agg ? 'All ' + R + ' runs: ' + n + ' substations and plants damaged in at least one run at this hour; on average ' : 'Run ' + V.run + ': ' + n + ' substations and plants damaged; ') + people(ndark) + ' people in the cities without power' + (D.cold ? ', ' + people(ncold) + ' below 12 °C indoors' : '') + '.';\n"
 "}\n"
 "function set(o) {\n"
 "  if (o.night !== undefined) V.night = Math.max(1, Math.min(D.nights, +o.night || 1));\n"
@@ -341,8 +384,12 @@ static const char *const viewer_js =
 "  var agg = V.run === 'all';\n"
 "  if (tg.hasAttribute('data-c')) {\n"
 "    var c = +tg.getAttribute('data-c'), ci = D.cities[c];\n"
-"    return ci[3] + ' — ' + people(ci[4]) + ' people\\n' + (D.dark ? (agg ? 'on average ' : '') + pct(cur.dark[c]) + ' cut off now\\n' +\n"
-"      'hours dark per resident: ' + cur.cum[c].toFixed(1) + ' h so far, ' + cur.tot[c].toFixed(1) + ' h over the campaign' + (agg ? ' (mean of ' + R + ' runs)' : '') : '');\n"
+"    var s = ci[3] + ' — ' + people(ci[4]) + ' people\\n' + (D.dark ? (agg ? 'on average ' : '') + pct(cur.dark[c]) + ' without power now' + (D.queues ? ' (outage queues and cut-off buses)' : ' (cut-off buses only)') + '\\n' +\n"
+"      'dark hours per resident: ' + cur.cum[c].toFixed(1) + ' h so far, ' + cur.tot[c].toFixed(1) + ' h over the campaign' + (agg ? ' (mean of ' + R + ' runs)' : '') : '');\n"
+"    if (D.cold && ci[5] > 0) s += '\\n' + people(ci[5]) + ' on district heat: ' + (agg ? 'on average ' : '') + pct(cur.cold[c]) + ' below 12 °C indoors now\\n' +\n"
+"      'hours below 12 °C per heated resident: ' + cur.ccum[c].toFixed(1) + ' h so far, ' + cur.ctot[c].toFixed(1) + ' h over the campaign (' + people(cur.ctot[c] * ci[5]) + ' person-hours)';\n"
+"    else if (D.cold) s += '\\nno district heat';\n"
+"    return s;\n"
 "  }\n"
 "  var a = +tg.getAttribute('data-a'), nm, cls;\n"
 "  if (a < NS) { nm = D.subs[a][2]; cls = D.subs[a][3]; }\n"
@@ -378,6 +425,126 @@ static const char *const viewer_js =
 "document.body.setAttribute('data-viewer', 'ready');\n"
 "})();\n";
 
+/* HTML text (the city names). */
+static void hesc(FILE *f, const char *s)
+{
+    for (const char *p = s ? s : ""; *p; p++)
+        switch (*p) {
+        case '&': fputs("&amp;", f); break;
+        case '<': fputs("&lt;", f); break;
+        case '>': fputs("&gt;", f); break;
+        case '"': fputs("&quot;", f); break;
+        default: fputc(*p, f);
+        }
+}
+
+/* "12.3 (8.1–15.0)": mean and p10–p90 of x over the runs (the range with two runs or more). */
+static void stat_cell(FILE *f, const double *x, int n, int dec)
+{
+    static const double pc[2] = {10.0, 90.0};
+    double s[3];
+    if (gr_stats(x, n, pc, 2, s) != GR_OK || !isfinite(s[0])) {
+        fputs("–", f);
+        return;
+    }
+    fprintf(f, "%.*f", dec, s[0]);
+    if (n > 1)
+        fprintf(f, " (%.*f–%.*f)", dec, s[1], dec, s[2]);
+}
+
+/* Per city over all runs, from the campaign's cities.csv: hours without power per resident
+   and hours below 12 °C indoors per district-heated resident (mean and p10–p90), and the
+   person-hours; data- attributes carry the means for the tests. */
+static int city_table(FILE *f, const rp_data *d)
+{
+    const gr_overlay *ov = d->ov;
+    int R = d->runs, nc = ov->ncity;
+    double *x = gr_malloc(2 * ((size_t)R + 1) * sizeof(double)), *y = x ? x + R + 1 : NULL;
+    if (!x)
+        return -1;
+    fprintf(f, "<h3 id=\"cities-h\">Cities over %s</h3>\n<p>From the campaign's outage queues "
+               "and heat model (cities.csv): the people the queues left without power, plus "
+               "the buses no generator reached, and the district-heated people whose flats fell "
+               "below 12 °C; per run summed over the %d hours, then mean and p10–p90 over runs."
+               "</p>\n<table id=\"city-table\">\n<tr><th>City</th><th>People</th><th>Hours "
+               "without power per resident, mean (p10–p90)</th><th>District-heated people</th><th>"
+               "Hours below 12 °C per heated resident, mean (p10–p90)</th><th>Person-hours below "
+               "12 °C, mean</th></tr>\n",
+            R > 1 ? "all runs" : "the run", d->nights * RP_HOURS);
+    for (int c = 0; c <= nc; c++) {
+        double ppl = 0.0, heat = c < nc ? d->city_heat_people[c] : 0.0;
+        if (c < nc)
+            ppl = d->city_people[c];
+        else
+            for (int b = 0; b < ov->nb; b++)
+                if (ov->bus_city[b] < 0 || ov->bus_city[b] >= nc)
+                    ppl += ov->bus_population[b];
+        for (int r = 0; r < R; r++) {
+            size_t i = (size_t)c * (size_t)R + (size_t)r;
+            x[r] = ppl > 0.0 ? d->city_dark_ph[i] / ppl : 0.0;
+            y[r] = heat > 0.0 ? d->city_cold_ph[i] / heat : 0.0;
+        }
+        double mx = 0.0, my = 0.0, mp = 0.0;
+        for (int r = 0; r < R; r++) {
+            mx += x[r] / R;
+            my += y[r] / R;
+            mp += d->city_cold_ph[(size_t)c * (size_t)R + (size_t)r] / R;
+        }
+        fputs("<tr data-city=\"", f);
+        hesc(f, c < nc ? ov->city_name[c] : "");
+        fprintf(f, "\" data-dark-h=\"%.3f\" data-cold-ph=\"%.1f\"><td>", mx, mp);
+        if (c < nc)
+            hesc(f, ov->city_name[c]);
+        else
+            fputs("<i>buses of no city</i>", f);
+        fprintf(f, "</td><td>%.0f</td><td>", ppl);
+        stat_cell(f, x, R, 1);
+        fprintf(f, "</td><td>%.0f</td><td>", heat);
+        if (heat > 0.0)
+            stat_cell(f, y, R, 1);
+        else
+            fputs("no district heat", f);
+        fputs("</td><td>", f);
+        if (heat > 0.0)
+            fprintf(f, "%.0f", mp);
+        else
+            fputs("–", f);
+        (void)my;
+        fputs("</td></tr>\n", f);
+    }
+    fputs("</table>\n", f);
+    gr_free(x);
+    return 0;
+}
+
+void rp_city_summary(FILE *f, const rp_data *d)
+{
+    int nc = d->ov ? d->ov->ncity : 0, hd = -1, hc = -1;
+    if (!d->has_cities)
+        return;
+    for (int c = 0; c < nc; c++) {
+        if (rp_city_mean(d, c, 0) > 0.0 && (hd < 0 || rp_city_mean(d, c, 0) > rp_city_mean(d, hd, 0)))
+            hd = c;
+        if (rp_city_mean(d, c, 1) > 0.0 && (hc < 0 || rp_city_mean(d, c, 1) > rp_city_mean(d, hc, 1)))
+            hc = c;
+    }
+    const char *over = d->runs > 1 ? ", mean over runs" : "";
+    if (hd >= 0) {
+        fputs(" The city longest without power is ", f);
+        hesc(f, d->ov->city_name[hd]);
+        fprintf(f, ": %.0f hours per resident over the campaign (outage queues and cut-off "
+                   "buses%s).", rp_city_mean(d, hd, 0), over);
+    }
+    if (hc >= 0) {
+        fputs(" The coldest is ", f);
+        hesc(f, d->ov->city_name[hc]);
+        fprintf(f, ": its district-heated residents spent %.0f hours below 12 °C indoors%s.",
+                rp_city_mean(d, hc, 1), over);
+    } else {
+        fputs(" No district-heated flat fell below 12 °C.", f);
+    }
+}
+
 int rp_viewer_write(FILE *f, const rp_data *d)
 {
     if (!d->has_grid || !d->has_hourly)
@@ -400,7 +567,7 @@ int rp_viewer_write(FILE *f, const rp_data *d)
           "(<span style=\"color:#cc79a7\">■</span> highest, <span style=\"color:#0072b2\">■"
           "</span> second, <span style=\"color:#009e73\">■</span> third, grey below); grey dots "
           "are substations, triangles plants, yellow discs cities (darkened by the share of "
-          "their people cut off). One run: <span style=\"color:#d55e00\">■</span> damaged, "
+          "their people without power; a sky-blue rim: district-heated people below 12 °C indoors). One run: <span style=\"color:#d55e00\">■</span> damaged, "
           "<span style=\"color:#e69f00\">■</span> tripped. All runs: substations, plants and "
           "lines coloured by the share of runs in which they are damaged at that hour ("
           "<span style=\"color:#fde725\">■</span> up to 20 %, <span style=\"color:#5dc863\">■"
@@ -413,5 +580,7 @@ int rp_viewer_write(FILE *f, const rp_data *d)
     fputs("</script>\n<script>\n", f);
     fputs(viewer_js, f);
     fputs("</script>\n", f);
+    if (d->has_cities && city_table(f, d) != 0)
+        return -1;
     return 1;
 }

@@ -78,6 +78,7 @@ void gr_campaign_result_free(gr_campaign_result *r)
     gr_free(r->total);
     gr_free(r->warn_mean_min);
     gr_free(r->warn_short_min);
+    gr_free(r->area_hourly);
     if (r->events)
         for (int i = 0; i < r->runs; i++)
             gr_free(r->events[i]);
@@ -115,6 +116,8 @@ static int camp_sw_run(void *ctx, long item, void *record, int thread)
         .night = r->night + slot, .total = &r->total[i],
         .warn_mean_min = r->warn_mean_min + (size_t)i * ncity,
         .warn_short_min = r->warn_short_min + (size_t)i * ncity, .events = &r->events[i],
+        .area_hourly = r->area_hourly ? r->area_hourly + slot * HOURS * (ncity + 1) * GR_AREA_NFIELD
+                                      : NULL,
         .n_events = &r->n_events[i], .lp_solves = &x->lps[i], .err = &x->errs[i]};
     r->status[i] = camp_run_one(&rc);
     r->run_s[i] = gr_time_s() - t_run;
@@ -136,6 +139,9 @@ static int camp_sw_pack(void *ctx, long item, gr_sweep_buf *b)
     st = st ? st : gr_sweep_put(b, &r->total[i], sizeof *r->total);
     st = st ? st : gr_sweep_put(b, r->warn_mean_min + i * nc, nc * sizeof(double));
     st = st ? st : gr_sweep_put(b, r->warn_short_min + i * nc, nc * sizeof(double));
+    size_t na = nn * HOURS * (nc + 1) * GR_AREA_NFIELD;
+    if (!st && r->area_hourly)
+        st = gr_sweep_put(b, r->area_hourly + i * na, na * sizeof(double));
     if (!st && r->n_events[i] > 0 && r->events[i])
         st = gr_sweep_put(b, r->events[i], (size_t)r->n_events[i] * sizeof **r->events);
     return st;
@@ -161,6 +167,9 @@ static int camp_sw_unpack(void *ctx, long item, const void *data, size_t len)
         gr_sweep_get(&data, &len, &r->total[i], sizeof *r->total) ||
         gr_sweep_get(&data, &len, r->warn_mean_min + i * nc, nc * sizeof(double)) ||
         gr_sweep_get(&data, &len, r->warn_short_min + i * nc, nc * sizeof(double)))
+        return GR_EPARSE;
+    size_t na = nn * HOURS * (nc + 1) * GR_AREA_NFIELD;
+    if (r->area_hourly && gr_sweep_get(&data, &len, r->area_hourly + i * na, na * sizeof(double)))
         return GR_EPARSE;
     gr_free(r->events[i]);
     r->events[i] = NULL;
@@ -215,8 +224,11 @@ int camp_campaign_run(const gr_campaign_scenario *s, const gr_campaign_options *
     r->peak_mw = m.load_pu * m.lam_hi * m.base;
     r->ncity = ncity;
     size_t nr = (size_t)runs;
-    if (opt->keep_hourly)
+    if (opt->keep_hourly) {
         r->hourly = gr_calloc(nr * (size_t)nights * HOURS * NFIELD, sizeof(double));
+        r->area_hourly = gr_calloc(nr * (size_t)nights * HOURS * (size_t)(ncity + 1) *
+                                       GR_AREA_NFIELD, sizeof(double));
+    }
     r->night = gr_calloc(nr * (size_t)nights, sizeof *r->night);
     r->total = gr_calloc(nr, sizeof *r->total);
     r->warn_mean_min = gr_calloc(nr * (size_t)(ncity + 1), sizeof(double));
@@ -227,7 +239,7 @@ int camp_campaign_run(const gr_campaign_scenario *s, const gr_campaign_options *
     r->run_s = gr_calloc(nr, sizeof(double));
     int *lps = gr_calloc(nr, sizeof(int));
     gr_error *errs = gr_calloc(nr, sizeof *errs);
-    if ((opt->keep_hourly && !r->hourly) || !r->night || !r->total || !r->warn_mean_min ||
+    if ((opt->keep_hourly && (!r->hourly || !r->area_hourly)) || !r->night || !r->total || !r->warn_mean_min ||
         !r->warn_short_min || !r->events || !r->n_events || !r->status || !r->run_s || !lps || !errs) {
         gr_free(lps);
         gr_free(errs);
@@ -240,7 +252,7 @@ int camp_campaign_run(const gr_campaign_scenario *s, const gr_campaign_options *
     camp_progress prog = {opt, 0, runs * nights};
     camp_sweep cs = {&m, opt, r, lps, errs, &prog};
     char kind[160];
-    snprintf(kind, sizeof kind, "campaign/1 seed=%llu nights=%d control=%d hourly=%d events=%d",
+    snprintf(kind, sizeof kind, "campaign/2 seed=%llu nights=%d control=%d hourly=%d events=%d",
              (unsigned long long)opt->seed, nights, control, opt->keep_hourly != 0,
              opt->keep_events != 0);
     gr_sweep_spec sp = {.n = runs, .threads = opt->threads, .ctx = &cs, .run = camp_sw_run,

@@ -210,6 +210,7 @@ typedef struct camp_run {
     camp_progress *prog;
     /* outputs */
     double *hourly;         /* nights * 24 * NFIELD */
+    double *area_hourly;    /* nights * 24 * (ncity + 1) * GR_AREA_NFIELD, or NULL */
     gr_campaign_night *night;
     gr_campaign_total *total;
     gr_campaign_event *ev;
@@ -320,6 +321,7 @@ typedef struct camp_run_ctx {
     gr_campaign_total *total;   /* out */
     double *warn_mean_min;      /* out: ncity mean warning time, minutes */
     double *warn_short_min;     /* out: ncity shortest warning time, minutes */
+    double *area_hourly;        /* out: nights x 24 x (ncity + 1) x GR_AREA_NFIELD, or NULL */
     gr_campaign_event **events; /* out (keep_events, on success): the log, the caller's */
     int *n_events;              /* out: its length */
     int *lp_solves;             /* out: LPs the run solved (also on failure) */

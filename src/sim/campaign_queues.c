@@ -231,10 +231,21 @@ static void heat_hour(camp_run *w, int night, double t_h, const double *cfrac, d
     /* outdoor temperature at the middle of the hour */
     double t_out = gr_weather_outdoor_c(wx, night + 1, camp_clock_h(m->s, t_h + 0.5));
     double cold = 0.0, off = 0.0;
+    double *row = w->area_hourly ? w->area_hourly + (size_t)(t_h + 0.5) * (size_t)qm->narea *
+                                                        GR_AREA_NFIELD
+                                 : NULL; /* per area: people below cold_c */
+    const gr_overlay *ov = m->s->overlay;
+    for (int a = 0; row && a < qm->narea; a++)
+        row[(size_t)a * GR_AREA_NFIELD + GR_AREA_BELOW_COLD] = 0.0;
     for (int d = 0; d < m->nheat; d++) {
         q->t_in[d] = gr_heat_indoor_step(wx, q->t_in[d], t_out, sup[d], 1.0);
-        if (q->t_in[d] < wx->cold_c)
+        if (q->t_in[d] < wx->cold_c) {
             cold += qm->dist_pop[d];
+            int a = ov->heat_city[d] >= 0 && ov->heat_city[d] < ov->ncity ? ov->heat_city[d]
+                                                                          : ov->ncity;
+            if (row)
+                row[(size_t)a * GR_AREA_NFIELD + GR_AREA_BELOW_COLD] += qm->dist_pop[d];
+        }
         off += qm->dist_pop[d] * (1.0 - sup[d]);
         if (q->t_in[d] < q->t_min)
             q->t_min = q->t_in[d];
@@ -270,6 +281,11 @@ void camp_qh_hour(camp_run *w, int night, double t_h, double lam, const double *
         q->area_shed[a] += fmin(fmax(shed, 0.0), nc) * base;
     }
     double people = 0.0, lost = 0.0;
+    double *row = w->area_hourly ? w->area_hourly + (size_t)(t_h + 0.5) * (size_t)na *
+                                                        GR_AREA_NFIELD
+                                 : NULL; /* per area: people without power, hour average */
+    for (int a = 0; row && a < na; a++)
+        row[(size_t)a * GR_AREA_NFIELD + GR_AREA_NO_POWER] = 0.0;
     for (int k = 0; k < qm->blocks; k++) {
         /* cold-load pickup of the groups re-energised lately (lit in the last block) */
         for (int a = 0; a < na; a++)
@@ -305,8 +321,12 @@ void camp_qh_hour(camp_run *w, int night, double t_h, double lam, const double *
                 int dk = !q->mark[b] || win[s];
                 camp_group_block(wx, dk, dt, &q->dark[g], &q->dark_h[g], &q->spell_h[g],
                                  &q->spell_max[g], &q->clpu_left[g]);
-                if (dk)
+                if (dk) {
                     people += gp * dt;
+                    if (row)
+                        row[(size_t)qm->bus_area[b] * GR_AREA_NFIELD + GR_AREA_NO_POWER] +=
+                            gp * dt;
+                }
             }
         }
     }

@@ -56,7 +56,8 @@ static int run_init(camp_run *w, const camp_run_ctx *rc)
     int ncity = s->overlay->ncity, maxw = 1;
     *w = (camp_run){.m = m, .err = rc->err, .hourly = rc->hourly, .night = rc->night,
                     .total = rc->total, .keep_events = rc->keep_events,
-                    .warn_min = rc->warn_short_min, .prog = rc->prog};
+                    .warn_min = rc->warn_short_min, .area_hourly = rc->area_hourly,
+                    .prog = rc->prog};
     w->warn_sum = gr_calloc((size_t)ncity + 1, sizeof(double));
     w->warn_n = gr_calloc((size_t)ncity + 1, sizeof(int));
     for (int p = 0; p < s->nplans; p++)

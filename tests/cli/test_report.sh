@@ -168,12 +168,66 @@ bad badgrid grid.m 's/^mpc.baseMVA = 100;/mpc.baseMVA = ;/' 'grid.m:[0-9]+'
 
 # --- a real campaign run (the campaign command's own output format) -------------------------
 if "$G" campaign --help >/dev/null 2>&1; then
-  if run 0 campaign "$G" campaign --nights 2 --runs 2 --threads 1 --seed 3 --out "$W/real" --quiet; then
+  # 10 nights of seed 1: the LP sheds load and run 1 has flats below 12 °C (night 9)
+  if run 0 campaign "$G" campaign --nights 10 --runs 2 --threads 1 --seed 1 --out "$W/real" --quiet; then
     if run 0 real "$G" report "$W/real"; then
       expect_in "$W/real.out" 'with 6 charts \(served, nights, map, risk, fan, ccdf\)' real
       for c in served nights map risk fan ccdf; do
         is_png "$W/real/charts/$c.png" && pass || fail "real: $c.png"
       done
+      # the per-city figures of the page (city table, viewer data) against independent sums
+      # of the campaign's files: cities.csv per city; its areas add up to hourly.csv's people
+      # without power hour by hour and to runs.csv's customer_hours and
+      # person_hours_below_12c per run
+      if python3 - "$W/real" >"$W/cities.out" 2>&1 <<'PY'
+import csv, collections, json, re, sys
+d = sys.argv[1]
+ov = json.load(open(d + "/scenario.json"))
+names = [c["name"] for c in ov["cities"]]
+people = collections.defaultdict(float)
+heated = collections.defaultdict(float)
+dist_city = {h["id"]: k for k, c in enumerate(ov["cities"]) for h in c.get("heat_districts", [])}
+for b in ov["buses"]:
+    c = b.get("city")
+    people[c if c is not None else -1] += b["population"]
+    if b.get("heat_district") is not None:
+        heated[dist_city[b["heat_district"]]] += b["heat_population"]
+R = 2
+dark, cold, hour = collections.defaultdict(float), collections.defaultdict(float), collections.defaultdict(float)
+for r in csv.DictReader(open(d + "/cities.csv")):
+    c = int(r["city"]) - 1
+    dark[(c, r["run"])] += float(r["people_without_power"])
+    cold[(c, r["run"])] += float(r["people_below_12c"])
+    hour[(r["run"], r["night"], r["hour"])] += float(r["people_without_power"])
+for r in csv.DictReader(open(d + "/hourly.csv")):
+    k = (r["run"], r["night"], r["hour"])
+    assert abs(hour.get(k, 0.0) - float(r["people_without_power"])) <= 1e-6 * float(r["people_without_power"]) + 0.01, (k, hour.get(k), r["people_without_power"])
+for r in csv.DictReader(open(d + "/runs.csv")):
+    ch = sum(v for (c, run), v in dark.items() if run == r["run"])
+    ph = sum(v for (c, run), v in cold.items() if run == r["run"])
+    assert abs(ch - float(r["customer_hours"])) <= 1e-6 * float(r["customer_hours"]) + 1, (r["run"], ch, r["customer_hours"])
+    assert abs(ph - float(r["person_hours_below_12c"])) <= 1e-6 * float(r["person_hours_below_12c"]) + 1, (r["run"], ph)
+assert sum(dark[(c, "1")] for c in range(len(names))) > 0, "no city dark in run 1"
+assert sum(cold.values()) > 0, "nobody below 12 °C"
+page = open(d + "/report.html", encoding="utf-8").read()
+rows = dict((m.group(1), (float(m.group(2)), float(m.group(3)))) for m in
+            re.finditer(r'<tr data-city="([^"]*)" data-dark-h="([^"]+)" data-cold-ph="([^"]+)">', page))
+vd = json.loads(re.search(r'<script type="application/json" id="viewer-data">(.*?)</script>', page, re.S).group(1))
+for k, nm in enumerate(names):
+    want_h = sum(dark[(k, str(r + 1))] for r in range(R)) / R / people[k]
+    want_c = sum(cold[(k, str(r + 1))] for r in range(R)) / R
+    got_h, got_c = rows[nm]
+    assert abs(got_h - want_h) <= 0.001 + 1e-6 * want_h, (nm, got_h, want_h)
+    assert abs(got_c - want_c) <= 0.1 + 1e-6 * want_c, (nm, got_c, want_c)
+    ci = vd["cities"][k]
+    assert ci[3] == nm and abs(ci[5] - heated[k]) < 1, (ci, heated[k])
+    for r in range(R):
+        assert abs(ci[6][r] - dark[(k, str(r + 1))] / people[k]) <= 0.001, (nm, r, ci[6][r])
+        hc = cold[(k, str(r + 1))] / heated[k] if heated[k] > 0 else 0.0
+        assert abs(ci[7][r] - hc) <= 0.001, (nm, r, ci[7][r], hc)
+print("ok", len(names), "cities")
+PY
+      then pass; else fail "per-city figures: $(tail -5 "$W/cities.out")"; fi
     fi
   fi
 else

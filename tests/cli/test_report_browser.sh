@@ -74,9 +74,18 @@ if command -v node >/dev/null 2>&1; then
   else
     fail "viewer check in $BROWSER: $(cat "$W/cdp.json" "$W/cdp.err" | head -c 2000)"
   fi
-  python3 - "$W/cdp.json" >"$W/cdp.check" 2>&1 <<'PY' && pass || fail "viewer: $(cat "$W/cdp.check")"
-import json, sys
+  python3 - "$W/cdp.json" "$W/s/cities.csv" >"$W/cdp.check" 2>&1 <<'PY' && pass || fail "viewer: $(cat "$W/cdp.check")"
+import csv, json, sys
 r = json.load(open(sys.argv[1]))
+# Ardan (city 1 of cities.csv; 400 k people, 240 k district-heated): hours without power per
+# resident and hours below 12 °C per heated resident over the campaign, summed here from the
+# campaign's own rows, run 1 and the mean of the 5 runs
+dark, cold = [0.0] * 5, [0.0] * 5
+for row in csv.DictReader(open(sys.argv[2])):
+    if row["city"] == "1":
+        dark[int(row["run"]) - 1] += float(row["people_without_power"]) / 400000
+        cold[int(row["run"]) - 1] += float(row["people_below_12c"]) / 240000
+assert dark[0] > 0 and cold[0] > 0, (dark, cold)
 r = r.get("report", r)
 assert r["viewer"] == "ready", r
 assert r["charts_loaded"] == r["charts_total"] == "6", r
@@ -85,11 +94,16 @@ assert r["view0"] == "all", r                           # starts on the Monte Ca
 assert r["map_changed"] and r["damaged_last"] > r["damaged_night1"], r
 assert r["t_after_slider"] == 2 * 24 + 23, r            # the slider moved to night 3
 assert "repair ETA" in r["tip"] and "HIDDEN" not in r["tip"], r["tip"]
-assert "people" in r["city_tip"] and "hours dark per resident" in r["city_tip"], r["city_tip"]
+assert "people" in r["city_tip"] and "dark hours per resident" in r["city_tip"], r["city_tip"]
+t1, ta = r["city_tip"], r.get("city_tip_all", "")
+assert "%.1f h over the campaign" % dark[0] in t1, (dark[0], t1)
+assert "below 12 °C per heated resident" in t1 and "%.1f h over the campaign (" % cold[0] in t1, (cold[0], t1)
+assert "%.1f h over the campaign (mean of 5 runs)" % (sum(dark) / 5) in ta, (sum(dark) / 5, ta)
+assert "%.1f h over the campaign (" % (sum(cold) / 5) in ta, (sum(cold) / 5, ta)
 assert not r["problems"], r["problems"]
 print("ok")
 PY
-  for f in top viewer-night1 viewer-night4 viewer-run1 viewer-hover; do
+  for f in top viewer-night1 viewer-night4 viewer-run1 viewer-hover viewer-hover-all; do
     [ -s "$W/shots/$f.png" ] && pass || fail "no screenshot $f.png"
   done
   echo "screenshots: $W/shots"

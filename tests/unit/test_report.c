@@ -76,7 +76,7 @@ static int file_exists(const char *path)
 }
 
 static const char *const sample_files[] = {"hourly.csv", "nights.csv", "events.csv", "runs.csv",
-                                           "summary.json", "grid.m", "scenario.json"};
+                                           "summary.json", "grid.m", "scenario.json", "cities.csv"};
 #define N_SAMPLE ((int)(sizeof sample_files / sizeof sample_files[0]))
 
 /* A fresh copy of the sample folder (without the files named in `skip`,
@@ -444,6 +444,7 @@ static void test_missing_optional(void **state)
     keep_run1(dir, "nights.csv");
     keep_run1(dir, "events.csv");
     keep_run1(dir, "runs.csv");
+    keep_run1(dir, "cities.csv");
     assert_int_equal(gr_report_write_info(dir, NULL, &info, &err), GR_OK);
     assert_string_equal(info.charts, "served, nights, map");
     assert_non_null(strstr(info.skipped, "fan: a single run"));
@@ -516,6 +517,12 @@ static void test_bad_input(void **state)
         {"grid.m", "mpc.baseMVA = 100;", "mpc.baseMVA = ;", GR_EPARSE, "grid.m:"},
         {"scenario.json", "\"bus\": 14,", "\"bus\": 15,", GR_EPARSE, "scenario.json"},
         {"hourly.csv", "run,night,hour,t_h,", "", GR_EPARSE, "hourly.csv:1: no column 'run'"},
+        {"cities.csv", "1,2,3,1,87530", "1,2,3,3,87530", GR_EPARSE, "cities.csv:2: column 'city': 3 is out of range"},
+        {"cities.csv", "1,2,3,1,87530", "1,2,3,2,87530", GR_EPARSE, "cities.csv:3: a second row for run 1, night 2, hour 3, city 2"},
+        {"cities.csv", "1,2,3,1,87530", "1,2,3,1,-87530", GR_EPARSE, "cities.csv:2: people must be a number >= 0"},
+        {"cities.csv", "1,2,3,1,87530", "6,2,3,1,87530", GR_EPARSE, "cities.csv:2: column 'run': 6 is out of range"},
+        {"cities.csv", "people_below_12c", "cold", GR_EPARSE, "cities.csv:1: no column 'people_below_12c'"},
+        {"events.csv", "gen:2,damage", "gen:4,damage", GR_EPARSE, "events.csv:8: element 'gen:4' is not in grid.m (3 generators and interconnection ties)"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         char *dir = sample_copy(NULL);
@@ -699,7 +706,64 @@ static void test_data(void **state)
     for (int k = 0; k < 3; k++)
         if (d.rs_repaired[k] > 0 && d.rs_repaired[k] < d.rs_units[k])
             assert_true(d.rs_mean_all[k] >= d.rs_mean_rep[k] - 1e-9);
+    /* per city from cities.csv (make_sample.py splits each hour's people without power
+       55 % Ardan, 30 % Belov, 15 % no city; Ardan's 132 k heated people below 12 °C over
+       the last 36 hours, times min(f, 1) of the run): the hours without power per resident
+       against hourly.csv's people without power summed here, the cold person-hours by hand */
+    {
+        assert_int_equal(d.has_cities, 1);
+        FILE *f = fopen(SAMPLE "/hourly.csv", "r");
+        assert_non_null(f);
+        char line[512];
+        double ph[5] = {0, 0, 0, 0, 0};
+        assert_non_null(fgets(line, sizeof line, f));
+        while (fgets(line, sizeof line, f)) {
+            int run, night, hour;
+            double t, load, served, crit, ppl;
+            if (sscanf(line, "%d,%d,%d,%lf,%lf,%lf,%lf,%lf", &run, &night, &hour, &t, &load,
+                       &served, &crit, &ppl) == 8 && run >= 1 && run <= 5)
+                ph[run - 1] += ppl;
+        }
+        fclose(f);
+        static const double fr[5] = {1.0, 0.6, 1.0, 0.3, 1.0}; /* min(f, 1) */
+        double mean_h = 0.0, mean_c = 0.0;
+        assert_true(ph[0] > 0.0);
+        for (int r = 0; r < 5; r++) {
+            assert_near(d.city_dark_h[0 * 5 + r], 0.55 * ph[r] / 400000.0, 1e-6, 0);
+            assert_near(d.city_dark_h[1 * 5 + r], 0.30 * ph[r] / 160000.0, 1e-6, 0);
+            assert_near(d.city_dark_ph[2 * 5 + r], 0.15 * ph[r], 1e-3, 0); /* no city */
+            assert_near(d.city_cold_ph[0 * 5 + r], 132000.0 * fr[r] * 36.0, 1e-3, 0);
+            assert_near(d.city_cold_ph[1 * 5 + r], 0.0, 0, 0);
+            mean_h += 0.55 * ph[r] / 400000.0 / 5;
+            mean_c += 132000.0 * fr[r] * 36.0 / 240000.0 / 5;
+        }
+        assert_near(d.city_heat_people[0], 240000.0, 1e-6, 0);
+        assert_near(d.city_heat_people[1], 0.0, 0, 0);
+        assert_near(rp_city_mean(&d, 0, 0), mean_h, 1e-9, 0);
+        assert_near(rp_city_mean(&d, 0, 1), mean_c, 1e-9, 0);
+        assert_near(rp_city_mean(&d, 1, 1), 0.0, 0, 0);
+        /* hour by hour: the share of Ardan's people dark at night 2, hour 3 of run 1 */
+        size_t nh = 4 * 24, t = 24 + 3;
+        assert_near(d.city_dark[(0 * nh + t) * 2 + 0], 87530.4878 / 400000.0, 1e-9, 0);
+        assert_near(d.city_cold[(0 * nh + 95) * 2 + 0], 132000.0 / 240000.0, 1e-9, 0);
+    }
     rp_data_free(&d);
+    /* interconnection ties: the campaign's events name them after grid.m's units */
+    {
+        char *dir = sample_copy(NULL);
+        char p[4096];
+        patch(dir, "events.csv", "gen:2,damage", "gen:4,trip");
+        pathf(p, sizeof p, dir, "campaign.json");
+        write_all(p, "{\"interconnection\": {\"ties\": [{\"name\": \"west\"}]}}\n");
+        assert_int_equal(rp_data_read(&d, dir, 1, &err), GR_OK);
+        assert_int_equal(d.nties, 1);
+        rp_data_free(&d);
+        write_all(p, "{\"interconnection\": {\"ties\": 3}}\n");
+        assert_int_equal(rp_data_read(&d, dir, 1, &err), GR_EPARSE);
+        assert_non_null(strstr(err.msg, "campaign.json: $.interconnection.ties: expected an array"));
+        rp_data_free(&d);
+        drop(dir);
+    }
 
     /* another run: its own events and curves */
     assert_int_equal(rp_data_read(&d, SAMPLE, 4, &err), GR_OK);

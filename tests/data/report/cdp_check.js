@@ -110,6 +110,10 @@ async function main() {
   report.tip = await ev("(function(){var st=window.gridresViewer.state().st;for(var a=0;a<st.length;a++)if(st[a]===1){var e=document.querySelector('#v-map [data-a=\"'+a+'\"]');if(!e)continue;var r=e.getBoundingClientRect();e.dispatchEvent(new MouseEvent('mousemove',{bubbles:true,clientX:r.left+1,clientY:r.top+1}));var t=document.getElementById('v-tip');return (t.hidden?'HIDDEN ':'')+t.textContent;}return 'none damaged';})()");
   report.city_tip = await ev("(function(){var e=document.querySelector('#v-map [data-c=\"0\"]');var r=e.getBoundingClientRect();e.dispatchEvent(new MouseEvent('mousemove',{bubbles:true,clientX:r.left+r.width/2,clientY:r.top+r.height/2}));var t=document.getElementById('v-tip');return (t.hidden?'HIDDEN ':'')+t.textContent;})()");
   await shot('viewer-hover.png', { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, 1200) });
+  // the same city on the Monte Carlo view (means over runs)
+  await ev("window.gridresViewer.set({night: " + N + ", hour: 23, run: 'all'})");
+  report.city_tip_all = await ev("(function(){var e=document.querySelector('#v-map [data-c=\"0\"]');var r=e.getBoundingClientRect();e.dispatchEvent(new MouseEvent('mousemove',{bubbles:true,clientX:r.left+r.width/2,clientY:r.top+r.height/2}));var t=document.getElementById('v-tip');return (t.hidden?'HIDDEN ':'')+t.textContent;})()");
+  await shot('viewer-hover-all.png', { x: box.x, y: box.y, width: box.width, height: Math.min(box.height, 1200) });
   report.problems = problems;
 }
 // Chromium's helper processes may still write into the profile just after the

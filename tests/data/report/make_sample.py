@@ -126,7 +126,7 @@ def num(x):
 
 def campaign():
     """Per run: per hour load lost (MW), people without power and without heat; nights; events."""
-    hourly, nights, events, runs = [], [], [], []
+    hourly, nights, events, runs, cities = [], [], [], [], []
     for r in range(1, RUNS + 1):
         f = [1.0, 0.6, 1.5, 0.3, 1.1][r - 1]  # run-to-run severity
         lost = [0.0] * (24 * NIGHTS)
@@ -168,6 +168,14 @@ def campaign():
                 crit = 0.05 * served
                 ppl = POP * ls / load
                 hourly.append((r, n, h, t, load, served, crit, ppl, heat[t]))
+                # cities.csv: the people without power split over Ardan (city 1), Belov (2)
+                # and the buses of no city (0); Ardan's 132 k heated people below 12 °C from
+                # ten hours after the CHP unit was hit
+                cold = 132000 * min(f, 1.0) if t >= t1 + 10 else 0.0
+                for c, share in ((1, 0.55), (2, 0.30), (0, 0.15)):
+                    cc = cold if c == 1 else 0.0
+                    if ppl * share or cc:
+                        cities.append((r, n, h, c, ppl * share, cc, ("", "Ardan", "Belov")[c]))
                 ens += ls
                 peak = max(peak, ls)
                 ch += ppl
@@ -182,7 +190,7 @@ def campaign():
             ch_tot += ch
             heat_max = max(heat_max, hm)
         runs.append((r, ens_tot, ch_tot, ppl_max, heat_max))
-    return hourly, nights, events, runs
+    return hourly, nights, events, runs, cities
 
 
 def stats(x):
@@ -199,7 +207,11 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     write_case(os.path.join(OUT, "grid.m"))
     write_overlay(os.path.join(OUT, "scenario.json"))
-    hourly, nights, events, runs = campaign()
+    hourly, nights, events, runs, cities = campaign()
+    with open(os.path.join(OUT, "cities.csv"), "w") as f:
+        f.write("run,night,hour,city,people_without_power,people_below_12c,name\n")
+        for row in cities:
+            f.write(",".join(v if isinstance(v, str) else num(v) for v in row) + "\n")
     with open(os.path.join(OUT, "hourly.csv"), "w") as f:
         f.write("run,night,hour,t_h,load_mw,served_mw,served_critical_mw,people_without_power,people_without_heat\n")
         for row in hourly:
@@ -236,7 +248,7 @@ def main():
                           {"city": "Belov", "population": 160000, "mean_min": stats([30.0, 31, 29, 33, 28]), "shortest_min": 27.0}],
         "repairs": {"line": {"damaged_per_run": 2.0, "repaired_per_run": 1.0, "mean_repair_h": 14.0, "mean_restore_h": 15.0},
                     "switchyard": {"damaged_per_run": 1.0, "repaired_per_run": 0.0, "mean_repair_h": 250.0, "mean_restore_h": None}},
-        "files": ["hourly.csv", "nights.csv", "events.csv", "runs.csv", "summary.json", "grid.m", "scenario.json"],
+        "files": ["hourly.csv", "nights.csv", "events.csv", "runs.csv", "cities.csv", "summary.json", "grid.m", "scenario.json"],
     }
     with open(os.path.join(OUT, "summary.json"), "w") as f:
         json.dump(summary, f, indent=2)
