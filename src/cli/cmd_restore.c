@@ -383,6 +383,10 @@ int cmd_restore(int argc, char **argv, gr_mpi *mpi)
     const cli_inputs_spec spec = {pos[0], overlay_path, -1, 1, 0, "", ""};
     if ((rc = cli_load_inputs("restore", &spec, &in)) != CLI_EXIT_OK)
         goto done;
+    int nties = gr_shed_tie_zero_x(in.g, GR_SHED_TIE_X_PU); /* x = 0: a bus tie */
+    if (nties > 0)
+        cli_errorf("restore", "warning: %d branch%s with x = 0 taken as bus tie%s: x = %g pu",
+                   nties, nties == 1 ? "" : "es", nties == 1 ? "" : "s", GR_SHED_TIE_X_PU);
     const gr_grid *g = in.g;
     int st = GR_OK;
     char ov_out[4096] = "";
