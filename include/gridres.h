@@ -984,6 +984,19 @@ int gr_shed_solve(const gr_grid *g, const gr_load_classes *classes, const gr_she
                   gr_shed_result **out, gr_error *err);
 void gr_shed_result_free(gr_shed_result *r);
 
+/* Zero-reactance branches as bus ties in the campaign's DC models (campaign,
+ * protect, restore, shed; docs/own_grid.md "Zero-impedance branches"): every
+ * branch with x = 0 (which the DC model's b = 1/(x tap) cannot take,
+ * gr_grid_check(GR_GRID_CHECK_DC)) gets x = x_tie, in or out of service (a
+ * repair may switch it in). GR_SHED_TIE_X_PU is PSS/E's zero-impedance line
+ * threshold THRSHZ (Siemens PTI, PSS/E Program Operation Manual, "Zero
+ * Impedance Lines"): a branch that small is a tie whose two buses share one
+ * angle to within x_tie x flow. Branches with a small non-zero x keep it (the
+ * DC model takes them; gr_pf_dc and MATPOWER's makeBdc use 1/x). gr_pf_dc
+ * does not substitute. Returns how many branches changed. */
+#define GR_SHED_TIE_X_PU 1e-4
+int gr_shed_tie_zero_x(gr_grid *g, double x_tie);
+
 /* @@cascade@@ */
 
 /* Quasi-steady-state cascading-failure simulation (DESIGN §4; docs/cascade.md):

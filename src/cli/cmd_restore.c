@@ -413,6 +413,11 @@ int cmd_restore(int argc, char **argv, gr_mpi *mpi)
                    pos[0], in.ov->nsub, in.ov->population,
                    out_dir ? "; written to " : "; not written (no --out)", ov_out);
     }
+    /* x = 0: a bus tie in the DC models, after the overlay (built from the case's x) */
+    int nties = gr_shed_tie_zero_x(in.g, GR_SHED_TIE_X_PU);
+    if (nties > 0)
+        cli_errorf("restore", "warning: %d branch%s with x = 0 taken as bus tie%s: x = %g pu",
+                   nties, nties == 1 ? "" : "es", nties == 1 ? "" : "s", GR_SHED_TIE_X_PU);
     st = damage_path ? gr_damage_read(damage_path, g, &d, &err)
                      : random_damage(g, n_random, opt.seed, &d, &err);
     if (st != GR_OK) {

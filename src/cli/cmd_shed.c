@@ -85,6 +85,10 @@ int shed_input_load(const char *cmd, const char *case_path, const char *overlay_
     const cli_inputs_spec spec = {case_path, overlay_path, -1, 1, 0, "error: ", "error: "};
     if ((rc = cli_load_inputs(cmd, &spec, &in->io)) != CLI_EXIT_OK)
         return rc;
+    int nties = gr_shed_tie_zero_x(in->io.g, GR_SHED_TIE_X_PU); /* x = 0: a bus tie */
+    if (nties > 0)
+        cli_errorf(cmd, "warning: %d branch%s with x = 0 taken as bus tie%s: x = %g pu", nties,
+                   nties == 1 ? "" : "es", nties == 1 ? "" : "s", GR_SHED_TIE_X_PU);
     /* element names (docs/cli.md): checked against the grid and the overlay's names */
     if ((st = gr_outage_parse_names(outage_spec, in->io.g, in->io.ov, &in->outage, &err))) {
         lib_error(cmd, "--outage: ", st, &err);

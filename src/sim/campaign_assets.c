@@ -243,6 +243,18 @@ int gr_campaign_assets_build(gr_campaign_scenario *s, gr_error *err)
     camp_adj adj;
     int st, i = 0;
     memset(a, 0, sizeof *a);
+    /* zero-reactance branches are bus ties in every DC model of the run */
+    int first = 0;
+    while (first < g->nl && g->br_x[first] != 0.0)
+        first++;
+    int nties = gr_shed_tie_zero_x(s->grid, GR_SHED_TIE_X_PU);
+    if (nties > 0 &&
+        gr_overlay_warn(s->overlay,
+                        "%d branch%s with x = 0 (branch %d first) taken as bus tie%s: x = %g pu "
+                        "in the DC models (PSS/E's zero-impedance threshold; docs/own_grid.md)",
+                        nties, nties == 1 ? "" : "es", first + 1, nties == 1 ? "" : "s",
+                        GR_SHED_TIE_X_PU))
+        return gr_error_set(err, GR_ENOMEM, "out of memory building the asset table");
     class_table(a, ov, g->nb);
     if ((st = camp_adj_build(g, &adj)))
         return gr_error_set(err, st, "out of memory building the asset table");

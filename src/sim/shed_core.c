@@ -1,4 +1,4 @@
-/* shed_core.c — what the shedding LP (shed.c), its screen (shed_screen.c) and the schedule read off the grid: branch limits and per-class load caps. */
+/* shed_core.c — what the shedding LP (shed.c), its screen (shed_screen.c) and the schedule read off the grid: branch limits, per-class load caps, zero-reactance branches as ties. */
 #include <math.h>
 
 #include "sim/shed.h"
@@ -22,4 +22,15 @@ void shed_caps_from_classes(const gr_grid *g, const gr_load_classes *classes, do
             cap[(size_t)b * GR_LOAD_NCLASS + (size_t)c] = g->pd[b] > 0.0 ? g->pd[b] * s : 0.0;
         }
     }
+}
+
+int gr_shed_tie_zero_x(gr_grid *g, double x_tie)
+{
+    int n = 0;
+    for (int k = 0; k < g->nl; k++)
+        if (g->br_x[k] == 0.0) { /* what the DC check refuses (grid_check.c; tap != 0 there) */
+            g->br_x[k] = x_tie;
+            n++;
+        }
+    return n;
 }

@@ -71,4 +71,11 @@ cat >"$W/s.json" <<EOF
 EOF
 run 0 scn_built "$G" campaign "$W/s.json" --out "$W/c5" --quiet
 expect_in "$W/scn_built.err" 'no overlay for .*case118.m: built one' scn_built
+# --- a zero-reactance branch: a bus tie in the campaign's DC models (docs/own_grid.md) --------
+ZX="$ROOT/tests/data/matpower/zero_x.m"
+run 0 zx_camp "$G" campaign "$ZX" --nights 2 --out "$W/zx" &&
+  expect_in "$W/zx_camp.err" 'warning: 1 branch with x = 0 \(branch 1 first\) taken as bus tie' zx_camp &&
+  { [ -s "$W/zx/summary.json" ] && pass || fail "zero_x campaign: no summary.json"; }
+run 0 zx_restore "$G" restore "$ZX" --damage-random 2 &&
+  expect_in "$W/zx_restore.err" 'warning: 1 branch with x = 0 taken as bus tie' zx_restore
 finish

@@ -154,4 +154,22 @@ run 2 sched_none "$G" schedule && expect_in "$W/sched_none.err" 'exactly one' sc
 run 2 sched_block "$G" schedule --deficit-mw 10 --block-min 7
 run 3 sched_too_much "$G" schedule --deficit-mw 1000 && expect_in "$W/sched_too_much.err" 'critical load' sched_too_much
 
+# --- a zero-reactance branch is a bus tie (x = GR_SHED_TIE_X_PU): the same shedding and flows as
+# the case with its two buses merged by hand (zero_x_merged.m); pf --dc keeps refusing x = 0 -----
+ZX="$ROOT/tests/data/matpower/zero_x.m"; ZM="$ROOT/tests/data/matpower/zero_x_merged.m"
+if run 0 zx_tie "$G" shed "$ZX" --outage branch:4 --json --out "$W/zx" &&
+   run 0 zx_merged "$G" shed "$ZM" --outage branch:3 --json --out "$W/zm"; then
+  expect_in "$W/zx_tie.err" 'warning: 1 branch with x = 0 taken as bus tie: x = 0.0001 pu' zx_tie
+  a=$(json_get "$W/zx_tie.out" shed_mw); b=$(json_get "$W/zx_merged.out" shed_mw)
+  awk -v a="$a" -v b="$b" 'BEGIN { d = a - b; exit !(a > 1 && d < 1e-6 && d > -1e-6) }' && pass ||
+    fail "zero_x tie: shed $a MW, merged by hand $b MW"
+  # the pair feeds bus 3 through 1-3 and 2-3 (merged: two 1-3 lines) and bus 6 through 2-6 (1-6)
+  awk -F, 'FNR == 1 { f++ } FNR > 1 { v[f, $1] = $4 }
+    END { t = v[1, 2] + v[1, 3]; m = v[2, 1] + v[2, 2]; d = t - m; if (d < 0) d = -d
+      e = v[1, 2] - v[2, 1]; if (e < 0) e = -e; g = v[1, 5] - v[2, 4]; if (g < 0) g = -g
+      exit !(d < 1e-6 && e < 1 && g < 1e-6 && v[1, 5] > 199) }' "$W/zx/flows.csv" "$W/zm/flows.csv" &&
+    pass || fail "zero_x tie: flows differ from the merged case"
+fi
+run 2 zx_pf_dc "$G" pf --dc "$ZX" && expect_in "$W/zx_pf_dc.err" 'zero reactance' zx_pf_dc
+
 finish
