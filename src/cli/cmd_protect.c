@@ -407,9 +407,12 @@ static void print_table(FILE *f, const gr_campaign_scenario *s, const gr_protect
             r->runs_total, r->evaluations);
     fprintf(f, "  candidates  %d options (%d shelter assets shortlisted)\n", r->ncandidates,
             r->nshort);
-    fprintf(f, "  attacker    candidates judged against the %s attacker%s\n",
-            gr_protect_attacker_name(r->attacker),
-            r->attacker == GR_PROTECT_ATTACKER_BOTH ? "s (the smaller benefit)" : "");
+    fprintf(f, "  attacker    candidates judged against %s\n",
+            r->attacker == GR_PROTECT_ATTACKER_BOTH
+                ? "both attackers (robust: the smaller benefit, significant against both)"
+            : r->attacker == GR_PROTECT_ATTACKER_ADAPTIVE
+                ? "the adaptive attacker (it re-optimises after seeing the protection)"
+                : "the scenario's (fixed) attacker");
     fprintf(f, "  baseline    %.6g %s per campaign (mean)", r->obj_none, obj_unit(r->objective));
     int adv = isfinite(r->adv_benefit);
     if (adv)

@@ -495,7 +495,10 @@ static int greedy(planner *p, dad *d, double budget, prot_plan *plan, prot_state
         if (!(c->benefit > 0.0) || (d->mode != GR_PROTECT_ATTACKER_ADAPTIVE && !c->has_cache) ||
             (d->mode != GR_PROTECT_ATTACKER_FIXED && !c->has_acache))
             break;
-        if (!p->x.opt.buy_noise && !gr_protect_significant(c->benefit, c->ci)) {
+        if (!p->x.opt.buy_noise &&
+            (!gr_protect_significant(c->benefit, c->ci) ||
+             (d->mode == GR_PROTECT_ATTACKER_BOTH && (!gr_protect_significant(c->bf, c->cf) ||
+                                                      !gr_protect_significant(c->ba, c->ca))))) {
             /* within noise: not bought; with diminishing returns it cannot
                become significant later, so it leaves the heap */
             c->alive = 0;

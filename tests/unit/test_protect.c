@@ -543,11 +543,114 @@ static void test_adaptive_side_by_side(void **state)
     gr_campaign_scenario_free(s);
 }
 
+
+/* ------------------------------------------------------------------------
+ * Defender-attacker-defender, worked by hand: two nearly equal 110 kV
+ * substations A (the larger loss) and B are the only unprotected assets
+ * (every other asset has protection 1); one night, one salvo of two drones,
+ * every drone leaks and damages. The fixed attacker strikes only A (a list),
+ * so against it a shelter on A stops 90 % of the loss. The adaptive attacker
+ * strikes the unprotected asset whose loss sheds the most: A without
+ * protection; with A sheltered it shifts to B, so against it the shelter on A
+ * is worth only about loss(A) - loss(B), a few per cent of the fixed value.
+ * ------------------------------------------------------------------------ */
+static void dad_scenario(gr_campaign_scenario **out, char *aname, char *bname)
+{
+    gr_campaign_scenario *s0 = parse_scn(sched_default, "");
+    const gr_campaign_assets *as = &s0->assets;
+    int a = -1, b = -1; /* the best pair of consecutive losses above 10 MW */
+    double best = INFINITY;
+    for (int i = 0; i < as->n; i++)
+        for (int j = 0; j < as->n; j++)
+            if (as->cls[i] == GR_ASSET_SUB110 && as->cls[j] == GR_ASSET_SUB110 && i != j &&
+                as->loss_mw[i] > 10.0 && as->loss_mw[j] > 10.0 &&
+                as->loss_mw[i] >= as->loss_mw[j] &&
+                as->loss_mw[i] - as->loss_mw[j] < best) {
+                best = as->loss_mw[i] - as->loss_mw[j];
+                a = i;
+                b = j;
+            }
+    assert_true(a >= 0 && b >= 0 && best < 0.02 * as->loss_mw[a]);
+    snprintf(aname, 64, "%s", as->name[a]);
+    snprintf(bname, 64, "%s", as->name[b]);
+    gr_campaign_scenario_free(s0);
+    char extra[1024];
+    snprintf(extra, sizeof extra,
+             ", \"targets\": {\"policy\": \"list\", \"salvo\": {\"drone\": 2}, "
+             "\"assets\": [{\"asset\": \"%s\"}]}, \"protection\": {\"class\": {\"sub750\": 1, "
+             "\"sub330\": 1, \"sub110\": 1, \"thermal\": 1, \"chp\": 1, \"hydro\": 1}, "
+             "\"assets\": [{\"asset\": \"%s\", \"level\": 0}, {\"asset\": \"%s\", \"level\": 0}]}",
+             aname, aname, bname);
+    const char *sched = "{\"every\": 1, \"waves\": [{\"time_h\": 3, \"spread_h\": 1, \"counts\": "
+                        "{\"drone\": 2}, \"launch\": [{\"x_km\": -50, \"y_km\": -50}]}]}";
+    *out = parse_scn(sched, extra);
+}
+
+static void test_dad_shift(void **state)
+{
+    (void)state;
+    char aname[64], bname[64];
+    gr_campaign_scenario *s;
+    dad_scenario(&s, aname, bname);
+    gr_protect_costs *c = costs_ok(
+        "{\"format\": \"gridres-costs\", \"version\": 1, \"options\": [{\"type\": \"shelter\", "
+        "\"name\": \"shelter\", \"level\": 1, \"cost\": {\"sub110\": 10}, "
+        "\"effect\": {\"drone\": 0.9, \"cruise\": 0.9, \"ballistic\": 0.9}}],"
+        " \"planner\": {\"critical_weight\": 1}}");
+    gr_protect_options o;
+    gr_protect_options_default(&o);
+    o.budget = 10.0;
+    o.runs = 6;
+    o.threads = 2;
+    o.seed = 3;
+    o.nights = 1;
+    o.rules = 0;
+    o.adaptive = 1;
+    gr_protect_result *rf = NULL, *ra = NULL, *rb = NULL;
+    gr_error err = {0, ""};
+    /* against the fixed attacker: shelter A, ~90 % of its loss */
+    assert_int_equal(gr_protect_plan(s, c, &o, &rf, &err), GR_OK);
+    assert_int_equal(rf->attacker, GR_PROTECT_ATTACKER_FIXED);
+    assert_int_equal(rf->nplan, 1);
+    assert_string_equal(rf->plan[0].target_name, aname);
+    assert_true(gr_protect_significant(rf->benefit, rf->benefit_ci) && rf->benefit > 0.0);
+    assert_near(rf->benefit, 0.9 * rf->obj_none, 0.25 * rf->obj_none, 0);
+    /* the same shelter against the adaptive attacker: it shifts to B */
+    assert_true(isfinite(rf->plan[0].adv_cum_benefit));
+    assert_near(rf->plan[0].adv_cum_benefit, rf->adv_benefit, 1e-9, 1e-12);
+    assert_true(fabs(rf->adv_benefit) < 0.1 * rf->benefit);
+    print_message("shelter on %s: fixed %.4g +- %.3g, adaptive %.4g +- %.3g (B = %s)\n", aname,
+                  rf->benefit, rf->benefit_ci, rf->adv_benefit, rf->adv_benefit_ci, bname);
+    /* planned against the adaptive attacker (and robustly against both), the
+       shelter on A is valued at that shifted figure, not at the fixed one */
+    o.attacker = GR_PROTECT_ATTACKER_ADAPTIVE;
+    assert_int_equal(gr_protect_plan(s, c, &o, &ra, &err), GR_OK);
+    o.attacker = GR_PROTECT_ATTACKER_BOTH;
+    assert_int_equal(gr_protect_plan(s, c, &o, &rb, &err), GR_OK);
+    const gr_protect_result *rs[2] = {ra, rb};
+    for (int k = 0; k < 2; k++) {
+        const gr_protect_result *r = rs[k];
+        assert_near(r->adv_obj_none, rf->adv_obj_none, 1e-9, 1e-12);
+        for (int j = 0; j < r->nplan; j++) {
+            assert_true(r->plan[j].benefit < 0.1 * rf->benefit);
+            assert_near(r->plan[j].adv_benefit, rf->adv_benefit, 1e-6, 1e-9);
+        }
+        assert_true(r->benefit <= rf->benefit);
+        assert_true(fabs(r->adv_benefit) < 0.1 * rf->benefit);
+    }
+    gr_protect_result_free(rf);
+    gr_protect_result_free(ra);
+    gr_protect_result_free(rb);
+    gr_protect_costs_free(c);
+    gr_campaign_scenario_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_no_noise_bought),
         cmocka_unit_test(test_adaptive_side_by_side),
+        cmocka_unit_test(test_dad_shift),
         cmocka_unit_test(test_costs_default),
         cmocka_unit_test(test_costs_errors),
         cmocka_unit_test(test_bad_options),
