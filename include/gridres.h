@@ -2462,7 +2462,8 @@ typedef struct gr_protect_options {
     int adaptive;           /* 1: also judge the plan and the rules' purchases on the same
                                runs against the adaptive attacker (GR_TARGET_ADAPTIVE: it
                                sees the protection and re-plans each night), every run
-                               simulated; default 0 */
+                               simulated, each plan step too; default 0 (implied by an
+                               attacker other than FIXED) */
     int attacker;           /* GR_PROTECT_ATTACKER_*: the attacker each candidate is judged
                                against (default FIXED) */
     int buy_noise;          /* 1: also buy options whose benefit is positive but not
