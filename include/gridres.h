@@ -2390,8 +2390,16 @@ void gr_mpi_close(gr_mpi *m, int exit_code);
  * first, random) spending the same budget on the same runs. */
 
 /* Option types (costs.json "type"). */
-enum { GR_OPTION_SHELTER = 0, GR_OPTION_SPARE = 1, GR_OPTION_CREW = 2, GR_OPTION_NTYPES = 3 };
-/* "shelter", "spare", "crew"; "?" out of range. */
+enum {
+    GR_OPTION_SHELTER = 0, GR_OPTION_SPARE = 1, GR_OPTION_CREW = 2,
+    GR_OPTION_AD = 3,       /* air defence at a defended zone (costs.json "air_defence") */
+    GR_OPTION_NTYPES = 4
+};
+/* What an air-defence option adds at its zone (costs.json "system"): a mobile
+ * fire group (a GR_AD_MOBILE zone), a point-defence battery (a GR_AD_POINT
+ * zone) at the zone's centre, or interceptors to the zone's magazine. */
+enum { GR_PROTECT_AD_FIRE_GROUP = 0, GR_PROTECT_AD_BATTERY = 1, GR_PROTECT_AD_INTERCEPTORS = 2 };
+/* "shelter", "spare", "crew", "air_defence"; "?" out of range. */
 const char *gr_option_type_name(int type);
 
 /* One option of the catalogue. Costs are in the catalogue's currency
@@ -2410,6 +2418,18 @@ typedef struct gr_protect_option {
     int units;                          /* spare: units per purchase */
     int max;                            /* purchases at most (per spare class / per base) */
     int bases;                          /* crew: candidate crew bases (the most needed) */
+    /* air defence (GR_OPTION_AD): `max` purchases per zone, `zones` candidate zones (the
+       defended zones whose circles hold most of the expected damage) */
+    int system;                         /* GR_PROTECT_AD_* */
+    int zones;                          /* candidate zones (default 1) */
+    int channels;                       /* fire group / battery: fire channels */
+    int stock;                          /* fire group / battery: magazine (stock = stock_max);
+                                           interceptors: `units` is the number added */
+    int resupply;                       /* fire group / battery: delivered per night */
+    double radius_km;                   /* fire group / battery: weapon range */
+    double radar_h_m;                   /* fire group / battery: sensor height (0: sees its
+                                           whole circle) */
+    double pk[GR_THREAT_NTYPES];        /* fire group / battery: kill probability per shot */
 } gr_protect_option;
 
 /* The cost catalogue (costs.json; every field, unit, default and source in
@@ -2422,6 +2442,8 @@ typedef struct gr_protect_costs {
     int shortlist;                      /* shelter candidates: the K most exposed assets (12) */
     double critical_weight;             /* weight of critical load in the ens objective (10) */
     int rule_level;                     /* shelter level the rules buy (0: the highest offered) */
+    int attacker;                       /* planner.attacker: GR_PROTECT_ATTACKER_* the CLI
+                                           uses without --attacker; -1: not given */
     char *source;                       /* the file, or "built-in" */
 } gr_protect_costs;
 
@@ -2468,6 +2490,21 @@ enum { GR_RULE_CAPACITY = 0, GR_RULE_DEGREE = 1, GR_RULE_RANDOM = 2, GR_RULE_N =
 /* "capacity", "degree", "random"; "?" out of range. */
 const char *gr_protect_rule_name(int rule);
 
+/* The attacker the greedy judges candidates against (docs/protect.md
+ * "Against an adaptive attacker"): FIXED, the scenario's targets policy (the
+ * default: fast, shelters re-simulate only the runs they change); ADAPTIVE,
+ * the adaptive attacker (GR_TARGET_ADAPTIVE), which re-optimises after seeing
+ * the protection, every run simulated: a defender-attacker-defender loop
+ * (Brown, Carlyle, Salmeron & Wood, Interfaces 36(6), 2006; Alderson, Brown,
+ * Carlyle & Wood, Operations Research 59(5), 2011) whose inner defender is the
+ * operator's shedding and repairs; BOTH, robust: a candidate's benefit is the
+ * smaller of its benefits against the two. With ADAPTIVE or BOTH every plan
+ * step and the plan are also valued against both attackers. */
+enum { GR_PROTECT_ATTACKER_FIXED = 0, GR_PROTECT_ATTACKER_ADAPTIVE = 1,
+       GR_PROTECT_ATTACKER_BOTH = 2, GR_PROTECT_NATTACKER = 3 };
+/* "fixed", "adaptive", "both"; "?" out of range. */
+const char *gr_protect_attacker_name(int a);
+
 typedef struct gr_protect_options {
     double budget;          /* in the catalogue's currency, >= 0 */
     int objective;          /* GR_PROTECT_OBJ_* (default ENS) */
@@ -2483,7 +2520,10 @@ typedef struct gr_protect_options {
     int adaptive;           /* 1: also judge the plan and the rules' purchases on the same
                                runs against the adaptive attacker (GR_TARGET_ADAPTIVE: it
                                sees the protection and re-plans each night), every run
-                               simulated; default 0 */
+                               simulated, each plan step too; default 0 (implied by an
+                               attacker other than FIXED) */
+    int attacker;           /* GR_PROTECT_ATTACKER_*: the attacker each candidate is judged
+                               against (default FIXED) */
     int buy_noise;          /* 1: also buy options whose benefit is positive but not
                                significant (its 95 % interval includes 0; the planner's
                                behaviour before significance was checked); default 0 */
@@ -2513,7 +2553,7 @@ typedef struct gr_protect_step {
     int type;               /* GR_OPTION_* */
     int option;             /* index into the catalogue's options */
     int target;             /* shelter: asset index; spare: the scenario's spare class;
-                               crew: overlay crew base */
+                               crew: overlay crew base; air_defence: the scenario's zone */
     char option_name[64];   /* the option's name */
     char target_name[96];   /* asset, spare class or crew base name */
     double protection;      /* shelter: the asset's protection level after it (0..1) */
@@ -2523,6 +2563,9 @@ typedef struct gr_protect_step {
     double cum_cost;        /* spent after this step */
     double cum_benefit, cum_benefit_ci; /* against no protection */
     int runs_simulated;     /* runs simulated for it (the others are identical: no hit on it) */
+    /* against the adaptive attacker on the same runs (NaN when not evaluated: attacker
+       FIXED without opt.adaptive): marginal and against no protection */
+    double adv_benefit, adv_benefit_ci, adv_cum_benefit, adv_cum_benefit_ci;
 } gr_protect_step;
 
 typedef struct gr_protect_rule {
@@ -2541,6 +2584,7 @@ typedef struct gr_protect_rule {
 
 typedef struct gr_protect_result {
     int runs, nights, objective;
+    int attacker;           /* GR_PROTECT_ATTACKER_* the plan was chosen against */
     uint64_t seed;
     double budget, spent;
     int nplan;

@@ -45,8 +45,14 @@ static void protect_help(FILE *f)
           "  --no-rules          skip the simple rules\n"
           "  --validate V        also judge the plan and the rules' purchases on V fresh runs\n"
           "                      (runs R+1 .. R+V, not used to choose them): out of sample\n"
-          "  --adaptive          also judge them against the adaptive attacker (it sees the\n"
-          "                      protection and re-plans each night; same runs, all simulated)\n"
+          "  --attacker A        the attacker every candidate is judged against: fixed (the\n"
+          "                      scenario's targets, default: fast), adaptive (re-optimises\n"
+          "                      after seeing the protection: a defender-attacker-defender\n"
+          "                      loop; every run simulated, much slower) or both (robust: the\n"
+          "                      smaller of the two benefits); default costs.json\n"
+          "                      planner.attacker, else fixed\n"
+          "  --adaptive          also judge the plan, each step and the rules against the\n"
+          "                      adaptive attacker (implied by --attacker adaptive|both)\n"
           "  --out DIR           output directory (default: a new protect-out-DATE-TIME)\n"
           "  --overlay FILE      with CASE: its scenario overlay (default: built)\n"
           CLI_HELP_FORCE
@@ -106,7 +112,8 @@ static int write_plan(const char *path, int force, const gr_protect_result *r)
     if (!f)
         return -1;
     fputs("rank,option,asset,cost,benefit,benefit_ci,cumulative_cost,cumulative_benefit,"
-          "cumulative_benefit_ci,type,protection,runs_simulated\n",
+          "cumulative_benefit_ci,type,protection,runs_simulated,adaptive_benefit,"
+          "adaptive_benefit_ci,adaptive_cumulative_benefit,adaptive_cumulative_benefit_ci\n",
           f);
     for (int k = 0; k < r->nplan; k++) {
         const gr_protect_step *s = &r->plan[k];
@@ -119,7 +126,11 @@ static int write_plan(const char *path, int force, const gr_protect_result *r)
         cli_csv_num(f, s->cum_benefit_ci, ',');
         fprintf(f, "%s,", gr_option_type_name(s->type));
         cli_csv_num(f, s->protection, ',');
-        cli_csv_int(f, s->runs_simulated, '\n');
+        cli_csv_int(f, s->runs_simulated, ',');
+        cli_csv_num(f, s->adv_benefit, ',');
+        cli_csv_num(f, s->adv_benefit_ci, ',');
+        cli_csv_num(f, s->adv_cum_benefit, ',');
+        cli_csv_num(f, s->adv_cum_benefit_ci, '\n');
     }
     return cli_close_out(CMD, f, path);
 }
@@ -191,6 +202,19 @@ static json_t *step_json(const gr_protect_step *s, int rank)
     json_object_set_new(o, "cumulative_benefit", cli_json_num(s->cum_benefit));
     json_object_set_new(o, "cumulative_benefit_ci", cli_json_num(s->cum_benefit_ci));
     json_object_set_new(o, "runs_simulated", json_integer(s->runs_simulated));
+    json_object_set_new(o, "cumulative_benefit_significant",
+                        json_boolean(gr_protect_significant(s->cum_benefit, s->cum_benefit_ci)));
+    if (isfinite(s->adv_cum_benefit)) { /* against the adaptive attacker, same runs */
+        json_t *v = json_object();
+        json_object_set_new(v, "benefit", cli_json_num(s->adv_benefit));
+        json_object_set_new(v, "benefit_ci", cli_json_num(s->adv_benefit_ci));
+        json_object_set_new(v, "cumulative_benefit", cli_json_num(s->adv_cum_benefit));
+        json_object_set_new(v, "cumulative_benefit_ci", cli_json_num(s->adv_cum_benefit_ci));
+        json_object_set_new(v, "cumulative_significant",
+                            json_boolean(gr_protect_significant(s->adv_cum_benefit,
+                                                                s->adv_cum_benefit_ci)));
+        json_object_set_new(o, "adaptive", v);
+    }
     return o;
 }
 
@@ -219,6 +243,7 @@ static json_t *summary_json(const gr_campaign_scenario *s, const gr_protect_cost
     json_object_set_new(root, "currency", json_string(c->currency ? c->currency : ""));
     json_object_set_new(root, "objective", json_string(gr_protect_objective_name(r->objective)));
     json_object_set_new(root, "objective_unit", json_string(obj_unit(r->objective)));
+    json_object_set_new(root, "attacker", json_string(gr_protect_attacker_name(r->attacker)));
     json_object_set_new(root, "critical_weight", cli_json_num(c->critical_weight));
     json_object_set_new(root, "budget", cli_json_num(r->budget));
     json_object_set_new(root, "spent", cli_json_num(r->spent));
@@ -382,15 +407,36 @@ static void print_table(FILE *f, const gr_campaign_scenario *s, const gr_protect
             r->runs_total, r->evaluations);
     fprintf(f, "  candidates  %d options (%d shelter assets shortlisted)\n", r->ncandidates,
             r->nshort);
-    fprintf(f, "  baseline    %.6g %s per campaign (mean)\n\n", r->obj_none, obj_unit(r->objective));
-    fprintf(f, "  %4s  %-24s %-22s %10s %22s %10s %12s\n", "rank", "option", "target", "cost",
-            "benefit +- 95%", "cum. cost", "cum. benefit");
+    fprintf(f, "  attacker    candidates judged against %s\n",
+            r->attacker == GR_PROTECT_ATTACKER_BOTH
+                ? "both attackers (robust: the smaller benefit, significant against both)"
+            : r->attacker == GR_PROTECT_ATTACKER_ADAPTIVE
+                ? "the adaptive attacker (it re-optimises after seeing the protection)"
+                : "the scenario's (fixed) attacker");
+    fprintf(f, "  baseline    %.6g %s per campaign (mean)", r->obj_none, obj_unit(r->objective));
+    int adv = isfinite(r->adv_benefit);
+    if (adv)
+        fprintf(f, "; adaptive attacker %.6g", r->adv_obj_none);
+    fputs("\n\n", f);
+    fprintf(f, "  %4s  %-24s %-22s %10s %22s %10s %22s", "rank", "option", "target", "cost",
+            "benefit +- 95%", "cum. cost", "cum. vs fixed");
+    if (adv)
+        fprintf(f, " %22s", "cum. vs adaptive");
+    fputc('\n', f);
     for (int k = 0; k < r->nplan; k++) {
         const gr_protect_step *p = &r->plan[k];
-        char b[64];
+        char b[64], cb[64], ab[64];
         snprintf(b, sizeof b, "%.4g +- %.3g%s", p->benefit, p->benefit_ci, ns(p->benefit, p->benefit_ci));
-        fprintf(f, "  %4d  %-24.24s %-22.22s %10.4g %22s %10.4g %12.4g\n", k + 1, p->option_name,
-                p->target_name, p->cost, b, p->cum_cost, p->cum_benefit);
+        snprintf(cb, sizeof cb, "%.4g +- %.3g%s", p->cum_benefit, p->cum_benefit_ci,
+                 ns(p->cum_benefit, p->cum_benefit_ci));
+        fprintf(f, "  %4d  %-24.24s %-22.22s %10.4g %22s %10.4g %22s", k + 1, p->option_name,
+                p->target_name, p->cost, b, p->cum_cost, cb);
+        if (adv) {
+            snprintf(ab, sizeof ab, "%.4g +- %.3g%s", p->adv_cum_benefit, p->adv_cum_benefit_ci,
+                     ns(p->adv_cum_benefit, p->adv_cum_benefit_ci));
+            fprintf(f, " %22s", ab);
+        }
+        fputc('\n', f);
     }
     if (r->nplan == 0)
         fprintf(f, "  (nothing bought: no option fits the budget or helps significantly on these "
@@ -415,9 +461,10 @@ static void print_table(FILE *f, const gr_campaign_scenario *s, const gr_protect
     }
     if (isfinite(r->adv_benefit)) {
         fprintf(f, "  adaptive    the same runs against the adaptive attacker: baseline %.6g, plan "
-                   "%.4g +- %.3g less%s (fixed targets: %.4g +- %.3g)\n",
+                   "%.4g +- %.3g less%s (fixed targets: %.4g +- %.3g%s)\n",
                 r->adv_obj_none, r->adv_benefit, r->adv_benefit_ci,
-                ns(r->adv_benefit, r->adv_benefit_ci), r->benefit, r->benefit_ci);
+                ns(r->adv_benefit, r->adv_benefit_ci), r->benefit, r->benefit_ci,
+                ns(r->benefit, r->benefit_ci));
         for (int k = 0; k < r->nrules; k++) {
             const gr_protect_rule *u = &r->rules[k];
             fprintf(f, "    %-9s benefit %.4g +- %.3g%s; plan better by %.4g +- %.3g%s\n",
@@ -459,7 +506,7 @@ int cmd_protect(int argc, char **argv, gr_mpi *mpi)
     gr_protect_result *r = NULL;
     gr_error err = {0, ""};
     const char *budget_s = NULL, *costs_s = NULL, *obj_s = NULL;
-    const char *out_dir = NULL, *write_s = NULL, *overlay_s = NULL;
+    const char *out_dir = NULL, *write_s = NULL, *overlay_s = NULL, *att_s = NULL;
     int nights = 0, runs = 20, threads = 0, force = 0, as_json = 0, quiet = 0, no_rules = 0;
     int validate = 0;
     int npos = 0, rc;
@@ -478,6 +525,7 @@ int cmd_protect(int argc, char **argv, gr_mpi *mpi)
         {"no-rules", CLI_FLAG, &no_rules, 1, 0, 0, NULL},
         {"validate", CLI_INT, &validate, 0, 0, 1000000, NULL},
         {"adaptive", CLI_FLAG, &opt.adaptive, 1, 0, 0, NULL},
+        {"attacker", CLI_STRING, &att_s, 0, 0, 0, NULL},
         CLI_OPT_OUT(out_dir),
         CLI_OPT_OVERLAY(overlay_s),
         CLI_OPT_FORCE(force),
@@ -515,6 +563,16 @@ int cmd_protect(int argc, char **argv, gr_mpi *mpi)
         }
         opt.objective = found;
     }
+    int att = -1;
+    if (att_s) {
+        for (int k = 0; k < GR_PROTECT_NATTACKER; k++)
+            if (strcmp(att_s, gr_protect_attacker_name(k)) == 0)
+                att = k;
+        if (att < 0) {
+            cli_errorf(CMD, "--attacker expects fixed, adaptive or both, got '%s'", att_s);
+            return CLI_EXIT_USAGE;
+        }
+    }
     opt.runs = runs;
     opt.nights = nights;
     opt.threads = threads;
@@ -530,6 +588,7 @@ int cmd_protect(int argc, char **argv, gr_mpi *mpi)
         cli_errorf(CMD, "%s", err.msg[0] ? err.msg : gr_strerror(st));
         return st == GR_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
     }
+    opt.attacker = att >= 0 ? att : costs->attacker >= 0 ? costs->attacker : opt.attacker;
     int from_case = npos > 0 && cli_is_case_path(pos[0]);
     if (overlay_s && !from_case) {
         cli_errorf(CMD, "--overlay needs a case file (CASE.m or CASE.raw); a scenario names "

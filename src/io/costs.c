@@ -47,21 +47,43 @@ static const char default_json[] =
     " \"cost\": 311, \"units\": 1, \"max\": 10},\n"
     "    {\"type\": \"spare\", \"name\": \"spare 110 kV transformer\", \"for\": \"sub110\","
     " \"cost\": 15, \"units\": 1, \"max\": 20},\n"
-    "    {\"type\": \"crew\", \"name\": \"repair crew\", \"cost\": 8, \"max\": 10, \"bases\": 2}\n"
+    "    {\"type\": \"crew\", \"name\": \"repair crew\", \"cost\": 8, \"max\": 10, \"bases\": 2},\n"
+    "    {\"type\": \"air_defence\", \"name\": \"mobile fire group\", \"system\": \"fire_group\","
+    " \"cost\": 10, \"max\": 4, \"zones\": 1,\n"
+    "     \"channels\": 2, \"stock\": 100, \"resupply\": 100, \"radius_km\": 25, \"radar_h_m\": 0,\n"
+    "     \"pk\": {\"drone\": 0.6, \"cruise\": 0.3, \"ballistic\": 0, \"decoy\": 0.6}},\n"
+    "    {\"type\": \"air_defence\", \"name\": \"point-defence battery\", \"system\": \"battery\","
+    " \"cost\": 2500, \"max\": 1, \"zones\": 1,\n"
+    "     \"channels\": 2, \"stock\": 16, \"resupply\": 8, \"radius_km\": 10, \"radar_h_m\": 10,\n"
+    "     \"pk\": {\"drone\": 0.8, \"cruise\": 0.7, \"ballistic\": 0.3, \"decoy\": 0.8}},\n"
+    "    {\"type\": \"air_defence\", \"name\": \"interceptors\", \"system\": \"interceptors\","
+    " \"cost\": 415, \"units\": 20, \"max\": 5, \"zones\": 1}\n"
     "  ],\n"
     "  \"planner\": {\"shortlist\": 12, \"critical_weight\": 10, \"rule_level\": 2}\n"
     "}\n";
 
 const char *gr_protect_costs_default_json(void) { return default_json; }
 
-static const char *const type_names[GR_OPTION_NTYPES] = {"shelter", "spare", "crew"};
+static const char *const type_names[GR_OPTION_NTYPES] = {"shelter", "spare", "crew",
+                                                         "air_defence"};
+static const char *const ad_names[3] = {"fire_group", "battery", "interceptors"};
+
+static const char *ad_name(int k) { return k >= 0 && k < 3 ? ad_names[k] : "?"; }
+
+/* The names of gr_protect_attacker_name (kept here: io does not call sim). */
+static const char *attacker_name(int k)
+{
+    static const char *const names[GR_PROTECT_NATTACKER] = {"fixed", "adaptive", "both"};
+    return k >= 0 && k < GR_PROTECT_NATTACKER ? names[k] : "?";
+}
 
 const char *gr_option_type_name(int type)
 {
     return type >= 0 && type < GR_OPTION_NTYPES ? type_names[type] : "?";
 }
 
-static const char *const threat_names[GR_THREAT_NTYPES] = {"drone", "cruise", "ballistic"};
+static const char *const threat_names[GR_THREAT_NTYPES] = {"drone", "cruise", "ballistic",
+                                                           "decoy"};
 
 void gr_protect_costs_free(gr_protect_costs *c)
 {
@@ -175,6 +197,67 @@ static int read_crew(jr *r, const json_t *o, const char *path, gr_protect_option
     return GR_OK;
 }
 
+/* An air-defence option: a mobile fire group or a point-defence battery at a
+ * defended zone, or interceptors for a zone's magazine (protect_ad.c). */
+static int read_ad(jr *r, const json_t *o, const char *path, gr_protect_option *op)
+{
+    static const char *const known[] = {"type", "name", "system", "cost", "max", "zones",
+                                        "units", "channels", "stock", "resupply",
+                                        "radius_km", "radar_h_m", "pk", NULL};
+    static const char *const unit_only[] = {"channels", "stock", "resupply", "radius_km",
+                                            "radar_h_m", "pk", NULL};
+    const char *sys = NULL;
+    char p[PATHLEN], q[PATHLEN];
+    int st;
+    op->max = 1;
+    op->zones = 1;
+    if ((st = jr_keys(r, o, path, known)) || (st = str(r, o, path, "system", 1, &sys)))
+        return st;
+    jr_key_path(p, path, "system");
+    if ((st = jr_name_in(r, p, sys, 3, ad_name, "air-defence system", &op->system)) ||
+        (st = jr_num(r, o, path, "cost", 1, 0.0, 1e9, &op->cost)) ||
+        (st = jr_integer(r, o, path, "max", 0, 1, 1000, &op->max)) ||
+        (st = jr_integer(r, o, path, "zones", 0, 1, 64, &op->zones)))
+        return st;
+    if (op->system == GR_PROTECT_AD_INTERCEPTORS) {
+        for (int k = 0; unit_only[k]; k++)
+            if (json_object_get(o, unit_only[k])) {
+                jr_key_path(q, path, unit_only[k]);
+                return jr_fail(r, q, "not used by \"interceptors\" (only units, cost, max, "
+                                     "zones)");
+            }
+        op->units = 20;
+        return jr_integer(r, o, path, "units", 0, 1, 1000000, &op->units);
+    }
+    if (json_object_get(o, "units")) {
+        jr_key_path(q, path, "units");
+        return jr_fail(r, q, "only used by \"interceptors\"");
+    }
+    op->channels = 2;
+    op->stock = 100;
+    op->resupply = 0;
+    op->radius_km = 10.0;
+    op->radar_h_m = 0.0;
+    if ((st = jr_integer(r, o, path, "channels", 0, 1, 1000, &op->channels)) ||
+        (st = jr_integer(r, o, path, "stock", 0, 0, 1000000, &op->stock)) ||
+        (st = jr_integer(r, o, path, "resupply", 0, 0, 1000000, &op->resupply)) ||
+        (st = jr_num(r, o, path, "radius_km", 0, 1e-3, 1e4, &op->radius_km)) ||
+        (st = jr_num(r, o, path, "radar_h_m", 0, 0.0, 1e4, &op->radar_h_m)))
+        return st;
+    const json_t *pk = json_object_get(o, "pk");
+    if (!pk)
+        return jr_fail(r, path, "missing field \"pk\"");
+    jr_key_path(p, path, "pk");
+    static const char *const tk[] = {"drone", "cruise", "ballistic", "decoy", NULL};
+    if ((st = jr_keys(r, pk, p, tk)))
+        return st;
+    for (int t = 0; t < GR_THREAT_DECOY; t++)
+        if ((st = jr_num(r, pk, p, threat_names[t], 1, 0.0, 1.0, &op->pk[t])))
+            return st;
+    op->pk[GR_THREAT_DECOY] = op->pk[GR_THREAT_DRONE]; /* a decoy looks like a drone */
+    return jr_num(r, pk, p, "decoy", 0, 0.0, 1.0, &op->pk[GR_THREAT_DECOY]);
+}
+
 static int read_options(jr *r, const json_t *arr, gr_protect_costs *c)
 {
     const char *path = "$.options";
@@ -215,8 +298,8 @@ static int read_options(jr *r, const json_t *arr, gr_protect_costs *c)
                 op->type = t;
         if (op->type < 0) {
             jr_key_path(q, p, "type");
-            return jr_fail(r, q, "unknown option type \"%s\" (expected shelter, spare or crew)",
-                        type);
+            return jr_fail(r, q, "unknown option type \"%s\" (expected shelter, spare, crew or "
+                                 "air_defence)", type);
         }
         if ((st = str(r, o, p, "name", 0, &name)))
             return st;
@@ -226,6 +309,7 @@ static int read_options(jr *r, const json_t *arr, gr_protect_costs *c)
             return jr_oom(r);
         st = op->type == GR_OPTION_SHELTER ? read_shelter(r, o, p, op)
              : op->type == GR_OPTION_SPARE ? read_spare(r, o, p, op)
+             : op->type == GR_OPTION_AD    ? read_ad(r, o, p, op)
                                            : read_crew(r, o, p, op);
         if (st)
             return st;
@@ -245,6 +329,11 @@ static int read_options(jr *r, const json_t *arr, gr_protect_costs *c)
             }
             if (op->type == GR_OPTION_CREW)
                 return jr_fail(r, p, "a second crew option ($.options[%zu] is one)", j);
+            if (op->type == GR_OPTION_AD && x->system == op->system) {
+                jr_key_path(q, p, "system");
+                return jr_fail(r, q, "system \"%s\" already has an option ($.options[%zu])",
+                               ad_name(op->system), j);
+            }
         }
     }
     return GR_OK;
@@ -283,12 +372,17 @@ static int read_root(jr *r, const json_t *root, gr_protect_costs *c)
     if (ops && !(pl && json_is_object(pl) && json_object_get(pl, "rule_level")))
         c->rule_level = 0; /* new options: the rules buy the highest level unless told */
     if (pl) {
-        static const char *const pk[] = {"shortlist", "critical_weight", "rule_level", NULL};
+        static const char *const pk[] = {"shortlist", "critical_weight", "rule_level",
+                                         "attacker", NULL};
+        const char *att = NULL;
         if ((st = jr_keys(r, pl, "$.planner", pk)) ||
             (st = jr_integer(r, pl, "$.planner", "shortlist", 0, 1, 10000, &c->shortlist)) ||
             (st = jr_num(r, pl, "$.planner", "critical_weight", 0, 1.0, 1e6,
                          &c->critical_weight)) ||
-            (st = jr_integer(r, pl, "$.planner", "rule_level", 0, 0, 100, &c->rule_level)))
+            (st = jr_integer(r, pl, "$.planner", "rule_level", 0, 0, 100, &c->rule_level)) ||
+            (st = str(r, pl, "$.planner", "attacker", 0, &att)) ||
+            (att && (st = jr_name_in(r, "$.planner.attacker", att, GR_PROTECT_NATTACKER,
+                                     attacker_name, "attacker", &c->attacker))))
             return st;
     }
     if (c->rule_level > 0) {
@@ -312,6 +406,7 @@ static gr_protect_costs *costs_new(void)
     c->shortlist = 12;
     c->critical_weight = 10.0;
     c->rule_level = 0;
+    c->attacker = -1;
     c->currency = gr_overlay_strdup("million UAH");
     if (!c->currency) {
         gr_free(c);

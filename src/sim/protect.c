@@ -51,6 +51,12 @@ int gr_protect_significant(double mean, double ci)
     return isfinite(mean) && isfinite(ci) && (mean - ci > 0.0 || mean + ci < 0.0);
 }
 
+const char *gr_protect_attacker_name(int a)
+{
+    static const char *const names[GR_PROTECT_NATTACKER] = {"fixed", "adaptive", "both"};
+    return a >= 0 && a < GR_PROTECT_NATTACKER ? names[a] : "?";
+}
+
 void gr_protect_options_default(gr_protect_options *opt)
 {
     memset(opt, 0, sizeof *opt);
@@ -59,6 +65,7 @@ void gr_protect_options_default(gr_protect_options *opt)
     opt->runs = 20;
     opt->seed = 1;
     opt->rules = 1;
+    opt->attacker = GR_PROTECT_ATTACKER_FIXED;
 }
 
 void gr_protect_result_free(gr_protect_result *r)
@@ -89,8 +96,36 @@ typedef struct cand {
     int bought, max;
     int alive;
     int has_cache;
-    prot_state cache;       /* the runs with it, when has_cache */
+    prot_state cache;       /* the runs with it, when has_cache (fixed attacker) */
+    int has_acache;
+    prot_state acache;      /* the runs with it against the adaptive attacker */
+    double bf, cf, ba, ca;  /* benefit and CI against the fixed / adaptive attacker */
 } cand;
+
+/* The defender-attacker-defender side of the planner: the adaptive attacker's
+ * context (the scenario with targets.policy "adaptive", same seeds) and its
+ * runs with no protection and with the current plan. */
+typedef struct dad {
+    int mode;               /* GR_PROTECT_ATTACKER_* */
+    int on;                 /* the adaptive context is set up */
+    gr_campaign_scenario sa;
+    prot_ctx ax;
+    prot_state abase, astate;
+} dad;
+
+/* Plan pl against the adaptive attacker, every run simulated (its targets
+ * depend on the protection it sees); the effort is counted in p->x. */
+static int adv_run(planner *p, dad *d, const prot_plan *pl, prot_state *out)
+{
+    int st = prot_eval(&d->ax, pl, NULL, NULL, out);
+    p->x.runs_simulated += d->ax.runs_simulated;
+    p->x.runs_total += d->ax.runs_total;
+    p->x.evaluations += d->ax.evaluations;
+    d->ax.runs_simulated = d->ax.runs_total = 0;
+    d->ax.evaluations = 0;
+    prot_progress(p);
+    return st;
+}
 
 /* ------------------------------------------------------------------------
  * Baseline statistics: damaging-hit shares, exposure, shortlist, bases.
@@ -219,7 +254,9 @@ static void drop_cache(cand *c)
 {
     if (c->has_cache)
         prot_state_free(&c->cache);
-    c->has_cache = 0;
+    if (c->has_acache)
+        prot_state_free(&c->acache);
+    c->has_cache = c->has_acache = 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -325,15 +362,96 @@ static int build_candidates(planner *p, const int *shortlist, int nshort, double
         if (st)
             goto done;
     }
+    /* air defence: the zones whose circles hold most of the expected damage
+       (damaging hits x (load lost + capacity)); fire groups and batteries add
+       zones, which only the layered model's route engagement uses */
+    for (int o = 0; o < c->noptions && s->nzones > 0; o++) {
+        const gr_protect_option *op = &c->options[o];
+        if (op->type != GR_OPTION_AD || op->cost > budget ||
+            (op->system != GR_PROTECT_AD_INTERCEPTORS && s->ad_model != GR_AD_MODEL_LAYERED))
+            continue;
+        int nz = s->nzones;
+        double *need = gr_calloc((size_t)nz + 1, sizeof(double));
+        double *eh = gr_malloc(((size_t)p->x.na + 1) * sizeof(double));
+        int *idx = gr_malloc(((size_t)nz + 1) * sizeof(int));
+        if (!need || !eh || !idx) {
+            gr_free(need);
+            gr_free(eh);
+            gr_free(idx);
+            st = GR_ENOMEM;
+            goto done;
+        }
+        expected_damage(p, eh);
+        for (int z = 0; z < nz; z++) {
+            const gr_ad_zone *zz = &s->zones[z];
+            if (op->system == GR_PROTECT_AD_INTERCEPTORS && zz->channels <= 0)
+                continue; /* a magazine nobody fires from */
+            for (int a = 0; a < p->x.na; a++)
+                if (eh[a] > 0.0 && hypot(s->assets.x_km[a] - zz->x_km,
+                                         s->assets.y_km[a] - zz->y_km) <= zz->radius_km)
+                    need[z] += eh[a] * (s->assets.loss_mw[a] + s->assets.capacity_mw[a]);
+        }
+        int n = 0;
+        for (int z = 0; z < nz; z++)
+            if (need[z] > 0.0)
+                idx[n++] = z;
+        st = prot_sort_desc(idx, n, need);
+        int nuse = op->zones < n ? op->zones : n;
+        for (int k = 0; k < nuse && !st; k++)
+            st = add_cand(p, &cap, GR_OPTION_AD, o, idx[k], op->cost, op->max);
+        gr_free(need);
+        gr_free(eh);
+        gr_free(idx);
+        if (st)
+            goto done;
+    }
 done:
     prot_plan_free(&empty);
     return st;
 }
 
+/* Candidate c on top of plan pl (outcomes `state` against the fixed attacker,
+ * d->astate against the adaptive one): its benefit against the attacker(s)
+ * of d->mode; c->benefit, c->ci the criterion (BOTH: the smaller). */
+static int eval_cand(planner *p, dad *d, const prot_plan *pl, const prot_state *state, cand *c)
+{
+    int st;
+    drop_cache(c);
+    c->bf = c->cf = c->ba = c->ca = NAN;
+    c->nsim = 0;
+    if (d->mode != GR_PROTECT_ATTACKER_ADAPTIVE) {
+        if ((st = prot_eval_option(p, pl, state, c->type, c->option, c->target, &c->cache,
+                                   &c->bf, &c->cf, &c->nsim)))
+            return st;
+        c->has_cache = c->nsim > 0;
+    }
+    if (d->mode != GR_PROTECT_ATTACKER_FIXED) {
+        prot_plan np;
+        if ((st = prot_plan_copy(&np, pl, &p->x)))
+            return gr_error_set(p->x.err, st, "protect: out of memory");
+        prot_apply(p, &np, c->type, c->option, c->target);
+        st = adv_run(p, d, &np, &c->acache);
+        prot_plan_free(&np);
+        if (st)
+            return st;
+        c->has_acache = 1;
+        c->nsim += c->acache.runs;
+        prot_paired(&d->astate, &c->acache, p->obj, &c->ba, &c->ca);
+    }
+    if (d->mode == GR_PROTECT_ATTACKER_FIXED || (d->mode == GR_PROTECT_ATTACKER_BOTH && c->bf < c->ba)) {
+        c->benefit = c->bf;
+        c->ci = c->cf;
+    } else {
+        c->benefit = c->ba;
+        c->ci = c->ca;
+    }
+    return GR_OK;
+}
+
 /* ------------------------------------------------------------------------
  * The greedy (CELF).
  * ------------------------------------------------------------------------ */
-static int greedy(planner *p, double budget, prot_plan *plan, prot_state *state,
+static int greedy(planner *p, dad *d, double budget, prot_plan *plan, prot_state *state,
                   gr_protect_result *res)
 {
     int st = GR_OK, cap = 0, round = 0;
@@ -366,32 +484,46 @@ static int greedy(planner *p, double budget, prot_plan *plan, prot_state *state,
             prot_target_name(p, c->type, c->target, tn, sizeof tn);
             snprintf(p->stage, sizeof p->stage, "plan step %d: %s %s", round + 1,
                      p->c->options[c->option].name, tn);
-            drop_cache(c);
-            p->screen_armed = 1; /* racing (protect_core.c) against the best other key */
-            p->screen_bar = p->nheap > 0 ? p->cand[p->heap[0]].key * (c->cost > 1e-9 ? c->cost : 1e-9) : -INFINITY;
-            if ((st = prot_eval_option(p, plan, state, c->type, c->option, c->target,
-                                       &c->cache, &c->benefit, &c->ci, &c->nsim)))
+            if (d->mode == GR_PROTECT_ATTACKER_FIXED) { /* racing (protect_core.c) against the best other key */
+                p->screen_armed = 1;
+                p->screen_bar = p->nheap > 0 ? p->cand[p->heap[0]].key * (c->cost > 1e-9 ? c->cost : 1e-9)
+                                             : -INFINITY;
+            }
+            if ((st = eval_cand(p, d, plan, state, c)))
                 break;
-            c->has_cache = c->nsim > 0;
-            c->round = p->screened ? -1 : round; /* screened out: its key is an upper bound */
+            /* screened out: its key is an upper bound */
+            c->round = d->mode == GR_PROTECT_ATTACKER_FIXED && p->screened ? -1 : round;
             c->key = c->benefit / (c->cost > 1e-9 ? c->cost : 1e-9);
             heap_push(p, i);
             continue;
         }
         /* fresh and on top: buy it, unless nothing helps any more */
-        if (!(c->benefit > 0.0) || !c->has_cache)
+        if (!(c->benefit > 0.0) || (d->mode != GR_PROTECT_ATTACKER_ADAPTIVE && !c->has_cache) ||
+            (d->mode != GR_PROTECT_ATTACKER_FIXED && !c->has_acache))
             break;
-        if (!p->x.opt.buy_noise && !gr_protect_significant(c->benefit, c->ci)) {
+        if (!p->x.opt.buy_noise &&
+            (!gr_protect_significant(c->benefit, c->ci) ||
+             (d->mode == GR_PROTECT_ATTACKER_BOTH && (!gr_protect_significant(c->bf, c->cf) ||
+                                                      !gr_protect_significant(c->ba, c->ca))))) {
             /* within noise: not bought; with diminishing returns it cannot
                become significant later, so it leaves the heap */
             c->alive = 0;
             drop_cache(c);
             continue;
         }
+        if (d->mode == GR_PROTECT_ATTACKER_ADAPTIVE) {
+            /* its value against the fixed attacker, for the report */
+            if ((st = prot_eval_option(p, plan, state, c->type, c->option, c->target, &c->cache,
+                                       &c->bf, &c->cf, &c->nsim)))
+                break;
+            c->has_cache = c->nsim > 0;
+        }
         prot_apply(p, plan, c->type, c->option, c->target);
-        prot_state_free(state);
-        *state = c->cache;
-        c->has_cache = 0;
+        if (c->has_cache) {
+            prot_state_free(state);
+            *state = c->cache;
+            c->has_cache = 0;
+        }
         left -= c->cost;
         gr_protect_step step;
         prot_fill_step(p, &step, c->type, c->option, c->target,
@@ -399,6 +531,17 @@ static int greedy(planner *p, double budget, prot_plan *plan, prot_state *state,
                        c->benefit, c->ci, c->nsim);
         step.cum_cost = budget - left;
         prot_paired(&p->base, state, p->obj, &step.cum_benefit, &step.cum_benefit_ci);
+        step.adv_benefit = step.adv_benefit_ci = step.adv_cum_benefit = step.adv_cum_benefit_ci =
+            NAN;
+        if (c->has_acache) {
+            step.adv_benefit = c->ba;
+            step.adv_benefit_ci = c->ca;
+            prot_state_free(&d->astate);
+            d->astate = c->acache;
+            c->has_acache = 0;
+            prot_paired(&d->abase, &d->astate, p->obj, &step.adv_cum_benefit,
+                        &step.adv_cum_benefit_ci);
+        }
         if ((st = prot_push_step(&res->plan, &res->nplan, &cap, &step))) {
             st = gr_error_set(p->x.err, st, "protect: out of memory");
             break;
@@ -515,62 +658,89 @@ done:
  * the inner defender). Same runs and seeds; every run is simulated (the
  * attacker's targets depend on the protection, so no run can be skipped).
  * ------------------------------------------------------------------------ */
-static int adv_eval(planner *p, prot_ctx *ax, const gr_protect_step *steps, int n,
-                    prot_state *out)
+static int adv_steps(planner *p, dad *d, const gr_protect_step *steps, int n,
+                     prot_state *out)
 {
     prot_plan pl;
-    int st = prot_plan_init(&pl, ax);
+    int st = prot_plan_init(&pl, &d->ax);
     if (st)
         return gr_error_set(p->x.err, st, "protect: out of memory");
     for (int k = 0; k < n; k++)
         prot_apply(p, &pl, steps[k].type, steps[k].option, steps[k].target);
-    st = prot_eval(ax, &pl, NULL, NULL, out);
-    prot_progress(p);
+    st = adv_run(p, d, &pl, out);
     prot_plan_free(&pl);
     return st;
 }
 
-static int adaptive_check(planner *p, const gr_protect_options *opt, gr_protect_result *res)
+/* Set up the adaptive attacker's context and its runs without protection. */
+static int dad_init(planner *p, dad *d, const gr_protect_options *opt)
 {
-    prot_ctx ax;
-    prot_state ab, ap, ar;
-    memset(&ab, 0, sizeof ab);
-    memset(&ap, 0, sizeof ap);
-    memset(&ar, 0, sizeof ar);
-    gr_campaign_scenario sa = *p->s; /* shallow: only the policy differs */
-    sa.target_policy = GR_TARGET_ADAPTIVE;
-    int st = prot_ctx_init(&ax, &sa, p->c, opt, p->x.err);
+    d->sa = *p->s; /* shallow: only the policy differs */
+    d->sa.target_policy = GR_TARGET_ADAPTIVE;
+    int st = prot_ctx_init(&d->ax, &d->sa, p->c, opt, p->x.err);
+    d->on = 1;
     if (st)
-        goto done;
+        return st;
     snprintf(p->stage, sizeof p->stage, "adaptive attacker: no protection");
-    if ((st = adv_eval(p, &ax, NULL, 0, &ab)))
-        goto done;
-    snprintf(p->stage, sizeof p->stage, "adaptive attacker: the plan");
-    if ((st = adv_eval(p, &ax, res->plan, res->nplan, &ap)))
-        goto done;
-    double sum0 = 0.0, sum1 = 0.0;
-    for (int r = 0; r < ax.runs; r++) {
-        sum0 += ab.run[r].m[p->obj];
-        sum1 += ap.run[r].m[p->obj];
+    if ((st = adv_steps(p, d, NULL, 0, &d->abase)))
+        return st;
+    if ((st = prot_state_init(&d->astate, d->abase.runs)))
+        return gr_error_set(p->x.err, st, "protect: out of memory");
+    for (int r = 0; r < d->abase.runs && !st; r++)
+        st = prot_run_copy(&d->astate.run[r], &d->abase.run[r]);
+    return st ? gr_error_set(p->x.err, st, "protect: out of memory") : GR_OK;
+}
+
+static void dad_free(dad *d)
+{
+    if (!d->on)
+        return;
+    prot_state_free(&d->abase);
+    prot_state_free(&d->astate);
+    prot_ctx_free(&d->ax);
+    d->on = 0;
+}
+
+static int adaptive_check(planner *p, dad *d, gr_protect_result *res)
+{
+    prot_state ar;
+    memset(&ar, 0, sizeof ar);
+    int st = GR_OK, R = d->abase.runs;
+    if (d->mode == GR_PROTECT_ATTACKER_FIXED) {
+        /* the plan was chosen against the fixed attacker: value each step
+           against the adaptive one (the plan up to it, every run) */
+        for (int k = 0; k < res->nplan; k++) {
+            gr_protect_step *sp = &res->plan[k];
+            snprintf(p->stage, sizeof p->stage, "adaptive attacker: plan step %d", k + 1);
+            if ((st = adv_steps(p, d, res->plan, k + 1, &ar)))
+                goto done;
+            prot_paired(&d->astate, &ar, p->obj, &sp->adv_benefit, &sp->adv_benefit_ci);
+            prot_paired(&d->abase, &ar, p->obj, &sp->adv_cum_benefit, &sp->adv_cum_benefit_ci);
+            prot_state_free(&d->astate);
+            d->astate = ar;
+            memset(&ar, 0, sizeof ar);
+        }
     }
-    res->adv_obj_none = sum0 / ax.runs;
-    res->adv_obj_plan = sum1 / ax.runs;
-    prot_paired(&ab, &ap, p->obj, &res->adv_benefit, &res->adv_benefit_ci);
+    double sum0 = 0.0, sum1 = 0.0;
+    for (int r = 0; r < R; r++) {
+        sum0 += d->abase.run[r].m[p->obj];
+        sum1 += d->astate.run[r].m[p->obj];
+    }
+    res->adv_obj_none = sum0 / R;
+    res->adv_obj_plan = sum1 / R;
+    prot_paired(&d->abase, &d->astate, p->obj, &res->adv_benefit, &res->adv_benefit_ci);
     for (int k = 0; k < res->nrules; k++) {
         gr_protect_rule *u = &res->rules[k];
         snprintf(p->stage, sizeof p->stage, "adaptive attacker: rule %s",
                  gr_protect_rule_name(u->rule));
-        if ((st = adv_eval(p, &ax, u->steps, u->nsteps, &ar)))
+        if ((st = adv_steps(p, d, u->steps, u->nsteps, &ar)))
             goto done;
-        prot_paired(&ab, &ar, p->obj, &u->adv_benefit, &u->adv_benefit_ci);
-        prot_paired(&ar, &ap, p->obj, &u->adv_plan_gain, &u->adv_plan_gain_ci);
+        prot_paired(&d->abase, &ar, p->obj, &u->adv_benefit, &u->adv_benefit_ci);
+        prot_paired(&ar, &d->astate, p->obj, &u->adv_plan_gain, &u->adv_plan_gain_ci);
         prot_state_free(&ar);
     }
 done:
-    prot_state_free(&ab);
-    prot_state_free(&ap);
     prot_state_free(&ar);
-    prot_ctx_free(&ax);
     return st;
 }
 
@@ -598,6 +768,8 @@ int gr_protect_plan(const gr_campaign_scenario *s, const gr_protect_costs *costs
                                             "threads >= 0, validate 0..1000000)");
     if (opt.objective < 0 || opt.objective >= GR_PROTECT_NOBJ)
         return gr_error_set(err, GR_EINVAL, "protect: unknown objective %d", opt.objective);
+    if (opt.attacker < 0 || opt.attacker >= GR_PROTECT_NATTACKER)
+        return gr_error_set(err, GR_EINVAL, "protect: unknown attacker %d", opt.attacker);
     /* MPI: each campaign run here is a one-run sweep of this process (its
        options carry no MPI session), so the planner runs on this process's
        threads; the CLI refuses to start it under mpirun */
@@ -610,6 +782,9 @@ int gr_protect_plan(const gr_campaign_scenario *s, const gr_protect_costs *costs
     double t0 = gr_time_s();
     planner p;
     memset(&p, 0, sizeof p);
+    dad d;
+    memset(&d, 0, sizeof d);
+    d.mode = opt.attacker;
     p.s = s;
     p.c = costs;
     p.obj = opt.objective;
@@ -630,6 +805,7 @@ int gr_protect_plan(const gr_campaign_scenario *s, const gr_protect_costs *costs
     res->runs = R;
     res->nights = p.x.nights;
     res->objective = opt.objective;
+    res->attacker = opt.attacker;
     res->seed = opt.seed;
     res->budget = opt.budget;
     p.p0 = s->assets.protection;
@@ -643,6 +819,9 @@ int gr_protect_plan(const gr_campaign_scenario *s, const gr_protect_costs *costs
         goto done;
     prot_progress(&p);
     hit_shares(&p);
+    /* the adaptive attacker's baseline (it is judged or planned against) */
+    if ((opt.attacker != GR_PROTECT_ATTACKER_FIXED || opt.adaptive) && (st = dad_init(&p, &d, &opt)))
+        goto done;
     /* exposure and shortlist */
     eh = gr_malloc(((size_t)na + 1) * sizeof(double));
     expo = gr_malloc(((size_t)na + 1) * sizeof(double));
@@ -652,6 +831,22 @@ int gr_protect_plan(const gr_campaign_scenario *s, const gr_protect_costs *costs
         goto done;
     }
     expected_damage(&p, eh);
+    if (opt.attacker != GR_PROTECT_ATTACKER_FIXED) {
+        /* against the adaptive attacker: also what it reaches */
+        prot_state keep = p.base;
+        p.base = d.abase;
+        double *ea = gr_malloc(((size_t)na + 1) * sizeof(double));
+        if (ea)
+            expected_damage(&p, ea);
+        p.base = keep;
+        if (!ea) {
+            st = gr_error_set(err, GR_ENOMEM, "protect: out of memory");
+            goto done;
+        }
+        for (int a = 0; a < na; a++)
+            eh[a] = fmax(eh[a], ea[a]);
+        gr_free(ea);
+    }
     int n = 0;
     for (int a = 0; a < na; a++) {
         expo[a] = eh[a] * (s->assets.loss_mw[a] + s->assets.capacity_mw[a]);
@@ -720,7 +915,7 @@ int gr_protect_plan(const gr_campaign_scenario *s, const gr_protect_costs *costs
         st = gr_error_set(err, st, "protect: out of memory");
         goto done;
     }
-    if ((st = greedy(&p, opt.budget, &plan, &state, res)))
+    if ((st = greedy(&p, &d, opt.budget, &plan, &state, res)))
         goto done;
     /* the rules, on the same runs */
     if (opt.rules && ro >= 0 && (st = prot_rules(&p, ro, order, nrule, opt.budget, &state, res)))
@@ -735,7 +930,7 @@ int gr_protect_plan(const gr_campaign_scenario *s, const gr_protect_costs *costs
     for (int k = 0; k < GR_RULE_N; k++)
         res->rules[k].adv_benefit = res->rules[k].adv_benefit_ci = res->rules[k].adv_plan_gain =
             res->rules[k].adv_plan_gain_ci = NAN;
-    if (opt.adaptive && (st = adaptive_check(&p, &opt, res)))
+    if (d.on && (st = adaptive_check(&p, &d, res)))
         goto done;
     /* results */
     res->metric_none = gr_malloc(((size_t)R * GR_PM_N + 1) * sizeof(double));
@@ -770,6 +965,7 @@ done:
     gr_free(p.heap);
     prot_state_free(&p.base);
     prot_state_free(&state);
+    dad_free(&d);
     prot_plan_free(&plan);
     prot_ctx_free(&p.x);
     gr_free(eh);

@@ -65,6 +65,8 @@ void prot_target_name(const planner *p, int type, int target, char *buf, size_t 
         snprintf(buf, len, "%s", p->s->assets.name[target]);
     else if (type == GR_OPTION_SPARE)
         snprintf(buf, len, "%s", p->s->spares[target].name);
+    else if (type == GR_OPTION_AD)
+        snprintf(buf, len, "%s", p->s->zone_name[target] ? p->s->zone_name[target] : "zone");
     else
         snprintf(buf, len, "%s", p->x.base_name[target]);
 }
@@ -78,6 +80,8 @@ void prot_apply(const planner *p, prot_plan *pl, int type, int option, int targe
         pl->level[target] = option;
     } else if (type == GR_OPTION_SPARE) {
         pl->spare_extra[target] += p->c->options[option].units;
+    } else if (type == GR_OPTION_AD) {
+        pl->ad_extra[(size_t)option * (size_t)p->s->nzones + (size_t)target] += 1;
     } else {
         pl->crew_extra[target] += 1;
     }

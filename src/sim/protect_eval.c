@@ -85,7 +85,8 @@ int prot_plan_init(prot_plan *p, const prot_ctx *x)
     p->level = gr_malloc(((size_t)x->na + 1) * sizeof(int));
     p->spare_extra = gr_calloc((size_t)s->nspares + 1, sizeof(int));
     p->crew_extra = gr_calloc((size_t)x->nbase + 1, sizeof(int));
-    if (!p->prot || !p->level || !p->spare_extra || !p->crew_extra) {
+    p->ad_extra = gr_calloc((size_t)x->c->noptions * (size_t)s->nzones + 1, sizeof(int));
+    if (!p->prot || !p->level || !p->spare_extra || !p->crew_extra || !p->ad_extra) {
         prot_plan_free(p);
         return GR_ENOMEM;
     }
@@ -105,6 +106,8 @@ int prot_plan_copy(prot_plan *to, const prot_plan *from, const prot_ctx *x)
     memcpy(to->level, from->level, (size_t)x->na * sizeof(int));
     memcpy(to->spare_extra, from->spare_extra, (size_t)x->s->nspares * sizeof(int));
     memcpy(to->crew_extra, from->crew_extra, (size_t)x->nbase * sizeof(int));
+    memcpy(to->ad_extra, from->ad_extra,
+           (size_t)x->c->noptions * (size_t)x->s->nzones * sizeof(int));
     return GR_OK;
 }
 
@@ -114,6 +117,7 @@ void prot_plan_free(prot_plan *p)
     gr_free(p->level);
     gr_free(p->spare_extra);
     gr_free(p->crew_extra);
+    gr_free(p->ad_extra);
     memset(p, 0, sizeof *p);
 }
 
@@ -397,7 +401,9 @@ int prot_eval(prot_ctx *x, const prot_plan *p, const prot_state *from, const uns
     int *idx = gr_malloc(((size_t)R + 1) * sizeof(int));
     int *rst = gr_calloc((size_t)R + 1, sizeof(int));
     gr_error *errs = gr_calloc((size_t)R + 1, sizeof(gr_error));
-    if (!sp || !cx || !cy || !idx || !rst || !errs) {
+    gr_ad_zone *zones = NULL; /* the plan's air defence (protect_ad.c) */
+    if (!sp || !cx || !cy || !idx || !rst || !errs ||
+        prot_plan_zones(x, p, &zones, &sc.nzones)) {
         st = gr_error_set(x->err, GR_ENOMEM, "protect: out of memory");
         goto done;
     }
@@ -420,6 +426,8 @@ int prot_eval(prot_ctx *x, const prot_plan *p, const prot_state *from, const uns
     sc.crews = nc;
     sc.crew_x_km = cx;
     sc.crew_y_km = cy;
+    if (zones)
+        sc.zones = zones;
     /* runs to simulate; the others are those of `from` */
     int n = 0;
     for (int r = 0; r < R; r++) {
@@ -454,6 +462,7 @@ done:
     gr_free(idx);
     gr_free(rst);
     gr_free(errs);
+    gr_free(zones);
     if (st)
         prot_state_free(to);
     return st;

@@ -30,6 +30,7 @@ typedef struct prot_plan {
     int *level;             /* assets.n: shelter option bought (index into the catalogue), -1 */
     int *spare_extra;       /* nspares: spare units added per spare class */
     int *crew_extra;        /* nbase: crews added per candidate base */
+    int *ad_extra;          /* noptions x nzones: air-defence purchases per (option, zone) */
 } prot_plan;
 
 /* The planner's fixed context. */
@@ -69,6 +70,12 @@ void prot_plan_free(prot_plan *p);
 int prot_ctx_init(prot_ctx *x, const gr_campaign_scenario *s, const gr_protect_costs *c,
                   const gr_protect_options *opt, gr_error *err);
 void prot_ctx_free(prot_ctx *x);
+
+/* Air defence with plan p's purchases (protect_ad.c): the scenario's zones,
+ * interceptors added to their magazines, then one zone per fire group or
+ * battery bought, at its zone's centre. *zones is NULL (use the scenario's)
+ * when p buys no air defence; else owned by the caller. GR_ENOMEM. */
+int prot_plan_zones(const prot_ctx *x, const prot_plan *p, gr_ad_zone **zones, int *nzones);
 
 /* Outcomes under plan p: runs with mask[r] (all when mask is NULL) are
  * simulated, the others copied from `from` (which must then be given). `to`

@@ -129,6 +129,8 @@ static int run_rule(planner *p, int rule, int opt_idx, const int *order, int n, 
         prot_fill_step(p, &step, GR_OPTION_SHELTER, opt_idx, a, plan.prot[a], cost, b, ci, nsim);
         step.cum_cost = budget - left;
         prot_paired(&p->base, &cur, p->obj, &step.cum_benefit, &step.cum_benefit_ci);
+        step.adv_benefit = step.adv_benefit_ci = step.adv_cum_benefit = step.adv_cum_benefit_ci =
+            NAN; /* the rules are judged against the adaptive attacker as a whole */
         if ((st = prot_push_step(&out->steps, &out->nsteps, &cap, &step))) {
             st = gr_error_set(p->x.err, st, "protect: out of memory");
             goto done;

@@ -19,7 +19,7 @@ if run 0 one "$G" protect "$SCN" --budget 60 --costs "$COSTS" --runs 8 --threads
     [ -s "$W/d1/$f" ] || fail "one: $f missing or empty"
   done
   n_check=$((n_check + 1))
-  [ "$(head -1 "$W/d1/plan.csv")" = "rank,option,asset,cost,benefit,benefit_ci,cumulative_cost,cumulative_benefit,cumulative_benefit_ci,type,protection,runs_simulated" ] ||
+  [ "$(head -1 "$W/d1/plan.csv")" = "rank,option,asset,cost,benefit,benefit_ci,cumulative_cost,cumulative_benefit,cumulative_benefit_ci,type,protection,runs_simulated,adaptive_benefit,adaptive_benefit_ci,adaptive_cumulative_benefit,adaptive_cumulative_benefit_ci" ] ||
     fail "plan.csv header: $(head -1 "$W/d1/plan.csv")"
   expect_in "$W/d1/rules.csv" "^rule,cost,objective,benefit_vs_none," rules_header
   expect_in "$W/d1/rules.csv" "^none,0," rules_none
@@ -83,7 +83,18 @@ run 2 badobj "$G" protect "$SCN" --budget 10 --objective money --out "$W/e3" &&
 run 2 badtype "$G" protect "$SCN" --budget 10 --costs "$D/costs_bad_type.json" --out "$W/e4" &&
   expect_in "$W/badtype.err" 'costs_bad_type.json: \$\.options\[0\]\.cost\.sub330: expected a number, found string' badtype_msg
 run 2 badopt "$G" protect "$SCN" --budget 10 --costs "$D/costs_bad_option.json" --out "$W/e5" &&
-  expect_in "$W/badopt.err" '\$\.options\[1\]\.type: unknown option type "moat" \(expected shelter, spare or crew\)' badopt_msg
+  expect_in "$W/badopt.err" '\$\.options\[1\]\.type: unknown option type "moat" \(expected shelter, spare, crew or air_defence\)' badopt_msg
+# an air-defence option with a bad field: exit 2 with the JSON path
+cat >"$W/costs_bad_ad.json" <<'EOF2'
+{"format": "gridres-costs", "version": 1, "options": [
+  {"type": "crew", "cost": 8},
+  {"type": "air_defence", "name": "battery", "system": "battery", "cost": 100,
+   "channels": 2, "stock": 16, "radius_km": 10, "pk": {"drone": 0.8, "cruise": "high", "ballistic": 0.3}}]}
+EOF2
+run 2 badad "$G" protect "$SCN" --budget 10 --costs "$W/costs_bad_ad.json" --out "$W/e10" &&
+  expect_in "$W/badad.err" 'costs_bad_ad.json: \$\.options\[1\]\.pk\.cruise: expected a number, found string' badad_msg
+run 2 badatt "$G" protect "$SCN" --budget 10 --attacker clever --out "$W/e11" &&
+  expect_in "$W/badatt.err" "--attacker expects fixed, adaptive or both, got 'clever'" badatt_msg
 run 2 nocosts "$G" protect "$SCN" --budget 10 --costs "$W/none.json" --out "$W/e6" &&
   expect_in "$W/nocosts.err" "none.json: cannot open the file" nocosts_msg
 run 2 badseed "$G" protect "$SCN" --budget 10 --seed x --out "$W/e7"
@@ -111,6 +122,20 @@ if run 0 adaptive "$G" protect "$SCN" --budget 60 --costs "$COSTS" --runs 8 --se
   n_check=$((n_check + 1))
   awk -F, 'NR > 1 && !($5 - $6 > 0) { bad++ } END { exit bad > 0 }' "$W/d4/plan.csv" ||
     fail "plan.csv: a step whose benefit interval includes 0 was bought"
+fi
+# --- planned against both attackers (robust): each step valued against both ------------------
+if run 0 both "$G" protect "$SCN" --budget 60 --costs "$COSTS" --runs 8 --seed 7 \
+       --attacker both --no-rules --out "$W/d8"; then
+  expect_in "$W/both.out" "^  attacker    candidates judged against both attackers" both_line
+  expect_in "$W/both.out" "cum\. vs adaptive" both_column
+  n_check=$((n_check + 1))
+  [ "$(json_get "$W/d8/summary.json" attacker)" = both ] || fail "summary.json attacker"
+  expect_in "$W/d8/summary.json" '"adaptive": \{' both_json
+  expect_in "$W/d8/plan.csv" '^1,' both_bought
+  # every step bought: significant against the fixed and the adaptive attacker
+  n_check=$((n_check + 1))
+  awk -F, 'NR > 1 && !($5 - $6 > 0 && $13 - $14 > 0) { bad++ } END { exit bad > 0 }' \
+      "$W/d8/plan.csv" || fail "plan.csv: a robust step not significant against both"
 fi
 run 2 write_exists "$G" protect --write-costs "$W/costs.json"
 run 0 help "$G" protect --help && expect_in "$W/help.out" "^usage: gridres protect" help

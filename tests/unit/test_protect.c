@@ -90,6 +90,14 @@ static void test_costs_default(void **state)
         spare_at += o->type == GR_OPTION_SPARE && o->kind == GR_REPAIR_AUTOTRANSFORMER;
         crew += o->type == GR_OPTION_CREW;
     }
+    int ad[3] = {0, 0, 0};
+    for (int k = 0; k < c->noptions; k++)
+        if (c->options[k].type == GR_OPTION_AD) {
+            ad[c->options[k].system]++;
+            assert_true(c->options[k].cost > 0.0);
+        }
+    assert_true(ad[0] == 1 && ad[1] == 1 && ad[2] == 1);
+    assert_int_equal(c->attacker, -1);
     assert_int_equal(levels, 3);
     assert_int_equal(spare_at, 1);
     assert_int_equal(crew, 1);
@@ -156,6 +164,23 @@ static void test_costs_errors(void **state)
     expect_costs_error("{\"format\": \"gridres-costs\", \"version\": 1, \"planner\": "
                        "{\"rule_level\": 7}}",
                        "$.planner.rule_level: no shelter option has level 7");
+    expect_costs_error("{\"format\": \"gridres-costs\", \"version\": 1, \"options\": [{\"type\": "
+                       "\"air_defence\", \"system\": \"laser\", \"cost\": 1}]}",
+                       "$.options[0].system: unknown air-defence system \"laser\"");
+    expect_costs_error("{\"format\": \"gridres-costs\", \"version\": 1, \"options\": [{\"type\": "
+                       "\"air_defence\", \"system\": \"battery\", \"cost\": 1, \"pk\": "
+                       "{\"drone\": 2, \"cruise\": 0, \"ballistic\": 0}}]}",
+                       "$.options[0].pk.drone: 2 is out of range [0, 1]");
+    expect_costs_error("{\"format\": \"gridres-costs\", \"version\": 1, \"options\": [{\"type\": "
+                       "\"air_defence\", \"system\": \"interceptors\", \"cost\": 1, "
+                       "\"channels\": 2}]}",
+                       "$.options[0].channels: not used by \"interceptors\"");
+    expect_costs_error("{\"format\": \"gridres-costs\", \"version\": 1, \"options\": [{\"type\": "
+                       "\"air_defence\", \"system\": \"fire_group\", \"cost\": 1}]}",
+                       "$.options[0]: missing field \"pk\"");
+    expect_costs_error("{\"format\": \"gridres-costs\", \"version\": 1, \"planner\": "
+                       "{\"attacker\": \"clever\"}}",
+                       "$.planner.attacker: unknown attacker \"clever\"");
     expect_costs_error("{\"format\": \"gridres-costs\", \"version\": 2}",
                        "$.version: unsupported version 2");
     expect_costs_error("{\"format\": \"gridres-costs\",\n \"version\": 1,,}", "costs.json:2:");
@@ -186,6 +211,10 @@ static void test_bad_options(void **state)
     o.runs = 2;
     o.objective = GR_PROTECT_NOBJ;
     assert_int_equal(gr_protect_plan(s, NULL, &o, &r, &err), GR_EINVAL);
+    o.objective = GR_PROTECT_OBJ_ENS;
+    o.attacker = GR_PROTECT_NATTACKER;
+    assert_int_equal(gr_protect_plan(s, NULL, &o, &r, &err), GR_EINVAL);
+    assert_non_null(strstr(err.msg, "attacker"));
     assert_int_equal(gr_protect_plan(NULL, NULL, &o, &r, &err), GR_EINVAL);
     gr_protect_result_free(NULL);
     gr_campaign_scenario_free(s);
@@ -194,6 +223,8 @@ static void test_bad_options(void **state)
     assert_string_equal(gr_protect_objective_name(GR_PROTECT_OBJ_HEAT), "heat");
     assert_string_equal(gr_protect_metric_name(GR_PM_ENS), "ens_mwh");
     assert_string_equal(gr_protect_rule_name(GR_RULE_DEGREE), "degree");
+    assert_string_equal(gr_protect_attacker_name(GR_PROTECT_ATTACKER_BOTH), "both");
+    assert_string_equal(gr_option_type_name(GR_OPTION_AD), "air_defence");
     assert_true(gr_protect_run_seed(1, 5) == (1ULL << 20) + 5);
 }
 
@@ -613,6 +644,165 @@ static void test_racing(void **state)
     gr_protect_result_free(ex);
     gr_protect_result_free(rc);
     gr_protect_result_free(off);
+
+
+/* ------------------------------------------------------------------------
+ * Defender-attacker-defender, worked by hand: two nearly equal 110 kV
+ * substations A (the larger loss) and B are the only unprotected assets
+ * (every other asset has protection 1); one night, one salvo of two drones,
+ * every drone leaks and damages. The fixed attacker strikes only A (a list),
+ * so against it a shelter on A stops 90 % of the loss. The adaptive attacker
+ * strikes the unprotected asset whose loss sheds the most: A without
+ * protection; with A sheltered it shifts to B, so against it the shelter on A
+ * is worth only about loss(A) - loss(B), a few per cent of the fixed value.
+ * ------------------------------------------------------------------------ */
+static void dad_scenario(gr_campaign_scenario **out, char *aname, char *bname)
+{
+    gr_campaign_scenario *s0 = parse_scn(sched_default, "");
+    const gr_campaign_assets *as = &s0->assets;
+    int a = -1, b = -1; /* the best pair of consecutive losses above 10 MW */
+    double best = INFINITY;
+    for (int i = 0; i < as->n; i++)
+        for (int j = 0; j < as->n; j++)
+            if (as->cls[i] == GR_ASSET_SUB110 && as->cls[j] == GR_ASSET_SUB110 && i != j &&
+                as->loss_mw[i] > 10.0 && as->loss_mw[j] > 10.0 &&
+                as->loss_mw[i] >= as->loss_mw[j] &&
+                as->loss_mw[i] - as->loss_mw[j] < best) {
+                best = as->loss_mw[i] - as->loss_mw[j];
+                a = i;
+                b = j;
+            }
+    assert_true(a >= 0 && b >= 0 && best < 0.02 * as->loss_mw[a]);
+    snprintf(aname, 64, "%s", as->name[a]);
+    snprintf(bname, 64, "%s", as->name[b]);
+    gr_campaign_scenario_free(s0);
+    char extra[1024];
+    snprintf(extra, sizeof extra,
+             ", \"targets\": {\"policy\": \"list\", \"salvo\": {\"drone\": 2}, "
+             "\"assets\": [{\"asset\": \"%s\"}]}, \"protection\": {\"class\": {\"sub750\": 1, "
+             "\"sub330\": 1, \"sub110\": 1, \"thermal\": 1, \"chp\": 1, \"hydro\": 1}, "
+             "\"assets\": [{\"asset\": \"%s\", \"level\": 0}, {\"asset\": \"%s\", \"level\": 0}]}",
+             aname, aname, bname);
+    const char *sched = "{\"every\": 1, \"waves\": [{\"time_h\": 3, \"spread_h\": 1, \"counts\": "
+                        "{\"drone\": 2}, \"launch\": [{\"x_km\": -50, \"y_km\": -50}]}]}";
+    *out = parse_scn(sched, extra);
+}
+
+static void test_dad_shift(void **state)
+{
+    (void)state;
+    char aname[64], bname[64];
+    gr_campaign_scenario *s;
+    dad_scenario(&s, aname, bname);
+    gr_protect_costs *c = costs_ok(
+        "{\"format\": \"gridres-costs\", \"version\": 1, \"options\": [{\"type\": \"shelter\", "
+        "\"name\": \"shelter\", \"level\": 1, \"cost\": {\"sub110\": 10}, "
+        "\"effect\": {\"drone\": 0.9, \"cruise\": 0.9, \"ballistic\": 0.9}}],"
+        " \"planner\": {\"critical_weight\": 1}}");
+    gr_protect_options o;
+    gr_protect_options_default(&o);
+    o.budget = 10.0;
+    o.runs = 6;
+    o.threads = 2;
+    o.seed = 3;
+    o.nights = 1;
+    o.rules = 0;
+    o.adaptive = 1;
+    gr_protect_result *rf = NULL, *ra = NULL, *rb = NULL;
+    gr_error err = {0, ""};
+    /* against the fixed attacker: shelter A, ~90 % of its loss */
+    assert_int_equal(gr_protect_plan(s, c, &o, &rf, &err), GR_OK);
+    assert_int_equal(rf->attacker, GR_PROTECT_ATTACKER_FIXED);
+    assert_int_equal(rf->nplan, 1);
+    assert_string_equal(rf->plan[0].target_name, aname);
+    assert_true(gr_protect_significant(rf->benefit, rf->benefit_ci) && rf->benefit > 0.0);
+    assert_near(rf->benefit, 0.9 * rf->obj_none, 0.25 * rf->obj_none, 0);
+    /* the same shelter against the adaptive attacker: it shifts to B */
+    assert_true(isfinite(rf->plan[0].adv_cum_benefit));
+    assert_near(rf->plan[0].adv_cum_benefit, rf->adv_benefit, 1e-9, 1e-12);
+    assert_true(fabs(rf->adv_benefit) < 0.1 * rf->benefit);
+    print_message("shelter on %s: fixed %.4g +- %.3g, adaptive %.4g +- %.3g (B = %s)\n", aname,
+                  rf->benefit, rf->benefit_ci, rf->adv_benefit, rf->adv_benefit_ci, bname);
+    /* planned against the adaptive attacker (and robustly against both), the
+       shelter on A is valued at that shifted figure, not at the fixed one */
+    o.attacker = GR_PROTECT_ATTACKER_ADAPTIVE;
+    assert_int_equal(gr_protect_plan(s, c, &o, &ra, &err), GR_OK);
+    o.attacker = GR_PROTECT_ATTACKER_BOTH;
+    assert_int_equal(gr_protect_plan(s, c, &o, &rb, &err), GR_OK);
+    const gr_protect_result *rs[2] = {ra, rb};
+    for (int k = 0; k < 2; k++) {
+        const gr_protect_result *r = rs[k];
+        assert_near(r->adv_obj_none, rf->adv_obj_none, 1e-9, 1e-12);
+        for (int j = 0; j < r->nplan; j++) {
+            assert_true(r->plan[j].benefit < 0.1 * rf->benefit);
+            assert_near(r->plan[j].adv_benefit, rf->adv_benefit, 1e-6, 1e-9);
+        }
+        assert_true(r->benefit <= rf->benefit);
+        assert_true(fabs(r->adv_benefit) < 0.1 * rf->benefit);
+    }
+    gr_protect_result_free(rf);
+    gr_protect_result_free(ra);
+    gr_protect_result_free(rb);
+    gr_protect_costs_free(c);
+    gr_campaign_scenario_free(s);
+}
+
+
+/* ------------------------------------------------------------------------
+ * An air-defence option by hand (layered model): the defended zone around
+ * the attacked substation has no fire channels, so every drone leaks and
+ * damages (p_damage 1, no EW). A point-defence battery with kill probability
+ * 1, channels and interceptors for the whole wave and a range that holds the
+ * target kills every drone aimed there: no damage is left with the plan.
+ * ------------------------------------------------------------------------ */
+static void test_ad_battery(void **state)
+{
+    (void)state;
+    gr_campaign_scenario *s0 = parse_scn(sched_default, "");
+    const gr_campaign_assets *as = &s0->assets;
+    const gr_ad_zone *z0 = &s0->zones[0];
+    int a = -1;
+    for (int i = 0; i < as->n && a < 0; i++)
+        if (as->cls[i] == GR_ASSET_SUB110 && as->loss_mw[i] > 5.0 &&
+            hypot(as->x_km[i] - z0->x_km, as->y_km[i] - z0->y_km) < 0.5 * z0->radius_km)
+            a = i;
+    assert_true(a >= 0);
+    assert_int_equal(z0->channels, 0);
+    char extra[512];
+    snprintf(extra, sizeof extra,
+             ", \"air_defence\": {\"model\": \"layered\"}, \"targets\": {\"policy\": \"list\", "
+             "\"assets\": [{\"asset\": \"%s\"}]}",
+             as->name[a]);
+    char zname[96];
+    snprintf(zname, sizeof zname, "%s", s0->zone_name[0]);
+    gr_campaign_scenario_free(s0);
+    const char *sched = "{\"every\": 1, \"waves\": [{\"time_h\": 3, \"spread_h\": 1, \"counts\": "
+                        "{\"drone\": 4}, \"launch\": [{\"x_km\": -50, \"y_km\": -50}]}]}";
+    gr_campaign_scenario *s = parse_scn(sched, extra);
+    assert_int_equal(s->ad_model, GR_AD_MODEL_LAYERED);
+    gr_protect_costs *c = costs_ok(
+        "{\"format\": \"gridres-costs\", \"version\": 1, \"options\": [{\"type\": \"air_defence\", "
+        "\"name\": \"battery\", \"system\": \"battery\", \"cost\": 10, \"channels\": 4, "
+        "\"stock\": 100, \"radius_km\": 60, \"pk\": {\"drone\": 1, \"cruise\": 1, "
+        "\"ballistic\": 1}}], \"planner\": {\"critical_weight\": 1}}");
+    assert_int_equal(c->options[0].type, GR_OPTION_AD);
+    assert_int_equal(c->options[0].system, GR_PROTECT_AD_BATTERY);
+    assert_near(c->options[0].pk[GR_THREAT_DECOY], 1.0, 0, 0); /* the drone's */
+    gr_protect_result *r = plan_ok(s, c, 10.0, 4, 2, 11);
+    assert_int_equal(r->nplan, 1);
+    assert_int_equal(r->plan[0].type, GR_OPTION_AD);
+    assert_string_equal(r->plan[0].target_name, zname);
+    assert_int_equal(r->plan[0].runs_simulated, 4); /* air defence changes every run */
+    double dmg0 = 0.0, dmg1 = 0.0;
+    for (int i = 0; i < r->runs; i++) {
+        dmg0 += r->metric_none[(size_t)i * GR_PM_N + GR_PM_DAMAGED];
+        dmg1 += r->metric_plan[(size_t)i * GR_PM_N + GR_PM_DAMAGED];
+    }
+    assert_true(dmg0 >= r->runs); /* every run: damage without the battery */
+    assert_near(dmg1, 0.0, 0, 0);  /* none with it */
+    assert_near(r->benefit, r->obj_none, 1e-9, 1e-9); /* the whole loss avoided */
+    gr_protect_result_free(r);
+    gr_protect_costs_free(c);
     gr_campaign_scenario_free(s);
 }
 
@@ -621,6 +811,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_no_noise_bought),
         cmocka_unit_test(test_adaptive_side_by_side),
+        cmocka_unit_test(test_dad_shift),
+        cmocka_unit_test(test_ad_battery),
         cmocka_unit_test(test_costs_default),
         cmocka_unit_test(test_costs_errors),
         cmocka_unit_test(test_bad_options),
