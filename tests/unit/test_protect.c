@@ -644,7 +644,7 @@ static void test_racing(void **state)
     gr_protect_result_free(ex);
     gr_protect_result_free(rc);
     gr_protect_result_free(off);
-
+}
 
 /* ------------------------------------------------------------------------
  * Defender-attacker-defender, worked by hand: two nearly equal 110 kV
