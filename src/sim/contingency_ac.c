@@ -84,6 +84,7 @@ static void ac_shared_free(ac_shared *sh)
     gr_free(sh->vi0);
     gr_free(sh->bus_pos);
     gr_free(sh->ypos);
+    gr_free(sh->tpos);
     gr_free(sh->yb);
     ctg_tree_free(&sh->tree);
     gr_free(sh->gen_ptr);
@@ -111,6 +112,8 @@ static void ac_thread_free(void *thread)
     ac_thread *t = thread;
     gr_free(t->Y.x);
     gr_free(t->Y.z);
+    gr_free(t->gx);
+    gr_free(t->gz);
     gr_free(t->Jx);
     lu_free_sharing(t->lu);
     gr_free(t->smw_pi);
@@ -190,6 +193,16 @@ static int ac_thread_init(void *thread, const void *shared)
         return GR_ENOMEM;
     memcpy(t->Y.x, sh->Y->x, (nz - 1) * sizeof(double));
     memcpy(t->Y.z, sh->Y->z, (nz - 1) * sizeof(double));
+    if (sh->tpos) {
+        t->gx = gr_malloc(nz * sizeof(double));
+        t->gz = gr_malloc(nz * sizeof(double));
+        if (!t->gx || !t->gz)
+            return GR_ENOMEM;
+        for (size_t q = 0; q + 1 < nz; q++) {
+            t->gx[q] = sh->Y->x[sh->tpos[q]];
+            t->gz[q] = sh->Y->z[sh->tpos[q]];
+        }
+    }
     int st = gr_grid_copy(g, &t->gc);
     if (st)
         return st;
@@ -275,6 +288,17 @@ static void branch_flows(const ac_shared *sh, ac_thread *t)
         t->qf[k] = vfi * ifr - vfr * ifi;
         t->pt[k] = vtr * itr + vti * iti;
         t->qt[k] = vti * itr - vtr * iti;
+    }
+}
+
+/* The transposed copies of the four Ybus entries at pos, from Y's values. */
+static void set_transposed(const ac_shared *sh, ac_thread *t, const int *pos)
+{
+    if (!sh->tpos)
+        return;
+    for (int e = 0; e < 4; e++) {
+        t->gx[sh->tpos[pos[e]]] = t->Y.x[pos[e]];
+        t->gz[sh->tpos[pos[e]]] = t->Y.z[pos[e]];
     }
 }
 
@@ -449,6 +473,7 @@ static int ac_contingency(ctg_run *run, const ac_shared *sh, ac_thread *t, int c
             t->Y.x[pos[e]] -= y[2 * e];
             t->Y.z[pos[e]] -= y[2 * e + 1];
         }
+        set_transposed(sh, t, pos);
         t->br_out[t->br[j]] = 1;
     }
     if (!gen_changed)
@@ -506,6 +531,7 @@ static int ac_contingency(ctg_run *run, const ac_shared *sh, ac_thread *t, int c
             t->Y.x[pos[e]] = t->ysave[8 * j + 2 * e];
             t->Y.z[pos[e]] = t->ysave[8 * j + 2 * e + 1];
         }
+        set_transposed(sh, t, pos);
         t->br_out[t->br[j]] = 0;
     }
     if (masked) {
@@ -601,6 +627,21 @@ static int ac_shared_init(ctg_run *run, ac_shared *sh, gr_error *err)
         pos[2] = ypos_of(sh->Y, t, f);
         pos[3] = ypos_of(sh->Y, t, t);
     }
+    /* transposed positions for the gathered currents (the mismatch of
+     * contingency_ac_newton.c); a pattern that is not symmetric keeps the scatter */
+    int nzy = sh->Y->p[nb];
+    sh->tpos = gr_malloc(((size_t)nzy + 1) * sizeof(int));
+    if (!sh->tpos) {
+        gr_free(bus);
+        return GR_ENOMEM;
+    }
+    for (int k = 0; k < nb && sh->tpos; k++)
+        for (int q = sh->Y->p[k]; q < sh->Y->p[k + 1]; q++)
+            if ((sh->tpos[q] = ypos_of(sh->Y, k, sh->Y->i[q])) < 0) {
+                gr_free(sh->tpos);
+                sh->tpos = NULL;
+                break;
+            }
     st = nr_setup(&sh->proto, sh->Y, nb, nbus, bus, sh->kind);
     gr_free(bus);
     if (st)

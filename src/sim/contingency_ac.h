@@ -24,6 +24,8 @@ typedef struct ac_shared {
     double *vr0, *vi0;      /* nb: base voltages, rectangular */
     int *bus_pos;           /* nb: position of the bus in proto.bus, or -1 */
     int *ypos;              /* 4 nl: Ybus entries (f,f) (f,t) (t,f) (t,t), -1 if not energised */
+    int *tpos;              /* Ybus entries: position of the transposed entry ((i,k) -> (k,i)),
+                               NULL when the pattern is not symmetric (then no gather) */
     double *yb;             /* 8 nl: yff, yft, ytf, ytt (re, im) */
     ctg_tree tree;          /* bridges and the sides they cut off */
     int *gen_ptr, *gen_list;/* energised generators by bus */
@@ -32,6 +34,7 @@ typedef struct ac_shared {
 
 typedef struct ac_thread {
     gr_csc Y;               /* shared pattern, own values */
+    double *gx, *gz;        /* Y's values transposed (gx[q] = Y.x[tpos[q]]): I by rows */
     double *Jx;
     lu_solver *lu;          /* refactored per contingency when needed */
     double *F, *dx, *vr, *vi, *ir, *ii;

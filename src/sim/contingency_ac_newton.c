@@ -45,17 +45,38 @@ void ctg_ac_compute_current(const nr_ws *w, ac_thread *t)
 }
 
 /* F = S(V) - S_sched on unmasked rows from the current V; returns max |F|
- * (NaN if any is NaN). */
-static double mismatch(const nr_ws *w, ac_thread *t, const double *sq)
+ * (NaN if any is NaN). With the transposed values (sh->tpos) I_k = sum_i
+ * Y_ki V_i is gathered bus by bus in the same pass as the mismatch (one
+ * sweep of Y, no scattered stores); else I = Y V is scattered first. */
+static double mismatch(const ac_shared *sh, const nr_ws *w, ac_thread *t)
 {
-    ctg_ac_compute_current(w, t);
+    const double *sq = sh->sq;
+    const int *Yp = t->Y.p, *Yi = t->Y.i;
+    const double *gx = t->gx, *gz = t->gz, *vr = t->vr, *vi = t->vi;
+    int gather = sh->tpos != NULL;
+    if (!gather)
+        ctg_ac_compute_current(w, t);
     double norm = 0.0;
     for (int s = 0; s < w->nbus; s++) {
         int k = w->bus[s];
+        double ir, ii;
+        if (gather) {
+            ir = ii = 0.0;
+            for (int q = Yp[k]; q < Yp[k + 1]; q++) {
+                int i = Yi[q];
+                ir += gx[q] * vr[i] - gz[q] * vi[i];
+                ii += gx[q] * vi[i] + gz[q] * vr[i];
+            }
+            t->ir[k] = ir;
+            t->ii[k] = ii;
+        } else {
+            ir = t->ir[k];
+            ii = t->ii[k];
+        }
         if (w->arow[k] < 0)
             continue;
-        double p = t->vr[k] * t->ir[k] + t->vi[k] * t->ii[k];
-        double q = t->vi[k] * t->ir[k] - t->vr[k] * t->ii[k];
+        double p = vr[k] * ir + vi[k] * ii;
+        double q = vi[k] * ir - vr[k] * ii;
         double fp = t->mask_a[k] ? 0.0 : p - t->sp[k];
         t->F[w->arow[k]] = fp;
         if (!(fabs(fp) <= norm))
@@ -349,7 +370,7 @@ int ctg_ac_chord_newton(const ac_shared *sh, ac_thread *t, int masked, int smw, 
     *converged = 0;
     *iterations = 0;
     *repivot = 0;
-    double norm = mismatch(w, t, sh->sq);
+    double norm = mismatch(sh, w, t);
     if (norm > tol && smw) {
         int ok = smw_setup(sh, t);
         if (ok < 0)
@@ -384,7 +405,7 @@ int ctg_ac_chord_newton(const ac_shared *sh, ac_thread *t, int masked, int smw, 
             return st == GR_ENOMEM ? st : GR_OK;
         apply_step(w, t);
         (*iterations)++;
-        double next = mismatch(w, t, sh->sq);
+        double next = mismatch(sh, w, t);
         if (isnan(next)) {
             norm = NAN;
             break;

@@ -66,6 +66,7 @@ typedef struct lu_factors {
     int *Rp, *Ri;                       /* the same, by rows */
     double *Rx;
     double *udiag;                      /* diagonal of U */
+    double *uinv;                       /* its reciprocals: the solves multiply, never divide */
 } lu_factors;
 
 /* Copy out the factors of an lu_solver factored without row scaling (as

@@ -192,6 +192,7 @@ void lu_factors_free(lu_factors *f)
     gr_free(f->Ri);
     gr_free(f->Rx);
     gr_free(f->udiag);
+    gr_free(f->uinv);
     gr_free(f);
 }
 
@@ -241,8 +242,9 @@ int lu_extract(const lu_solver *lu, lu_factors **out)
     f->Ri = gr_malloc(((size_t)unz + 1) * sizeof(int));
     f->Rx = gr_malloc(((size_t)unz + 1) * sizeof(double));
     f->udiag = gr_malloc(sn * sizeof(double));
+    f->uinv = gr_malloc(sn * sizeof(double));
     if (!f->P || !f->Pinv || !f->Q || !f->Qinv || !f->Lp || !f->Li || !f->Lx || !f->Up ||
-        !f->Ui || !f->Ux || !f->Rp || !f->Ri || !f->Rx || !f->udiag)
+        !f->Ui || !f->Ux || !f->Rp || !f->Ri || !f->Rx || !f->udiag || !f->uinv)
         goto oom;
     klu_common c = lu->common;
     if (!klu_extract(lu->numeric, lu->symbolic, f->Lp, f->Li, f->Lx, f->Up, f->Ui, f->Ux, NULL,
@@ -256,6 +258,8 @@ int lu_extract(const lu_solver *lu, lu_factors **out)
     }
     drop_diagonal(n, f->Lp, f->Li, f->Lx, NULL); /* L's unit diagonal */
     drop_diagonal(n, f->Up, f->Ui, f->Ux, f->udiag);
+    for (int k = 0; k < n; k++)
+        f->uinv[k] = 1.0 / f->udiag[k];
     /* U by rows: counting sort of its entries by row */
     for (int q = 0; q < f->Up[n]; q++)
         f->Rp[f->Ui[q] + 1]++;
@@ -302,7 +306,7 @@ void lu_upper_solve(const lu_factors *f, double *c, double *x)
     const int *Up = f->Up, *Ui = f->Ui;
     const double *Ux = f->Ux;
     for (int j = f->n - 1; j >= 0; j--) {
-        double cj = c[j] /= f->udiag[j];
+        double cj = c[j] *= f->uinv[j];
         if (cj != 0.0)
             for (int q = Up[j]; q < Up[j + 1]; q++)
                 c[Ui[q]] -= Ux[q] * cj;
@@ -346,7 +350,7 @@ int lu_upper_row(const lu_factors *f, int j, double *work, int *idx, double *val
     for (int r = r0; r < f->n; r++) {
         if (work[r] == 0.0)
             continue;
-        double yr = work[r] /= f->udiag[r];
+        double yr = work[r] *= f->uinv[r];
         for (int q = f->Rp[r]; q < f->Rp[r + 1]; q++)
             work[f->Ri[q]] -= f->Rx[q] * yr;
     }
