@@ -154,4 +154,15 @@ fi
 run 2 ov_noscn "$G" protect "$SCN" --overlay "$W/d6/scenario.json" --budget 30 &&
   expect_in "$W/ov_noscn.err" '--overlay needs a case file' ov_noscn
 
+# --- racing (--screen; d2: the exact greedy, 2 threads): S >= runs is the exact greedy, number for number; S < runs screens --
+if [ -s "$W/d2/plan.csv" ] &&
+   run 0 screen_all "$G" protect "$SCN" --budget 60 --costs "$COSTS" --runs 8 --threads 1 --seed 7 \
+       --screen 8 --out "$W/scr8" --quiet; then
+  n_check=$((n_check + 1))
+  cmp -s "$W/d2/plan.csv" "$W/scr8/plan.csv" || fail "screen_all: plan.csv differs from the exact greedy's"
+  expect_in "$W/scr8/summary.json" '"screened": 0[,}]' screen_all_zero
+fi
+run 2 screen_neg "$G" protect "$SCN" --budget 60 --screen -1 &&
+  expect_in "$W/screen_neg.err" 'screen' screen_neg
+
 finish
