@@ -28,7 +28,11 @@
  *               storage plant's operator runs it; it is never exceeded.
  *   The units out join the damaged elements in the served-load state's key
  *   (campaign_state.c), so the cache of states stays exact. A must-run CHP
- *   unit (winter, chp_must_run) holds Pmin: fleet_floor_mw. */
+ *   unit (winter, chp_must_run) cannot go below Pmin (fleet_floor_mw): when
+ *   its island's peak load plus tie export cannot take the floors of the
+ *   island's must-run units at its bus, it trips (STARTING, out while the
+ *   island is too small, start_h[chp] after). In the campaign's deficits the
+ *   units run at Pmax, so the floor never binds in the LP. */
 #include <math.h>
 #include <string.h>
 
@@ -128,6 +132,18 @@ int fleet_begin_hour(fleet *f, double t_h, int day, const unsigned char *outlet_
                 f->until_h[k] = INFINITY;
             } else if (f->outlet[k]) { /* the outlet is back: the restart starts */
                 f->until_h[k] = t_h + p->start_h[GR_PLANT_NUCLEAR];
+            }
+            f->outlet[k] = outlet_lost[k];
+        } else if (ty == GR_PLANT_CHP && p->chp_must_run && outlet_lost) {
+            /* a must-run unit whose island cannot take its floor trips (over-
+               frequency protection) and restarts once the island can */
+            if (outlet_lost[k]) {
+                if (!f->outlet[k] && f->out[k] != FLEET_STARTING)
+                    f->restarts++;
+                f->out[k] = FLEET_STARTING;
+                f->until_h[k] = INFINITY;
+            } else if (f->outlet[k]) {
+                f->until_h[k] = t_h + p->start_h[GR_PLANT_CHP];
             }
             f->outlet[k] = outlet_lost[k];
         }
@@ -352,6 +368,33 @@ static void nuclear_outlets(camp_run *w)
             double pmin = f->p->pmin[GR_PLANT_NUCLEAR] * f->pmax_mw[j];
             cum += f->pmax_mw[j];
             w->fl_lost[j] = (unsigned char)(cum > rate + 1e-6 || room < pmin);
+        }
+    }
+    /* must-run CHP units (winter): the island's peak load and tie export must take
+       the floors of its must-run units, in index order (the heat-led minimum cannot
+       be backed down: fleet_floor_mw) */
+    if (!f->p->chp_must_run)
+        return;
+    for (int k = 0; k < f->n; k++) {
+        if (f->type[k] != GR_PLANT_CHP || w->fl_agen[k])
+            continue;
+        int b = g0->gen_bus[k];
+        if (w->fl_abus[b])
+            continue; /* the bus is damaged: the unit is out with it */
+        int first = 1;
+        for (int i = m->adj.gen_ptr[b]; i < m->adj.gen_ptr[b + 1]; i++)
+            if (m->adj.gen[i] < k && f->type[m->adj.gen[i]] == GR_PLANT_CHP)
+                first = 0;
+        if (!first)
+            continue;
+        int nq;
+        double room = island_room(w, b, stamp++, &nq) * m->base, cum = 0.0;
+        for (int i = m->adj.gen_ptr[b]; i < m->adj.gen_ptr[b + 1]; i++) {
+            int j = m->adj.gen[i];
+            if (j >= f->n || f->type[j] != GR_PLANT_CHP || w->fl_agen[j])
+                continue;
+            cum += f->p->pmin[GR_PLANT_CHP] * f->pmax_mw[j];
+            w->fl_lost[j] = (unsigned char)(room < cum - 1e-6);
         }
     }
 }

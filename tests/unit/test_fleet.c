@@ -120,7 +120,8 @@ static void test_nuclear_outlet(void **state)
 }
 
 /* A must-run CHP unit holds Pmin (0.5 x 200 MW = 100 MW) while on; without
- * must-run, and for the other types, the floor is the LP's 0. */
+ * must-run, and for the other types, the floor is the LP's 0. A must-run unit
+ * whose island cannot take its floor trips and restarts start_h after. */
 static void test_chp_must_run(void **state)
 {
     (void)state;
@@ -137,6 +138,22 @@ static void test_chp_must_run(void **state)
     assert_near(fleet_floor_mw(&f, 3), 100.0, 1e-12, 0);
     p.chp_must_run = 0;
     assert_near(fleet_floor_mw(&f, 3), 0.0, 0, 0);
+    /* without must-run an island too small for the floor does not matter */
+    unsigned char lost[5] = {0, 0, 0, 1, 0};
+    int r0 = f.restarts;
+    fleet_begin_hour(&f, 5.0, 0, lost);
+    assert_false(fleet_is_out(&f, 3));
+    /* with it, the unit trips while its island cannot take its 100 MW (hours 10..19)
+       and generates again start_h[chp] = 4 h after the island can: hour 24 */
+    p.chp_must_run = 1;
+    lost[3] = 0;
+    fleet_begin_hour(&f, 6.0, 0, lost);
+    for (int h = 10; h < 30; h++) {
+        lost[3] = (unsigned char)(h < 20);
+        fleet_begin_hour(&f, (double)h, h / 24, lost);
+        assert_int_equal(fleet_is_out(&f, 3), h < 24);
+    }
+    assert_int_equal(f.restarts, r0 + 1);
     fleet_free(&f);
 }
 
@@ -273,6 +290,72 @@ static void test_nuclear_outlet_in_campaign(void **state)
     gr_campaign_scenario_free(s);
 }
 
+/* The must-run rule on the default region: a CHP bus cut off from every branch
+ * (damaged at hour 1, repaired at hour 5), with its own load set to 0, is an
+ * island that cannot take any floor: its must-run units trip at hour 1 and
+ * generate again at 5 + start_h[chp] = 9; with must-run off they stay on. */
+static void test_chp_island_in_campaign(void **state)
+{
+    (void)state;
+    for (int must = 1; must >= 0; must--) {
+        gr_campaign_scenario *s = NULL;
+        gr_error err = {0, ""};
+        assert_int_equal(gr_campaign_scenario_read(NULL, &s, &err), GR_OK);
+        s->fleet.chp_must_run = must;
+        camp_model m;
+        assert_int_equal(camp_model_build(&m, s, s->control, 3, 0, &err), GR_OK);
+        int k = -1;
+        for (int j = 0; j < m.ng0 && k < 0; j++)
+            if (m.gen_plant[j] >= 0 && s->overlay->plant_type[m.gen_plant[j]] == GR_PLANT_CHP &&
+                m.g0->gen_on[j])
+                k = j;
+        assert_true(k >= 0);
+        int b = m.g0->gen_bus[k], nchp = 0;
+        for (int j = 0; j < m.ng0; j++)
+            nchp += m.g0->gen_bus[j] == b && m.gen_plant[j] >= 0 && m.g0->gen_on[j] &&
+                    s->overlay->plant_type[m.gen_plant[j]] == GR_PLANT_CHP;
+        ((gr_grid *)m.g0)->pd[b] = 0.0; /* the island's load: none */
+        gr_campaign_total tot;
+        memset(&tot, 0, sizeof tot);
+        camp_run w;
+        memset(&w, 0, sizeof w);
+        w.m = &m;
+        w.total = &tot;
+        w.dmg_br = calloc((size_t)m.nl, 1);
+        w.dmg_gen = calloc((size_t)m.ng, 1);
+        w.dmg_bus = calloc((size_t)m.nb, 1);
+        int nbr = m.adj.br_ptr[b + 1] - m.adj.br_ptr[b];
+        w.d = calloc((size_t)nbr, sizeof *w.d);
+        assert_true(nbr > 0 && w.d && w.dmg_br && w.dmg_gen && w.dmg_bus);
+        assert_int_equal(camp_fleet_run_init(&w), GR_OK);
+        camp_fleet_hour(&w, 0.0);
+        assert_false(fleet_is_out(w.fl, k)); /* connected: the grid takes its floor */
+        for (int i = 0; i < nbr; i++) {
+            w.d[i] = (camp_dmg){.kind = GR_ELEM_BRANCH, .index = m.adj.br[m.adj.br_ptr[b] + i],
+                                .active = 1, .crew = -1};
+            w.dmg_br[w.d[i].index] = 1;
+        }
+        w.nd = nbr;
+        for (int h = 1; h < 12; h++) {
+            if (h == 5)
+                for (int i = 0; i < nbr; i++) {
+                    w.d[i].done = 1;
+                    w.dmg_br[w.d[i].index] = 0;
+                }
+            camp_fleet_hour(&w, (double)h);
+            assert_int_equal(fleet_is_out(w.fl, k), must && h < 9);
+        }
+        assert_int_equal(w.fl->restarts, must ? nchp : 0); /* every CHP unit of the bus */
+        camp_fleet_run_free(&w);
+        free(w.d);
+        free(w.dmg_br);
+        free(w.dmg_gen);
+        free(w.dmg_bus);
+        camp_model_free(&m);
+        gr_campaign_scenario_free(s);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -280,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_hydro_budget),
         cmocka_unit_test(test_nuclear_outlet),
         cmocka_unit_test(test_nuclear_outlet_in_campaign),
+        cmocka_unit_test(test_chp_island_in_campaign),
         cmocka_unit_test(test_chp_must_run),
         cmocka_unit_test(test_scenario_fleet),
         cmocka_unit_test(test_default_campaign_restarts),
