@@ -2215,6 +2215,9 @@ typedef struct gr_report_options {
                                GR_EEXIST when any of them exists, before writing anything */
     int zero_based;         /* 1: the served chart's MW axes start at 0; 0 (default): fitted
                                to the data (appended member) */
+    const char *sensitivity;/* a `gridres sensitivity` output folder: its tornado chart is
+                               drawn as charts/tornado.png|svg and shown in the page (NULL:
+                               none; appended member) */
 } gr_report_options;
 
 void gr_report_options_default(gr_report_options *opt);

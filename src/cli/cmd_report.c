@@ -36,6 +36,8 @@ static void report_help(FILE *f)
           "  --map-width W       width of the map (default 900; its height follows the\n"
           "                      region)\n"
           "  --zero-based        MW axes from 0 (default: fitted to the data)\n"
+          "  --sensitivity SDIR  also show the tornado chart of a `gridres sensitivity`\n"
+          "                      output folder (charts/tornado.png|svg)\n"
           CLI_HELP_FORCE
           "                      (report.html and the charts)\n"
           "  --quiet             print nothing on success\n"
@@ -68,6 +70,7 @@ int cmd_report(int argc, char **argv, gr_mpi *mpi)
         {"height", CLI_INT, &opt.height_px, 0, 300, 8000, NULL},
         {"map-width", CLI_INT, &opt.map_px, 0, 300, 8000, NULL},
         {"zero-based", CLI_FLAG, &opt.zero_based, 1, 0, 0, NULL},
+        {"sensitivity", CLI_STRING, &opt.sensitivity, 0, 0, 0, NULL},
         CLI_OPT_FORCE(opt.force),
         CLI_OPT_QUIET(quiet),
     };

@@ -10,7 +10,7 @@
 
 #include "report/report_internal.h"
 
-enum { CH_SERVED = 0, CH_NIGHTS, CH_MAP, CH_RISK, CH_FAN, CH_CCDF, CH_N };
+enum { CH_SERVED = 0, CH_NIGHTS, CH_MAP, CH_RISK, CH_FAN, CH_CCDF, CH_TORNADO, CH_N };
 
 void gr_report_options_default(gr_report_options *opt)
 {
@@ -136,13 +136,15 @@ int gr_report_write_info(const char *dir, const gr_report_options *opt, gr_repor
     d.zero_based = o.zero_based;
 
     /* which charts can be drawn */
-    static const char *const names[CH_N] = {"served", "nights", "map", "risk", "fan", "ccdf"};
+    static const char *const names[CH_N] = {"served", "nights", "map", "risk",
+                                            "fan", "ccdf", "tornado"};
     static const char *const titles[CH_N] = {
         "Load served over the campaign", "People without power and heat per night",
         "Map of the grid", "Risk map over all runs", "Monte Carlo: served load per night",
-        "Monte Carlo: loss CCDF"};
+        "Monte Carlo: loss CCDF", "Sensitivity of the outputs to the most uncertain inputs"};
+    /* the tornado chart is drawn by tornado.c from the sensitivity folder */
     static void (*const draws[CH_N])(cairo_t *, const rp_data *, int, int) = {
-        rp_draw_served, rp_draw_nights, rp_draw_map, rp_draw_risk, rp_draw_fan, rp_draw_ccdf};
+        rp_draw_served, rp_draw_nights, rp_draw_map, rp_draw_risk, rp_draw_fan, rp_draw_ccdf, NULL};
     memset(out, 0, sizeof out);
     for (int k = 0; k < CH_N; k++) {
         charts[k].name = names[k];
@@ -241,6 +243,20 @@ int gr_report_write_info(const char *dir, const gr_report_options *opt, gr_repor
                  d.nrun_rows);
     }
 
+    /* the tornado chart only with a sensitivity folder (else not listed at all) */
+    int nch = o.sensitivity ? CH_N : CH_TORNADO;
+    if (!o.sensitivity) {
+        out[CH_TORNADO].drawn = 0;
+    } else {
+        char sj[RP_PATH_MAX + 32];
+        snprintf(sj, sizeof sj, "%s/sensitivity.json", o.sensitivity);
+        if (!exists(sj)) {
+            st = gr_error_set(err, GR_ENOTFOUND, "%s: no such file (a `gridres sensitivity` "
+                              "output folder is needed)", sj);
+            goto done;
+        }
+    }
+
     /* refuse to overwrite before writing anything */
     if (!o.force) {
         snprintf(path, sizeof path, "%s/report.html", d.dir);
@@ -261,8 +277,13 @@ int gr_report_write_info(const char *dir, const gr_report_options *opt, gr_repor
         goto done;
     }
     for (int k = 0; k < CH_N; k++)
-        if (out[k].drawn && (st = render(&d, &charts[k], err)))
+        if (out[k].drawn && k != CH_TORNADO && (st = render(&d, &charts[k], err)))
             goto done;
+    if (out[CH_TORNADO].drawn &&
+        (st = rp_tornado_charts(o.sensitivity, path, &charts[CH_TORNADO].width,
+                                &charts[CH_TORNADO].height, out[CH_TORNADO].caption,
+                                sizeof out[0].caption, err)))
+        goto done;
 
     /* the page */
     const char *scen = d.summary ? json_string_value(json_object_get(d.summary, "scenario")) : NULL;
@@ -278,7 +299,7 @@ int gr_report_write_info(const char *dir, const gr_report_options *opt, gr_repor
         st = err ? err->status : GR_EIO;
         goto done;
     }
-    st = rp_html_write(f, &d, title, out, CH_N, err);
+    st = rp_html_write(f, &d, title, out, nch, err);
     if (st) {
         gr_out_abort(f);
         goto done;
@@ -286,7 +307,7 @@ int gr_report_write_info(const char *dir, const gr_report_options *opt, gr_repor
     if ((st = gr_out_close(f, err)))
         goto done;
     if (info) {
-        for (int k = 0; k < CH_N; k++) {
+        for (int k = 0; k < nch; k++) {
             if (out[k].drawn) {
                 info->n_charts++;
                 add_name(info->charts, sizeof info->charts, names[k]);

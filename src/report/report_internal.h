@@ -322,6 +322,11 @@ int rp_viewer_write(FILE *f, const rp_data *d);
 void rp_city_summary(FILE *f, const rp_data *d);
 
 /* Write the page to f. */
+/* The tornado chart of sensitivity folder sdir (its sensitivity.json) as
+   charts_dir/tornado.png and .svg (tornado.c); *w, *h its size, caption filled. */
+int rp_tornado_charts(const char *sdir, const char *charts_dir, int *w, int *h, char *caption,
+                      size_t caplen, gr_error *err);
+
 int rp_html_write(FILE *f, const rp_data *d, const char *title, const rp_chart_out *charts,
                   int n, gr_error *err);
 

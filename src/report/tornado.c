@@ -371,27 +371,60 @@ static int exists(const char *path)
     return stat(path, &sb) == 0;
 }
 
+/* SDIR/sensitivity.json into *root and *d (caller frees both). */
+static int load(const char *sdir, json_t **root, tn_data **d, gr_error *err)
+{
+    char path[RP_PATH_MAX + 32];
+    *root = NULL;
+    *d = NULL;
+    if (!sdir || !*sdir)
+        return gr_error_set(err, GR_EINVAL, "no sensitivity folder given");
+    if (strlen(sdir) > RP_PATH_MAX)
+        return gr_error_set(err, GR_EINVAL, "folder name too long");
+    snprintf(path, sizeof path, "%s/sensitivity.json", sdir);
+    json_error_t je;
+    *root = json_load_file(path, 0, &je);
+    if (!*root)
+        return gr_error_set(err, errno == ENOENT && !exists(path) ? GR_ENOTFOUND : GR_EPARSE,
+                            "%s:%d:%d: %s", path, je.line, je.column, je.text);
+    if (!(*d = malloc(sizeof **d)))
+        return gr_error_set(err, GR_ENOMEM, "out of memory");
+    return tn_read(*d, *root, path, err);
+}
+
+int rp_tornado_charts(const char *sdir, const char *charts_dir, int *w, int *h, char *caption,
+                      size_t caplen, gr_error *err)
+{
+    json_t *root;
+    tn_data *d;
+    int st = load(sdir, &root, &d, err);
+    if (!st && !(st = render(d, charts_dir, 0, err)) && !(st = render(d, charts_dir, 1, err))) {
+        *w = TN_W;
+        *h = tn_height(d);
+        int n = snprintf(caption, caplen,
+                         "gridres sensitivity (%s): each input scaled one at a time to its low and "
+                         "high factor, %d runs x %d nights, seed %lld, common random numbers; "
+                         "bars from the base value to the low (blue) and high (orange) value of "
+                         "each output, whiskers ±1 standard error of the paired difference. "
+                         "Inputs:",
+                         sdir, d->runs, d->nights, d->seed);
+        for (int p = 0; p < d->np && n > 0 && (size_t)n < caplen; p++)
+            n += snprintf(caption + n, caplen - (size_t)n, "%s %s (x%g / x%g)", p ? "," : "",
+                          d->label[p], d->flo[p], d->fhi[p]);
+    }
+    free(d);
+    json_decref(root);
+    return st;
+}
+
 int gr_sensitivity_report_write(const char *dir, int force, gr_error *err)
 {
     char path[RP_PATH_MAX + 32];
     static const char *const outs[] = {"tornado.png", "tornado.svg", "report.html"};
-    if (!dir || !*dir)
-        return gr_error_set(err, GR_EINVAL, "no sensitivity folder given");
-    if (strlen(dir) > RP_PATH_MAX)
-        return gr_error_set(err, GR_EINVAL, "folder name too long");
-    snprintf(path, sizeof path, "%s/sensitivity.json", dir);
-    json_error_t je;
-    json_t *root = json_load_file(path, 0, &je);
-    if (!root)
-        return gr_error_set(err, errno == ENOENT && !exists(path) ? GR_ENOTFOUND : GR_EPARSE,
-                            "%s:%d:%d: %s", path, je.line, je.column, je.text);
-    tn_data *d = malloc(sizeof *d);
-    int st;
-    if (!d) {
-        json_decref(root);
-        return gr_error_set(err, GR_ENOMEM, "out of memory");
-    }
-    if ((st = tn_read(d, root, path, err)))
+    json_t *root;
+    tn_data *d;
+    int st = load(dir, &root, &d, err);
+    if (st)
         goto done;
     if (!force)
         for (size_t k = 0; k < sizeof outs / sizeof *outs; k++) {

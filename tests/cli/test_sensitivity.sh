@@ -92,4 +92,19 @@ run 0 defaults "$G" sensitivity "$EX" --runs 1 --nights 1 --out "$W/d1" &&
   expect_in "$W/defaults.err" "weather\.tau_h.*left out" defaults_warn &&
   expect_in "$W/defaults.out" "interceptor stock" defaults_stock
 
+# the campaign report shows the study's tornado chart (gridres report --sensitivity); the
+# plain report lists no tornado; a folder without sensitivity.json is refused, nothing written
+if run 0 rep "$G" report "$W/c1" --sensitivity "$W/s1"; then
+  [ "$(head -c 4 "$W/c1/charts/tornado.png" | od -An -c | tr -d ' ')" = '211PNG' ] &&
+    grep -q '<svg' "$W/c1/charts/tornado.svg" && pass || fail "rep: charts/tornado.png|svg"
+  expect_in "$W/c1/report.html" '<img class="chart" src="charts/tornado.png"' rep_img
+  expect_in "$W/c1/report.html" 'seed 7.*Inputs:.*x0 / x1' rep_caption
+  expect_in "$W/rep.out" 'tornado' rep_listed
+fi
+run 0 camp2 "$G" campaign "$EX" --runs 2 --nights 2 --seed 7 --quiet --out "$W/c2" &&
+  run 0 rep_plain "$G" report "$W/c2" && ! grep -q tornado "$W/c2/report.html" "$W/rep_plain.out" &&
+  pass || fail "rep_plain: a report without --sensitivity mentions a tornado chart"
+run 2 rep_nosens "$G" report "$W/c2" --sensitivity "$W/c2" --force &&
+  expect_in "$W/rep_nosens.err" 'sensitivity\.json: no such file' rep_nosens
+
 finish
