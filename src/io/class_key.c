@@ -82,31 +82,16 @@ static int edit_distance(const char *a, const char *b)
     return d[na][nb] > 9 ? 9 : d[na][nb];
 }
 
-/* The name a mistyped key most likely meant, or NULL. A level key ("sub750") of a level
- * the case lacks suggests the same kind ("sub"/"line") at the nearest kV; any other key
- * the class or generic name within 2 edits (1 for keys of 4 characters or fewer). */
-static const char *suggest(const gr_campaign_assets *a, const char *k, char *buf, size_t cap)
+/* The name of a's classes or the generic keys closest to k by edit distance, at most
+ * maxd edits (keys of 4 characters or fewer: 1), or NULL. */
+static const char *closest(const gr_campaign_assets *a, const char *k, int maxd)
 {
     static const char *const generic[] = {"line",   "submax", "linemax", "subEHV", "subHV",
                                           "subMV",  "lineEHV", "lineHV", "lineMV"};
-    int base = strncmp(k, "sub", 3) == 0 ? GR_ASSET_SUB : strncmp(k, "line", 4) == 0 ? GR_ASSET_LINE : -1;
-    if (base >= 0 && a->nlevel > 0) {
-        const char *rest = k + (base == GR_ASSET_SUB ? 3 : 4);
-        char *end;
-        double kv = strtod(rest, &end);
-        if (end != rest && !*end && kv > 0.0) {
-            int best = 0;
-            for (int l = 1; l < a->nlevel; l++)
-                if (fabs(log(a->level_kv[l] / kv)) < fabs(log(a->level_kv[best] / kv)))
-                    best = l;
-            snprintf(buf, cap, "%s", a->class_name[base + best]);
-            return buf;
-        }
-    }
     const char *best = NULL;
-    int best_d = 3;
+    int best_d = maxd + 1, ng = (int)(sizeof generic / sizeof generic[0]);
     size_t len = strlen(k);
-    for (int c = 0; c < GR_ASSET_NCLASS + (int)(sizeof generic / sizeof generic[0]); c++) {
+    for (int c = 0; c < GR_ASSET_NCLASS + ng; c++) {
         const char *name = c < GR_ASSET_NCLASS ? a->class_name[c] : generic[c - GR_ASSET_NCLASS];
         if (!name[0])
             continue;
@@ -116,6 +101,31 @@ static const char *suggest(const gr_campaign_assets *a, const char *k, char *buf
             best = name;
         }
     }
+    return best;
+}
+
+/* The name a mistyped key most likely meant, into buf, or NULL: a name one edit away
+ * ("sub75" -> "sub750", "subEVH" -> "subEHV"); else, for a level the case lacks
+ * ("sub750" on a 400/220 kV case), the same kind at the nearest kV ("sub400"); else a
+ * name two edits away. */
+static const char *suggest(const gr_campaign_assets *a, const char *k, char *buf, size_t cap)
+{
+    const char *best = closest(a, k, 1);
+    int base = strncmp(k, "sub", 3) == 0 ? GR_ASSET_SUB : strncmp(k, "line", 4) == 0 ? GR_ASSET_LINE : -1;
+    if (!best && base >= 0 && a->nlevel > 0) {
+        const char *rest = k + (base == GR_ASSET_SUB ? 3 : 4);
+        char *end;
+        double kv = strtod(rest, &end);
+        if (end != rest && !*end && kv > 0.0) {
+            int l = 0;
+            for (int m = 1; m < a->nlevel; m++)
+                if (fabs(log(a->level_kv[m] / kv)) < fabs(log(a->level_kv[l] / kv)))
+                    l = m;
+            best = a->class_name[base + l];
+        }
+    }
+    if (!best)
+        best = closest(a, k, 2);
     if (!best)
         return NULL;
     snprintf(buf, cap, "%s", best);
