@@ -2632,8 +2632,8 @@ typedef struct gr_protect_result {
  * (it stops buying noise); the CLI flags the others "n.s." (docs/protect.md). */
 int gr_protect_significant(double mean, double ci);
 
-/* Plan the protection of scenario s with catalogue c (NULL: built-in) and
- * options opt (NULL: defaults). s is read only (its own protection levels are
+/* Plan the protection of scenario s with catalogue c (NULL: the built-in one, keyed by
+ * s's levels: gr_protect_costs_read_for) and options opt (NULL: defaults). s is read only (its own protection levels are
  * the starting point). Errors: GR_EINVAL for bad options (negative budget,
  * runs < 1, unknown objective) or under MPI with more than one rank; a failed
  * campaign run's error. Free *out with gr_protect_result_free. */
