@@ -2462,6 +2462,18 @@ int gr_protect_costs_read(const char *path, gr_protect_costs **out, gr_error *er
 /* Same from a buffer; `name` is used in messages. */
 int gr_protect_costs_parse(const char *text, size_t len, const char *name,
                            gr_protect_costs **out, gr_error *err);
+/* The same with the asset-class keys of the shelters' "cost" ("sub400", "subEHV",
+ * "submax", "line", plant types; docs/protect.md) resolved against the class table a
+ * (a scenario's s->assets), as the scenario reader resolves them: a key naming a level
+ * the case lacks fails with its JSON path, the case's levels and the closest name
+ * ("…cost.sub750: unknown asset class \"sub750\" (the case's voltage levels: 400,
+ * 220 kV; …); did you mean \"sub400\"?"). a NULL: the synthetic region's 750/330/110 kV
+ * (what gr_protect_costs_read and _parse use). */
+int gr_protect_costs_read_for(const char *path, const gr_campaign_assets *a,
+                              gr_protect_costs **out, gr_error *err);
+int gr_protect_costs_parse_for(const char *text, size_t len, const char *name,
+                               const gr_campaign_assets *a, gr_protect_costs **out,
+                               gr_error *err);
 void gr_protect_costs_free(gr_protect_costs *c);
 
 /* Objectives: what the plan minimises (expected value per campaign). */
@@ -2623,8 +2635,8 @@ typedef struct gr_protect_result {
  * (it stops buying noise); the CLI flags the others "n.s." (docs/protect.md). */
 int gr_protect_significant(double mean, double ci);
 
-/* Plan the protection of scenario s with catalogue c (NULL: built-in) and
- * options opt (NULL: defaults). s is read only (its own protection levels are
+/* Plan the protection of scenario s with catalogue c (NULL: the built-in one, keyed by
+ * s's levels: gr_protect_costs_read_for) and options opt (NULL: defaults). s is read only (its own protection levels are
  * the starting point). Errors: GR_EINVAL for bad options (negative budget,
  * runs < 1, unknown objective) or under MPI with more than one rank; a failed
  * campaign run's error. Free *out with gr_protect_result_free. */

@@ -589,35 +589,34 @@ int cmd_protect(int argc, char **argv, gr_mpi *mpi)
                                   sizeof dir)) != CLI_EXIT_OK)
         return rc;
 
-    int st = gr_protect_costs_read(costs_s, &costs, &err);
-    if (st != GR_OK) {
-        cli_errorf(CMD, "%s", err.msg[0] ? err.msg : gr_strerror(st));
-        return st == GR_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
-    }
-    opt.attacker = att >= 0 ? att : costs->attacker >= 0 ? costs->attacker : opt.attacker;
+    int st;
     int from_case = npos > 0 && cli_is_case_path(pos[0]);
     if (overlay_s && !from_case) {
         cli_errorf(CMD, "--overlay needs a case file (CASE.m or CASE.raw); a scenario names "
                         "its overlay in $.overlay");
-        gr_protect_costs_free(costs);
         return CLI_EXIT_USAGE;
     }
     /* a case without an overlay: one built on the fly, written to DIR */
     char ov_path[4096];
     if (from_case && !overlay_s &&
         (cli_out_path(CMD, ov_path, sizeof ov_path, dir, "scenario.json") != 0 ||
-         cli_check_new(CMD, ov_path, force) != 0)) {
-        gr_protect_costs_free(costs);
+         cli_check_new(CMD, ov_path, force) != 0))
         return CLI_EXIT_USAGE;
-    }
     st = from_case ? cli_case_scenario_read(pos[0], overlay_s, &s, &err)
                    : gr_campaign_scenario_read(npos > 0 ? pos[0] : NULL, &s, &err);
     if (st != GR_OK) {
         cli_errorf(CMD, "%s", err.msg[0] ? err.msg : gr_strerror(st));
-        gr_protect_costs_free(costs);
         return st == GR_ENOMEM ? CLI_EXIT_FAIL
                : st == GR_EINFEASIBLE ? CLI_EXIT_NOCONV : CLI_EXIT_USAGE;
     }
+    /* costs.json after the scenario: its class keys ("sub400") name the case's levels */
+    st = gr_protect_costs_read_for(costs_s, &s->assets, &costs, &err);
+    if (st != GR_OK) {
+        cli_errorf(CMD, "%s", err.msg[0] ? err.msg : gr_strerror(st));
+        gr_campaign_scenario_free(s);
+        return st == GR_ENOMEM ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
+    }
+    opt.attacker = att >= 0 ? att : costs->attacker >= 0 ? costs->attacker : opt.attacker;
     if (s->overlay_built) {
         if (cli_mkdir_p(CMD, dir) != 0 ||
             (st = gr_overlay_write(s->overlay, ov_path, &err)) != GR_OK) {

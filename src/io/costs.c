@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "gridres.h"
+#include "io/class_key.h"
 #include "io/file_read.h"
 #include "io/json_read.h"
 #include "model/overlay.h"
@@ -25,7 +26,11 @@
 #define PATHLEN JR_PATHLEN
 
 /* Built-in catalogue; figures and sources in docs/protect.md. Currency:
- * million UAH; USD figures at 41.5 UAH/USD. */
+ * million UAH; USD figures at 41.5 UAH/USD. Its shelter costs are keyed so that
+ * they fit any case: "submax" (the case's highest level: 750 kV on the synthetic
+ * region) and the bands subEHV (>= 300 kV: 330 kV there), subHV (100-300 kV: 110 kV
+ * there) and subMV (below 100 kV: none there), the specific key winning over the
+ * band (io_class_key), so that the synthetic region gets its 750/330/110 kV figures. */
 static const char default_json[] =
     "{\n"
     "  \"format\": \"gridres-costs\",\n"
@@ -34,14 +39,14 @@ static const char default_json[] =
     "  \"usd_uah\": 41.5,\n"
     "  \"options\": [\n"
     "    {\"type\": \"shelter\", \"name\": \"gabion walls\", \"level\": 1,\n"
-    "     \"cost\": {\"sub750\": 20, \"sub330\": 15, \"sub110\": 3, \"thermal\": 25, \"chp\": 25,"
-    " \"hydro\": 25},\n"
+    "     \"cost\": {\"submax\": 20, \"subEHV\": 15, \"subHV\": 3, \"subMV\": 3, \"thermal\": 25,"
+    " \"chp\": 25, \"hydro\": 25},\n"
     "     \"effect\": {\"drone\": 0.3, \"cruise\": 0.15, \"ballistic\": 0.05}},\n"
     "    {\"type\": \"shelter\", \"name\": \"drone shelter\", \"level\": 2,\n"
-    "     \"cost\": {\"sub750\": 130, \"sub330\": 100, \"sub110\": 20},\n"
+    "     \"cost\": {\"submax\": 130, \"subEHV\": 100, \"subHV\": 20, \"subMV\": 20},\n"
     "     \"effect\": {\"drone\": 0.85, \"cruise\": 0.4, \"ballistic\": 0.2}},\n"
     "    {\"type\": \"shelter\", \"name\": \"bunker\", \"level\": 3,\n"
-    "     \"cost\": {\"sub750\": 31000, \"sub330\": 31000},\n"
+    "     \"cost\": {\"submax\": 31000, \"subEHV\": 31000},\n"
     "     \"effect\": {\"drone\": 0.97, \"cruise\": 0.95, \"ballistic\": 0.9}},\n"
     "    {\"type\": \"spare\", \"name\": \"spare autotransformer\", \"for\": \"autotransformer\","
     " \"cost\": 311, \"units\": 1, \"max\": 10},\n"
@@ -124,10 +129,15 @@ static int str(jr *r, const json_t *obj, const char *path, const char *key, int 
 /* ------------------------------------------------------------------------
  * The options.
  * ------------------------------------------------------------------------ */
-static int read_shelter(jr *r, const json_t *o, const char *path, gr_protect_option *op)
+/* The shelter's costs per asset class: keys resolved against the case's class table a
+ * by io_class_key (the scenario reader's resolver), the generic keys (bands, "submax")
+ * applied before the specific ones; null: not offered. */
+static int read_shelter(jr *r, const json_t *o, const char *path, gr_protect_option *op,
+                        const gr_campaign_assets *a)
 {
     static const char *const known[] = {"type", "name", "level", "cost", "effect", NULL};
     char p[PATHLEN], q[PATHLEN];
+    unsigned char set[GR_ASSET_NCLASS];
     int st;
     if ((st = jr_keys(r, o, path, known)) ||
         (st = jr_integer(r, o, path, "level", 1, 1, 100, &op->level)))
@@ -140,21 +150,29 @@ static int read_shelter(jr *r, const json_t *o, const char *path, gr_protect_opt
         return jr_fail(r, p, "expected an object, found %s", jr_type(cost));
     const char *key;
     json_t *val;
-    int any = 0;
     json_object_foreach((json_t *)cost, key, val) {
-        int cls = -1;
         jr_key_path(q, p, key);
-        if ((st = jr_name_in(r, q, key, GR_ASSET_NCLASS, gr_asset_class_name, "asset class",
-                             &cls)))
-            return st;
-        if (json_is_null(val))
-            continue; /* not offered */
-        if ((st = jr_num_value(r, val, q, 0.0, 1e9, &op->class_cost[cls])))
-            return st;
-        any = 1;
+        if (io_class_key(a, key, set) < 0)
+            return io_class_key_fail(r, q, key, a);
     }
+    for (int spec = 0; spec <= 3; spec++)
+        json_object_foreach((json_t *)cost, key, val) {
+            if (io_class_key(a, key, set) != spec)
+                continue;
+            double x = NAN; /* null: not offered */
+            jr_key_path(q, p, key);
+            if (!json_is_null(val) && (st = jr_num_value(r, val, q, 0.0, 1e9, &x)))
+                return st;
+            for (int cl = 0; cl < GR_ASSET_NCLASS; cl++)
+                if (set[cl])
+                    op->class_cost[cl] = x;
+        }
+    int any = 0;
+    for (int cl = 0; cl < GR_ASSET_NCLASS; cl++)
+        any |= !isnan(op->class_cost[cl]);
     if (!any)
-        return jr_fail(r, p, "no asset class with a cost (the shelter is offered for none)");
+        return jr_fail(r, p, "no asset class of the case with a cost (the shelter is offered "
+                             "for none)");
     const json_t *eff = json_object_get(o, "effect");
     if (!eff)
         return jr_fail(r, path, "missing field \"effect\"");
@@ -258,7 +276,8 @@ static int read_ad(jr *r, const json_t *o, const char *path, gr_protect_option *
     return jr_num(r, pk, p, "decoy", 0, 0.0, 1.0, &op->pk[GR_THREAT_DECOY]);
 }
 
-static int read_options(jr *r, const json_t *arr, gr_protect_costs *c)
+static int read_options(jr *r, const json_t *arr, gr_protect_costs *c,
+                        const gr_campaign_assets *a)
 {
     const char *path = "$.options";
     char p[PATHLEN], q[PATHLEN];
@@ -307,7 +326,7 @@ static int read_options(jr *r, const json_t *arr, gr_protect_costs *c)
         c->noptions = (int)i + 1;
         if (!op->name)
             return jr_oom(r);
-        st = op->type == GR_OPTION_SHELTER ? read_shelter(r, o, p, op)
+        st = op->type == GR_OPTION_SHELTER ? read_shelter(r, o, p, op, a)
              : op->type == GR_OPTION_SPARE ? read_spare(r, o, p, op)
              : op->type == GR_OPTION_AD    ? read_ad(r, o, p, op)
                                            : read_crew(r, o, p, op);
@@ -339,7 +358,8 @@ static int read_options(jr *r, const json_t *arr, gr_protect_costs *c)
     return GR_OK;
 }
 
-static int read_root(jr *r, const json_t *root, gr_protect_costs *c)
+static int read_root(jr *r, const json_t *root, gr_protect_costs *c,
+                     const gr_campaign_assets *a)
 {
     static const char *const known[] = {"format", "version", "currency", "usd_uah", "options",
                                         "planner", NULL};
@@ -366,7 +386,7 @@ static int read_root(jr *r, const json_t *root, gr_protect_costs *c)
     if ((st = jr_num(r, root, "$", "usd_uah", 0, 1e-6, 1e9, &c->usd_uah)))
         return st;
     const json_t *ops = json_object_get(root, "options");
-    if (ops && (st = read_options(r, ops, c)))
+    if (ops && (st = read_options(r, ops, c, a)))
         return st;
     const json_t *pl = json_object_get(root, "planner");
     if (ops && !(pl && json_is_object(pl) && json_object_get(pl, "rule_level")))
@@ -415,30 +435,38 @@ static gr_protect_costs *costs_new(void)
     return c;
 }
 
-static int parse_into(const char *text, size_t len, jr *r, gr_protect_costs *c)
+static int parse_into(const char *text, size_t len, jr *r, gr_protect_costs *c,
+                      const gr_campaign_assets *a)
 {
     json_t *root;
     int st = jr_load_text(r, text, len, &root);
     if (st)
         return st;
-    st = read_root(r, root, c);
+    st = read_root(r, root, c, a);
     json_decref(root);
     return st;
 }
 
-int gr_protect_costs_parse(const char *text, size_t len, const char *name,
-                           gr_protect_costs **out, gr_error *err)
+int gr_protect_costs_parse_for(const char *text, size_t len, const char *name,
+                               const gr_campaign_assets *a, gr_protect_costs **out,
+                               gr_error *err)
 {
     *out = NULL;
     jr rb = {"built-in costs", err};
+    gr_campaign_assets synth;
+    if (!a) { /* the synthetic region's 750/330/110 kV */
+        memset(&synth, 0, sizeof synth);
+        io_class_table_synth(&synth);
+        a = &synth;
+    }
     gr_protect_costs *c = costs_new();
     if (!c)
         return jr_oom(&rb);
     /* the built-in catalogue first: a file overrides what it gives */
-    int st = parse_into(default_json, strlen(default_json), &rb, c);
+    int st = parse_into(default_json, strlen(default_json), &rb, c, a);
     if (!st && text != default_json) {
         jr r = {name ? name : "costs", err};
-        st = parse_into(text, len, &r, c);
+        st = parse_into(text, len, &r, c, a);
     }
     if (!st) {
         c->source = gr_overlay_strdup(text == default_json ? "built-in" : name ? name : "costs");
@@ -453,17 +481,30 @@ int gr_protect_costs_parse(const char *text, size_t len, const char *name,
     return GR_OK;
 }
 
-int gr_protect_costs_read(const char *path, gr_protect_costs **out, gr_error *err)
+int gr_protect_costs_parse(const char *text, size_t len, const char *name,
+                           gr_protect_costs **out, gr_error *err)
+{
+    return gr_protect_costs_parse_for(text, len, name, NULL, out, err);
+}
+
+int gr_protect_costs_read_for(const char *path, const gr_campaign_assets *a,
+                              gr_protect_costs **out, gr_error *err)
 {
     *out = NULL;
     if (!path)
-        return gr_protect_costs_parse(default_json, strlen(default_json), "built-in", out, err);
+        return gr_protect_costs_parse_for(default_json, strlen(default_json), "built-in", a,
+                                          out, err);
     char *buf;
     size_t len;
     int st = io_read_file(path, &buf, &len, err);
     if (st)
         return st;
-    st = gr_protect_costs_parse(buf, len, path, out, err);
+    st = gr_protect_costs_parse_for(buf, len, path, a, out, err);
     gr_free(buf);
     return st;
+}
+
+int gr_protect_costs_read(const char *path, gr_protect_costs **out, gr_error *err)
+{
+    return gr_protect_costs_read_for(path, NULL, out, err);
 }

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "gridres.h"
+#include "io/class_key.h"
 #include "io/json_read.h"
 #include "io/scenario_internal.h"
 #include "model/overlay.h"
@@ -96,56 +97,7 @@ int sc_name_map(jr *r, const json_t *obj, const char *path, const char *key, int
     return sc_keyed_map(r, obj, path, key, n, name_of, what, min, max, out, NULL);
 }
 
-/* Asset-class keys (docs/scenario.md "Asset classes"): "sub<kV>" and
- * "line<kV>" for a level of the case, "subEHV"/"subHV"/"subMV" and
- * "lineEHV"/… for the levels of a band (EHV >= 300 kV, HV >= 100 kV, MV
- * below), "submax"/"linemax" for the highest level, "line" for every line,
- * and plant type names. Bands, "…max" and "line" fit any case. Into set[] the classes
- * the key names; the return is its specificity (0 "line", 1 a band, 2
- * "…max", 3 a level or a plant) or -1 when it names nothing the case has. */
-static int class_key(const gr_campaign_assets *a, const char *k, unsigned char *set)
-{
-    static const char *const bands[3] = {"EHV", "HV", "MV"};
-    memset(set, 0, GR_ASSET_NCLASS);
-    for (int t = 0; t < GR_PLANT_N; t++)
-        if (strcmp(k, gr_plant_type_name(t)) == 0) {
-            set[GR_ASSET_PLANT + t] = 1;
-            return 3;
-        }
-    int base = strncmp(k, "sub", 3) == 0 ? GR_ASSET_SUB : strncmp(k, "line", 4) == 0 ? GR_ASSET_LINE : -1;
-    if (base < 0)
-        return -1;
-    const char *rest = k + (base == GR_ASSET_SUB ? 3 : 4);
-    int any = 0;
-    if (!*rest) {
-        if (base != GR_ASSET_LINE)
-            return -1;
-        for (int l = 0; l < a->nlevel; l++)
-            set[base + l] = 1;
-        return 0;
-    }
-    if (strcmp(rest, "max") == 0) { /* the case's highest level */
-        if (a->nlevel > 0)
-            set[base] = 1;
-        return 2;
-    }
-    for (int b = 0; b < 3; b++)
-        if (strcmp(rest, bands[b]) == 0) {
-            for (int l = 0; l < a->nlevel; l++)
-                if (gr_kv_band(a->level_kv[l]) == b)
-                    set[base + l] = 1;
-            return 1; /* a band the case lacks names no class: no error */
-        }
-    char *end;
-    double kv = strtod(rest, &end);
-    if (end == rest || *end || !(kv > 0.0))
-        return -1;
-    for (int l = 0; l < a->nlevel; l++)
-        if (fabs(a->level_kv[l] - kv) < 0.05)
-            any = set[base + l] = 1;
-    return any ? 3 : -1;
-}
-
+/* Asset-class keys resolve by io_class_key (class_key.c), shared with costs.json. */
 int sc_class_map(jr *r, const json_t *obj, const char *path, const char *key,
                  const gr_campaign_scenario *s, double min, double max, double *out)
 {
@@ -162,26 +114,12 @@ int sc_class_map(jr *r, const json_t *obj, const char *path, const char *key,
     json_t *val;
     /* check every key first, then apply the generic ones before the specific */
     json_object_foreach((json_t *)v, k, val) {
-        if (class_key(a, k, set) >= 0)
-            continue;
-        char lv[160] = "", list[600] = "";
-        for (int l = 0; l < a->nlevel; l++) {
-            size_t n = strlen(lv);
-            snprintf(lv + n, sizeof lv - n, "%s%g", l ? ", " : "", a->level_kv[l]);
-        }
-        for (int c = 0; c < GR_ASSET_NCLASS; c++) {
-            if (!a->class_name[c][0])
-                continue;
-            size_t n = strlen(list);
-            snprintf(list + n, sizeof list - n, "%s%s", n ? ", " : "", a->class_name[c]);
-        }
-        return jr_fail(r, p, "unknown asset class \"%s\" (the case's voltage levels: %s kV; "
-                             "expected one of: %s, line, submax, linemax, or a band "
-                             "subEHV/subHV/subMV, lineEHV/lineHV/lineMV)", k, lv, list);
+        if (io_class_key(a, k, set) < 0)
+            return io_class_key_fail(r, p, k, a);
     }
     for (int spec = 0; spec <= 3; spec++)
         json_object_foreach((json_t *)v, k, val) {
-            if (class_key(a, k, set) != spec)
+            if (io_class_key(a, k, set) != spec)
                 continue;
             double x;
             jr_key_path(q, p, k);

@@ -775,7 +775,7 @@ int gr_protect_plan(const gr_campaign_scenario *s, const gr_protect_costs *costs
        threads; the CLI refuses to start it under mpirun */
     int st;
     if (!costs) {
-        if ((st = gr_protect_costs_read(NULL, &own, err)))
+        if ((st = gr_protect_costs_read_for(NULL, &s->assets, &own, err)))
             return st;
         costs = own;
     }

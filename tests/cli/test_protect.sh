@@ -164,5 +164,24 @@ if [ -s "$W/d2/plan.csv" ] &&
 fi
 run 2 screen_neg "$G" protect "$SCN" --budget 60 --screen -1 &&
   expect_in "$W/screen_neg.err" 'screen' screen_neg
+# --- costs.json class keys name the case's own levels (issue 13 item 2) ----------------------
+# on the hand-made 400/220 kV grid (its two substations are 400 kV ones, tests/unit/
+# test_campaign.c): "sub400" costs them (the capacity rule shelters both: 2 x 7), "sub750"
+# is refused with the JSON path, the levels present and the nearest level (the built-in
+# catalogue on such a case: tests/unit/test_protect.c)
+C6="$ROOT/tests/data/campaign/case6_400_220.m"
+cat >"$W/c400.json" <<'EOF2'
+{"format": "gridres-costs", "version": 1, "options": [
+  {"type": "shelter", "name": "wall", "level": 1, "cost": {"sub400": 7},
+   "effect": {"drone": 0.9, "cruise": 0.5, "ballistic": 0.2}}]}
+EOF2
+sed 's/"sub400"/"sub750"/' "$W/c400.json" >"$W/c750.json"
+if run 0 kv400 "$G" protect "$C6" --budget 100 --costs "$W/c400.json" --runs 2 --nights 1 \
+       --out "$W/k1" --quiet; then
+  expect_in "$W/k1/rules.csv" '^capacity,14,.*,2,[^,]*,[^,]*,[^,]*,[^,]*$' kv400_cost
+fi
+run 2 kv750 "$G" protect "$C6" --budget 100 --costs "$W/c750.json" --runs 2 --nights 1 \
+    --out "$W/k2" --quiet &&
+  expect_in "$W/kv750.err" 'c750\.json: \$\.options\[0\]\.cost\.sub750: unknown asset class "sub750" \(the case.s voltage levels: 400, 220 kV; expected one of: sub400, sub220, .*\); did you mean "sub400"\?$' kv750_msg
 
 finish

@@ -806,6 +806,126 @@ static void test_ad_battery(void **state)
     gr_campaign_scenario_free(s);
 }
 
+/* ------------------------------------------------------------------------
+ * costs.json class keys name the case's own levels (issue 13 item 2), resolved as the
+ * scenario reader resolves them. On the hand-made 400/220 kV grid
+ * (tests/data/campaign/case6_400_220.m, two 400 kV substations: test_campaign.c)
+ * "sub400" costs its 400 kV substations, "sub750" fails with the JSON path, the levels
+ * present and the nearest level; the built-in catalogue prices by "submax" and the
+ * bands (worked by hand: 400 kV is the highest level, 220 kV lies in the HV band), and
+ * keeps the synthetic region's 750/330/110 kV figures (docs/protect.md).
+ * ------------------------------------------------------------------------ */
+static gr_protect_costs *shelter_for(const char *keys, const gr_campaign_assets *a, int *st,
+                                     gr_error *err)
+{
+    char text[1024];
+    gr_protect_costs *c = NULL;
+    snprintf(text, sizeof text,
+             "{\"format\": \"gridres-costs\", \"version\": 1, \"options\": [{\"type\": "
+             "\"shelter\", \"level\": 1, \"cost\": {%s}, \"effect\": {\"drone\": 0.9, "
+             "\"cruise\": 0.5, \"ballistic\": 0.2}}]}", keys);
+    *st = a ? gr_protect_costs_parse_for(text, strlen(text), "costs.json", a, &c, err)
+            : gr_protect_costs_parse(text, strlen(text), "costs.json", &c, err);
+    return c;
+}
+
+static void expect_shelter_error(const char *keys, const gr_campaign_assets *a,
+                                 const char *n1, const char *n2)
+{
+    gr_error err = {0, ""};
+    int st;
+    gr_protect_costs *c = shelter_for(keys, a, &st, &err);
+    if (st != GR_EPARSE || !strstr(err.msg, n1) || (n2 && !strstr(err.msg, n2)))
+        fail_msg("expected GR_EPARSE with \"%s\" and \"%s\", got %d: %s", n1, n2 ? n2 : "",
+                 st, err.msg);
+    assert_null(c);
+}
+
+static void test_costs_case_levels(void **state)
+{
+    (void)state;
+    const char *scn = "{\"format\": \"gridres-campaign\", \"version\": 1, \"grid\": "
+                      "\"case6_400_220.m\", \"nights\": 1, \"schedule\": []}";
+    gr_campaign_scenario *s = NULL;
+    gr_error err = {0, ""};
+    int st = gr_campaign_scenario_parse(scn, strlen(scn), "c400.json",
+                                        GRIDRES_TEST_DATA "/campaign", &s, &err);
+    if (st != GR_OK)
+        fail_msg("scenario parse failed (%d): %s", st, err.msg);
+    const gr_campaign_assets *a = &s->assets;
+    assert_int_equal(a->nlevel, 2);
+    enum { S400 = GR_ASSET_SUB + 0, S220 = GR_ASSET_SUB + 1, L400 = GR_ASSET_LINE + 0,
+           L220 = GR_ASSET_LINE + 1 };
+
+    /* "sub400" costs the two 400 kV substations; the specific "line220": null wins over
+       "line" */
+    gr_protect_costs *c = shelter_for("\"line220\": null, \"sub400\": 7, \"line\": 1", a, &st,
+                                      &err);
+    if (st != GR_OK)
+        fail_msg("costs parse failed (%d): %s", st, err.msg);
+    const gr_protect_option *op = &c->options[0];
+    assert_near(op->class_cost[S400], 7.0, 0, 0);
+    assert_true(isnan(op->class_cost[S220]));
+    assert_near(op->class_cost[L400], 1.0, 0, 0);
+    assert_true(isnan(op->class_cost[L220]));
+    int nsub = 0;
+    for (int i = 0; i < a->n; i++)
+        if (a->cls[i] >= GR_ASSET_SUB && a->cls[i] < GR_ASSET_LINE) {
+            assert_int_equal(a->cls[i], S400);
+            assert_near(op->class_cost[a->cls[i]], 7.0, 0, 0);
+            nsub++;
+        }
+    assert_int_equal(nsub, 2);
+    gr_protect_costs_free(c);
+
+    /* a level the case lacks: the path, the levels present, the nearest level */
+    expect_shelter_error("\"sub750\": 20", a,
+                         "costs.json: $.options[0].cost.sub750: unknown asset class \"sub750\" "
+                         "(the case's voltage levels: 400, 220 kV; expected one of: sub400, "
+                         "sub220, line400, line220",
+                         "); did you mean \"sub400\"?");
+    expect_shelter_error("\"subEVH\": 20", a, "$.options[0].cost.subEVH: unknown asset class",
+                         "did you mean \"subEHV\"?");
+    expect_shelter_error("\"line22\": 20", a, "unknown asset class \"line22\"",
+                         "did you mean \"line220\"?");
+    /* a band the case lacks names no class: the shelter is offered for none */
+    expect_shelter_error("\"subMV\": 3", a, "$.options[0].cost: no asset class of the case",
+                         NULL);
+    /* without a case: the synthetic region's names, where "sub400" is no level */
+    expect_shelter_error("\"sub400\": 7", NULL, "unknown asset class \"sub400\" (the case's "
+                         "voltage levels: 750, 330, 110 kV", "did you mean \"sub330\"?");
+
+    /* the built-in catalogue on the case: submax = 400 kV, 220 kV in the HV band */
+    assert_int_equal(gr_protect_costs_read_for(NULL, a, &c, &err), GR_OK);
+    static const double want_case[3][2] = {{20, 3}, {130, 20}, {31000, NAN}};
+    for (int k = 0; k < 3; k++) {
+        assert_int_equal(c->options[k].type, GR_OPTION_SHELTER);
+        assert_int_equal(c->options[k].level, k + 1);
+        assert_near(c->options[k].class_cost[S400], want_case[k][0], 0, 0);
+        if (isnan(want_case[k][1]))
+            assert_true(isnan(c->options[k].class_cost[S220]));
+        else
+            assert_near(c->options[k].class_cost[S220], want_case[k][1], 0, 0);
+        assert_true(isnan(c->options[k].class_cost[L400]));
+    }
+    assert_near(c->options[0].class_cost[GR_ASSET_PLANT + GR_PLANT_THERMAL], 25.0, 0, 0);
+    gr_protect_costs_free(c);
+    gr_campaign_scenario_free(s);
+
+    /* and on the synthetic region: its 750/330/110 kV figures, as before the keys changed */
+    assert_int_equal(gr_protect_costs_read(NULL, &c, &err), GR_OK);
+    static const double want_syn[3][3] = {{20, 15, 3}, {130, 100, 20}, {31000, 31000, NAN}};
+    for (int k = 0; k < 3; k++)
+        for (int l = 0; l < 3; l++) {
+            double got = c->options[k].class_cost[GR_ASSET_SUB750 + l];
+            if (isnan(want_syn[k][l]))
+                assert_true(isnan(got));
+            else
+                assert_near(got, want_syn[k][l], 0, 0);
+        }
+    gr_protect_costs_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -821,6 +941,7 @@ int main(void)
         cmocka_unit_test(test_skipped_runs_exact),
         cmocka_unit_test(test_validate_objectives),
         cmocka_unit_test(test_racing),
+        cmocka_unit_test(test_costs_case_levels),
     };
     return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
 }
