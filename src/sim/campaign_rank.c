@@ -46,8 +46,8 @@
  * branches seed (nseed) in the constraint-generation LP's active set; with
  * active (not NULL) its active set at the end is copied there (*nactive). */
 static int shed_total(const gr_grid *g, const gr_load_classes *lc, const double *cap,
-                      const gr_shed_options *so, int plain, const int *seed, int nseed,
-                      double *pg_start, int *active, int *nactive, double *total,
+                      const gr_shed_options *so, int plain, shed_lazy *keep, const int *seed,
+                      int nseed, double *pg_start, int *active, int *nactive, double *total,
                       camp_rank_stats *stats, gr_error *err)
 {
     gr_shed_result *r = NULL;
@@ -55,8 +55,8 @@ static int shed_total(const gr_grid *g, const gr_load_classes *lc, const double 
     if (plain) {
         st = gr_shed_solve(g, lc, so, &r, err);
     } else {
-        shed_lazy *z = NULL;
-        st = shed_lazy_create(g, so, &z, err);
+        shed_lazy *z = keep;
+        st = z ? GR_OK : shed_lazy_create(g, so, &z, err);
         if (!st && ((st = shed_lazy_seed(z, g, seed, nseed)) ||
                     (!active && (st = shed_lazy_set_start(z, g, pg_start)))))
             st = gr_error_set(err, st, "out of memory in the shedding LP");
@@ -69,7 +69,8 @@ static int shed_total(const gr_grid *g, const gr_load_classes *lc, const double 
                 memcpy(active, act, (size_t)n * sizeof(int));
             *nactive = n;
         }
-        shed_lazy_free(z);
+        if (z != keep)
+            shed_lazy_free(z);
     }
     if (st)
         return st;
@@ -94,6 +95,7 @@ int camp_assets_loss(gr_campaign_scenario *s, const camp_adj *adj, int plain,
     const gr_grid *g0 = s->grid;
     gr_grid *g = NULL;
     gr_load_classes *lc = NULL;
+    shed_lazy *z0 = NULL;
     gr_shed_options so;
     int *mark = gr_malloc(((size_t)g0->nb + 1) * sizeof(int));
     int *queue = gr_malloc(((size_t)g0->nb + 1) * sizeof(int));
@@ -111,7 +113,11 @@ int camp_assets_loss(gr_campaign_scenario *s, const camp_adj *adj, int plain,
     shed_caps_from_classes(g0, lc, cap); /* statuses change, loads do not */
     double base = g0->base_mva;
     double dark0 = camp_dark_load(g, adj, mark, queue), shed0 = 0.0;
-    if ((st = shed_total(g, lc, cap, &so, plain, NULL, 0, pg, seed, &nseed, &shed0, stats,
+    /* the undamaged grid's islands and factorised B, kept for the assets
+     * that leave them as they are (plants: shed_lazy_rebind) */
+    if (!plain && (st = shed_lazy_create(g, &so, &z0, err)))
+        goto done;
+    if ((st = shed_total(g, lc, cap, &so, plain, z0, NULL, 0, pg, seed, &nseed, &shed0, stats,
                           err)))
         goto done;
     for (int i = 0; i < a->n; i++) {
@@ -124,8 +130,13 @@ int camp_assets_loss(gr_campaign_scenario *s, const camp_adj *adj, int plain,
             continue;
         }
         double shed = 0.0;
-        if ((st = shed_total(g, lc, cap, &so, plain, seed, nseed, pg, NULL, NULL, &shed,
-                              stats, err)))
+        int units_only = 1, same = 0;
+        for (int j = a->elem_ptr[i]; j < a->elem_ptr[i + 1]; j++)
+            units_only &= a->elem_kind[j] == GR_ELEM_GEN;
+        if (z0 && units_only && (st = shed_lazy_rebind(z0, g, &same, err)))
+            goto done;
+        if ((st = shed_total(g, lc, cap, &so, plain, same ? z0 : NULL, seed, nseed, pg, NULL,
+                              NULL, &shed, stats, err)))
             goto done;
         double d = shed - shed0;
         a->loss_mw[i] = d > CAMP_RANK_ZERO ? d * base : 0.0;
@@ -135,6 +146,7 @@ done:
     if (st == GR_ENOMEM)
         gr_error_set(err, st, "out of memory building the asset table");
     gr_load_classes_free(lc);
+    shed_lazy_free(z0);
     gr_grid_free(g);
     gr_free(mark);
     gr_free(queue);

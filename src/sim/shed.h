@@ -90,6 +90,13 @@ int shed_lazy_seed(shed_lazy *z, const gr_grid *g, const int *br, int n);
  * an asset that moves no generation or load is decided by one DC solve.
  * GR_ENOMEM. */
 int shed_lazy_set_start(shed_lazy *z, const gr_grid *g, const double *pg);
+/* Make z as shed_lazy_create(g) would, keeping its islands and factorised
+ * B, when g has the same energised branches and islands as the grid z was
+ * built for (only units differ: the asset ranking's plants). Then B is the
+ * one dc_system_build would make again, bit for bit, so the solves give the
+ * same results as with a fresh z; *same = 1. Otherwise z is left as it was
+ * and *same = 0. Errors of gr_islands_find. */
+int shed_lazy_rebind(shed_lazy *z, const gr_grid *g, int *same, gr_error *err);
 /* The active set after the last solve (borrowed, n branches; changes with the
  * next solve or seed). */
 const int *shed_lazy_active(const shed_lazy *z, int *n);

@@ -386,6 +386,7 @@ struct shed_lazy {
     lazy_ws w;
     lp_problem *lp;         /* the last LP, or NULL */
     double *start;          /* ng: second dispatch the screen tries (shed_lazy_set_start), or NULL */
+    unsigned char *br_live; /* nl: branch_energisable of the grid z was built for (shed_lazy_rebind) */
 };
 
 void shed_lazy_free(shed_lazy *z)
@@ -394,6 +395,7 @@ void shed_lazy_free(shed_lazy *z)
         return;
     lp_free(z->lp);
     gr_free(z->start);
+    gr_free(z->br_live);
     if (z->have_dc)
         dc_system_free(&z->dc);
     lazy_free(&z->w);
@@ -431,8 +433,9 @@ int shed_lazy_create(const gr_grid *g, const gr_shed_options *opt, shed_lazy **o
     w->cup = gr_malloc(maxcol * sizeof(double));
     w->obj = gr_malloc(maxcol * sizeof(double));
     w->p = gr_malloc(((size_t)nb + 1) * sizeof(double));
+    z->br_live = gr_malloc((size_t)nl + 1);
     if (!w->brow || !w->gcol || !w->pg0 || !w->irow || !w->in_set || !w->cvar || !w->Ap ||
-        !w->clo || !w->cup || !w->obj || !w->p) {
+        !w->clo || !w->cup || !w->obj || !w->p || !z->br_live) {
         shed_lazy_free(z);
         return gr_error_set(err, GR_ENOMEM, "out of memory in the shedding LP");
     }
@@ -445,6 +448,8 @@ int shed_lazy_create(const gr_grid *g, const gr_shed_options *opt, shed_lazy **o
     }
     for (int k = 0; k < ng; k++)
         w->gcol[k] = gen_energisable(g, k) && w->brow[g->gen_bus[k]] >= 0 ? 0 : -1;
+    for (int k = 0; k < nl; k++)
+        z->br_live[k] = (unsigned char)branch_energisable(g, k);
     st = dc_system_build(g, isl, &z->dc);
     if (st == GR_OK) {
         z->have_dc = 1;
@@ -668,6 +673,48 @@ int shed_lazy_seed(shed_lazy *z, const gr_grid *g, const int *br, int n)
         if (st)
             return st;
     }
+    return GR_OK;
+}
+
+/* Islands equal field by field. */
+static int islands_equal(const gr_islands *a, const gr_islands *b)
+{
+    return a->nb == b->nb && a->n == b->n &&
+           !memcmp(a->bus_island, b->bus_island, (size_t)a->nb * sizeof(int)) &&
+           !memcmp(a->ref, b->ref, (size_t)a->n * sizeof(int)) &&
+           !memcmp(a->n_bus, b->n_bus, (size_t)a->n * sizeof(int));
+}
+
+int shed_lazy_rebind(shed_lazy *z, const gr_grid *g, int *same, gr_error *err)
+{
+    *same = 0;
+    if (g->nb != z->isl->nb || g->nl != z->dc.nl || !z->have_dc)
+        return GR_OK;
+    for (int k = 0; k < g->nl; k++)
+        if (z->br_live[k] != (unsigned char)branch_energisable(g, k))
+            return GR_OK;
+    gr_islands *isl = NULL;
+    int st = gr_islands_find(g, 0, &isl, err);
+    if (st)
+        return st;
+    int eq = islands_equal(isl, z->isl);
+    gr_islands_free(isl);
+    if (!eq)
+        return GR_OK;
+    /* dc_system_build(g, isl) would rebuild the same B bit for bit: keep it;
+     * the rest as shed_lazy_create leaves it (brow and irow depend on the
+     * islands alone, so they stand) */
+    lazy_ws *w = &z->w;
+    for (int k = 0; k < g->ng; k++)
+        w->gcol[k] = gen_energisable(g, k) && w->brow[g->gen_bus[k]] >= 0 ? 0 : -1;
+    memset(w->pg0, 0, ((size_t)g->ng + 1) * sizeof(double));
+    memset(w->in_set, 0, (size_t)g->nl + 1);
+    w->nact = 0;
+    lp_free(z->lp);
+    z->lp = NULL;
+    gr_free(z->start);
+    z->start = NULL;
+    *same = 1;
     return GR_OK;
 }
 
