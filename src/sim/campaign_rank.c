@@ -95,7 +95,7 @@ int camp_assets_loss(gr_campaign_scenario *s, const camp_adj *adj, int plain,
     const gr_grid *g0 = s->grid;
     gr_grid *g = NULL;
     gr_load_classes *lc = NULL;
-    shed_lazy *z0 = NULL;
+    shed_lazy *z0 = NULL, *zw = NULL;
     gr_shed_options so;
     int *mark = gr_malloc(((size_t)g0->nb + 1) * sizeof(int));
     int *queue = gr_malloc(((size_t)g0->nb + 1) * sizeof(int));
@@ -113,13 +113,17 @@ int camp_assets_loss(gr_campaign_scenario *s, const camp_adj *adj, int plain,
     shed_caps_from_classes(g0, lc, cap); /* statuses change, loads do not */
     double base = g0->base_mva;
     double dark0 = camp_dark_load(g, adj, mark, queue), shed0 = 0.0;
-    /* the undamaged grid's islands and factorised B, kept for the assets
-     * that leave them as they are (plants: shed_lazy_rebind) */
-    if (!plain && (st = shed_lazy_create(g, &so, &z0, err)))
+    /* the undamaged grid's LP (zw, kept at its optimum: the zero-loss test)
+     * and its islands and factorised B (z0, for the assets that leave them
+     * as they are: plants, shed_lazy_rebind) */
+    if (!plain && ((st = shed_lazy_create(g, &so, &zw, err)) ||
+                   (st = shed_lazy_create(g, &so, &z0, err))))
         goto done;
-    if ((st = shed_total(g, lc, cap, &so, plain, z0, NULL, 0, pg, seed, &nseed, &shed0, stats,
+    if ((st = shed_total(g, lc, cap, &so, plain, zw, NULL, 0, pg, seed, &nseed, &shed0, stats,
                           err)))
         goto done;
+    if (z0)
+        shed_lazy_set_warm(z0, zw, shed0, 0.1 * CAMP_RANK_ZERO);
     for (int i = 0; i < a->n; i++) {
         camp_grid_reset(g, g0);
         for (int j = a->elem_ptr[i]; j < a->elem_ptr[i + 1]; j++)
@@ -147,6 +151,7 @@ done:
         gr_error_set(err, st, "out of memory building the asset table");
     gr_load_classes_free(lc);
     shed_lazy_free(z0);
+    shed_lazy_free(zw);
     gr_grid_free(g);
     gr_free(mark);
     gr_free(queue);
