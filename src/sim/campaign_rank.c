@@ -116,7 +116,10 @@ int camp_assets_loss(gr_campaign_scenario *s, const camp_adj *adj, int plain,
     /* the undamaged grid's LP (zw, kept at its optimum: the zero-loss test)
      * and its islands and factorised B (z0, for the assets that leave them
      * as they are: plants, shed_lazy_rebind) */
-    if (!plain && ((st = shed_lazy_create(g, &so, &zw, err)) ||
+    int fresh = plain == CAMP_RANK_FRESH;
+    if (fresh)
+        plain = 0;
+    if (!plain && !fresh && ((st = shed_lazy_create(g, &so, &zw, err)) ||
                    (st = shed_lazy_create(g, &so, &z0, err))))
         goto done;
     if ((st = shed_total(g, lc, cap, &so, plain, zw, NULL, 0, pg, seed, &nseed, &shed0, stats,
@@ -139,9 +142,14 @@ int camp_assets_loss(gr_campaign_scenario *s, const camp_adj *adj, int plain,
             units_only &= a->elem_kind[j] == GR_ELEM_GEN;
         if (z0 && units_only && (st = shed_lazy_rebind(z0, g, &same, err)))
             goto done;
+        int warm0 = z0 ? shed_lazy_warm_hits(z0) : 0;
         if ((st = shed_total(g, lc, cap, &so, plain, same ? z0 : NULL, seed, nseed, pg, NULL,
                               NULL, &shed, stats, err)))
             goto done;
+        if (stats) {
+            stats->reused += same;
+            stats->warm += z0 ? shed_lazy_warm_hits(z0) - warm0 : 0;
+        }
         double d = shed - shed0;
         a->loss_mw[i] = d > CAMP_RANK_ZERO ? d * base : 0.0;
     }

@@ -109,6 +109,8 @@ int shed_lazy_rebind(shed_lazy *z, const gr_grid *g, int *same, gr_error *err);
  * the LP's tolerance (the ranking counts differences below CAMP_RANK_ZERO,
  * ten times zero, as no loss). */
 void shed_lazy_set_warm(shed_lazy *z, shed_lazy *warm, double shed0, double zero);
+/* How many of z's solves the zero-loss test decided. */
+int shed_lazy_warm_hits(const shed_lazy *z);
 /* The active set after the last solve (borrowed, n branches; changes with the
  * next solve or seed). */
 const int *shed_lazy_active(const shed_lazy *z, int *n);

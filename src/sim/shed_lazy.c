@@ -392,6 +392,7 @@ struct shed_lazy {
     unsigned char *fixed;   /* ncol: unit column fixed at 0 by shed_lazy_warm */
     shed_lazy *warm;        /* shed_lazy_set_warm: the zero-loss test before a fresh LP */
     double warm_shed0, warm_zero;
+    int warm_hits;          /* solves decided by the zero-loss test */
 };
 
 void shed_lazy_free(shed_lazy *z)
@@ -556,6 +557,7 @@ int shed_lazy_solve(shed_lazy *z, const gr_grid *g, const double *cap, gr_shed_r
             goto oom;
         if (ok && wr->shed_total_p - z->warm_shed0 <= z->warm_zero) {
             gr_shed_result_free(r);
+            z->warm_hits++;
             wr->total_s = gr_time_s() - t0;
             *out = wr;
             return GR_OK;
@@ -839,6 +841,8 @@ void shed_lazy_set_warm(shed_lazy *z, shed_lazy *warm, double shed0, double zero
     z->warm_shed0 = shed0;
     z->warm_zero = zero;
 }
+
+int shed_lazy_warm_hits(const shed_lazy *z) { return z->warm_hits; }
 
 int shed_lazy_set_start(shed_lazy *z, const gr_grid *g, const double *pg)
 {
