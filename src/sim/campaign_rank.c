@@ -34,6 +34,7 @@
  * CAMP_RANK_ZERO pu of the difference are round-off of the two solves and
  * count as 0, in both paths. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/campaign_internal.h"
@@ -88,6 +89,124 @@ static int shed_total(const gr_grid *g, const gr_load_classes *lc, const double 
     return GR_OK;
 }
 
+/* Scratch of dark_local: the undamaged grid's reach and dark loaded buses. */
+typedef struct dark_ws {
+    int *lit0;              /* nb: reached from a unit in the undamaged grid (camp_dark_load) */
+    int *dark0;             /* buses with load that are dark there, in bus order */
+    int ndark0;
+    int *stamp, *lit, *queue, *fresh; /* nb each; lit: 1 lit, 0 dark, -1 being searched */
+    int now;
+} dark_ws;
+
+/* 1 when bus b of g has a unit that camp_dark_load starts from. */
+static int dark_source(const gr_grid *g, const camp_adj *adj, int b)
+{
+    if (g->bus_type[b] == GR_BUS_ISOLATED)
+        return 0;
+    for (int j = adj->gen_ptr[b]; j < adj->gen_ptr[b + 1]; j++) {
+        int k = adj->gen[j];
+        if (g->gen_on[k] && g->pmax[k] > 0.0)
+            return 1;
+    }
+    return 0;
+}
+
+static int cmp_int(const void *x, const void *y)
+{
+    int a = *(const int *)x, b = *(const int *)y;
+    return (a > b) - (a < b);
+}
+
+/* camp_dark_load(g) for g = the undamaged grid less asset i's elements, bit
+ * for bit, without a pass over the whole grid: damage only takes away, so a
+ * bus the undamaged grid reaches goes dark only when its part of the damaged
+ * network holds no unit, and that part holds an end of a branch taken out, a
+ * neighbour of a bus isolated, or the bus of a unit taken out. A search from
+ * each of those stops at the first unit it reaches (the part is lit) or
+ * covers the part (dark). The dark load is then summed over the dark buses
+ * in bus order, as camp_dark_load sums it. */
+static double dark_local(const gr_grid *g, const camp_adj *adj, const gr_campaign_assets *a,
+                         int i, dark_ws *d)
+{
+    int nfresh = 0;
+    d->now++;
+    for (int e = a->elem_ptr[i]; e < a->elem_ptr[i + 1]; e++) {
+        int kind = a->elem_kind[e], idx = a->elem_index[e];
+        int start[2], ns = 0;
+        if (kind == GR_ELEM_BRANCH) {
+            start[ns++] = g->br_f[idx];
+            start[ns++] = g->br_t[idx];
+        } else if (kind == GR_ELEM_GEN) {
+            start[ns++] = g->gen_bus[idx];
+        }
+        /* a bus isolated: dark itself, its neighbours are starts */
+        int nbr0 = 0, nbr1 = 0;
+        if (kind == GR_ELEM_BUS) {
+            if (d->stamp[idx] != d->now) {
+                d->stamp[idx] = d->now;
+                d->lit[idx] = 0;
+                if (d->lit0[idx] && g->pd[idx] > 0.0)
+                    d->fresh[nfresh++] = idx;
+            }
+            nbr0 = adj->br_ptr[idx];
+            nbr1 = adj->br_ptr[idx + 1];
+        }
+        for (int q = 0; q < ns + (nbr1 - nbr0); q++) {
+            int s0;
+            if (q < ns) {
+                s0 = start[q];
+            } else {
+                int k = adj->br[nbr0 + q - ns];
+                s0 = g->br_f[k] == idx ? g->br_t[k] : g->br_f[k];
+            }
+            if (!d->lit0[s0] || g->bus_type[s0] == GR_BUS_ISOLATED || d->stamp[s0] == d->now)
+                continue;
+            int head = 0, tail = 0, found = 0;
+            d->stamp[s0] = d->now;
+            d->lit[s0] = -1; /* in this search */
+            d->queue[tail++] = s0;
+            while (head < tail && !found) {
+                int b = d->queue[head++];
+                if (dark_source(g, adj, b)) {
+                    found = 1;
+                    break;
+                }
+                for (int j = adj->br_ptr[b]; j < adj->br_ptr[b + 1] && !found; j++) {
+                    int k = adj->br[j];
+                    if (!g->br_on[k])
+                        continue;
+                    int o = g->br_f[k] == b ? g->br_t[k] : g->br_f[k];
+                    if (g->bus_type[o] == GR_BUS_ISOLATED)
+                        continue;
+                    if (d->stamp[o] == d->now) {
+                        if (d->lit[o] == 1)
+                            found = 1; /* met a part already found lit */
+                        continue;
+                    }
+                    d->stamp[o] = d->now;
+                    d->lit[o] = -1;
+                    d->queue[tail++] = o;
+                }
+            }
+            /* (a search never meets a part found dark: that part was covered whole) */
+            for (int t = 0; t < tail; t++) {
+                int b = d->queue[t];
+                d->lit[b] = found;
+                if (!found && g->pd[b] > 0.0)
+                    d->fresh[nfresh++] = b;
+            }
+        }
+    }
+    qsort(d->fresh, (size_t)nfresh, sizeof(int), cmp_int);
+    double dark = 0.0;
+    for (int p = 0, q = 0; p < d->ndark0 || q < nfresh;) {
+        int b = q == nfresh || (p < d->ndark0 && d->dark0[p] < d->fresh[q]) ? d->dark0[p++]
+                                                                            : d->fresh[q++];
+        dark += g->pd[b];
+    }
+    return dark;
+}
+
 int camp_assets_loss(gr_campaign_scenario *s, const camp_adj *adj, int plain,
                      camp_rank_stats *stats, gr_error *err)
 {
@@ -96,6 +215,10 @@ int camp_assets_loss(gr_campaign_scenario *s, const camp_adj *adj, int plain,
     gr_grid *g = NULL;
     gr_load_classes *lc = NULL;
     shed_lazy *z0 = NULL, *zw = NULL;
+    dark_ws dw = {0};
+    int nb = g0->nb, fresh = plain == CAMP_RANK_FRESH;
+    if (fresh)
+        plain = 0;
     gr_shed_options so;
     int *mark = gr_malloc(((size_t)g0->nb + 1) * sizeof(int));
     int *queue = gr_malloc(((size_t)g0->nb + 1) * sizeof(int));
@@ -113,12 +236,25 @@ int camp_assets_loss(gr_campaign_scenario *s, const camp_adj *adj, int plain,
     shed_caps_from_classes(g0, lc, cap); /* statuses change, loads do not */
     double base = g0->base_mva;
     double dark0 = camp_dark_load(g, adj, mark, queue), shed0 = 0.0;
+    if (!plain && !fresh) {
+        dw.lit0 = gr_malloc(((size_t)nb + 1) * sizeof(int));
+        dw.dark0 = gr_malloc(((size_t)nb + 1) * sizeof(int));
+        dw.stamp = gr_calloc((size_t)nb + 1, sizeof(int));
+        dw.lit = gr_malloc(((size_t)nb + 1) * sizeof(int));
+        dw.queue = gr_malloc(((size_t)nb + 1) * sizeof(int));
+        dw.fresh = gr_malloc(((size_t)nb + 1) * sizeof(int));
+        if (!dw.lit0 || !dw.dark0 || !dw.stamp || !dw.lit || !dw.queue || !dw.fresh) {
+            st = GR_ENOMEM;
+            goto done;
+        }
+        memcpy(dw.lit0, mark, (size_t)nb * sizeof(int));
+        for (int b = 0; b < nb; b++)
+            if (!mark[b] && g0->pd[b] > 0.0)
+                dw.dark0[dw.ndark0++] = b;
+    }
     /* the undamaged grid's LP (zw, kept at its optimum: the zero-loss test)
      * and its islands and factorised B (z0, for the assets that leave them
      * as they are: plants, shed_lazy_rebind) */
-    int fresh = plain == CAMP_RANK_FRESH;
-    if (fresh)
-        plain = 0;
     if (!plain && !fresh && ((st = shed_lazy_create(g, &so, &zw, err)) ||
                    (st = shed_lazy_create(g, &so, &z0, err))))
         goto done;
@@ -133,7 +269,9 @@ int camp_assets_loss(gr_campaign_scenario *s, const camp_adj *adj, int plain,
             camp_grid_out(g, adj, a->elem_kind[j], a->elem_index[j]);
         int cls = a->cls[i];
         if (a->switchyard[i] < 0 && cls < GR_ASSET_PLANT) { /* distribution, line */
-            a->loss_mw[i] = fmax(0.0, camp_dark_load(g, adj, mark, queue) - dark0) * base;
+            double dark = !dw.lit0 ? camp_dark_load(g, adj, mark, queue)
+                                         : dark_local(g, adj, a, i, &dw);
+            a->loss_mw[i] = fmax(0.0, dark - dark0) * base;
             continue;
         }
         double shed = 0.0;
@@ -163,6 +301,12 @@ done:
     gr_grid_free(g);
     gr_free(mark);
     gr_free(queue);
+    gr_free(dw.lit0);
+    gr_free(dw.dark0);
+    gr_free(dw.stamp);
+    gr_free(dw.lit);
+    gr_free(dw.queue);
+    gr_free(dw.fresh);
     gr_free(cap);
     gr_free(seed);
     gr_free(pg);
