@@ -25,6 +25,22 @@
  *      tolerance;
  *   3. the full LP (gr_shed_solve's path, with its relaxation of an
  *      infeasible state), where 2. does not apply.
+ * Plants (assets of units only) change no branch: where their islands are
+ * the undamaged grid's too, the undamaged grid's islands and factorised B
+ * serve (shed_lazy_rebind: dc_system_build would make the same B bit for
+ * bit), and before 2. the zero-loss test runs: the undamaged grid's LP,
+ * kept at its optimum, re-solved by the dual simplex from its basis with
+ * the plant's units fixed at 0 (shed_lazy_set_warm). Both are optimal
+ * points of the same LP, so where that shed is within CAMP_RANK_ZERO / 10
+ * of the undamaged one the plant's loss is 0, as 2. finds it (most plants
+ * of a congested case: 174 of 176 that reach an LP on case2383wp); else 2.
+ * decides as before. So the values are those of the path without these
+ * steps bit for bit (CAMP_RANK_FRESH; tests/unit/test_campaign.c).
+ * Distribution substations and lines: the dark load by searches from the
+ * asset's elements only (dark_local), the same sum as camp_dark_load's
+ * pass over the whole grid. (Re-optimising by the dual simplex from the
+ * last optimal basis after a bound change: V. Chvatal, Linear Programming,
+ * Freeman 1983, the dual simplex method.)
  * On a congested case (one whose base dispatch overloads branches, as
  * pglib_opf_case1888_rte or case2383wp) 1. never decides, 1b. often does and
  * 2. replaces a simplex over thousands of rows by one over tens:
