@@ -4,7 +4,10 @@
  * pglib_opf_case1888_rte and case2383wp from the shared cases). "synth" is
  * the built-in default scenario (2000-bus synthetic region); a case runs the
  * built-in campaign on it with its overlay built on the fly, as `gridres
- * campaign CASE`. BENCH_ASSETS_PLAIN=0 skips the plain path. */
+ * campaign CASE`. BENCH_ASSETS_PLAIN=0 skips the plain path; BENCH_ASSETS_DUMP=FILE
+ * writes every asset's loss_mw of the fast path (%.17g) there, to compare two builds;
+ * BENCH_ASSETS_FRESH=1 also times the fast path without the plants' reuse of B and
+ * the zero-loss test (CAMP_RANK_FRESH) and counts the bit-identical values. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +34,20 @@ static gr_campaign_scenario *read_case(const char *path, gr_error *err)
     if (!text)
         return NULL;
     snprintf(text, n, "%.*s\"grid\": \"%s\"%s", (int)(syn - def), def, path, end + 1);
+    /* the default ties name assets of the synthetic region: drop the
+       "interconnection" object (cli_case_scenario_read does the same) */
+    char *ic = strstr(text, "\"interconnection\"");
+    char *o = ic ? strchr(ic, '{') : NULL;
+    if (o) {
+        int depth = 0;
+        char *e = o;
+        do
+            depth += *e == '{' ? 1 : *e == '}' ? -1 : 0;
+        while (*++e && depth > 0);
+        while (*e == ',' || *e == ' ' || *e == '\n')
+            e++;
+        memmove(ic, e, strlen(e) + 1);
+    }
     int st = gr_campaign_scenario_parse(text, strlen(text), path, NULL, &s, err);
     free(text);
     return st ? NULL : s;
@@ -90,10 +107,35 @@ static int bench_one(const char *path, int plain_too)
     }
     double t_fast = gr_time_s() - t0;
     memcpy(fast, a->loss_mw, (size_t)n * sizeof(double));
+    const char *dump = getenv("BENCH_ASSETS_DUMP"); /* every loss_mw, %.17g, to compare builds */
+    FILE *df = dump ? fopen(dump, "w") : NULL;
+    for (int i = 0; df && i < n; i++)
+        fprintf(df, "%d %.17g\n", i, fast[i]);
+    if (df)
+        fclose(df);
     printf("%s: %d buses, %d assets (%d by shedding), scenario read in %.1f s\n", path,
            s->grid->nb, n, nlp, t_read);
-    printf("  fast   %8.2f s  (%d screened, %d LPs, %ld iterations)\n", t_fast, sf.screened,
-           sf.lp, sf.lp_iterations);
+    printf("  fast   %8.2f s  (%d screened, %d LPs, %ld iterations; %d plants on the kept B, "
+           "%d decided by the zero-loss test)\n",
+           t_fast, sf.screened, sf.lp, sf.lp_iterations, sf.reused, sf.warm);
+    const char *fe = getenv("BENCH_ASSETS_FRESH");
+    if (fe && strcmp(fe, "1") == 0) { /* the fast path before the reuse and the test */
+        camp_rank_stats sr;
+        t0 = gr_time_s();
+        if (camp_assets_loss(s, &adj, CAMP_RANK_FRESH, &sr, &err)) {
+            fprintf(stderr, "bench_assets: %s: fresh: %s\n", path, err.msg);
+            return 1;
+        }
+        double t_fresh = gr_time_s() - t0;
+        int same = 0;
+        for (int i = 0; i < n; i++)
+            same += a->loss_mw[i] == fast[i];
+        printf("  fresh  %8.2f s  (%d screened, %d LPs, %ld iterations); fresh / fast = %.2f; "
+               "loss_mw bit-identical for %d of %d assets\n",
+               t_fresh, sr.screened, sr.lp, sr.lp_iterations,
+               t_fresh / (t_fast > 0 ? t_fast : 1e-9), same, n);
+        memcpy(a->loss_mw, fast, (size_t)n * sizeof(double));
+    }
     if (plain_too) {
         t0 = gr_time_s();
         if (camp_assets_loss(s, &adj, 1, &sp, &err)) {

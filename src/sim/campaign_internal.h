@@ -46,14 +46,20 @@ void camp_grid_out(gr_grid *g, const camp_adj *adj, int kind, int index);
  * (nb) and queue (nb) are scratch. */
 double camp_dark_load(const gr_grid *g, const camp_adj *adj, int *mark, int *queue);
 /* The worst-case ranking (campaign_rank.c): a->loss_mw of every asset of
- * s->assets (elements set). plain: every transmission substation and plant
+ * s->assets (elements set). plain: 1 every transmission substation and plant
  * by gr_shed_solve (tests and benchmarks); 0: the screen, then the LP by
- * constraint generation, then the full LP. stats (may be NULL): how the
+ * constraint generation, then the full LP, plants on the undamaged grid's
+ * factorised B and first through the zero-loss test; CAMP_RANK_FRESH: the
+ * same without that reuse and test (every asset set up afresh; the path
+ * before them, for tests and benchmarks). stats (may be NULL): how the
  * shedding values were found. */
+#define CAMP_RANK_FRESH 2
 typedef struct camp_rank_stats {
     int screened;           /* decided by the knapsack screen, no LP */
-    int lp;                 /* by an LP */
+    int lp;                 /* by an LP (the zero-loss test's included) */
     long lp_iterations;
+    int reused;             /* plants solved on the undamaged grid's islands and B */
+    int warm;               /* decided by the zero-loss test */
 } camp_rank_stats;
 int camp_assets_loss(gr_campaign_scenario *s, const camp_adj *adj, int plain,
                      camp_rank_stats *stats, gr_error *err);

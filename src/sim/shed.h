@@ -90,6 +90,27 @@ int shed_lazy_seed(shed_lazy *z, const gr_grid *g, const int *br, int n);
  * an asset that moves no generation or load is decided by one DC solve.
  * GR_ENOMEM. */
 int shed_lazy_set_start(shed_lazy *z, const gr_grid *g, const double *pg);
+/* Make z as shed_lazy_create(g) would, keeping its islands and factorised
+ * B, when g has the same energised branches and islands as the grid z was
+ * built for (only units differ: the asset ranking's plants). Then B is the
+ * one dc_system_build would make again, bit for bit, so the solves give the
+ * same results as with a fresh z; *same = 1. Otherwise z is left as it was
+ * and *same = 0. Errors of gr_islands_find. */
+int shed_lazy_rebind(shed_lazy *z, const gr_grid *g, int *same, gr_error *err);
+/* The zero-loss test of the asset ranking: before z builds a fresh LP (the
+ * screens undecided), the LP of warm's last solve (kept, at its optimum) is
+ * re-solved from its basis with the units that the grid given to
+ * shed_lazy_solve has not energised fixed at 0, rows added as needed; when
+ * its total shed is within zero (pu) of shed0, that result is returned and
+ * no fresh LP is built. Only for grids with warm's islands, energised
+ * branches, loads and caps (the ranking's plants: only units differ); warm
+ * NULL turns the test off. Exact: both are optimal points of the same LP,
+ * so a shed within zero of shed0 there means the fresh LP's is too, up to
+ * the LP's tolerance (the ranking counts differences below CAMP_RANK_ZERO,
+ * ten times zero, as no loss). */
+void shed_lazy_set_warm(shed_lazy *z, shed_lazy *warm, double shed0, double zero);
+/* How many of z's solves the zero-loss test decided. */
+int shed_lazy_warm_hits(const shed_lazy *z);
 /* The active set after the last solve (borrowed, n branches; changes with the
  * next solve or seed). */
 const int *shed_lazy_active(const shed_lazy *z, int *n);

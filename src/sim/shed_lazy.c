@@ -386,6 +386,13 @@ struct shed_lazy {
     lazy_ws w;
     lp_problem *lp;         /* the last LP, or NULL */
     double *start;          /* ng: second dispatch the screen tries (shed_lazy_set_start), or NULL */
+    unsigned char *br_live; /* nl: branch_energisable of the grid z was built for (shed_lazy_rebind) */
+    int ncol;               /* columns of lp */
+    int lp_ok;              /* lp holds the optimum of the last solve (an LP, not a screen) */
+    unsigned char *fixed;   /* ncol: unit column fixed at 0 by shed_lazy_warm */
+    shed_lazy *warm;        /* shed_lazy_set_warm: the zero-loss test before a fresh LP */
+    double warm_shed0, warm_zero;
+    int warm_hits;          /* solves decided by the zero-loss test */
 };
 
 void shed_lazy_free(shed_lazy *z)
@@ -394,6 +401,8 @@ void shed_lazy_free(shed_lazy *z)
         return;
     lp_free(z->lp);
     gr_free(z->start);
+    gr_free(z->br_live);
+    gr_free(z->fixed);
     if (z->have_dc)
         dc_system_free(&z->dc);
     lazy_free(&z->w);
@@ -431,8 +440,9 @@ int shed_lazy_create(const gr_grid *g, const gr_shed_options *opt, shed_lazy **o
     w->cup = gr_malloc(maxcol * sizeof(double));
     w->obj = gr_malloc(maxcol * sizeof(double));
     w->p = gr_malloc(((size_t)nb + 1) * sizeof(double));
+    z->br_live = gr_malloc((size_t)nl + 1);
     if (!w->brow || !w->gcol || !w->pg0 || !w->irow || !w->in_set || !w->cvar || !w->Ap ||
-        !w->clo || !w->cup || !w->obj || !w->p) {
+        !w->clo || !w->cup || !w->obj || !w->p || !z->br_live) {
         shed_lazy_free(z);
         return gr_error_set(err, GR_ENOMEM, "out of memory in the shedding LP");
     }
@@ -445,6 +455,8 @@ int shed_lazy_create(const gr_grid *g, const gr_shed_options *opt, shed_lazy **o
     }
     for (int k = 0; k < ng; k++)
         w->gcol[k] = gen_energisable(g, k) && w->brow[g->gen_bus[k]] >= 0 ? 0 : -1;
+    for (int k = 0; k < nl; k++)
+        z->br_live[k] = (unsigned char)branch_energisable(g, k);
     st = dc_system_build(g, isl, &z->dc);
     if (st == GR_OK) {
         z->have_dc = 1;
@@ -487,6 +499,14 @@ static int lazy_columns(lazy_ws *w, const gr_grid *g, const double *cap,
     return ncol;
 }
 
+static int lazy_flows(lazy_ws *w, const gr_grid *g, const dc_system *dc, int ncol,
+                      const double *x, double *flow);
+static void lazy_result(const lazy_ws *w, const gr_grid *g, const gr_islands *isl,
+                        const dc_system *dc, const gr_shed_options *optp, const double *cap,
+                        int ncol, const double *x, gr_shed_result *r);
+static int lazy_warm(shed_lazy *zw, const gr_grid *g, const double *cap, gr_shed_result **out,
+                     int *ok);
+
 int shed_lazy_solve(shed_lazy *z, const gr_grid *g, const double *cap, gr_shed_result **out,
                     gr_error *err)
 {
@@ -495,12 +515,13 @@ int shed_lazy_solve(shed_lazy *z, const gr_grid *g, const double *cap, gr_shed_r
     const gr_shed_options opt = z->opt;
     if (!opt.screen || opt.redispatch_cost != 0.0 || !z->have_dc)
         return shed_solve_caps(g, cap, &opt, out, err);
-    const int nb = g->nb, ng = g->ng, nl = g->nl, NC = GR_LOAD_NCLASS;
+    const int nb = g->nb, ng = g->ng, nl = g->nl;
     const gr_islands *isl = z->isl;
     const dc_system *dc = &z->dc;
     lazy_ws *w = &z->w;
     gr_shed_result *r = NULL;
     int st, fallback = 0, iters = 0;
+    z->lp_ok = 0;
     if ((st = shed_result_alloc(nb, ng, nl, &r)))
         goto oom;
     if ((st = shed_starting_dispatch(g, isl, cap, w->brow, w->gcol, w->pg0)))
@@ -528,6 +549,20 @@ int shed_lazy_solve(shed_lazy *z, const gr_grid *g, const double *cap, gr_shed_r
     if (!decided) {
         fallback = 1;
         goto done;
+    }
+    if (z->warm) { /* the zero-loss test (shed_lazy_set_warm) */
+        gr_shed_result *wr = NULL;
+        int ok = 0;
+        if ((st = lazy_warm(z->warm, g, cap, &wr, &ok)))
+            goto oom;
+        if (ok && wr->shed_total_p - z->warm_shed0 <= z->warm_zero) {
+            gr_shed_result_free(r);
+            z->warm_hits++;
+            wr->total_s = gr_time_s() - t0;
+            *out = wr;
+            return GR_OK;
+        }
+        gr_shed_result_free(wr);
     }
     /* a fresh LP; the branches of the last solve on this topology (limits
      * that bound it) and the knapsack point's worst overloads start the
@@ -566,34 +601,73 @@ int shed_lazy_solve(shed_lazy *z, const gr_grid *g, const double *cap, gr_shed_r
         }
         iters += lp_iterations(lp);
         x = lp_primal(lp);
-        /* flows of the optimum: P = injections, theta = B^-1 P */
-        for (int b = 0; b < nb; b++)
-            w->p[b] = w->brow[b] >= 0 ? -fixed_demand(g, b) - dc->pbusinj[b] : 0.0;
-        for (int j = 0; j < ncol; j++) {
-            int v = w->cvar[j];
-            if (v >= 0)
-                w->p[g->gen_bus[v]] += x[j];
-            else
-                w->p[(-v - 1) / NC] -= x[j];
-        }
-        for (int j = 0; j < dc->n; j++)
-            w->rhs[j] = w->p[dc->bus_of[j]];
-        if (dc->n > 0 && (st = lu_solve(dc->lu, w->rhs)))
+        if ((st = lazy_flows(w, g, dc, ncol, x, r->flow_p)))
             goto oom;
-        for (int k = 0; k < nl; k++) {
-            r->flow_p[k] = 0.0;
-            if ((dc->b[k] == 0.0 && dc->pfinj[k] == 0.0) || w->brow[g->br_f[k]] < 0)
-                continue;
-            int cf = dc->col[g->br_f[k]], ct = dc->col[g->br_t[k]];
-            double th_f = cf >= 0 ? w->rhs[cf] : 0.0, th_t = ct >= 0 ? w->rhs[ct] : 0.0;
-            r->flow_p[k] = dc->b[k] * (th_f - th_t) + dc->pfinj[k];
-        }
         if ((st = add_worst(w, g, dc, &opt, r->flow_p, 0.0, LAZY_FLOW_TOL, LAZY_ADD, &added)))
             goto oom;
         if (!added)
             break;
     }
-    /* results, as shed.c */
+    lazy_result(w, g, isl, dc, &opt, cap, ncol, x, r);
+    r->lp_iterations = iters;
+    r->lp_rows = z->nisl_rows + w->nact;
+    r->lp_cols = ncol;
+    r->total_s = gr_time_s() - t0;
+    z->ncol = ncol;
+    z->lp_ok = 1;
+    *out = r;
+    return GR_OK;
+
+oom:
+    st = gr_error_set(err, GR_ENOMEM, "out of memory in the shedding LP");
+    fallback = 0;
+done:
+    gr_shed_result_free(r);
+    lp_free(z->lp); /* the next solve starts cold */
+    z->lp = NULL;
+    if (fallback)
+        return shed_solve_caps(g, cap, &opt, out, err);
+    return st;
+}
+
+/* Branch flows (nl) of the LP point x (ncol columns): P = injections,
+ * theta = B^-1 P; theta left in w->rhs. */
+static int lazy_flows(lazy_ws *w, const gr_grid *g, const dc_system *dc, int ncol,
+                      const double *x, double *flow)
+{
+    const int NC = GR_LOAD_NCLASS;
+    for (int b = 0; b < g->nb; b++)
+        w->p[b] = w->brow[b] >= 0 ? -fixed_demand(g, b) - dc->pbusinj[b] : 0.0;
+    for (int j = 0; j < ncol; j++) {
+        int v = w->cvar[j];
+        if (v >= 0)
+            w->p[g->gen_bus[v]] += x[j];
+        else
+            w->p[(-v - 1) / NC] -= x[j];
+    }
+    for (int j = 0; j < dc->n; j++)
+        w->rhs[j] = w->p[dc->bus_of[j]];
+    int st;
+    if (dc->n > 0 && (st = lu_solve(dc->lu, w->rhs)))
+        return st;
+    for (int k = 0; k < g->nl; k++) {
+        flow[k] = 0.0;
+        if ((dc->b[k] == 0.0 && dc->pfinj[k] == 0.0) || w->brow[g->br_f[k]] < 0)
+            continue;
+        int cf = dc->col[g->br_f[k]], ct = dc->col[g->br_t[k]];
+        double th_f = cf >= 0 ? w->rhs[cf] : 0.0, th_t = ct >= 0 ? w->rhs[ct] : 0.0;
+        flow[k] = dc->b[k] * (th_f - th_t) + dc->pfinj[k];
+    }
+    return GR_OK;
+}
+
+/* The result of the LP point x (angles in w->rhs), as shed.c. */
+static void lazy_result(const lazy_ws *w, const gr_grid *g, const gr_islands *isl,
+                        const dc_system *dc, const gr_shed_options *optp, const double *cap,
+                        int ncol, const double *x, gr_shed_result *r)
+{
+    const int nb = g->nb, ng = g->ng, NC = GR_LOAD_NCLASS;
+    const gr_shed_options opt = *optp;
     for (int q = 0; q < nb * NC; q++)
         r->shed_class_p[q] = -1.0; /* marks "no column": filled below */
     for (int k = 0; k < ng; k++)
@@ -636,23 +710,6 @@ int shed_lazy_solve(shed_lazy *z, const gr_grid *g, const double *cap, gr_shed_r
     for (int k = 0; k < ng; k++)
         gen_p += r->pg[k];
     r->objective = (wserved - opt.gen_cost * gen_p) * g->base_mva;
-    r->lp_iterations = iters;
-    r->lp_rows = z->nisl_rows + w->nact;
-    r->lp_cols = ncol;
-    r->total_s = gr_time_s() - t0;
-    *out = r;
-    return GR_OK;
-
-oom:
-    st = gr_error_set(err, GR_ENOMEM, "out of memory in the shedding LP");
-    fallback = 0;
-done:
-    gr_shed_result_free(r);
-    lp_free(z->lp); /* the next solve starts cold */
-    z->lp = NULL;
-    if (fallback)
-        return shed_solve_caps(g, cap, &opt, out, err);
-    return st;
 }
 
 int shed_lazy_seed(shed_lazy *z, const gr_grid *g, const int *br, int n)
@@ -670,6 +727,122 @@ int shed_lazy_seed(shed_lazy *z, const gr_grid *g, const int *br, int n)
     }
     return GR_OK;
 }
+
+/* Islands equal field by field. */
+static int islands_equal(const gr_islands *a, const gr_islands *b)
+{
+    return a->nb == b->nb && a->n == b->n &&
+           !memcmp(a->bus_island, b->bus_island, (size_t)a->nb * sizeof(int)) &&
+           !memcmp(a->ref, b->ref, (size_t)a->n * sizeof(int)) &&
+           !memcmp(a->n_bus, b->n_bus, (size_t)a->n * sizeof(int));
+}
+
+int shed_lazy_rebind(shed_lazy *z, const gr_grid *g, int *same, gr_error *err)
+{
+    *same = 0;
+    if (g->nb != z->isl->nb || g->nl != z->dc.nl || !z->have_dc)
+        return GR_OK;
+    for (int k = 0; k < g->nl; k++)
+        if (z->br_live[k] != (unsigned char)branch_energisable(g, k))
+            return GR_OK;
+    gr_islands *isl = NULL;
+    int st = gr_islands_find(g, 0, &isl, err);
+    if (st)
+        return st;
+    int eq = islands_equal(isl, z->isl);
+    gr_islands_free(isl);
+    if (!eq)
+        return GR_OK;
+    /* dc_system_build(g, isl) would rebuild the same B bit for bit: keep it;
+     * the rest as shed_lazy_create leaves it (brow and irow depend on the
+     * islands alone, so they stand) */
+    lazy_ws *w = &z->w;
+    for (int k = 0; k < g->ng; k++)
+        w->gcol[k] = gen_energisable(g, k) && w->brow[g->gen_bus[k]] >= 0 ? 0 : -1;
+    memset(w->pg0, 0, ((size_t)g->ng + 1) * sizeof(double));
+    memset(w->in_set, 0, (size_t)g->nl + 1);
+    w->nact = 0;
+    lp_free(z->lp);
+    z->lp = NULL;
+    gr_free(z->start);
+    z->start = NULL;
+    *same = 1;
+    return GR_OK;
+}
+
+/* The LP of zw's last solve (zw->lp, its optimum) with the unit columns of
+ * units that g has not energised fixed at 0, re-solved by the dual simplex
+ * from the last basis, limits added as in shed_lazy_solve. *ok = 1 and *out
+ * set when it reaches an optimum within every limit. */
+static int lazy_warm(shed_lazy *zw, const gr_grid *g, const double *cap, gr_shed_result **out,
+                     int *ok)
+{
+    *out = NULL;
+    *ok = 0;
+    if (!zw->lp_ok || !zw->lp)
+        return GR_OK;
+    lazy_ws *w = &zw->w;
+    const dc_system *dc = &zw->dc;
+    const int ncol = zw->ncol;
+    if (!zw->fixed && !(zw->fixed = gr_calloc((size_t)ncol + 1, 1)))
+        return GR_ENOMEM;
+    for (int j = 0; j < ncol; j++) {
+        int v = w->cvar[j];
+        if (v < 0)
+            continue;
+        unsigned char fix = !gen_energisable(g, v);
+        if (fix != zw->fixed[j])
+            lp_set_col_bounds(zw->lp, j, 0.0, fix ? 0.0 : w->cup[j]);
+        zw->fixed[j] = fix;
+    }
+    gr_shed_result *r = NULL;
+    int st = shed_result_alloc(g->nb, g->ng, g->nl, &r), iters = 0, added = 0;
+    if (st)
+        return st;
+    const double *x = NULL;
+    for (int round = 0;; round++) {
+        lp_status ls = LP_OPTIMAL;
+        if (round == LAZY_MAX_ROUNDS)
+            goto off;
+        if (added && (st = add_active_rows(w, g, dc, &zw->opt, ncol, w->nact - added, zw->lp)))
+            goto fail;
+        if ((st = lp_solve_dual(zw->lp, &ls)))
+            goto fail;
+        if (ls != LP_OPTIMAL)
+            goto off;
+        iters += lp_iterations(zw->lp);
+        x = lp_primal(zw->lp);
+        if ((st = lazy_flows(w, g, dc, ncol, x, r->flow_p)) ||
+            (st = add_worst(w, g, dc, &zw->opt, r->flow_p, 0.0, LAZY_FLOW_TOL, LAZY_ADD, &added)))
+            goto fail;
+        if (!added)
+            break;
+    }
+    lazy_result(w, g, zw->isl, dc, &zw->opt, cap, ncol, x, r);
+    r->lp_iterations = iters;
+    r->lp_rows = zw->nisl_rows + w->nact;
+    r->lp_cols = ncol;
+    *out = r;
+    *ok = 1;
+    return GR_OK;
+off: /* no answer here; the model is not used again */
+    zw->lp_ok = 0;
+    gr_shed_result_free(r);
+    return GR_OK;
+fail:
+    zw->lp_ok = 0;
+    gr_shed_result_free(r);
+    return st == GR_ENOMEM ? st : GR_OK;
+}
+
+void shed_lazy_set_warm(shed_lazy *z, shed_lazy *warm, double shed0, double zero)
+{
+    z->warm = warm;
+    z->warm_shed0 = shed0;
+    z->warm_zero = zero;
+}
+
+int shed_lazy_warm_hits(const shed_lazy *z) { return z->warm_hits; }
 
 int shed_lazy_set_start(shed_lazy *z, const gr_grid *g, const double *pg)
 {

@@ -757,8 +757,11 @@ static void test_voltage_classes_from_case(void **state)
  * The worst-case ranking's fast path (campaign_rank.c: knapsack screen, LP by
  * constraint generation) against the plain path (gr_shed_solve per asset),
  * asset by asset: the same loss_mw up to the LP's tolerance and the same
- * order. On the tiny region at 1.5 x its peak (branch limits bind, so the
- * LP path is taken) and on pglib_opf_case300_ieee with its overlay built.
+ * order; and against the fast path without the plants' reuse of the
+ * undamaged grid's B and the zero-loss test (CAMP_RANK_FRESH): the same
+ * values bit for bit. On the tiny region at 1.5 x its peak (branch limits
+ * bind, so the LP path is taken) and on pglib_opf_case300_ieee with its
+ * overlay built.
  * ------------------------------------------------------------------------ */
 static void check_rank_paths(gr_campaign_scenario *s, int need_lp)
 {
@@ -771,10 +774,24 @@ static void check_rank_paths(gr_campaign_scenario *s, int need_lp)
     assert_non_null(plain);
     assert_int_equal(camp_assets_loss(s, &adj, 1, &sp, &err), GR_OK);
     memcpy(plain, a->loss_mw, (size_t)a->n * sizeof(double));
+    /* the path before the plants' reuse of B and the zero-loss test: the
+       same values bit for bit (campaign_rank.c) */
+    double *fresh = malloc(((size_t)a->n + 1) * sizeof(double));
+    assert_non_null(fresh);
+    camp_rank_stats sr;
+    assert_int_equal(camp_assets_loss(s, &adj, CAMP_RANK_FRESH, &sr, &err), GR_OK);
+    memcpy(fresh, a->loss_mw, (size_t)a->n * sizeof(double));
+    assert_int_equal(sr.reused + sr.warm, 0);
     assert_int_equal(camp_assets_loss(s, &adj, 0, &sf, &err), GR_OK);
     assert_int_equal(sf.screened + sf.lp, sp.screened + sp.lp);
+    for (int i = 0; i < a->n; i++)
+        assert_true(a->loss_mw[i] == fresh[i]);
+    free(fresh);
     if (need_lp)
         assert_true(sf.lp > 0); /* the constraint-generation LP was exercised */
+    assert_true(sf.reused > 0);
+    if (need_lp > 1)
+        assert_true(sf.warm > 0); /* the zero-loss test decided some plants */
     int positive = 0;
     for (int i = 0; i < a->n; i++) {
         assert_near(a->loss_mw[i], plain[i], 1e-6, 1e-9);
@@ -806,7 +823,7 @@ static void test_rank_fast_equals_lp(void **state)
              "{\"format\": \"gridres-campaign\", \"version\": 1, \"grid\": \"%s\","
              " \"nights\": 1, \"schedule\": []}", path);
     s = parse_ok(json);
-    check_rank_paths(s, 0);
+    check_rank_paths(s, 2); /* LPs, and plants decided by the zero-loss test (31 of 54) */
     gr_campaign_scenario_free(s);
 }
 
