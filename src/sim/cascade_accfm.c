@@ -43,7 +43,11 @@
 #include <string.h>
 
 #include "model/islands_internal.h"
+#include "sim/cascade_accfm.h"
 #include "sim/cascade_internal.h"
+#include "solve/pf_internal.h"
+
+int casc_accfm_rebuild = 0;
 
 #define AC_MAX_ITER 100         /* settings.max_iterations */
 #define AC_UVLS_STEP 0.05       /* settings.uvls_per_step */
@@ -328,10 +332,15 @@ static int power_flow(ac_state *a, gr_error *err)
     if (st)
         return st;
     if (signature_changed(a) || !a->solver) {
-        gr_pf_solver_free(a->solver);
-        a->solver = NULL;
-        if ((st = gr_pf_solver_create(g, &a->solver, err)))
-            return st;
+        if (a->solver && !casc_accfm_rebuild) {
+            if ((st = pf_solver_update(a->solver, g, err)))
+                return st;
+        } else {
+            gr_pf_solver_free(a->solver);
+            a->solver = NULL;
+            if ((st = gr_pf_solver_create(g, &a->solver, err)))
+                return st;
+        }
     }
     gr_pf_result_free(ws->pf);
     ws->pf = NULL;

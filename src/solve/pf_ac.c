@@ -7,6 +7,7 @@
 #include "solve/finite.h"
 #include "solve/newton.h"
 #include "solve/pf_internal.h"
+#include "sparse/csc.h"
 
 void gr_pf_options_default(gr_pf_options *opt)
 {
@@ -390,6 +391,23 @@ static int solve_island(gr_pf_solver *s, int isl, const int *bus, int nbus)
     return st;
 }
 
+/* Buses of each island, ascending (counting sort by island), into
+ * s->island_ptr (zeroed, islands + 1) and s->island_bus; s->kind (zeroed)
+ * is the fill counter and is zeroed again. */
+static void index_islands(gr_pf_solver *s, int nb)
+{
+    const int *bi = s->isl->bus_island;
+    for (int b = 0; b < nb; b++)
+        if (bi[b] >= 0)
+            s->island_ptr[bi[b] + 1]++;
+    for (int i = 0; i < s->isl->n; i++)
+        s->island_ptr[i + 1] += s->island_ptr[i];
+    for (int b = 0; b < nb; b++)
+        if (bi[b] >= 0)
+            s->island_bus[s->island_ptr[bi[b]] + s->kind[bi[b]]++] = b;
+    memset(s->kind, 0, ((size_t)nb + 1) * sizeof(int));
+}
+
 void gr_pf_solver_free(gr_pf_solver *s)
 {
     if (!s)
@@ -458,19 +476,106 @@ int gr_pf_solver_create(const gr_grid *g, gr_pf_solver **out, gr_error *err)
         s->gen_list[s->gen_ptr[b] + s->kind[b]++] = k; /* kind used as a fill counter */
     }
     memset(s->kind, 0, nb * sizeof(int));
-    /* buses of each island, ascending (counting sort by island) */
-    const int *bi = s->isl->bus_island;
-    for (int b = 0; b < g->nb; b++)
-        if (bi[b] >= 0)
-            s->island_ptr[bi[b] + 1]++;
-    for (int i = 0; i < s->isl->n; i++)
-        s->island_ptr[i + 1] += s->island_ptr[i];
-    for (int b = 0; b < g->nb; b++)
-        if (bi[b] >= 0)
-            s->island_bus[s->island_ptr[bi[b]] + s->kind[bi[b]]++] = b;
-    memset(s->kind, 0, nb * sizeof(int));
+    index_islands(s, g->nb);
     *out = s;
     return GR_OK;
+}
+
+/* Topology update of a kept solver (pf_internal.h). Ybus: the pattern it
+ * had, less the entries between buses now in different islands; values
+ * those of gr_ybus_build on g (bitwise), explicit zeros where a branch went
+ * out inside an island. An island whose bus set is that of an island before
+ * has the same Ybus columns, so its Newton workspaces (Jacobian pattern,
+ * KLU analysis and pivots) move to it; the others are built when solved. */
+int pf_solver_update(gr_pf_solver *s, const gr_grid *g, gr_error *err)
+{
+    if (g->nb != s->isl->nb)
+        return gr_error_set(err, GR_EINVAL, "AC power flow: grid does not match its solver");
+    gr_csc *E = NULL, *Y = NULL;
+    gr_islands *isl = NULL;
+    nr_ws *ws = NULL;
+    int *ready = NULL, *ptr = NULL;
+    int st = gr_islands_find(g, 0, &isl, err);
+    if (st)
+        return st;
+    st = GR_ENOMEM;
+    size_t ni = (size_t)isl->n + 1;
+    const gr_csc *O = s->Y;
+    if (gr_ybus_build(g, &E, NULL, NULL) != GR_OK ||
+        !(Y = csc_alloc(O->m, O->n, O->p[O->n] + E->p[E->n] + 1, 1, 1)) ||
+        !(ws = gr_calloc(ni, sizeof(nr_ws))) || !(ready = gr_calloc(ni, sizeof(int))) ||
+        !(ptr = gr_calloc(ni + 1, sizeof(int))))
+        goto fail;
+    /* merge, per column, the kept old entries and the exact ones (sorted) */
+    const int *bi = isl->bus_island;
+    int nz = 0, added = 0;
+    for (int k = 0; k < O->n; k++) {
+        Y->p[k] = nz;
+        int qo = O->p[k], qe = E->p[k];
+        while (qo < O->p[k + 1] || qe < E->p[k + 1]) {
+            int io = qo < O->p[k + 1] ? O->i[qo] : O->m, ie = qe < E->p[k + 1] ? E->i[qe] : O->m;
+            if (ie <= io) {
+                Y->i[nz] = ie, Y->x[nz] = E->x[qe], Y->z[nz++] = E->z[qe++];
+                added |= ie != io;
+                qo += ie == io;
+            } else {
+                if (bi[io] >= 0 && bi[io] == bi[k])
+                    Y->i[nz] = io, Y->x[nz] = 0.0, Y->z[nz++] = 0.0;
+                qo++;
+            }
+        }
+    }
+    Y->p[O->n] = nz;
+    /* new island i keeps the workspace of old island j when their bus sets
+     * are the same (every bus of i was in j, and as many) */
+    const int *obi = s->isl->bus_island;
+    for (int i = 0; i < isl->n; i++)
+        ptr[i] = -2; /* -2: unseen, -1: no match, else the old island */
+    for (int b = 0; b < g->nb; b++) {
+        int i = bi[b];
+        if (i < 0)
+            continue;
+        int j = obi[b];
+        if (ptr[i] == -2)
+            ptr[i] = j >= 0 && s->isl->n_bus[j] == isl->n_bus[i] ? j : -1;
+        else if (ptr[i] != j)
+            ptr[i] = -1;
+    }
+    for (int i = 0; i < isl->n; i++) {
+        int j = ptr[i];
+        if (j >= 0 && s->ws_ready[j] && !added) { /* a branch in: new patterns */
+            ws[i] = s->ws[j];
+            ws[i].Y = Y;
+            ready[i] = 1;
+            s->ws_ready[j] = 0;
+        }
+    }
+    for (int j = 0; j < s->isl->n; j++)
+        if (s->ws_ready[j])
+            nr_free(&s->ws[j]);
+    gr_free(s->ws);
+    gr_free(s->ws_ready);
+    gr_free(s->island_ptr);
+    gr_islands_free(s->isl);
+    gr_csc_free(s->Y);
+    s->ws = ws;
+    s->ws_ready = ready;
+    s->island_ptr = ptr;
+    s->isl = isl;
+    s->Y = Y;
+    gr_csc_free(E);
+    memset(ptr, 0, (ni + 1) * sizeof(int));
+    memset(s->kind, 0, ((size_t)g->nb + 1) * sizeof(int));
+    index_islands(s, g->nb);
+    return GR_OK;
+fail:
+    gr_csc_free(E);
+    gr_csc_free(Y);
+    gr_free(ws);
+    gr_free(ready);
+    gr_free(ptr);
+    gr_islands_free(isl);
+    return gr_error_set(err, st, "out of memory in the AC power flow");
 }
 
 int gr_pf_solver_solve(gr_pf_solver *s, const gr_grid *g, const gr_pf_options *opt_in,
