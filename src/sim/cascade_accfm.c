@@ -80,6 +80,7 @@ typedef struct ac_state {
     /* AC solver kept while the topology, the units on and the REF buses
      * stay (gr_pf_solver: only set points and loads may change) */
     gr_pf_solver *solver;
+    int kept;           /* solver is ws->ac_solver (borrowed) */
     int *sig;           /* nl + ng + nb: br_on, gen_on, REF flags at its creation */
 } ac_state;
 
@@ -134,6 +135,13 @@ int casc_accfm_setup(casc_ws *ws, gr_error *err)
     }
     int nsub = ws->isl->n;
     ws->base_subgraphs = nsub;
+    /* the AC solver of every run (pf_solver_update after the damage; the
+     * base island's fixed-pattern Newton analysed once) */
+    if (!casc_accfm_rebuild) {
+        int st = gr_pf_solver_create(g, &ws->ac_solver, err);
+        if (st)
+            return st;
+    }
     ws->mscratch = gr_malloc(((size_t)g->nb + 1) * sizeof(double));
     if (!ws->mscratch)
         return gr_error_set(err, GR_ENOMEM, "out of memory in the cascade");
@@ -331,7 +339,8 @@ static int power_flow(ac_state *a, gr_error *err)
     int st = casc_islands_update(ws, err);
     if (st)
         return st;
-    if (signature_changed(a) || !a->solver) {
+    if (signature_changed(a) || !a->solver || a->kept == 1) {
+        a->kept += a->kept == 1; /* the run's first solve: its own start */
         if (a->solver && !casc_accfm_rebuild) {
             if ((st = pf_solver_update(a->solver, g, err)))
                 return st;
@@ -830,6 +839,11 @@ int casc_accfm_run(casc_ws *ws, gr_error *err)
     }
     for (int b = 0; b < g->nb; b++)
         a.prev_isl[b] = (int)ws->mscratch[b];
+    if (ws->ac_solver && !casc_accfm_rebuild) {
+        a.solver = ws->ac_solver;
+        a.kept = 1;
+        pf_solver_restart(a.solver);
+    }
     /* Bus types from the case (the base solve may have moved nothing, but a
      * previous cascade of this workspace did). */
     memcpy(g->qg, ws->g0->qg, (size_t)g->ng * sizeof(double));
@@ -861,6 +875,7 @@ done:
     gr_free(a.pg_prev);
     gr_free(a.sum_pmax);
     gr_free(a.sig);
-    gr_pf_solver_free(a.solver);
+    if (!a.kept)
+        gr_pf_solver_free(a.solver);
     return st;
 }

@@ -41,6 +41,9 @@ typedef struct gr_pf_solver {
     int *group;          /* ng: scratch for the active units of one bus */
     double *sp, *sq;     /* nb: scheduled injections */
     double *pinj, *qinj; /* nb: computed injections V conj(I) */
+    pf_big *big;         /* kept solvers only: the fixed-pattern Newton (pf_reuse.c) */
+    int big_tried;       /* pf_solver_update tried to set big up */
+    int restart;         /* pf_solver_restart: the next update starts afresh */
 } gr_pf_solver;
 
 
@@ -131,12 +134,22 @@ static void prepare_island(gr_pf_solver *s, const int *bus, int nbus, int ref)
     }
 }
 
+/* s->pinj/qinj of the island from r->vm/va: its Newton workspace w, or
+ * s->big when w is NULL. */
+static void island_injections(gr_pf_solver *s, nr_ws *w, const int *bus, int nbus)
+{
+    if (w)
+        nr_injections(w, s->r->vm, s->r->va, s->pinj, s->qinj);
+    else
+        pf_big_injections(s->big, bus, nbus, s->r->vm, s->r->va, s->pinj, s->qinj);
+}
+
 /* After a converged solve: slack P and generator Q as MATPOWER's pfsoln. */
 static void update_generators(gr_pf_solver *s, nr_ws *w, const int *bus, int nbus, int ref)
 {
     const gr_grid *g = s->g;
     gr_pf_result *r = s->r;
-    nr_injections(w, r->vm, r->va, s->pinj, s->qinj);
+    island_injections(s, w, bus, nbus);
     /* The first active unit at the reference takes what the others there do not. */
     int n = active_units(s, ref);
     if (n > 0) {
@@ -220,15 +233,21 @@ static int solve_roles(gr_pf_solver *s, const int *bus, int nbus, int ref, int *
 {
     const gr_pf_options *opt = s->opt;
     gr_pf_result *r = s->r;
-    int isl = s->isl->bus_island[ref];
-    int st = island_workspace(s, isl, bus, nbus);
-    if (st)
-        return st;
-    nr_ws *w = &s->ws[isl];
+    int isl = s->isl->bus_island[ref], st;
+    nr_ws *w = NULL; /* NULL: the island is solved on s->big */
+    if (!s->big || !pf_big_covers(s->big, nbus, bus)) {
+        if ((st = island_workspace(s, isl, bus, nbus)))
+            return st;
+        w = &s->ws[isl];
+    }
     for (int round = 0;; round++) {
         int it = 0;
-        st = nr_solve(w, s->sp, s->sq, r->vm, r->va, opt->tol, opt->max_iter, converged, &it,
-                      mismatch);
+        if (w)
+            st = nr_solve(w, s->sp, s->sq, r->vm, r->va, opt->tol, opt->max_iter, converged,
+                          &it, mismatch);
+        else
+            st = pf_big_solve(s->big, bus, nbus, s->kind, s->sp, s->sq, r->vm, r->va, opt->tol,
+                              opt->max_iter, converged, &it, mismatch);
         *iterations += it;
         if (st || !*converged)
             break;
@@ -236,7 +255,7 @@ static int solve_roles(gr_pf_solver *s, const int *bus, int nbus, int ref, int *
             update_generators(s, w, bus, nbus, ref);
             break;
         }
-        nr_injections(w, r->vm, r->va, s->pinj, s->qinj);
+        island_injections(s, w, bus, nbus);
         double delta = distribute_slack(s, bus, nbus, ref);
         if (fabs(delta) <= opt->tol || round >= DSLACK_MAX_ROUNDS) {
             update_generators(s, w, bus, nbus, ref);
@@ -431,6 +450,7 @@ void gr_pf_solver_free(gr_pf_solver *s)
     gr_free(s->sq);
     gr_free(s->pinj);
     gr_free(s->qinj);
+    pf_big_free(s->big);
     gr_free(s);
 }
 
@@ -487,6 +507,8 @@ int gr_pf_solver_create(const gr_grid *g, gr_pf_solver **out, gr_error *err)
  * out inside an island. An island whose bus set is that of an island before
  * has the same Ybus columns, so its Newton workspaces (Jacobian pattern,
  * KLU analysis and pivots) move to it; the others are built when solved. */
+void pf_solver_restart(gr_pf_solver *s) { s->restart = 1; }
+
 int pf_solver_update(gr_pf_solver *s, const gr_grid *g, gr_error *err)
 {
     if (g->nb != s->isl->nb)
@@ -511,7 +533,7 @@ int pf_solver_update(gr_pf_solver *s, const gr_grid *g, gr_error *err)
     int nz = 0, added = 0;
     for (int k = 0; k < O->n; k++) {
         Y->p[k] = nz;
-        int qo = O->p[k], qe = E->p[k];
+        int qo = s->restart ? O->p[k + 1] : O->p[k], qe = E->p[k]; /* restart: nothing kept */
         while (qo < O->p[k + 1] || qe < E->p[k + 1]) {
             int io = qo < O->p[k + 1] ? O->i[qo] : O->m, ie = qe < E->p[k + 1] ? E->i[qe] : O->m;
             if (ie <= io) {
@@ -526,6 +548,26 @@ int pf_solver_update(gr_pf_solver *s, const gr_grid *g, gr_error *err)
         }
     }
     Y->p[O->n] = nz;
+    /* the fixed-pattern Newton, on the largest island of the first topology */
+    if (!s->big && !s->big_tried) {
+        s->big_tried = 1;
+        int best = -1;
+        for (int j = 0; j < s->isl->n; j++)
+            if (s->isl->ref[j] >= 0 && (best < 0 || s->isl->n_bus[j] > s->isl->n_bus[best]))
+                best = j;
+        if (best >= 0) {
+            int bst = pf_big_create(O, s->island_ptr[best + 1] - s->island_ptr[best],
+                                    s->island_bus + s->island_ptr[best], &s->big);
+            if (bst == GR_ENOMEM)
+                goto fail;
+        }
+    }
+    if (s->big && pf_big_values(s->big, E) != GR_OK) {
+        pf_big_free(s->big);
+        s->big = NULL;
+    }
+    if (s->big && s->restart)
+        s->big->fresh = 1;
     /* new island i keeps the workspace of old island j when their bus sets
      * are the same (every bus of i was in j, and as many) */
     const int *obi = s->isl->bus_island;
@@ -543,7 +585,7 @@ int pf_solver_update(gr_pf_solver *s, const gr_grid *g, gr_error *err)
     }
     for (int i = 0; i < isl->n; i++) {
         int j = ptr[i];
-        if (j >= 0 && s->ws_ready[j] && !added) { /* a branch in: new patterns */
+        if (j >= 0 && s->ws_ready[j] && !added && !s->restart) { /* a branch in: new patterns */
             ws[i] = s->ws[j];
             ws[i].Y = Y;
             ready[i] = 1;
@@ -564,6 +606,7 @@ int pf_solver_update(gr_pf_solver *s, const gr_grid *g, gr_error *err)
     s->isl = isl;
     s->Y = Y;
     gr_csc_free(E);
+    s->restart = 0;
     memset(ptr, 0, (ni + 1) * sizeof(int));
     memset(s->kind, 0, ((size_t)g->nb + 1) * sizeof(int));
     index_islands(s, g->nb);

@@ -3,11 +3,46 @@
 #define GRIDRES_PF_INTERNAL_H
 
 #include "gridres.h"
+#include "solve/lu.h"
 
 /* Copy island numbering and references into the result; dark islands get -1. */
 int pf_result_set_islands(gr_pf_result *r, const gr_islands *isl);
 /* Branch flows and losses from r->vm/va (AC). */
 void pf_branch_flows(const gr_grid *g, gr_pf_result *r);
+
+/* Newton on a fixed Jacobian pattern for the islands of one bus set
+ * (pf_reuse.c; its DESIGN note). */
+typedef struct pf_big {
+    int nb, nbus, n;   /* buses of the grid, of the set; unknowns (2 nbus) */
+    int *bus;          /* nbus, ascending */
+    int *loc;          /* nb: position in bus, or -1 */
+    gr_csc *Y;         /* the set's Ybus columns, fixed pattern, current values */
+    gr_csc *J;         /* n x n: column 2s / 2s + 1 angle / magnitude of bus s */
+    int *jcol;         /* J entry -> its column */
+    int *slot;         /* 4 per Y entry: J11 J12 J21 J22 positions */
+    int nzj;
+    lu_solver *lu;
+    double *F, *dx;    /* n */
+    double *vr, *vi, *ir, *ii; /* nb */
+    unsigned char *var, *in;   /* n: an unknown of this solve; nb: in its island */
+    int fresh;         /* 1: the next factorisation pivots afresh */
+} pf_big;
+
+/* bus[0..nbus-1]: an island of Y (closed under its pattern), ascending. */
+int pf_big_create(const gr_csc *Y, int nbus, const int *bus, pf_big **out);
+void pf_big_free(pf_big *w);
+/* Values from E (the current Ybus); GR_EINVAL when E has an entry the
+ * pattern lacks. */
+int pf_big_values(pf_big *w, const gr_csc *E);
+/* 1 when the island bus[0..nbus-1] lies in the set and is large enough for it. */
+int pf_big_covers(const pf_big *w, int nbus, const int *bus);
+/* As nr_solve (newton.h) for the island (roles kind[b], indexed by bus). */
+int pf_big_solve(pf_big *w, const int *bus, int nbus, const int *kind, const double *sp,
+                 const double *sq, double *vm, double *va, double tol, int max_iter,
+                 int *converged, int *iterations, double *mismatch);
+/* As nr_injections for the island. */
+void pf_big_injections(pf_big *w, const int *bus, int nbus, const double *vm, const double *va,
+                       double *p, double *q);
 
 /* Keep solver s for grid g after a topology change (branches out, units
  * out, bus roles): islands recomputed, Ybus on the pattern s had, Newton
@@ -15,5 +50,9 @@ void pf_branch_flows(const gr_grid *g, gr_pf_result *r);
  * pivots reused). Branches switched in since gr_pf_solver_create are not
  * supported: create a new solver then. */
 int pf_solver_update(gr_pf_solver *s, const gr_grid *g, gr_error *err);
+/* The next pf_solver_update starts afresh (Ybus pattern, workspaces and
+ * pivots as a new solver would have them; the fixed-pattern Newton keeps its
+ * analysis): what follows does not depend on what the solver did before. */
+void pf_solver_restart(gr_pf_solver *s);
 
 #endif
