@@ -42,6 +42,8 @@ typedef struct gr_pf_solver {
     double *sp, *sq;     /* nb: scheduled injections */
     double *pinj, *qinj; /* nb: computed injections V conj(I) */
     pf_big *big;         /* kept solvers only: the fixed-pattern Newton (pf_reuse.c) */
+    pf_big *big0;        /* its first pattern (big, or kept aside while big has more
+                            magnitude unknowns), back at each restart */
     int big_tried;       /* pf_solver_update tried to set big up */
     int restart;         /* pf_solver_restart: the next update starts afresh */
 } gr_pf_solver;
@@ -226,6 +228,32 @@ static int island_workspace(gr_pf_solver *s, int isl, const int *bus, int nbus)
     return GR_OK;
 }
 
+/* s->big again with magnitude unknowns for the island's PQ buses (units
+ * out, buses held at a Q limit): a new analysis; its first factorisation
+ * pivots afresh. */
+static int big_magnitudes(gr_pf_solver *s, const int *bus, int nbus)
+{
+    pf_big *o = s->big, *n = NULL;
+    unsigned char *pv = gr_calloc((size_t)o->nb + 1, 1);
+    if (!pv)
+        return GR_ENOMEM;
+    for (int j = 0; j < o->nbus; j++)
+        pv[o->bus[j]] = o->mcol[j] == o->n;
+    for (int j = 0; j < nbus; j++)
+        if (s->kind[bus[j]] == NR_PQ)
+            pv[bus[j]] = 0;
+    int st = pf_big_create(o->Y, o->nbus, o->bus, pv, &n);
+    gr_free(pv);
+    if (st == GR_ENOMEM)
+        return st;
+    if (o != s->big0)
+        pf_big_free(o);
+    s->big = st ? NULL : n;
+    if (s->big)
+        s->big->fresh = 1;
+    return GR_OK;
+}
+
 /* Newton solve of one island for the current roles, with the distributed
  * slack loop around it when asked for. */
 static int solve_roles(gr_pf_solver *s, const int *bus, int nbus, int ref, int *converged,
@@ -235,7 +263,10 @@ static int solve_roles(gr_pf_solver *s, const int *bus, int nbus, int ref, int *
     gr_pf_result *r = s->r;
     int isl = s->isl->bus_island[ref], st;
     nr_ws *w = NULL; /* NULL: the island is solved on s->big */
-    if (!s->big || !pf_big_covers(s->big, nbus, bus)) {
+    if (s->big && pf_big_covers(s->big, nbus, bus, NULL) &&
+        !pf_big_covers(s->big, nbus, bus, s->kind) && (st = big_magnitudes(s, bus, nbus)))
+        return st;
+    if (!s->big || !pf_big_covers(s->big, nbus, bus, s->kind)) {
         if ((st = island_workspace(s, isl, bus, nbus)))
             return st;
         w = &s->ws[isl];
@@ -450,7 +481,9 @@ void gr_pf_solver_free(gr_pf_solver *s)
     gr_free(s->sq);
     gr_free(s->pinj);
     gr_free(s->qinj);
-    pf_big_free(s->big);
+    if (s->big != s->big0)
+        pf_big_free(s->big);
+    pf_big_free(s->big0);
     gr_free(s);
 }
 
@@ -555,16 +588,31 @@ int pf_solver_update(gr_pf_solver *s, const gr_grid *g, gr_error *err)
         for (int j = 0; j < s->isl->n; j++)
             if (s->isl->ref[j] >= 0 && (best < 0 || s->isl->n_bus[j] > s->isl->n_bus[best]))
                 best = j;
+        unsigned char *pv = best >= 0 ? gr_calloc((size_t)g->nb + 1, 1) : NULL;
+        if (best >= 0 && !pv)
+            goto fail;
+        for (int k = 0; pv && k < g->ng; k++) /* PV and REF buses with a unit */
+            if (gen_energisable(g, k) && (g->bus_type[g->gen_bus[k]] == GR_BUS_PV ||
+                                          g->bus_type[g->gen_bus[k]] == GR_BUS_REF))
+                pv[g->gen_bus[k]] = 1;
         if (best >= 0) {
             int bst = pf_big_create(O, s->island_ptr[best + 1] - s->island_ptr[best],
-                                    s->island_bus + s->island_ptr[best], &s->big);
+                                    s->island_bus + s->island_ptr[best], pv, &s->big);
+            gr_free(pv);
             if (bst == GR_ENOMEM)
                 goto fail;
+            s->big0 = s->big;
         }
     }
-    if (s->big && pf_big_values(s->big, E) != GR_OK) {
+    if (s->restart && s->big != s->big0) { /* back to the first pattern */
         pf_big_free(s->big);
-        s->big = NULL;
+        s->big = s->big0;
+    }
+    if (s->big && pf_big_values(s->big, E) != GR_OK) {
+        if (s->big != s->big0)
+            pf_big_free(s->big);
+        pf_big_free(s->big0);
+        s->big = s->big0 = NULL;
     }
     if (s->big && s->restart)
         s->big->fresh = 1;

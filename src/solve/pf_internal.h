@@ -13,11 +13,12 @@ void pf_branch_flows(const gr_grid *g, gr_pf_result *r);
 /* Newton on a fixed Jacobian pattern for the islands of one bus set
  * (pf_reuse.c; its DESIGN note). */
 typedef struct pf_big {
-    int nb, nbus, n;   /* buses of the grid, of the set; unknowns (2 nbus) */
+    int nb, nbus, n;   /* buses of the grid, of the set; unknowns */
     int *bus;          /* nbus, ascending */
+    int *acol, *mcol;  /* nbus: unknown of the angle / magnitude (n: none) */
     int *loc;          /* nb: position in bus, or -1 */
     gr_csc *Y;         /* the set's Ybus columns, fixed pattern, current values */
-    gr_csc *J;         /* n x n: column 2s / 2s + 1 angle / magnitude of bus s */
+    gr_csc *J;         /* n x n, rows and columns by unknown */
     int *jcol;         /* J entry -> its column */
     int *slot;         /* 4 per Y entry: J11 J12 J21 J22 positions */
     int nzj;
@@ -28,14 +29,19 @@ typedef struct pf_big {
     int fresh;         /* 1: the next factorisation pivots afresh */
 } pf_big;
 
-/* bus[0..nbus-1]: an island of Y (closed under its pattern), ascending. */
-int pf_big_create(const gr_csc *Y, int nbus, const int *bus, pf_big **out);
+/* bus[0..nbus-1]: an island of Y (closed under its pattern), ascending;
+ * pv[b] (by bus): no magnitude unknown for bus b (a solve that needs one
+ * is not covered). */
+int pf_big_create(const gr_csc *Y, int nbus, const int *bus, const unsigned char *pv,
+                  pf_big **out);
 void pf_big_free(pf_big *w);
 /* Values from E (the current Ybus); GR_EINVAL when E has an entry the
  * pattern lacks. */
 int pf_big_values(pf_big *w, const gr_csc *E);
-/* 1 when the island bus[0..nbus-1] lies in the set and is large enough for it. */
-int pf_big_covers(const pf_big *w, int nbus, const int *bus);
+/* 1 when the island bus[0..nbus-1] lies in the set, is large enough for it
+ * and its PQ buses (kind, by bus; NULL: not checked) have their magnitude
+ * unknowns. */
+int pf_big_covers(const pf_big *w, int nbus, const int *bus, const int *kind);
 /* As nr_solve (newton.h) for the island (roles kind[b], indexed by bus). */
 int pf_big_solve(pf_big *w, const int *bus, int nbus, const int *kind, const double *sp,
                  const double *sq, double *vm, double *va, double tol, int max_iter,

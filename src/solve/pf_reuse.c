@@ -37,6 +37,8 @@ void pf_big_free(pf_big *w)
     if (!w)
         return;
     gr_free(w->bus);
+    gr_free(w->acol);
+    gr_free(w->mcol);
     gr_free(w->loc);
     gr_csc_free(w->Y);
     gr_csc_free(w->J);
@@ -54,7 +56,8 @@ void pf_big_free(pf_big *w)
     gr_free(w);
 }
 
-int pf_big_create(const gr_csc *Y, int nbus, const int *bus, pf_big **out)
+int pf_big_create(const gr_csc *Y, int nbus, const int *bus, const unsigned char *pv,
+                  pf_big **out)
 {
     *out = NULL;
     int nb = Y->n, st = GR_ENOMEM;
@@ -63,9 +66,11 @@ int pf_big_create(const gr_csc *Y, int nbus, const int *bus, pf_big **out)
         return GR_ENOMEM;
     w->nb = nb;
     w->nbus = nbus;
-    w->n = 2 * nbus;
-    size_t nn = (size_t)w->n + 1;
+    w->n = 0;
+    size_t nn = 2 * (size_t)nbus + 1;
     w->bus = gr_malloc(((size_t)nbus + 1) * sizeof(int));
+    w->acol = gr_malloc(((size_t)nbus + 1) * sizeof(int));
+    w->mcol = gr_malloc(((size_t)nbus + 1) * sizeof(int));
     w->loc = gr_malloc(((size_t)nb + 1) * sizeof(int));
     w->F = gr_calloc(nn, sizeof(double));
     w->dx = gr_calloc(nn, sizeof(double));
@@ -75,7 +80,7 @@ int pf_big_create(const gr_csc *Y, int nbus, const int *bus, pf_big **out)
     w->ii = gr_calloc((size_t)nb + 1, sizeof(double));
     w->var = gr_calloc(nn, 1);
     w->in = gr_calloc((size_t)nb + 1, 1);
-    if (!w->bus || !w->loc || !w->F || !w->dx || !w->vr || !w->vi || !w->ir || !w->ii ||
+    if (!w->bus || !w->acol || !w->mcol || !w->loc || !w->F || !w->dx || !w->vr || !w->vi || !w->ir || !w->ii ||
         !w->var || !w->in)
         goto fail;
     memcpy(w->bus, bus, (size_t)nbus * sizeof(int));
@@ -83,6 +88,14 @@ int pf_big_create(const gr_csc *Y, int nbus, const int *bus, pf_big **out)
         w->loc[b] = -1;
     for (int s = 0; s < nbus; s++)
         w->loc[bus[s]] = s;
+    /* unknowns in bus order: the angle, then the magnitude unless PV */
+    for (int s = 0; s < nbus; s++) {
+        w->acol[s] = w->n++;
+        w->mcol[s] = pv[bus[s]] ? -1 : w->n++;
+    }
+    for (int s = 0; s < nbus; s++)
+        if (w->mcol[s] < 0)
+            w->mcol[s] = w->n; /* a dummy unknown past the others: never one */
     /* Ybus of the set's columns (the set is closed under Y: an island) */
     int ny = 0;
     for (int s = 0; s < nbus; s++)
@@ -91,6 +104,8 @@ int pf_big_create(const gr_csc *Y, int nbus, const int *bus, pf_big **out)
     w->J = csc_alloc(w->n, w->n, 4 * ny + 1, 1, 0);
     w->jcol = gr_malloc((size_t)(4 * ny + 1) * sizeof(int));
     w->slot = gr_malloc((size_t)(4 * ny + 1) * sizeof(int));
+    for (int e = 0; w->slot && e < 4 * ny + 1; e++)
+        w->slot[e] = -1;
     if (!w->Y || !w->J || !w->jcol || !w->slot || lu_create(&w->lu) != GR_OK)
         goto fail;
     int nz = 0, s = 0;
@@ -108,17 +123,23 @@ int pf_big_create(const gr_csc *Y, int nbus, const int *bus, pf_big **out)
         }
     }
     w->Y->p[nb] = nz;
-    /* J: column 2s the angle of bus s, 2s + 1 its magnitude; rows 2t (P), 2t + 1 (Q) */
+    /* J: rows as columns (P row = angle unknown, Q row = magnitude unknown) */
     int jz = 0;
     for (s = 0; s < nbus; s++) {
         int k = bus[s], y0 = w->Y->p[k], m = w->Y->p[k + 1] - y0;
         for (int c = 0; c < 2; c++) {
-            w->J->p[2 * s + c] = jz;
+            int col = c ? w->mcol[s] : w->acol[s];
+            if (col == w->n)
+                continue;
+            w->J->p[col] = jz;
             for (int q = 0; q < m; q++) {
                 int t = w->loc[w->Y->i[y0 + q]];
                 for (int r = 0; r < 2; r++) {
-                    w->J->i[jz] = 2 * t + r;
-                    w->jcol[jz] = 2 * s + c;
+                    int row = r ? w->mcol[t] : w->acol[t];
+                    if (row == w->n)
+                        continue;
+                    w->J->i[jz] = row;
+                    w->jcol[jz] = col;
                     /* slot: 4 per Y entry, J11 J12 J21 J22 (which = 2 r + c) */
                     w->slot[4 * (y0 + q) + 2 * r + c] = jz;
                     jz++;
@@ -128,6 +149,9 @@ int pf_big_create(const gr_csc *Y, int nbus, const int *bus, pf_big **out)
     }
     w->J->p[w->n] = jz;
     w->nzj = jz;
+    for (int e = 0; e < 4 * ny; e++)
+        if (w->slot[e] < 0)
+            w->slot[e] = jz; /* absent: a scratch entry past J's */
     /* order: AMD on the bus graph, each bus's two unknowns together (as newton.c) */
     {
         int *Bp = gr_malloc(((size_t)nbus + 1) * sizeof(int));
@@ -145,8 +169,12 @@ int pf_big_create(const gr_csc *Y, int nbus, const int *bus, pf_big **out)
             Bp[nbus] = bz;
             st = lu_order_amd(nbus, Bp, Bi, order);
             if (!st) {
-                for (int j = 0; j < nbus; j++)
-                    perm[2 * j] = 2 * order[j], perm[2 * j + 1] = 2 * order[j] + 1;
+                int m = 0;
+                for (int j = 0; j < nbus; j++) {
+                    perm[m++] = w->acol[order[j]];
+                    if (w->mcol[order[j]] < w->n)
+                        perm[m++] = w->mcol[order[j]];
+                }
                 st = lu_analyze_given(w->lu, w->n, w->J->p, w->J->i, perm);
             }
         }
@@ -183,9 +211,14 @@ int pf_big_values(pf_big *w, const gr_csc *E)
     return GR_OK;
 }
 
-int pf_big_covers(const pf_big *w, int nbus, const int *bus)
+int pf_big_covers(const pf_big *w, int nbus, const int *bus, const int *kind)
 {
-    return nbus > 0 && bus[0] < w->nb && w->loc[bus[0]] >= 0 && 4 * nbus >= w->nbus;
+    if (!(nbus > 0 && bus[0] < w->nb && w->loc[bus[0]] >= 0 && 4 * nbus >= w->nbus))
+        return 0;
+    for (int j = 0; kind && j < nbus; j++)
+        if (kind[bus[j]] == NR_PQ && w->mcol[w->loc[bus[j]]] == w->n)
+            return 0; /* a magnitude the pattern lacks */
+    return 1;
 }
 
 static void pb_voltage(pf_big *w, const int *bus, int nbus, const double *vm, const double *va)
@@ -225,7 +258,7 @@ static double pb_mismatch(pf_big *w, const int *bus, int nbus, const double *sp,
     pb_current(w, bus, nbus);
     double norm = 0.0;
     for (int j = 0; j < nbus; j++) {
-        int k = bus[j], a = 2 * w->loc[k];
+        int k = bus[j], a = w->acol[w->loc[k]], mc = w->mcol[w->loc[k]];
         if (!w->var[a])
             continue;
         double p = w->vr[k] * w->ir[k] + w->vi[k] * w->ii[k];
@@ -234,9 +267,9 @@ static double pb_mismatch(pf_big *w, const int *bus, int nbus, const double *sp,
         w->F[a] = fp;
         if (!(fabs(fp) <= norm))
             norm = isnan(fp) ? NAN : fabs(fp);
-        if (w->var[a + 1]) {
+        if (w->var[mc]) {
             double fq = q - sq[k];
-            w->F[a + 1] = fq;
+            w->F[mc] = fq;
             if (!(fabs(fq) <= norm))
                 norm = isnan(fq) ? NAN : fabs(fq);
         }
@@ -295,14 +328,14 @@ static void pb_step(pf_big *w, const int *bus, int nbus, double *vm, double *va,
 {
     const double *dx = w->dx;
     for (int j = 0; j < nbus; j++) {
-        int k = bus[j], a = 2 * w->loc[k];
+        int k = bus[j], a = w->acol[w->loc[k]], mc = w->mcol[w->loc[k]];
         double dva = 0.0, scale = 1.0;
         if (w->var[a]) {
             dva = -sign * dx[a];
             va[k] += dva;
         }
-        if (w->var[a + 1]) {
-            double v = vm[k] - sign * dx[a + 1];
+        if (w->var[mc]) {
+            double v = vm[k] - sign * dx[mc];
             scale = v / vm[k];
             vm[k] = v;
         }
@@ -315,11 +348,11 @@ static void pb_step(pf_big *w, const int *bus, int nbus, double *vm, double *va,
 static void pb_mark(pf_big *w, const int *bus, int nbus, const int *kind, int on)
 {
     for (int j = 0; j < nbus; j++) {
-        int k = bus[j], a = 2 * w->loc[k];
+        int k = bus[j], a = w->acol[w->loc[k]], mc = w->mcol[w->loc[k]];
         w->in[k] = (unsigned char)on;
         w->var[a] = (unsigned char)(on && kind[k] != NR_FIXED);
-        w->var[a + 1] = (unsigned char)(on && kind[k] == NR_PQ);
-        w->F[a] = w->F[a + 1] = 0.0;
+        w->var[mc] = (unsigned char)(on && kind[k] == NR_PQ && mc < w->n);
+        w->F[a] = w->F[mc] = 0.0;
     }
 }
 
