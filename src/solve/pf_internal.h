@@ -27,6 +27,8 @@ typedef struct pf_big {
     double *vr, *vi, *ir, *ii; /* nb */
     unsigned char *var, *in;   /* n: an unknown of this solve; nb: in its island */
     int fresh;         /* 1: the next factorisation pivots afresh */
+    unsigned char *fvar; /* n: var of the last factorisation */
+    int factored;      /* the factors are those of fvar's unknowns */
 } pf_big;
 
 /* bus[0..nbus-1]: an island of Y (closed under its pattern), ascending;

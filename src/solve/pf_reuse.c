@@ -52,6 +52,7 @@ void pf_big_free(pf_big *w)
     gr_free(w->ir);
     gr_free(w->ii);
     gr_free(w->var);
+    gr_free(w->fvar);
     gr_free(w->in);
     gr_free(w);
 }
@@ -79,9 +80,10 @@ int pf_big_create(const gr_csc *Y, int nbus, const int *bus, const unsigned char
     w->ir = gr_calloc((size_t)nb + 1, sizeof(double));
     w->ii = gr_calloc((size_t)nb + 1, sizeof(double));
     w->var = gr_calloc(nn, 1);
+    w->fvar = gr_calloc(nn, 1);
     w->in = gr_calloc((size_t)nb + 1, 1);
     if (!w->bus || !w->acol || !w->mcol || !w->loc || !w->F || !w->dx || !w->vr || !w->vi || !w->ir || !w->ii ||
-        !w->var || !w->in)
+        !w->var || !w->fvar || !w->in)
         goto fail;
     memcpy(w->bus, bus, (size_t)nbus * sizeof(int));
     for (int b = 0; b < nb; b++)
@@ -365,7 +367,10 @@ int pf_big_solve(pf_big *w, const int *bus, int nbus, const int *kind, const dou
     pb_mark(w, bus, nbus, kind, 1);
     pb_voltage(w, bus, nbus, vm, va);
     double norm = pb_mismatch(w, bus, nbus, sp, sq);
-    int nfact = 0, steps = 0, chord = 0, max_steps = PB_STEPS_PER_ITER * max_iter, st = GR_OK;
+    /* the factors of the last solve, when they are of the same unknowns: a
+     * chord step first */
+    int chord = w->factored && !w->fresh && !memcmp(w->var, w->fvar, (size_t)w->n);
+    int nfact = 0, steps = 0, max_steps = PB_STEPS_PER_ITER * max_iter, st = GR_OK;
     while (!(norm <= tol) && !isnan(norm) && steps < max_steps) {
         if (!chord) {
             if (nfact == max_iter)
@@ -374,6 +379,8 @@ int pf_big_solve(pf_big *w, const int *bus, int nbus, const int *kind, const dou
             st = w->fresh ? lu_factor_full(w->lu, w->J->p, w->J->i, w->J->x)
                           : lu_factor(w->lu, w->J->p, w->J->i, w->J->x);
             w->fresh = 0;
+            w->factored = st == GR_OK;
+            memcpy(w->fvar, w->var, (size_t)w->n);
             if (st == GR_ENOMEM)
                 break;
             nfact++;
