@@ -7,14 +7,17 @@
  * 10,000 random N-2 DC cascades on case2383wp in <= 60 s on 2 cores.
  * Usage: bench_cascade [n_dc] [n_ac] [n_shed]   (defaults 10000 200 1000)
  *
- * bench_cascade models [n] (default 200): the three rule sets (gridres,
+ * bench_cascade models [n] [grid] [model] (default 200, all): the three rule sets (gridres,
  * dcsimsep, accfm; issue 18) on the same n random N-2 events (seed 1) of
  * case39, pglib case118 and case2383wp, one thread: P(loss > 10 %), mean
  * loss, mean trips, wall and CPU ms per cascade; on case2383wp also the
  * ratio to the published Octave times per cascade (DCSIMSEP 5.5 s, AC-CFM
  * 2.3 s, as quoted in issue 18) and the issue's goals (dcsimsep <= 12 ms,
  * accfm <= 25 ms). Dispatch: the case's own (PG, slack from the base power
- * flow), no AC OPF; see docs/cascade.md. */
+ * flow), no AC OPF; see docs/cascade.md. accfm runs twice on the same events:
+ * with its AC solver rebuilt after every topology change (casc_accfm_rebuild,
+ * the path before pf_solver_update: the baseline) and kept; the CPU ratio and
+ * the largest relative difference of per-event load lost are printed. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
