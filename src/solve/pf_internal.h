@@ -29,6 +29,9 @@ typedef struct pf_big {
     int fresh;         /* 1: the next factorisation pivots afresh */
     unsigned char *fvar; /* n: var of the last factorisation */
     int factored;      /* the factors are those of fvar's unknowns */
+    int *mask, nmask;  /* J entries of a row or column that is not an unknown */
+    unsigned char *mvar; /* n: var when mask was listed */
+    int masked;        /* mask is listed (for mvar) */
 } pf_big;
 
 /* bus[0..nbus-1]: an island of Y (closed under its pattern), ascending;

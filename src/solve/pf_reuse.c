@@ -16,21 +16,20 @@
  * the Jacobian nr_setup would build (in another order), so the Newton steps
  * are the same up to rounding. klu_refactor reuses the pivots (lu_factor
  * redoes the pivoting when the estimate of rcond falls too low). The
- * iteration (chord steps included) is that of nr_solve in newton.c, with its
- * constants: Shamanskii's modification (Kelley, "Iterative Methods for
- * Linear and Nonlinear Equations", SIAM 1995, §5.4). */
+ * iteration (chord steps included) is newton.c's own, nr_iterate, on this
+ * file's fill, factorisation and step; a solve whose unknowns are those of
+ * the last factorisation may start with a chord step on those factors.
+ *
+ * The fill writes every entry whose row and column are unknowns of the
+ * solve, so J is not cleared: the entries of the other rows and columns
+ * (listed again only when the set of unknowns changes) are set to the
+ * identity after it. */
 #include <math.h>
 #include <string.h>
 
 #include "solve/newton.h"
 #include "solve/pf_internal.h"
 #include "sparse/csc.h"
-
-/* As newton.c (chord steps). */
-#define PB_CHORD_GATE 0.1
-#define PB_CHORD_NEAR 1.0
-#define PB_CHORD_RATE 0.05
-#define PB_STEPS_PER_ITER 3
 
 void pf_big_free(pf_big *w)
 {
@@ -53,6 +52,8 @@ void pf_big_free(pf_big *w)
     gr_free(w->ii);
     gr_free(w->var);
     gr_free(w->fvar);
+    gr_free(w->mvar);
+    gr_free(w->mask);
     gr_free(w->in);
     gr_free(w);
 }
@@ -81,9 +82,10 @@ int pf_big_create(const gr_csc *Y, int nbus, const int *bus, const unsigned char
     w->ii = gr_calloc((size_t)nb + 1, sizeof(double));
     w->var = gr_calloc(nn, 1);
     w->fvar = gr_calloc(nn, 1);
+    w->mvar = gr_calloc(nn, 1);
     w->in = gr_calloc((size_t)nb + 1, 1);
     if (!w->bus || !w->acol || !w->mcol || !w->loc || !w->F || !w->dx || !w->vr || !w->vi || !w->ir || !w->ii ||
-        !w->var || !w->fvar || !w->in)
+        !w->var || !w->fvar || !w->mvar || !w->in)
         goto fail;
     memcpy(w->bus, bus, (size_t)nbus * sizeof(int));
     for (int b = 0; b < nb; b++)
@@ -106,9 +108,10 @@ int pf_big_create(const gr_csc *Y, int nbus, const int *bus, const unsigned char
     w->J = csc_alloc(w->n, w->n, 4 * ny + 1, 1, 0);
     w->jcol = gr_malloc((size_t)(4 * ny + 1) * sizeof(int));
     w->slot = gr_malloc((size_t)(4 * ny + 1) * sizeof(int));
+    w->mask = gr_malloc((size_t)(4 * ny + 1) * sizeof(int));
     for (int e = 0; w->slot && e < 4 * ny + 1; e++)
         w->slot[e] = -1;
-    if (!w->Y || !w->J || !w->jcol || !w->slot || lu_create(&w->lu) != GR_OK)
+    if (!w->Y || !w->J || !w->jcol || !w->slot || !w->mask || lu_create(&w->lu) != GR_OK)
         goto fail;
     int nz = 0, s = 0;
     for (int k = 0; k < nb; k++) {
@@ -287,7 +290,6 @@ static void pb_jacobian(pf_big *w, const int *bus, int nbus, const double *vm)
     const int *Yp = Y->p, *Yi = Y->i;
     const double *Yx = Y->x, *Yz = Y->z, *vr = w->vr, *vi = w->vi;
     double *Jx = w->J->x;
-    memset(Jx, 0, (size_t)w->nzj * sizeof(double));
     for (int j = 0; j < nbus; j++) {
         int k = bus[j];
         const int *slot = w->slot + 4 * Yp[k];
@@ -317,12 +319,20 @@ static void pb_jacobian(pf_big *w, const int *bus, int nbus, const double *vm)
             Jx[ds[3]] += si * inv_vmk;
         }
     }
-    /* rows and columns of what is not an unknown: the identity */
+    /* rows and columns of what is not an unknown: the identity (every other
+     * entry has both its buses in the island and was written above) */
     const int *Ji = w->J->i;
-    for (int q = 0; q < w->nzj; q++) {
-        int r = Ji[q], c = w->jcol[q];
-        if (!w->var[r] || !w->var[c])
-            Jx[q] = r == c ? 1.0 : 0.0;
+    if (!w->masked || memcmp(w->var, w->mvar, (size_t)w->n)) {
+        w->nmask = 0;
+        for (int q = 0; q < w->nzj; q++)
+            if (!w->var[Ji[q]] || !w->var[w->jcol[q]])
+                w->mask[w->nmask++] = q;
+        memcpy(w->mvar, w->var, (size_t)w->n);
+        w->masked = 1;
+    }
+    for (int m = 0; m < w->nmask; m++) {
+        int q = w->mask[m];
+        Jx[q] = Ji[q] == w->jcol[q] ? 1.0 : 0.0;
     }
 }
 
@@ -358,61 +368,65 @@ static void pb_mark(pf_big *w, const int *bus, int nbus, const int *kind, int on
     }
 }
 
+/* pf_big_solve's callbacks of nr_iterate (newton.h). */
+typedef struct pb_ctx {
+    pf_big *w;
+    const int *bus;
+    int nbus;
+    const double *sp, *sq;
+    double *vm, *va;
+} pb_ctx;
+
+static void ctx_voltage(void *p)
+{
+    pb_ctx *c = p;
+    pb_voltage(c->w, c->bus, c->nbus, c->vm, c->va);
+}
+
+static double ctx_mismatch(void *p)
+{
+    pb_ctx *c = p;
+    return pb_mismatch(c->w, c->bus, c->nbus, c->sp, c->sq);
+}
+
+static int ctx_factor(void *p)
+{
+    pb_ctx *c = p;
+    pf_big *w = c->w;
+    pb_jacobian(w, c->bus, c->nbus, c->vm);
+    int st = w->fresh ? lu_factor_full(w->lu, w->J->p, w->J->i, w->J->x)
+                      : lu_factor(w->lu, w->J->p, w->J->i, w->J->x);
+    w->fresh = 0;
+    w->factored = st == GR_OK;
+    memcpy(w->fvar, w->var, (size_t)w->n);
+    return st;
+}
+
+static void ctx_solve(void *p)
+{
+    pf_big *w = ((pb_ctx *)p)->w;
+    memcpy(w->dx, w->F, (size_t)w->n * sizeof(double));
+    lu_solve(w->lu, w->dx);
+}
+
+static void ctx_step(void *p, double sign)
+{
+    pb_ctx *c = p;
+    pb_step(c->w, c->bus, c->nbus, c->vm, c->va, sign);
+}
+
 int pf_big_solve(pf_big *w, const int *bus, int nbus, const int *kind, const double *sp,
                  const double *sq, double *vm, double *va, double tol, int max_iter,
                  int *converged, int *iterations, double *mismatch)
 {
-    *converged = 0;
-    *iterations = 0;
     pb_mark(w, bus, nbus, kind, 1);
-    pb_voltage(w, bus, nbus, vm, va);
-    double norm = pb_mismatch(w, bus, nbus, sp, sq);
     /* the factors of the last solve, when they are of the same unknowns: a
      * chord step first */
     int chord = w->factored && !w->fresh && !memcmp(w->var, w->fvar, (size_t)w->n);
-    int nfact = 0, steps = 0, max_steps = PB_STEPS_PER_ITER * max_iter, st = GR_OK;
-    while (!(norm <= tol) && !isnan(norm) && steps < max_steps) {
-        if (!chord) {
-            if (nfact == max_iter)
-                break;
-            pb_jacobian(w, bus, nbus, vm);
-            st = w->fresh ? lu_factor_full(w->lu, w->J->p, w->J->i, w->J->x)
-                          : lu_factor(w->lu, w->J->p, w->J->i, w->J->x);
-            w->fresh = 0;
-            w->factored = st == GR_OK;
-            memcpy(w->fvar, w->var, (size_t)w->n);
-            if (st == GR_ENOMEM)
-                break;
-            nfact++;
-            if (st != GR_OK) {
-                st = GR_OK;
-                norm = NAN;
-                steps++;
-                break;
-            }
-        }
-        memcpy(w->dx, w->F, (size_t)w->n * sizeof(double));
-        lu_solve(w->lu, w->dx);
-        pb_step(w, bus, nbus, vm, va, 1.0);
-        steps++;
-        double next = pb_mismatch(w, bus, nbus, sp, sq);
-        if (!chord) {
-            chord = next <= PB_CHORD_GATE * norm && next <= PB_CHORD_NEAR;
-        } else if (!(next <= PB_CHORD_RATE * norm)) {
-            chord = 0;
-            if (!(next < norm)) {
-                pb_step(w, bus, nbus, vm, va, -1.0);
-                steps--;
-                pb_voltage(w, bus, nbus, vm, va);
-                next = pb_mismatch(w, bus, nbus, sp, sq);
-            }
-        }
-        norm = next;
-    }
+    pb_ctx c = {w, bus, nbus, sp, sq, vm, va};
+    nr_ops o = {&c, ctx_voltage, ctx_mismatch, ctx_factor, ctx_solve, ctx_step};
+    int st = nr_iterate(&o, tol, max_iter, chord, converged, iterations, mismatch);
     pb_mark(w, bus, nbus, kind, 0);
-    *iterations = steps;
-    *converged = norm <= tol;
-    *mismatch = norm;
     return st;
 }
 
