@@ -236,7 +236,10 @@ static void pb_voltage(pf_big *w, const int *bus, int nbus, const double *vm, co
     }
 }
 
-/* I = Y V over the island (entries to other buses are zero: branches out). */
+/* I = Y V over the island. Y's entries between the island and other buses
+ * are zeros (no branch in service joins two islands: pf_big_values), so
+ * they add nothing to the island's currents (what lands on other buses is
+ * never read). */
 static void pb_current(pf_big *w, const int *bus, int nbus)
 {
     const gr_csc *Y = w->Y;
@@ -250,8 +253,6 @@ static void pb_current(pf_big *w, const int *bus, int nbus)
         double ar = vr[k], ai = vi[k];
         for (int q = Yp[k]; q < Yp[k + 1]; q++) {
             int i = Yi[q];
-            if (!w->in[i])
-                continue;
             ir[i] += Yx[q] * ar - Yz[q] * ai;
             ii[i] += Yx[q] * ai + Yz[q] * ar;
         }
@@ -299,8 +300,6 @@ static void pb_jacobian(pf_big *w, const int *bus, int nbus, const double *vm)
             int i = Yi[q];
             if (i == k)
                 ds = slot;
-            if (!w->in[i])
-                continue;
             double yr = Yx[q], yz = Yz[q];
             double c = yr * vrk - yz * vik, d = yr * vik + yz * vrk;
             double vri = vr[i], vii = vi[i];
