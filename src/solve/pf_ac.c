@@ -599,9 +599,9 @@ int pf_solver_update(gr_pf_solver *s, const gr_grid *g, gr_error *err)
             int bst = pf_big_create(O, s->island_ptr[best + 1] - s->island_ptr[best],
                                     s->island_bus + s->island_ptr[best], pv, &s->big);
             gr_free(pv);
-            if (bst == GR_ENOMEM)
-                goto fail;
             s->big0 = s->big;
+            if (bst == GR_ENOMEM || (s->big && pf_big_reference(s->big) == GR_ENOMEM))
+                goto fail;
         }
     }
     if (s->restart && s->big != s->big0) { /* back to the first pattern */

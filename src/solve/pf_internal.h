@@ -26,7 +26,10 @@ typedef struct pf_big {
     double *F, *dx;    /* n */
     double *vr, *vi, *ir, *ii; /* nb */
     unsigned char *var, *in;   /* n: an unknown of this solve; nb: in its island */
-    int fresh;         /* 1: the next factorisation pivots afresh */
+    int fresh;         /* 1: the next factorisation must not depend on the last ones:
+                          on jref's pivots when there is a jref, else pivots afresh */
+    double *jref;      /* nzj: a fixed J (pf_big_reference), or NULL */
+    int refpiv;        /* the factors have jref's pivots (no fresh pivoting since) */
     unsigned char *fvar; /* n: var of the last factorisation */
     int factored;      /* the factors are those of fvar's unknowns */
     int *mask, nmask;  /* J entries of a row or column that is not an unknown */
@@ -40,6 +43,11 @@ typedef struct pf_big {
 int pf_big_create(const gr_csc *Y, int nbus, const int *bus, const unsigned char *pv,
                   pf_big **out);
 void pf_big_free(pf_big *w);
+/* The reference J of w (the Jacobian of the whole set at a flat start, the
+ * angle of bus[0] fixed): a solve marked fresh refactors on its pivots
+ * instead of pivoting afresh (pivoted once, again only after a fresh
+ * pivoting since). */
+int pf_big_reference(pf_big *w);
 /* Values from E (the current Ybus); GR_EINVAL when E has an entry the
  * pattern lacks. */
 int pf_big_values(pf_big *w, const gr_csc *E);

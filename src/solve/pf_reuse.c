@@ -53,6 +53,7 @@ void pf_big_free(pf_big *w)
     gr_free(w->var);
     gr_free(w->fvar);
     gr_free(w->mvar);
+    gr_free(w->jref);
     gr_free(w->mask);
     gr_free(w->in);
     gr_free(w);
@@ -355,6 +356,40 @@ static void pb_step(pf_big *w, const int *bus, int nbus, double *vm, double *va,
     }
 }
 
+int pf_big_reference(pf_big *w)
+{
+    double *one = gr_malloc(((size_t)w->nb + 1) * sizeof(double));
+    gr_free(w->jref);
+    w->jref = gr_malloc(((size_t)w->nzj + 1) * sizeof(double));
+    if (!one || !w->jref) {
+        gr_free(one);
+        gr_free(w->jref);
+        w->jref = NULL;
+        return GR_ENOMEM;
+    }
+    for (int s = 0; s < w->nbus; s++) {
+        int k = w->bus[s];
+        one[k] = w->vr[k] = 1.0;
+        w->vi[k] = 0.0;
+        w->in[k] = 1;
+        w->var[w->acol[s]] = (unsigned char)(s > 0);
+        w->var[w->mcol[s]] = (unsigned char)(w->mcol[s] < w->n);
+    }
+    pb_current(w, w->bus, w->nbus);
+    pb_jacobian(w, w->bus, w->nbus, one);
+    memcpy(w->jref, w->J->x, (size_t)w->nzj * sizeof(double));
+    for (int s = 0; s < w->nbus; s++) {
+        int k = w->bus[s];
+        w->vr[k] = w->vi[k] = 0.0;
+        w->in[k] = 0;
+        w->var[w->acol[s]] = w->var[w->mcol[s]] = 0;
+    }
+    w->masked = 0;
+    w->refpiv = 0;
+    gr_free(one);
+    return GR_OK;
+}
+
 /* Mark the island's buses and unknowns (kind: NR_FIXED / NR_PV / NR_PQ by bus). */
 static void pb_mark(pf_big *w, const int *bus, int nbus, const int *kind, int on)
 {
@@ -393,8 +428,19 @@ static int ctx_factor(void *p)
     pb_ctx *c = p;
     pf_big *w = c->w;
     pb_jacobian(w, c->bus, c->nbus, c->vm);
-    int st = w->fresh ? lu_factor_full(w->lu, w->J->p, w->J->i, w->J->x)
-                      : lu_factor(w->lu, w->J->p, w->J->i, w->J->x);
+    int st = GR_OK, full = 0;
+    if (w->fresh && w->jref && !w->refpiv) { /* the reference pivots back */
+        st = lu_factor_full(w->lu, w->J->p, w->J->i, w->jref);
+        if (st == GR_ENOMEM)
+            return st;
+        w->refpiv = st == GR_OK;
+    }
+    if (w->fresh && !w->refpiv)
+        st = lu_factor_full(w->lu, w->J->p, w->J->i, w->J->x), full = 1;
+    else
+        st = lu_factor_track(w->lu, w->J->p, w->J->i, w->J->x, &full);
+    if (full)
+        w->refpiv = 0;
     w->fresh = 0;
     w->factored = st == GR_OK;
     memcpy(w->fvar, w->var, (size_t)w->n);
