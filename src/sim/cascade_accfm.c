@@ -139,6 +139,8 @@ int casc_accfm_setup(casc_ws *ws, gr_error *err)
      * base island's fixed-pattern Newton analysed once) */
     if (!casc_accfm_rebuild) {
         int st = gr_pf_solver_create(g, &ws->ac_solver, err);
+        if (!st)
+            st = pf_solver_base(ws->ac_solver, g, r->vm, r->va, err);
         if (st)
             return st;
     }

@@ -42,10 +42,13 @@ typedef struct gr_pf_solver {
     double *sp, *sq;     /* nb: scheduled injections */
     double *pinj, *qinj; /* nb: computed injections V conj(I) */
     pf_big *big;         /* kept solvers only: the fixed-pattern Newton (pf_reuse.c) */
-    pf_big *big0;        /* its first pattern (big, or kept aside while big has more
-                            magnitude unknowns), back at each restart */
+    pf_big *big0;        /* its first pattern (no magnitude unknowns at PV buses),
+                            back at each restart */
+    pf_big *ball;        /* the same bus set with every magnitude an unknown: big
+                            once an island needs one big0 lacks, until the restart */
     int big_tried;       /* pf_solver_update tried to set big up */
     int restart;         /* pf_solver_restart: the next update starts afresh */
+    const double *ref_vm, *ref_va; /* pf_solver_base: voltages of the reference Jacobians */
 } gr_pf_solver;
 
 
@@ -228,29 +231,21 @@ static int island_workspace(gr_pf_solver *s, int isl, const int *bus, int nbus)
     return GR_OK;
 }
 
-/* s->big again with magnitude unknowns for the island's PQ buses (units
- * out, buses held at a Q limit): a new analysis; its first factorisation
- * pivots afresh. */
-static int big_magnitudes(gr_pf_solver *s, const int *bus, int nbus)
+/* s->big -> s->ball (magnitude unknowns for every bus: units out, buses
+ * held at a Q limit), its Ybus values those of s->big (the same set, the
+ * same pattern); its first factorisation on its reference pivots. */
+static int big_magnitudes(gr_pf_solver *s)
 {
-    pf_big *o = s->big, *n = NULL;
-    unsigned char *pv = gr_calloc((size_t)o->nb + 1, 1);
-    if (!pv)
-        return GR_ENOMEM;
-    for (int j = 0; j < o->nbus; j++)
-        pv[o->bus[j]] = o->mcol[j] == o->n;
-    for (int j = 0; j < nbus; j++)
-        if (s->kind[bus[j]] == NR_PQ)
-            pv[bus[j]] = 0;
-    int st = pf_big_create(o->Y, o->nbus, o->bus, pv, &n);
-    gr_free(pv);
-    if (st == GR_ENOMEM)
-        return st;
-    if (o != s->big0)
-        pf_big_free(o);
-    s->big = st ? NULL : n;
-    if (s->big)
-        s->big->fresh = 1;
+    pf_big *o = s->big, *n = s->ball;
+    if (!n || o == n) {
+        s->big = NULL; /* not covered: the islands' own workspaces */
+        return GR_OK;
+    }
+    size_t ny = (size_t)o->Y->p[o->nb];
+    memcpy(n->Y->x, o->Y->x, ny * sizeof(double));
+    memcpy(n->Y->z, o->Y->z, ny * sizeof(double));
+    n->fresh = 1;
+    s->big = n;
     return GR_OK;
 }
 
@@ -264,7 +259,7 @@ static int solve_roles(gr_pf_solver *s, const int *bus, int nbus, int ref, int *
     int isl = s->isl->bus_island[ref], st;
     nr_ws *w = NULL; /* NULL: the island is solved on s->big */
     if (s->big && pf_big_covers(s->big, nbus, bus, NULL) &&
-        !pf_big_covers(s->big, nbus, bus, s->kind) && (st = big_magnitudes(s, bus, nbus)))
+        !pf_big_covers(s->big, nbus, bus, s->kind) && (st = big_magnitudes(s)))
         return st;
     if (!s->big || !pf_big_covers(s->big, nbus, bus, s->kind)) {
         if ((st = island_workspace(s, isl, bus, nbus)))
@@ -481,9 +476,8 @@ void gr_pf_solver_free(gr_pf_solver *s)
     gr_free(s->sq);
     gr_free(s->pinj);
     gr_free(s->qinj);
-    if (s->big != s->big0)
-        pf_big_free(s->big);
     pf_big_free(s->big0);
+    pf_big_free(s->ball);
     gr_free(s);
 }
 
@@ -542,6 +536,16 @@ int gr_pf_solver_create(const gr_grid *g, gr_pf_solver **out, gr_error *err)
  * KLU analysis and pivots) move to it; the others are built when solved. */
 void pf_solver_restart(gr_pf_solver *s) { s->restart = 1; }
 
+int pf_solver_base(gr_pf_solver *s, const gr_grid *g, const double *vm, const double *va,
+                   gr_error *err)
+{
+    s->ref_vm = vm;
+    s->ref_va = va;
+    int st = pf_solver_update(s, g, err);
+    s->ref_vm = s->ref_va = NULL;
+    return st;
+}
+
 int pf_solver_update(gr_pf_solver *s, const gr_grid *g, gr_error *err)
 {
     if (g->nb != s->isl->nb)
@@ -596,23 +600,30 @@ int pf_solver_update(gr_pf_solver *s, const gr_grid *g, gr_error *err)
                                           g->bus_type[g->gen_bus[k]] == GR_BUS_REF))
                 pv[g->gen_bus[k]] = 1;
         if (best >= 0) {
-            int bst = pf_big_create(O, s->island_ptr[best + 1] - s->island_ptr[best],
-                                    s->island_bus + s->island_ptr[best], pv, &s->big);
-            gr_free(pv);
+            int nbig = s->island_ptr[best + 1] - s->island_ptr[best];
+            const int *bbus = s->island_bus + s->island_ptr[best];
+            int bst = pf_big_create(O, nbig, bbus, pv, &s->big);
             s->big0 = s->big;
-            if (bst == GR_ENOMEM || (s->big && pf_big_reference(s->big) == GR_ENOMEM))
+            int fixed = s->isl->ref[best];
+            if (bst == GR_ENOMEM ||
+                (s->big && pf_big_reference(s->big, s->ref_vm, s->ref_va, fixed) == GR_ENOMEM)) {
+                gr_free(pv);
+                goto fail;
+            }
+            memset(pv, 0, (size_t)g->nb + 1);
+            bst = s->big ? pf_big_create(O, nbig, bbus, pv, &s->ball) : GR_OK;
+            gr_free(pv);
+            if (bst == GR_ENOMEM ||
+                (s->ball && pf_big_reference(s->ball, s->ref_vm, s->ref_va, fixed) == GR_ENOMEM))
                 goto fail;
         }
     }
-    if (s->restart && s->big != s->big0) { /* back to the first pattern */
-        pf_big_free(s->big);
+    if (s->restart) /* back to the first pattern */
         s->big = s->big0;
-    }
     if (s->big && pf_big_values(s->big, E) != GR_OK) {
-        if (s->big != s->big0)
-            pf_big_free(s->big);
         pf_big_free(s->big0);
-        s->big = s->big0 = NULL;
+        pf_big_free(s->ball);
+        s->big = s->big0 = s->ball = NULL;
     }
     if (s->big && s->restart)
         s->big->fresh = 1;

@@ -43,11 +43,12 @@ typedef struct pf_big {
 int pf_big_create(const gr_csc *Y, int nbus, const int *bus, const unsigned char *pv,
                   pf_big **out);
 void pf_big_free(pf_big *w);
-/* The reference J of w (the Jacobian of the whole set at a flat start, the
- * angle of bus[0] fixed): a solve marked fresh refactors on its pivots
- * instead of pivoting afresh (pivoted once, again only after a fresh
- * pivoting since). */
-int pf_big_reference(pf_big *w);
+/* The reference J of w: the Jacobian of the whole set at the voltages
+ * vm/va (by bus; NULL or not finite: a flat start), the angle of bus fixed
+ * (not in the set: bus[0]), every other unknown one. A solve marked fresh
+ * refactors on its pivots instead of pivoting afresh (jref pivoted once,
+ * again only after a fresh pivoting since). */
+int pf_big_reference(pf_big *w, const double *vm, const double *va, int fixed);
 /* Values from E (the current Ybus); GR_EINVAL when E has an entry the
  * pattern lacks. */
 int pf_big_values(pf_big *w, const gr_csc *E);
@@ -73,5 +74,10 @@ int pf_solver_update(gr_pf_solver *s, const gr_grid *g, gr_error *err);
  * pivots as a new solver would have them; the fixed-pattern Newton keeps its
  * analysis): what follows does not depend on what the solver did before. */
 void pf_solver_restart(gr_pf_solver *s);
+/* pf_solver_update on g now, the fixed-pattern Newton's reference
+ * Jacobians (pf_big_reference) at the voltages vm/va (by bus: a solution of
+ * g, so that its pivots suit the solves that follow). */
+int pf_solver_base(gr_pf_solver *s, const gr_grid *g, const double *vm, const double *va,
+                   gr_error *err);
 
 #endif

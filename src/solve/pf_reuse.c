@@ -356,7 +356,7 @@ static void pb_step(pf_big *w, const int *bus, int nbus, double *vm, double *va,
     }
 }
 
-int pf_big_reference(pf_big *w)
+int pf_big_reference(pf_big *w, const double *vm, const double *va, int fixed)
 {
     double *one = gr_malloc(((size_t)w->nb + 1) * sizeof(double));
     gr_free(w->jref);
@@ -367,12 +367,18 @@ int pf_big_reference(pf_big *w)
         w->jref = NULL;
         return GR_ENOMEM;
     }
+    for (int s = 0; vm && va && s < w->nbus; s++)
+        if (!isfinite(vm[w->bus[s]]) || !isfinite(va[w->bus[s]]) || !(vm[w->bus[s]] > 0.0))
+            vm = va = NULL; /* no usable voltages: a flat start */
+    if (fixed < 0 || fixed >= w->nb || w->loc[fixed] < 0)
+        fixed = w->bus[0];
     for (int s = 0; s < w->nbus; s++) {
         int k = w->bus[s];
-        one[k] = w->vr[k] = 1.0;
-        w->vi[k] = 0.0;
+        one[k] = vm ? vm[k] : 1.0;
+        w->vr[k] = va ? one[k] * cos(va[k]) : 1.0;
+        w->vi[k] = va ? one[k] * sin(va[k]) : 0.0;
         w->in[k] = 1;
-        w->var[w->acol[s]] = (unsigned char)(s > 0);
+        w->var[w->acol[s]] = (unsigned char)(k != fixed);
         w->var[w->mcol[s]] = (unsigned char)(w->mcol[s] < w->n);
     }
     pb_current(w, w->bus, w->nbus);
