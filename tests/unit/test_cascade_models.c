@@ -573,6 +573,16 @@ static void test_accfm_kept_solver(void **state)
         lossy += mb->mw_lost[e] > 0.0;
     }
     assert_true(lossy > 0);
+    /* a run does not depend on the runs before it on the same workspace (the
+     * fixed pattern's first factorisation on its reference pivots): 2
+     * threads share the events otherwise than 1, same results bitwise */
+    gr_cascade_mc_result *m2 = NULL;
+    assert_int_equal(gr_cascade_random_n2(g, &o, 40, 1, 2, &m2, &err), GR_OK);
+    for (int e = 0; e < 40; e++) {
+        assert_int_equal(m2->n_trips[e], mn->n_trips[e]);
+        assert_true(m2->mw_lost[e] == mn->mw_lost[e]);
+    }
+    gr_cascade_mc_result_free(m2);
     gr_cascade_mc_result_free(mb);
     gr_cascade_mc_result_free(mn);
     gr_grid_free(g);
