@@ -26,7 +26,10 @@
  * test is the same (max |mismatch| <= tol), and max_iter still bounds the
  * factorisations: where Newton converges this converges to the same
  * solution with fewer factorisations, and a case it does not solve is still
- * given up after max_iter Newton steps.
+ * given up after max_iter Newton steps. The iteration is nr_iterate, on
+ * callbacks (newton.h): nr_solve runs it on this file's Jacobian, and
+ * pf_reuse.c's fixed-pattern Newton on its own, so both share one loop and
+ * one set of chord constants.
  *
  * Between exact evaluations V = vm e^{j va} is kept in rectangular form and
  * each step turns and scales it, V *= (vm'/vm) e^{j dVa}, with cos and sin of
