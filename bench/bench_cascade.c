@@ -7,14 +7,17 @@
  * 10,000 random N-2 DC cascades on case2383wp in <= 60 s on 2 cores.
  * Usage: bench_cascade [n_dc] [n_ac] [n_shed]   (defaults 10000 200 1000)
  *
- * bench_cascade models [n] (default 200): the three rule sets (gridres,
+ * bench_cascade models [n] [grid] [model] (default 200, all): the three rule sets (gridres,
  * dcsimsep, accfm; issue 18) on the same n random N-2 events (seed 1) of
  * case39, pglib case118 and case2383wp, one thread: P(loss > 10 %), mean
  * loss, mean trips, wall and CPU ms per cascade; on case2383wp also the
  * ratio to the published Octave times per cascade (DCSIMSEP 5.5 s, AC-CFM
  * 2.3 s, as quoted in issue 18) and the issue's goals (dcsimsep <= 12 ms,
  * accfm <= 25 ms). Dispatch: the case's own (PG, slack from the base power
- * flow), no AC OPF; see docs/cascade.md. */
+ * flow), no AC OPF; see docs/cascade.md. accfm runs twice on the same events:
+ * with its AC solver rebuilt after every topology change (casc_accfm_rebuild,
+ * the path before pf_solver_update: the baseline) and kept; the CPU ratio and
+ * the largest relative difference of per-event load lost are printed. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +25,7 @@
 #include <time.h>
 
 #include "gridres.h"
+#include "sim/cascade_accfm.h"
 
 static void row(const char *grid, const gr_grid *g, int ac, int control, int n, int threads,
                 double *rate_1t)
@@ -66,16 +70,18 @@ static void bench_grid(const char *name, const gr_grid *g, int n_dc, int n_ac, i
         row(name, g, 0, GR_CASCADE_CONTROL_SHED, n_shed, t, &r1);
 }
 
-/* stop: dcsimsep's stop_served (0: to the end, comparable with the others) */
-static void model_row(const char *grid, const gr_grid *g, int model, int n, double stop)
+/* stop: dcsimsep's stop_served (0: to the end, comparable with the others).
+ * keep: the result handed back (else freed); returns CPU ms per cascade. */
+static double model_row(const char *grid, const gr_grid *g, int model, int n, double stop,
+                        const char *tag, gr_cascade_mc_result **keep)
 {
     gr_cascade_options o;
     gr_cascade_options_default(&o);
     o.model = model;
     o.stop_served = stop;
     char label[32];
-    snprintf(label, sizeof label, "%s%s", gr_cascade_model_name(model),
-             model == GR_CASCADE_MODEL_DCSIMSEP && stop > 0 ? "/stop" : "");
+    snprintf(label, sizeof label, "%s%s%s", gr_cascade_model_name(model),
+             model == GR_CASCADE_MODEL_DCSIMSEP && stop > 0 ? "/stop" : "", tag);
     gr_cascade_mc_result *m = NULL;
     gr_error err = {0};
     clock_t c0 = clock();
@@ -83,7 +89,7 @@ static void model_row(const char *grid, const gr_grid *g, int model, int n, doub
     double cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
     if (st) {
         printf("%-12s %-13s failed: %s\n", grid, label, err.msg);
-        return;
+        return NAN;
     }
     int big = 0, failed = 0;
     double mean = 0.0, trips = 0.0;
@@ -105,10 +111,45 @@ static void model_row(const char *grid, const gr_grid *g, int model, int n, doub
     }
     printf("\n");
     fflush(stdout);
-    gr_cascade_mc_result_free(m);
+    if (keep)
+        *keep = m;
+    else
+        gr_cascade_mc_result_free(m);
+    return cpu_ms;
 }
 
-static int bench_models(int n)
+/* accfm: the solver rebuilt after every topology change (the path before
+ * pf_solver_update) against the kept one, same events, same run; per-event
+ * load lost compared. */
+static void accfm_vs_rebuild(const char *grid, const gr_grid *g, int n)
+{
+    gr_cascade_mc_result *mb = NULL, *mn = NULL;
+    casc_accfm_rebuild = 1;
+    double tb = model_row(grid, g, GR_CASCADE_MODEL_ACCFM, n, 0.0, "/rebuild", &mb);
+    casc_accfm_rebuild = 0;
+    double tn = model_row(grid, g, GR_CASCADE_MODEL_ACCFM, n, 0.0, "", &mn);
+    if (mb && mn) {
+        double dmax = 0.0;
+        int differ = 0;
+        for (int e = 0; e < mn->n; e++) {
+            double a = mb->mw_lost[e], b = mn->mw_lost[e];
+            double d = fabs(a - b) / fmax(fmax(fabs(a), fabs(b)), 1e-300);
+            if (a == b)
+                d = 0.0;
+            if (!(d <= 1e-6))
+                differ++;
+            if (!(d <= dmax))
+                dmax = d;
+        }
+        printf("%-12s accfm kept solver vs rebuilt: CPU x%.2f (%.2f -> %.2f ms/cascade); "
+               "load lost per event: max relative difference %.3g, %d of %d events beyond 1e-6\n",
+               grid, tb / tn, tb, tn, dmax, differ, mn->n);
+    }
+    gr_cascade_mc_result_free(mb);
+    gr_cascade_mc_result_free(mn);
+}
+
+static int bench_models(int n, const char *only_grid, const char *only_model)
 {
     static const char *const cases[][2] = {
         {"case39", "/cases/matpower/case39.m"},
@@ -119,6 +160,8 @@ static int bench_models(int n)
     printf("%-12s %-13s %6s %9s %9s %8s %9s %9s %6s\n", "grid", "model", "events", "P(>10%)",
            "mean_%", "trips", "ms/casc", "cpu_ms", "failed");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (only_grid && strcmp(only_grid, cases[i][0]))
+            continue;
         char path[4096];
         snprintf(path, sizeof path, "%s%s", GRIDRES_SHARED_DIR, cases[i][1]);
         gr_case *c = NULL;
@@ -126,9 +169,15 @@ static int bench_models(int n)
         gr_error err = {0};
         if (gr_case_read(path, &c, &err) == GR_OK && gr_grid_from_case(c, &g, &err) == GR_OK)
             for (int model = 0; model <= GR_CASCADE_MODEL_ACCFM; model++) {
-                model_row(cases[i][0], g, model, n, 0.0);
+                if (only_model && strcmp(only_model, gr_cascade_model_name(model)))
+                    continue;
+                if (model == GR_CASCADE_MODEL_ACCFM) {
+                    accfm_vs_rebuild(cases[i][0], g, n);
+                    continue;
+                }
+                model_row(cases[i][0], g, model, n, 0.0, "", NULL);
                 if (model == GR_CASCADE_MODEL_DCSIMSEP)
-                    model_row(cases[i][0], g, model, n, 0.95);
+                    model_row(cases[i][0], g, model, n, 0.95, "", NULL);
             }
         else
             printf("%s: skipped (%s)\n", cases[i][0], err.msg);
@@ -141,7 +190,8 @@ static int bench_models(int n)
 int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "models"))
-        return bench_models(argc > 2 ? atoi(argv[2]) : 200);
+        return bench_models(argc > 2 ? atoi(argv[2]) : 200, argc > 3 ? argv[3] : NULL,
+                            argc > 4 ? argv[4] : NULL);
     int n_dc = argc > 1 ? atoi(argv[1]) : 10000;
     int n_ac = argc > 2 ? atoi(argv[2]) : 200;
     int n_shed = argc > 3 ? atoi(argv[3]) : 1000;

@@ -43,7 +43,11 @@
 #include <string.h>
 
 #include "model/islands_internal.h"
+#include "sim/cascade_accfm.h"
 #include "sim/cascade_internal.h"
+#include "solve/pf_internal.h"
+
+int casc_accfm_rebuild = 0;
 
 #define AC_MAX_ITER 100         /* settings.max_iterations */
 #define AC_UVLS_STEP 0.05       /* settings.uvls_per_step */
@@ -76,6 +80,7 @@ typedef struct ac_state {
     /* AC solver kept while the topology, the units on and the REF buses
      * stay (gr_pf_solver: only set points and loads may change) */
     gr_pf_solver *solver;
+    int kept;           /* solver is ws->ac_solver (borrowed) */
     int *sig;           /* nl + ng + nb: br_on, gen_on, REF flags at its creation */
 } ac_state;
 
@@ -130,6 +135,15 @@ int casc_accfm_setup(casc_ws *ws, gr_error *err)
     }
     int nsub = ws->isl->n;
     ws->base_subgraphs = nsub;
+    /* the AC solver of every run (pf_solver_update after the damage; the
+     * base island's fixed-pattern Newton analysed once) */
+    if (!casc_accfm_rebuild) {
+        int st = gr_pf_solver_create(g, &ws->ac_solver, err);
+        if (!st)
+            st = pf_solver_base(ws->ac_solver, g, r->vm, r->va, err);
+        if (st)
+            return st;
+    }
     ws->mscratch = gr_malloc(((size_t)g->nb + 1) * sizeof(double));
     if (!ws->mscratch)
         return gr_error_set(err, GR_ENOMEM, "out of memory in the cascade");
@@ -327,11 +341,17 @@ static int power_flow(ac_state *a, gr_error *err)
     int st = casc_islands_update(ws, err);
     if (st)
         return st;
-    if (signature_changed(a) || !a->solver) {
-        gr_pf_solver_free(a->solver);
-        a->solver = NULL;
-        if ((st = gr_pf_solver_create(g, &a->solver, err)))
-            return st;
+    if (signature_changed(a) || !a->solver || a->kept == 1) {
+        a->kept += a->kept == 1; /* the run's first solve: its own start */
+        if (a->solver && !casc_accfm_rebuild) {
+            if ((st = pf_solver_update(a->solver, g, err)))
+                return st;
+        } else {
+            gr_pf_solver_free(a->solver);
+            a->solver = NULL;
+            if ((st = gr_pf_solver_create(g, &a->solver, err)))
+                return st;
+        }
     }
     gr_pf_result_free(ws->pf);
     ws->pf = NULL;
@@ -821,6 +841,11 @@ int casc_accfm_run(casc_ws *ws, gr_error *err)
     }
     for (int b = 0; b < g->nb; b++)
         a.prev_isl[b] = (int)ws->mscratch[b];
+    if (ws->ac_solver && !casc_accfm_rebuild) {
+        a.solver = ws->ac_solver;
+        a.kept = 1;
+        pf_solver_restart(a.solver);
+    }
     /* Bus types from the case (the base solve may have moved nothing, but a
      * previous cascade of this workspace did). */
     memcpy(g->qg, ws->g0->qg, (size_t)g->ng * sizeof(double));
@@ -852,6 +877,7 @@ done:
     gr_free(a.pg_prev);
     gr_free(a.sum_pmax);
     gr_free(a.sig);
-    gr_pf_solver_free(a.solver);
+    if (!a.kept)
+        gr_pf_solver_free(a.solver);
     return st;
 }

@@ -201,6 +201,7 @@ void casc_ws_free(casc_ws *ws)
     casc_dc_free(ws->dc);
     gr_free(ws->ev);
     gr_free(ws->mscratch);
+    gr_pf_solver_free(ws->ac_solver);
     gr_free(ws);
 }
 

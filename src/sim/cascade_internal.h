@@ -32,6 +32,7 @@ typedef struct casc_ws {
     double relay_threshold;     /* ∫(loading - 1) dt that trips, s */
     int base_subgraphs;         /* model dcsimsep: islands + isolated buses of the base */
     double *mscratch;           /* model dcsimsep / accfm: 4 ng + nb private scratch */
+    gr_pf_solver *ac_solver;    /* model accfm: AC solver kept from run to run */
 
     /* working state of one cascade */
     double *acc;                /* nl: relay integral */

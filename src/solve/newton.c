@@ -26,7 +26,10 @@
  * test is the same (max |mismatch| <= tol), and max_iter still bounds the
  * factorisations: where Newton converges this converges to the same
  * solution with fewer factorisations, and a case it does not solve is still
- * given up after max_iter Newton steps.
+ * given up after max_iter Newton steps. The iteration is nr_iterate, on
+ * callbacks (newton.h): nr_solve runs it on this file's Jacobian, and
+ * pf_reuse.c's fixed-pattern Newton on its own, so both share one loop and
+ * one set of chord constants.
  *
  * Between exact evaluations V = vm e^{j va} is kept in rectangular form and
  * each step turns and scales it, V *= (vm'/vm) e^{j dVa}, with cos and sin of
@@ -335,48 +338,41 @@ static void apply_step(nr_ws *w, double *vm, double *va, double sign)
     }
 }
 
-int nr_solve(nr_ws *w, const double *sp, const double *sq, double *vm, double *va, double tol,
-             int max_iter, int *converged, int *iterations, double *mismatch)
+int nr_iterate(const nr_ops *o, double tol, int max_iter, int chord, int *converged,
+               int *iterations, double *mismatch)
 {
     *converged = 0;
     *iterations = 0;
-    compute_voltage(w, vm, va);
-    double norm = compute_mismatch(w, sp, sq);
-    int nfact = 0, steps = 0, chord = 0, max_steps = NR_STEPS_PER_ITER * max_iter;
+    o->voltage(o->ctx);
+    double norm = o->mismatch(o->ctx);
+    int nfact = 0, steps = 0, max_steps = NR_STEPS_PER_ITER * max_iter;
     while (!(norm <= tol) && !isnan(norm) && steps < max_steps) {
         if (!chord) {
             if (nfact == max_iter)
                 break;
-            fill_jacobian(w, vm);
-            double t0 = gr_time_s();
-            int st = lu_factor(w->lu, w->J->p, w->J->i, w->J->x);
-            w->lu_time_s += gr_time_s() - t0;
+            int st = o->factor(o->ctx);
             if (st == GR_ENOMEM)
                 return st;
             nfact++;
-            w->n_factor++;
             if (st != GR_OK) { /* singular Jacobian: the flow has no solution from here */
                 norm = NAN;
                 steps++;
                 break;
             }
         }
-        memcpy(w->dx, w->F, (size_t)w->n * sizeof(double));
-        double t0 = gr_time_s();
-        lu_solve(w->lu, w->dx);
-        w->lu_time_s += gr_time_s() - t0;
-        apply_step(w, vm, va, 1.0);
+        o->solve(o->ctx);
+        o->step(o->ctx, 1.0);
         steps++;
-        double next = compute_mismatch(w, sp, sq);
+        double next = o->mismatch(o->ctx);
         if (!chord) {
             chord = next <= NR_CHORD_GATE * norm && next <= NR_CHORD_NEAR;
         } else if (!(next <= NR_CHORD_RATE * norm)) {
             chord = 0; /* too slow: a fresh Jacobian next */
             if (!(next < norm)) { /* worse: undo the step, Newton from where it was */
-                apply_step(w, vm, va, -1.0);
+                o->step(o->ctx, -1.0);
                 steps--;
-                compute_voltage(w, vm, va);
-                next = compute_mismatch(w, sp, sq);
+                o->voltage(o->ctx);
+                next = o->mismatch(o->ctx);
             }
         }
         norm = next;
@@ -385,6 +381,61 @@ int nr_solve(nr_ws *w, const double *sp, const double *sq, double *vm, double *v
     *converged = norm <= tol;
     *mismatch = norm;
     return GR_OK;
+}
+
+/* nr_solve's callbacks of nr_iterate: one workspace, its own pattern. */
+typedef struct nr_ctx {
+    nr_ws *w;
+    const double *sp, *sq;
+    double *vm, *va;
+} nr_ctx;
+
+static void ctx_voltage(void *p)
+{
+    nr_ctx *c = p;
+    compute_voltage(c->w, c->vm, c->va);
+}
+
+static double ctx_mismatch(void *p)
+{
+    nr_ctx *c = p;
+    return compute_mismatch(c->w, c->sp, c->sq);
+}
+
+static int ctx_factor(void *p)
+{
+    nr_ctx *c = p;
+    nr_ws *w = c->w;
+    fill_jacobian(w, c->vm);
+    double t0 = gr_time_s();
+    int st = lu_factor(w->lu, w->J->p, w->J->i, w->J->x);
+    w->lu_time_s += gr_time_s() - t0;
+    if (st != GR_ENOMEM)
+        w->n_factor++;
+    return st;
+}
+
+static void ctx_solve(void *p)
+{
+    nr_ws *w = ((nr_ctx *)p)->w;
+    memcpy(w->dx, w->F, (size_t)w->n * sizeof(double));
+    double t0 = gr_time_s();
+    lu_solve(w->lu, w->dx);
+    w->lu_time_s += gr_time_s() - t0;
+}
+
+static void ctx_step(void *p, double sign)
+{
+    nr_ctx *c = p;
+    apply_step(c->w, c->vm, c->va, sign);
+}
+
+int nr_solve(nr_ws *w, const double *sp, const double *sq, double *vm, double *va, double tol,
+             int max_iter, int *converged, int *iterations, double *mismatch)
+{
+    nr_ctx c = {w, sp, sq, vm, va};
+    nr_ops o = {&c, ctx_voltage, ctx_mismatch, ctx_factor, ctx_solve, ctx_step};
+    return nr_iterate(&o, tol, max_iter, 0, converged, iterations, mismatch);
 }
 
 void nr_injections(nr_ws *w, const double *vm, const double *va, double *p, double *q)

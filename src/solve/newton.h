@@ -46,6 +46,26 @@ void nr_free(nr_ws *w);
 int nr_solve(nr_ws *w, const double *sp, const double *sq, double *vm, double *va, double tol,
              int max_iter, int *converged, int *iterations, double *mismatch);
 
+/* The Newton iteration of nr_solve (chord steps: newton.c's DESIGN note)
+ * on callbacks, so that another Jacobian layout (pf_reuse.c's fixed
+ * pattern) runs the same loop: voltage: V exactly from vm/va; mismatch: F
+ * at the current V, returns max |F| (NaN if any); factor: fill J at the
+ * current V and factorise (GR_OK, GR_ENOMEM, anything else: singular);
+ * solve: dx = J^-1 F; step: vm/va -= sign dx, V turned to match. */
+typedef struct nr_ops {
+    void *ctx;
+    void (*voltage)(void *ctx);
+    double (*mismatch)(void *ctx);
+    int (*factor)(void *ctx);
+    void (*solve)(void *ctx);
+    void (*step)(void *ctx, double sign);
+} nr_ops;
+
+/* chord: 1 when the factors already there may serve the first step (a
+ * chord step first). Returns GR_OK (check *converged) or GR_ENOMEM. */
+int nr_iterate(const nr_ops *o, double tol, int max_iter, int chord, int *converged,
+               int *iterations, double *mismatch);
+
 /* Turn and scale V = *vr + j *vi by a Newton step: V *= scale e^{j dva},
  * where vm, va are the new magnitude and angle. cos and sin of a small dva
  * (|dva| <= 0.05 rad) by their series (truncation below 1e-16), and V

@@ -7,6 +7,7 @@
 #include "solve/finite.h"
 #include "solve/newton.h"
 #include "solve/pf_internal.h"
+#include "sparse/csc.h"
 
 void gr_pf_options_default(gr_pf_options *opt)
 {
@@ -40,6 +41,14 @@ typedef struct gr_pf_solver {
     int *group;          /* ng: scratch for the active units of one bus */
     double *sp, *sq;     /* nb: scheduled injections */
     double *pinj, *qinj; /* nb: computed injections V conj(I) */
+    pf_big *big;         /* kept solvers only: the fixed-pattern Newton (pf_reuse.c) */
+    pf_big *big0;        /* its first pattern (no magnitude unknowns at PV buses),
+                            back at each restart */
+    pf_big *ball;        /* the same bus set with every magnitude an unknown: big
+                            once an island needs one big0 lacks, until the restart */
+    int big_tried;       /* pf_solver_update tried to set big up */
+    int restart;         /* pf_solver_restart: the next update starts afresh */
+    const double *ref_vm, *ref_va; /* pf_solver_base: voltages of the reference Jacobians */
 } gr_pf_solver;
 
 
@@ -130,12 +139,22 @@ static void prepare_island(gr_pf_solver *s, const int *bus, int nbus, int ref)
     }
 }
 
+/* s->pinj/qinj of the island from r->vm/va: its Newton workspace w, or
+ * s->big when w is NULL. */
+static void island_injections(gr_pf_solver *s, nr_ws *w, const int *bus, int nbus)
+{
+    if (w)
+        nr_injections(w, s->r->vm, s->r->va, s->pinj, s->qinj);
+    else
+        pf_big_injections(s->big, bus, nbus, s->r->vm, s->r->va, s->pinj, s->qinj);
+}
+
 /* After a converged solve: slack P and generator Q as MATPOWER's pfsoln. */
 static void update_generators(gr_pf_solver *s, nr_ws *w, const int *bus, int nbus, int ref)
 {
     const gr_grid *g = s->g;
     gr_pf_result *r = s->r;
-    nr_injections(w, r->vm, r->va, s->pinj, s->qinj);
+    island_injections(s, w, bus, nbus);
     /* The first active unit at the reference takes what the others there do not. */
     int n = active_units(s, ref);
     if (n > 0) {
@@ -212,6 +231,24 @@ static int island_workspace(gr_pf_solver *s, int isl, const int *bus, int nbus)
     return GR_OK;
 }
 
+/* s->big -> s->ball (magnitude unknowns for every bus: units out, buses
+ * held at a Q limit), its Ybus values those of s->big (the same set, the
+ * same pattern); its first factorisation on its reference pivots. */
+static int big_magnitudes(gr_pf_solver *s)
+{
+    pf_big *o = s->big, *n = s->ball;
+    if (!n || o == n) {
+        s->big = NULL; /* not covered: the islands' own workspaces */
+        return GR_OK;
+    }
+    size_t ny = (size_t)o->Y->p[o->nb];
+    memcpy(n->Y->x, o->Y->x, ny * sizeof(double));
+    memcpy(n->Y->z, o->Y->z, ny * sizeof(double));
+    n->fresh = 1;
+    s->big = n;
+    return GR_OK;
+}
+
 /* Newton solve of one island for the current roles, with the distributed
  * slack loop around it when asked for. */
 static int solve_roles(gr_pf_solver *s, const int *bus, int nbus, int ref, int *converged,
@@ -219,15 +256,24 @@ static int solve_roles(gr_pf_solver *s, const int *bus, int nbus, int ref, int *
 {
     const gr_pf_options *opt = s->opt;
     gr_pf_result *r = s->r;
-    int isl = s->isl->bus_island[ref];
-    int st = island_workspace(s, isl, bus, nbus);
-    if (st)
+    int isl = s->isl->bus_island[ref], st;
+    nr_ws *w = NULL; /* NULL: the island is solved on s->big */
+    if (s->big && pf_big_covers(s->big, nbus, bus, NULL) &&
+        !pf_big_covers(s->big, nbus, bus, s->kind) && (st = big_magnitudes(s)))
         return st;
-    nr_ws *w = &s->ws[isl];
+    if (!s->big || !pf_big_covers(s->big, nbus, bus, s->kind)) {
+        if ((st = island_workspace(s, isl, bus, nbus)))
+            return st;
+        w = &s->ws[isl];
+    }
     for (int round = 0;; round++) {
         int it = 0;
-        st = nr_solve(w, s->sp, s->sq, r->vm, r->va, opt->tol, opt->max_iter, converged, &it,
-                      mismatch);
+        if (w)
+            st = nr_solve(w, s->sp, s->sq, r->vm, r->va, opt->tol, opt->max_iter, converged,
+                          &it, mismatch);
+        else
+            st = pf_big_solve(s->big, bus, nbus, s->kind, s->sp, s->sq, r->vm, r->va, opt->tol,
+                              opt->max_iter, converged, &it, mismatch);
         *iterations += it;
         if (st || !*converged)
             break;
@@ -235,7 +281,7 @@ static int solve_roles(gr_pf_solver *s, const int *bus, int nbus, int ref, int *
             update_generators(s, w, bus, nbus, ref);
             break;
         }
-        nr_injections(w, r->vm, r->va, s->pinj, s->qinj);
+        island_injections(s, w, bus, nbus);
         double delta = distribute_slack(s, bus, nbus, ref);
         if (fabs(delta) <= opt->tol || round >= DSLACK_MAX_ROUNDS) {
             update_generators(s, w, bus, nbus, ref);
@@ -390,6 +436,23 @@ static int solve_island(gr_pf_solver *s, int isl, const int *bus, int nbus)
     return st;
 }
 
+/* Buses of each island, ascending (counting sort by island), into
+ * s->island_ptr (zeroed, islands + 1) and s->island_bus; s->kind (zeroed)
+ * is the fill counter and is zeroed again. */
+static void index_islands(gr_pf_solver *s, int nb)
+{
+    const int *bi = s->isl->bus_island;
+    for (int b = 0; b < nb; b++)
+        if (bi[b] >= 0)
+            s->island_ptr[bi[b] + 1]++;
+    for (int i = 0; i < s->isl->n; i++)
+        s->island_ptr[i + 1] += s->island_ptr[i];
+    for (int b = 0; b < nb; b++)
+        if (bi[b] >= 0)
+            s->island_bus[s->island_ptr[bi[b]] + s->kind[bi[b]]++] = b;
+    memset(s->kind, 0, ((size_t)nb + 1) * sizeof(int));
+}
+
 void gr_pf_solver_free(gr_pf_solver *s)
 {
     if (!s)
@@ -413,6 +476,8 @@ void gr_pf_solver_free(gr_pf_solver *s)
     gr_free(s->sq);
     gr_free(s->pinj);
     gr_free(s->qinj);
+    pf_big_free(s->big0);
+    pf_big_free(s->ball);
     gr_free(s);
 }
 
@@ -458,19 +523,161 @@ int gr_pf_solver_create(const gr_grid *g, gr_pf_solver **out, gr_error *err)
         s->gen_list[s->gen_ptr[b] + s->kind[b]++] = k; /* kind used as a fill counter */
     }
     memset(s->kind, 0, nb * sizeof(int));
-    /* buses of each island, ascending (counting sort by island) */
-    const int *bi = s->isl->bus_island;
-    for (int b = 0; b < g->nb; b++)
-        if (bi[b] >= 0)
-            s->island_ptr[bi[b] + 1]++;
-    for (int i = 0; i < s->isl->n; i++)
-        s->island_ptr[i + 1] += s->island_ptr[i];
-    for (int b = 0; b < g->nb; b++)
-        if (bi[b] >= 0)
-            s->island_bus[s->island_ptr[bi[b]] + s->kind[bi[b]]++] = b;
-    memset(s->kind, 0, nb * sizeof(int));
+    index_islands(s, g->nb);
     *out = s;
     return GR_OK;
+}
+
+/* Topology update of a kept solver (pf_internal.h). Ybus: the pattern it
+ * had, less the entries between buses now in different islands; values
+ * those of gr_ybus_build on g (bitwise), explicit zeros where a branch went
+ * out inside an island. An island whose bus set is that of an island before
+ * has the same Ybus columns, so its Newton workspaces (Jacobian pattern,
+ * KLU analysis and pivots) move to it; the others are built when solved. */
+void pf_solver_restart(gr_pf_solver *s) { s->restart = 1; }
+
+int pf_solver_base(gr_pf_solver *s, const gr_grid *g, const double *vm, const double *va,
+                   gr_error *err)
+{
+    s->ref_vm = vm;
+    s->ref_va = va;
+    int st = pf_solver_update(s, g, err);
+    s->ref_vm = s->ref_va = NULL;
+    return st;
+}
+
+int pf_solver_update(gr_pf_solver *s, const gr_grid *g, gr_error *err)
+{
+    if (g->nb != s->isl->nb)
+        return gr_error_set(err, GR_EINVAL, "AC power flow: grid does not match its solver");
+    gr_csc *E = NULL, *Y = NULL;
+    gr_islands *isl = NULL;
+    nr_ws *ws = NULL;
+    int *ready = NULL, *ptr = NULL;
+    int st = gr_islands_find(g, 0, &isl, err);
+    if (st)
+        return st;
+    st = GR_ENOMEM;
+    size_t ni = (size_t)isl->n + 1;
+    const gr_csc *O = s->Y;
+    if (gr_ybus_build(g, &E, NULL, NULL) != GR_OK ||
+        !(Y = csc_alloc(O->m, O->n, O->p[O->n] + E->p[E->n] + 1, 1, 1)) ||
+        !(ws = gr_calloc(ni, sizeof(nr_ws))) || !(ready = gr_calloc(ni, sizeof(int))) ||
+        !(ptr = gr_calloc(ni + 1, sizeof(int))))
+        goto fail;
+    /* merge, per column, the kept old entries and the exact ones (sorted) */
+    const int *bi = isl->bus_island;
+    int nz = 0, added = 0;
+    for (int k = 0; k < O->n; k++) {
+        Y->p[k] = nz;
+        int qo = s->restart ? O->p[k + 1] : O->p[k], qe = E->p[k]; /* restart: nothing kept */
+        while (qo < O->p[k + 1] || qe < E->p[k + 1]) {
+            int io = qo < O->p[k + 1] ? O->i[qo] : O->m, ie = qe < E->p[k + 1] ? E->i[qe] : O->m;
+            if (ie <= io) {
+                Y->i[nz] = ie, Y->x[nz] = E->x[qe], Y->z[nz++] = E->z[qe++];
+                added |= ie != io;
+                qo += ie == io;
+            } else {
+                if (bi[io] >= 0 && bi[io] == bi[k])
+                    Y->i[nz] = io, Y->x[nz] = 0.0, Y->z[nz++] = 0.0;
+                qo++;
+            }
+        }
+    }
+    Y->p[O->n] = nz;
+    /* the fixed-pattern Newton, on the largest island of the first topology */
+    if (!s->big && !s->big_tried) {
+        s->big_tried = 1;
+        int best = -1;
+        for (int j = 0; j < s->isl->n; j++)
+            if (s->isl->ref[j] >= 0 && (best < 0 || s->isl->n_bus[j] > s->isl->n_bus[best]))
+                best = j;
+        unsigned char *pv = best >= 0 ? gr_calloc((size_t)g->nb + 1, 1) : NULL;
+        if (best >= 0 && !pv)
+            goto fail;
+        for (int k = 0; pv && k < g->ng; k++) /* PV and REF buses with a unit */
+            if (gen_energisable(g, k) && (g->bus_type[g->gen_bus[k]] == GR_BUS_PV ||
+                                          g->bus_type[g->gen_bus[k]] == GR_BUS_REF))
+                pv[g->gen_bus[k]] = 1;
+        if (best >= 0) {
+            int nbig = s->island_ptr[best + 1] - s->island_ptr[best];
+            const int *bbus = s->island_bus + s->island_ptr[best];
+            int bst = pf_big_create(O, nbig, bbus, pv, &s->big);
+            s->big0 = s->big;
+            int fixed = s->isl->ref[best];
+            if (bst == GR_ENOMEM ||
+                (s->big && pf_big_reference(s->big, s->ref_vm, s->ref_va, fixed) == GR_ENOMEM)) {
+                gr_free(pv);
+                goto fail;
+            }
+            memset(pv, 0, (size_t)g->nb + 1);
+            bst = s->big ? pf_big_create(O, nbig, bbus, pv, &s->ball) : GR_OK;
+            gr_free(pv);
+            if (bst == GR_ENOMEM ||
+                (s->ball && pf_big_reference(s->ball, s->ref_vm, s->ref_va, fixed) == GR_ENOMEM))
+                goto fail;
+        }
+    }
+    if (s->restart) /* back to the first pattern */
+        s->big = s->big0;
+    if (s->big && pf_big_values(s->big, E) != GR_OK) {
+        pf_big_free(s->big0);
+        pf_big_free(s->ball);
+        s->big = s->big0 = s->ball = NULL;
+    }
+    if (s->big && s->restart)
+        s->big->fresh = 1;
+    /* new island i keeps the workspace of old island j when their bus sets
+     * are the same (every bus of i was in j, and as many) */
+    const int *obi = s->isl->bus_island;
+    for (int i = 0; i < isl->n; i++)
+        ptr[i] = -2; /* -2: unseen, -1: no match, else the old island */
+    for (int b = 0; b < g->nb; b++) {
+        int i = bi[b];
+        if (i < 0)
+            continue;
+        int j = obi[b];
+        if (ptr[i] == -2)
+            ptr[i] = j >= 0 && s->isl->n_bus[j] == isl->n_bus[i] ? j : -1;
+        else if (ptr[i] != j)
+            ptr[i] = -1;
+    }
+    for (int i = 0; i < isl->n; i++) {
+        int j = ptr[i];
+        if (j >= 0 && s->ws_ready[j] && !added && !s->restart) { /* a branch in: new patterns */
+            ws[i] = s->ws[j];
+            ws[i].Y = Y;
+            ready[i] = 1;
+            s->ws_ready[j] = 0;
+        }
+    }
+    for (int j = 0; j < s->isl->n; j++)
+        if (s->ws_ready[j])
+            nr_free(&s->ws[j]);
+    gr_free(s->ws);
+    gr_free(s->ws_ready);
+    gr_free(s->island_ptr);
+    gr_islands_free(s->isl);
+    gr_csc_free(s->Y);
+    s->ws = ws;
+    s->ws_ready = ready;
+    s->island_ptr = ptr;
+    s->isl = isl;
+    s->Y = Y;
+    gr_csc_free(E);
+    s->restart = 0;
+    memset(ptr, 0, (ni + 1) * sizeof(int));
+    memset(s->kind, 0, ((size_t)g->nb + 1) * sizeof(int));
+    index_islands(s, g->nb);
+    return GR_OK;
+fail:
+    gr_csc_free(E);
+    gr_csc_free(Y);
+    gr_free(ws);
+    gr_free(ready);
+    gr_free(ptr);
+    gr_islands_free(isl);
+    return gr_error_set(err, st, "out of memory in the AC power flow");
 }
 
 int gr_pf_solver_solve(gr_pf_solver *s, const gr_grid *g, const gr_pf_options *opt_in,

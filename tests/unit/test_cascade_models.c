@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "testutil.h"
+#include "sim/cascade_accfm.h"
+#include "solve/pf_internal.h"
 
 static gr_grid *grid_from_text(const char *text)
 {
@@ -501,6 +503,92 @@ static void test_models_mc_case39(void **state)
     same_mc("cases/matpower/case39.m", GR_CASCADE_MODEL_ACCFM, 30);
 }
 
+/* pf_solver_update (the kept solver of model accfm, pf_reuse.c's fixed
+ * pattern on the main island): after branches go out (one island split off,
+ * one inside), the same solution as a new solver; then accfm with the kept
+ * solver against the rebuilt one, event by event. */
+static void test_accfm_kept_solver(void **state)
+{
+    (void)state;
+    char path[4096];
+    TU_NEED_SHARED("cases/pglib/pglib_opf_case118_ieee.m", path, sizeof path);
+    gr_case *c = NULL;
+    gr_grid *g = NULL;
+    gr_error err = {0};
+    assert_int_equal(gr_case_read(path, &c, &err), GR_OK);
+    assert_int_equal(gr_grid_from_case(c, &g, &err), GR_OK);
+    gr_pf_solver *s = NULL;
+    gr_pf_result *r0 = NULL, *r1 = NULL, *r2 = NULL;
+    assert_int_equal(gr_pf_solver_create(g, &s, &err), GR_OK);
+    assert_int_equal(gr_pf_solver_solve(s, g, NULL, &r0, &err), GR_OK);
+    /* a branch of a degree-one bus (an island splits off) and another */
+    int split = -1, inside = -1, *deg = calloc((size_t)g->nb, sizeof(int));
+    for (int k = 0; k < g->nl; k++)
+        deg[g->br_f[k]]++, deg[g->br_t[k]]++;
+    for (int k = 0; k < g->nl; k++) {
+        if (split < 0 && (deg[g->br_f[k]] == 1 || deg[g->br_t[k]] == 1))
+            split = k;
+        else if (inside < 0 && deg[g->br_f[k]] > 3 && deg[g->br_t[k]] > 3)
+            inside = k;
+    }
+    free(deg);
+    assert_true(split >= 0 && inside >= 0);
+    g->br_on[split] = g->br_on[inside] = 0;
+    assert_int_equal(pf_solver_update(s, g, &err), GR_OK);
+    assert_int_equal(gr_pf_solver_solve(s, g, NULL, &r1, &err), GR_OK);
+    assert_int_equal(gr_pf_ac(g, NULL, &r2, &err), GR_OK);
+    assert_int_equal(r1->n_islands, r2->n_islands);
+    assert_true(r1->n_islands > r0->n_islands);
+    for (int i = 0; i < r1->n_islands; i++)
+        assert_int_equal(r1->island_converged[i], r2->island_converged[i]);
+    for (int b = 0; b < g->nb; b++) {
+        if (isnan(r2->vm[b])) {
+            assert_true(isnan(r1->vm[b]));
+            continue;
+        }
+        assert_true(fabs(r1->vm[b] - r2->vm[b]) < 1e-8);
+        assert_true(fabs(r1->va[b] - r2->va[b]) < 1e-8);
+    }
+    assert_true(fabs(r1->va[0] - r0->va[0]) + fabs(r1->vm[5] - r0->vm[5]) > 0.0);
+    gr_pf_result_free(r0);
+    gr_pf_result_free(r1);
+    gr_pf_result_free(r2);
+    gr_pf_solver_free(s);
+    g->br_on[split] = g->br_on[inside] = 1;
+    /* the cascade: kept solver vs rebuilt after each change */
+    gr_cascade_options o;
+    gr_cascade_options_default(&o);
+    o.model = GR_CASCADE_MODEL_ACCFM;
+    gr_cascade_mc_result *mb = NULL, *mn = NULL;
+    casc_accfm_rebuild = 1;
+    assert_int_equal(gr_cascade_random_n2(g, &o, 40, 1, 1, &mb, &err), GR_OK);
+    casc_accfm_rebuild = 0;
+    assert_int_equal(gr_cascade_random_n2(g, &o, 40, 1, 1, &mn, &err), GR_OK);
+    int lossy = 0;
+    for (int e = 0; e < 40; e++) {
+        assert_int_equal(mb->status[e], GR_OK);
+        assert_int_equal(mn->status[e], GR_OK);
+        assert_int_equal(mb->n_trips[e], mn->n_trips[e]);
+        assert_true(fabs(mb->mw_lost[e] - mn->mw_lost[e]) <= 1e-6 * fmax(fabs(mb->mw_lost[e]), 1.0));
+        lossy += mb->mw_lost[e] > 0.0;
+    }
+    assert_true(lossy > 0);
+    /* a run does not depend on the runs before it on the same workspace (the
+     * fixed pattern's first factorisation on its reference pivots): 2
+     * threads share the events otherwise than 1, same results bitwise */
+    gr_cascade_mc_result *m2 = NULL;
+    assert_int_equal(gr_cascade_random_n2(g, &o, 40, 1, 2, &m2, &err), GR_OK);
+    for (int e = 0; e < 40; e++) {
+        assert_int_equal(m2->n_trips[e], mn->n_trips[e]);
+        assert_true(m2->mw_lost[e] == mn->mw_lost[e]);
+    }
+    gr_cascade_mc_result_free(m2);
+    gr_cascade_mc_result_free(mb);
+    gr_cascade_mc_result_free(mn);
+    gr_grid_free(g);
+    gr_case_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -514,6 +602,7 @@ int main(void)
         cmocka_unit_test(test_accfm_vcls),
         cmocka_unit_test(test_models_api),
         cmocka_unit_test(test_models_mc_case39),
+        cmocka_unit_test(test_accfm_kept_solver),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
