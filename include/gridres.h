@@ -2669,6 +2669,11 @@ int gr_case_plot(const gr_grid *g, const double *x_km, const double *y_km,
                  const double *flow_pu, const double *vm, const gr_case_plot_options *opt,
                  const char *path, int force, gr_error *err);
 
+/* How far apart names a[0..na-1] and b[0..nb-1] are (optimal string alignment:
+ * insertions, deletions, substitutions, adjacent transpositions; capped at 9), for
+ * "did you mean" suggestions (src/util/edit_distance.c). */
+int gr_edit_distance(const char *a, size_t na, const char *b, size_t nb);
+
 /* ------------------------------------------------------------------------
  * Output files and the inputs read (src/util/outfile.c, src/util/inputs.c).
  * ------------------------------------------------------------------------ */

@@ -86,34 +86,6 @@ int cli_parse_control(const char *cmd, const char *s, int *out)
     return 0;
 }
 
-/* Optimal string alignment distance (Damerau-Levenshtein with adjacent transpositions,
- * Damerau 1964, Comm. ACM 7(3)) of a[0..na-1] and b[0..nb-1], capped at 9. */
-static int edit_distance(const char *a, size_t na, const char *b, size_t nb)
-{
-    enum { MAXL = 64 };
-    int d[MAXL + 1][MAXL + 1];
-    if (na > MAXL || nb > MAXL)
-        return 9;
-    for (size_t i = 0; i <= na; i++)
-        d[i][0] = (int)i;
-    for (size_t j = 0; j <= nb; j++)
-        d[0][j] = (int)j;
-    for (size_t i = 1; i <= na; i++)
-        for (size_t j = 1; j <= nb; j++) {
-            int cost = a[i - 1] != b[j - 1];
-            int v = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < v)
-                v = d[i][j - 1] + 1;
-            if (d[i - 1][j - 1] + cost < v)
-                v = d[i - 1][j - 1] + cost;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                d[i - 2][j - 2] + 1 < v)
-                v = d[i - 2][j - 2] + 1;
-            d[i][j] = v;
-        }
-    return d[na][nb] > 9 ? 9 : d[na][nb];
-}
-
 const char *cli_suggest(const char *word, size_t len, const char *const *names, int n)
 {
     const char *best = NULL;
@@ -122,7 +94,7 @@ const char *cli_suggest(const char *word, size_t len, const char *const *names, 
         return NULL;
     for (int k = 0; k < n; k++) {
         size_t nl = strlen(names[k]);
-        int dist = edit_distance(word, len, names[k], nl);
+        int dist = gr_edit_distance(word, len, names[k], nl);
         /* a prefix of a longer name ("camp" for "campaign") counts as distance 1 */
         if (dist > 1 && len >= 2 && len < nl && strncmp(word, names[k], len) == 0)
             dist = 1;

@@ -53,35 +53,6 @@ int io_class_key(const gr_campaign_assets *a, const char *k, unsigned char *set)
     return any ? 3 : -1;
 }
 
-/* Optimal string alignment distance (Damerau-Levenshtein with adjacent transpositions,
- * Damerau 1964, Comm. ACM 7(3); the algorithm of the CLI's option suggestions), capped
- * at 9. */
-static int edit_distance(const char *a, const char *b)
-{
-    enum { MAXL = 32 };
-    int d[MAXL + 1][MAXL + 1];
-    size_t na = strlen(a), nb = strlen(b);
-    if (na > MAXL || nb > MAXL)
-        return 9;
-    for (size_t i = 0; i <= na; i++)
-        d[i][0] = (int)i;
-    for (size_t j = 0; j <= nb; j++)
-        d[0][j] = (int)j;
-    for (size_t i = 1; i <= na; i++)
-        for (size_t j = 1; j <= nb; j++) {
-            int v = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < v)
-                v = d[i][j - 1] + 1;
-            if (d[i - 1][j - 1] + (a[i - 1] != b[j - 1]) < v)
-                v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                d[i - 2][j - 2] + 1 < v)
-                v = d[i - 2][j - 2] + 1;
-            d[i][j] = v;
-        }
-    return d[na][nb] > 9 ? 9 : d[na][nb];
-}
-
 /* The name of a's classes or the generic keys closest to k by edit distance, at most
  * maxd edits (keys of 4 characters or fewer: 1), or NULL. */
 static const char *closest(const gr_campaign_assets *a, const char *k, int maxd)
@@ -95,7 +66,7 @@ static const char *closest(const gr_campaign_assets *a, const char *k, int maxd)
         const char *name = c < GR_ASSET_NCLASS ? a->class_name[c] : generic[c - GR_ASSET_NCLASS];
         if (!name[0])
             continue;
-        int dist = edit_distance(k, name);
+        int dist = gr_edit_distance(k, len, name, strlen(name));
         if (dist < best_d && (dist <= 1 || len > 4)) {
             best_d = dist;
             best = name;
