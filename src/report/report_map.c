@@ -471,11 +471,12 @@ void rp_draw_risk(cairo_t *cr, const rp_data *d, int w, int h)
     /* cities: disc area by people, grey by expected hours dark per resident */
     double pmax = 0.0, hmax = 0.0, cmax = 0.0;
     int nc = ov->ncity;
-    double *eh = gr_calloc(2 * (size_t)nc + 1, sizeof(double)), *ec = eh + nc;
+    double *eh = gr_calloc(2 * (size_t)nc + 1, sizeof(double));
     if (!eh) {
         cairo_restore(cr);
         return;
     }
+    double *ec = eh + nc; /* after the check: no offset on a null pointer (UBSan) */
     for (int c = 0; c < nc; c++) {
         if (ov->city_population[c] > pmax)
             pmax = ov->city_population[c];

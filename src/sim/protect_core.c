@@ -203,11 +203,12 @@ int prot_eval_option(planner *p, const prot_plan *pl, const prot_state *cur, int
     double bar = p->screen_bar;
     p->screen_armed = 0;
     p->screened = 0;
-    unsigned char *mask = gr_calloc(2 * (size_t)R + 1, 1), *m1 = mask + R;
+    unsigned char *mask = gr_calloc(2 * (size_t)R + 1, 1);
     prot_plan np;
     memset(&np, 0, sizeof np);
     if (!mask)
         return gr_error_set(p->x.err, GR_ENOMEM, "protect: out of memory");
+    unsigned char *m1 = mask + R; /* after the check: no offset on a null pointer */
     int n = 0;
     for (int r = 0; r < R; r++) {
         mask[r] = type != GR_OPTION_SHELTER || prot_run_hit(&cur->run[r], target);

@@ -644,6 +644,7 @@ static void test_racing(void **state)
     gr_protect_result_free(ex);
     gr_protect_result_free(rc);
     gr_protect_result_free(off);
+    gr_campaign_scenario_free(s);
 }
 
 /* ------------------------------------------------------------------------
