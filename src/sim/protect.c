@@ -285,11 +285,24 @@ static int add_cand(planner *p, int *cap, int type, int option, int target, doub
     return GR_OK;
 }
 
+/* Candidates of option o at the places idx[0..n-1], the `want` with the most need
+ * (option o's cost and max). */
+static int add_top(planner *p, int *cap, int type, int o, int *idx, int n, const double *need,
+                   int want)
+{
+    const gr_protect_option *op = &p->c->options[o];
+    int st = prot_sort_desc(idx, n, need);
+    for (int k = 0; k < (want < n ? want : n) && !st; k++)
+        st = add_cand(p, cap, type, o, idx[k], op->cost, op->max);
+    return st;
+}
+
 static int build_candidates(planner *p, const int *shortlist, int nshort, double budget)
 {
     const gr_campaign_scenario *s = p->s;
     const gr_protect_costs *c = p->c;
-    int cap = 0, st;
+    int cap = 0, st, *idx = NULL;
+    double *eh = NULL, *need = NULL;
     prot_plan empty;
     if ((st = prot_plan_init(&empty, &p->x)))
         return st;
@@ -318,23 +331,22 @@ static int build_candidates(planner *p, const int *shortlist, int nshort, double
                 break;
             }
     }
+    /* crews and air defence go where the expected damage is: computed once */
+    int nb = p->x.nbase, nz = s->nzones, np = nb > nz ? nb : nz;
+    eh = gr_malloc(((size_t)p->x.na + 1) * sizeof(double));
+    need = gr_malloc(((size_t)np + 1) * sizeof(double));
+    idx = gr_malloc(((size_t)np + 1) * sizeof(int));
+    if (!eh || !need || !idx) {
+        st = GR_ENOMEM;
+        goto done;
+    }
+    expected_damage(p, eh);
     for (int o = 0; o < c->noptions; o++) {
         const gr_protect_option *op = &c->options[o];
         if (op->type != GR_OPTION_CREW || op->cost > budget)
             continue;
         /* the bases nearest to most of the expected damage */
-        int nb = p->x.nbase;
-        double *need = gr_calloc((size_t)nb + 1, sizeof(double));
-        double *eh = gr_malloc(((size_t)p->x.na + 1) * sizeof(double));
-        int *idx = gr_malloc(((size_t)nb + 1) * sizeof(int));
-        if (!need || !eh || !idx) {
-            gr_free(need);
-            gr_free(eh);
-            gr_free(idx);
-            st = GR_ENOMEM;
-            goto done;
-        }
-        expected_damage(p, eh);
+        memset(need, 0, ((size_t)nb + 1) * sizeof(double));
         for (int a = 0; a < p->x.na; a++) {
             if (!(eh[a] > 0.0))
                 continue;
@@ -352,36 +364,18 @@ static int build_candidates(planner *p, const int *shortlist, int nshort, double
         }
         for (int b = 0; b < nb; b++)
             idx[b] = b;
-        st = prot_sort_desc(idx, nb, need);
-        int nuse = op->bases < nb ? op->bases : nb;
-        for (int k = 0; k < nuse && !st; k++)
-            st = add_cand(p, &cap, GR_OPTION_CREW, o, idx[k], op->cost, op->max);
-        gr_free(need);
-        gr_free(eh);
-        gr_free(idx);
-        if (st)
+        if ((st = add_top(p, &cap, GR_OPTION_CREW, o, idx, nb, need, op->bases)))
             goto done;
     }
     /* air defence: the zones whose circles hold most of the expected damage
        (damaging hits x (load lost + capacity)); fire groups and batteries add
        zones, which only the layered model's route engagement uses */
-    for (int o = 0; o < c->noptions && s->nzones > 0; o++) {
+    for (int o = 0; o < c->noptions && nz > 0; o++) {
         const gr_protect_option *op = &c->options[o];
         if (op->type != GR_OPTION_AD || op->cost > budget ||
             (op->system != GR_PROTECT_AD_INTERCEPTORS && s->ad_model != GR_AD_MODEL_LAYERED))
             continue;
-        int nz = s->nzones;
-        double *need = gr_calloc((size_t)nz + 1, sizeof(double));
-        double *eh = gr_malloc(((size_t)p->x.na + 1) * sizeof(double));
-        int *idx = gr_malloc(((size_t)nz + 1) * sizeof(int));
-        if (!need || !eh || !idx) {
-            gr_free(need);
-            gr_free(eh);
-            gr_free(idx);
-            st = GR_ENOMEM;
-            goto done;
-        }
-        expected_damage(p, eh);
+        memset(need, 0, ((size_t)nz + 1) * sizeof(double));
         for (int z = 0; z < nz; z++) {
             const gr_ad_zone *zz = &s->zones[z];
             if (op->system == GR_PROTECT_AD_INTERCEPTORS && zz->channels <= 0)
@@ -395,17 +389,13 @@ static int build_candidates(planner *p, const int *shortlist, int nshort, double
         for (int z = 0; z < nz; z++)
             if (need[z] > 0.0)
                 idx[n++] = z;
-        st = prot_sort_desc(idx, n, need);
-        int nuse = op->zones < n ? op->zones : n;
-        for (int k = 0; k < nuse && !st; k++)
-            st = add_cand(p, &cap, GR_OPTION_AD, o, idx[k], op->cost, op->max);
-        gr_free(need);
-        gr_free(eh);
-        gr_free(idx);
-        if (st)
+        if ((st = add_top(p, &cap, GR_OPTION_AD, o, idx, n, need, op->zones)))
             goto done;
     }
 done:
+    gr_free(eh);
+    gr_free(need);
+    gr_free(idx);
     prot_plan_free(&empty);
     return st;
 }
