@@ -61,7 +61,8 @@ int shed_starting_dispatch(const gr_grid *g, const gr_islands *isl, const double
  * tolerance; within a class the split between buses may be another of the
  * equally good ones). Falls back to shed_solve_caps where it does not apply
  * (a redispatch cost, screen off, a singular B, the knapsack undecided, a
- * limit set that does not settle) and for every error. */
+ * limit set that does not settle or passes a hundred
+ * branches, where the full sparse LP is the cheaper one) and for every error. */
 int shed_solve_lazy(const gr_grid *g, const double *cap, const gr_shed_options *opt,
                     gr_shed_result **out, gr_error *err);
 

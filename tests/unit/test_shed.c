@@ -803,6 +803,53 @@ static void test_lazy_equals_lp(void **state)
     assert_true(lazy_lp > 10);
 }
 
+/* Past a hundred active branches the lazy LP hands over to the full sparse
+ * LP (LAZY_MAX_ACTIVE, shed_lazy.c: dense distribution-factor rows cost
+ * more than the B-theta LP there): case300 with every loaded branch rated
+ * at 60 % of its flow needs well over a hundred limits; the answer is the
+ * full LP's, built in full (its rows), and within every limit. */
+static void test_lazy_hands_over_when_dense(void **state)
+{
+    (void)state;
+    gr_grid *g = read_grid("cases/matpower/case300.m");
+    for (int b = 0; b < g->nb; b++) { /* nothing fixed: shedding can relieve every limit */
+        g->pd[b] = g->pd[b] > 0.0 ? g->pd[b] : 0.0;
+        g->gs[b] = 0.0;
+    }
+    gr_pf_result *pf = NULL;
+    assert_int_equal(gr_pf_dc(g, &pf, NULL), GR_OK);
+    for (int k = 0; k < g->nl; k++) {
+        double a = fabs(pf->pf[k]);
+        g->rate_a[k] = a > 0.05 ? 0.6 * a : 0.0;
+        g->rate_b[k] = 0.0;
+    }
+    gr_pf_result_free(pf);
+    double *cap = malloc(((size_t)g->nb * GR_LOAD_NCLASS + 1) * sizeof(double));
+    shed_caps_from_classes(g, NULL, cap);
+    gr_shed_options opt;
+    gr_shed_options_default(&opt);
+    shed_lazy *z = NULL;
+    gr_shed_result *a = NULL, *b = NULL;
+    assert_int_equal(shed_lazy_create(g, &opt, &z, NULL), GR_OK);
+    assert_int_equal(shed_lazy_solve(z, g, cap, &a, NULL), GR_OK);
+    assert_int_equal(shed_solve_caps(g, cap, &opt, &b, NULL), GR_OK);
+    int nact = 0;
+    (void)shed_lazy_active(z, &nact);
+    print_message("case300 rated at 0.6 x flow: %d active branches, LP %d rows (full LP %d)\n", nact,
+                  a->lp_rows, b->lp_rows);
+    assert_true(nact > 100);
+    assert_int_equal(a->lp_rows, b->lp_rows);
+    same_optimum(a, b);
+    for (int k = 0; k < g->nl; k++)
+        assert_true(!(g->rate_a[k] > 0) || fabs(a->flow_p[k]) <= g->rate_a[k] + 1e-6);
+    assert_true(a->shed_total_p > 0.1);
+    shed_lazy_free(z);
+    gr_shed_result_free(a);
+    gr_shed_result_free(b);
+    free(cap);
+    gr_grid_free(g);
+}
+
 static void test_real_cases_tightened(void **state)
 {
     (void)state;
@@ -1086,6 +1133,7 @@ int main(void)
         cmocka_unit_test(test_oom),
         cmocka_unit_test(test_real_cases_tightened),
         cmocka_unit_test(test_lazy_equals_lp),
+        cmocka_unit_test(test_lazy_hands_over_when_dense),
         cmocka_unit_test(test_real_case_outage),
         cmocka_unit_test(test_timing_large),
     };
