@@ -25,6 +25,9 @@ typedef struct camp_qh_run {
     double *dark_h;         /* groups: hours dark */
     double *spell_h, *spell_max; /* groups: current and longest dark spell, h */
     double *clpu_left;      /* groups: hours of cold-load pickup left */
+    unsigned char *busy;    /* nb: some group of the bus dark, in a spell or picking up
+                               (0: every group at rest, which a lit block leaves as is) */
+    unsigned char *area_on; /* narea: this block's window holds some sub-queue */
     int *mark, *queue;      /* nb: live buses (mark), scratch */
     uint64_t live_hash;     /* the damaged set mark was computed for */
     int live_ok;

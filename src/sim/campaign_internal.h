@@ -229,6 +229,8 @@ typedef struct camp_run {
     unsigned char *fl_lost; /* ng0: nuclear outlet lost (fleet.c scratch) */
     int *fl_mark, *fl_queue;/* nb: fleet.c scratch */
     unsigned char *fl_abr, *fl_abus, *fl_agen; /* nl, nb, ng: active damage (fleet.c) */
+    unsigned char *fl_pabr, *fl_pabus, *fl_pagen; /* the same when fl_lost was last found */
+    int fl_lost_ok;         /* fl_lost is nuclear_outlets' answer for fl_pabr/pabus/pagen */
 } camp_run;
 
 /* ------------------------------------------------------------------------

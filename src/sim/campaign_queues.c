@@ -153,12 +153,14 @@ int camp_qh_run_init(camp_run *w)
     q->spell_h = gr_calloc(ng, sizeof(double));
     q->spell_max = gr_calloc(ng, sizeof(double));
     q->clpu_left = gr_calloc(ng, sizeof(double));
+    q->busy = gr_calloc((size_t)m->nb + 1, 1);
+    q->area_on = gr_calloc(na, 1);
     q->mark = gr_malloc(((size_t)m->nb + 1) * sizeof(int));
     q->queue = gr_malloc(((size_t)m->nb + 1) * sizeof(int));
     q->t_in = gr_malloc(((size_t)m->nheat + 1) * sizeof(double));
     q->supply = gr_malloc(((size_t)m->nheat + 1) * sizeof(double));
     if (!q->carry || !q->start || !q->area_load || !q->area_shed || !q->area_clpu || !q->win ||
-        !q->dark || !q->dark_h || !q->spell_h || !q->spell_max || !q->clpu_left || !q->mark ||
+        !q->dark || !q->dark_h || !q->spell_h || !q->spell_max || !q->clpu_left || !q->busy || !q->area_on || !q->mark ||
         !q->queue || !q->t_in || !q->supply)
         return GR_ENOMEM;
     for (int d = 0; d < m->nheat; d++)
@@ -183,6 +185,8 @@ void camp_qh_run_free(camp_run *w)
     gr_free(q->spell_h);
     gr_free(q->spell_max);
     gr_free(q->clpu_left);
+    gr_free(q->busy);
+    gr_free(q->area_on);
     gr_free(q->mark);
     gr_free(q->queue);
     gr_free(q->t_in);
@@ -291,13 +295,17 @@ void camp_qh_hour(camp_run *w, int night, double t_h, double lam, const double *
         for (int a = 0; a < na; a++)
             q->area_clpu[a] = 0.0;
         for (int b = 0; b < nb; b++) {
+            if (!q->busy[b])
+                continue; /* every group at rest: no pickup */
             double pd = g0->pd[b] * lam, nc = fmax(pd - m->crit0[b] * lam, 0.0) * base / nq;
             if (!q->mark[b] || nc <= 0.0)
                 continue;
             const double *cl = q->clpu_left + (size_t)b * (size_t)nq;
             const unsigned char *dk = q->dark + (size_t)b * (size_t)nq;
+            double acc = q->area_clpu[qm->bus_area[b]]; /* the same sums, in a register */
             for (int s = 0; s < nq; s++)
-                q->area_clpu[qm->bus_area[b]] += camp_group_clpu(wx, dk[s], cl[s]) * nc;
+                acc += camp_group_clpu(wx, dk[s], cl[s]) * nc;
+            q->area_clpu[qm->bus_area[b]] = acc;
         }
         for (int a = 0; a < na; a++) {
             double L = q->area_load[a], S = q->area_shed[a], extra = 0.0;
@@ -308,26 +316,37 @@ void camp_qh_hour(camp_run *w, int night, double t_h, double lam, const double *
             if (q->area_clpu[a] > 0.0)
                 w->total->clpu_mwh += q->area_clpu[a] * dt;
             double x = L > 0.0 ? (S + extra) / L : 0.0;
-            camp_queue_block(nq, x, &q->carry[a], &q->start[a], q->win + (size_t)a * (size_t)nq);
+            q->area_on[a] = (unsigned char)(camp_queue_block(nq, x, &q->carry[a], &q->start[a],
+                                                             q->win + (size_t)a * (size_t)nq) > 0);
         }
         /* groups: dark, dark time, spells, cold-load pickup clocks */
         for (int b = 0; b < nb; b++) {
             double gp = m->pop[b] / nq;
             if (!(gp > 0.0) && !(g0->pd[b] > 0.0))
                 continue; /* nobody and no load: nothing to track */
+            if (!q->busy[b] && q->mark[b] && !q->area_on[qm->bus_area[b]])
+                continue; /* lit and at rest: camp_group_block would change nothing */
             const unsigned char *win = q->win + (size_t)qm->bus_area[b] * (size_t)nq;
             size_t g = (size_t)b * (size_t)nq;
+            unsigned char busy = 0;
+            double *dark_people = row ? row + (size_t)qm->bus_area[b] * GR_AREA_NFIELD +
+                                            GR_AREA_NO_POWER
+                                      : NULL;
+            double acc = dark_people ? *dark_people : 0.0; /* the same sums, in a register */
             for (int s = 0; s < nq; s++, g++) {
                 int dk = !q->mark[b] || win[s];
                 camp_group_block(wx, dk, dt, &q->dark[g], &q->dark_h[g], &q->spell_h[g],
                                  &q->spell_max[g], &q->clpu_left[g]);
+                busy |= (unsigned char)(q->dark[g] || q->spell_h[g] != 0.0 ||
+                                        q->clpu_left[g] != 0.0);
                 if (dk) {
                     people += gp * dt;
-                    if (row)
-                        row[(size_t)qm->bus_area[b] * GR_AREA_NFIELD + GR_AREA_NO_POWER] +=
-                            gp * dt;
+                    acc += gp * dt;
                 }
             }
+            if (dark_people)
+                *dark_people = acc;
+            q->busy[b] = busy;
         }
     }
     *nopower = people; /* people-hours in this hour = people dark, hour average */

@@ -212,8 +212,13 @@ int camp_fleet_run_init(camp_run *w)
     w->fl_abr = gr_calloc((size_t)m->nl + 1, 1);
     w->fl_abus = gr_calloc((size_t)m->nb + 1, 1);
     w->fl_agen = gr_calloc((size_t)m->ng + 1, 1);
+    w->fl_pabr = gr_calloc((size_t)m->nl + 1, 1);
+    w->fl_pabus = gr_calloc((size_t)m->nb + 1, 1);
+    w->fl_pagen = gr_calloc((size_t)m->ng + 1, 1);
+    w->fl_lost_ok = 0;
     int st = !w->fl || !type || !pmax || !w->fl_lost || !w->fl_mark || !w->fl_queue ||
-                     !w->fl_abr || !w->fl_abus || !w->fl_agen
+                     !w->fl_abr || !w->fl_abus || !w->fl_agen || !w->fl_pabr || !w->fl_pabus ||
+                     !w->fl_pagen
                  ? GR_ENOMEM
                  : GR_OK;
     if (!st) {
@@ -241,6 +246,9 @@ void camp_fleet_run_free(camp_run *w)
     gr_free(w->fl_abr);
     gr_free(w->fl_abus);
     gr_free(w->fl_agen);
+    gr_free(w->fl_pabr);
+    gr_free(w->fl_pabus);
+    gr_free(w->fl_pagen);
     w->fl = NULL;
 }
 
@@ -406,7 +414,18 @@ void camp_fleet_hour(camp_run *w, double t_h)
         return;
     const gr_campaign_scenario *s = w->m->s;
     active_sets(w);
-    nuclear_outlets(w);
+    /* the outlets and islands change only with the damage: most hours keep
+       the last answer (nuclear_outlets reads nothing else that changes) */
+    const camp_model *m = w->m;
+    if (!w->fl_lost_ok || memcmp(w->fl_abr, w->fl_pabr, (size_t)m->nl) ||
+        memcmp(w->fl_abus, w->fl_pabus, (size_t)m->nb) ||
+        memcmp(w->fl_agen, w->fl_pagen, (size_t)m->ng)) {
+        nuclear_outlets(w);
+        memcpy(w->fl_pabr, w->fl_abr, (size_t)m->nl);
+        memcpy(w->fl_pabus, w->fl_abus, (size_t)m->nb);
+        memcpy(w->fl_pagen, w->fl_agen, (size_t)m->ng);
+        w->fl_lost_ok = 1;
+    }
     int day = (int)floor((s->start_h + t_h) / 24.0 + 1e-9);
     if (fleet_begin_hour(f, t_h, day, w->fl_lost))
         w->cur = NULL;

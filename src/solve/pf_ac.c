@@ -746,7 +746,7 @@ int gr_pf_solver_solve(gr_pf_solver *s, const gr_grid *g, const gr_pf_options *o
         if (i >= 0 && r->island_converged[i] == 0)
             r->pg[k] = r->qg[k] = NAN;
     }
-    pf_branch_flows(g, r);
+    pf_branch_flows(g, r, s->pinj, s->qinj); /* free scratch once the islands are solved */
     pf_result_check_finite(g, r);
     r->solve_s = gr_time_s() - t0;
 done:

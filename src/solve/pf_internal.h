@@ -7,8 +7,8 @@
 
 /* Copy island numbering and references into the result; dark islands get -1. */
 int pf_result_set_islands(gr_pf_result *r, const gr_islands *isl);
-/* Branch flows and losses from r->vm/va (AC). */
-void pf_branch_flows(const gr_grid *g, gr_pf_result *r);
+/* Branch flows and losses from r->vm/va (AC); vr, vi: nb doubles of scratch. */
+void pf_branch_flows(const gr_grid *g, gr_pf_result *r, double *vr, double *vi);
 
 /* Newton on a fixed Jacobian pattern for the islands of one bus set
  * (pf_reuse.c; its DESIGN note). */

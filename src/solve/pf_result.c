@@ -72,8 +72,12 @@ int pf_result_set_islands(gr_pf_result *r, const gr_islands *isl)
     return GR_OK;
 }
 
-void pf_branch_flows(const gr_grid *g, gr_pf_result *r)
+void pf_branch_flows(const gr_grid *g, gr_pf_result *r, double *vr, double *vi)
 {
+    for (int b = 0; b < g->nb; b++) { /* one sincos per bus, not four per branch */
+        vr[b] = r->vm[b] * cos(r->va[b]);
+        vi[b] = r->vm[b] * sin(r->va[b]);
+    }
     /* S_f = V_f conj(Yff V_f + Yft V_t), S_t = V_t conj(Ytf V_f + Ytt V_t)
      * (MATPOWER pfsoln, with Yf/Yt rows written out per branch). */
     r->loss_p = r->loss_q = 0.0;
@@ -84,8 +88,7 @@ void pf_branch_flows(const gr_grid *g, gr_pf_result *r)
         double complex yff, yft, ytf, ytt;
         branch_admittances(g, k, &yff, &yft, &ytf, &ytt);
         int f = g->br_f[k], t = g->br_t[k];
-        double vfr = r->vm[f] * cos(r->va[f]), vfi = r->vm[f] * sin(r->va[f]);
-        double vtr = r->vm[t] * cos(r->va[t]), vti = r->vm[t] * sin(r->va[t]);
+        double vfr = vr[f], vfi = vi[f], vtr = vr[t], vti = vi[t];
         double ifr = creal(yff) * vfr - cimag(yff) * vfi + creal(yft) * vtr - cimag(yft) * vti;
         double ifi = creal(yff) * vfi + cimag(yff) * vfr + creal(yft) * vti + cimag(yft) * vtr;
         double itr = creal(ytf) * vfr - cimag(ytf) * vfi + creal(ytt) * vtr - cimag(ytt) * vti;
