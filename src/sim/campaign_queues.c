@@ -304,7 +304,8 @@ void camp_qh_hour(camp_run *w, int night, double t_h, double lam, const double *
             const unsigned char *dk = q->dark + (size_t)b * (size_t)nq;
             double acc = q->area_clpu[qm->bus_area[b]]; /* the same sums, in a register */
             for (int s = 0; s < nq; s++)
-                acc += camp_group_clpu(wx, dk[s], cl[s]) * nc;
+                if (cl[s] > 0.0) /* camp_group_clpu is 0 otherwise */
+                    acc += camp_group_clpu(wx, dk[s], cl[s]) * nc;
             q->area_clpu[qm->bus_area[b]] = acc;
         }
         for (int a = 0; a < na; a++) {
@@ -335,6 +336,8 @@ void camp_qh_hour(camp_run *w, int night, double t_h, double lam, const double *
             double acc = dark_people ? *dark_people : 0.0; /* the same sums, in a register */
             for (int s = 0; s < nq; s++, g++) {
                 int dk = !q->mark[b] || win[s];
+                if (!dk && !q->dark[g] && q->clpu_left[g] == 0.0)
+                    continue; /* lit, was lit (no spell), no pickup: nothing changes */
                 camp_group_block(wx, dk, dt, &q->dark[g], &q->dark_h[g], &q->spell_h[g],
                                  &q->spell_max[g], &q->clpu_left[g]);
                 busy |= (unsigned char)(q->dark[g] || q->spell_h[g] != 0.0 ||
