@@ -21,6 +21,11 @@
  * 1e-8, at most max_iter (default 10) iterations, no Q limits);
  *   ac_cold_ms: gr_pf_ac (islands, Ybus, ordering, analysis and Newton: more
  *               than the peer's ls_ac_algo_ms, which leaves out its Ybus);
+ *   ac_newton_ms: the Newton solve alone (pattern, ordering, analysis,
+ *               factorisations, iterations; Ybus, roles and injections built
+ *               before the clock starts): the peer's ls_ac_algo_ms scope;
+ *               ac_newton_same 1 when it took the same steps to the same
+ *               voltages (ac_newton_dv: largest |dVm| + |dVa|, pu + rad);
  *   ac_warm_ms: gr_pf_solver_solve from the same start on a solver already
  *               used once (peer: ls_ac_warm_algo_ms);
  *   dc_ms:      gr_pf_dc (peer: ls_dc_ms);
@@ -127,6 +132,92 @@ static double peer_pf_time(const gr_grid *g, const gr_pf_options *opt, int reps,
     return m;
 }
 
+/* Median wall time of the Newton solve alone on g's main island, the scope of
+ * the peer's ls_ac_algo_ms (its timer starts after its Ybus is built): the
+ * Jacobian pattern, the bus-graph ordering, KLU's analysis, the factorisations
+ * and every iteration (nr_setup + nr_solve + nr_free), from opt's start, with
+ * Ybus, the roles and the injections built before the clock starts. *dv: the
+ * largest |V| difference from gr_pf_ac's answer ref (the same solution). */
+static double peer_newton_time(const gr_grid *g, const gr_pf_options *opt, const gr_pf_result *ref,
+                               int reps, int *iters, int *conv, double *dv)
+{
+    gr_islands *isl = NULL;
+    gr_csc *Y = NULL;
+    *conv = 0;
+    *dv = INFINITY;
+    if (gr_islands_find(g, 0, &isl, NULL) || gr_ybus_build(g, &Y, NULL, NULL))
+        return NAN;
+    int nb = g->nb, main_island = isl->bus_island[isl->ref[0] >= 0 ? isl->ref[0] : 0];
+    int *kind = calloc((size_t)nb, sizeof(int)), *bus = malloc((size_t)nb * sizeof(int));
+    int *ngen = calloc((size_t)nb, sizeof(int));
+    double *sp = calloc((size_t)nb, sizeof(double)), *sq = calloc((size_t)nb, sizeof(double));
+    double *vm0 = malloc((size_t)nb * sizeof(double)), *va0 = malloc((size_t)nb * sizeof(double));
+    double *vm = malloc((size_t)nb * sizeof(double)), *va = malloc((size_t)nb * sizeof(double));
+    double *t = malloc((size_t)reps * sizeof(double));
+    for (int b = 0; b < nb; b++) {
+        sp[b] = -g->pd[b];
+        sq[b] = -g->qd[b];
+        vm0[b] = opt->flat_start ? 1.0 : g->vm0[b];
+        va0[b] = opt->flat_start ? 0.0 : g->va0[b];
+    }
+    for (int k = 0; k < g->ng; k++) /* as prepare_island (pf_ac.c): set points of the units */
+        if (gen_energisable(g, k)) {
+            int b = g->gen_bus[k];
+            sp[b] += g->pg[k];
+            sq[b] += g->qg[k];
+            ngen[b]++;
+        }
+    int nbus = 0, split = isl->n > 1;
+    for (int b = 0; b < nb; b++) {
+        if (isl->bus_island[b] != main_island)
+            continue;
+        bus[nbus++] = b;
+        int ty = g->bus_type[b];
+        kind[b] = b == isl->ref[main_island] ? NR_FIXED
+                  : ((ty == GR_BUS_PV || ty == GR_BUS_REF) && ngen[b]) ? NR_PV
+                                                                      : NR_PQ;
+    }
+    for (int k = 0; k < g->ng; k++) /* generator buses at their last unit's set point */
+        if (gen_energisable(g, k) && kind[g->gen_bus[k]] != NR_PQ)
+            vm0[g->gen_bus[k]] = g->vg[k];
+    double m = NAN;
+    for (int r = 0; r < reps && !split; r++) {
+        memcpy(vm, vm0, (size_t)nb * sizeof(double));
+        memcpy(va, va0, (size_t)nb * sizeof(double));
+        double mis, t0 = gr_time_s();
+        nr_ws w;
+        int st = nr_setup(&w, Y, nb, nbus, bus, kind);
+        if (!st)
+            st = nr_solve(&w, sp, sq, vm, va, opt->tol, opt->max_iter, conv, iters, &mis);
+        nr_free(&w);
+        t[r] = gr_time_s() - t0;
+        if (st)
+            *conv = 0;
+    }
+    if (!split) {
+        m = median(t, reps);
+        double d = 0.0;
+        for (int j = 0; j < nbus; j++) {
+            int b = bus[j];
+            d = fmax(d, fabs(vm[b] - ref->vm[b]) + fabs(va[b] - ref->va[b]));
+        }
+        *dv = d;
+    }
+    free(kind);
+    free(bus);
+    free(ngen);
+    free(sp);
+    free(sq);
+    free(vm0);
+    free(va0);
+    free(vm);
+    free(va);
+    free(t);
+    gr_csc_free(Y);
+    gr_islands_free(isl);
+    return m;
+}
+
 static int peer_mode(const char *path, int reps, int n1_max, int max_iter, int flat)
 {
     gr_case *cs = NULL;
@@ -145,6 +236,18 @@ static int peer_mode(const char *path, int reps, int n1_max, int max_iter, int f
     printf("buses %d\n", g->nb);
     printf("ac_cold_ms %.4f\n", 1e3 * peer_pf_time(g, &opt, reps, 0, &iters, &conv));
     printf("ac_iters %d\nac_converged %d\n", iters, conv);
+    {
+        gr_pf_result *ref = NULL;
+        if (gr_pf_ac(g, &opt, &ref, &err) == GR_OK) {
+            int it_n = 0, conv_n = 0;
+            double dv = 0.0;
+            double tn = peer_newton_time(g, &opt, ref, reps, &it_n, &conv_n, &dv);
+            if (isfinite(tn)) /* a split case has no single-island figure */
+                printf("ac_newton_ms %.4f\nac_newton_same %d\nac_newton_dv %.3g\n", 1e3 * tn,
+                       conv_n && it_n == iters && dv < 1e-9, dv);
+        }
+        gr_pf_result_free(ref);
+    }
     gr_pf_solver *ps = NULL;
     double *t = malloc((size_t)reps * sizeof(double));
     gr_pf_solver_create(g, &ps, &err);

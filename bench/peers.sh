@@ -23,7 +23,10 @@
 #     1 thread, from the base solution, preprocessing excluded; outages that split the grid
 #     are skipped but stay in the count) and n1_ms_per_cont_connected_only;
 #   gridres: `bench_pf --peer` (ms): gr_pf_ac as a whole (islands, Ybus, ordering, analysis,
-#     Newton, flows: more than the peer's figure), gr_pf_solver_solve on a solver used once,
+#     Newton, flows: more than the peer's figure), the Newton solve alone (pattern, ordering,
+#     analysis, factorisations, iterations, with Ybus built before the clock starts as the
+#     peer's timer does; bench_pf checks it takes the same steps to the same voltages),
+#     gr_pf_solver_solve on a solver used once,
 #     gr_pf_dc, and gr_ctg_run on 1 thread (the contingencies' own times over their number;
 #     outages that split the grid are solved, and counted).
 # Without the peer (its folder, /usr/bin/python3 with numpy and scipy) it says so and exits 0.
@@ -154,6 +157,7 @@ for c, d in data.items():
     def gm(k):
         return med([x.get(k) for x in G])
     lines = [("AC cold", pm("ls_ac_algo_ms"), gm("ac_cold_ms")),
+             ("AC cold, Newton alone (the peer's scope)", pm("ls_ac_algo_ms"), gm("ac_newton_ms")),
              ("AC warm", pm("ls_ac_warm_algo_ms"), gm("ac_warm_ms")),
              ("DC", pm("ls_dc_ms"), gm("dc_ms"))]
     if n1max > 0:
@@ -165,6 +169,10 @@ for c, d in data.items():
     it_p = pm("ls_ac_iters")
     note = "%s: %d of %d rounds timed the peer; Newton iterations peer %s, gridres %s steps" % (
         c, len(P), len(G), "n/a" if it_p is None else "%d" % it_p, "%d" % gm("ac_iters"))
+    same = [x.get("ac_newton_same") for x in G]
+    if any(v is not None for v in same):
+        note += "; Newton alone took gr_pf_ac's steps to its voltages in %d of %d rounds" % (
+            sum(1 for v in same if v == 1), len(G))
     if n1max > 0 and P:
         note += "; N-1 of %d branch outages: %d split the grid, skipped by the peer (counted in its 'all' mean at no cost), solved by gridres (%d converged)" % (
             gm("n1_contingencies"), pm("n1_islanding_skipped") or 0,
