@@ -120,6 +120,8 @@ int ps_field_empty(const ps_line *L, int k);
 /* Field k as a number / integer / text; `def` when the field is absent or empty.
  * `what` names the field in the error "file:line: section, record N, field WHAT: ...". */
 int ps_num(ps_parser *P, int k, const char *what, double def, double *out);
+/* ps_num of a magnitude, a base or a rating: >= 0 (the MATPOWER reader's V_NONNEG rule). */
+int ps_num_nonneg(ps_parser *P, int k, const char *what, double def, double *out);
 int ps_int(ps_parser *P, int k, const char *what, int def, int *out);
 /* A required field: an error when absent or empty. */
 int ps_num_req(ps_parser *P, int k, const char *what, double *out);

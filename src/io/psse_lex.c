@@ -250,6 +250,14 @@ int ps_num(ps_parser *P, int k, const char *what, double def, double *out)
     return GR_OK;
 }
 
+int ps_num_nonneg(ps_parser *P, int k, const char *what, double def, double *out)
+{
+    int st = ps_num(P, k, what, def, out);
+    if (st == GR_OK && *out < 0.0) /* what the MATPOWER reader refuses too (V_NONNEG) */
+        return ps_field_error(P, what, "expected a number >= 0, found %g", *out);
+    return st;
+}
+
 int ps_int(ps_parser *P, int k, const char *what, int def, int *out)
 {
     double v;

@@ -50,14 +50,14 @@ int ps_read_bus(ps_parser *P)
         PS_TRY(ps_num(P, 5, "BL", 0.0, &bl));
         PS_TRY(ps_int(P, 6, "AREA", 1, &b.area));
         PS_TRY(ps_int(P, 7, "ZONE", 1, &b.zone));
-        PS_TRY(ps_num(P, 8, "VM", 1.0, &b.vm));
+        PS_TRY(ps_num_nonneg(P, 8, "VM", 1.0, &b.vm));
         PS_TRY(ps_num(P, 9, "VA", 0.0, &b.va));
         b.vmax = 1.1;
         b.vmin = 0.9;
     } else {   /* I,'NAME',BASKV,IDE,AREA,ZONE,OWNER,VM,VA,NVHI,NVLO,EVHI,EVLO */
         PS_TRY(ps_int(P, 4, "AREA", 1, &b.area));
         PS_TRY(ps_int(P, 5, "ZONE", 1, &b.zone));
-        PS_TRY(ps_num(P, 7, "VM", 1.0, &b.vm));
+        PS_TRY(ps_num_nonneg(P, 7, "VM", 1.0, &b.vm));
         PS_TRY(ps_num(P, 8, "VA", 0.0, &b.va));
         PS_TRY(ps_num(P, 9, "NVHI", 1.1, &b.vmax));
         PS_TRY(ps_num(P, 10, "NVLO", 0.9, &b.vmin));
@@ -142,10 +142,10 @@ int ps_read_gen(ps_parser *P)
     PS_TRY(ps_num(P, 3, "QG", 0.0, &g.qg));
     PS_TRY(ps_num(P, 4, "QT", 9999.0, &g.qmax));
     PS_TRY(ps_num(P, 5, "QB", -9999.0, &g.qmin));
-    PS_TRY(ps_num(P, 6, "VS", 1.0, &g.vg));
+    PS_TRY(ps_num_nonneg(P, 6, "VS", 1.0, &g.vg));
     PS_TRY(ps_int(P, 7, "IREG", 0, &ireg));
     int k = P->lay.gen_nreg ? 9 : 8;   /* v35: I,ID,PG,QG,QT,QB,VS,IREG,NREG,MBASE,... */
-    PS_TRY(ps_num(P, k, "MBASE", P->sbase, &g.mbase));
+    PS_TRY(ps_num_nonneg(P, k, "MBASE", P->sbase, &g.mbase));
     PS_TRY(ps_int(P, k + 6, "STAT", 1, &status));
     PS_TRY(ps_num(P, k + 8, "PT", 9999.0, &g.pmax));
     PS_TRY(ps_num(P, k + 9, "PB", -9999.0, &g.pmin));
@@ -201,9 +201,9 @@ int ps_read_branch(ps_parser *P)
     /* v30-33: RATEA,RATEB,RATEC,GI,BI,GJ,BJ,ST; v34+: NAME,RATE1..RATE12,GI,BI,GJ,BJ,ST */
     int r0 = P->lay.branch_name ? 7 : 6, g0 = P->lay.branch_name ? 19 : 9;
     double gi, bi, gj, bj;
-    PS_TRY(ps_num(P, r0, P->lay.branch_name ? "RATE1" : "RATEA", 0.0, &b.rate_a));
-    PS_TRY(ps_num(P, r0 + 1, P->lay.branch_name ? "RATE2" : "RATEB", 0.0, &b.rate_b));
-    PS_TRY(ps_num(P, r0 + 2, P->lay.branch_name ? "RATE3" : "RATEC", 0.0, &b.rate_c));
+    PS_TRY(ps_num_nonneg(P, r0, P->lay.branch_name ? "RATE1" : "RATEA", 0.0, &b.rate_a));
+    PS_TRY(ps_num_nonneg(P, r0 + 1, P->lay.branch_name ? "RATE2" : "RATEB", 0.0, &b.rate_b));
+    PS_TRY(ps_num_nonneg(P, r0 + 2, P->lay.branch_name ? "RATE3" : "RATEC", 0.0, &b.rate_c));
     PS_TRY(ps_num(P, g0, "GI", 0.0, &gi));
     PS_TRY(ps_num(P, g0 + 1, "BI", 0.0, &bi));
     PS_TRY(ps_num(P, g0 + 2, "GJ", 0.0, &gj));
@@ -230,9 +230,9 @@ int ps_read_switching_device(ps_parser *P)
     ps_branch b;
     PS_TRY(read_ends(P, &b, &fi, &ti));
     PS_TRY(ps_num(P, 3, "X", 1e-4, &b.x));
-    PS_TRY(ps_num(P, 4, "RATE1", 0.0, &b.rate_a));
-    PS_TRY(ps_num(P, 5, "RATE2", 0.0, &b.rate_b));
-    PS_TRY(ps_num(P, 6, "RATE3", 0.0, &b.rate_c));
+    PS_TRY(ps_num_nonneg(P, 4, "RATE1", 0.0, &b.rate_a));
+    PS_TRY(ps_num_nonneg(P, 5, "RATE2", 0.0, &b.rate_b));
+    PS_TRY(ps_num_nonneg(P, 6, "RATE3", 0.0, &b.rate_c));
     PS_TRY(ps_int(P, 16, "STAT", 1, &st));
     if (b.x == 0)
         return ps_field_error(P, "X", "expected a non-zero reactance, found 0");
@@ -272,7 +272,7 @@ static int read_winding(ps_parser *P, int w, winding *d)
     PS_TRY(ps_num(P, 1, names[w][1], 0.0, &d->nomv));
     PS_TRY(ps_num(P, 2, names[w][2], 0.0, &d->ang));
     for (int k = 0; k < 3; k++)
-        PS_TRY(ps_num(P, 3 + k, rnames[w][k], 0.0, &d->rate[k]));
+        PS_TRY(ps_num_nonneg(P, 3 + k, rnames[w][k], 0.0, &d->rate[k]));
     PS_TRY(ps_int(P, 3 + P->lay.xf_rates, names[w][3], 0, &d->cod));
     return GR_OK;
 }
@@ -357,7 +357,7 @@ int ps_read_transformer(ps_parser *P)
             st = ps_field_error(P, zn[p][2], "expected a winding base > 0 MVA for CZ = %d, found %g",
                                 cz, z[p][2]);
     }
-    if (st == GR_OK && three && (st = ps_num(P, 9, "VMSTAR", 1.0, &vmstar)) == GR_OK)
+    if (st == GR_OK && three && (st = ps_num_nonneg(P, 9, "VMSTAR", 1.0, &vmstar)) == GR_OK)
         st = ps_num(P, 10, "ANSTAR", 0.0, &anstar);
     winding w[3];
     memset(w, 0, sizeof w);

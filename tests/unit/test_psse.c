@@ -155,6 +155,12 @@ static void test_bad_input(void **state)
         {"1,'A',1,3\n0\n0\n0\n1,'1',1e999\n", "t.raw:8: generator data, record 1, field PG: expected a number, found '1e999'"},
         {"1,'A',1,3\n0\n0\n0\n1,'1',0x10\n", "field PG: expected a number, found '0x10'"},
         {"1,'A',1,3\n0\n0\n0\n'1','1'\n", "t.raw:8: generator data, record 1, field I: expected an integer, found text '1'"},
+        /* magnitudes, bases and ratings >= 0, as the MATPOWER reader wants them
+           (fuzz_psse: a VS of -100 converted to a case that did not read back) */
+        {"1,'A',1,3\n0\n0\n0\n1,'1',0,0,9,-9,-100\n", "t.raw:8: generator data, record 1, field VS: expected a number >= 0, found -100"},
+        {"1,'A',1,3\n0\n0\n0\n1,'1',0,0,9,-9,1,0,-5\n", "t.raw:8: generator data, record 1, field MBASE: expected a number >= 0, found -5"},
+        {"1,'A',1,3,1,1,1,-1\n0\nQ\n", "t.raw:4: bus data, record 1, field VM: expected a number >= 0, found -1"},
+        {"1,'A',1,3\n2,'B',1,1\n0\n0\n0\n0\n1,2,'1',0,0.1,0,-7\n0\nQ\n", "t.raw:10: branch data, record 1, field RATEA: expected a number >= 0, found -7"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
         char text[1024];
