@@ -255,6 +255,20 @@ int gr_campaign_assets_build(gr_campaign_scenario *s, gr_error *err)
                         nties, nties == 1 ? "" : "es", first + 1, nties == 1 ? "" : "s",
                         GR_SHED_TIE_X_PU))
         return gr_error_set(err, GR_ENOMEM, "out of memory building the asset table");
+    /* PMAX = Inf ("no limit"): finite, so that shares of it stay finite */
+    int firstu = 0;
+    while (firstu < g->ng && !(isinf(g->pmax[firstu]) && g->pmax[firstu] > 0.0))
+        firstu++;
+    int ninf = gr_shed_cap_infinite_pmax(s->grid);
+    if (ninf > 0 &&
+        gr_overlay_warn(s->overlay,
+                        "%d generator%s with PMAX = Inf (generator %d first) given PMAX = the "
+                        "case's total load (%.0f MW) plus |PG| (docs/own_grid.md)",
+                        ninf, ninf == 1 ? "" : "s", firstu + 1,
+                        (s->grid->pmax[firstu] -
+                         (isfinite(s->grid->pg[firstu]) ? fabs(s->grid->pg[firstu]) : 0.0)) *
+                            s->grid->base_mva))
+        return gr_error_set(err, GR_ENOMEM, "out of memory building the asset table");
     class_table(a, ov, g->nb);
     if ((st = camp_adj_build(g, &adj)))
         return gr_error_set(err, st, "out of memory building the asset table");

@@ -195,6 +195,23 @@ if run 2 v400_bad "$G" campaign "$W/v400/bad.json" --out "$W/v400/b" --quiet; th
   expect_in "$W/v400_bad.err" 'bad\.json: \$\.protection\.class: unknown asset class "sub750" \(the case.s voltage levels: 400, 220 kV; expected one of: sub400, sub220, line400, line220' v400_bad_msg
 fi
 
+# --- PMAX = Inf (MATPOWER's "no limit", 41 units of case8387pegase) ---------------------------
+# The pre-wave dispatch shares each island's load in proportion to PMAX: 0 x Inf was a NaN
+# Pg that the cascade refused (exit 2). Now finite, with one warning naming the first unit.
+C118="$SHARED/cases/matpower/case118.m"
+if [ -f "$C118" ]; then
+  mkdir -p "$W/inf"
+  awk '/^mpc.gen = \[/ { print; getline; $9 = "Inf"; print; next } { print }' "$C118" >"$W/inf/case118_inf.m"
+  n_check=$((n_check + 1))
+  grep -q "Inf" "$W/inf/case118_inf.m" || fail "inf: the case copy has no PMAX = Inf"
+  if run 0 pmax_inf "$G" campaign "$W/inf/case118_inf.m" --nights 3 --out "$W/inf/o"; then
+    expect_in "$W/pmax_inf.err" 'warning: 1 generator with PMAX = Inf \(generator 1 first\) given PMAX = the case.s total load \(4242 MW\)' pmax_inf_warn
+    expect_in "$W/pmax_inf.out" '^  energy +[0-9.]+ GWh not served' pmax_inf_energy
+  fi
+else
+  echo "skip: PMAX = Inf check needs $C118"
+fi
+
 # --- events.csv names assets by the overlay (issue 13 item 5) ------------------------------
 # every damage row names its asset: a bus its substation, a unit its plant, a branch its ends
 n_check=$((n_check + 1))
