@@ -65,6 +65,9 @@ typedef struct lu_factors {
     double *Ux;
     int *Rp, *Ri;                       /* the same, by rows */
     double *Rx;
+    int *LRp, *LRi;                     /* L's strictly lower part by rows (the solves
+                                           gather: no scattered stores) */
+    double *LRx;
     double *udiag;                      /* diagonal of U */
     double *uinv;                       /* its reciprocals: the solves multiply, never divide */
 } lu_factors;

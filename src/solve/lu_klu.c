@@ -191,6 +191,9 @@ void lu_factors_free(lu_factors *f)
     gr_free(f->Rp);
     gr_free(f->Ri);
     gr_free(f->Rx);
+    gr_free(f->LRp);
+    gr_free(f->LRi);
+    gr_free(f->LRx);
     gr_free(f->udiag);
     gr_free(f->uinv);
     gr_free(f);
@@ -214,6 +217,26 @@ static void drop_diagonal(int n, int *p, int *i, double *x, double *diag)
         }
     }
     p[n] = nz;
+}
+
+/* The n-column CSC (p, i, x) by rows into (rp, ri, rx): a counting sort by
+ * row, columns ascending within a row; rp (n + 1) zero on entry. */
+static void by_rows(int n, const int *p, const int *i, const double *x, int *rp, int *ri,
+                    double *rx)
+{
+    for (int q = 0; q < p[n]; q++)
+        rp[i[q] + 1]++;
+    for (int r = 0; r < n; r++)
+        rp[r + 1] += rp[r];
+    for (int j = 0; j < n; j++)
+        for (int q = p[j]; q < p[j + 1]; q++) {
+            int d = rp[i[q]]++;
+            ri[d] = j;
+            rx[d] = x[q];
+        }
+    for (int r = n; r > 0; r--)
+        rp[r] = rp[r - 1];
+    rp[0] = 0;
 }
 
 int lu_extract(const lu_solver *lu, lu_factors **out)
@@ -241,10 +264,13 @@ int lu_extract(const lu_solver *lu, lu_factors **out)
     f->Rp = gr_calloc(sn + 1, sizeof(int));
     f->Ri = gr_malloc(((size_t)unz + 1) * sizeof(int));
     f->Rx = gr_malloc(((size_t)unz + 1) * sizeof(double));
+    f->LRp = gr_calloc(sn + 1, sizeof(int));
+    f->LRi = gr_malloc(((size_t)lnz + 1) * sizeof(int));
+    f->LRx = gr_malloc(((size_t)lnz + 1) * sizeof(double));
     f->udiag = gr_malloc(sn * sizeof(double));
     f->uinv = gr_malloc(sn * sizeof(double));
     if (!f->P || !f->Pinv || !f->Q || !f->Qinv || !f->Lp || !f->Li || !f->Lx || !f->Up ||
-        !f->Ui || !f->Ux || !f->Rp || !f->Ri || !f->Rx || !f->udiag || !f->uinv)
+        !f->Ui || !f->Ux || !f->Rp || !f->Ri || !f->Rx || !f->LRp || !f->LRi || !f->LRx || !f->udiag || !f->uinv)
         goto oom;
     klu_common c = lu->common;
     if (!klu_extract(lu->numeric, lu->symbolic, f->Lp, f->Li, f->Lx, f->Up, f->Ui, f->Ux, NULL,
@@ -260,20 +286,8 @@ int lu_extract(const lu_solver *lu, lu_factors **out)
     drop_diagonal(n, f->Up, f->Ui, f->Ux, f->udiag);
     for (int k = 0; k < n; k++)
         f->uinv[k] = 1.0 / f->udiag[k];
-    /* U by rows: counting sort of its entries by row */
-    for (int q = 0; q < f->Up[n]; q++)
-        f->Rp[f->Ui[q] + 1]++;
-    for (int r = 0; r < n; r++)
-        f->Rp[r + 1] += f->Rp[r];
-    for (int j = 0; j < n; j++)
-        for (int q = f->Up[j]; q < f->Up[j + 1]; q++) {
-            int d = f->Rp[f->Ui[q]]++;
-            f->Ri[d] = j;
-            f->Rx[d] = f->Ux[q];
-        }
-    for (int r = n; r > 0; r--)
-        f->Rp[r] = f->Rp[r - 1];
-    f->Rp[0] = 0;
+    by_rows(n, f->Up, f->Ui, f->Ux, f->Rp, f->Ri, f->Rx); /* U, then L, by rows */
+    by_rows(n, f->Lp, f->Li, f->Lx, f->LRp, f->LRi, f->LRx);
     gr_free(rs);
     *out = f;
     return GR_OK;
@@ -287,29 +301,29 @@ oom:
     return GR_ENOMEM;
 }
 
+/* Both solves go row by row (dot products: each entry is read once and each
+ * unknown written once), for the dense right-hand sides of chord steps. */
 void lu_lower_solve(const lu_factors *f, const double *b, double *c)
 {
-    const int *Lp = f->Lp, *Li = f->Li;
-    const double *Lx = f->Lx;
-    for (int k = 0; k < f->n; k++)
-        c[k] = b[f->P[k]];
-    for (int j = 0; j < f->n; j++) {
-        double cj = c[j];
-        if (cj != 0.0)
-            for (int q = Lp[j]; q < Lp[j + 1]; q++)
-                c[Li[q]] -= Lx[q] * cj;
+    const int *rp = f->LRp, *ri = f->LRi;
+    const double *rx = f->LRx;
+    for (int i = 0; i < f->n; i++) {
+        double s = b[f->P[i]];
+        for (int q = rp[i]; q < rp[i + 1]; q++)
+            s -= rx[q] * c[ri[q]];
+        c[i] = s;
     }
 }
 
 void lu_upper_solve(const lu_factors *f, double *c, double *x)
 {
-    const int *Up = f->Up, *Ui = f->Ui;
-    const double *Ux = f->Ux;
+    const int *rp = f->Rp, *ri = f->Ri;
+    const double *rx = f->Rx;
     for (int j = f->n - 1; j >= 0; j--) {
-        double cj = c[j] *= f->uinv[j];
-        if (cj != 0.0)
-            for (int q = Up[j]; q < Up[j + 1]; q++)
-                c[Ui[q]] -= Ux[q] * cj;
+        double s = c[j];
+        for (int q = rp[j]; q < rp[j + 1]; q++)
+            s -= rx[q] * c[ri[q]];
+        c[j] = s * f->uinv[j];
     }
     for (int k = 0; k < f->n; k++)
         x[f->Q[k]] = c[k];
