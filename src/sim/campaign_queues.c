@@ -160,8 +160,8 @@ int camp_qh_run_init(camp_run *w)
     q->t_in = gr_malloc(((size_t)m->nheat + 1) * sizeof(double));
     q->supply = gr_malloc(((size_t)m->nheat + 1) * sizeof(double));
     if (!q->carry || !q->start || !q->area_load || !q->area_shed || !q->area_clpu || !q->win ||
-        !q->dark || !q->dark_h || !q->spell_h || !q->spell_max || !q->clpu_left || !q->busy || !q->area_on || !q->mark ||
-        !q->queue || !q->t_in || !q->supply)
+        !q->dark || !q->dark_h || !q->spell_h || !q->spell_max || !q->clpu_left || !q->busy ||
+        !q->area_on || !q->mark || !q->queue || !q->t_in || !q->supply)
         return GR_ENOMEM;
     for (int d = 0; d < m->nheat; d++)
         q->t_in[d] = m->s->weather.indoor_c;

@@ -270,7 +270,8 @@ int lu_extract(const lu_solver *lu, lu_factors **out)
     f->udiag = gr_malloc(sn * sizeof(double));
     f->uinv = gr_malloc(sn * sizeof(double));
     if (!f->P || !f->Pinv || !f->Q || !f->Qinv || !f->Lp || !f->Li || !f->Lx || !f->Up ||
-        !f->Ui || !f->Ux || !f->Rp || !f->Ri || !f->Rx || !f->LRp || !f->LRi || !f->LRx || !f->udiag || !f->uinv)
+        !f->Ui || !f->Ux || !f->Rp || !f->Ri || !f->Rx || !f->LRp || !f->LRi || !f->LRx ||
+        !f->udiag || !f->uinv)
         goto oom;
     klu_common c = lu->common;
     if (!klu_extract(lu->numeric, lu->symbolic, f->Lp, f->Li, f->Lx, f->Up, f->Ui, f->Ux, NULL,
