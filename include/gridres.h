@@ -2736,6 +2736,14 @@ int gr_inputs_note(const char *path, const void *data, size_t len);
 /* Monotonic wall clock, seconds. */
 double gr_time_s(void);
 
+/* Progress of the long steps of a call on this thread: reading a scenario
+ * (building an overlay, ranking the assets by their loss) calls fn(stage,
+ * done, total, user) as it goes (total 0 when the step is not counted), as
+ * often as once per asset: fn should be cheap and print at its own pace.
+ * NULL (the default) for none. Per thread; the CLI shows it on a terminal. */
+typedef void (*gr_progress_fn)(const char *stage, long done, long total, void *user);
+void gr_progress_set(gr_progress_fn fn, void *user);
+
 /* Deterministic random numbers (xoshiro256**, seeded by splitmix64). */
 struct gr_rng { uint64_t s[4]; };
 void gr_rng_seed(gr_rng *r, uint64_t seed);

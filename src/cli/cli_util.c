@@ -170,6 +170,49 @@ void cli_progress_clear(int shown)
     }
 }
 
+static void read_progress_sink(const char *stage, long done, long total, void *user)
+{
+    cli_read_progress *p = user;
+    double now = gr_time_s();
+    if (now - p->last < 0.25)
+        return;
+    p->last = now;
+    p->shown = 1;
+    if (total > 0)
+        fprintf(stderr, "\r\033[Kgridres %s: reading %s: %s, %ld of %ld (%.0f s)", p->cmd,
+                p->what, stage, done, total, now - p->t0);
+    else
+        fprintf(stderr, "\r\033[Kgridres %s: reading %s: %s (%.0f s)", p->cmd, p->what, stage,
+                now - p->t0);
+    fflush(stderr);
+}
+
+void cli_read_progress_begin(cli_read_progress *p, const char *cmd, const char *what, int tty)
+{
+    p->cmd = cmd;
+    p->what = what;
+    p->t0 = p->last = gr_time_s();
+    p->tty = tty;
+    p->shown = 0;
+    if (!tty)
+        return;
+    fprintf(stderr, "gridres %s: reading %s ...", cmd, what);
+    fflush(stderr);
+    gr_progress_set(read_progress_sink, p);
+}
+
+void cli_read_progress_end(cli_read_progress *p)
+{
+    if (!p->tty)
+        return;
+    gr_progress_set(NULL, NULL);
+    double s = gr_time_s() - p->t0;
+    if (p->shown)
+        fprintf(stderr, "\r\033[Kgridres %s: reading %s ... %.1f s\n", p->cmd, p->what, s);
+    else
+        fprintf(stderr, " %.1f s\n", s);
+}
+
 void cli_csv_num(FILE *f, double x, char sep)
 {
     if (isnan(x))

@@ -67,6 +67,18 @@ int cli_write_json(const char *cmd, const char *path, int force, const json_t *o
 /* Erase a progress line drawn on stderr (shown: something was drawn). */
 void cli_progress_clear(int shown);
 
+/* Reading a scenario on a terminal: "gridres CMD: reading WHAT ..." at once,
+ * then the library's stages (gr_progress_set: building an overlay, ranking
+ * the assets "i of n") on the same line at most 4 times a second, and the
+ * seconds when cli_read_progress_end is called. Nothing when tty is 0. */
+typedef struct cli_read_progress {
+    const char *cmd, *what;
+    double t0, last;
+    int tty, shown;
+} cli_read_progress;
+void cli_read_progress_begin(cli_read_progress *p, const char *cmd, const char *what, int tty);
+void cli_read_progress_end(cli_read_progress *p);
+
 /* ------------------------------------------------------------------------
  * CSV and JSON.
  * ------------------------------------------------------------------------ */

@@ -892,16 +892,14 @@ int cmd_campaign(int argc, char **argv, gr_mpi *mpi)
         return CLI_EXIT_USAGE;
     }
     /* progress from the first second: a large grid takes a while to read */
-    int tty = !quiet && !as_json && isatty(STDERR_FILENO);
-    if (tty)
-        fprintf(stderr, "gridres campaign: reading %s ...",
-                npos > 0 ? pos[0] : "the built-in scenario");
+    cli_read_progress rp;
+    cli_read_progress_begin(&rp, CMD, npos > 0 ? pos[0] : "the built-in scenario",
+                            !quiet && !as_json && isatty(STDERR_FILENO));
     double t_read = gr_time_s();
     int st = from_case ? cli_case_scenario_read(pos[0], overlay_s, &s, &err)
                        : gr_campaign_scenario_read(npos > 0 ? pos[0] : NULL, &s, &err);
     tm.read_s = gr_time_s() - t_read;
-    if (tty)
-        fprintf(stderr, " %.1f s\n", tm.read_s);
+    cli_read_progress_end(&rp);
     if (st != GR_OK) {
         cli_errorf(CMD, "%s", err.msg[0] ? err.msg : gr_strerror(st));
         return st == GR_ENOMEM ? CLI_EXIT_FAIL

@@ -602,8 +602,12 @@ int cmd_protect(int argc, char **argv, gr_mpi *mpi)
         (cli_out_path(CMD, ov_path, sizeof ov_path, dir, "scenario.json") != 0 ||
          cli_check_new(CMD, ov_path, force) != 0))
         return CLI_EXIT_USAGE;
+    cli_read_progress rp;
+    cli_read_progress_begin(&rp, CMD, npos > 0 ? pos[0] : "the built-in scenario",
+                            !quiet && !as_json && isatty(STDERR_FILENO));
     st = from_case ? cli_case_scenario_read(pos[0], overlay_s, &s, &err)
                    : gr_campaign_scenario_read(npos > 0 ? pos[0] : NULL, &s, &err);
+    cli_read_progress_end(&rp);
     if (st != GR_OK) {
         cli_errorf(CMD, "%s", err.msg[0] ? err.msg : gr_strerror(st));
         return st == GR_ENOMEM ? CLI_EXIT_FAIL

@@ -23,6 +23,7 @@
 #include "io/json_read.h"
 #include "io/scenario_internal.h"
 #include "model/overlay.h"
+#include "util/progress.h"
 
 #define CAMP_FORMAT "gridres-campaign"
 #define CAMP_VERSION 1
@@ -222,6 +223,7 @@ static int read_grid(jr *r, const json_t *root, const char *base_dir, gr_campaig
             const char *slash = strrchr(s->grid_path, '/');
             gr_overlay_build_options_default(&bo);
             bo.case_file = slash ? slash + 1 : s->grid_path;
+            gr_progress_report("building an overlay", 0, 0);
             if ((st = gr_grid_from_case(s->grid_case, &s->grid, r->err)) ||
                 (st = gr_overlay_build(s->grid_case, s->grid, &bo, &s->overlay, r->err)))
                 return st;
@@ -668,6 +670,7 @@ static int read_root(jr *r, const json_t *root, const char *base_dir, gr_campaig
         s->grid->pd[b] *= s->load_scale;
         s->grid->qd[b] *= s->load_scale;
     }
+    gr_progress_report("building the asset table", 0, 0);
     if ((st = gr_campaign_assets_build(s, r->err)))
         return st;
     /* threat types after the assets: their damage keys name the case's classes */

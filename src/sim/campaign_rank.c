@@ -55,6 +55,7 @@
 
 #include "sim/campaign_internal.h"
 #include "sim/shed.h"
+#include "util/progress.h"
 
 /* |shed(i) - shed0| below this (pu) is the LP's round-off: no loss. */
 #define CAMP_RANK_ZERO 1e-9
@@ -280,6 +281,7 @@ int camp_assets_loss(gr_campaign_scenario *s, const camp_adj *adj, int plain,
     if (z0)
         shed_lazy_set_warm(z0, zw, shed0, 0.1 * CAMP_RANK_ZERO);
     for (int i = 0; i < a->n; i++) {
+        gr_progress_report("ranking the assets by their loss", i, a->n);
         camp_grid_reset(g, g0);
         for (int j = a->elem_ptr[i]; j < a->elem_ptr[i + 1]; j++)
             camp_grid_out(g, adj, a->elem_kind[j], a->elem_index[j]);

@@ -706,6 +706,55 @@ static int parse_400(const char *extra, gr_campaign_scenario **s, gr_error *err)
                                       GRIDRES_TEST_DATA "/campaign", s, err);
 }
 
+/* gr_progress_set: reading a scenario reports its stages to this thread's
+ * sink, the ranking once per asset in order (0 .. n-1 of n); with the sink
+ * removed nothing is reported. */
+typedef struct progress_log {
+    int overlay, table, ranked, calls;
+    long last, total;
+    int in_order;
+} progress_log;
+
+static void progress_sink(const char *stage, long done, long total, void *user)
+{
+    progress_log *l = user;
+    l->calls++;
+    if (strcmp(stage, "building an overlay") == 0)
+        l->overlay++;
+    else if (strcmp(stage, "building the asset table") == 0)
+        l->table++;
+    else if (strcmp(stage, "ranking the assets by their loss") == 0) {
+        l->in_order &= done == l->last + 1 && (l->total == 0 || total == l->total);
+        l->last = done;
+        l->total = total;
+        l->ranked++;
+    }
+}
+
+static void test_read_progress(void **state)
+{
+    (void)state;
+    progress_log l = {0, 0, 0, 0, -1, 0, 1};
+    gr_campaign_scenario *s = NULL;
+    gr_error err = {0, ""};
+    gr_progress_set(progress_sink, &l);
+    int st = parse_400("", &s, &err);
+    gr_progress_set(NULL, NULL);
+    if (st != GR_OK)
+        fail_msg("parse failed (%d): %s", st, err.msg);
+    assert_int_equal(l.overlay, 1); /* no overlay in the scenario: one was built */
+    assert_int_equal(l.table, 1);
+    assert_int_equal(l.ranked, s->assets.n);
+    assert_int_equal(l.total, s->assets.n);
+    assert_int_equal(l.last, s->assets.n - 1);
+    assert_true(l.in_order);
+    gr_campaign_scenario_free(s);
+    int calls = l.calls;
+    assert_int_equal(parse_400("", &s, &err), GR_OK);
+    assert_int_equal(l.calls, calls); /* the sink is gone */
+    gr_campaign_scenario_free(s);
+}
+
 static void test_voltage_classes_from_case(void **state)
 {
     (void)state;
@@ -1035,6 +1084,7 @@ int main(void)
         cmocka_unit_test(test_planner_repairs),
         cmocka_unit_test(test_out_of_memory),
         cmocka_unit_test(test_voltage_classes_from_case),
+        cmocka_unit_test(test_read_progress),
         cmocka_unit_test(test_interconnection_ties),
         cmocka_unit_test(test_queues_and_heat),
         cmocka_unit_test(test_rank_fast_equals_lp),
