@@ -56,14 +56,12 @@ static double median(double *v, int n)
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-/* Median time of one refactor + solve of the Jacobian at the solution. */
-static double lu_step_time(const gr_grid *g, const gr_pf_result *r, int reps)
+/* The buses of g's main island into bus (their count returned) and their
+ * Newton roles into kind (nb): the reference NR_FIXED; a PV or REF bus of
+ * bus_type with an energised unit NR_PV; the others NR_PQ. */
+static int main_island_roles(const gr_grid *g, const gr_islands *isl, const int *bus_type,
+                             int *bus, int *kind)
 {
-    gr_islands *isl = NULL;
-    gr_csc *Y = NULL;
-    gr_islands_find(g, 0, &isl, NULL);
-    gr_ybus_build(g, &Y, NULL, NULL);
-    int *kind = calloc((size_t)g->nb, sizeof(int)), *bus = malloc((size_t)g->nb * sizeof(int));
     int *has_gen = calloc((size_t)g->nb, sizeof(int));
     for (int k = 0; k < g->ng; k++)
         has_gen[g->gen_bus[k]] |= gen_energisable(g, k);
@@ -72,11 +70,24 @@ static double lu_step_time(const gr_grid *g, const gr_pf_result *r, int reps)
         if (isl->bus_island[b] != main_island)
             continue;
         bus[nbus++] = b;
-        int t = r->bus_type[b];
+        int t = bus_type[b];
         kind[b] = b == isl->ref[main_island] ? NR_FIXED
                   : ((t == GR_BUS_PV || t == GR_BUS_REF) && has_gen[b]) ? NR_PV
                                                                          : NR_PQ;
     }
+    free(has_gen);
+    return nbus;
+}
+
+/* Median time of one refactor + solve of the Jacobian at the solution. */
+static double lu_step_time(const gr_grid *g, const gr_pf_result *r, int reps)
+{
+    gr_islands *isl = NULL;
+    gr_csc *Y = NULL;
+    gr_islands_find(g, 0, &isl, NULL);
+    gr_ybus_build(g, &Y, NULL, NULL);
+    int *kind = calloc((size_t)g->nb, sizeof(int)), *bus = malloc((size_t)g->nb * sizeof(int));
+    int nbus = main_island_roles(g, isl, r->bus_type, bus, kind);
     nr_ws w;
     nr_setup(&w, Y, g->nb, nbus, bus, kind);
     double *vm = malloc((size_t)g->nb * sizeof(double)), *va = malloc((size_t)g->nb * sizeof(double));
@@ -105,7 +116,6 @@ static double lu_step_time(const gr_grid *g, const gr_pf_result *r, int reps)
     free(sq);
     free(kind);
     free(bus);
-    free(has_gen);
     nr_free(&w);
     gr_csc_free(Y);
     gr_islands_free(isl);
@@ -147,9 +157,8 @@ static double peer_newton_time(const gr_grid *g, const gr_pf_options *opt, const
     *dv = INFINITY;
     if (gr_islands_find(g, 0, &isl, NULL) || gr_ybus_build(g, &Y, NULL, NULL))
         return NAN;
-    int nb = g->nb, main_island = isl->bus_island[isl->ref[0] >= 0 ? isl->ref[0] : 0];
+    int nb = g->nb, split = isl->n > 1;
     int *kind = calloc((size_t)nb, sizeof(int)), *bus = malloc((size_t)nb * sizeof(int));
-    int *ngen = calloc((size_t)nb, sizeof(int));
     double *sp = calloc((size_t)nb, sizeof(double)), *sq = calloc((size_t)nb, sizeof(double));
     double *vm0 = malloc((size_t)nb * sizeof(double)), *va0 = malloc((size_t)nb * sizeof(double));
     double *vm = malloc((size_t)nb * sizeof(double)), *va = malloc((size_t)nb * sizeof(double));
@@ -162,21 +171,10 @@ static double peer_newton_time(const gr_grid *g, const gr_pf_options *opt, const
     }
     for (int k = 0; k < g->ng; k++) /* as prepare_island (pf_ac.c): set points of the units */
         if (gen_energisable(g, k)) {
-            int b = g->gen_bus[k];
-            sp[b] += g->pg[k];
-            sq[b] += g->qg[k];
-            ngen[b]++;
+            sp[g->gen_bus[k]] += g->pg[k];
+            sq[g->gen_bus[k]] += g->qg[k];
         }
-    int nbus = 0, split = isl->n > 1;
-    for (int b = 0; b < nb; b++) {
-        if (isl->bus_island[b] != main_island)
-            continue;
-        bus[nbus++] = b;
-        int ty = g->bus_type[b];
-        kind[b] = b == isl->ref[main_island] ? NR_FIXED
-                  : ((ty == GR_BUS_PV || ty == GR_BUS_REF) && ngen[b]) ? NR_PV
-                                                                      : NR_PQ;
-    }
+    int nbus = main_island_roles(g, isl, g->bus_type, bus, kind);
     for (int k = 0; k < g->ng; k++) /* generator buses at their last unit's set point */
         if (gen_energisable(g, k) && kind[g->gen_bus[k]] != NR_PQ)
             vm0[g->gen_bus[k]] = g->vg[k];
@@ -205,7 +203,6 @@ static double peer_newton_time(const gr_grid *g, const gr_pf_options *opt, const
     }
     free(kind);
     free(bus);
-    free(ngen);
     free(sp);
     free(sq);
     free(vm0);

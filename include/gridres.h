@@ -996,12 +996,12 @@ void gr_shed_result_free(gr_shed_result *r);
  * does not substitute. Returns how many branches changed. */
 #define GR_SHED_TIE_X_PU 1e-4
 int gr_shed_tie_zero_x(gr_grid *g, double x_tie);
-/* Units whose PMAX is +Inf (MATPOWER's "no limit": case8387pegase has 41)
+/* Units whose PMAX is +Inf (MATPOWER's "no limit": case8387pegase has 615)
  * get PMAX = the case's total positive load plus |PG|, so that such a unit can
  * still carry the whole grid while every dispatch the DC models compute (a
  * share of PMAX, a headroom, a fleet budget) stays finite. Returns how many
- * units changed. */
-int gr_shed_cap_infinite_pmax(gr_grid *g);
+ * units changed; *load_pu (nullable) receives that total load. */
+int gr_shed_cap_infinite_pmax(gr_grid *g, double *load_pu);
 
 /* @@cascade@@ */
 

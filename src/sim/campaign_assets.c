@@ -259,15 +259,13 @@ int gr_campaign_assets_build(gr_campaign_scenario *s, gr_error *err)
     int firstu = 0;
     while (firstu < g->ng && !(isinf(g->pmax[firstu]) && g->pmax[firstu] > 0.0))
         firstu++;
-    int ninf = gr_shed_cap_infinite_pmax(s->grid);
+    double load = 0.0;
+    int ninf = gr_shed_cap_infinite_pmax(s->grid, &load);
     if (ninf > 0 &&
         gr_overlay_warn(s->overlay,
                         "%d generator%s with PMAX = Inf (generator %d first) given PMAX = the "
                         "case's total load (%.0f MW) plus |PG| (docs/own_grid.md)",
-                        ninf, ninf == 1 ? "" : "s", firstu + 1,
-                        (s->grid->pmax[firstu] -
-                         (isfinite(s->grid->pg[firstu]) ? fabs(s->grid->pg[firstu]) : 0.0)) *
-                            s->grid->base_mva))
+                        ninf, ninf == 1 ? "" : "s", firstu + 1, load * g->base_mva))
         return gr_error_set(err, GR_ENOMEM, "out of memory building the asset table");
     class_table(a, ov, g->nb);
     if ((st = camp_adj_build(g, &adj)))

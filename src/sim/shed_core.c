@@ -35,7 +35,7 @@ int gr_shed_tie_zero_x(gr_grid *g, double x_tie)
     return n;
 }
 
-int gr_shed_cap_infinite_pmax(gr_grid *g)
+int gr_shed_cap_infinite_pmax(gr_grid *g, double *load_pu)
 {
     double load = 0.0;
     for (int b = 0; b < g->nb; b++)
@@ -46,5 +46,7 @@ int gr_shed_cap_infinite_pmax(gr_grid *g)
             g->pmax[k] = load + (isfinite(g->pg[k]) ? fabs(g->pg[k]) : 0.0);
             n++;
         }
+    if (load_pu)
+        *load_pu = load;
     return n;
 }

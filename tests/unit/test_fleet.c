@@ -227,6 +227,75 @@ static void test_default_campaign_restarts(void **state)
     gr_campaign_scenario_free(s);
 }
 
+/* The first in-service unit of plant type `type` on the default region's
+ * model, and (n_at_bus) how many such units its bus holds. */
+static int first_unit_of(const camp_model *m, const gr_campaign_scenario *s, int type,
+                         int *n_at_bus)
+{
+    int k = -1;
+    for (int j = 0; j < m->ng0 && k < 0; j++)
+        if (m->gen_plant[j] >= 0 && s->overlay->plant_type[m->gen_plant[j]] == type &&
+            m->g0->gen_on[j])
+            k = j;
+    assert_true(k >= 0);
+    int b = m->g0->gen_bus[k];
+    *n_at_bus = 0;
+    for (int j = 0; j < m->ng0; j++)
+        *n_at_bus += m->g0->gen_bus[j] == b && m->gen_plant[j] >= 0 && m->g0->gen_on[j] &&
+                     s->overlay->plant_type[m->gen_plant[j]] == type;
+    return k;
+}
+
+/* A run of model m whose only damage is every branch at bus b: listed, not
+ * active until cut_run_cut, done by cut_run_repair; the fleet initialised. */
+typedef struct cut_run {
+    camp_run w;
+    gr_campaign_total tot;
+    int nbr;
+} cut_run;
+
+static void cut_run_init(cut_run *c, camp_model *m, int b)
+{
+    memset(c, 0, sizeof *c);
+    camp_run *w = &c->w;
+    w->m = m;
+    w->total = &c->tot;
+    w->dmg_br = calloc((size_t)m->nl, 1);
+    w->dmg_gen = calloc((size_t)m->ng, 1);
+    w->dmg_bus = calloc((size_t)m->nb, 1);
+    c->nbr = m->adj.br_ptr[b + 1] - m->adj.br_ptr[b];
+    w->d = calloc((size_t)c->nbr, sizeof *w->d);
+    assert_true(c->nbr > 0 && w->d && w->dmg_br && w->dmg_gen && w->dmg_bus);
+    for (int i = 0; i < c->nbr; i++)
+        w->d[i] = (camp_dmg){.kind = GR_ELEM_BRANCH, .index = m->adj.br[m->adj.br_ptr[b] + i],
+                             .active = 1, .crew = -1};
+    assert_int_equal(camp_fleet_run_init(w), GR_OK);
+}
+
+static void cut_run_cut(cut_run *c)
+{
+    for (int i = 0; i < c->nbr; i++)
+        c->w.dmg_br[c->w.d[i].index] = 1;
+    c->w.nd = c->nbr;
+}
+
+static void cut_run_repair(cut_run *c)
+{
+    for (int i = 0; i < c->nbr; i++) {
+        c->w.d[i].done = 1;
+        c->w.dmg_br[c->w.d[i].index] = 0;
+    }
+}
+
+static void cut_run_free(cut_run *c)
+{
+    camp_fleet_run_free(&c->w);
+    free(c->w.d);
+    free(c->w.dmg_br);
+    free(c->w.dmg_gen);
+    free(c->w.dmg_bus);
+}
+
 /* The outlet rule on the default region: a nuclear unit whose bus loses
  * every branch (damaged at hour 1, repaired at hour 5) is disconnected at
  * hour 1 with the other nuclear units of its bus, and back at 5 + 48 = 53. */
@@ -238,54 +307,22 @@ static void test_nuclear_outlet_in_campaign(void **state)
     assert_int_equal(gr_campaign_scenario_read(NULL, &s, &err), GR_OK);
     camp_model m;
     assert_int_equal(camp_model_build(&m, s, s->control, 3, 0, &err), GR_OK);
-    int k = -1;
-    for (int j = 0; j < m.ng0 && k < 0; j++)
-        if (m.gen_plant[j] >= 0 && s->overlay->plant_type[m.gen_plant[j]] == GR_PLANT_NUCLEAR &&
-            m.g0->gen_on[j])
-            k = j;
-    assert_true(k >= 0);
-    int b = m.g0->gen_bus[k], nat = 0;
-    for (int j = 0; j < m.ng0; j++)
-        nat += m.g0->gen_bus[j] == b && m.gen_plant[j] >= 0 && m.g0->gen_on[j] &&
-               s->overlay->plant_type[m.gen_plant[j]] == GR_PLANT_NUCLEAR;
-    gr_campaign_total tot;
-    memset(&tot, 0, sizeof tot);
-    camp_run w;
-    memset(&w, 0, sizeof w);
-    w.m = &m;
-    w.total = &tot;
-    w.dmg_br = calloc((size_t)m.nl, 1);
-    w.dmg_gen = calloc((size_t)m.ng, 1);
-    w.dmg_bus = calloc((size_t)m.nb, 1);
-    int nbr = m.adj.br_ptr[b + 1] - m.adj.br_ptr[b];
-    w.d = calloc((size_t)nbr, sizeof *w.d);
-    assert_true(nbr > 0 && w.d && w.dmg_br && w.dmg_gen && w.dmg_bus);
-    assert_int_equal(camp_fleet_run_init(&w), GR_OK);
-    camp_fleet_hour(&w, 0.0);
-    assert_false(fleet_is_out(w.fl, k)); /* the undamaged outlet carries its units */
-    for (int i = 0; i < nbr; i++) {
-        w.d[i] = (camp_dmg){.kind = GR_ELEM_BRANCH, .index = m.adj.br[m.adj.br_ptr[b] + i],
-                            .active = 1, .crew = -1};
-        w.dmg_br[w.d[i].index] = 1;
-    }
-    w.nd = nbr;
+    int nat = 0, k = first_unit_of(&m, s, GR_PLANT_NUCLEAR, &nat);
+    cut_run c;
+    cut_run_init(&c, &m, m.g0->gen_bus[k]);
+    camp_fleet_hour(&c.w, 0.0);
+    assert_false(fleet_is_out(c.w.fl, k)); /* the undamaged outlet carries its units */
+    cut_run_cut(&c);
     for (int h = 1; h < 60; h++) {
         if (h == 5)
-            for (int i = 0; i < nbr; i++) {
-                w.d[i].done = 1;
-                w.dmg_br[w.d[i].index] = 0;
-            }
-        camp_fleet_hour(&w, (double)h);
-        assert_int_equal(fleet_is_out(w.fl, k), h < 53);
+            cut_run_repair(&c);
+        camp_fleet_hour(&c.w, (double)h);
+        assert_int_equal(fleet_is_out(c.w.fl, k), h < 53);
     }
-    assert_int_equal(w.fl->nuclear_disconnections, nat);
-    camp_fleet_totals(&w);
-    assert_int_equal(tot.nuclear_disconnections, nat);
-    camp_fleet_run_free(&w);
-    free(w.d);
-    free(w.dmg_br);
-    free(w.dmg_gen);
-    free(w.dmg_bus);
+    assert_int_equal(c.w.fl->nuclear_disconnections, nat);
+    camp_fleet_totals(&c.w);
+    assert_int_equal(c.tot.nuclear_disconnections, nat);
+    cut_run_free(&c);
     camp_model_free(&m);
     gr_campaign_scenario_free(s);
 }
@@ -304,53 +341,22 @@ static void test_chp_island_in_campaign(void **state)
         s->fleet.chp_must_run = must;
         camp_model m;
         assert_int_equal(camp_model_build(&m, s, s->control, 3, 0, &err), GR_OK);
-        int k = -1;
-        for (int j = 0; j < m.ng0 && k < 0; j++)
-            if (m.gen_plant[j] >= 0 && s->overlay->plant_type[m.gen_plant[j]] == GR_PLANT_CHP &&
-                m.g0->gen_on[j])
-                k = j;
-        assert_true(k >= 0);
-        int b = m.g0->gen_bus[k], nchp = 0;
-        for (int j = 0; j < m.ng0; j++)
-            nchp += m.g0->gen_bus[j] == b && m.gen_plant[j] >= 0 && m.g0->gen_on[j] &&
-                    s->overlay->plant_type[m.gen_plant[j]] == GR_PLANT_CHP;
+        int nchp = 0, k = first_unit_of(&m, s, GR_PLANT_CHP, &nchp);
+        int b = m.g0->gen_bus[k];
         ((gr_grid *)m.g0)->pd[b] = 0.0; /* the island's load: none */
-        gr_campaign_total tot;
-        memset(&tot, 0, sizeof tot);
-        camp_run w;
-        memset(&w, 0, sizeof w);
-        w.m = &m;
-        w.total = &tot;
-        w.dmg_br = calloc((size_t)m.nl, 1);
-        w.dmg_gen = calloc((size_t)m.ng, 1);
-        w.dmg_bus = calloc((size_t)m.nb, 1);
-        int nbr = m.adj.br_ptr[b + 1] - m.adj.br_ptr[b];
-        w.d = calloc((size_t)nbr, sizeof *w.d);
-        assert_true(nbr > 0 && w.d && w.dmg_br && w.dmg_gen && w.dmg_bus);
-        assert_int_equal(camp_fleet_run_init(&w), GR_OK);
-        camp_fleet_hour(&w, 0.0);
-        assert_false(fleet_is_out(w.fl, k)); /* connected: the grid takes its floor */
-        for (int i = 0; i < nbr; i++) {
-            w.d[i] = (camp_dmg){.kind = GR_ELEM_BRANCH, .index = m.adj.br[m.adj.br_ptr[b] + i],
-                                .active = 1, .crew = -1};
-            w.dmg_br[w.d[i].index] = 1;
-        }
-        w.nd = nbr;
+        cut_run c;
+        cut_run_init(&c, &m, b);
+        camp_fleet_hour(&c.w, 0.0);
+        assert_false(fleet_is_out(c.w.fl, k)); /* connected: the grid takes its floor */
+        cut_run_cut(&c);
         for (int h = 1; h < 12; h++) {
             if (h == 5)
-                for (int i = 0; i < nbr; i++) {
-                    w.d[i].done = 1;
-                    w.dmg_br[w.d[i].index] = 0;
-                }
-            camp_fleet_hour(&w, (double)h);
-            assert_int_equal(fleet_is_out(w.fl, k), must && h < 9);
+                cut_run_repair(&c);
+            camp_fleet_hour(&c.w, (double)h);
+            assert_int_equal(fleet_is_out(c.w.fl, k), must && h < 9);
         }
-        assert_int_equal(w.fl->restarts, must ? nchp : 0); /* every CHP unit of the bus */
-        camp_fleet_run_free(&w);
-        free(w.d);
-        free(w.dmg_br);
-        free(w.dmg_gen);
-        free(w.dmg_bus);
+        assert_int_equal(c.w.fl->restarts, must ? nchp : 0); /* every CHP unit of the bus */
+        cut_run_free(&c);
         camp_model_free(&m);
         gr_campaign_scenario_free(s);
     }
