@@ -1,11 +1,13 @@
 /* bench_protect.c — what to protect first on the default scenario: a budget of ten 330 kV drone shelters (UAH 1000 M, built-in catalogue) over 200 Monte Carlo runs: wall time, runs simulated against runs evaluated, where they went (baseline, greedy, rules, validation), and the plan's benefit over the best simple rule (in sample, and on fresh runs); the exact greedy against racing (opt.screen), interleaved, medians.
  *
  * Usage: bench_protect [runs] [nights] [budget] [threads] [validate] [reps] [screen]
- * (default 200 7 1000 0 100 1 runs/4; threads 0: all cores). Each rep runs
- * the exact greedy (screen 0, the old path) and racing (screen S), in
- * alternating order; the medians of their wall times and the ratio are
- * printed, and whether the two plans are the same. screen 0: the exact
- * path only (one per rep). */
+ *        [rule_points]
+ * (default 200 7 1000 0 100 1 runs/4 8; threads 0: all cores). Each rep runs
+ * the old path (the exact greedy, screen 0, and every rule step simulated,
+ * rule_points 0) and the fast one (racing with screen S, the rules' curves
+ * at rule_points points), in alternating order; the medians of their wall
+ * times and the ratio are printed, and whether the two plans are the same.
+ * screen 0: the old path only (one per rep). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,11 +79,12 @@ static void print_result(const gr_protect_result *r, const prof *pf);
 
 /* One planner run with racing screen (0: exact); *out kept for the caller. */
 static int one(const gr_campaign_scenario *s, const gr_protect_options *base, int screen,
-               gr_protect_result **out, prof *pf)
+               int rule_points, gr_protect_result **out, prof *pf)
 {
     gr_protect_options o = *base;
     gr_error err = {0, ""};
     o.screen = screen;
+    o.rule_points = rule_points;
     memset(pf, 0, sizeof *pf);
     pf->t0 = pf->last_t = gr_time_s();
     o.progress = progress;
@@ -118,8 +121,9 @@ int main(int argc, char **argv)
            budget, runs, nights, validate);
     int reps = argc > 6 ? atoi(argv[6]) : 1;
     int screen = argc > 7 ? atoi(argv[7]) : runs / 4;
-    if (reps < 1 || screen < 0) {
-        fprintf(stderr, "bench_protect: reps >= 1, screen >= 0\n");
+    int points = argc > 8 ? atoi(argv[8]) : 8;
+    if (reps < 1 || screen < 0 || points < 0) {
+        fprintf(stderr, "bench_protect: reps >= 1, screen >= 0, rule_points >= 0\n");
         return 2;
     }
     gr_protect_options o;
@@ -140,11 +144,11 @@ int main(int argc, char **argv)
                 break;
             gr_protect_result *r = NULL;
             prof pf;
-            if ((st = one(s, &o, use_new ? screen : 0, &r, &pf)))
+            if ((st = one(s, &o, use_new ? screen : 0, use_new ? points : 0, &r, &pf)))
                 break;
             printf("rep %d %s: %.1f s on %d threads, %ld runs simulated, %d evaluations (%d "
                    "screened out)\n",
-                   rep + 1, use_new ? "racing" : "exact ", r->wall_s, r->threads,
+                   rep + 1, use_new ? "fast" : "old ", r->wall_s, r->threads,
                    r->runs_simulated, r->evaluations, r->screened);
             fflush(stdout);
             (use_new ? t_new : t_old)[rep] = r->wall_s;
@@ -159,14 +163,15 @@ int main(int argc, char **argv)
         gr_campaign_scenario_free(s);
         return 1;
     }
-    printf("\n== exact greedy (screen 0) ==\n");
+    printf("\n== old path: exact greedy (screen 0), every rule step (rule_points 0) ==\n");
     print_result(keep_old, &pf_old);
     if (keep_new) {
-        printf("\n== racing (screen %d of %d runs) ==\n", screen, runs);
+        printf("\n== fast path: racing (screen %d of %d runs), rules at %d points ==\n", screen,
+               runs, points);
         print_result(keep_new, &pf_new);
         differ = !same_plan(keep_old, keep_new);
         double mo = median(t_old, reps), mn = median(t_new, reps);
-        printf("\nmedian of %d: exact %.1f s, racing %.1f s, ratio %.2fx; plans %s\n", reps, mo,
+        printf("\nmedian of %d: old %.1f s, fast %.1f s, ratio %.2fx; plans %s\n", reps, mo,
                mn, mn > 0 ? mo / mn : NAN, differ ? "DIFFER" : "identical (steps and benefits)");
     }
     free(t_old);

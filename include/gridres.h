@@ -2526,6 +2526,9 @@ enum { GR_PROTECT_ATTACKER_FIXED = 0, GR_PROTECT_ATTACKER_ADAPTIVE = 1,
 /* "fixed", "adaptive", "both"; "?" out of range. */
 const char *gr_protect_attacker_name(int a);
 
+/* gr_protect_options.screen: runs / 4 from 40 runs on, else the exact greedy */
+#define GR_PROTECT_SCREEN_AUTO (-1)
+
 typedef struct gr_protect_options {
     double budget;          /* in the catalogue's currency, >= 0 */
     int objective;          /* GR_PROTECT_OBJ_* (default ENS) */
@@ -2555,8 +2558,15 @@ typedef struct gr_protect_options {
                                back with that bound as its key, not evaluated further.
                                Bought options are always evaluated on all runs (their
                                values are full-run values); the plan can differ from the
-                               exact greedy's only where a bound was wrong (docs). 0
-                               (default): every evaluation on all runs */
+                               exact greedy's only where a bound was wrong (docs). 0: every
+                               evaluation on all runs; < 0 (default, GR_PROTECT_SCREEN_AUTO):
+                               runs / 4 from 40 runs on, else 0 */
+    int rule_points;        /* > 0 (default 8): each rule's curve is simulated at this many
+                               points, when its spending first reaches j x budget / K and
+                               after its last purchase, the purchases in between together;
+                               its final figures are the step-by-step ones number for number,
+                               the steps between two points have NaN benefits. 0: every
+                               step simulated */
     /* called after each batch of campaign runs with a short description of the
        stage and the runs simulated so far (main thread); may be NULL */
     void (*progress)(void *user, const char *stage, long runs_done);
@@ -2631,6 +2641,8 @@ typedef struct gr_protect_result {
     long runs_simulated;    /* single campaign runs simulated in all */
     long runs_total;        /* ... of evaluations x runs (the rest were skipped as identical) */
     int screened;           /* greedy evaluations stopped on the screening runs (opt.screen) */
+    int screen;             /* the screening runs used (opt.screen resolved; 0: exact) */
+    int rule_points;        /* opt.rule_points used (0: every rule step simulated) */
     double wall_s;          /* machine dependent */
     int threads;            /* threads used over runs */
 } gr_protect_result;

@@ -56,7 +56,11 @@ static void protect_help(FILE *f)
           "  --screen S          racing (docs/protect.md): re-evaluate a candidate first on\n"
           "                      the first S runs and drop it there when a 99 % upper bound\n"
           "                      cannot top the heap; fewer runs simulated, the plan may\n"
-          "                      differ (default 0: off, the exact greedy); fixed attacker only\n"
+          "                      differ; 0: off, the exact greedy (default R/4 from 40\n"
+          "                      runs on, else 0); fixed attacker only\n"
+          "  --rule-points K     simulate each rule's curve at K points of its spending, the\n"
+          "                      purchases between two points together; the rules' final\n"
+          "                      figures are the same (default 8; 0: every step)\n"
           "  --out DIR           output directory (default: a new protect-out-DATE-TIME)\n"
           "  --overlay FILE      with CASE: its scenario overlay (default: built)\n"
           CLI_HELP_FORCE
@@ -248,7 +252,9 @@ static json_t *summary_json(const gr_campaign_scenario *s, const gr_protect_cost
     json_object_set_new(root, "objective", json_string(gr_protect_objective_name(r->objective)));
     json_object_set_new(root, "objective_unit", json_string(obj_unit(r->objective)));
     json_object_set_new(root, "attacker", json_string(gr_protect_attacker_name(r->attacker)));
+    json_object_set_new(root, "screen", json_integer(r->screen));
     json_object_set_new(root, "screened", json_integer(r->screened));
+    json_object_set_new(root, "rule_points", json_integer(r->rule_points));
     json_object_set_new(root, "critical_weight", cli_json_num(c->critical_weight));
     json_object_set_new(root, "budget", cli_json_num(r->budget));
     json_object_set_new(root, "spent", cli_json_num(r->spent));
@@ -532,6 +538,7 @@ int cmd_protect(int argc, char **argv, gr_mpi *mpi)
         {"adaptive", CLI_FLAG, &opt.adaptive, 1, 0, 0, NULL},
         {"attacker", CLI_STRING, &att_s, 0, 0, 0, NULL},
         {"screen", CLI_INT, &opt.screen, 0, 0, 1000000, NULL},
+        {"rule-points", CLI_INT, &opt.rule_points, 0, 0, 1000000, NULL},
         CLI_OPT_OUT(out_dir),
         CLI_OPT_OVERLAY(overlay_s),
         CLI_OPT_FORCE(force),

@@ -75,6 +75,8 @@ static void draw(cairo_t *cr, const gr_protect_result *r, const char *unit)
     for (int k = 0; k < ns; k++)
         for (int j = 0; j < sr[k].n; j++) {
             const gr_protect_step *s = &sr[k].steps[j];
+            if (!isfinite(s->cum_benefit))
+                continue; /* a rule step between two simulated points */
             double ci = sr[k].bars && isfinite(s->cum_benefit_ci) ? s->cum_benefit_ci : 0.0;
             if (s->cum_cost > xmax)
                 xmax = s->cum_cost;
@@ -154,6 +156,8 @@ static void draw(cairo_t *cr, const gr_protect_result *r, const char *unit)
         cairo_move_to(cr, X(0.0), Y(0.0));
         double last = 0.0;
         for (int j = 0; j < s->n; j++) {
+            if (!isfinite(s->steps[j].cum_benefit))
+                continue; /* a rule step between two simulated points */
             cairo_line_to(cr, X(s->steps[j].cum_cost), Y(s->steps[j].cum_benefit));
             last = s->steps[j].cum_benefit;
         }
@@ -162,6 +166,8 @@ static void draw(cairo_t *cr, const gr_protect_result *r, const char *unit)
         cairo_set_dash(cr, NULL, 0, 0);
         for (int j = 0; j < s->n; j++) {
             const gr_protect_step *st = &s->steps[j];
+            if (!isfinite(st->cum_benefit))
+                continue;
             double px = X(st->cum_cost), py = Y(st->cum_benefit);
             if (s->bars && isfinite(st->cum_benefit_ci)) {
                 cairo_set_line_width(cr, 1.2);

@@ -66,6 +66,8 @@ void gr_protect_options_default(gr_protect_options *opt)
     opt->seed = 1;
     opt->rules = 1;
     opt->attacker = GR_PROTECT_ATTACKER_FIXED;
+    opt->screen = GR_PROTECT_SCREEN_AUTO;
+    opt->rule_points = 8;
 }
 
 void gr_protect_result_free(gr_protect_result *r)
@@ -756,6 +758,11 @@ int gr_protect_plan(const gr_campaign_scenario *s, const gr_protect_costs *costs
         opt.validate < 0 || opt.validate > 1000000)
         return gr_error_set(err, GR_EINVAL, "protect: bad options (runs 1..1000000, nights >= 0, "
                                             "threads >= 0, validate 0..1000000)");
+    if (opt.rule_points < 0 || opt.rule_points > 1000000)
+        return gr_error_set(err, GR_EINVAL, "protect: rule_points must be 0..1000000, got %d",
+                            opt.rule_points);
+    if (opt.screen < 0) /* racing from 40 runs on: S = R / 4 >= 10 (docs/protect.md) */
+        opt.screen = opt.runs >= 40 ? opt.runs / 4 : 0;
     if (opt.objective < 0 || opt.objective >= GR_PROTECT_NOBJ)
         return gr_error_set(err, GR_EINVAL, "protect: unknown objective %d", opt.objective);
     if (opt.attacker < 0 || opt.attacker >= GR_PROTECT_NATTACKER)
@@ -945,6 +952,8 @@ int gr_protect_plan(const gr_campaign_scenario *s, const gr_protect_costs *costs
     res->runs_simulated = p.x.runs_simulated;
     res->runs_total = p.x.runs_total;
     res->screened = p.x.screened;
+    res->screen = opt.screen;
+    res->rule_points = opt.rule_points;
     res->wall_s = gr_time_s() - t0;
     res->threads = p.x.threads;
 done:

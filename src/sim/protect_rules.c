@@ -86,67 +86,134 @@ done:
     return st;
 }
 
+/* Rule `rule`: shelters of option opt_idx bought down order[0..n-1] while the
+ * budget allows. With opt.rule_points = K > 0 the curve is evaluated at K
+ * points: the purchases are applied as they come and simulated together
+ * when the money spent first reaches j x budget / K (j = 1 .. K) and after
+ * the last one. A run no threat of the batch's assets reached under the plan
+ * before the batch is the same under the plan after it (one purchase at a
+ * time, each leaves it unreached: protect_core.c), so the final state, and
+ * every evaluated point, is the step-by-step one number for number; the
+ * steps between two points have no value of their own (NaN). K = 0: every
+ * step evaluated. */
 static int run_rule(planner *p, int rule, int opt_idx, const int *order, int n, double budget,
                     gr_protect_rule *out, prot_state *final_state)
 {
-    int st = GR_OK, cap = 0;
+    int st = GR_OK, cap = 0, R = p->x.runs, K = p->x.opt.rule_points, point = 1;
     double left = budget;
     prot_plan plan;
     prot_state cur, nxt;
     memset(&cur, 0, sizeof cur);
-    if ((st = prot_plan_init(&plan, &p->x)))
-        return gr_error_set(p->x.err, st, "protect: out of memory");
-    if ((st = prot_state_init(&cur, p->x.runs))) {
-        prot_plan_free(&plan);
+    memset(&nxt, 0, sizeof nxt);
+    unsigned char *mask = gr_calloc((size_t)R + 1, 1);
+    if (!mask)
+        return gr_error_set(p->x.err, GR_ENOMEM, "protect: out of memory");
+    if ((st = prot_plan_init(&plan, &p->x))) {
+        gr_free(mask);
         return gr_error_set(p->x.err, st, "protect: out of memory");
     }
-    for (int r = 0; r < p->x.runs && !st; r++)
+    if ((st = prot_state_init(&cur, R))) {
+        st = gr_error_set(p->x.err, st, "protect: out of memory");
+        goto done;
+    }
+    for (int r = 0; r < R && !st; r++)
         st = prot_run_copy(&cur.run[r], &p->base.run[r]);
     if (st) {
         st = gr_error_set(p->x.err, st, "protect: out of memory");
         goto done;
     }
     out->rule = rule;
+    /* the last purchase the budget allows: the final point */
+    int last = -1;
+    {
+        prot_plan probe;
+        double l = budget;
+        if ((st = prot_plan_init(&probe, &p->x))) {
+            st = gr_error_set(p->x.err, st, "protect: out of memory");
+            goto done;
+        }
+        for (int k = 0; k < n; k++) {
+            double cost = prot_shelter_cost(p, &probe, opt_idx, order[k]);
+            if (cost > l)
+                continue;
+            prot_apply(p, &probe, GR_OPTION_SHELTER, opt_idx, order[k]);
+            l -= cost;
+            last = k;
+        }
+        prot_plan_free(&probe);
+    }
     for (int k = 0; k < n; k++) {
         int a = order[k];
         double cost = prot_shelter_cost(p, &plan, opt_idx, a);
         if (cost > left)
             continue;
-        double b = 0.0, ci = 0.0;
-        int nsim = 0;
         snprintf(p->stage, sizeof p->stage, "rule %s step %d: %s", gr_protect_rule_name(rule),
                  out->nsteps + 1, p->s->assets.name[a]);
-        if ((st = prot_eval_option(p, &plan, &cur, GR_OPTION_SHELTER, opt_idx, a, &nxt, &b, &ci,
-                                   &nsim)))
-            goto done;
-        prot_apply(p, &plan, GR_OPTION_SHELTER, opt_idx, a);
-        if (nsim > 0) {
-            prot_state_free(&cur);
-            cur = nxt;
+        double b = NAN, ci = NAN;
+        int nsim = 0;
+        if (K <= 0) {
+            if ((st = prot_eval_option(p, &plan, &cur, GR_OPTION_SHELTER, opt_idx, a, &nxt, &b,
+                                       &ci, &nsim)))
+                goto done;
+            if (nsim > 0) {
+                prot_state_free(&cur);
+                cur = nxt;
+                memset(&nxt, 0, sizeof nxt);
+            }
+        } else {
+            for (int r = 0; r < R; r++) /* runs the batch can change, judged before it */
+                mask[r] = (unsigned char)(mask[r] || prot_run_hit(&cur.run[r], a));
         }
+        prot_apply(p, &plan, GR_OPTION_SHELTER, opt_idx, a);
         left -= cost;
         gr_protect_step step;
         prot_fill_step(p, &step, GR_OPTION_SHELTER, opt_idx, a, plan.prot[a], cost, b, ci, nsim);
         step.cum_cost = budget - left;
-        prot_paired(&p->base, &cur, p->obj, &step.cum_benefit, &step.cum_benefit_ci);
+        step.cum_benefit = step.cum_benefit_ci = NAN;
         step.adv_benefit = step.adv_benefit_ci = step.adv_cum_benefit = step.adv_cum_benefit_ci =
             NAN; /* the rules are judged against the adaptive attacker as a whole */
         if ((st = prot_push_step(&out->steps, &out->nsteps, &cap, &step))) {
             st = gr_error_set(p->x.err, st, "protect: out of memory");
             goto done;
         }
+        gr_protect_step *sp = &out->steps[out->nsteps - 1];
+        int at_point = K <= 0 || k == last || step.cum_cost >= budget * point / K - 1e-9;
+        if (!at_point)
+            continue;
+        if (K > 0) {
+            while (point <= K && step.cum_cost >= budget * point / K - 1e-9)
+                point++;
+            int m = 0;
+            for (int r = 0; r < R; r++)
+                m += mask[r];
+            if (m > 0) {
+                if ((st = prot_eval(&p->x, &plan, &cur, mask, &nxt)))
+                    goto done;
+                prot_progress(p);
+                prot_paired(&cur, &nxt, p->obj, &sp->benefit, &sp->benefit_ci);
+                prot_state_free(&cur);
+                cur = nxt;
+                memset(&nxt, 0, sizeof nxt);
+            } else {
+                sp->benefit = sp->benefit_ci = 0.0;
+            }
+            sp->runs_simulated = m;
+            memset(mask, 0, (size_t)R);
+        }
+        prot_paired(&p->base, &cur, p->obj, &sp->cum_benefit, &sp->cum_benefit_ci);
     }
     out->cost = budget - left;
     prot_paired(&p->base, &cur, p->obj, &out->benefit, &out->benefit_ci);
     double sum = 0.0;
-    for (int r = 0; r < p->x.runs; r++)
+    for (int r = 0; r < R; r++)
         sum += cur.run[r].m[p->obj];
-    out->objective = sum / p->x.runs;
+    out->objective = sum / R;
     *final_state = cur;
     memset(&cur, 0, sizeof cur);
 done:
     prot_state_free(&cur);
     prot_plan_free(&plan);
+    gr_free(mask);
     return st;
 }
 

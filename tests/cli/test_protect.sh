@@ -164,6 +164,22 @@ if [ -s "$W/d2/plan.csv" ] &&
 fi
 run 2 screen_neg "$G" protect "$SCN" --budget 60 --screen -1 &&
   expect_in "$W/screen_neg.err" 'screen' screen_neg
+# --- the rules' curves at K points (--rule-points): the rules' final figures (rules.csv's
+# columns cost .. shelters) are the step-by-step ones; the run reports the K used --
+if [ -s "$W/d2/plan.csv" ] &&
+   run 0 points0 "$G" protect "$SCN" --budget 60 --costs "$COSTS" --runs 8 --threads 1 --seed 7 \
+       --rule-points 0 --out "$W/rp0" --quiet &&
+   run 0 points1 "$G" protect "$SCN" --budget 60 --costs "$COSTS" --runs 8 --threads 1 --seed 7 \
+       --rule-points 1 --out "$W/rp1" --quiet; then
+  n_check=$((n_check + 1))
+  cut -d, -f1-8 "$W/rp0/rules.csv" > "$W/rp0.cut"
+  cut -d, -f1-8 "$W/rp1/rules.csv" > "$W/rp1.cut"
+  cmp -s "$W/rp0.cut" "$W/rp1.cut" || fail "rule_points: rules.csv differs between 0 and 1 point"
+  expect_in "$W/rp1/summary.json" '"rule_points": 1[,}]' rule_points_json
+  expect_in "$W/rp0/summary.json" '"rule_points": 0[,}]' rule_points_json0
+fi
+run 2 points_neg "$G" protect "$SCN" --budget 60 --rule-points -2 &&
+  expect_in "$W/points_neg.err" 'rule-points' points_neg
 # --- costs.json class keys name the case's own levels (issue 13 item 2) ----------------------
 # on the hand-made 400/220 kV grid (its two substations are 400 kV ones, tests/unit/
 # test_campaign.c): "sub400" costs them (the capacity rule shelters both: 2 x 7), "sub750"

@@ -575,6 +575,85 @@ static void test_adaptive_side_by_side(void **state)
 }
 
 /* ------------------------------------------------------------------------
+ * The rules' curves at K points (opt.rule_points): the purchases between two
+ * points simulated together. The rules' final figures must be those of the
+ * step-by-step evaluation number for number (a run no purchase of the batch
+ * reaches is unchanged by all of them), and so must the cumulative benefit at
+ * every simulated point; the steps between points carry NaN; fewer runs.
+ * ------------------------------------------------------------------------ */
+static gr_protect_result *plan_points(const gr_campaign_scenario *s, int points)
+{
+    gr_protect_options o;
+    gr_protect_result *r = NULL;
+    gr_error err = {0, ""};
+    gr_protect_options_default(&o);
+    o.budget = 150.0;
+    o.runs = 6;
+    o.threads = 2;
+    o.seed = 3;
+    o.rule_points = points;
+    if (gr_protect_plan(s, NULL, &o, &r, &err) != GR_OK)
+        fail_msg("plan failed: %s", err.msg);
+    return r;
+}
+
+static void test_rule_points(void **state)
+{
+    (void)state;
+    gr_campaign_scenario *s = parse_scn(sched_default, "");
+    gr_protect_result *all = plan_points(s, 0), *few = plan_points(s, 2);
+    assert_int_equal(all->nrules, GR_RULE_N);
+    assert_int_equal(few->nrules, GR_RULE_N);
+    assert_int_equal(all->rule_points, 0);
+    assert_int_equal(few->rule_points, 2);
+    int between = 0;
+    for (int k = 0; k < GR_RULE_N; k++) {
+        const gr_protect_rule *a = &all->rules[k], *b = &few->rules[k];
+        assert_int_equal(a->nsteps, b->nsteps);
+        assert_true(a->cost == b->cost);
+        assert_true(a->benefit == b->benefit);
+        assert_true(a->benefit_ci == b->benefit_ci);
+        assert_true(a->objective == b->objective);
+        assert_true(a->plan_gain == b->plan_gain);
+        int points = 0;
+        for (int j = 0; j < a->nsteps; j++) {
+            const gr_protect_step *x = &a->steps[j], *y = &b->steps[j];
+            assert_int_equal(x->target, y->target);
+            assert_true(x->cum_cost == y->cum_cost);
+            assert_true(isfinite(x->cum_benefit));
+            if (isfinite(y->cum_benefit)) {
+                points++;
+                assert_true(x->cum_benefit == y->cum_benefit);
+                assert_true(x->cum_benefit_ci == y->cum_benefit_ci);
+            } else {
+                between++;
+                assert_true(isnan(y->benefit));
+            }
+        }
+        /* the points: spending reaching budget / 2, then budget or the last step */
+        assert_true(points >= 1 && points <= 2);
+        assert_true(isfinite(b->steps[b->nsteps - 1].cum_benefit));
+    }
+    assert_true(between > 0); /* the test is vacuous if every step is a point */
+    /* one point: only the final one, the same figures, fewer evaluations */
+    gr_protect_result *one = plan_points(s, 1);
+    for (int k = 0; k < GR_RULE_N; k++) {
+        const gr_protect_rule *a = &all->rules[k], *c = &one->rules[k];
+        assert_true(a->benefit == c->benefit && a->plan_gain == c->plan_gain);
+        for (int j = 0; j + 1 < c->nsteps; j++)
+            assert_true(isnan(c->steps[j].cum_benefit));
+    }
+    print_message("rule points: every step %d evaluations, %ld runs; 2 points %d, %ld; 1 point "
+                  "%d, %ld\n", all->evaluations, all->runs_simulated, few->evaluations,
+                  few->runs_simulated, one->evaluations, one->runs_simulated);
+    assert_true(one->evaluations < all->evaluations);
+    gr_protect_result_free(all);
+    gr_protect_result_free(few);
+    gr_protect_result_free(one);
+    gr_campaign_scenario_free(s);
+}
+
+/* ------------------------------------------------------------------------
  * Racing (opt.screen): candidates judged first on the screening runs. The
  * plan is checked against an independent full simulation of every run with
  * it (the values reported are full-run values) and against the exact greedy
@@ -942,6 +1021,7 @@ int main(void)
         cmocka_unit_test(test_skipped_runs_exact),
         cmocka_unit_test(test_validate_objectives),
         cmocka_unit_test(test_racing),
+        cmocka_unit_test(test_rule_points),
         cmocka_unit_test(test_costs_case_levels),
     };
     return tu_exit(cmocka_run_group_tests(tests, NULL, NULL));
