@@ -2526,9 +2526,6 @@ enum { GR_PROTECT_ATTACKER_FIXED = 0, GR_PROTECT_ATTACKER_ADAPTIVE = 1,
 /* "fixed", "adaptive", "both"; "?" out of range. */
 const char *gr_protect_attacker_name(int a);
 
-/* gr_protect_options.screen: runs / 4 from 40 runs on, else the exact greedy */
-#define GR_PROTECT_SCREEN_AUTO (-1)
-
 typedef struct gr_protect_options {
     double budget;          /* in the catalogue's currency, >= 0 */
     int objective;          /* GR_PROTECT_OBJ_* (default ENS) */
@@ -2558,9 +2555,8 @@ typedef struct gr_protect_options {
                                back with that bound as its key, not evaluated further.
                                Bought options are always evaluated on all runs (their
                                values are full-run values); the plan can differ from the
-                               exact greedy's only where a bound was wrong (docs). 0: every
-                               evaluation on all runs; < 0 (default, GR_PROTECT_SCREEN_AUTO):
-                               runs / 4 from 40 runs on, else 0 */
+                               exact greedy's only where a bound was wrong (docs). 0
+                               (default): every evaluation on all runs */
     int rule_points;        /* > 0 (default 8): each rule's curve is simulated at this many
                                points, when its spending first reaches j x budget / K and
                                after its last purchase, the purchases in between together;

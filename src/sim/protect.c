@@ -66,7 +66,6 @@ void gr_protect_options_default(gr_protect_options *opt)
     opt->seed = 1;
     opt->rules = 1;
     opt->attacker = GR_PROTECT_ATTACKER_FIXED;
-    opt->screen = GR_PROTECT_SCREEN_AUTO;
     opt->rule_points = 8;
 }
 
@@ -761,8 +760,8 @@ int gr_protect_plan(const gr_campaign_scenario *s, const gr_protect_costs *costs
     if (opt.rule_points < 0 || opt.rule_points > 1000000)
         return gr_error_set(err, GR_EINVAL, "protect: rule_points must be 0..1000000, got %d",
                             opt.rule_points);
-    if (opt.screen < 0) /* racing from 40 runs on: S = R / 4 >= 10 (docs/protect.md) */
-        opt.screen = opt.runs >= 40 ? opt.runs / 4 : 0;
+    if (opt.screen < 0)
+        opt.screen = 0; /* off */
     if (opt.objective < 0 || opt.objective >= GR_PROTECT_NOBJ)
         return gr_error_set(err, GR_EINVAL, "protect: unknown objective %d", opt.objective);
     if (opt.attacker < 0 || opt.attacker >= GR_PROTECT_NATTACKER)
