@@ -581,20 +581,29 @@ static void test_adaptive_side_by_side(void **state)
  * reaches is unchanged by all of them), and so must the cumulative benefit at
  * every simulated point; the steps between points carry NaN; fewer runs.
  * ------------------------------------------------------------------------ */
-static gr_protect_result *plan_points(const gr_campaign_scenario *s, int points)
+/* A plan on the default catalogue, 2 threads, with these racing and rule-point settings. */
+static gr_protect_result *plan_with(const gr_campaign_scenario *s, double budget, int runs,
+                                    uint64_t seed, int rules, int screen, int points)
 {
     gr_protect_options o;
     gr_protect_result *r = NULL;
     gr_error err = {0, ""};
     gr_protect_options_default(&o);
-    o.budget = 150.0;
-    o.runs = 6;
+    o.budget = budget;
+    o.runs = runs;
     o.threads = 2;
-    o.seed = 3;
+    o.seed = seed;
+    o.rules = rules;
+    o.screen = screen;
     o.rule_points = points;
     if (gr_protect_plan(s, NULL, &o, &r, &err) != GR_OK)
         fail_msg("plan failed: %s", err.msg);
     return r;
+}
+
+static gr_protect_result *plan_points(const gr_campaign_scenario *s, int points)
+{
+    return plan_with(s, 150.0, 6, 3, 1, 0, points);
 }
 
 static void test_rule_points(void **state)
@@ -664,19 +673,7 @@ static void test_rule_points(void **state)
  * ------------------------------------------------------------------------ */
 static gr_protect_result *plan_screen(const gr_campaign_scenario *s, int runs, int screen)
 {
-    gr_protect_options o;
-    gr_protect_result *r = NULL;
-    gr_error err = {0, ""};
-    gr_protect_options_default(&o);
-    o.budget = 60.0;
-    o.runs = runs;
-    o.threads = 2;
-    o.seed = 7;
-    o.rules = 0;
-    o.screen = screen;
-    if (gr_protect_plan(s, NULL, &o, &r, &err) != GR_OK)
-        fail_msg("plan failed: %s", err.msg);
-    return r;
+    return plan_with(s, 60.0, runs, 7, 0, screen, 8);
 }
 
 static void test_racing(void **state)
