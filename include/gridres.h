@@ -1000,8 +1000,9 @@ int gr_shed_tie_zero_x(gr_grid *g, double x_tie);
  * get PMAX = the case's total positive load plus |PG|, so that such a unit can
  * still carry the whole grid while every dispatch the DC models compute (a
  * share of PMAX, a headroom, a fleet budget) stays finite. Returns how many
- * units changed; *load_pu (nullable) receives that total load. */
-int gr_shed_cap_infinite_pmax(gr_grid *g, double *load_pu);
+ * units changed; *load_pu receives that total load and *first the first such
+ * unit (-1: none), both nullable. */
+int gr_shed_cap_infinite_pmax(gr_grid *g, double *load_pu, int *first);
 
 /* @@cascade@@ */
 

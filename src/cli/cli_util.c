@@ -170,14 +170,22 @@ void cli_progress_clear(int shown)
     }
 }
 
+int cli_progress_due(double *last, double every, int *shown, double *now)
+{
+    *now = gr_time_s();
+    if (*now - *last < every)
+        return 0;
+    *last = *now;
+    *shown = 1;
+    return 1;
+}
+
 static void read_progress_sink(const char *stage, long done, long total, void *user)
 {
     cli_read_progress *p = user;
-    double now = gr_time_s();
-    if (now - p->last < 0.25)
+    double now;
+    if (!cli_progress_due(&p->last, 0.25, &p->shown, &now))
         return;
-    p->last = now;
-    p->shown = 1;
     if (total > 0)
         fprintf(stderr, "\r\033[Kgridres %s: reading %s: %s, %ld of %ld (%.0f s)", p->cmd,
                 p->what, stage, done, total, now - p->t0);

@@ -66,6 +66,9 @@ int cli_write_json(const char *cmd, const char *path, int force, const json_t *o
 
 /* Erase a progress line drawn on stderr (shown: something was drawn). */
 void cli_progress_clear(int shown);
+/* A progress line's pace: 1 (with *now, *last = now, *shown = 1) when `every`
+ * seconds have passed since *last, else 0: draw only then. */
+int cli_progress_due(double *last, double every, int *shown, double *now);
 
 /* Reading a scenario on a terminal: "gridres CMD: reading WHAT ..." at once,
  * then the library's stages (gr_progress_set: building an overlay, ranking

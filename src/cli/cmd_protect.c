@@ -95,11 +95,9 @@ typedef struct bar {
 static void bar_update(void *user, const char *stage, long runs)
 {
     bar *b = user;
-    double now = gr_time_s();
-    if (now - b->last < 0.2)
+    double now;
+    if (!cli_progress_due(&b->last, 0.2, &b->shown, &now))
         return;
-    b->last = now;
-    b->shown = 1;
     fprintf(stderr, "\r\033[K[%5.0f s] %ld runs  %.60s", now - b->t0, runs, stage);
     fflush(stderr);
 }

@@ -418,7 +418,7 @@ int cmd_restore(int argc, char **argv, gr_mpi *mpi)
     if (nties > 0)
         cli_errorf("restore", "warning: %d branch%s with x = 0 taken as bus tie%s: x = %g pu",
                    nties, nties == 1 ? "" : "es", nties == 1 ? "" : "s", GR_SHED_TIE_X_PU);
-    int ninf = gr_shed_cap_infinite_pmax(in.g, NULL); /* PMAX = Inf: finite, as in the campaign */
+    int ninf = gr_shed_cap_infinite_pmax(in.g, NULL, NULL); /* PMAX = Inf: finite, as in the campaign */
     if (ninf > 0)
         cli_errorf("restore", "warning: %d generator%s with PMAX = Inf given PMAX = the case's "
                    "total load plus |PG|", ninf, ninf == 1 ? "" : "s");

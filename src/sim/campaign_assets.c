@@ -256,11 +256,9 @@ int gr_campaign_assets_build(gr_campaign_scenario *s, gr_error *err)
                         GR_SHED_TIE_X_PU))
         return gr_error_set(err, GR_ENOMEM, "out of memory building the asset table");
     /* PMAX = Inf ("no limit"): finite, so that shares of it stay finite */
-    int firstu = 0;
-    while (firstu < g->ng && !(isinf(g->pmax[firstu]) && g->pmax[firstu] > 0.0))
-        firstu++;
     double load = 0.0;
-    int ninf = gr_shed_cap_infinite_pmax(s->grid, &load);
+    int firstu = -1;
+    int ninf = gr_shed_cap_infinite_pmax(s->grid, &load, &firstu);
     if (ninf > 0 &&
         gr_overlay_warn(s->overlay,
                         "%d generator%s with PMAX = Inf (generator %d first) given PMAX = the "

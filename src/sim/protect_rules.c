@@ -86,6 +86,31 @@ done:
     return st;
 }
 
+/* Simulate the purchases applied since the last point (the runs in mask, judged
+ * before them) and give step *sp the batch's benefit and the cumulative one;
+ * mask is cleared. */
+static int rule_point(planner *p, const prot_plan *plan, prot_state *cur, unsigned char *mask,
+                      gr_protect_step *sp)
+{
+    int R = p->x.runs, m = 0, st;
+    for (int r = 0; r < R; r++)
+        m += mask[r];
+    sp->benefit = sp->benefit_ci = 0.0;
+    if (m > 0) {
+        prot_state nxt;
+        if ((st = prot_eval(&p->x, plan, cur, mask, &nxt)))
+            return st;
+        prot_progress(p);
+        prot_paired(cur, &nxt, p->obj, &sp->benefit, &sp->benefit_ci);
+        prot_state_free(cur);
+        *cur = nxt;
+    }
+    sp->runs_simulated = m;
+    memset(mask, 0, (size_t)R);
+    prot_paired(&p->base, cur, p->obj, &sp->cum_benefit, &sp->cum_benefit_ci);
+    return GR_OK;
+}
+
 /* Rule `rule`: shelters of option opt_idx bought down order[0..n-1] while the
  * budget allows. With opt.rule_points = K > 0 the curve is evaluated at K
  * points: the purchases are applied as they come and simulated together
@@ -99,12 +124,11 @@ done:
 static int run_rule(planner *p, int rule, int opt_idx, const int *order, int n, double budget,
                     gr_protect_rule *out, prot_state *final_state)
 {
-    int st = GR_OK, cap = 0, R = p->x.runs, K = p->x.opt.rule_points, point = 1;
+    int st = GR_OK, cap = 0, R = p->x.runs, K = p->x.opt.rule_points, point = 1, pending = 0;
     double left = budget;
     prot_plan plan;
     prot_state cur, nxt;
     memset(&cur, 0, sizeof cur);
-    memset(&nxt, 0, sizeof nxt);
     unsigned char *mask = gr_calloc((size_t)R + 1, 1);
     if (!mask)
         return gr_error_set(p->x.err, GR_ENOMEM, "protect: out of memory");
@@ -123,25 +147,6 @@ static int run_rule(planner *p, int rule, int opt_idx, const int *order, int n, 
         goto done;
     }
     out->rule = rule;
-    /* the last purchase the budget allows: the final point */
-    int last = -1;
-    {
-        prot_plan probe;
-        double l = budget;
-        if ((st = prot_plan_init(&probe, &p->x))) {
-            st = gr_error_set(p->x.err, st, "protect: out of memory");
-            goto done;
-        }
-        for (int k = 0; k < n; k++) {
-            double cost = prot_shelter_cost(p, &probe, opt_idx, order[k]);
-            if (cost > l)
-                continue;
-            prot_apply(p, &probe, GR_OPTION_SHELTER, opt_idx, order[k]);
-            l -= cost;
-            last = k;
-        }
-        prot_plan_free(&probe);
-    }
     for (int k = 0; k < n; k++) {
         int a = order[k];
         double cost = prot_shelter_cost(p, &plan, opt_idx, a);
@@ -158,7 +163,6 @@ static int run_rule(planner *p, int rule, int opt_idx, const int *order, int n, 
             if (nsim > 0) {
                 prot_state_free(&cur);
                 cur = nxt;
-                memset(&nxt, 0, sizeof nxt);
             }
         } else {
             for (int r = 0; r < R; r++) /* runs the batch can change, judged before it */
@@ -170,38 +174,26 @@ static int run_rule(planner *p, int rule, int opt_idx, const int *order, int n, 
         prot_fill_step(p, &step, GR_OPTION_SHELTER, opt_idx, a, plan.prot[a], cost, b, ci, nsim);
         step.cum_cost = budget - left;
         step.cum_benefit = step.cum_benefit_ci = NAN;
+        if (K <= 0)
+            prot_paired(&p->base, &cur, p->obj, &step.cum_benefit, &step.cum_benefit_ci);
         step.adv_benefit = step.adv_benefit_ci = step.adv_cum_benefit = step.adv_cum_benefit_ci =
             NAN; /* the rules are judged against the adaptive attacker as a whole */
         if ((st = prot_push_step(&out->steps, &out->nsteps, &cap, &step))) {
             st = gr_error_set(p->x.err, st, "protect: out of memory");
             goto done;
         }
-        gr_protect_step *sp = &out->steps[out->nsteps - 1];
-        int at_point = K <= 0 || k == last || step.cum_cost >= budget * point / K - 1e-9;
-        if (!at_point)
-            continue;
-        if (K > 0) {
+        pending = K > 0;
+        if (pending && step.cum_cost >= budget * point / K - 1e-9) {
             while (point <= K && step.cum_cost >= budget * point / K - 1e-9)
                 point++;
-            int m = 0;
-            for (int r = 0; r < R; r++)
-                m += mask[r];
-            if (m > 0) {
-                if ((st = prot_eval(&p->x, &plan, &cur, mask, &nxt)))
-                    goto done;
-                prot_progress(p);
-                prot_paired(&cur, &nxt, p->obj, &sp->benefit, &sp->benefit_ci);
-                prot_state_free(&cur);
-                cur = nxt;
-                memset(&nxt, 0, sizeof nxt);
-            } else {
-                sp->benefit = sp->benefit_ci = 0.0;
-            }
-            sp->runs_simulated = m;
-            memset(mask, 0, (size_t)R);
+            if ((st = rule_point(p, &plan, &cur, mask, &out->steps[out->nsteps - 1])))
+                goto done;
+            pending = 0;
         }
-        prot_paired(&p->base, &cur, p->obj, &sp->cum_benefit, &sp->cum_benefit_ci);
     }
+    /* the last purchase closes the curve */
+    if (pending && (st = rule_point(p, &plan, &cur, mask, &out->steps[out->nsteps - 1])))
+        goto done;
     out->cost = budget - left;
     prot_paired(&p->base, &cur, p->obj, &out->benefit, &out->benefit_ci);
     double sum = 0.0;

@@ -35,18 +35,21 @@ int gr_shed_tie_zero_x(gr_grid *g, double x_tie)
     return n;
 }
 
-int gr_shed_cap_infinite_pmax(gr_grid *g, double *load_pu)
+int gr_shed_cap_infinite_pmax(gr_grid *g, double *load_pu, int *first)
 {
     double load = 0.0;
     for (int b = 0; b < g->nb; b++)
         load += g->pd[b] > 0.0 ? g->pd[b] : 0.0;
-    int n = 0;
+    int n = 0, k0 = -1;
     for (int k = 0; k < g->ng; k++)
         if (isinf(g->pmax[k]) && g->pmax[k] > 0.0) {
             g->pmax[k] = load + (isfinite(g->pg[k]) ? fabs(g->pg[k]) : 0.0);
-            n++;
+            if (n++ == 0)
+                k0 = k;
         }
     if (load_pu)
         *load_pu = load;
+    if (first)
+        *first = k0;
     return n;
 }
