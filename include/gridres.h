@@ -2034,6 +2034,8 @@ int gr_stats(const double *x, int n, const double *p, int np, double *out);
  * GR_ENOMEM, GR_EINVAL (n < 0, share outside (0, 1], a negative weight). */
 int gr_worst_share(const double *x, const double *w, int n, double share, double *out);
 
+struct gr_campaign_result;
+struct gr_campaign_run_out;
 /* Options of a campaign run. */
 typedef struct gr_campaign_options {
     int nights;             /* 0: the scenario's */
@@ -2051,6 +2053,18 @@ typedef struct gr_campaign_options {
        over the ranks either way (src/util/sweep, docs/cluster.md); progress
        then counts the nights of this rank's runs only */
     const struct gr_sweep_options *sweep;
+    /* optional: stream each run's hourly curves and event log instead of
+       keeping them all (memory then does not grow with the runs): called once
+       per run, in run order, as soon as that run and every run before it are
+       done (with checkpoints: once they are in one); on rank 0 only under MPI,
+       from any thread, one call at a time. r holds the result so far: the
+       run's slices of night, total, warn_*, n_events and status are final.
+       The views are freed after the call, and the result's hourly,
+       area_hourly and events are NULL. A failed run (status) is not streamed.
+       A nonzero return (a gr_status) stops the campaign with that status. */
+    int (*on_run)(void *user, const struct gr_campaign_result *r,
+                  const struct gr_campaign_run_out *run);
+    void *on_run_user;
 } gr_campaign_options;
 void gr_campaign_options_default(gr_campaign_options *opt);
 
@@ -2181,6 +2195,15 @@ typedef struct gr_campaign_result {
        GR_AREA_NFIELD; area c < ncity is city c, area ncity the buses of no city */
     double *area_hourly;          /* (appended member) */
 } gr_campaign_result;
+
+/* One run's curves and event log, as gr_campaign_options.on_run streams them. */
+typedef struct gr_campaign_run_out {
+    int run;                        /* 0-based */
+    const double *hourly;           /* nights x 24 x GR_HOUR_NFIELD (NULL without keep_hourly) */
+    const double *area_hourly;      /* nights x 24 x (ncity + 1) x GR_AREA_NFIELD, or NULL */
+    const gr_campaign_event *events; /* n_events rows (NULL without keep_events) */
+    int n_events;
+} gr_campaign_run_out;
 
 /* Run the campaign: opt->runs independent runs, in parallel over threads, each
  * with its own grid copy and rng stream gr_rng_stream(seed, run); every run
@@ -2344,6 +2367,18 @@ typedef struct gr_sweep_spec {
                                part of the checkpoint's identity */
     const gr_sweep_options *opt; /* NULL: no checkpoint, this process only */
     int local;              /* 1: this process only, even with opt->mpi */
+    /* optional, serialised mode: stream the records instead of keeping them.
+       deliver is called on rank 0 (or the only process) once per item, in
+       item order, as soon as the item and every item before it are stored
+       there (with checkpoints: once they are written to one or read back from
+       one); from any thread, one call at a time. Nonzero (a gr_status) stops
+       the sweep. release, when given, is called once per item this process
+       stored, when the sweep needs that record no more: after its deliver on
+       rank 0, after packing it for rank 0 on the other ranks. The caller may
+       then free what it stored for the item. Items left undelivered by a
+       failed sweep are not released: free them after gr_sweep_run. */
+    int (*deliver)(void *ctx, long item);
+    void (*release)(void *ctx, long item);
 } gr_sweep_spec;
 
 /* Run the sweep. Collective under MPI: every rank calls it with the same n,

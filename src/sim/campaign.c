@@ -90,7 +90,9 @@ void gr_campaign_result_free(gr_campaign_result *r)
 }
 
 /* One sweep item is one run; its record is its slice of every result array
- * (for other MPI ranks and the checkpoint). */
+ * (for other MPI ranks and the checkpoint). With opt->on_run the curves of a
+ * run live in a buffer of its own (curves[run]) from the run until it is
+ * streamed (camp_sw_deliver) and freed (camp_sw_release). */
 typedef struct camp_sweep {
     const camp_model *m;
     const gr_campaign_options *opt;
@@ -98,7 +100,41 @@ typedef struct camp_sweep {
     int *lps;
     gr_error *errs;
     camp_progress *prog;
+    double **curves;        /* on_run: per run, hourly then area rows, or NULL */
+    int on_run_status;      /* the status on_run returned (0: none failed) */
+    int on_run_item;
 } camp_sweep;
+
+/* Values of one run's hourly and area curves. */
+static size_t hourly_len(const gr_campaign_result *r)
+{
+    return (size_t)r->nights * HOURS * NFIELD;
+}
+static size_t area_len(const gr_campaign_result *r)
+{
+    return (size_t)r->nights * HOURS * ((size_t)r->ncity + 1) * GR_AREA_NFIELD;
+}
+
+/* Where run i's curves are: its slices of the result's arrays, or (on_run)
+ * its own buffer, allocated zeroed on first use; both NULL without
+ * keep_hourly. GR_ENOMEM. */
+static int run_curves(camp_sweep *x, size_t i, double **hourly, double **area)
+{
+    gr_campaign_result *r = x->r;
+    *hourly = *area = NULL;
+    if (!x->opt->keep_hourly)
+        return GR_OK;
+    if (r->hourly) {
+        *hourly = r->hourly + i * hourly_len(r);
+        *area = r->area_hourly + i * area_len(r);
+        return GR_OK;
+    }
+    if (!x->curves[i] && !(x->curves[i] = gr_calloc(hourly_len(r) + area_len(r), sizeof(double))))
+        return GR_ENOMEM;
+    *hourly = x->curves[i];
+    *area = x->curves[i] + hourly_len(r);
+    return GR_OK;
+}
 
 static int camp_sw_run(void *ctx, long item, void *record, int thread)
 {
@@ -110,15 +146,16 @@ static int camp_sw_run(void *ctx, long item, void *record, int thread)
     (void)thread;
     double t_run = gr_time_s();
     size_t slot = (size_t)i * (size_t)nights;
+    double *hourly, *area;
+    if (run_curves(x, (size_t)i, &hourly, &area))
+        return GR_ENOMEM;
     camp_run_ctx rc = {
         .m = x->m, .index = i, .seed = x->opt->seed, .keep_events = x->opt->keep_events,
-        .prog = x->prog, .hourly = r->hourly ? r->hourly + slot * HOURS * NFIELD : NULL,
-        .night = r->night + slot, .total = &r->total[i],
+        .prog = x->prog, .hourly = hourly, .night = r->night + slot, .total = &r->total[i],
         .warn_mean_min = r->warn_mean_min + (size_t)i * ncity,
         .warn_short_min = r->warn_short_min + (size_t)i * ncity, .events = &r->events[i],
-        .area_hourly = r->area_hourly ? r->area_hourly + slot * HOURS * (ncity + 1) * GR_AREA_NFIELD
-                                      : NULL,
-        .n_events = &r->n_events[i], .lp_solves = &x->lps[i], .err = &x->errs[i]};
+        .area_hourly = area, .n_events = &r->n_events[i], .lp_solves = &x->lps[i],
+        .err = &x->errs[i]};
     r->status[i] = camp_run_one(&rc);
     r->run_s[i] = gr_time_s() - t_run;
     return GR_OK; /* a failed run is a result (status[i]); reported after all runs */
@@ -126,22 +163,24 @@ static int camp_sw_run(void *ctx, long item, void *record, int thread)
 
 static int camp_sw_pack(void *ctx, long item, gr_sweep_buf *b)
 {
-    const camp_sweep *x = ctx;
+    camp_sweep *x = ctx;
     const gr_campaign_result *r = x->r;
     size_t i = (size_t)item, nn = (size_t)r->nights, nc = (size_t)r->ncity;
+    double *hourly, *area;
+    if (run_curves(x, i, &hourly, &area))
+        return GR_ENOMEM;
     int head[4] = {r->status[i], x->lps[i], r->n_events[i], (int)strlen(x->errs[i].msg)};
     int st = gr_sweep_put(b, head, sizeof head);
     st = st ? st : gr_sweep_put(b, &r->run_s[i], sizeof(double));
     st = st ? st : gr_sweep_put(b, x->errs[i].msg, (size_t)head[3]);
-    if (!st && r->hourly)
-        st = gr_sweep_put(b, r->hourly + i * nn * HOURS * NFIELD, nn * HOURS * NFIELD * sizeof(double));
+    if (!st && hourly)
+        st = gr_sweep_put(b, hourly, hourly_len(r) * sizeof(double));
     st = st ? st : gr_sweep_put(b, r->night + i * nn, nn * sizeof *r->night);
     st = st ? st : gr_sweep_put(b, &r->total[i], sizeof *r->total);
     st = st ? st : gr_sweep_put(b, r->warn_mean_min + i * nc, nc * sizeof(double));
     st = st ? st : gr_sweep_put(b, r->warn_short_min + i * nc, nc * sizeof(double));
-    size_t na = nn * HOURS * (nc + 1) * GR_AREA_NFIELD;
-    if (!st && r->area_hourly)
-        st = gr_sweep_put(b, r->area_hourly + i * na, na * sizeof(double));
+    if (!st && area)
+        st = gr_sweep_put(b, area, area_len(r) * sizeof(double));
     if (!st && r->n_events[i] > 0 && r->events[i])
         st = gr_sweep_put(b, r->events[i], (size_t)r->n_events[i] * sizeof **r->events);
     return st;
@@ -153,6 +192,9 @@ static int camp_sw_unpack(void *ctx, long item, const void *data, size_t len)
     gr_campaign_result *r = x->r;
     size_t i = (size_t)item, nn = (size_t)r->nights, nc = (size_t)r->ncity;
     int head[4];
+    double *hourly, *area;
+    if (run_curves(x, i, &hourly, &area))
+        return GR_ENOMEM;
     if (gr_sweep_get(&data, &len, head, sizeof head) || head[2] < 0 || head[3] < 0 ||
         head[3] >= GR_ERROR_MAX || gr_sweep_get(&data, &len, &r->run_s[i], sizeof(double)))
         return GR_EPARSE;
@@ -161,15 +203,12 @@ static int camp_sw_unpack(void *ctx, long item, const void *data, size_t len)
     memset(&x->errs[i], 0, sizeof x->errs[i]);
     x->errs[i].status = head[0];
     if (gr_sweep_get(&data, &len, x->errs[i].msg, (size_t)head[3]) ||
-        (r->hourly && gr_sweep_get(&data, &len, r->hourly + i * nn * HOURS * NFIELD,
-                                   nn * HOURS * NFIELD * sizeof(double))) ||
+        (hourly && gr_sweep_get(&data, &len, hourly, hourly_len(r) * sizeof(double))) ||
         gr_sweep_get(&data, &len, r->night + i * nn, nn * sizeof *r->night) ||
         gr_sweep_get(&data, &len, &r->total[i], sizeof *r->total) ||
         gr_sweep_get(&data, &len, r->warn_mean_min + i * nc, nc * sizeof(double)) ||
-        gr_sweep_get(&data, &len, r->warn_short_min + i * nc, nc * sizeof(double)))
-        return GR_EPARSE;
-    size_t na = nn * HOURS * (nc + 1) * GR_AREA_NFIELD;
-    if (r->area_hourly && gr_sweep_get(&data, &len, r->area_hourly + i * na, na * sizeof(double)))
+        gr_sweep_get(&data, &len, r->warn_short_min + i * nc, nc * sizeof(double)) ||
+        (area && gr_sweep_get(&data, &len, area, area_len(r) * sizeof(double))))
         return GR_EPARSE;
     gr_free(r->events[i]);
     r->events[i] = NULL;
@@ -184,6 +223,39 @@ static int camp_sw_unpack(void *ctx, long item, const void *data, size_t len)
     }
     r->n_events[i] = head[2];
     return GR_OK;
+}
+
+/* on_run: run `item`'s curves and log to the caller, in run order. */
+static int camp_sw_deliver(void *ctx, long item)
+{
+    camp_sweep *x = ctx;
+    size_t i = (size_t)item;
+    if (x->r->status[i])
+        return GR_OK; /* a failed run: reported after the sweep */
+    gr_campaign_run_out v = {.run = (int)item, .events = x->r->events[i],
+                             .n_events = x->r->events[i] ? x->r->n_events[i] : 0};
+    if (x->opt->keep_hourly) {
+        if (!x->curves[i])
+            return GR_EINVAL; /* not run, not read back: cannot be */
+        v.hourly = x->curves[i];
+        v.area_hourly = x->curves[i] + hourly_len(x->r);
+    }
+    int st = x->opt->on_run(x->opt->on_run_user, x->r, &v);
+    if (st) {
+        x->on_run_status = st;
+        x->on_run_item = (int)item;
+    }
+    return st;
+}
+
+/* on_run: run `item` is streamed (or, on another rank, sent): free its curves and log. */
+static void camp_sw_release(void *ctx, long item)
+{
+    camp_sweep *x = ctx;
+    gr_free(x->curves[item]);
+    x->curves[item] = NULL;
+    gr_free(x->r->events[item]);
+    x->r->events[item] = NULL;
 }
 
 int gr_campaign_run(const gr_campaign_scenario *s, const gr_campaign_options *opt,
@@ -224,7 +296,8 @@ int camp_campaign_run(const gr_campaign_scenario *s, const gr_campaign_options *
     r->peak_mw = m.load_pu * m.lam_hi * m.base;
     r->ncity = ncity;
     size_t nr = (size_t)runs;
-    if (opt->keep_hourly) {
+    int stream = opt->on_run != NULL;
+    if (opt->keep_hourly && !stream) {
         r->hourly = gr_calloc(nr * (size_t)nights * HOURS * NFIELD, sizeof(double));
         r->area_hourly = gr_calloc(nr * (size_t)nights * HOURS * (size_t)(ncity + 1) *
                                        GR_AREA_NFIELD, sizeof(double));
@@ -239,10 +312,13 @@ int camp_campaign_run(const gr_campaign_scenario *s, const gr_campaign_options *
     r->run_s = gr_calloc(nr, sizeof(double));
     int *lps = gr_calloc(nr, sizeof(int));
     gr_error *errs = gr_calloc(nr, sizeof *errs);
-    if ((opt->keep_hourly && (!r->hourly || !r->area_hourly)) || !r->night || !r->total || !r->warn_mean_min ||
-        !r->warn_short_min || !r->events || !r->n_events || !r->status || !r->run_s || !lps || !errs) {
+    double **curves = stream ? gr_calloc(nr, sizeof *curves) : NULL;
+    if ((opt->keep_hourly && !stream && (!r->hourly || !r->area_hourly)) || !r->night ||
+        !r->total || !r->warn_mean_min || !r->warn_short_min || !r->events || !r->n_events ||
+        !r->status || !r->run_s || !lps || !errs || (stream && !curves)) {
         gr_free(lps);
         gr_free(errs);
+        gr_free(curves);
         gr_campaign_result_free(r);
         camp_model_free(&m);
         return gr_error_set(err, GR_ENOMEM, "out of memory in the campaign");
@@ -250,7 +326,7 @@ int camp_campaign_run(const gr_campaign_scenario *s, const gr_campaign_options *
     /* the runs as a sweep (src/util/sweep): threads here, runs on other MPI
        ranks, checkpoints; each run writes its own slot */
     camp_progress prog = {opt, 0, runs * nights};
-    camp_sweep cs = {&m, opt, r, lps, errs, &prog};
+    camp_sweep cs = {&m, opt, r, lps, errs, &prog, curves, 0, 0};
     char kind[160];
     snprintf(kind, sizeof kind, "campaign/2 seed=%llu nights=%d control=%d hourly=%d events=%d",
              (unsigned long long)opt->seed, nights, control, opt->keep_hourly != 0,
@@ -258,8 +334,19 @@ int camp_campaign_run(const gr_campaign_scenario *s, const gr_campaign_options *
     gr_sweep_spec sp = {.n = runs, .threads = opt->threads, .ctx = &cs, .run = camp_sw_run,
                         .pack = camp_sw_pack, .unpack = camp_sw_unpack, .kind = kind,
                         .opt = opt->sweep};
+    if (stream) {
+        sp.deliver = camp_sw_deliver;
+        sp.release = camp_sw_release;
+    }
     r->threads = gr_sweep_threads(&sp);
-    if ((st = gr_sweep_run(&sp, NULL, err))) {
+    st = gr_sweep_run(&sp, NULL, err);
+    if (cs.on_run_status && err) /* the caller's own failure, in its words */
+        gr_error_set(err, cs.on_run_status, "campaign: streaming run %d failed: %s",
+                     cs.on_run_item + 1, gr_strerror(cs.on_run_status));
+    for (size_t i = 0; stream && i < nr; i++)
+        gr_free(curves[i]); /* runs left unstreamed by a failure */
+    gr_free(curves);
+    if (st) {
         gr_free(lps);
         gr_free(errs);
         gr_campaign_result_free(r);

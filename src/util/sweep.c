@@ -206,6 +206,8 @@ int sweep_completed(sweep *s, long item)
         }
         if (!st)
             s->pending[s->npending++] = item;
+    } else if (s->ready) {
+        s->ready[item] = 1; /* no checkpoint: stored for good */
     }
     omp_unset_lock(&s->lock);
     if (st)
@@ -262,12 +264,55 @@ void sweep_maybe_checkpoint(sweep *s, int force)
             omp_set_lock(&s->lock);
             s->checkpoints++;
             s->last_ckpt_s = gr_time_s();
+            if (s->ready) /* in a checkpoint: stored for good */
+                for (long k = 0; k < n; k++)
+                    s->ready[items[k]] = 1;
             omp_unset_lock(&s->lock);
             sweep_kill_check(s, s->ck->ndone - s->resumed);
         }
     }
     gr_free(items);
     omp_unset_lock(&s->writer);
+    sweep_deliver(s);
+}
+
+/* The next item to deliver, if it is ready and the sweep goes on (-1: none). */
+static long next_ready(sweep *s)
+{
+    omp_set_lock(&s->lock);
+    long i = s->next_out;
+    int go = i < s->spec->n && s->ready[i] && !s->stop;
+    omp_unset_lock(&s->lock);
+    return go ? i : -1;
+}
+
+/* One thread delivers at a time; a thread that finds another delivering
+ * leaves its items to it: the deliverer looks again after letting go of
+ * out_lock, so an item marked ready while it held the lock is not left behind. */
+int sweep_deliver(sweep *s)
+{
+    const gr_sweep_spec *sp = s->spec;
+    if (!s->ready)
+        return GR_OK;
+    int st = GR_OK;
+    while (!st && next_ready(s) >= 0) {
+        if (!omp_test_lock(&s->out_lock))
+            return GR_OK; /* the thread delivering takes this item too */
+        long i;
+        while ((i = next_ready(s)) >= 0) {
+            if ((st = sp->deliver(sp->ctx, i))) {
+                sweep_fail(s, st, "sweep: item %ld could not be delivered: %s", i, gr_strerror(st));
+                break;
+            }
+            if (sp->release)
+                sp->release(sp->ctx, i);
+            omp_set_lock(&s->lock);
+            s->next_out = i + 1;
+            omp_unset_lock(&s->lock);
+        }
+        omp_unset_lock(&s->out_lock);
+    }
+    return st;
 }
 
 /* ------------------------------------------------------------------------
@@ -325,6 +370,8 @@ void sweep_compute(sweep *s, int thread)
                            gr_strerror(st));
                 break;
             }
+            if (sp->release) /* packed for rank 0: not needed here any more */
+                sp->release(sp->ctx, item);
         } else {
             omp_set_lock(&s->lock);
             s->run_here++;
@@ -333,6 +380,7 @@ void sweep_compute(sweep *s, int thread)
                 break;
             if (s->role == SWEEP_LOCAL)
                 sweep_maybe_checkpoint(s, 0);
+            sweep_deliver(s);
         }
     }
     gr_free(b.p);
@@ -403,8 +451,15 @@ static int sweep_prepare(sweep *s)
     if (st) {
         s->status = st;
         snprintf(s->err.msg, sizeof s->err.msg, "sweep: out of memory");
+        return st;
     }
-    return st;
+    if (s->ready && s->ck) { /* the resumed records are stored for good */
+        for (long i = 0; i < sp->n; i++)
+            s->ready[i] = s->ck->bits[i >> 6] >> (i & 63) & 1;
+        if (sweep_deliver(s))
+            return s->status;
+    }
+    return GR_OK;
 }
 
 static int run_local(sweep *s)
@@ -418,6 +473,7 @@ static int run_local(sweep *s)
         sweep_compute(s, omp_get_thread_num());
     }
     sweep_maybe_checkpoint(s, 2); /* what completed, even if an item failed */
+    sweep_deliver(s);
     if (!s->status && s->done != s->todo)
         sweep_fail(s, GR_EINVAL, "sweep: internal error: %ld of %ld items done", s->done, s->todo);
     return s->status;
@@ -435,6 +491,8 @@ int gr_sweep_run(const gr_sweep_spec *spec, gr_sweep_stats *stats, gr_error *err
     if (!spec->pack && (spec->record_size == 0 || !spec->records))
         return gr_error_set(err, GR_EINVAL,
                             "sweep: records need record_size and records, or pack and unpack");
+    if (spec->release && !spec->deliver)
+        return gr_error_set(err, GR_EINVAL, "sweep: release needs deliver");
     if (spec->opt && spec->opt->dir && (spec->opt->every < 0 || !(spec->opt->every_s >= 0)))
         return gr_error_set(err, GR_EINVAL, "sweep: checkpoint every N items / S seconds must be >= 0");
 
@@ -467,6 +525,14 @@ int gr_sweep_run(const gr_sweep_spec *spec, gr_sweep_stats *stats, gr_error *err
     }
     omp_init_lock(&s.lock);
     omp_init_lock(&s.writer);
+    omp_init_lock(&s.out_lock);
+    if (spec->deliver && s.role != SWEEP_WORKER && spec->n > 0 &&
+        !(s.ready = gr_calloc((size_t)spec->n, 1))) {
+        omp_destroy_lock(&s.lock);
+        omp_destroy_lock(&s.writer);
+        omp_destroy_lock(&s.out_lock);
+        return gr_error_set(err, GR_ENOMEM, "sweep: out of memory");
+    }
 
     int st = s.size > 1 ? sweep_mpi_run(&s) : run_local(&s);
     if (st)
@@ -484,6 +550,8 @@ int gr_sweep_run(const gr_sweep_spec *spec, gr_sweep_stats *stats, gr_error *err
 
     omp_destroy_lock(&s.lock);
     omp_destroy_lock(&s.writer);
+    omp_destroy_lock(&s.out_lock);
+    gr_free(s.ready);
     ckpt_free(s.ck);
     gr_free(s.pool);
     gr_free(s.pending);

@@ -16,7 +16,8 @@
  * lists it is renamed into place, so whatever instant a kill comes, the
  * manifest names only whole parts and the items listed under `done` are
  * exactly the records those parts hold. More than SWEEP_MAX_PARTS parts are
- * merged into one (rank 0 holds every completed record in memory).
+ * merged into one: their records are copied from the files, checked against
+ * the manifest's checksums (a streaming sweep no longer holds them in memory).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -542,6 +543,31 @@ static int put_file(FILE *f, const void *p, size_t n, uint64_t *h, uint64_t *byt
     return 0;
 }
 
+/* Append the records of part pt (checked against the manifest) to f. */
+static int part_copy(const sweep_ckpt *c, const sweep_part *pt, FILE *f, uint64_t *h,
+                     uint64_t *bytes, gr_error *err)
+{
+    char name[64], path[4096];
+    part_name(name, sizeof name, pt->id, "bin");
+    if (path_of(path, sizeof path, c->dir, name))
+        return gr_error_set(err, GR_EIO, "checkpoint %s: path too long", c->dir);
+    unsigned char *buf = NULL;
+    size_t len = 0;
+    int st = read_all(path, &buf, &len);
+    if (st)
+        return gr_error_set(err, st == GR_ENOMEM ? GR_ENOMEM : GR_EIO, "checkpoint: cannot read %s to merge it: %s",
+                            path, st == GR_ENOTFOUND ? "missing" : gr_strerror(st));
+    if ((uint64_t)len != pt->bytes || len < 8 || sweep_fnv(SWEEP_FNV_INIT, buf, len) != pt->sum) {
+        gr_free(buf);
+        return gr_error_set(err, GR_EIO, "checkpoint: %s changed on disk (size or checksum)", path);
+    }
+    st = put_file(f, buf + 8, len - 8, h, bytes) ? GR_EIO : GR_OK;
+    gr_free(buf);
+    if (st)
+        return gr_error_set(err, GR_EIO, "checkpoint: cannot merge %s: %s", path, strerror(errno ? errno : EIO));
+    return GR_OK;
+}
+
 int ckpt_write(sweep *s, const long *items, long n, gr_error *err)
 {
     sweep_ckpt *c = s->ck;
@@ -562,14 +588,15 @@ int ckpt_write(sweep *s, const long *items, long n, gr_error *err)
     struct gr_sweep_buf b = {0};
     uint64_t h = SWEEP_FNV_INIT;
     int st = put_file(f, PART_MAGIC, 8, &h, &pt.bytes) ? GR_EIO : GR_OK;
-    long total = compact ? c->n : n;
-    for (long k = 0; k < total && !st; k++) {
-        long item = compact ? k : items[k];
-        if (compact && !bit_get(c->bits, item)) {
-            if (!c->bits[item >> 6])
-                k |= 63;
-            continue;
+    for (int k = 0; compact && k < c->nparts && !st; k++) { /* the old parts' records */
+        if ((st = part_copy(c, &c->parts[k], f, &h, &pt.bytes, err))) {
+            gr_out_abort(f);
+            return st;
         }
+        pt.records += c->parts[k].records;
+    }
+    for (long k = 0; k < n && !st; k++) {
+        long item = items[k];
         b.len = 0;
         int64_t it = item;
         if ((st = sweep_pack(s, item, &b))) {

@@ -80,6 +80,11 @@ typedef struct sweep {
     int status;
     int stop;               /* atomic reads/writes (sweep_stopped) */
     gr_error err;
+    /* rank 0 / local with spec->deliver: items stored for good (1 byte each),
+       the next item to deliver; out_lock is held while delivering */
+    unsigned char *ready;
+    long next_out;
+    omp_lock_t out_lock;
     long kill_after;        /* GRIDRES_TEST_KILL_AFTER (0: off) */
     int kill_rank;
 } sweep;
@@ -100,6 +105,9 @@ int sweep_pack(const sweep *s, long item, struct gr_sweep_buf *b);
 int sweep_unpack(sweep *s, long item, const void *data, size_t len);
 /* rank 0 / local: item completed (its record is in place); lock taken inside */
 int sweep_completed(sweep *s, long item);
+/* rank 0 / local with spec->deliver: deliver, in item order, every item now
+   ready (a no-op otherwise; failures through sweep_fail). GR_OK or the status. */
+int sweep_deliver(sweep *s);
 /* rank 0 / local: write a checkpoint if one is due; force 1: whatever is
    pending; 2: that even after a failure (the last one of a sweep) */
 void sweep_maybe_checkpoint(sweep *s, int force);

@@ -131,6 +131,7 @@ static void root_results(sweep *s, const unsigned char *p, size_t len, int src)
         q = (const unsigned char *)q + rlen;
         left -= (size_t)rlen;
     }
+    sweep_deliver(s);
 }
 
 static void root_comm(sweep *s, MPI_Comm comm)
@@ -375,6 +376,7 @@ int sweep_mpi_run(sweep *s)
     }
     if (s->role == SWEEP_ROOT) {
         sweep_maybe_checkpoint(s, 2); /* what arrived, even if the sweep failed */
+        sweep_deliver(s);
         if (!s->status && s->done != s->todo)
             sweep_fail(s, GR_EINVAL, "sweep: internal error: %ld of %ld items done", s->done, s->todo);
     }

@@ -96,6 +96,11 @@ typedef struct var_ctx {
     long fail_at;       /* run fails at this item (-1: never) */
     int init_fail;      /* thread_init fails */
     int *inits;         /* per thread: init calls - free calls */
+    /* streaming (var_stream_sweep) */
+    long next_out;      /* the item the next deliver must be */
+    long deliver_fail;  /* deliver fails at this item (-1: never) */
+    uint64_t *sums;     /* n: FNV-1a of the values as delivered */
+    int *released;      /* n: release calls */
 } var_ctx;
 
 static int var_run(void *ctx, long item, void *record, int thread)
@@ -163,6 +168,9 @@ static void var_ctx_init(var_ctx *c, long n, uint64_t seed)
     c->vals = calloc((size_t)n + 1, sizeof *c->vals);
     c->inits = calloc(64, sizeof *c->inits);
     c->fail_at = -1;
+    c->deliver_fail = -1;
+    c->sums = calloc((size_t)n + 1, sizeof *c->sums);
+    c->released = calloc((size_t)n + 1, sizeof *c->released);
 }
 
 static void var_ctx_free(var_ctx *c)
@@ -172,6 +180,8 @@ static void var_ctx_free(var_ctx *c)
     free(c->vals);
     free(c->len);
     free(c->inits);
+    free(c->sums);
+    free(c->released);
 }
 
 static void var_equal(const var_ctx *a, const var_ctx *b)
@@ -439,6 +449,132 @@ static void test_compaction(void **state)
     remove_tmp();
 }
 
+/* ------------------------------------------------------------------------
+ * Streaming: deliver in item order, release after.
+ * ------------------------------------------------------------------------ */
+static uint64_t values_sum(const double *v, int m)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    const unsigned char *p = (const unsigned char *)v;
+    for (size_t k = 0; k < (size_t)m * sizeof *v; k++)
+        h = (h ^ p[k]) * 0x100000001b3ULL;
+    return h ^ (uint64_t)m;
+}
+
+static int var_deliver(void *ctx, long item)
+{
+    var_ctx *c = ctx;
+    if (item != c->next_out || !c->vals[item])
+        return GR_EINVAL; /* out of order, or its record is gone */
+    c->sums[item] = values_sum(c->vals[item], c->len[item]);
+    c->next_out++;
+    return item == c->deliver_fail ? GR_EIO : GR_OK;
+}
+
+static void var_release(void *ctx, long item)
+{
+    var_ctx *c = ctx;
+    free(c->vals[item]);
+    c->vals[item] = NULL;
+    c->released[item]++;
+}
+
+static int var_stream_sweep(var_ctx *c, int threads, const gr_sweep_options *opt,
+                            gr_sweep_stats *st, gr_error *err)
+{
+    gr_sweep_spec sp = {.n = c->n, .threads = threads, .ctx = c, .run = var_run,
+                        .pack = var_pack, .unpack = var_unpack, .kind = "test-var/1", .opt = opt,
+                        .deliver = var_deliver, .release = var_release};
+    return gr_sweep_run(&sp, st, err);
+}
+
+/* Every item delivered once, in order, with the reference's values, and released. */
+static void stream_matches(const var_ctx *ref, const var_ctx *c)
+{
+    assert_int_equal(c->next_out, ref->n);
+    for (long i = 0; i < ref->n; i++) {
+        assert_true(c->sums[i] == values_sum(ref->vals[i], ref->len[i]));
+        assert_int_equal(c->released[i], 1);
+        assert_null(c->vals[i]);
+    }
+}
+
+static void test_streaming(void **state)
+{
+    (void)state;
+    make_tmp();
+    const long n = 300;
+    var_ctx ref, a, b, c, d;
+    var_ctx_init(&ref, n, 5);
+    gr_error err = {0};
+    gr_sweep_stats st;
+    assert_int_equal(var_sweep(&ref, 1, NULL, &st, &err), GR_OK);
+
+    /* no checkpoint, 3 threads: in order, as the items complete */
+    var_ctx_init(&a, n, 5);
+    assert_int_equal(var_stream_sweep(&a, 3, NULL, &st, &err), GR_OK);
+    stream_matches(&ref, &a);
+
+    /* one thread, a checkpoint every 7 items, the sweep fails at item 100:
+     * only items in a checkpoint are delivered (0-97), none after the failure
+     * (98 and 99 go into the last checkpoint all the same) */
+    var_ctx_init(&b, n, 5);
+    b.fail_at = 100;
+    gr_sweep_options o;
+    gr_sweep_options_default(&o);
+    o.dir = tmp_root;
+    o.every = 7;
+    assert_int_equal(var_stream_sweep(&b, 1, &o, &st, &err), GR_ESINGULAR);
+    assert_int_equal(b.next_out, 98);
+    for (long i = 0; i < n; i++)
+        assert_int_equal(b.released[i], i < b.next_out);
+
+    /* resumed on 2 threads: the records read back are delivered first */
+    var_ctx_init(&c, n, 5);
+    o.resume = 1;
+    assert_int_equal(var_stream_sweep(&c, 2, &o, &st, &err), GR_OK);
+    assert_int_equal(st.resumed, 100);
+    stream_matches(&ref, &c);
+    remove_tmp();
+
+    /* a part per item: the parts are merged after their records were
+     * released, and a plain resume reads every record back */
+    make_tmp();
+    o.dir = tmp_root;
+    o.resume = 0;
+    o.every = 1;
+    var_ctx_init(&d, n, 5);
+    assert_int_equal(var_stream_sweep(&d, 2, &o, &st, &err), GR_OK);
+    stream_matches(&ref, &d);
+    assert_true(count_parts(tmp_root) <= 65);
+    var_ctx_free(&d);
+    var_ctx_init(&d, n, 5);
+    o.resume = 1;
+    assert_int_equal(var_sweep(&d, 2, &o, &st, &err), GR_OK);
+    assert_int_equal(st.resumed, n);
+    var_equal(&ref, &d);
+    var_ctx_free(&d);
+    remove_tmp();
+
+    /* deliver fails: the sweep stops with its status */
+    var_ctx_init(&d, n, 5);
+    d.deliver_fail = 40;
+    assert_int_equal(var_stream_sweep(&d, 2, NULL, &st, &err), GR_EIO);
+    assert_non_null(strstr(err.msg, "item 40"));
+    assert_int_equal(d.next_out, 41);
+    var_ctx_free(&d);
+
+    /* release without deliver is refused */
+    gr_sweep_spec sp = {.n = 5, .run = var_run, .pack = var_pack, .unpack = var_unpack,
+                        .ctx = &a, .release = var_release};
+    assert_int_equal(gr_sweep_run(&sp, &st, &err), GR_EINVAL);
+
+    var_ctx_free(&ref);
+    var_ctx_free(&a);
+    var_ctx_free(&b);
+    var_ctx_free(&c);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -616,6 +752,7 @@ int main(void)
         cmocka_unit_test(test_checkpoint_and_resume),
         cmocka_unit_test(test_resume_refused),
         cmocka_unit_test(test_compaction),
+        cmocka_unit_test(test_streaming),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_out_files),
         cmocka_unit_test(test_inputs),
