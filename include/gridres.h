@@ -2367,16 +2367,17 @@ typedef struct gr_sweep_spec {
                                part of the checkpoint's identity */
     const gr_sweep_options *opt; /* NULL: no checkpoint, this process only */
     int local;              /* 1: this process only, even with opt->mpi */
-    /* optional, serialised mode: stream the records instead of keeping them.
-       deliver is called on rank 0 (or the only process) once per item, in
-       item order, as soon as the item and every item before it are stored
-       there (with checkpoints: once they are written to one or read back from
-       one); from any thread, one call at a time. Nonzero (a gr_status) stops
-       the sweep. release, when given, is called once per item this process
-       stored, when the sweep needs that record no more: after its deliver on
-       rank 0, after packing it for rank 0 on the other ranks. The caller may
-       then free what it stored for the item. Items left undelivered by a
-       failed sweep are not released: free them after gr_sweep_run. */
+    /* optional: stream the records instead of keeping them all. deliver is
+       called on rank 0 (or the only process) once per item, in item order, as
+       soon as the item and every item before it are stored there (resumed
+       items first); from any thread, one call at a time. Nonzero (a gr_status)
+       stops the sweep. release (needs deliver) is called once per item this
+       process stored, when the sweep needs its record no more: after its
+       deliver on rank 0, after packing it for rank 0 on the other ranks; the
+       caller may then free it. With a checkpoint, records are packed as they
+       complete and a checkpoint is written at the latest every 1 MB of them,
+       so memory does not grow with n. Items left undelivered by a failed
+       sweep are not released: free them after gr_sweep_run. */
     int (*deliver)(void *ctx, long item);
     void (*release)(void *ctx, long item);
 } gr_sweep_spec;

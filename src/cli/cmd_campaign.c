@@ -1,4 +1,5 @@
 /* cmd_campaign.c — `gridres campaign`: a multi-night strike campaign (waves, air defence, damage, cascades, repairs), Monte Carlo over runs, CSV/JSON outputs for `gridres report`. */
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -128,25 +129,25 @@ static const char *cause_name(const gr_campaign_event *e)
     }
 }
 
-static int write_hourly(const char *path, int force, const gr_campaign_result *r)
+/* hourly.csv, cities.csv and events.csv are written run by run as the
+ * campaign streams them (gr_campaign_options.on_run), so memory does not grow
+ * with the runs: a header when opened, then each run's rows. */
+static void hourly_head(FILE *f)
 {
-    FILE *f = cli_open_out(CMD, path, force);
-    if (!f)
-        return -1;
     fputs("run,night,hour,t_h,load_mw,served_mw,served_critical_mw,people_without_power,"
           "people_without_heat\n",
           f);
-    for (int i = 0; i < r->runs; i++)
-        for (int n = 0; n < r->nights; n++)
-            for (int h = 0; h < 24; h++) {
-                const double *row =
-                    r->hourly + (((size_t)i * (size_t)r->nights + (size_t)n) * 24 + (size_t)h) *
-                                    GR_HOUR_NFIELD;
-                fprintf(f, "%d,%d,%d,%d,", i + 1, n + 1, h, n * 24 + h);
-                for (int c = 0; c < GR_HOUR_NFIELD; c++)
-                    cli_csv_num(f, row[c], c + 1 < GR_HOUR_NFIELD ? ',' : '\n');
-            }
-    return cli_close_out(CMD, f, path);
+}
+
+static void hourly_rows(FILE *f, int run, int nights, const double *hourly)
+{
+    for (int n = 0; n < nights; n++)
+        for (int h = 0; h < 24; h++) {
+            const double *row = hourly + ((size_t)n * 24 + (size_t)h) * GR_HOUR_NFIELD;
+            fprintf(f, "%d,%d,%d,%d,", run + 1, n + 1, h, n * 24 + h);
+            for (int c = 0; c < GR_HOUR_NFIELD; c++)
+                cli_csv_num(f, row[c], c + 1 < GR_HOUR_NFIELD ? ',' : '\n');
+        }
 }
 
 static int write_nights(const char *path, int force, const gr_campaign_result *r)
@@ -224,26 +225,25 @@ static void csv_text(FILE *f, const char *s, char sep)
     fputc(sep, f);
 }
 
-static int write_events(const char *path, int force, const gr_campaign_result *r,
-                        const gr_grid *g, const gr_overlay *ov)
+static void events_head(FILE *f)
+{
+    fputs("run,night,t_h,element,kind,cause,mw_lost,name\n", f);
+}
+
+static void event_rows(FILE *f, int run, const gr_campaign_event *ev, int n, const gr_grid *g,
+                       const gr_overlay *ov)
 {
     char name[64], asset[512];
-    FILE *f = cli_open_out(CMD, path, force);
-    if (!f)
-        return -1;
-    fputs("run,night,t_h,element,kind,cause,mw_lost,name\n", f);
-    for (int i = 0; i < r->runs; i++)
-        for (int k = 0; k < r->n_events[i]; k++) {
-            const gr_campaign_event *e = &r->events[i][k];
-            element_name(name, sizeof name, g, e->elem_kind, e->elem_index);
-            fprintf(f, "%d,%d,", i + 1, e->night);
-            cli_csv_num(f, e->t_h, ',');
-            fprintf(f, "%s,%s,%s,", name, gr_campaign_event_kind_name(e->kind), cause_name(e));
-            cli_csv_num(f, e->mw_lost, ',');
-            asset_name(asset, sizeof asset, g, ov, e->elem_kind, e->elem_index);
-            csv_text(f, asset, '\n');
-        }
-    return cli_close_out(CMD, f, path);
+    for (int k = 0; k < n; k++) {
+        const gr_campaign_event *e = &ev[k];
+        element_name(name, sizeof name, g, e->elem_kind, e->elem_index);
+        fprintf(f, "%d,%d,", run + 1, e->night);
+        cli_csv_num(f, e->t_h, ',');
+        fprintf(f, "%s,%s,%s,", name, gr_campaign_event_kind_name(e->kind), cause_name(e));
+        cli_csv_num(f, e->mw_lost, ',');
+        asset_name(asset, sizeof asset, g, ov, e->elem_kind, e->elem_index);
+        csv_text(f, asset, '\n');
+    }
 }
 
 static int total_drones(const gr_campaign_total *t) { return t->launched[GR_THREAT_DRONE]; }
@@ -328,29 +328,88 @@ static void put_num(FILE *f, double x)
 }
 
 /* cities.csv: per run, hour and area (city 1..ncity of scenario.json, 0: the buses of no
-   city) the people without power and below 12 °C indoors (gr_campaign_result.area_hourly);
+   city) the people without power and below 12 °C indoors (gr_campaign_run_out.area_hourly);
    rows where both are 0 are left out. */
-static int write_cities(const char *path, int force, const gr_campaign_result *r,
-                        const gr_overlay *ov)
+static void cities_head(FILE *f)
 {
-    FILE *f = cli_open_out(CMD, path, force);
-    if (!f)
-        return -1;
     fputs("run,night,hour,city,people_without_power,people_below_12c,name\n", f);
-    size_t na = (size_t)r->ncity + 1, nh = (size_t)r->nights * 24;
-    for (int i = 0; r->area_hourly && i < r->runs; i++)
-        for (size_t t = 0; t < nh; t++)
-            for (size_t a = 0; a < na; a++) {
-                const double *v = r->area_hourly + (((size_t)i * nh + t) * na + a) * GR_AREA_NFIELD;
-                if (v[GR_AREA_NO_POWER] == 0.0 && v[GR_AREA_BELOW_COLD] == 0.0)
-                    continue;
-                int c = a < (size_t)r->ncity ? (int)a + 1 : 0;
-                fprintf(f, "%d,%d,%d,%d,", i + 1, (int)(t / 24) + 1, (int)(t % 24), c);
-                cli_csv_num(f, v[GR_AREA_NO_POWER], ',');
-                cli_csv_num(f, v[GR_AREA_BELOW_COLD], ',');
-                csv_text(f, c ? ov->city_name[c - 1] : "", '\n');
+}
+
+static void city_rows(FILE *f, int run, int nights, const double *area, const gr_overlay *ov)
+{
+    size_t na = (size_t)ov->ncity + 1, nh = (size_t)nights * 24;
+    for (size_t t = 0; t < nh; t++)
+        for (size_t a = 0; a < na; a++) {
+            const double *v = area + (t * na + a) * GR_AREA_NFIELD;
+            if (v[GR_AREA_NO_POWER] == 0.0 && v[GR_AREA_BELOW_COLD] == 0.0)
+                continue;
+            int c = a < (size_t)ov->ncity ? (int)a + 1 : 0;
+            fprintf(f, "%d,%d,%d,%d,", run + 1, (int)(t / 24) + 1, (int)(t % 24), c);
+            cli_csv_num(f, v[GR_AREA_NO_POWER], ',');
+            cli_csv_num(f, v[GR_AREA_BELOW_COLD], ',');
+            csv_text(f, c ? ov->city_name[c - 1] : "", '\n');
+        }
+}
+
+/* The streamed files of one campaign, open on rank 0 during the runs. */
+enum { STREAM_HOURLY = 0, STREAM_EVENTS, STREAM_CITIES, STREAM_N };
+static const char *const stream_name[STREAM_N] = {"hourly.csv", "events.csv", "cities.csv"};
+typedef struct stream_out {
+    FILE *f[STREAM_N];
+    char path[STREAM_N][4096];
+    const gr_campaign_scenario *s;
+} stream_out;
+
+static int stream_run(void *user, const gr_campaign_result *r, const gr_campaign_run_out *v)
+{
+    stream_out *o = user;
+    if (v->hourly)
+        hourly_rows(o->f[STREAM_HOURLY], v->run, r->nights, v->hourly);
+    if (v->events)
+        event_rows(o->f[STREAM_EVENTS], v->run, v->events, v->n_events, o->s->grid, o->s->overlay);
+    if (v->area_hourly)
+        city_rows(o->f[STREAM_CITIES], v->run, r->nights, v->area_hourly, o->s->overlay);
+    for (int k = 0; k < STREAM_N; k++)
+        if (ferror(o->f[k])) {
+            cli_errorf(CMD, "cannot write %s: %s", o->path[k], strerror(errno ? errno : EIO));
+            return GR_EIO;
+        }
+    return GR_OK;
+}
+
+/* Open the streamed files with their headers: 0, or -1 (message printed, none left open). */
+static int stream_open(stream_out *o, const char *dir, int force)
+{
+    for (int k = 0; k < STREAM_N; k++) {
+        o->f[k] = cli_open_out_in(CMD, dir, stream_name[k], force, o->path[k], sizeof o->path[k]);
+        if (!o->f[k]) {
+            while (k-- > 0) {
+                cli_abort_out(o->f[k]);
+                o->f[k] = NULL;
             }
-    return cli_close_out(CMD, f, path);
+            return -1;
+        }
+    }
+    hourly_head(o->f[STREAM_HOURLY]);
+    events_head(o->f[STREAM_EVENTS]);
+    cities_head(o->f[STREAM_CITIES]);
+    return 0;
+}
+
+/* Commit (ok) or give up every file still open: 0, or -1 (message printed). */
+static int stream_close(stream_out *o, int ok)
+{
+    int rc = 0;
+    for (int k = 0; k < STREAM_N; k++) {
+        if (!o->f[k])
+            continue;
+        if (ok && rc == 0)
+            rc = cli_close_out(CMD, o->f[k], o->path[k]);
+        else
+            cli_abort_out(o->f[k]);
+        o->f[k] = NULL;
+    }
+    return rc;
 }
 
 static int write_runs(const char *path, int force, const gr_campaign_result *r)
@@ -922,9 +981,25 @@ int cmd_campaign(int argc, char **argv, gr_mpi *mpi)
         gr_campaign_scenario_free(s);
         return rc;
     }
+    /* rank 0 writes the hourly, event and city rows as the runs come in */
+    stream_out so;
+    memset(&so, 0, sizeof so);
+    so.s = s;
+    int dir_was_there = cli_exists(dir);
+    if (cli_sweep_root(&cs) && (cli_mkdir_p(CMD, dir) != 0 || stream_open(&so, dir, force) != 0)) {
+        if (!dir_was_there)
+            rmdir(dir); /* only if empty */
+        gr_campaign_scenario_free(s);
+        return CLI_EXIT_FAIL;
+    }
+    opt.on_run = stream_run;
+    opt.on_run_user = &so;
     st = gr_campaign_run(s, &opt, &r, &err);
     cli_progress_clear(pb.shown);
     if (st != GR_OK) {
+        stream_close(&so, 0);
+        if (!dir_was_there)
+            rmdir(dir); /* only if empty (a checkpoint stays) */
         if (cli_sweep_root(&cs))
             cli_errorf(CMD, "%s", err.msg[0] ? err.msg : gr_strerror(st));
         gr_campaign_scenario_free(s);
@@ -943,27 +1018,15 @@ int cmd_campaign(int argc, char **argv, gr_mpi *mpi)
         cli_errorf(CMD, "out of memory");
         goto done;
     }
-    if (cli_mkdir_p(CMD, dir) != 0)
-        goto done;
-    if (cli_out_path(CMD, path, sizeof path, dir, "hourly.csv") != 0)
-        goto done;
-    if (write_hourly(path, force, r) != 0)
+    if (stream_close(&so, 1) != 0)
         goto done;
     if (cli_out_path(CMD, path, sizeof path, dir, "nights.csv") != 0)
         goto done;
     if (write_nights(path, force, r) != 0)
         goto done;
-    if (cli_out_path(CMD, path, sizeof path, dir, "events.csv") != 0)
-        goto done;
-    if (write_events(path, force, r, s->grid, s->overlay) != 0)
-        goto done;
     if (cli_out_path(CMD, path, sizeof path, dir, "runs.csv") != 0)
         goto done;
     if (write_runs(path, force, r) != 0)
-        goto done;
-    if (cli_out_path(CMD, path, sizeof path, dir, "cities.csv") != 0)
-        goto done;
-    if (write_cities(path, force, r, s->overlay) != 0)
         goto done;
     if (cli_out_path(CMD, path, sizeof path, dir, "summary.json") != 0)
         goto done;
@@ -1007,6 +1070,7 @@ int cmd_campaign(int argc, char **argv, gr_mpi *mpi)
     }
     rc = CLI_EXIT_OK;
 done:
+    stream_close(&so, 0);
     json_decref(sum);
     gr_campaign_result_free(r);
     gr_campaign_scenario_free(s);

@@ -188,9 +188,36 @@ int sweep_unpack(sweep *s, long item, const void *data, size_t len)
     return GR_OK;
 }
 
-int sweep_completed(sweep *s, long item)
+/* {int64 item, uint64 len, record} onto b: the record as given, or packed. */
+static int put_record(const sweep *s, long item, const void *packed, size_t len,
+                      struct gr_sweep_buf *b)
+{
+    int64_t it = item;
+    uint64_t n = len;
+    size_t at = b->len;
+    int st = sweep_buf_put(b, &it, sizeof it);
+    st = st ? st : sweep_buf_put(b, &n, sizeof n);
+    if (st || packed)
+        return st ? st : sweep_buf_put(b, packed, len);
+    if ((st = sweep_pack(s, item, b)))
+        return st;
+    n = (uint64_t)(b->len - at - sizeof it - sizeof n);
+    memcpy(b->p + at + sizeof it, &n, sizeof n);
+    return GR_OK;
+}
+
+int sweep_completed(sweep *s, long item, const void *packed, size_t len)
 {
     int st = GR_OK;
+    /* streaming with a checkpoint: the record packed now, for the checkpoint,
+       so that it can be delivered and released before that is written */
+    struct gr_sweep_buf rec = {0};
+    if (s->ck && s->ready && (st = put_record(s, item, packed, len, &rec))) {
+        gr_free(rec.p);
+        sweep_fail(s, st, "sweep: cannot pack item %ld for the checkpoint: %s", item,
+                   gr_strerror(st));
+        return st;
+    }
     omp_set_lock(&s->lock);
     s->done++;
     if (s->ck) {
@@ -204,12 +231,15 @@ int sweep_completed(sweep *s, long item)
                 st = GR_ENOMEM;
             }
         }
+        if (!st && rec.p)
+            st = sweep_buf_put(&s->pend, rec.p, rec.len);
         if (!st)
             s->pending[s->npending++] = item;
-    } else if (s->ready) {
-        s->ready[item] = 1; /* no checkpoint: stored for good */
     }
+    if (!st && s->ready)
+        s->ready[item] = 1; /* kept for good: in its slot until delivered, or packed */
     omp_unset_lock(&s->lock);
+    gr_free(rec.p);
     if (st)
         sweep_fail(s, st, "sweep: out of memory for the checkpoint list");
     return st;
@@ -237,7 +267,8 @@ void sweep_maybe_checkpoint(sweep *s, int force)
     omp_set_lock(&s->lock);
     int due = s->npending > 0 && !s->ck_failed && (force == 2 || !s->stop) &&
               (force || (o->every > 0 && s->npending >= o->every) ||
-               (every_s > 0 && now - s->last_ckpt_s >= every_s));
+               (every_s > 0 && now - s->last_ckpt_s >= every_s) ||
+               s->pend.len >= SWEEP_PEND_MAX_BYTES);
     omp_unset_lock(&s->lock);
     if (!due)
         return;
@@ -248,13 +279,15 @@ void sweep_maybe_checkpoint(sweep *s, int force)
     }
     omp_set_lock(&s->lock);
     long *items = s->pending, n = s->npending;
+    struct gr_sweep_buf packed = s->pend;
     s->pending = NULL;
     s->npending = s->cap_pending = 0;
+    memset(&s->pend, 0, sizeof s->pend);
     omp_unset_lock(&s->lock);
     if (n > 0) {
         qsort(items, (size_t)n, sizeof *items, cmp_long);
         gr_error e = {0};
-        int st = ckpt_write(s, items, n, &e);
+        int st = ckpt_write(s, items, n, s->ready ? &packed : NULL, &e);
         if (st) {
             omp_set_lock(&s->lock);
             s->ck_failed = 1;
@@ -264,16 +297,13 @@ void sweep_maybe_checkpoint(sweep *s, int force)
             omp_set_lock(&s->lock);
             s->checkpoints++;
             s->last_ckpt_s = gr_time_s();
-            if (s->ready) /* in a checkpoint: stored for good */
-                for (long k = 0; k < n; k++)
-                    s->ready[items[k]] = 1;
             omp_unset_lock(&s->lock);
             sweep_kill_check(s, s->ck->ndone - s->resumed);
         }
     }
     gr_free(items);
+    gr_free(packed.p);
     omp_unset_lock(&s->writer);
-    sweep_deliver(s);
 }
 
 /* The next item to deliver, if it is ready and the sweep goes on (-1: none). */
@@ -349,14 +379,8 @@ void sweep_compute(sweep *s, int thread)
             break;
         }
         if (s->role == SWEEP_WORKER) {
-            /* {int64 item, uint64 len, record} for rank 0 */
-            int64_t it = item;
-            uint64_t len = 0;
-            b.len = 0;
-            if (!(st = sweep_buf_put(&b, &it, sizeof it)) && !(st = sweep_buf_put(&b, &len, sizeof len)) &&
-                !(st = sweep_pack(s, item, &b))) {
-                len = (uint64_t)(b.len - sizeof it - sizeof len);
-                memcpy(b.p + sizeof it, &len, sizeof len);
+            b.len = 0; /* the record for rank 0 */
+            if (!(st = put_record(s, item, NULL, 0, &b))) {
                 omp_set_lock(&s->lock);
                 st = sweep_buf_put(&s->out, b.p, b.len);
                 if (!st) {
@@ -376,7 +400,7 @@ void sweep_compute(sweep *s, int thread)
             omp_set_lock(&s->lock);
             s->run_here++;
             omp_unset_lock(&s->lock);
-            if ((st = sweep_completed(s, item)))
+            if ((st = sweep_completed(s, item, NULL, 0)))
                 break;
             if (s->role == SWEEP_LOCAL)
                 sweep_maybe_checkpoint(s, 0);
@@ -555,6 +579,7 @@ int gr_sweep_run(const gr_sweep_spec *spec, gr_sweep_stats *stats, gr_error *err
     ckpt_free(s.ck);
     gr_free(s.pool);
     gr_free(s.pending);
+    gr_free(s.pend.p);
     gr_free(s.out.p);
     return st;
 }

@@ -15,9 +15,10 @@
  * A part is complete on disk (renamed after fsync) before the manifest that
  * lists it is renamed into place, so whatever instant a kill comes, the
  * manifest names only whole parts and the items listed under `done` are
- * exactly the records those parts hold. More than SWEEP_MAX_PARTS parts are
- * merged into one: their records are copied from the files, checked against
- * the manifest's checksums (a streaming sweep no longer holds them in memory).
+ * exactly the records those parts hold. At SWEEP_MAX_PARTS parts the newer
+ * half is merged into the next one: their records are copied from the files,
+ * checked against the manifest's checksums (a streaming sweep no longer holds
+ * them in memory).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -568,12 +569,15 @@ static int part_copy(const sweep_ckpt *c, const sweep_part *pt, FILE *f, uint64_
     return GR_OK;
 }
 
-int ckpt_write(sweep *s, const long *items, long n, gr_error *err)
+int ckpt_write(sweep *s, const long *items, long n, const struct gr_sweep_buf *packed,
+               gr_error *err)
 {
     sweep_ckpt *c = s->ck;
     if (n <= 0)
         return GR_OK;
-    int compact = c->nparts >= SWEEP_MAX_PARTS;
+    /* too many parts: the newer half is merged into this one (so a record is
+       copied a few times over a long sweep, not at every merge) */
+    int keep = c->nparts >= SWEEP_MAX_PARTS ? c->nparts / 2 : c->nparts;
     for (long k = 0; k < n; k++)
         bit_set(c->bits, items[k]);
     char name[64], path[4096];
@@ -588,14 +592,19 @@ int ckpt_write(sweep *s, const long *items, long n, gr_error *err)
     struct gr_sweep_buf b = {0};
     uint64_t h = SWEEP_FNV_INIT;
     int st = put_file(f, PART_MAGIC, 8, &h, &pt.bytes) ? GR_EIO : GR_OK;
-    for (int k = 0; compact && k < c->nparts && !st; k++) { /* the old parts' records */
+    for (int k = keep; k < c->nparts && !st; k++) { /* the merged parts' records */
         if ((st = part_copy(c, &c->parts[k], f, &h, &pt.bytes, err))) {
             gr_out_abort(f);
             return st;
         }
         pt.records += c->parts[k].records;
     }
-    for (long k = 0; k < n && !st; k++) {
+    if (packed) { /* {int64 item, uint64 len, bytes} already */
+        if (!st && put_file(f, packed->p, packed->len, &h, &pt.bytes))
+            st = GR_EIO;
+        pt.records += n;
+    }
+    for (long k = 0; !packed && k < n && !st; k++) {
         long item = items[k];
         b.len = 0;
         int64_t it = item;
@@ -620,28 +629,27 @@ int ckpt_write(sweep *s, const long *items, long n, gr_error *err)
         return gr_error_set(err, GR_EIO, "checkpoint: %s", oe.msg);
     pt.sum = h;
     c->next_id++;
-    sweep_part *old = NULL;
-    int nold = 0;
-    if (compact) {
-        old = c->parts;
-        nold = c->nparts;
-        c->parts = NULL;
-        c->nparts = c->cap_parts = 0;
-    }
+    int nmerged = c->nparts - keep;
+    sweep_part *merged = nmerged > 0 ? gr_malloc((size_t)nmerged * sizeof *merged) : NULL;
+    if (nmerged > 0 && !merged)
+        return gr_error_set(err, GR_ENOMEM, "checkpoint: out of memory");
+    if (nmerged > 0)
+        memcpy(merged, c->parts + keep, (size_t)nmerged * sizeof *merged);
+    c->nparts = keep;
     if (add_part(c, pt)) {
-        gr_free(old);
+        gr_free(merged);
         return gr_error_set(err, GR_ENOMEM, "checkpoint: out of memory");
     }
     if ((st = manifest_write(s, err))) {
-        gr_free(old);
+        gr_free(merged);
         return st;
     }
-    for (int k = 0; k < nold; k++) {
-        part_name(name, sizeof name, old[k].id, "bin");
+    for (int k = 0; k < nmerged; k++) { /* listed no more */
+        part_name(name, sizeof name, merged[k].id, "bin");
         if (!path_of(path, sizeof path, c->dir, name))
             unlink(path);
     }
-    gr_free(old);
+    gr_free(merged);
     c->ndone += n;
     return GR_OK;
 }

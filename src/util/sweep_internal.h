@@ -37,6 +37,9 @@ enum { SWEEP_LOCAL = 0, SWEEP_ROOT = 1, SWEEP_WORKER = 2 };
 
 /* Seconds between checkpoints when neither gr_sweep_options.every nor every_s is set. */
 #define SWEEP_DEFAULT_EVERY_S 60.0
+/* A streaming sweep writes a checkpoint at the latest when its pending packed
+   records reach this size, so its memory does not grow with the items. */
+#define SWEEP_PEND_MAX_BYTES ((size_t)1 << 20)
 
 /* The MPI session of a process (gr_mpi_open): MPI is process-wide state, and this
  * is its one mirror, owned by the caller, never a global. */
@@ -68,6 +71,10 @@ typedef struct sweep {
     /* rank 0 / local: completed items not yet checkpointed */
     long *pending;
     long npending, cap_pending;
+    /* rank 0 / local, streaming with a checkpoint: the pending items' records,
+       packed when they completed ({int64 item, uint64 len, bytes}...), so they
+       can be delivered and released before the checkpoint is written */
+    struct gr_sweep_buf pend;
     double last_ckpt_s;
     sweep_ckpt *ck;         /* NULL: no checkpoint */
     int ck_failed;          /* a checkpoint write failed: no more (writer lock) */
@@ -103,8 +110,9 @@ long sweep_pool_take(sweep *s, long max, long *lo);      /* caller holds the loc
 int sweep_pool_add(sweep *s, long lo, long hi);          /* caller holds the lock */
 int sweep_pack(const sweep *s, long item, struct gr_sweep_buf *b);
 int sweep_unpack(sweep *s, long item, const void *data, size_t len);
-/* rank 0 / local: item completed (its record is in place); lock taken inside */
-int sweep_completed(sweep *s, long item);
+/* rank 0 / local: item completed (its record is in place; `packed`, len: the
+   record as packed already, or NULL); lock taken inside */
+int sweep_completed(sweep *s, long item, const void *packed, size_t len);
 /* rank 0 / local with spec->deliver: deliver, in item order, every item now
    ready (a no-op otherwise; failures through sweep_fail). GR_OK or the status. */
 int sweep_deliver(sweep *s);
@@ -120,7 +128,10 @@ uint64_t sweep_fnv(uint64_t h, const void *data, size_t len);
 
 /* checkpoint (sweep_ckpt.c), rank 0 only */
 int ckpt_open(sweep *s, gr_error *err);                 /* creates s->ck; resumes */
-int ckpt_write(sweep *s, const long *items, long n, gr_error *err);
+/* a part with items[0..n-1]: their records from `packed` (as sweep.pend
+   holds them), or packed from the caller's slots when NULL */
+int ckpt_write(sweep *s, const long *items, long n, const struct gr_sweep_buf *packed,
+               gr_error *err);
 void ckpt_free(sweep_ckpt *c);
 
 /* MPI (sweep_mpi.c; stubs in sweep.c without MPI): fill a zeroed session,

@@ -126,7 +126,7 @@ static void root_results(sweep *s, const unsigned char *p, size_t len, int src)
                        gr_strerror(st));
             return;
         }
-        if (sweep_completed(s, (long)item))
+        if (sweep_completed(s, (long)item, q, (size_t)rlen))
             return;
         q = (const unsigned char *)q + rlen;
         left -= (size_t)rlen;

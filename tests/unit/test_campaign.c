@@ -386,6 +386,81 @@ static void test_determinism_threads(void **state)
     free(text);
 }
 
+static int same_event(const gr_campaign_event *x, const gr_campaign_event *y);
+
+/* Streaming (on_run) against the kept result: every run once, in order, with
+ * the same curves and log, and a result without them. */
+typedef struct stream_check {
+    const gr_campaign_result *ref;
+    int next;
+    int fail_at;        /* on_run returns GR_EIO at this run (-1: never) */
+} stream_check;
+
+static int check_run(void *user, const gr_campaign_result *r, const gr_campaign_run_out *v)
+{
+    stream_check *c = user;
+    const gr_campaign_result *ref = c->ref;
+    size_t i = (size_t)v->run;
+    if (v->run != c->next++ || r->hourly || r->area_hourly)
+        return GR_EINVAL;
+    size_t nh = (size_t)ref->nights * 24 * GR_HOUR_NFIELD;
+    size_t na = (size_t)ref->nights * 24 * (size_t)(ref->ncity + 1) * GR_AREA_NFIELD;
+    if (memcmp(v->hourly, ref->hourly + i * nh, nh * sizeof(double)) != 0 ||
+        memcmp(v->area_hourly, ref->area_hourly + i * na, na * sizeof(double)) != 0 ||
+        memcmp(&r->total[i], &ref->total[i], sizeof *r->total) != 0 ||
+        v->n_events != ref->n_events[i])
+        return GR_EINVAL;
+    for (int k = 0; k < v->n_events; k++)
+        if (!same_event(&v->events[k], &ref->events[i][k]))
+            return GR_EINVAL;
+    return v->run == c->fail_at ? GR_EIO : GR_OK;
+}
+
+static void test_streaming_runs(void **state)
+{
+    (void)state;
+    char *text = damaging();
+    gr_campaign_scenario *s = parse_ok(text);
+    gr_campaign_result *ref = run_ok(s, 5, 1);
+    for (int threads = 1; threads <= 2; threads++) {
+        gr_campaign_options o;
+        gr_campaign_result *r = NULL;
+        gr_error err = {0, ""};
+        gr_campaign_options_default(&o);
+        o.runs = 5;
+        o.threads = threads;
+        o.seed = 42;
+        stream_check c = {ref, 0, -1};
+        o.on_run = check_run;
+        o.on_run_user = &c;
+        int st = gr_campaign_run(s, &o, &r, &err);
+        if (st != GR_OK)
+            fail_msg("streamed run failed (%d): %s", st, err.msg);
+        assert_int_equal(c.next, 5);
+        assert_null(r->hourly);
+        assert_null(r->area_hourly);
+        for (int i = 0; i < 5; i++) {
+            assert_null(r->events[i]);
+            assert_int_equal(r->n_events[i], ref->n_events[i]);
+        }
+        assert_memory_equal(r->night, ref->night, (size_t)5 * r->nights * sizeof *r->night);
+        assert_int_equal(r->lp_solves, ref->lp_solves);
+        gr_campaign_result_free(r);
+
+        /* the caller's failure stops the campaign with its status */
+        stream_check f = {ref, 0, 2};
+        o.on_run_user = &f;
+        r = NULL;
+        assert_int_equal(gr_campaign_run(s, &o, &r, &err), GR_EIO);
+        assert_null(r);
+        assert_int_equal(f.next, 3);
+        assert_non_null(strstr(err.msg, "run 3"));
+    }
+    gr_campaign_result_free(ref);
+    gr_campaign_scenario_free(s);
+    free(text);
+}
+
 /* ------------------------------------------------------------------------
  * The fast path against the plain paths (camp_campaign_run, CAMP_PLAIN_*).
  * ------------------------------------------------------------------------ */
@@ -1076,6 +1151,7 @@ int main(void)
         cmocka_unit_test(test_undefended_target_is_damaged),
         cmocka_unit_test(test_conservation),
         cmocka_unit_test(test_determinism_threads),
+        cmocka_unit_test(test_streaming_runs),
         cmocka_unit_test(test_fast_equals_nocache),
         cmocka_unit_test(test_fast_matches_full_lp),
         cmocka_unit_test(test_protection_keeps_the_attacks),
