@@ -265,15 +265,15 @@ void sweep_maybe_checkpoint(sweep *s, int force)
     double now = gr_time_s();
     double every_s = o->every > 0 || o->every_s > 0 ? o->every_s : SWEEP_DEFAULT_EVERY_S;
     omp_set_lock(&s->lock);
+    int full = s->pend.len >= SWEEP_PEND_MAX_BYTES; /* streaming: memory bound */
     int due = s->npending > 0 && !s->ck_failed && (force == 2 || !s->stop) &&
-              (force || (o->every > 0 && s->npending >= o->every) ||
-               (every_s > 0 && now - s->last_ckpt_s >= every_s) ||
-               s->pend.len >= SWEEP_PEND_MAX_BYTES);
+              (force || full || (o->every > 0 && s->npending >= o->every) ||
+               (every_s > 0 && now - s->last_ckpt_s >= every_s));
     omp_unset_lock(&s->lock);
     if (!due)
         return;
     if (!omp_test_lock(&s->writer)) {
-        if (!force)
+        if (!force && !full)
             return; /* another thread is writing one */
         omp_set_lock(&s->writer);
     }

@@ -576,6 +576,68 @@ static void test_streaming(void **state)
     var_ctx_free(&c);
 }
 
+/* Big fixed records, streamed with a checkpoint and no interval: parts are
+ * written as the packed records pending reach 1 MB, not only at the end. */
+typedef struct big_ctx {
+    long next;
+    int released;
+} big_ctx;
+
+enum { BIG_RECORD = 64 * 1024 };
+
+static int big_run(void *ctx, long item, void *record, int thread)
+{
+    (void)ctx;
+    (void)thread;
+    memset(record, (int)(item & 0x7f), BIG_RECORD);
+    return GR_OK;
+}
+
+static int big_deliver(void *ctx, long item)
+{
+    big_ctx *c = ctx;
+    return item == c->next++ ? GR_OK : GR_EINVAL;
+}
+
+static void big_release(void *ctx, long item)
+{
+    (void)item;
+    ((big_ctx *)ctx)->released++;
+}
+
+static void test_streaming_budget(void **state)
+{
+    (void)state;
+    make_tmp();
+    const long n = 64; /* 4 MB of records */
+    unsigned char *recs = calloc((size_t)n, BIG_RECORD);
+    big_ctx c = {0, 0};
+    gr_sweep_options o;
+    gr_sweep_options_default(&o);
+    o.dir = tmp_root; /* every 60 s by default: longer than this sweep */
+    gr_sweep_spec sp = {.n = n, .threads = 1, .ctx = &c, .run = big_run,
+                        .record_size = BIG_RECORD, .records = recs, .kind = "test-big/1",
+                        .opt = &o, .deliver = big_deliver, .release = big_release};
+    gr_sweep_stats st;
+    gr_error err = {0};
+    assert_int_equal(gr_sweep_run(&sp, &st, &err), GR_OK);
+    assert_int_equal(c.next, n);
+    assert_int_equal(c.released, n);
+    assert_int_equal(st.checkpoints, 4); /* one per 16 records (1 MB) */
+    /* the parts hold every record: a resume reads them back */
+    memset(recs, 0xff, (size_t)n * BIG_RECORD);
+    o.resume = 1;
+    sp.threads = 2;
+    sp.deliver = NULL;
+    sp.release = NULL;
+    assert_int_equal(gr_sweep_run(&sp, &st, &err), GR_OK);
+    assert_int_equal(st.resumed, n);
+    for (long i = 0; i < n; i++)
+        assert_int_equal(recs[(size_t)i * BIG_RECORD + BIG_RECORD - 1], i & 0x7f);
+    free(recs);
+    remove_tmp();
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -754,6 +816,7 @@ int main(void)
         cmocka_unit_test(test_resume_refused),
         cmocka_unit_test(test_compaction),
         cmocka_unit_test(test_streaming),
+        cmocka_unit_test(test_streaming_budget),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_out_files),
         cmocka_unit_test(test_inputs),
