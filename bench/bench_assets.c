@@ -176,6 +176,7 @@ static int bench_one(const char *path, int plain_too)
 
 int main(int argc, char **argv)
 {
+    gr_heap_keep(); /* as the gridres program */
     const char *env = getenv("BENCH_ASSETS_PLAIN");
     int plain_too = !(env && strcmp(env, "0") == 0);
     setvbuf(stdout, NULL, _IOLBF, 0); /* each line as it comes: the plain path takes minutes */

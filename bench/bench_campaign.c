@@ -74,6 +74,7 @@ static int fast_vs_plain(const gr_campaign_scenario *s, int runs, int nights)
 
 int main(int argc, char **argv)
 {
+    gr_heap_keep(); /* as the gridres program */
     int runs = argc > 1 ? atoi(argv[1]) : 100;
     int nights = argc > 2 ? atoi(argv[2]) : 30;
     int threads[8] = {1, 2}, nt = 2;

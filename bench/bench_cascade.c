@@ -189,6 +189,7 @@ static int bench_models(int n, const char *only_grid, const char *only_model)
 
 int main(int argc, char **argv)
 {
+    gr_heap_keep(); /* as the gridres program */
     if (argc > 1 && !strcmp(argv[1], "models"))
         return bench_models(argc > 2 ? atoi(argv[2]) : 200, argc > 3 ? argv[3] : NULL,
                             argc > 4 ? argv[4] : NULL);

@@ -118,6 +118,7 @@ static double full_solve_median(const gr_grid *g, const gr_ctg_list *l, int samp
 
 int main(int argc, char **argv)
 {
+    gr_heap_keep(); /* as the gridres program */
     int sample = argc > 1 ? atoi(argv[1]) : 50;
     const char *defaults[] = {"case2383wp", "case9241pegase", "case13659pegase"};
     const char **names = argc > 2 ? (const char **)argv + 2 : defaults;

@@ -301,6 +301,7 @@ static int peer_mode(const char *path, int reps, int n1_max, int max_iter, int f
 
 int main(int argc, char **argv)
 {
+    gr_heap_keep(); /* as the gridres program */
     if (argc > 2 && strcmp(argv[1], "--peer") == 0)
         return peer_mode(argv[2], argc > 3 ? atoi(argv[3]) : 5, argc > 4 ? atoi(argv[4]) : 0,
                          argc > 5 ? atoi(argv[5]) : 0, !(argc > 6 && strcmp(argv[6], "case") == 0));

@@ -98,6 +98,7 @@ static int one(const gr_campaign_scenario *s, const gr_protect_options *base, in
 
 int main(int argc, char **argv)
 {
+    gr_heap_keep(); /* as the gridres program */
     int runs = argc > 1 ? atoi(argv[1]) : 200;
     int nights = argc > 2 ? atoi(argv[2]) : 7;
     double budget = argc > 3 ? atof(argv[3]) : 1000.0;

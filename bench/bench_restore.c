@@ -137,6 +137,7 @@ static gr_restore_result *run(const gr_grid *g, const gr_overlay *ov, const gr_d
 
 int main(int argc, char **argv)
 {
+    gr_heap_keep(); /* as the gridres program */
     int n = 50, crews = 6, rad_iters = 0, gap = 1, quick = 0, no_ref = 0;
     int m_first = GR_RESTORE_GREEDY, m_last = GR_RESTORE_RAD;
     for (int a = 1; a < argc; a++) {

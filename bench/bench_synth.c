@@ -76,6 +76,7 @@ static int run(int n_bus, uint64_t seed, double *t_total, double *t_pf, int *ite
 
 int main(int argc, char **argv)
 {
+    gr_heap_keep(); /* as the gridres program */
     static const int sizes[2] = {2000, 20000};
     static const double target[2] = {1.0, 15.0};
     int reps_arg = argc > 1 ? atoi(argv[1]) : 0;

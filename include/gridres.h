@@ -72,6 +72,11 @@ void gr_alloc_fail_after(long n);
 /* 1 while the test hook makes every allocation fail (for readers whose
  * third-party parser reports a failed allocation as a syntax error: jansson). */
 int gr_alloc_failing(void);
+/* For programs (process-wide; the library never calls it): keep freed memory
+ * in the process for reuse instead of handing it back to the kernel after
+ * every large solve (glibc mallopt; a no-op elsewhere). The gridres program
+ * and the benchmarks call it first thing. */
+void gr_heap_keep(void);
 
 /* ------------------------------------------------------------------------
  * MATPOWER case data, exactly as in the file (MW, MVAr, degrees, external

@@ -175,6 +175,7 @@ static int close_stdout(void)
 
 int main(int argc, char **argv)
 {
+    gr_heap_keep(); /* big solves reuse the heap rather than page-fault it back */
     catch_signals();
     /* One MPI session for the process: MPI starts here when mpirun/srun started
        us, and ends after the command (docs/cluster.md). */

@@ -25,6 +25,13 @@
  * then every item not in the checkpoint. Items completed after the last
  * checkpoint are simply run again: a record is either in a listed part or
  * not, so nothing is lost and nothing is counted twice.
+ *
+ * Streaming (spec->deliver): rank 0 marks an item `ready` once its record is
+ * stored for good (in its slot; with a checkpoint also packed into `pend`,
+ * which a checkpoint writes at the latest at SWEEP_PEND_MAX_BYTES), and
+ * whichever thread gets out_lock hands the ready prefix over in item order
+ * (sweep_deliver), then releases each record: the caller frees it, and the
+ * checkpoint no longer needs it (merges copy parts from the files).
  */
 #include <signal.h>
 #include <stdarg.h>
