@@ -2061,7 +2061,7 @@ typedef struct gr_campaign_options {
     /* optional: stream each run's hourly curves and event log instead of
        keeping them all (memory then does not grow with the runs): called once
        per run, in run order, as soon as that run and every run before it are
-       done (with checkpoints: once they are in one); on rank 0 only under MPI,
+       done (resumed runs first); on rank 0 only under MPI,
        from any thread, one call at a time. r holds the result so far: the
        run's slices of night, total, warn_*, n_events and status are final.
        The views are freed after the call, and the result's hourly,

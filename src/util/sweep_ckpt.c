@@ -15,10 +15,10 @@
  * A part is complete on disk (renamed after fsync) before the manifest that
  * lists it is renamed into place, so whatever instant a kill comes, the
  * manifest names only whole parts and the items listed under `done` are
- * exactly the records those parts hold. At SWEEP_MAX_PARTS parts the newer
- * half is merged into the next one: their records are copied from the files,
- * checked against the manifest's checksums (a streaming sweep no longer holds
- * them in memory).
+ * exactly the records those parts hold. At SWEEP_MAX_PARTS parts the newest
+ * ones (size tiers, merge_from) are merged into the next one: their records
+ * are copied from the files, checked against the manifest's checksums (a
+ * streaming sweep no longer holds them in memory).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -544,7 +544,9 @@ static int put_file(FILE *f, const void *p, size_t n, uint64_t *h, uint64_t *byt
     return 0;
 }
 
-/* Append the records of part pt (checked against the manifest) to f. */
+/* Append the records of part pt to f, in chunks of 1 MB (memory does not
+ * grow with the part), checking the whole file against the manifest's size
+ * and checksum: a mismatch fails the merge (the caller drops the new part). */
 static int part_copy(const sweep_ckpt *c, const sweep_part *pt, FILE *f, uint64_t *h,
                      uint64_t *bytes, gr_error *err)
 {
@@ -552,21 +554,58 @@ static int part_copy(const sweep_ckpt *c, const sweep_part *pt, FILE *f, uint64_
     part_name(name, sizeof name, pt->id, "bin");
     if (path_of(path, sizeof path, c->dir, name))
         return gr_error_set(err, GR_EIO, "checkpoint %s: path too long", c->dir);
-    unsigned char *buf = NULL;
-    size_t len = 0;
-    int st = read_all(path, &buf, &len);
-    if (st)
-        return gr_error_set(err, st == GR_ENOMEM ? GR_ENOMEM : GR_EIO, "checkpoint: cannot read %s to merge it: %s",
-                            path, st == GR_ENOTFOUND ? "missing" : gr_strerror(st));
-    if ((uint64_t)len != pt->bytes || len < 8 || sweep_fnv(SWEEP_FNV_INIT, buf, len) != pt->sum) {
-        gr_free(buf);
-        return gr_error_set(err, GR_EIO, "checkpoint: %s changed on disk (size or checksum)", path);
+    FILE *in = fopen(path, "rb");
+    if (!in)
+        return gr_error_set(err, GR_EIO, "checkpoint: cannot read %s to merge it: %s", path,
+                            strerror(errno));
+    enum { CHUNK = 1 << 20 };
+    unsigned char *buf = gr_malloc(CHUNK);
+    if (!buf) {
+        fclose(in);
+        return gr_error_set(err, GR_ENOMEM, "checkpoint: out of memory");
     }
-    st = put_file(f, buf + 8, len - 8, h, bytes) ? GR_EIO : GR_OK;
+    uint64_t mine = SWEEP_FNV_INIT, seen = 0;
+    unsigned char magic[8];
+    int st = fread(magic, 1, 8, in) == 8 && memcmp(magic, PART_MAGIC, 8) == 0 ? GR_OK : GR_EPARSE;
+    if (!st) {
+        mine = sweep_fnv(mine, magic, 8);
+        seen = 8;
+    }
+    size_t got;
+    while (!st && (got = fread(buf, 1, CHUNK, in)) > 0) {
+        mine = sweep_fnv(mine, buf, got);
+        seen += got;
+        if (put_file(f, buf, got, h, bytes))
+            st = GR_EIO;
+    }
+    if (!st && ferror(in))
+        st = GR_EIO;
+    fclose(in);
     gr_free(buf);
-    if (st)
-        return gr_error_set(err, GR_EIO, "checkpoint: cannot merge %s: %s", path, strerror(errno ? errno : EIO));
+    if (st == GR_EIO)
+        return gr_error_set(err, GR_EIO, "checkpoint: cannot merge %s: %s", path,
+                            strerror(errno ? errno : EIO));
+    if (st || seen != pt->bytes || mine != pt->sum)
+        return gr_error_set(err, GR_EIO, "checkpoint: %s changed on disk (size or checksum)", path);
     return GR_OK;
+}
+
+/* At SWEEP_MAX_PARTS parts, the first part to merge into the next one (size
+ * tiers): the newest parts, back to the first older one that is larger than
+ * all that is merged so far, and at least the newest part. A part taken in by
+ * the tier rule at least doubles, so a record is copied about log2(parts)
+ * times over a sweep. nparts: no merge. */
+static int merge_from(const sweep_ckpt *c, uint64_t new_bytes)
+{
+    if (c->nparts < SWEEP_MAX_PARTS)
+        return c->nparts;
+    int j = c->nparts - 1;
+    uint64_t total = new_bytes + c->parts[j].bytes;
+    while (j > 0 && c->parts[j - 1].bytes <= total) {
+        total += c->parts[j - 1].bytes;
+        j--;
+    }
+    return j;
 }
 
 int ckpt_write(sweep *s, const long *items, long n, const struct gr_sweep_buf *packed,
@@ -575,9 +614,7 @@ int ckpt_write(sweep *s, const long *items, long n, const struct gr_sweep_buf *p
     sweep_ckpt *c = s->ck;
     if (n <= 0)
         return GR_OK;
-    /* too many parts: the newer half is merged into this one (so a record is
-       copied a few times over a long sweep, not at every merge) */
-    int keep = c->nparts >= SWEEP_MAX_PARTS ? c->nparts / 2 : c->nparts;
+    int keep = merge_from(c, packed ? packed->len : 0); /* parts[keep..] merged here */
     for (long k = 0; k < n; k++)
         bit_set(c->bits, items[k]);
     char name[64], path[4096];
