@@ -400,6 +400,12 @@ static int stream_open(stream_out *o, const char *dir, int force)
 static int stream_close(stream_out *o, int ok)
 {
     int rc = 0;
+    for (int k = 0; ok && k < STREAM_N; k++) /* every file flushed before any is renamed */
+        if (o->f[k] && (fflush(o->f[k]) != 0 || ferror(o->f[k]))) {
+            cli_errorf(CMD, "cannot write %s: %s", o->path[k], strerror(errno ? errno : EIO));
+            ok = 0;
+            rc = -1;
+        }
     for (int k = 0; k < STREAM_N; k++) {
         if (!o->f[k])
             continue;
