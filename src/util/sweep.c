@@ -487,10 +487,9 @@ static int sweep_prepare(sweep *s)
     if (s->ready && s->ck) { /* the resumed records are stored for good */
         for (long i = 0; i < sp->n; i++)
             s->ready[i] = s->ck->bits[i >> 6] >> (i & 63) & 1;
-        if (sweep_deliver(s))
-            return s->status;
+        sweep_deliver(s);
     }
-    return GR_OK;
+    return s->status; /* a deliver may have failed, here or while the parts were read */
 }
 
 static int run_local(sweep *s)

@@ -415,14 +415,60 @@ done:
     return st;
 }
 
+/* Size and FNV-1a 64 of a file, read in chunks. GR_ENOTFOUND, GR_EIO, GR_ENOMEM. */
+static int file_sum(const char *path, uint64_t *bytes, uint64_t *sum)
+{
+    FILE *in = fopen(path, "rb");
+    if (!in)
+        return errno == ENOENT ? GR_ENOTFOUND : GR_EIO;
+    enum { CHUNK = 1 << 20 };
+    unsigned char *buf = gr_malloc(CHUNK);
+    if (!buf) {
+        fclose(in);
+        return GR_ENOMEM;
+    }
+    *bytes = 0;
+    *sum = SWEEP_FNV_INIT;
+    size_t got;
+    while ((got = fread(buf, 1, CHUNK, in)) > 0) {
+        *sum = sweep_fnv(*sum, buf, got);
+        *bytes += got;
+    }
+    int st = ferror(in) ? GR_EIO : GR_OK;
+    fclose(in);
+    gr_free(buf);
+    return st;
+}
+
+/* Read exactly len bytes of f into *buf (grown as needed): 0, or -1 at a short read. */
+static int read_record(FILE *f, struct gr_sweep_buf *buf, size_t len)
+{
+    buf->len = 0;
+    if (len > buf->cap) {
+        unsigned char *p = gr_realloc(buf->p, len);
+        if (!p)
+            return -2;
+        buf->p = p;
+        buf->cap = len;
+    }
+    if (len && fread(buf->p, 1, len, f) != len)
+        return -1;
+    buf->len = len;
+    return 0;
+}
+
 /* Read every listed part back through unpack; every record must be listed
- * under `done` exactly once, and every listed item must have its record. */
+ * under `done` exactly once, and every listed item must have its record.
+ * Each part is checked whole against the manifest first, then read a record
+ * at a time; a streaming sweep delivers (and releases) the records as they
+ * come back, so a resume holds little more than the records after a gap. */
 static int parts_read(sweep *s, gr_error *err)
 {
     sweep_ckpt *c = s->ck;
     uint64_t *seen = gr_calloc((size_t)(c->n + 63) / 64 + 1, sizeof *seen);
     if (!seen)
         return gr_error_set(err, GR_ENOMEM, "checkpoint: out of memory");
+    struct gr_sweep_buf rec = {0};
     long total = 0;
     int st = GR_OK;
     for (int k = 0; k < c->nparts && !st; k++) {
@@ -433,37 +479,48 @@ static int parts_read(sweep *s, gr_error *err)
             st = gr_error_set(err, GR_EIO, "checkpoint %s: path too long", c->dir);
             break;
         }
-        unsigned char *buf = NULL;
-        size_t len = 0;
-        if ((st = read_all(path, &buf, &len))) {
+        uint64_t bytes = 0, sum = 0;
+        if ((st = file_sum(path, &bytes, &sum))) {
             st = gr_error_set(err, st == GR_ENOMEM ? GR_ENOMEM : GR_EPARSE,
                               "%s: %s (listed in the manifest); remove %s to start afresh", path,
                               st == GR_ENOTFOUND ? "missing" : gr_strerror(st), c->dir);
             break;
         }
-        if ((uint64_t)len != pt->bytes || sweep_fnv(SWEEP_FNV_INIT, buf, len) != pt->sum ||
-            len < 8 || memcmp(buf, PART_MAGIC, 8) != 0) {
-            gr_free(buf);
+        unsigned char magic[8];
+        FILE *in = bytes == pt->bytes && sum == pt->sum && bytes >= 8 ? fopen(path, "rb") : NULL;
+        if (!in || fread(magic, 1, 8, in) != 8 || memcmp(magic, PART_MAGIC, 8) != 0) {
+            if (in)
+                fclose(in);
             st = gr_error_set(err, GR_EPARSE,
                               "%s: damaged (size or checksum differs from the manifest); remove "
                               "%s to start afresh",
                               path, c->dir);
             break;
         }
-        const void *p = buf + 8;
-        size_t left = len - 8;
+        uint64_t left = bytes - 8;
         long count = 0;
         while (left > 0 && !st) {
             int64_t item;
             uint64_t rlen;
-            if (gr_sweep_get(&p, &left, &item, sizeof item) ||
-                gr_sweep_get(&p, &left, &rlen, sizeof rlen) || rlen > left || item < 0 ||
-                item >= c->n || !bit_get(c->bits, (long)item) || bit_get(seen, (long)item)) {
+            int bad = left < 16 || fread(&item, sizeof item, 1, in) != 1 ||
+                      fread(&rlen, sizeof rlen, 1, in) != 1;
+            if (!bad) {
+                left -= 16;
+                bad = rlen > left || item < 0 || item >= c->n || !bit_get(c->bits, (long)item) ||
+                      bit_get(seen, (long)item);
+            }
+            int got = bad ? -1 : read_record(in, &rec, (size_t)rlen);
+            if (got == -2) {
+                st = gr_error_set(err, GR_ENOMEM, "checkpoint: out of memory");
+                break;
+            }
+            if (got) {
                 st = gr_error_set(err, GR_EPARSE, "%s: record %ld is malformed or not listed once",
                                   path, count);
                 break;
             }
-            int ust = sweep_unpack(s, (long)item, p, (size_t)rlen);
+            left -= rlen;
+            int ust = sweep_unpack(s, (long)item, rec.p, rec.len);
             if (ust) {
                 st = gr_error_set(err, ust == GR_ENOMEM ? GR_ENOMEM : GR_EPARSE,
                                   "%s: the record of item %" PRId64 " does not fit this sweep (%s)",
@@ -471,11 +528,13 @@ static int parts_read(sweep *s, gr_error *err)
                 break;
             }
             bit_set(seen, (long)item);
-            p = (const unsigned char *)p + rlen;
-            left -= (size_t)rlen;
             count++;
+            if (s->ready) { /* streaming: hand over what is now a complete prefix */
+                s->ready[item] = 1;
+                sweep_deliver(s);
+            }
         }
-        gr_free(buf);
+        fclose(in);
         if (!st && count != pt->records)
             st = gr_error_set(err, GR_EPARSE, "%s: %ld records, the manifest says %ld", path, count,
                               pt->records);
@@ -484,6 +543,7 @@ static int parts_read(sweep *s, gr_error *err)
     if (!st && total != c->ndone)
         st = gr_error_set(err, GR_EPARSE, "checkpoint %s: %ld items listed done, %ld records found",
                           c->dir, c->ndone, total);
+    gr_free(rec.p);
     gr_free(seen);
     return st;
 }
