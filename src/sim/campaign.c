@@ -232,14 +232,12 @@ static int camp_sw_deliver(void *ctx, long item)
     size_t i = (size_t)item;
     if (x->r->status[i])
         return GR_OK; /* a failed run: reported after the sweep */
-    gr_campaign_run_out v = {.run = (int)item, .events = x->r->events[i],
+    double *hourly, *area; /* (the run made them, or its record was read back) */
+    if (run_curves(x, i, &hourly, &area))
+        return GR_ENOMEM;
+    gr_campaign_run_out v = {.run = (int)item, .hourly = hourly, .area_hourly = area,
+                             .events = x->r->events[i],
                              .n_events = x->r->events[i] ? x->r->n_events[i] : 0};
-    if (x->opt->keep_hourly) {
-        if (!x->curves[i])
-            return GR_EINVAL; /* not run, not read back: cannot be */
-        v.hourly = x->curves[i];
-        v.area_hourly = x->curves[i] + hourly_len(x->r);
-    }
     int st = x->opt->on_run(x->opt->on_run_user, x->r, &v);
     if (st) {
         x->on_run_status = st;
@@ -298,9 +296,8 @@ int camp_campaign_run(const gr_campaign_scenario *s, const gr_campaign_options *
     size_t nr = (size_t)runs;
     int stream = opt->on_run != NULL;
     if (opt->keep_hourly && !stream) {
-        r->hourly = gr_calloc(nr * (size_t)nights * HOURS * NFIELD, sizeof(double));
-        r->area_hourly = gr_calloc(nr * (size_t)nights * HOURS * (size_t)(ncity + 1) *
-                                       GR_AREA_NFIELD, sizeof(double));
+        r->hourly = gr_calloc(nr * hourly_len(r), sizeof(double));
+        r->area_hourly = gr_calloc(nr * area_len(r), sizeof(double));
     }
     r->night = gr_calloc(nr * (size_t)nights, sizeof *r->night);
     r->total = gr_calloc(nr, sizeof *r->total);

@@ -195,19 +195,19 @@ int sweep_unpack(sweep *s, long item, const void *data, size_t len)
     return GR_OK;
 }
 
-/* {int64 item, uint64 len, record} onto b: the record as given, or packed. */
-static int put_record(const sweep *s, long item, const void *packed, size_t len,
-                      struct gr_sweep_buf *b)
+int sweep_put_record(const sweep *s, long item, const void *packed, size_t len,
+                     struct gr_sweep_buf *b)
 {
     int64_t it = item;
     uint64_t n = len;
     size_t at = b->len;
     int st = sweep_buf_put(b, &it, sizeof it);
     st = st ? st : sweep_buf_put(b, &n, sizeof n);
-    if (st || packed)
-        return st ? st : sweep_buf_put(b, packed, len);
-    if ((st = sweep_pack(s, item, b)))
+    st = st ? st : packed ? sweep_buf_put(b, packed, len) : sweep_pack(s, item, b);
+    if (st) {
+        b->len = at; /* nothing of it */
         return st;
+    }
     n = (uint64_t)(b->len - at - sizeof it - sizeof n);
     memcpy(b->p + at + sizeof it, &n, sizeof n);
     return GR_OK;
@@ -216,15 +216,6 @@ static int put_record(const sweep *s, long item, const void *packed, size_t len,
 int sweep_completed(sweep *s, long item, const void *packed, size_t len)
 {
     int st = GR_OK;
-    /* streaming with a checkpoint: the record packed now, for the checkpoint,
-       so that it can be delivered and released before that is written */
-    struct gr_sweep_buf rec = {0};
-    if (s->ck && s->ready && (st = put_record(s, item, packed, len, &rec))) {
-        gr_free(rec.p);
-        sweep_fail(s, st, "sweep: cannot pack item %ld for the checkpoint: %s", item,
-                   gr_strerror(st));
-        return st;
-    }
     omp_set_lock(&s->lock);
     s->done++;
     if (s->ck) {
@@ -238,17 +229,19 @@ int sweep_completed(sweep *s, long item, const void *packed, size_t len)
                 st = GR_ENOMEM;
             }
         }
-        if (!st && rec.p)
-            st = sweep_buf_put(&s->pend, rec.p, rec.len);
+        /* streaming: the record packed now for the checkpoint, so that it can
+           be delivered and released before that is written */
+        if (!st && s->ready)
+            st = sweep_put_record(s, item, packed, len, &s->pend);
         if (!st)
             s->pending[s->npending++] = item;
     }
     if (!st && s->ready)
         s->ready[item] = 1; /* kept for good: in its slot until delivered, or packed */
     omp_unset_lock(&s->lock);
-    gr_free(rec.p);
     if (st)
-        sweep_fail(s, st, "sweep: out of memory for the checkpoint list");
+        sweep_fail(s, st, "sweep: cannot keep item %ld for the checkpoint: %s", item,
+                   gr_strerror(st));
     return st;
 }
 
@@ -387,7 +380,7 @@ void sweep_compute(sweep *s, int thread)
         }
         if (s->role == SWEEP_WORKER) {
             b.len = 0; /* the record for rank 0 */
-            if (!(st = put_record(s, item, NULL, 0, &b))) {
+            if (!(st = sweep_put_record(s, item, NULL, 0, &b))) {
                 omp_set_lock(&s->lock);
                 st = sweep_buf_put(&s->out, b.p, b.len);
                 if (!st) {
@@ -484,12 +477,7 @@ static int sweep_prepare(sweep *s)
         snprintf(s->err.msg, sizeof s->err.msg, "sweep: out of memory");
         return st;
     }
-    if (s->ready && s->ck) { /* the resumed records are stored for good */
-        for (long i = 0; i < sp->n; i++)
-            s->ready[i] = s->ck->bits[i >> 6] >> (i & 63) & 1;
-        sweep_deliver(s);
-    }
-    return s->status; /* a deliver may have failed, here or while the parts were read */
+    return s->status; /* a deliver may have failed while the parts were read back */
 }
 
 static int run_local(sweep *s)

@@ -415,8 +415,21 @@ done:
     return st;
 }
 
-/* Size and FNV-1a 64 of a file, read in chunks. GR_ENOTFOUND, GR_EIO, GR_ENOMEM. */
-static int file_sum(const char *path, uint64_t *bytes, uint64_t *sum)
+/* fwrite and hash. */
+static int put_file(FILE *f, const void *p, size_t n, uint64_t *h, uint64_t *bytes)
+{
+    if (n && fwrite(p, 1, n, f) != n)
+        return -1;
+    *h = sweep_fnv(*h, p, n);
+    *bytes += n;
+    return 0;
+}
+
+/* Size and FNV-1a 64 of a file, read in chunks of 1 MB; with `to`, every
+ * byte after the first `skip` is also appended to it (put_file: its hash h
+ * and size n). GR_ENOTFOUND, GR_EIO (errno kept), GR_ENOMEM. */
+static int file_sum(const char *path, uint64_t *bytes, uint64_t *sum, size_t skip, FILE *to,
+                    uint64_t *h, uint64_t *n)
 {
     FILE *in = fopen(path, "rb");
     if (!in)
@@ -429,12 +442,19 @@ static int file_sum(const char *path, uint64_t *bytes, uint64_t *sum)
     }
     *bytes = 0;
     *sum = SWEEP_FNV_INIT;
+    int st = GR_OK;
     size_t got;
-    while ((got = fread(buf, 1, CHUNK, in)) > 0) {
+    while (!st && (got = fread(buf, 1, CHUNK, in)) > 0) {
         *sum = sweep_fnv(*sum, buf, got);
+        size_t from = 0; /* the first byte of this chunk past `skip` */
+        if (*bytes < skip)
+            from = skip - *bytes < got ? (size_t)(skip - *bytes) : got;
         *bytes += got;
+        if (to && from < got && put_file(to, buf + from, got - from, h, n))
+            st = GR_EIO;
     }
-    int st = ferror(in) ? GR_EIO : GR_OK;
+    if (!st && ferror(in))
+        st = GR_EIO;
     fclose(in);
     gr_free(buf);
     return st;
@@ -480,7 +500,7 @@ static int parts_read(sweep *s, gr_error *err)
             break;
         }
         uint64_t bytes = 0, sum = 0;
-        if ((st = file_sum(path, &bytes, &sum))) {
+        if ((st = file_sum(path, &bytes, &sum, 0, NULL, NULL, NULL))) {
             st = gr_error_set(err, st == GR_ENOMEM ? GR_ENOMEM : GR_EPARSE,
                               "%s: %s (listed in the manifest); remove %s to start afresh", path,
                               st == GR_ENOTFOUND ? "missing" : gr_strerror(st), c->dir);
@@ -594,19 +614,9 @@ int ckpt_open(sweep *s, gr_error *err)
     return manifest_write(s, err);
 }
 
-/* fwrite and hash. */
-static int put_file(FILE *f, const void *p, size_t n, uint64_t *h, uint64_t *bytes)
-{
-    if (n && fwrite(p, 1, n, f) != n)
-        return -1;
-    *h = sweep_fnv(*h, p, n);
-    *bytes += n;
-    return 0;
-}
-
-/* Append the records of part pt to f, in chunks of 1 MB (memory does not
- * grow with the part), checking the whole file against the manifest's size
- * and checksum: a mismatch fails the merge (the caller drops the new part). */
+/* Append the records of part pt to f (file_sum: 1 MB at a time), checking
+ * the whole file against the manifest's size and checksum: a mismatch fails
+ * the merge (the caller drops the new part). */
 static int part_copy(const sweep_ckpt *c, const sweep_part *pt, FILE *f, uint64_t *h,
                      uint64_t *bytes, gr_error *err)
 {
@@ -614,38 +624,12 @@ static int part_copy(const sweep_ckpt *c, const sweep_part *pt, FILE *f, uint64_
     part_name(name, sizeof name, pt->id, "bin");
     if (path_of(path, sizeof path, c->dir, name))
         return gr_error_set(err, GR_EIO, "checkpoint %s: path too long", c->dir);
-    FILE *in = fopen(path, "rb");
-    if (!in)
-        return gr_error_set(err, GR_EIO, "checkpoint: cannot read %s to merge it: %s", path,
-                            strerror(errno));
-    enum { CHUNK = 1 << 20 };
-    unsigned char *buf = gr_malloc(CHUNK);
-    if (!buf) {
-        fclose(in);
-        return gr_error_set(err, GR_ENOMEM, "checkpoint: out of memory");
-    }
-    uint64_t mine = SWEEP_FNV_INIT, seen = 0;
-    unsigned char magic[8];
-    int st = fread(magic, 1, 8, in) == 8 && memcmp(magic, PART_MAGIC, 8) == 0 ? GR_OK : GR_EPARSE;
-    if (!st) {
-        mine = sweep_fnv(mine, magic, 8);
-        seen = 8;
-    }
-    size_t got;
-    while (!st && (got = fread(buf, 1, CHUNK, in)) > 0) {
-        mine = sweep_fnv(mine, buf, got);
-        seen += got;
-        if (put_file(f, buf, got, h, bytes))
-            st = GR_EIO;
-    }
-    if (!st && ferror(in))
-        st = GR_EIO;
-    fclose(in);
-    gr_free(buf);
-    if (st == GR_EIO)
-        return gr_error_set(err, GR_EIO, "checkpoint: cannot merge %s: %s", path,
-                            strerror(errno ? errno : EIO));
-    if (st || seen != pt->bytes || mine != pt->sum)
+    uint64_t size = 0, sum = 0;
+    int st = file_sum(path, &size, &sum, 8, f, h, bytes);
+    if (st)
+        return gr_error_set(err, st, "checkpoint: cannot merge %s: %s", path,
+                            st == GR_EIO ? strerror(errno ? errno : EIO) : gr_strerror(st));
+    if (size != pt->bytes || sum != pt->sum)
         return gr_error_set(err, GR_EIO, "checkpoint: %s changed on disk (size or checksum)", path);
     return GR_OK;
 }
@@ -701,18 +685,15 @@ int ckpt_write(sweep *s, const long *items, long n, const struct gr_sweep_buf *p
             st = GR_EIO;
         pt.records += n;
     }
-    for (long k = 0; !packed && k < n && !st; k++) {
-        long item = items[k];
+    for (long k = 0; !packed && k < n && !st; k++) { /* packed from the slots */
         b.len = 0;
-        int64_t it = item;
-        if ((st = sweep_pack(s, item, &b))) {
+        if ((st = sweep_put_record(s, items[k], NULL, 0, &b))) {
             gr_out_abort(f);
             gr_free(b.p);
-            return gr_error_set(err, st, "checkpoint: cannot pack item %ld: %s", item, gr_strerror(st));
+            return gr_error_set(err, st, "checkpoint: cannot pack item %ld: %s", items[k],
+                                gr_strerror(st));
         }
-        uint64_t len = b.len;
-        if (put_file(f, &it, sizeof it, &h, &pt.bytes) || put_file(f, &len, sizeof len, &h, &pt.bytes) ||
-            put_file(f, b.p, b.len, &h, &pt.bytes))
+        if (put_file(f, b.p, b.len, &h, &pt.bytes))
             st = GR_EIO;
         pt.records++;
     }

@@ -110,6 +110,10 @@ long sweep_pool_take(sweep *s, long max, long *lo);      /* caller holds the loc
 int sweep_pool_add(sweep *s, long lo, long hi);          /* caller holds the lock */
 int sweep_pack(const sweep *s, long item, struct gr_sweep_buf *b);
 int sweep_unpack(sweep *s, long item, const void *data, size_t len);
+/* Append {int64 item, uint64 len, record} to b: the record as given (packed,
+   len), or packed by the spec when packed is NULL; on failure b is as before. */
+int sweep_put_record(const sweep *s, long item, const void *packed, size_t len,
+                     struct gr_sweep_buf *b);
 /* rank 0 / local: item completed (its record is in place; `packed`, len: the
    record as packed already, or NULL); lock taken inside */
 int sweep_completed(sweep *s, long item, const void *packed, size_t len);
